@@ -1,0 +1,1 @@
+"""Walk-forward backtests and threshold sweeps."""

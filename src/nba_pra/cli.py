@@ -1,0 +1,166 @@
+"""``nba-pra`` command line: parse arguments, build settings, dispatch. No domain logic here.
+
+Every verb that runs work accepts Hydra overrides of ``conf/`` (``nba-pra train cv.n_folds=5``); flags such
+as ``--strict`` are just overrides with a name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from nba_pra import __version__
+from nba_pra.errors import NbaPraError
+
+log = logging.getLogger("nba_pra")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _overrides(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="Hydra overrides of conf/")
+
+
+def _flag_overrides(args: argparse.Namespace) -> list[str]:
+    extra = []
+    if getattr(args, "strict", False):
+        extra.append("odds.strict=true")
+    if getattr(args, "refresh", False):
+        extra.append("odds.refresh=true")
+    return [*args.overrides, *extra] if hasattr(args, "overrides") else extra
+
+
+def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from nba_pra.config import load_project
+    from nba_pra.logs import setup_logging
+
+    project = load_project(overrides=_flag_overrides(args))
+    setup_logging(project.path("logs"), verbose=args.verbose, quiet=args.quiet)
+    return project
+
+
+def _stage(module: str) -> Handler:
+    def handler(args: argparse.Namespace) -> int:
+        import importlib
+
+        project = _project(args)
+        importlib.import_module(f"nba_pra.stages.{module}").run(project)
+        return 0
+
+    return handler
+
+
+def _cmd_recommend(args: argparse.Namespace) -> int:
+    from nba_pra.reporting import recommend
+
+    recommend.show(_project(args), show_all=args.all, limit=args.limit)
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from nba_pra.reporting import status
+
+    status.show(_project(args))
+    return 0
+
+
+def _cmd_pipeline(args: argparse.Namespace) -> int:
+    from nba_pra.pipeline import run_pipeline
+
+    return run_pipeline(_project(args), force=args.force)
+
+
+def _cmd_config_dump(args: argparse.Namespace) -> int:
+    from nba_pra.pipeline import sync_params
+
+    project = _project(args)
+    changed = sync_params(project.root, check_only=args.check)
+    if args.check and changed:
+        print("params.yaml is out of date with conf/; run `nba-pra config dump`", file=sys.stderr)
+        return 1
+    print("params.yaml " + ("rewritten from conf/" if changed else "already matches conf/"))
+    return 0
+
+
+def _cmd_data_generate(args: argparse.Namespace) -> int:
+    from nba_pra.data.sources import generate
+
+    paths = generate(_project(args))
+    for name, path in paths.items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def _cmd_promote(args: argparse.Namespace) -> int:
+    from nba_pra.tracking.promotion import promote_cli
+
+    promote_cli(_project(args), version=args.version, force=args.force)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nba-pra", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"nba-pra {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
+    common.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def verb(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    _overrides(verb("features", _stage("features"), "build the as-of feature table (history + next slate)"))
+    _overrides(verb("train", _stage("train"), "train the fold ensemble, log it to MLflow and register a version"))
+    _overrides(verb("predict", _stage("predict"), "predict the next slate with the model behind the alias"))
+    for name, text in (("bet", "price the slate against the odds provider and decide bets"),):
+        p = verb(name, _stage(name), text)
+        p.add_argument("--strict", action="store_true", help="fail (exit 5) instead of warning when odds fail")
+        p.add_argument("--refresh", action="store_true", help="refetch odds instead of using the cache")
+        _overrides(p)
+    _overrides(verb("ledger", _stage("ledger"), "settle finished bets and record today's bets"))
+    p = verb("recommend", _cmd_recommend, "print today's bets (or every candidate with --all)")
+    p.add_argument("--all", action="store_true", help="every candidate with its decision and reason")
+    p.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+    _overrides(p)
+    p = verb("pipeline", _cmd_pipeline, "run the daily pipeline (`dvc repro`), generating data if absent")
+    p.add_argument("--force", action="store_true", help="rerun every stage (`dvc repro --force`)")
+    _overrides(verb("status", _cmd_status, "data freshness, model versions, last run, ledger summary"))
+    p = verb("promote", _cmd_promote, "compare challenger with champion and move the champion alias if better")
+    p.add_argument("--version", dest="version", default=None, help="promote this version instead of @challenger")
+    p.add_argument("--force", action="store_true", help="promote without comparing")
+    _overrides(p)
+
+    config = sub.add_parser("config", help="configuration tools")
+    config_sub = config.add_subparsers(dest="config_command", required=True, metavar="SUBCOMMAND")
+    p = config_sub.add_parser("dump", parents=[common], help="write params.yaml from conf/ (what DVC tracks)")
+    p.add_argument("--check", action="store_true", help="exit 1 if params.yaml differs from conf/, write nothing")
+    p.set_defaults(handler=_cmd_config_dump, overrides=[])
+
+    data = sub.add_parser("data", help="raw data sources")
+    data_sub = data.add_subparsers(dest="data_command", required=True, metavar="SUBCOMMAND")
+    p = data_sub.add_parser("generate", parents=[common], help="write the seeded synthetic league into data/")
+    p.set_defaults(handler=_cmd_data_generate)
+    _overrides(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except NbaPraError as exc:
+        logging.getLogger("nba_pra").debug("command failed", exc_info=True)
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Data sources (synthetic league, files, nba_api), the raw table schema and its validation."""

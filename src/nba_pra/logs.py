@@ -1,0 +1,39 @@
+"""Logging: console at INFO (WARNING with --quiet), a rotating DEBUG file under ``logs/``."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+_LOG_FILE = "nba-pra.log"
+_MAX_BYTES = 5_000_000
+_BACKUPS = 3
+_NOISY = ("mlflow", "alembic", "urllib3", "git", "matplotlib", "numexpr", "hydra", "filelock", "dvc")
+
+
+def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = False) -> None:
+    """Configure the root logger once per process (idempotent)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_nba_pra", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(logging.DEBUG)
+    console = logging.StreamHandler()
+    console.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    console.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    console._nba_pra = True  # type: ignore[attr-defined]
+    root.addHandler(console)
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(
+            log_dir / _LOG_FILE, maxBytes=_MAX_BYTES, backupCount=_BACKUPS, encoding="utf-8"
+        )
+        file_handler.setLevel(logging.DEBUG)
+        file_handler.setFormatter(logging.Formatter(_FORMAT))
+        file_handler._nba_pra = True  # type: ignore[attr-defined]
+        root.addHandler(file_handler)
+    for name in _NOISY:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,77 @@
+"""The fold ensemble: ``n_folds`` XGBoost mean models + ``n_folds`` variance models, saved as XGBoost JSON.
+
+Prediction for a row ``x``: ``mean = avg_k m_k(x)``; ``var = max(avg_k c_k * exp(v_k(x)), r * mean)`` where
+``v_k`` predicts ``log`` squared out-of-fold residuals, ``c_k`` is its smearing factor
+(mean realised squared residual / mean ``exp(v_k)`` on its training rows, undoing the log-scale bias) and ``r``
+is ``min_variance_ratio``. No pickles: a directory of JSON boosters plus ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xgboost as xgb
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Ensemble:
+    feature_names: list[str]
+    mean_models: list[xgb.Booster]
+    variance_models: list[xgb.Booster]
+    smearing: list[float]
+    min_variance_ratio: float
+
+    def _matrix(self, features: pd.DataFrame) -> xgb.DMatrix:
+        missing = [f for f in self.feature_names if f not in features.columns]
+        if missing:
+            raise KeyError(f"features missing from the input: {missing[:5]}")
+        values = features[self.feature_names].astype("float32")
+        return xgb.DMatrix(values, feature_names=self.feature_names)
+
+    def predict(self, features: pd.DataFrame) -> pd.DataFrame:
+        """Frame with ``mean`` and ``var`` (PRA and PRA^2) for each input row, index preserved."""
+        dm = self._matrix(features)
+        mean = np.mean([m.predict(dm) for m in self.mean_models], axis=0).astype(float)
+        mean = np.maximum(mean, 0.5)
+        var = np.mean(
+            [c * np.exp(v.predict(dm)) for v, c in zip(self.variance_models, self.smearing, strict=True)], axis=0
+        ).astype(float)
+        var = np.maximum(var, self.min_variance_ratio * mean)
+        return pd.DataFrame({"mean": mean, "var": var}, index=features.index)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for k, (m, v) in enumerate(zip(self.mean_models, self.variance_models, strict=True)):
+            m.save_model(str(directory / f"mean_{k:02d}.json"))
+            v.save_model(str(directory / f"variance_{k:02d}.json"))
+        manifest = {
+            "feature_names": self.feature_names,
+            "n_models": len(self.mean_models),
+            "smearing": self.smearing,
+            "min_variance_ratio": self.min_variance_ratio,
+        }
+        (directory / MANIFEST).write_text(json.dumps(manifest, indent=2))
+
+    @classmethod
+    def load(cls, directory: Path) -> Ensemble:
+        manifest = json.loads((directory / MANIFEST).read_text())
+
+        def booster(path: Path) -> xgb.Booster:
+            b = xgb.Booster()
+            b.load_model(str(path))
+            return b
+
+        n = manifest["n_models"]
+        return cls(
+            feature_names=list(manifest["feature_names"]),
+            mean_models=[booster(directory / f"mean_{k:02d}.json") for k in range(n)],
+            variance_models=[booster(directory / f"variance_{k:02d}.json") for k in range(n)],
+            smearing=[float(c) for c in manifest["smearing"]],
+            min_variance_ratio=float(manifest["min_variance_ratio"]),
+        )

@@ -1,0 +1,54 @@
+"""Settings of the training window, folds, models and predictive distribution."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class FoldScheme(enum.StrEnum):
+    EXPANDING = "expanding"
+    SLIDING = "sliding"
+
+
+class DistributionFamily(enum.StrEnum):
+    GAMMA = "gamma"
+    NEGBIN = "negbin"
+
+
+@dataclass(frozen=True)
+class WindowSettings:
+    #: seasons of history (ending the day before the as-of date) the model trains on
+    n_seasons: int = 3
+    #: calendar days counted as one season when the window is turned into dates
+    days_per_season: int = 365
+
+
+@dataclass(frozen=True)
+class CvSettings:
+    n_folds: int = 19
+    scheme: FoldScheme = FoldScheme.EXPANDING
+    #: share of the window's game dates before the first validation block (no fold is a tiny model)
+    min_train_fraction: float = 0.5
+    #: days dropped between a fold's last training date and its first validation date
+    embargo_days: int = 1
+    #: extra leading validation blocks whose out-of-fold residuals only seed the first variance model
+    variance_warmup_blocks: int = 1
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    kind: str = "xgboost"
+    mean_params: dict = field(default_factory=dict)
+    variance_params: dict = field(default_factory=dict)
+    mean_rounds: int = 300
+    variance_rounds: int = 150
+    #: floor on the predicted variance, as a fraction of the predicted mean (keeps distributions proper)
+    min_variance_ratio: float = 0.25
+    #: added to squared residuals before the log (PRA^2), so exact predictions do not give log(0)
+    variance_log_offset: float = 1.0
+
+
+@dataclass(frozen=True)
+class DistributionSettings:
+    family: DistributionFamily = DistributionFamily.GAMMA

@@ -1,0 +1,56 @@
+"""The daily run: keep ``params.yaml`` equal to ``conf/``, make sure raw data exists, then ``dvc repro``."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from nba_pra.config import PARAMS_FILE, Project, compose, render_params
+from nba_pra.data import schema
+from nba_pra.data.sources import generate
+from nba_pra.errors import DataError, PipelineError
+
+log = logging.getLogger(__name__)
+
+REQUIRED_RAW = (schema.BOX_SCORES_FILE, schema.SCHEDULE_FILE, schema.ROSTERS_FILE, schema.LINES_FILE)
+
+
+def sync_params(root: Path, *, check_only: bool = False) -> bool:
+    """Rewrite ``params.yaml`` from ``conf/`` when they differ; return whether it differed."""
+    wanted = render_params(compose(root))
+    path = root / PARAMS_FILE
+    current = path.read_text() if path.is_file() else None
+    if current == wanted:
+        return False
+    if not check_only:
+        path.write_text(wanted)
+        log.info("params.yaml regenerated from conf/")
+    return True
+
+
+def ensure_raw_data(project: Project) -> None:
+    """Generate the synthetic league when its files are missing (a fresh clone has no DVC cache)."""
+    data_dir = project.path("data")
+    missing = [name for name in REQUIRED_RAW if not (data_dir / name).is_file()]
+    if not missing:
+        return
+    if project.settings.data.source != "synthetic":
+        raise DataError(f"raw data missing in {data_dir}: {', '.join(missing)}; fetch or import it first")
+    log.info("raw data missing (%s): generating the synthetic league", ", ".join(missing))
+    generate(project)
+
+
+def run_pipeline(project: Project, *, force: bool = False) -> int:
+    sync_params(project.root)
+    ensure_raw_data(project)
+    cmd = [sys.executable, "-m", "dvc", "repro", *(["--force"] if force else [])]
+    log.info("running %s", " ".join(cmd[2:]))
+    completed = subprocess.run(cmd, cwd=project.root, check=False)
+    if completed.returncode != 0:
+        raise PipelineError(f"`dvc repro` failed with exit code {completed.returncode}; see its output above")
+    from nba_pra.reporting.recommend import show
+
+    show(project, show_all=False, limit=20)
+    return 0

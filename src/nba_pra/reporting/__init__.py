@@ -1,0 +1,1 @@
+"""Human-readable console output: today's recommendations and the one-screen status."""

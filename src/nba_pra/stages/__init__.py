@@ -1,0 +1,1 @@
+"""Thin DVC stage entry points: read settings and inputs, call the domain, write outputs."""

@@ -1,0 +1,62 @@
+"""Stage ``bet``: predictions + the odds provider's lines -> every candidate's decision, and today's bets.
+
+Stakes here are fractions of bankroll (the ledger stage turns them into units with the ledger's bankroll, so
+this stage does not depend on the ledger it feeds). An odds failure degrades to "no bets" with one warning
+unless ``odds.strict`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from nba_pra.betting.engine import evaluate_candidates
+from nba_pra.config import Project
+from nba_pra.features.slate import build_slate
+from nba_pra.data import schema
+from nba_pra.data.store import read_raw_table
+from nba_pra.io import read_parquet, write_csv, write_json, write_parquet
+from nba_pra.odds.providers import fetch_lines_or_warn, make_provider
+from nba_pra.stages._runner import run_stage
+from nba_pra.stages.predict import PREDICTIONS_FILE
+
+log = logging.getLogger(__name__)
+
+CANDIDATES_FILE = "candidates.parquet"
+BETS_FILE = "bets.csv"
+SUMMARY_FILE = "bet_summary.json"
+#: stakes are computed per unit of bankroll here and scaled by the ledger
+_UNIT_BANKROLL = 1.0
+
+
+def run(project: Project) -> pd.DataFrame:
+    s = project.settings
+    predictions = read_parquet(
+        project.path("artifacts", PREDICTIONS_FILE), "predictions", "run `nba-pra predict` or `dvc repro` first"
+    )
+    data_dir = project.path("data")
+    slate = build_slate(read_raw_table(data_dir, schema.SCHEDULE_FILE), read_raw_table(data_dir, schema.ROSTERS_FILE))
+    provider = make_provider(s.odds, data_dir=data_dir)
+    lines, warning = fetch_lines_or_warn(provider, slate, strict=s.odds.strict, refresh=s.odds.refresh)
+    if warning:
+        log.warning("no bets today: %s", warning)
+    candidates = evaluate_candidates(predictions, lines, s.betting, _UNIT_BANKROLL)
+    bets = candidates[candidates["decision"] == "bet"].rename(columns={"stake": "stake_fraction"})
+    write_parquet(candidates, project.path("artifacts", CANDIDATES_FILE))
+    write_csv(bets, project.path("artifacts", BETS_FILE))
+    summary = {
+        "candidates": len(candidates),
+        "bets": len(bets),
+        "stake_fraction_total": float(bets["stake_fraction"].sum()) if len(bets) else 0.0,
+        "odds_provider": provider.name,
+        "odds_warning": warning,
+        "reasons": {str(k): int(v) for k, v in candidates["reason"].value_counts().items()},
+    }
+    write_json(summary, project.path("reports", SUMMARY_FILE))
+    log.info("bet: %d candidates, %d bets", len(candidates), len(bets))
+    return bets
+
+
+if __name__ == "__main__":
+    run_stage(run)

@@ -1,0 +1,52 @@
+"""Stage ``features``: raw tables in ``data/`` -> ``artifacts/features.parquet`` (history + next slate)."""
+
+from __future__ import annotations
+
+import logging
+
+from nba_pra.config import Project
+from nba_pra.data import schema
+from nba_pra.data.store import read_raw_table
+from nba_pra.features.engine import build_features, validate_feature_frame
+from nba_pra.features.registry import feature_names
+from nba_pra.features.slate import build_slate
+from nba_pra.io import write_json, write_parquet
+from nba_pra.stages._runner import run_stage
+
+log = logging.getLogger(__name__)
+
+FEATURES_FILE = "features.parquet"
+SUMMARY_FILE = "features_summary.json"
+
+
+def run(project: Project) -> dict:
+    data_dir = project.path("data")
+    box_scores = read_raw_table(data_dir, schema.BOX_SCORES_FILE)
+    schedule = read_raw_table(data_dir, schema.SCHEDULE_FILE)
+    rosters = read_raw_table(data_dir, schema.ROSTERS_FILE)
+    slate = build_slate(schedule, rosters)
+    features = build_features(box_scores, slate, project.settings.features)
+    validate_feature_frame(features)
+    write_parquet(features, project.path("artifacts", FEATURES_FILE))
+    history = features[~features["is_slate"]]
+    slate_rows = features[features["is_slate"]]
+    reasons = features.loc[~features["eligible"], "ineligible_reason"].fillna("unknown").value_counts()
+    summary = {
+        "rows": len(features),
+        "history_rows": len(history),
+        "slate_rows": len(slate_rows),
+        "slate_date": str(slate_rows["game_date"].min().date()) if len(slate_rows) else None,
+        "n_features": len(feature_names()),
+        "ineligible_rows": int((~features["eligible"]).sum()),
+        "ineligible_by_reason": {str(k): int(v) for k, v in reasons.items()},
+    }
+    write_json(summary, project.path("reports", SUMMARY_FILE))
+    log.info(
+        "features: %d rows (%d slate) x %d features; %d ineligible",
+        summary["rows"], summary["slate_rows"], summary["n_features"], summary["ineligible_rows"],
+    )
+    return summary
+
+
+if __name__ == "__main__":
+    run_stage(run)

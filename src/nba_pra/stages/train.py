@@ -1,0 +1,98 @@
+"""Stage ``train``: features -> one MLflow run (fold metrics, ensemble pyfunc) + a registered version.
+
+Outputs: ``artifacts/model.json`` (which version this training registered and its alias),
+``reports/train_metrics.json`` (pooled validation scores) and ``reports/train_folds.csv`` (per fold).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from nba_pra.config import Project
+from nba_pra.features.registry import feature_names
+from nba_pra.io import read_parquet, write_csv, write_json
+from nba_pra.model.train import TrainResult, train_ensemble, training_rows
+from nba_pra.stages._runner import run_stage
+from nba_pra.stages.features import FEATURES_FILE
+from nba_pra.tracking.client import Tracker
+from nba_pra.tracking.run_logging import flatten_params, log_metrics_batch
+
+log = logging.getLogger(__name__)
+
+MODEL_POINTER = "model.json"
+METRICS_FILE = "train_metrics.json"
+FOLDS_FILE = "train_folds.csv"
+_PYFUNC_FILE = Path(__file__).resolve().parent.parent / "model" / "pyfunc_model.py"
+_INPUT_EXAMPLE_ROWS = 5
+
+
+def load_features(project: Project) -> pd.DataFrame:
+    return read_parquet(
+        project.path("artifacts", FEATURES_FILE), "feature table", "run `nba-pra features` or `dvc repro` first"
+    )
+
+
+def run(project: Project) -> dict:
+    s = project.settings
+    features = load_features(project)
+    names = feature_names()
+    result = train_ensemble(
+        features, names, window=s.window, cv=s.cv, model=s.model, distribution=s.distribution, seed=s.seed
+    )
+    overall = result.overall_metrics(s.distribution.family)
+    folds = result.fold_table()
+    tracker = Tracker(s.tracking, project.root)
+    with tracker.start_run(run_name=f"train-{result.as_of.date()}") as run:
+        params = flatten_params(
+            {"seed": s.seed, "window": s.window, "cv": s.cv, "model": s.model, "distribution": s.distribution,
+             "features": s.features}
+        )
+        params["as_of"] = str(result.as_of.date())
+        params["n_features"] = len(names)
+        tracker.log_params(params)
+        log_metrics_batch(tracker, overall, folds)
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp_path = Path(tmp)
+            folds.to_csv(tmp_path / FOLDS_FILE, index=False)
+            result.feature_importance.to_csv(tmp_path / "feature_importance.csv", index=False)
+            tracker.log_artifacts(tmp_path, "reports")
+            version = _log_and_register(tracker, result, features, tmp_path / "ensemble", run.info.run_id)
+    alias = tracker.assign_new_version_alias(version)
+    pointer = {
+        "model_name": s.tracking.model_name,
+        "version": version,
+        "alias": alias,
+        "run_id": run.info.run_id,
+        "as_of": str(result.as_of.date()),
+        "n_folds": len(result.folds),
+        "n_features": len(names),
+    }
+    write_json(pointer, project.path("artifacts", MODEL_POINTER))
+    write_json({**overall, "n_folds": len(result.folds)}, project.path("reports", METRICS_FILE))
+    write_csv(folds, project.path("reports", FOLDS_FILE))
+    log.info("registered %s version %s as @%s (crps %.3f, mae %.3f)", s.tracking.model_name, version, alias,
+             overall["crps"], overall["mae"])
+    return pointer
+
+
+def _log_and_register(tracker: Tracker, result: TrainResult, features: pd.DataFrame, ens_dir: Path,
+                      run_id: str) -> str:
+    from mlflow.models import infer_signature
+
+    result.ensemble.save(ens_dir)
+    rows = training_rows(features)[result.ensemble.feature_names].astype("float64")
+    complete = rows.dropna()
+    example = (complete if len(complete) >= _INPUT_EXAMPLE_ROWS else rows.fillna(0.0)).tail(_INPUT_EXAMPLE_ROWS)
+    signature = infer_signature(example, result.ensemble.predict(example))
+    return tracker.log_pyfunc_and_register(
+        python_model=_PYFUNC_FILE, artifacts={"ensemble": str(ens_dir)}, signature=signature,
+        input_example=example, run_id=run_id,
+    )
+
+
+if __name__ == "__main__":
+    run_stage(run)

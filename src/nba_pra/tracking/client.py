@@ -1,0 +1,197 @@
+"""The one module that talks to MLflow: tracking URI, experiment, registry aliases and model URIs.
+
+Nothing else in the code builds ``models:/...`` strings or touches aliases.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nba_pra.errors import ModelNotFoundError, TrackingError
+from nba_pra.tracking.settings import TrackingSettings
+
+log = logging.getLogger(__name__)
+
+_SQLITE_PREFIX = "sqlite:///"
+#: environment that keeps MLflow quiet and offline (no telemetry, no progress bars, no git probing)
+QUIET_ENV = {
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "DO_NOT_TRACK": "true",
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
+    "GIT_PYTHON_REFRESH": "quiet",
+}
+
+
+def resolve_tracking_uri(uri: str, root: Path) -> str:
+    """A relative ``sqlite:///file.db`` becomes ``sqlite:////abs/root/file.db``; other URIs are kept."""
+    if uri.startswith(_SQLITE_PREFIX):
+        path = Path(uri[len(_SQLITE_PREFIX):])
+        if not path.is_absolute():
+            return _SQLITE_PREFIX + str((root / path).resolve())
+    return uri
+
+
+@dataclass(frozen=True)
+class ResolvedVersion:
+    """A registered model version found through an alias."""
+
+    name: str
+    version: str
+    alias: str
+    run_id: str | None
+    model_uri: str
+
+
+class Tracker:
+    """MLflow access bound to one project's settings."""
+
+    def __init__(self, settings: TrackingSettings, root: Path) -> None:
+        self.settings = settings
+        self.uri = resolve_tracking_uri(settings.uri, root)
+        for key, value in QUIET_ENV.items():
+            os.environ.setdefault(key, value)
+        import mlflow
+
+        self._mlflow = mlflow
+        mlflow.set_tracking_uri(self.uri)
+        mlflow.set_registry_uri(self.uri)
+
+    @property
+    def client(self) -> Any:
+        from mlflow import MlflowClient
+
+        return MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
+
+    def alias_uri(self, alias: str) -> str:
+        return f"models:/{self.settings.model_name}@{alias}"
+
+    def version_uri(self, version: str) -> str:
+        return f"models:/{self.settings.model_name}/{version}"
+
+    def start_run(self, run_name: str) -> Any:
+        self._mlflow.set_experiment(self.settings.experiment)
+        return self._mlflow.start_run(run_name=run_name)
+
+    def resolve(self, alias: str) -> ResolvedVersion:
+        """The version behind ``alias``, or :class:`ModelNotFoundError` telling the user to train."""
+        from mlflow.exceptions import MlflowException
+
+        try:
+            mv = self.client.get_model_version_by_alias(self.settings.model_name, alias)
+        except MlflowException as exc:
+            raise ModelNotFoundError(
+                f"no model version of '{self.settings.model_name}' has alias '{alias}' in {self.uri}; "
+                "train one first with `nba-pra train` (or `dvc repro`)"
+            ) from exc
+        return ResolvedVersion(
+            name=self.settings.model_name,
+            version=str(mv.version),
+            alias=alias,
+            run_id=mv.run_id,
+            model_uri=self.alias_uri(alias),
+        )
+
+    def try_resolve(self, alias: str) -> ResolvedVersion | None:
+        try:
+            return self.resolve(alias)
+        except ModelNotFoundError:
+            return None
+
+    def load_pyfunc(self, alias: str) -> tuple[Any, ResolvedVersion]:
+        resolved = self.resolve(alias)
+        from mlflow.exceptions import MlflowException
+
+        try:
+            model = self._mlflow.pyfunc.load_model(resolved.model_uri)
+        except (MlflowException, OSError) as exc:
+            raise TrackingError(f"cannot load {resolved.model_uri} (version {resolved.version}): {exc}") from exc
+        return model, resolved
+
+    def register(self, model_uri: str, run_id: str) -> str:
+        """Register ``model_uri`` as a new version; return the version number."""
+        mv = self._mlflow.register_model(model_uri, self.settings.model_name, tags={"run_id": run_id})
+        return str(mv.version)
+
+    def set_alias(self, alias: str, version: str) -> None:
+        self.client.set_registered_model_alias(self.settings.model_name, alias, version)
+        log.info("alias %s@%s -> version %s", self.settings.model_name, alias, version)
+
+    def assign_new_version_alias(self, version: str) -> str:
+        """First version becomes ``champion``; later ones ``challenger`` (promotion moves champion)."""
+        if self.try_resolve(self.settings.champion_alias) is None:
+            alias = self.settings.champion_alias
+        else:
+            alias = self.settings.challenger_alias
+        self.set_alias(alias, version)
+        return alias
+
+    def version_metrics(self, version: str) -> dict[str, float]:
+        """Metrics of the run that produced a version (for status and promotion)."""
+        mv = self.client.get_model_version(self.settings.model_name, version)
+        if not mv.run_id:
+            return {}
+        return dict(self.client.get_run(mv.run_id).data.metrics)
+
+    def last_run(self) -> Any | None:
+        exp = self.client.get_experiment_by_name(self.settings.experiment)
+        if exp is None:
+            return None
+        runs = self.client.search_runs([exp.experiment_id], order_by=["attributes.start_time DESC"], max_results=1)
+        return runs[0] if runs else None
+
+    # --- logging inside an active run ------------------------------------------------------------------
+
+    def log_params(self, params: dict[str, Any]) -> None:
+        from mlflow.entities import Param
+
+        run = self._mlflow.active_run()
+        items = [Param(k, str(v)) for k, v in sorted(params.items())]
+        for lo in range(0, len(items), 100):  # MLflow caps params per batch at 100
+            self.client.log_batch(run.info.run_id, params=items[lo : lo + 100])
+
+    def log_metrics(self, metrics: list[tuple[str, float, int]]) -> None:
+        """Log ``(key, value, step)`` triples with ``log_batch`` (one call per 1000: MLflow's batch limit)."""
+        import time
+
+        from mlflow.entities import Metric
+
+        run = self._mlflow.active_run()
+        now = int(time.time() * 1000)
+        items = [Metric(k, v, now, s) for k, v, s in metrics]
+        for lo in range(0, len(items), 1000):
+            self.client.log_batch(run.info.run_id, metrics=items[lo : lo + 1000])
+
+    def log_artifacts(self, directory: Path, artifact_path: str) -> None:
+        self._mlflow.log_artifacts(str(directory), artifact_path)
+
+    def log_pyfunc_and_register(
+        self, *, python_model: Path, artifacts: dict[str, str], signature: Any, input_example: Any, run_id: str
+    ) -> str:
+        """Log the models-from-code pyfunc (no pickle) and register it; return the new version."""
+        import mlflow
+
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=str(python_model),
+            artifacts=artifacts,
+            signature=signature,
+            input_example=input_example,
+            pip_requirements=_PIP_REQUIREMENTS,
+        )
+        return self.register(info.model_uri, run_id)
+
+
+def _requirement(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{dist}=={version(dist)}"
+    except PackageNotFoundError:  # pragma: no cover - only outside the locked environment
+        return dist
+
+
+_PIP_REQUIREMENTS = [_requirement(d) for d in ("mlflow", "xgboost-cpu", "pandas", "numpy", "nba-pra")]
