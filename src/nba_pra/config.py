@@ -140,6 +140,7 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
 
 # --- typed settings -------------------------------------------------------------------------------------------
 
+from nba_pra.alerts.settings import AlertSettings  # noqa: E402
 from nba_pra.betting.settings import BettingSettings  # noqa: E402
 from nba_pra.data.settings import DataSettings  # noqa: E402
 from nba_pra.features.settings import FeatureSettings  # noqa: E402
@@ -180,6 +181,7 @@ class Settings:
     odds: OddsSettings
     ledger: LedgerSettings
     tracking: TrackingSettings
+    alerts: AlertSettings = dataclasses.field(default_factory=AlertSettings)
 
 
 @dataclasses.dataclass(frozen=True)

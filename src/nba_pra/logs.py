@@ -13,6 +13,13 @@ _BACKUPS = 3
 _NOISY = ("mlflow", "alembic", "urllib3", "git", "matplotlib", "numexpr", "hydra", "filelock", "dvc")
 
 
+class _QuietLibraries(logging.Filter):
+    """Drop third-party records below WARNING on our handlers (without changing those loggers' levels)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.split(".", 1)[0] not in _NOISY
+
+
 def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = False) -> None:
     """Configure the root logger once per process (idempotent)."""
     root = logging.getLogger()
@@ -24,6 +31,7 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = 
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
     console.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    console.addFilter(_QuietLibraries())
     console._nba_pra = True  # type: ignore[attr-defined]
     root.addHandler(console)
     if log_dir is not None:
@@ -33,7 +41,6 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = 
         )
         file_handler.setLevel(logging.DEBUG)
         file_handler.setFormatter(logging.Formatter(_FORMAT))
+        file_handler.addFilter(_QuietLibraries())
         file_handler._nba_pra = True  # type: ignore[attr-defined]
         root.addHandler(file_handler)
-    for name in _NOISY:
-        logging.getLogger(name).setLevel(logging.WARNING)

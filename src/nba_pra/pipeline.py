@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,12 +43,19 @@ def ensure_raw_data(project: Project) -> None:
     generate(project)
 
 
+def stage_environment() -> dict[str, str]:
+    """This interpreter's ``bin/`` first on PATH: dvc.yaml's ``python -m nba_pra.stages.*`` must find our venv."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
 def run_pipeline(project: Project, *, force: bool = False) -> int:
     sync_params(project.root)
     ensure_raw_data(project)
     cmd = [sys.executable, "-m", "dvc", "repro", *(["--force"] if force else [])]
     log.info("running %s", " ".join(cmd[2:]))
-    completed = subprocess.run(cmd, cwd=project.root, check=False)
+    completed = subprocess.run(cmd, cwd=project.root, check=False, env=stage_environment())
     if completed.returncode != 0:
         raise PipelineError(f"`dvc repro` failed with exit code {completed.returncode}; see its output above")
     from nba_pra.reporting.recommend import show

@@ -37,6 +37,14 @@ class CvSettings:
 
 
 @dataclass(frozen=True)
+class EvaluationSettings:
+    #: bins of the reliability diagram, PIT histogram and variance deciles
+    n_bins: int = 10
+    #: baseline forecaster name -> the feature column it predicts with (scored on the same rows as the model)
+    baselines: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ModelSettings:
     kind: str = "xgboost"
     mean_params: dict = field(default_factory=dict)
@@ -47,6 +55,7 @@ class ModelSettings:
     min_variance_ratio: float = 0.25
     #: added to squared residuals before the log (PRA^2), so exact predictions do not give log(0)
     variance_log_offset: float = 1.0
+    evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from nba_pra.errors import DataError
 
 _BET_COLUMNS = (
     ("player_name", "player"), ("team", "team"), ("opponent", "opp"), ("bookmaker", "book"), ("side", "side"),
-    ("line", "line"), ("price", "price"), ("mean", "mean"), ("p_side", "P(win)"), ("edge", "edge"),
+    ("line", "line"), ("price", "price"), ("mean", "mean"), ("p_win", "P(win)"), ("edge", "edge"),
     ("stake_fraction", "stake %"),
 )
 _ALL_COLUMNS = (
@@ -22,7 +22,7 @@ _ALL_COLUMNS = (
 
 
 def load_recommendations(project: Project, *, show_all: bool) -> pd.DataFrame:
-    from nba_pra.stages.bet import BETS_FILE, CANDIDATES_FILE
+    from nba_pra.stages.bet import BETS_FILE, CANDIDATES_FILE, read_bets
 
     path = project.path("artifacts", CANDIDATES_FILE)
     if not path.is_file():
@@ -30,13 +30,20 @@ def load_recommendations(project: Project, *, show_all: bool) -> pd.DataFrame:
     frame = pd.read_parquet(path)
     if show_all:
         return frame.sort_values(["decision", "edge"], ascending=[True, False], kind="stable")
-    bets = pd.read_csv(project.path("artifacts", BETS_FILE))
+    bets = read_bets(project.path("artifacts", BETS_FILE))
     if len(bets):
-        over = bets["side"] == "over"
-        bets["price"] = bets["over_price"].where(over, bets["under_price"])
-        bets["p_side"] = bets["p_over"].where(over, bets["p_under"])
         bets["stake_fraction"] = 100 * bets["stake_fraction"]
     return bets.sort_values("edge", ascending=False, kind="stable") if len(bets) else bets
+
+
+#: width when the output is not a terminal (pipes, logs, CI): wide enough for one line per row
+_PIPE_WIDTH = 160
+
+
+def console_for_output() -> Console:
+    """A console that does not squeeze tables to 80 columns when stdout is a pipe or a file."""
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=_PIPE_WIDTH)
 
 
 def _fmt(value: object) -> str:
@@ -56,7 +63,7 @@ def render(frame: pd.DataFrame, *, show_all: bool, limit: int, title: str) -> Ta
 
 
 def show(project: Project, *, show_all: bool, limit: int, console: Console | None = None) -> pd.DataFrame:
-    console = console or Console()
+    console = console or console_for_output()
     frame = load_recommendations(project, show_all=show_all)
     if frame.empty:
         console.print("No bets today (every candidate was filtered; `nba-pra recommend --all` shows why).")

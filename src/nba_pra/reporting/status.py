@@ -11,6 +11,7 @@ from rich.table import Table
 
 from nba_pra.config import Project
 from nba_pra.data import schema
+from nba_pra.reporting.recommend import console_for_output
 
 _SHOWN_METRICS = ("mae", "crps", "log_score")
 
@@ -52,7 +53,7 @@ def collect(project: Project) -> dict[str, Any]:
 
 
 def show(project: Project, console: Console | None = None) -> dict[str, Any]:
-    console = console or Console()
+    console = console or console_for_output()
     status = collect(project)
     table = Table(title="nba-pra status", show_header=False)
     table.add_column("what")

@@ -8,6 +8,7 @@ unless ``odds.strict`` is set.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ from nba_pra.features.slate import build_slate
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
 from nba_pra.io import read_parquet, write_csv, write_json, write_parquet
-from nba_pra.odds.providers import fetch_lines_or_warn, make_provider
+from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.predict import PREDICTIONS_FILE
 
@@ -28,6 +29,15 @@ BETS_FILE = "bets.csv"
 SUMMARY_FILE = "bet_summary.json"
 #: stakes are computed per unit of bankroll here and scaled by the ledger
 _UNIT_BANKROLL = 1.0
+#: ids that look numeric (NBA game ids like 0022300001) must stay strings
+_STRING_COLUMNS = {"game_id": str, "bet_id": str, "season": str}
+
+
+def read_bets(path: Path) -> pd.DataFrame:
+    """Today's bets as written by this stage (empty frame when there are none or the file is missing)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return pd.DataFrame()
+    return pd.read_csv(path, dtype=_STRING_COLUMNS, parse_dates=["game_date"])
 
 
 def run(project: Project) -> pd.DataFrame:
@@ -40,7 +50,9 @@ def run(project: Project) -> pd.DataFrame:
     provider = make_provider(s.odds, data_dir=data_dir)
     lines, warning = fetch_lines_or_warn(provider, slate, strict=s.odds.strict, refresh=s.odds.refresh)
     if warning:
-        log.warning("no bets today: %s", warning)
+        log.warning("%s", warning)
+    # reference markets (points, rebounds, assists) are never priced as PRA
+    lines = lines[lines["market"] == s.odds.market] if "market" in lines.columns else lines
     candidates = evaluate_candidates(predictions, lines, s.betting, _UNIT_BANKROLL)
     bets = candidates[candidates["decision"] == "bet"].rename(columns={"stake": "stake_fraction"})
     write_parquet(candidates, project.path("artifacts", CANDIDATES_FILE))

@@ -26,7 +26,7 @@ def run(project: Project) -> dict:
     rosters = read_raw_table(data_dir, schema.ROSTERS_FILE)
     slate = build_slate(schedule, rosters)
     features = build_features(box_scores, slate, project.settings.features)
-    validate_feature_frame(features)
+    validate_feature_frame(features, project.settings.features)
     write_parquet(features, project.path("artifacts", FEATURES_FILE))
     history = features[~features["is_slate"]]
     slate_rows = features[features["is_slate"]]
@@ -36,7 +36,7 @@ def run(project: Project) -> dict:
         "history_rows": len(history),
         "slate_rows": len(slate_rows),
         "slate_date": str(slate_rows["game_date"].min().date()) if len(slate_rows) else None,
-        "n_features": len(feature_names()),
+        "n_features": len(feature_names(project.settings.features)),
         "ineligible_rows": int((~features["eligible"]).sum()),
         "ineligible_by_reason": {str(k): int(v) for k, v in reasons.items()},
     }

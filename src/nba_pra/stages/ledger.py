@@ -1,7 +1,8 @@
 """Stage ``ledger``: settle finished bets from box scores, then record today's bets (idempotent).
 
 Settling first means today's stakes are sized on the bankroll after yesterday's results. Re-running adds
-nothing: bet ids are deterministic and inserts skip existing ids.
+nothing: bet ids are deterministic and inserts skip existing ids. Writes the summary (with edge buckets) as a
+DVC metrics file, the bankroll curve as a PNG, and logs the ledger's health warnings.
 """
 
 from __future__ import annotations
@@ -14,38 +15,45 @@ from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
 from nba_pra.io import write_json
-from nba_pra.ledger.store import LedgerStore, resolve_url
+from nba_pra.ledger import plots
+from nba_pra.ledger.health import ledger_metrics, ledger_warnings
+from nba_pra.ledger.store import LedgerStore, open_ledger
 from nba_pra.stages._runner import run_stage
-from nba_pra.stages.bet import BETS_FILE
+from nba_pra.stages.bet import BETS_FILE, read_bets
 
 log = logging.getLogger(__name__)
 
 METRICS_FILE = "ledger_metrics.json"
+BANKROLL_PLOT = "plots/bankroll.png"
 
 
 def open_store(project: Project) -> LedgerStore:
-    return LedgerStore(resolve_url(project.settings.ledger.url, project.root))
+    return open_ledger(project.settings.ledger, project.root)
 
 
 def run(project: Project) -> dict:
     s = project.settings
-    store = open_store(project)
     data_dir = project.path("data")
     box_scores = read_raw_table(data_dir, schema.BOX_SCORES_FILE)
     lines_path = data_dir / schema.LINES_FILE
     closing = pd.read_parquet(lines_path) if lines_path.is_file() else None
-    settled = store.settle(box_scores, closing_lines=closing)
-    bankroll = store.bankroll(s.ledger.initial_bankroll)
-    bets_path = project.path("artifacts", BETS_FILE)
-    bets = pd.read_csv(bets_path) if bets_path.is_file() and bets_path.stat().st_size else pd.DataFrame()
-    added = 0
-    if len(bets):
-        bets = bets.assign(stake=bets["stake_fraction"] * bankroll)
-        added = store.record_bets(bets)
-    summary = store.summary(s.ledger.initial_bankroll)
-    write_json(summary, project.path("reports", METRICS_FILE))
-    log.info("ledger: settled %d, added %d bets; bankroll %.2f units", settled, added, summary["bankroll"])
-    return {**summary, "added": added, "settled_now": settled}
+    bets = read_bets(project.path("artifacts", BETS_FILE))
+    with open_store(project) as store:
+        settled = store.settle(box_scores, closing_lines=closing)
+        bankroll = store.bankroll(s.ledger.initial_bankroll)
+        added = store.record_bets(bets.assign(stake=bets["stake_fraction"] * bankroll)) if len(bets) else 0
+        history = store.bets()
+    metrics = ledger_metrics(history, s.ledger)
+    as_of = pd.Timestamp(box_scores["game_date"].max()) if len(box_scores) else pd.Timestamp.now()
+    for warning in ledger_warnings(history, s.ledger, as_of):
+        log.warning("ledger health: %s", warning)
+    write_json(metrics, project.path("reports", METRICS_FILE))
+    figure = plots.bankroll_curve(history, s.ledger.initial_bankroll)
+    path = project.path("reports", BANKROLL_PLOT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, metadata={"Software": None})
+    log.info("ledger: settled %d, added %d bets; bankroll %.2f units", settled, added, metrics["bankroll"])
+    return {**metrics, "added": added, "settled_now": settled}
 
 
 if __name__ == "__main__":

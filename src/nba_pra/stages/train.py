@@ -1,7 +1,8 @@
-"""Stage ``train``: features -> one MLflow run (fold metrics, ensemble pyfunc) + a registered version.
+"""Stage ``train``: features -> one MLflow run (fold metrics, calibration, ensemble pyfunc) + a registered version.
 
 Outputs: ``artifacts/model.json`` (which version this training registered and its alias),
-``reports/train_metrics.json`` (pooled validation scores) and ``reports/train_folds.csv`` (per fold).
+``reports/train_metrics.json`` (pooled out-of-fold scores), ``reports/train_folds.csv`` (per fold),
+``reports/train_comparison.csv`` (model vs baselines vs oracle) and PNG calibration plots.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from nba_pra.config import Project
+from nba_pra.data import schema
 from nba_pra.features.registry import feature_names
 from nba_pra.io import read_parquet, write_csv, write_json
+from nba_pra.model import plots
+from nba_pra.model.evaluation import Evaluation, evaluate_oof
 from nba_pra.model.train import TrainResult, train_ensemble, training_rows
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.features import FEATURES_FILE
@@ -26,6 +30,8 @@ log = logging.getLogger(__name__)
 MODEL_POINTER = "model.json"
 METRICS_FILE = "train_metrics.json"
 FOLDS_FILE = "train_folds.csv"
+COMPARISON_FILE = "train_comparison.csv"
+PLOTS_DIR = "plots"
 _PYFUNC_FILE = Path(__file__).resolve().parent.parent / "model" / "pyfunc_model.py"
 _INPUT_EXAMPLE_ROWS = 5
 
@@ -36,15 +42,47 @@ def load_features(project: Project) -> pd.DataFrame:
     )
 
 
+def _optional_raw(project: Project, name: str) -> pd.DataFrame | None:
+    path = project.path("data", name)
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def evaluate(project: Project, result: TrainResult, features: pd.DataFrame) -> Evaluation:
+    """Out-of-fold calibration, baselines and (synthetic league only) the oracle, on the same rows."""
+    s = project.settings
+    ev = s.model.evaluation
+    baselines = {
+        name: features.loc[result.oof.index, column].to_numpy(float)
+        for name, column in ev.baselines.items()
+        if column in features.columns
+    }
+    return evaluate_oof(
+        result.oof, s.distribution.family, n_bins=ev.n_bins, seed=s.seed,
+        lines=_optional_raw(project, schema.LINES_FILE),
+        baselines=baselines,
+        truth=_optional_raw(project, schema.GROUND_TRUTH_FILE),
+    )
+
+
+def write_plots(evaluation: Evaluation, directory: Path, n_bins: int) -> list[Path]:
+    return [
+        plots.pit_histogram(evaluation.pit, directory / "pit_histogram.png", n_bins),
+        plots.reliability_diagram(evaluation.reliability, directory / "reliability_over.png",
+                                  "P(over) reliability at the book's lines (out of fold)"),
+        plots.variance_calibration(evaluation.variance_deciles, directory / "variance_calibration.png"),
+    ]
+
+
 def run(project: Project) -> dict:
     s = project.settings
     features = load_features(project)
-    names = feature_names()
+    names = feature_names(s.features)
     result = train_ensemble(
         features, names, window=s.window, cv=s.cv, model=s.model, distribution=s.distribution, seed=s.seed
     )
-    overall = result.overall_metrics(s.distribution.family)
+    evaluation = evaluate(project, result, features)
     folds = result.fold_table()
+    plot_paths = write_plots(evaluation, project.path("reports", PLOTS_DIR), s.model.evaluation.n_bins)
     tracker = Tracker(s.tracking, project.root)
     with tracker.start_run(run_name=f"train-{result.as_of.date()}") as run:
         params = flatten_params(
@@ -54,12 +92,17 @@ def run(project: Project) -> dict:
         params["as_of"] = str(result.as_of.date())
         params["n_features"] = len(names)
         tracker.log_params(params)
-        log_metrics_batch(tracker, overall, folds)
+        log_metrics_batch(tracker, evaluation.metrics, folds)
         with tempfile.TemporaryDirectory() as tmp:
             tmp_path = Path(tmp)
             folds.to_csv(tmp_path / FOLDS_FILE, index=False)
+            evaluation.comparison.to_csv(tmp_path / COMPARISON_FILE, index=False)
+            evaluation.reliability.to_csv(tmp_path / "reliability_over.csv", index=False)
+            evaluation.variance_deciles.to_csv(tmp_path / "variance_deciles.csv", index=False)
             result.feature_importance.to_csv(tmp_path / "feature_importance.csv", index=False)
             tracker.log_artifacts(tmp_path, "reports")
+            for path in plot_paths:
+                tracker.log_artifact(path, "plots")
             version = _log_and_register(tracker, result, features, tmp_path / "ensemble", run.info.run_id)
     alias = tracker.assign_new_version_alias(version)
     pointer = {
@@ -72,10 +115,11 @@ def run(project: Project) -> dict:
         "n_features": len(names),
     }
     write_json(pointer, project.path("artifacts", MODEL_POINTER))
-    write_json({**overall, "n_folds": len(result.folds)}, project.path("reports", METRICS_FILE))
+    write_json({**evaluation.metrics, "n_folds": len(result.folds)}, project.path("reports", METRICS_FILE))
     write_csv(folds, project.path("reports", FOLDS_FILE))
+    write_csv(evaluation.comparison, project.path("reports", COMPARISON_FILE))
     log.info("registered %s version %s as @%s (crps %.3f, mae %.3f)", s.tracking.model_name, version, alias,
-             overall["crps"], overall["mae"])
+             evaluation.metrics["crps"], evaluation.metrics["mae"])
     return pointer
 
 

@@ -23,6 +23,7 @@ QUIET_ENV = {
     "DO_NOT_TRACK": "true",
     "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
     "GIT_PYTHON_REFRESH": "quiet",
+    "MLFLOW_LOGGING_LEVEL": "WARNING",
 }
 
 
@@ -167,6 +168,9 @@ class Tracker:
 
     def log_artifacts(self, directory: Path, artifact_path: str) -> None:
         self._mlflow.log_artifacts(str(directory), artifact_path)
+
+    def log_artifact(self, path: Path, artifact_path: str) -> None:
+        self._mlflow.log_artifact(str(path), artifact_path)
 
     def log_pyfunc_and_register(
         self, *, python_model: Path, artifacts: dict[str, str], signature: Any, input_example: Any, run_id: str

@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 
 from nba_pra.config import Project
-from nba_pra.errors import ModelNotFoundError
 from nba_pra.tracking.client import Tracker
 
 log = logging.getLogger(__name__)
@@ -53,8 +52,9 @@ def promote_cli(project: Project, *, version: str | None, force: bool) -> Promot
     cand_score = tracker.version_metrics(version).get(metric)
     champ_score = tracker.version_metrics(champion.version).get(metric) if champion else None
     if champion is not None and champion.version == version:
-        raise ModelNotFoundError(f"version {version} is already the champion")
-    promote, reason = decide(cand_score, champ_score, margin=s.promotion_margin, force=force)
+        promote, reason = False, "already the champion"
+    else:
+        promote, reason = decide(cand_score, champ_score, margin=s.promotion_margin, force=force)
     decision = PromotionDecision(
         promote, version, champion.version if champion else None, metric, cand_score, champ_score, reason
     )

@@ -1,0 +1,226 @@
+"""Evaluate every (game, player, bookmaker, line) candidate: probabilities, edge, Kelly, filters, caps, decision.
+
+The result has one row per candidate -- bets *and* passes -- so ``recommend --all`` can explain each decision.
+
+Definitions (per unit staked; see :mod:`nba_pra.betting.kelly` for the formulas):
+
+* ``p_over``/``p_under``/``p_push``: from the predicted distribution (``dist_family``, ``dist_param_a/b``) at the
+  line; they sum to 1. Over wins iff PRA > line, under wins iff PRA < line, push iff PRA == line.
+* ``edge_over = p_over (d_over - 1) - p_under``; ``edge_under = p_under (d_under - 1) - p_over`` at each side's
+  actual decimal price (a push returns the stake).
+* ``side``: the side with the larger edge (``edge`` is that edge; if neither is positive the row fails
+  ``min_edge``). ``confidence`` follows ``settings.confidence_method`` (default ``|p_over - 0.5| / 0.5``).
+* ``kelly_full``: three-outcome Kelly fraction of the chosen side; ``stake_kelly = kelly_fraction * kelly_full *
+  bankroll``; ``stake``: after correlation shrink, caps and optional flooring (0 for passes).
+* One prop = (game_id, player_id, market). Among a prop's candidates that pass every filter, the one with the
+  largest edge (at equal lines: the best price for the side) is the bet; the others get ``not_best_price``.
+  ``bet_id = sha1("game_id|player_id|market")``, shared by all candidates of a prop, so re-running a day or
+  seeing the prop at another book never makes a second bet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from nba_pra.betting import filters
+from nba_pra.betting.exposure import size_stakes
+from nba_pra.betting.kelly import confidence_distance, expected_return, kelly_fraction
+from nba_pra.betting.prices import american_to_decimal
+from nba_pra.betting.settings import BettingSettings, ConfidenceMethod
+from nba_pra.data.schema import LINE_COLUMNS, require_columns
+from nba_pra.model.distributions import DistributionParams, line_probabilities
+from nba_pra.model.settings import DistributionFamily
+
+PREDICTION_COLUMNS: Final = (
+    "game_id",
+    "game_date",
+    "season",
+    "player_id",
+    "player_name",
+    "team",
+    "opponent",
+    "home",
+    "position",
+    "n_prior_games",
+    "eligible",
+    "mean",
+    "var",
+    "std",
+    "cv",
+    "median",
+    "dist_family",
+    "dist_param_a",
+    "dist_param_b",
+    "model_version",
+    "model_uri",
+)
+PROP_KEYS: Final = ("game_id", "player_id", "market")
+DECISION_BET: Final = "bet"
+DECISION_PASS: Final = "pass"
+SIDE_OVER: Final = "over"
+SIDE_UNDER: Final = "under"
+
+#: every column of the candidates frame, in order
+CANDIDATE_COLUMNS: Final = (
+    *PREDICTION_COLUMNS,
+    "market",
+    "bookmaker",
+    "book_player_name",
+    "line",
+    "over_price",
+    "under_price",
+    "close_line",
+    "close_over_price",
+    "close_under_price",
+    "is_derived",
+    "p_over",
+    "p_under",
+    "p_push",
+    "over_decimal",
+    "under_decimal",
+    "edge_over",
+    "edge_under",
+    "side",
+    "price",
+    "decimal_price",
+    "p_win",
+    "p_loss",
+    "edge",
+    "confidence",
+    "kelly_full",
+    "stake_kelly",
+    "stake",
+    "capped_by",
+    "decision",
+    "reason",
+    "bet_id",
+    "bankroll",
+    "decided_at",
+)
+
+
+def bet_id(game_id: pd.Series, player_id: pd.Series, market: pd.Series) -> pd.Series:
+    """Deterministic prop id: hex sha1 of ``"{game_id}|{player_id}|{market}"`` (player_id as an integer)."""
+    keys = game_id.astype(str) + "|" + player_id.astype("int64").astype(str) + "|" + market.astype(str)
+    return pd.Series([hashlib.sha1(k.encode()).hexdigest() for k in keys], index=game_id.index, dtype=object)
+
+
+def join_lines(predictions: pd.DataFrame, lines: pd.DataFrame, default_market: str) -> pd.DataFrame:
+    """One row per line, with the player's prediction attached (NaN prediction columns when there is none)."""
+    require_columns(predictions, PREDICTION_COLUMNS, "predictions")
+    require_columns(lines, LINE_COLUMNS, "lines")
+    book = lines.copy()
+    if "market" not in book.columns:
+        book["market"] = default_market
+    if "is_derived" not in book.columns:
+        book["is_derived"] = False
+    book = book.rename(columns={"player_name": "book_player_name", "game_date": "book_game_date"})
+    book = book.drop(
+        columns=[c for c in book.columns if c in PREDICTION_COLUMNS and c not in ("game_id", "player_id")]
+    )
+    preds = predictions.loc[:, list(PREDICTION_COLUMNS)]
+    merged = book.merge(preds, on=["game_id", "player_id"], how="left", validate="many_to_one")
+    merged["game_date"] = merged["game_date"].fillna(merged["book_game_date"])
+    return merged.drop(columns=["book_game_date"]).reset_index(drop=True)
+
+
+def add_probabilities(frame: pd.DataFrame) -> pd.DataFrame:
+    """``p_over``, ``p_under``, ``p_push`` at each row's line from its fitted distribution (NaN without one)."""
+    out = frame.copy()
+    for col in ("p_over", "p_under", "p_push"):
+        out[col] = np.nan
+    a = out["dist_param_a"].to_numpy(dtype=float)
+    b = out["dist_param_b"].to_numpy(dtype=float)
+    usable = np.isfinite(a) & np.isfinite(b)
+    for family in DistributionFamily:
+        rows = usable & (out["dist_family"] == family.value).to_numpy()
+        if not rows.any():
+            continue
+        probs = line_probabilities(
+            DistributionParams(family, a[rows], b[rows]), out["line"].to_numpy(dtype=float)[rows]
+        )
+        out.loc[rows, "p_over"] = probs.p_over
+        out.loc[rows, "p_under"] = probs.p_under
+        out.loc[rows, "p_push"] = probs.p_push
+    return out
+
+
+def add_edges(frame: pd.DataFrame, settings: BettingSettings, bankroll: float) -> pd.DataFrame:
+    """Decimal prices, both sides' edges, the chosen side and its Kelly sizing before caps."""
+    out = frame.copy()
+    out["over_decimal"] = american_to_decimal(out["over_price"])
+    out["under_decimal"] = american_to_decimal(out["under_price"])
+    out["edge_over"] = expected_return(out["p_over"], out["p_under"], out["over_decimal"])
+    out["edge_under"] = expected_return(out["p_under"], out["p_over"], out["under_decimal"])
+    e_over = out["edge_over"].fillna(-np.inf)
+    e_under = out["edge_under"].fillna(-np.inf)
+    under = e_under > e_over
+    priced = out["edge_over"].notna() | out["edge_under"].notna()
+    out["side"] = np.where(~priced, "", np.where(under, SIDE_UNDER, SIDE_OVER))
+    out["price"] = np.where(under, out["under_price"], out["over_price"]).astype(float)
+    out["decimal_price"] = np.where(under, out["under_decimal"], out["over_decimal"])
+    out["p_win"] = np.where(under, out["p_under"], out["p_over"])
+    out["p_loss"] = np.where(under, out["p_over"], out["p_under"])
+    out["edge"] = np.where(under, out["edge_under"], out["edge_over"])
+    if settings.confidence_method is ConfidenceMethod.DISTANCE:
+        out["confidence"] = confidence_distance(out["p_over"])
+    else:
+        out["confidence"] = out["p_win"]
+    out["kelly_full"] = kelly_fraction(out["p_win"], out["p_loss"], out["decimal_price"])
+    out["stake_kelly"] = settings.kelly_fraction * out["kelly_full"] * bankroll
+    return out
+
+
+def mark_best_price(frame: pd.DataFrame, open_: pd.Series) -> pd.Series:
+    """True for the one open candidate per prop with the largest edge (ties: higher price, then bookmaker)."""
+    ranked = frame.loc[open_].sort_values(
+        ["edge", "decimal_price", "bookmaker"], ascending=[False, False, True], kind="mergesort"
+    )
+    first = ~ranked.duplicated(subset=list(PROP_KEYS), keep="first")
+    best = pd.Series(False, index=frame.index)
+    best[first[first].index] = True
+    return best
+
+
+def evaluate_candidates(
+    predictions: pd.DataFrame,
+    lines: pd.DataFrame,
+    settings: BettingSettings,
+    bankroll: float,
+    *,
+    as_of: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Every candidate with its probabilities, edges, Kelly sizing, decision and the first rule that rejected it.
+
+    ``bankroll`` is in units (the ledger's current bankroll). ``as_of`` (optional) rejects lines of games dated
+    before its calendar day (``past_game``) and is stored in ``decided_at``. Columns: :data:`CANDIDATE_COLUMNS`.
+    """
+    frame = join_lines(predictions, lines, settings.default_market)
+    frame = add_probabilities(frame)
+    frame = add_edges(frame, settings, bankroll)
+    frame["bet_id"] = bet_id(frame["game_id"], frame["player_id"], frame["market"])
+
+    reason = filters.first_rejection(frame, settings, as_of)
+    open_ = reason == filters.PASS
+    best = mark_best_price(frame, open_)
+    reason[open_ & ~best] = "not_best_price"
+
+    chosen = reason == filters.PASS
+    frame["stake"] = 0.0
+    frame["capped_by"] = ""
+    if chosen.any():
+        sized = size_stakes(frame.loc[chosen], settings, bankroll)
+        frame.loc[chosen, "stake"] = sized["stake"]
+        frame.loc[chosen, "capped_by"] = sized["capped_by"]
+        cut = sized["cap_reason"] != ""
+        reason[cut[cut].index] = sized.loc[cut, "cap_reason"]
+
+    frame["reason"] = reason
+    frame["decision"] = np.where(reason == filters.PASS, DECISION_BET, DECISION_PASS)
+    frame["bankroll"] = float(bankroll)
+    frame["decided_at"] = pd.Timestamp(as_of) if as_of is not None else pd.NaT
+    return frame.loc[:, list(CANDIDATE_COLUMNS)]

@@ -1,0 +1,347 @@
+"""Simulate the whole league: seasons -> days -> games, and assemble the five raw tables.
+
+Seasons run in order (players age and move between them); days inside a season run in order (injuries, form,
+trades and rest carry over). Every random draw comes from a stream keyed by (seed, season, day, purpose), so
+the history before the slate never depends on ``current_season_days_played``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nba_pra.data import schema
+from nba_pra.data.settings import SyntheticLeagueSettings
+from nba_pra.data.synthetic import games as gm
+from nba_pra.data.synthetic.players import POSITIONS, initial_pool, offseason, player_name
+from nba_pra.data.synthetic.rng import SEASON_LEVEL, Stream, stream
+from nba_pra.data.synthetic.schedule import EASTERN, opening_date, season_label, simulate_schedule
+from nba_pra.data.synthetic.sportsbook import post_lines
+from nba_pra.data.synthetic.transactions import call_ups_and_releases, trade
+from nba_pra.errors import ConfigError
+
+ROSTER_ACTIVE = "active"
+ROSTER_OUT = "out"
+#: how many days back the rest context looks (a third game in four nights)
+_THREE_IN_FOUR_WINDOW = 3
+
+
+@dataclass(frozen=True)
+class League:
+    """The five raw tables of a simulated league (columns as in :mod:`nba_pra.data.schema`)."""
+
+    box_scores: pd.DataFrame
+    schedule: pd.DataFrame
+    rosters: pd.DataFrame
+    lines: pd.DataFrame
+    ground_truth: pd.DataFrame
+
+
+def validate(cfg: SyntheticLeagueSettings) -> None:
+    """Raise :class:`ConfigError` for settings the simulator cannot honour."""
+    mc = cfg.minutes
+    if not 2 <= cfg.n_teams <= len(cfg.team_codes):
+        raise ConfigError(
+            f"data.synthetic.n_teams must be between 2 and {len(cfg.team_codes)} (one per team code)"
+        )
+    if len(set(cfg.team_codes)) != len(cfg.team_codes):
+        raise ConfigError("data.synthetic.team_codes must be distinct")
+    if cfg.n_seasons < 1 or cfg.current_season_days_played < 0 or not cfg.bookmakers:
+        raise ConfigError(
+            "data.synthetic needs n_seasons >= 1, current_season_days_played >= 0 and a bookmaker"
+        )
+    ranks = {
+        len(mc.minutes_by_rank),
+        len(mc.coach_dnp_by_rank),
+        len(mc.minutes_cv_by_rank),
+        len(cfg.rates.usage_by_rank),
+    }
+    if len(ranks) != 1 or mc.active_list_size > len(mc.minutes_by_rank):
+        raise ConfigError(
+            "data.synthetic: minutes_by_rank, coach_dnp_by_rank, minutes_cv_by_rank and usage_by_rank "
+            "need one entry per dressed player"
+        )
+    if sum(mc.lineup_by_position) != mc.starters or len(mc.lineup_by_position) != len(POSITIONS):
+        raise ConfigError(
+            "data.synthetic.minutes.lineup_by_position needs one slot count per position summing to starters"
+        )
+    if cfg.roster_size < mc.active_list_size:
+        raise ConfigError("data.synthetic.roster_size must be at least minutes.active_list_size")
+    if cfg.sportsbook.book_dispersion <= 1.0:
+        raise ConfigError("data.synthetic.sportsbook.book_dispersion must exceed 1 (over-dispersed PRA)")
+
+
+def _season_games(cfg: SyntheticLeagueSettings, season: int) -> pd.DataFrame:
+    """Schedule of one season with ids, dates and commence times (team indices kept for the simulation)."""
+    start_year = cfg.first_season_start_year + season
+    games = simulate_schedule(cfg.seed, season, cfg.n_teams, cfg.games_per_team, cfg.schedule)
+    games["season"] = season_label(start_year)
+    games["game_id"] = [f"002{start_year % 100:02d}{i + 1:05d}" for i in range(len(games))]
+    games["game_date"] = (
+        opening_date(start_year, cfg.schedule) + pd.to_timedelta(games["day"], unit="D")
+    ).astype("datetime64[ns]")
+    local = games["game_date"] + pd.to_timedelta(games["tip_hour"], unit="h")
+    games["commence_time"] = local.dt.tz_localize(EASTERN).dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    return games
+
+
+def _slate_day(games: pd.DataFrame, days_played: int) -> int:
+    later = games["day"].to_numpy()[games["day"].to_numpy() >= days_played]
+    if later.size == 0:
+        raise ConfigError(
+            f"data.synthetic.current_season_days_played={days_played} is past the current season's "
+            "last game day"
+        )
+    return int(later.min())
+
+
+def simulate_league(settings: SyntheticLeagueSettings) -> League:
+    """Simulate ``n_seasons`` seasons up to the slate and return the five raw tables (pure, deterministic).
+
+    The slate is the first game day on or after ``current_season_days_played`` calendar days of the last
+    season: its games are "scheduled", get lines (no close) and ground truth, but no box scores.
+    """
+    cfg = settings
+    validate(cfg)
+    pool = initial_pool(stream(cfg.seed, 0, SEASON_LEVEL, Stream.INITIAL_POOL), cfg)
+    for burn_in in range(cfg.players.burn_in_seasons):
+        pool = offseason(pool, stream(cfg.seed, burn_in, SEASON_LEVEL, Stream.BURN_IN), cfg)
+    all_games, box_parts, truth_parts, line_parts = [], [], [], []
+    game_offset = 0
+    slate_teams = np.array([], dtype=np.int64)
+    for season in range(cfg.n_seasons):
+        if season:
+            pool = offseason(pool, stream(cfg.seed, season, SEASON_LEVEL, Stream.OFFSEASON), cfg)
+        games = _season_games(cfg, season)
+        ctx = stream(cfg.seed, season, SEASON_LEVEL, Stream.TEAM_CONTEXT)
+        pace = ctx.normal(0.0, cfg.rates.pace_sd, cfg.n_teams)
+        defence = ctx.normal(0.0, cfg.rates.defence_sd, cfg.n_teams)
+        current = season == cfg.n_seasons - 1
+        slate_day = _slate_day(games, cfg.current_season_days_played) if current else -1
+        last_day = slate_day if current else int(games["day"].max())
+        games["status"] = np.where(
+            current & (games["day"] >= slate_day), schema.STATUS_SCHEDULED, schema.STATUS_FINAL
+        )
+        games["key"] = game_offset + np.arange(len(games))
+        all_games.append(games)
+        day_col = games["day"].to_numpy()
+        bounds = np.searchsorted(day_col, np.arange(last_day + 2))
+        team_last = np.full(cfg.n_teams, -10)
+        team_prev = np.full(cfg.n_teams, -10)
+        for day in range(last_day + 1):
+            _morning(pool, cfg, season, day)
+            lo, hi = bounds[day], bounds[day + 1]
+            if lo == hi:
+                continue
+            home = games["home"].to_numpy()[lo:hi]
+            away = games["away"].to_numpy()[lo:hi]
+            today = gm.DayGames(
+                home=home,
+                away=away,
+                back_to_back=team_last == day - 1,
+                three_in_four=team_prev >= day - _THREE_IN_FOUR_WINDOW,
+            )
+            pre = gm.pregame(
+                pool, today, pace, defence, stream(cfg.seed, season, day, Stream.AVAILABILITY), cfg
+            )
+            is_slate = current and day == slate_day
+            key = game_offset + lo + pre.game
+            truth_parts.append(
+                {
+                    "key": key,
+                    "player": pre.player,
+                    "true_mean": pre.true_mean,
+                    "true_var": pre.true_var,
+                    "p_play": pre.p_play,
+                }
+            )
+            line_parts.append(_lines(pre, key, cfg, season, day, closed=not is_slate))
+            if is_slate:
+                slate_teams = np.concatenate([home, away])
+                break
+            box = gm.play(
+                pool,
+                pre,
+                stream(cfg.seed, season, day, Stream.GAME),
+                stream(cfg.seed, season, day, Stream.BOX),
+                cfg,
+            )
+            box_parts.append(
+                {
+                    "key": key,
+                    "player": pre.player,
+                    "team": pre.team,
+                    "opponent": pre.opponent,
+                    "home": pre.home,
+                    **box,
+                }
+            )
+            both = np.concatenate([home, away])
+            team_prev[both] = team_last[both]
+            team_last[both] = day
+        game_offset += len(games)
+    return _assemble(
+        cfg, pool, pd.concat(all_games, ignore_index=True), box_parts, truth_parts, line_parts, slate_teams
+    )
+
+
+def _morning(pool, cfg: SyntheticLeagueSettings, season: int, day: int) -> None:
+    """Start of a calendar day: injuries heal a day, form and role move one AR(1) step, trades, call-ups."""
+    np.maximum(pool.injury_days - 1, 0, out=pool.injury_days)
+    shocks = stream(cfg.seed, season, day, Stream.FORM).standard_normal((2, pool.size))
+    pool.form = _ar1(pool.form, shocks[0], cfg.rates.form_persistence, cfg.rates.form_sd)
+    pool.role = _ar1(pool.role, shocks[1], cfg.minutes.role_persistence, cfg.minutes.role_sd)
+    trade(pool, day, stream(cfg.seed, season, day, Stream.TRANSACTIONS), cfg)
+    call_ups_and_releases(pool, cfg)
+
+
+def _ar1(x: np.ndarray, shock: np.ndarray, phi: float, sd: float) -> np.ndarray:
+    """One step of a stationary AR(1) with persistence ``phi`` and stationary sd ``sd``."""
+    return phi * x + np.sqrt(1.0 - phi**2) * sd * shock
+
+
+def _lines(
+    pre: gm.Pregame, key: np.ndarray, cfg, season: int, day: int, *, closed: bool
+) -> dict[str, np.ndarray]:
+    props = np.flatnonzero((pre.p_play > 0) & (pre.expected_minutes >= cfg.sportsbook.min_expected_minutes))
+    posted = post_lines(
+        pre.true_mean[props],
+        cfg.bookmakers,
+        stream(cfg.seed, season, day, Stream.BOOK),
+        cfg.sportsbook,
+        closed=np.full(props.size, closed),
+    )
+    rows = props[posted.pop("prop")]
+    return {"key": key[rows], "player": pre.player[rows], **posted}
+
+
+def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Column-wise concatenation of the per-day arrays ({} when no day produced any)."""
+    if not parts:
+        return {}
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts, slate_teams) -> League:
+    codes = np.asarray(cfg.team_codes[: cfg.n_teams], dtype=object)
+    names = player_name(np.arange(pool.size))
+    ids = cfg.first_player_id + np.arange(pool.size, dtype=np.int64)
+    positions = np.asarray(POSITIONS, dtype=object)[pool.position]
+    game_id = games["game_id"].to_numpy()
+    game_date = games["game_date"].to_numpy()
+    season = games["season"].to_numpy()
+
+    box = _concat(box_parts)
+    box_scores = _box_frame(box, game_id, game_date, season, ids, names, codes, positions)
+    truth = _concat(truth_parts)
+    ground_truth = pd.DataFrame(
+        {
+            "game_id": pd.array(game_id[truth["key"]], dtype="str"),
+            "player_id": ids[truth["player"]],
+            "true_mean": truth["true_mean"],
+            "true_var": truth["true_var"],
+            "p_play": truth["p_play"],
+        }
+    )
+    ln = _concat(line_parts)
+    lines = pd.DataFrame(
+        {
+            "game_id": pd.array(game_id[ln["key"]], dtype="str"),
+            "game_date": game_date[ln["key"]],
+            "player_id": ids[ln["player"]],
+            "player_name": pd.array(names[ln["player"]], dtype="str"),
+            "bookmaker": pd.array(ln["bookmaker"], dtype="str"),
+            "line": ln["line"].astype(float),
+            "over_price": ln["over_price"].astype(np.int64),
+            "under_price": ln["under_price"].astype(np.int64),
+            "close_line": ln["close_line"].astype(float),
+            "close_over_price": ln["close_over_price"].astype(float),
+            "close_under_price": ln["close_under_price"].astype(float),
+        }
+    )
+    schedule = pd.DataFrame(
+        {
+            "game_id": pd.array(game_id, dtype="str"),
+            "game_date": game_date,
+            "season": pd.array(season, dtype="str"),
+            "home_team": pd.array(codes[games["home"].to_numpy()], dtype="str"),
+            "away_team": pd.array(codes[games["away"].to_numpy()], dtype="str"),
+            "commence_time": games["commence_time"].array,
+            "status": pd.array(games["status"].to_numpy(), dtype="str"),
+        }
+    )
+    on_slate = np.flatnonzero(np.isin(pool.team, slate_teams) & (pool.team >= 0))
+    on_slate = on_slate[np.lexsort((on_slate, pool.team[on_slate]))]
+    rosters = pd.DataFrame(
+        {
+            "player_id": ids[on_slate],
+            "player_name": pd.array(names[on_slate], dtype="str"),
+            "team": pd.array(codes[pool.team[on_slate]], dtype="str"),
+            "position": pd.array(positions[on_slate], dtype="str"),
+            "status": pd.array(
+                np.where(pool.injury_days[on_slate] > 0, ROSTER_OUT, ROSTER_ACTIVE), dtype="str"
+            ),
+        }
+    )
+    return League(
+        box_scores=box_scores, schedule=schedule, rosters=rosters, lines=lines, ground_truth=ground_truth
+    )
+
+
+def _box_frame(box, game_id, game_date, season, ids, names, codes, positions) -> pd.DataFrame:
+    if not box:
+        return pd.DataFrame({c: pd.Series(dtype=_EMPTY_DTYPES.get(c, "float64")) for c in _BOX_OUTPUT})
+    key, player = box["key"], box["player"]
+    frame = pd.DataFrame(
+        {
+            "game_id": pd.array(game_id[key], dtype="str"),
+            "game_date": game_date[key],
+            "season": pd.array(season[key], dtype="str"),
+            "player_id": ids[player],
+            "player_name": pd.array(names[player], dtype="str"),
+            "team": pd.array(codes[box["team"]], dtype="str"),
+            "opponent": pd.array(codes[box["opponent"]], dtype="str"),
+            "home": box["home"].astype(bool),
+            "starter": box["starter"].astype(bool),
+            "position": pd.array(positions[player], dtype="str"),
+            "played": box["played"].astype(bool),
+            "minutes": box["minutes"].astype(float),
+        }
+    )
+    for col in _BOX_STATS:
+        frame[col] = box[col].astype(float)
+    return frame
+
+
+_BOX_STATS = (
+    "pts",
+    "reb",
+    "ast",
+    "stl",
+    "blk",
+    "tov",
+    "pf",
+    "fgm",
+    "fga",
+    "fg3m",
+    "fg3a",
+    "ftm",
+    "fta",
+    "plus_minus",
+)
+_BOX_OUTPUT = schema.BOX_SCORE_COLUMNS + tuple(c for c in _BOX_STATS if c not in schema.BOX_SCORE_COLUMNS)
+_EMPTY_DTYPES = {
+    "game_id": "str",
+    "season": "str",
+    "player_name": "str",
+    "team": "str",
+    "opponent": "str",
+    "position": "str",
+    "game_date": "datetime64[ns]",
+    "player_id": "int64",
+    "home": "bool",
+    "starter": "bool",
+    "played": "bool",
+}

@@ -1,0 +1,1 @@
+"""SQL ledger of bets: idempotent inserts, settlement, summaries."""

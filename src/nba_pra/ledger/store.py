@@ -1,0 +1,322 @@
+"""The SQL ledger (SQLAlchemy 2; SQLite by default, PostgreSQL by URL): the only IO of the ledger package.
+
+* ``record_bets`` inserts bets whose ``bet_id`` is not yet stored, all in ONE transaction: a crash leaves the
+  whole batch or none of it, and re-running a day adds nothing. Bets are append-only: a stored bet never changes.
+* ``settle`` writes one settlement per finished bet (upsert, same transaction as the bankroll snapshot). Re-settling
+  identical results writes nothing; a corrected box score or a newly known closing line rewrites that settlement.
+* Reading (``bets``, ``bankroll``, ``summary``) joins bets with their settlements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final, Self
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.schema import CreateSchema
+
+from nba_pra.data.schema import require_columns
+from nba_pra.errors import LedgerError
+from nba_pra.ledger.clv import CLOSE_COLUMNS, closing_for_bets, closing_line_value
+from nba_pra.ledger.settings import LedgerSettings
+from nba_pra.ledger.settlement import settle_bets
+from nba_pra.ledger.summary import summarize
+from nba_pra.ledger.tables import (
+    LEDGER_SCHEMA_VERSION,
+    OPTIONAL_BET_COLUMNS,
+    REQUIRED_BET_COLUMNS,
+    SETTLEMENT_COLUMNS,
+    LedgerTables,
+    build_tables,
+)
+
+#: ids per ``IN (...)`` query (well under every backend's bound-parameter limit)
+_ID_CHUNK: Final = 500
+_VERSION_KEY: Final = "schema_version"
+_DECISION_BET: Final = "bet"
+_COMPARE_TOLERANCE: Final = 1e-9
+
+
+def resolve_url(url: str, root: Path) -> str:
+    """``url`` with a relative SQLite file path made absolute under ``root``; any other URL unchanged."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise LedgerError(f"ledger URL {url!r} is not a valid SQLAlchemy URL") from exc
+    db = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return url
+    if Path(db).is_absolute():
+        return url
+    return parsed.set(database=str((Path(root) / db).resolve())).render_as_string(hide_password=False)
+
+
+def open_ledger(settings: LedgerSettings, root: Path) -> LedgerStore:
+    """The ledger configured by ``settings`` (``conf/ledger/``), a relative SQLite path resolved under ``root``."""
+    return LedgerStore(
+        resolve_url(settings.url, root), schema=settings.db_schema, table_prefix=settings.table_prefix
+    )
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain-Python row dicts (NaN -> None, numpy scalars -> Python) that every DB driver accepts."""
+    obj = frame.astype(object)
+    obj = obj.where(frame.notna(), None)
+    return [
+        {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+        for row in obj.to_dict("records")
+    ]
+
+
+def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class LedgerStore:
+    """Bets, settlements and bankroll snapshots in the database at ``url``.
+
+    ``schema`` (PostgreSQL) and ``table_prefix`` select where the tables live; both are created when missing.
+    """
+
+    def __init__(self, url: str, *, schema: str | None = None, table_prefix: str = "") -> None:
+        self.url = url
+        self.tables: LedgerTables = build_tables(schema, table_prefix)
+        self._schema = schema
+        try:
+            parsed = make_url(url)
+            if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(url)
+            if parsed.get_backend_name() == "sqlite":
+                _sqlite_transactions(self.engine)
+            self._create()
+        except (SQLAlchemyError, ArgumentError, OSError) as exc:
+            raise LedgerError(
+                f"cannot open the ledger at {_safe(url)}: {exc.__class__.__name__}: {exc}"
+            ) from exc
+
+    # --- lifecycle ----------------------------------------------------------------------------------------------
+
+    def _create(self) -> None:
+        with self.engine.begin() as conn:
+            if self._schema is not None and conn.dialect.name != "sqlite":
+                conn.execute(CreateSchema(self._schema, if_not_exists=True))
+            self.tables.metadata.create_all(conn)
+            stored = conn.execute(
+                select(self.tables.meta.c.value).where(self.tables.meta.c.key == _VERSION_KEY)
+            ).scalar_one_or_none()
+            if stored is None:
+                conn.execute(
+                    insert(self.tables.meta).values(key=_VERSION_KEY, value=str(LEDGER_SCHEMA_VERSION))
+                )
+            elif stored != str(LEDGER_SCHEMA_VERSION):
+                raise LedgerError(
+                    f"the ledger at {_safe(self.url)} has schema version {stored}, this code needs "
+                    f"{LEDGER_SCHEMA_VERSION}; export it with the old version and import it into a new ledger"
+                )
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except LedgerError:
+            raise
+        except SQLAlchemyError as exc:
+            raise LedgerError(
+                f"could not {action} in the ledger at {_safe(self.url)} (nothing was written): "
+                f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+            ) from exc
+
+    # --- writing ------------------------------------------------------------------------------------------------
+
+    def record_bets(self, bets: pd.DataFrame) -> int:
+        """Insert the bets whose ``bet_id`` is not stored yet, in one transaction; return how many were added.
+
+        ``bets`` may be the engine's whole candidates frame: only rows with ``decision == 'bet'`` are recorded
+        when that column exists. Two rows with one ``bet_id`` in the same batch are an error (one bet per prop).
+        """
+        if "decision" in bets.columns:
+            bets = bets[bets["decision"] == _DECISION_BET]
+        require_columns(bets, REQUIRED_BET_COLUMNS, "bets")
+        dupes = bets["bet_id"][bets["bet_id"].duplicated()]
+        if len(dupes):
+            raise LedgerError(f"{len(dupes)} bet_id(s) appear twice in one batch, e.g. {dupes.iloc[0]}")
+        if bets.empty:
+            return 0
+        columns = [*REQUIRED_BET_COLUMNS, *(c for c in OPTIONAL_BET_COLUMNS if c in bets.columns)]
+        frame = bets.loc[:, columns].copy()
+        frame["game_date"] = pd.to_datetime(frame["game_date"]).dt.date
+        if "decided_at" in frame.columns:
+            frame["decided_at"] = pd.to_datetime(frame["decided_at"], utc=True)
+        frame["recorded_at"] = pd.Timestamp.now(tz="UTC")
+        table = self.tables.bets
+        with self._transaction("record bets") as conn:
+            ids = frame["bet_id"].astype(str).tolist()
+            existing: set[str] = set()
+            for chunk in _chunks(ids, _ID_CHUNK):
+                existing.update(
+                    conn.execute(select(table.c.bet_id).where(table.c.bet_id.in_(chunk))).scalars()
+                )
+            new = frame[~frame["bet_id"].isin(existing)]
+            if not new.empty:
+                conn.execute(insert(table), _records(new))
+        return len(new)
+
+    def settle(self, box_scores: pd.DataFrame, closing_lines: pd.DataFrame | None = None) -> int:
+        """Settle every stored bet whose game is in ``box_scores``; return settlements written (new or changed).
+
+        CLV comes from ``closing_lines`` (the lines table with ``close_*`` columns) when given, else from the
+        ``close_*`` values stored with the bet; a CLV already stored is kept when no new closing data is known.
+        """
+        bets = self._read_bets()
+        if bets.empty:
+            return 0
+        results = settle_bets(bets, box_scores)
+        if results.empty:
+            return 0
+        finished = bets.set_index("bet_id").loc[results["bet_id"]].reset_index()
+        if closing_lines is not None and not closing_lines.empty:
+            fresh = closing_for_bets(finished, closing_lines).set_index("bet_id")
+            stored = finished.set_index("bet_id")[list(CLOSE_COLUMNS)]
+            finished = finished.set_index("bet_id")
+            finished[list(CLOSE_COLUMNS)] = fresh.reindex(stored.index).combine_first(stored)
+            finished = finished.reset_index()
+        clv = closing_line_value(finished)
+        new = results.loc[:, ["bet_id", "result", "actual_pra", "profit"]].merge(clv, on="bet_id", how="left")
+        current = self._read_settlements()
+        merged = new.merge(current, on="bet_id", how="left", suffixes=("", "_old"), indicator=True)
+        # keep a stored CLV when this call knows no closing line for the bet
+        for col in ("close_line", "close_price", "close_decimal", "clv_price", "clv_prob"):
+            merged[col] = merged[col].astype(float).fillna(merged[f"{col}_old"].astype(float))
+        changed = merged["_merge"] == "left_only"
+        for col in (
+            "result",
+            "actual_pra",
+            "profit",
+            "close_line",
+            "close_price",
+            "close_decimal",
+            "clv_price",
+            "clv_prob",
+        ):
+            changed |= ~_same(merged[col], merged[f"{col}_old"])
+        writes = merged.loc[changed, [c for c in SETTLEMENT_COLUMNS if c != "settled_at"]].copy()
+        if writes.empty:
+            return 0
+        writes["settled_at"] = pd.Timestamp.now(tz="UTC")
+        table = self.tables.settlements
+        with self._transaction("settle bets") as conn:
+            ids = writes["bet_id"].tolist()
+            for chunk in _chunks(ids, _ID_CHUNK):
+                conn.execute(delete(table).where(table.c.bet_id.in_(chunk)))
+            conn.execute(insert(table), _records(writes))
+            totals = conn.execute(select(func.count(), func.coalesce(func.sum(table.c.profit), 0.0))).one()
+            conn.execute(
+                insert(self.tables.snapshots).values(
+                    taken_at=pd.Timestamp.now(tz="UTC").to_pydatetime(),
+                    settled=int(totals[0]),
+                    profit=float(totals[1]),
+                )
+            )
+        return len(writes)
+
+    # --- reading ------------------------------------------------------------------------------------------------
+
+    def _read(self, statement: Any) -> pd.DataFrame:
+        try:
+            with self.engine.connect() as conn:
+                return pd.read_sql(statement, conn)
+        except SQLAlchemyError as exc:
+            raise LedgerError(
+                f"could not read the ledger at {_safe(self.url)}: {exc.__class__.__name__}"
+            ) from exc
+
+    def _read_bets(self) -> pd.DataFrame:
+        frame = self._read(
+            select(self.tables.bets).order_by(self.tables.bets.c.game_date, self.tables.bets.c.bet_id)
+        )
+        frame["game_date"] = pd.to_datetime(frame["game_date"])
+        return frame
+
+    def _read_settlements(self) -> pd.DataFrame:
+        cols = [c for c in SETTLEMENT_COLUMNS if c != "settled_at"]
+        return self._read(select(*(self.tables.settlements.c[c] for c in cols)))
+
+    def bets(self) -> pd.DataFrame:
+        """Every stored bet with its settlement columns (NaN/None while open) and ``status`` open|settled."""
+        bets = self._read_bets()
+        settlements = self._read(select(self.tables.settlements))
+        out = bets.merge(settlements, on="bet_id", how="left", suffixes=("", "_settled"))
+        # the closing line known at settlement supersedes the one known when the bet was recorded
+        out["close_line"] = out.pop("close_line_settled").combine_first(out["close_line"])
+        out["status"] = np.where(out["result"].notna(), "settled", "open")
+        return out
+
+    def snapshots(self) -> pd.DataFrame:
+        """Bankroll snapshots (one per settlement run that changed something): settled count and total profit."""
+        return self._read(select(self.tables.snapshots).order_by(self.tables.snapshots.c.id))
+
+    def bankroll(self, initial: float) -> float:
+        """``initial`` plus the profit of every settled bet (open stakes are not deducted), in units."""
+        table = self.tables.settlements
+        try:
+            with self.engine.connect() as conn:
+                profit = conn.execute(select(func.coalesce(func.sum(table.c.profit), 0.0))).scalar_one()
+        except SQLAlchemyError as exc:
+            raise LedgerError(
+                f"could not read the ledger at {_safe(self.url)}: {exc.__class__.__name__}"
+            ) from exc
+        return float(initial) + float(profit)
+
+    def summary(self, initial_bankroll: float) -> dict[str, Any]:
+        """Summary figures (:func:`nba_pra.ledger.summary.summarize`) of the whole ledger."""
+        return summarize(self.bets(), initial_bankroll)
+
+
+def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Elementwise equality treating NaN == NaN and numbers within a tiny tolerance as equal."""
+    both_missing = a.isna() & b.isna()
+    try:
+        close = np.isclose(a.astype(float), b.astype(float), rtol=0.0, atol=_COMPARE_TOLERANCE)
+        return pd.Series(close, index=a.index) | both_missing
+    except (TypeError, ValueError):
+        return (a == b) | both_missing
+
+
+def _safe(url: str) -> str:
+    """The URL with any password masked (for messages)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid url>"
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """Make pysqlite start a real transaction at BEGIN (its default defers it), so reads inside a write see a
+    consistent snapshot and every write is all-or-nothing (SQLAlchemy's documented recipe)."""
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")

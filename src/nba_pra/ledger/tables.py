@@ -1,0 +1,161 @@
+"""SQLAlchemy Core tables of the ledger: append-only ``bets``, upserted ``settlements``, ``bankroll_snapshots``.
+
+Tables are built per store (``build_tables``) so a schema or a table-name prefix can be chosen at runtime
+(tests use a throwaway schema on PostgreSQL). ``LEDGER_SCHEMA_VERSION`` is stored in ``meta``; a store refuses a
+database written by a different version instead of misreading it (the documented stand-in for migrations).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+LEDGER_SCHEMA_VERSION: Final = 1
+BET_ID_LENGTH: Final = 40  # hex sha1
+
+#: bet columns a caller must provide (the engine's candidates frame has all of them)
+REQUIRED_BET_COLUMNS: Final = (
+    "bet_id",
+    "game_id",
+    "game_date",
+    "player_id",
+    "market",
+    "bookmaker",
+    "side",
+    "line",
+    "price",
+    "decimal_price",
+    "stake",
+)
+#: bet columns stored when present
+OPTIONAL_BET_COLUMNS: Final = (
+    "season",
+    "player_name",
+    "team",
+    "opponent",
+    "p_over",
+    "p_under",
+    "p_push",
+    "p_win",
+    "p_loss",
+    "edge",
+    "confidence",
+    "kelly_full",
+    "mean",
+    "std",
+    "dist_family",
+    "model_version",
+    "model_uri",
+    "bankroll",
+    "close_line",
+    "close_over_price",
+    "close_under_price",
+    "decided_at",
+)
+SETTLEMENT_COLUMNS: Final = (
+    "bet_id",
+    "result",
+    "actual_pra",
+    "profit",
+    "close_line",
+    "close_price",
+    "close_decimal",
+    "clv_price",
+    "clv_prob",
+    "settled_at",
+)
+
+
+@dataclass(frozen=True)
+class LedgerTables:
+    metadata: MetaData
+    meta: Table
+    bets: Table
+    settlements: Table
+    snapshots: Table
+
+
+def build_tables(schema: str | None = None, prefix: str = "") -> LedgerTables:
+    """The ledger's tables in ``schema`` (None = default) with names prefixed by ``prefix``."""
+    md = MetaData(schema=schema)
+    meta = Table(
+        f"{prefix}ledger_meta",
+        md,
+        Column("key", String(64), primary_key=True),
+        Column("value", String(256), nullable=False),
+    )
+    bets = Table(
+        f"{prefix}bets",
+        md,
+        Column("bet_id", String(BET_ID_LENGTH), primary_key=True),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("decided_at", DateTime(timezone=True)),
+        Column("game_id", String(64), nullable=False, index=True),
+        Column("game_date", Date, nullable=False, index=True),
+        Column("season", String(16)),
+        Column("player_id", BigInteger, nullable=False),
+        Column("player_name", String(128)),
+        Column("team", String(8)),
+        Column("opponent", String(8)),
+        Column("market", String(64), nullable=False),
+        Column("bookmaker", String(64), nullable=False),
+        Column("side", String(8), nullable=False),
+        Column("line", Float, nullable=False),
+        Column("price", Float, nullable=False),  # American odds of the side taken
+        Column("decimal_price", Float, nullable=False),
+        Column("stake", Float, nullable=False),  # units
+        *(
+            Column(c, Float)
+            for c in (
+                "p_over",
+                "p_under",
+                "p_push",
+                "p_win",
+                "p_loss",
+                "edge",
+                "confidence",
+                "kelly_full",
+                "mean",
+                "std",
+                "bankroll",
+                "close_line",
+                "close_over_price",
+                "close_under_price",
+            )
+        ),
+        Column("dist_family", String(16)),
+        Column("model_version", String(64)),
+        Column("model_uri", String(256)),
+    )
+    settlements = Table(
+        f"{prefix}settlements",
+        md,
+        Column("bet_id", String(BET_ID_LENGTH), ForeignKey(bets.c.bet_id), primary_key=True),
+        Column("result", String(8), nullable=False),  # win | loss | push | void
+        Column("actual_pra", Float),
+        Column("profit", Float, nullable=False),  # units
+        *(Column(c, Float) for c in ("close_line", "close_price", "close_decimal", "clv_price", "clv_prob")),
+        Column("settled_at", DateTime(timezone=True), nullable=False),
+    )
+    snapshots = Table(
+        f"{prefix}bankroll_snapshots",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("taken_at", DateTime(timezone=True), nullable=False),
+        Column("settled", Integer, nullable=False),
+        Column("profit", Float, nullable=False),
+    )
+    return LedgerTables(md, meta, bets, settlements, snapshots)

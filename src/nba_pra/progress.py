@@ -1,0 +1,50 @@
+"""Rich progress bars for long work, silent when stdout is not a terminal (``dvc repro``, pipes, CI).
+
+Usage::
+
+    with progress_bar("training folds") as update:
+        train_ensemble(..., progress=update)      # update(done, total, label)
+
+The callback matches :data:`nba_pra.model.train.ProgressFn`. ``force=True`` renders even without a terminal
+(tests, or a user who wants the bar in a log).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def make_progress(console: Console | None = None, *, force: bool = False) -> Progress:
+    """A :class:`rich.progress.Progress` disabled unless ``console`` is a terminal (or ``force``)."""
+    console = console or Console(stderr=True)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[label]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not (force or console.is_terminal),
+        transient=False,
+    )
+
+
+@contextmanager
+def progress_bar(
+    description: str, *, console: Console | None = None, force: bool = False
+) -> Iterator[ProgressCallback]:
+    """A bar named ``description`` driven by ``update(done, total, label)``; nothing is drawn off a terminal."""
+    with make_progress(console, force=force) as progress:
+        task = progress.add_task(description, total=None, label="")
+
+        def update(done: int, total: int, label: str = "") -> None:
+            progress.update(task, completed=done, total=total, label=label)
+
+        yield update

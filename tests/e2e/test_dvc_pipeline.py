@@ -1,0 +1,110 @@
+"""The real daily run: `nba-pra pipeline` (generate + `dvc repro`) in a temporary git copy of the project."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from nba_pra.config import load_project
+from nba_pra.stages.ledger import open_store
+from nba_pra.tracking.client import Tracker
+
+from conftest import PROJECT_ROOT, copy_project, make_small_project
+
+pytestmark = pytest.mark.slow
+
+_BIN = Path(sys.executable).parent
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": os.pathsep.join([str(_BIN), os.environ.get("PATH", "")])}
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+def _git_project(root: Path) -> Path:
+    shutil.copytree(PROJECT_ROOT / ".dvc", root / ".dvc", ignore=shutil.ignore_patterns("tmp", "cache"))
+    shutil.copy2(PROJECT_ROOT / ".gitignore", root / ".gitignore")
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"],
+                ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy"]):
+        assert _run(cmd, root).returncode == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def piped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    root = _git_project(make_small_project(tmp_path_factory.mktemp("e2e") / "project"))
+    result = _run([str(_BIN / "nba-pra"), "pipeline"], root)
+    return root, result
+
+
+def test_pipeline_runs_every_stage_and_writes_their_outputs(piped) -> None:
+    root, result = piped
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for stage in ("features", "train", "predict", "bet", "ledger"):
+        assert f"Running stage '{stage}'" in result.stdout
+    for out in ("artifacts/features.parquet", "artifacts/model.json", "artifacts/predictions.parquet",
+                "artifacts/candidates.parquet", "artifacts/bets.csv", "reports/train_metrics.json",
+                "reports/ledger_metrics.json", "dvc.lock"):
+        assert (root / out).is_file(), out
+    pointer = json.loads((root / "artifacts/model.json").read_text())
+    settings = load_project(root, from_params=True).settings
+    assert Tracker(settings.tracking, root).resolve("champion").version == pointer["version"] == "1"
+    assert set(pd.read_parquet(root / "artifacts/predictions.parquet")["model_version"]) == {"1"}
+    assert (root / "mlflow.db").is_file() and (root / "ledger.db").is_file()
+
+
+def test_second_repro_runs_nothing(piped) -> None:
+    root, _ = piped
+    again = _run([str(_BIN / "dvc"), "repro"], root)
+    assert again.returncode == 0, again.stderr
+    assert "Running stage" not in again.stdout
+    for stage in ("features", "train", "predict", "bet", "ledger"):
+        assert f"Stage '{stage}' didn't change" in again.stdout
+
+
+def test_metrics_show_prints_training_and_ledger_metrics(piped) -> None:
+    root, _ = piped
+    shown = _run([str(_BIN / "dvc"), "metrics", "show"], root)
+    assert shown.returncode == 0, shown.stderr
+    assert "reports/train_metrics.json" in shown.stdout and "reports/ledger_metrics.json" in shown.stdout
+    assert "crps" in shown.stdout and "bankroll" in shown.stdout
+
+
+def test_forced_ledger_rerun_adds_no_rows(piped) -> None:
+    root, _ = piped
+    project = load_project(root, from_params=True)
+    with open_store(project) as store:
+        before = store.bets()
+    forced = _run([str(_BIN / "dvc"), "repro", "--force", "--single-item", "ledger"], root)
+    assert forced.returncode == 0, forced.stderr
+    assert "added 0 bets" in forced.stderr + forced.stdout
+    with open_store(project) as store:
+        pd.testing.assert_frame_equal(store.bets(), before)
+
+
+def test_fresh_generation_reproduces_data_dvc_byte_for_byte(tmp_path: Path) -> None:
+    """The committed data.dvc records the default league; regenerating it gives the same DVC hash."""
+    root = _git_project(copy_project(tmp_path / "fresh"))
+    assert _run([str(_BIN / "nba-pra"), "data", "generate", "-q"], root).returncode == 0
+    added = _run([str(_BIN / "dvc"), "add", "data", "-q"], root)
+    assert added.returncode == 0, added.stderr
+    fresh = yaml.safe_load((root / "data.dvc").read_text())["outs"][0]
+    committed = yaml.safe_load((PROJECT_ROOT / "data.dvc").read_text())["outs"][0]
+    assert (fresh["md5"], fresh["size"], fresh["nfiles"]) == (committed["md5"], committed["size"], committed["nfiles"])
+
+
+def test_ci_script_runs_exactly_the_readme_test_command() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    block = readme.split("## Quickstart", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.strip().splitlines() if line.strip()]
+    assert len(commands) == 2
+    ci_lines = (PROJECT_ROOT / ".ci" / "run").read_text().splitlines()
+    assert ci_lines[-1] == commands[1]

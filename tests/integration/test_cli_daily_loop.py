@@ -1,0 +1,155 @@
+"""Every CLI verb, for real, on a small synthetic league: two days of the daily loop, in process.
+
+Day 1: generate -> features -> train -> predict -> bet -> ledger (twice) -> recommend/status.
+Day 2: the league advances one day -> the day-1 bets settle; a second training becomes the challenger.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nba_pra.cli import main
+from nba_pra.config import load_project
+from nba_pra.stages.ledger import open_store
+
+from conftest import make_small_project, set_config_value
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory):
+    root = make_small_project(tmp_path_factory.mktemp("cli") / "project")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        yield root
+
+
+def _ledger_rows(root: Path) -> pd.DataFrame:
+    with open_store(load_project(root, from_params=True)) as store:
+        return store.bets()
+
+
+def test_day_one_runs_every_stage_verb_and_names_the_model_version(project: Path, capsys) -> None:
+    for verb in (["data", "generate"], ["features"], ["train"], ["predict"], ["bet"], ["ledger"]):
+        assert main([*verb, "-q"] if verb[0] != "data" else verb) == 0, verb
+    pointer = json.loads((project / "artifacts" / "model.json").read_text())
+    assert (pointer["version"], pointer["alias"], pointer["n_folds"]) == ("1", "champion", 4)
+    predictions = pd.read_parquet(project / "artifacts" / "predictions.parquet")
+    assert len(predictions) > 0
+    assert set(predictions["model_version"]) == {"1"}
+    assert set(predictions["model_uri"]) == {"models:/nba-pra/1"}
+    assert (predictions["var"] > 0).all() and (predictions["mean"] > 0).all()
+    candidates = pd.read_parquet(project / "artifacts" / "candidates.parquet")
+    assert candidates["decision"].isin(["bet", "pass"]).all()
+    assert candidates["reason"].notna().all()
+    summary = json.loads((project / "reports" / "ledger_metrics.json").read_text())
+    assert summary["bets"] == (candidates["decision"] == "bet").sum()
+    metrics = json.loads((project / "reports" / "train_metrics.json").read_text())
+    assert metrics["n_folds"] == 4 and metrics["crps"] > 0
+    for png in ("pit_histogram", "reliability_over", "variance_calibration", "bankroll"):
+        assert (project / "reports" / "plots" / f"{png}.png").stat().st_size > 1000
+
+
+def test_rerunning_the_ledger_adds_no_bets(project: Path) -> None:
+    before = _ledger_rows(project)
+    assert main(["ledger", "-q"]) == 0
+    after = _ledger_rows(project)
+    assert len(after) == len(before)
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_recommend_prints_bets_and_all_candidates_with_reasons(project: Path, capsys) -> None:
+    capsys.readouterr()
+    assert main(["recommend"]) == 0
+    out = capsys.readouterr().out
+    bets = pd.read_csv(project / "artifacts" / "bets.csv")
+    if len(bets):
+        assert f"{len(bets)} bets for" in out
+    else:
+        assert "No bets today" in out
+    assert main(["recommend", "--all", "--limit", "500"]) == 0
+    out_all = capsys.readouterr().out
+    assert "candidates for" in out_all
+    reasons = pd.read_parquet(project / "artifacts" / "candidates.parquet")["reason"].unique()
+    assert any(reason in out_all for reason in reasons)
+
+
+def test_status_shows_data_models_and_ledger(project: Path, capsys) -> None:
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    through = pd.read_parquet(project / "data" / "box_scores.parquet")["game_date"].max().date()
+    assert str(through) in out
+    assert "champion" in out and "version 1" in out
+    assert "ledger" in out
+
+
+def test_missing_alias_exits_4_telling_the_user_to_train(project: Path, capsys) -> None:
+    assert main(["predict", "tracking.predict_alias=nope"]) == 4
+    assert "train" in capsys.readouterr().err
+
+
+def test_odds_failure_degrades_to_no_bets_and_strict_fails(project: Path, monkeypatch, capsys) -> None:
+    monkeypatch.delenv("ODDS_API_KEY", raising=False)
+    monkeypatch.delenv("ODDS_API_FREE_KEY", raising=False)
+    dead = ["odds=theoddsapi", "odds.theoddsapi.base_url=http://127.0.0.1:9", "odds.theoddsapi.env_file=none.env"]
+    assert main(["bet", *dead]) == 0
+    summary = json.loads((project / "reports" / "bet_summary.json").read_text())
+    assert summary["bets"] == 0 and summary["odds_warning"]
+    assert (project / "artifacts" / "predictions.parquet").is_file()
+    assert main(["bet", "--strict", *dead]) == 5
+    assert "error:" in capsys.readouterr().err
+    assert main(["bet", "-q"]) == 0  # restore the synthetic book's decisions
+
+
+def test_next_day_settles_yesterdays_bets_and_new_training_is_the_challenger(project: Path) -> None:
+    day1_bets = _ledger_rows(project)
+    days = load_project(project, from_params=True).settings.data.synthetic.current_season_days_played
+    slate1 = pd.read_parquet(project / "artifacts" / "predictions.parquet")["game_date"].min()
+    # advance the league until the day-1 slate has been played
+    while pd.read_parquet(project / "data" / "box_scores.parquet")["game_date"].max() < slate1:
+        days += 1
+        set_config_value(project, "data.synthetic.current_season_days_played", days)
+        assert main(["data", "generate"]) == 0
+    for verb in (["features"], ["train"], ["predict"], ["bet"], ["ledger"]):
+        assert main([*verb, "-q"]) == 0, verb
+    pointer = json.loads((project / "artifacts" / "model.json").read_text())
+    assert (pointer["version"], pointer["alias"]) == ("2", "challenger")
+    # the predictor keeps loading the champion
+    assert set(pd.read_parquet(project / "artifacts" / "predictions.parquet")["model_version"]) == {"1"}
+    ledger = _ledger_rows(project)
+    settled = ledger[ledger["bet_id"].isin(day1_bets["bet_id"])]
+    assert len(settled) == len(day1_bets)
+    assert settled["result"].isin(["win", "loss", "push", "void"]).all()
+
+
+def test_promote_compares_and_force_moves_the_champion(project: Path, capsys) -> None:
+    from nba_pra.tracking.client import Tracker
+
+    settings = load_project(project, from_params=True).settings
+    tracker = Tracker(settings.tracking, project)
+    scores = {v: tracker.version_metrics(v)["crps"] for v in ("1", "2")}
+    capsys.readouterr()
+    assert main(["promote"]) == 0
+    out = capsys.readouterr().out
+    better = scores["2"] < scores["1"]
+    assert out.startswith("promoted" if better else "not promoted")
+    assert tracker.resolve("champion").version == ("2" if better else "1")
+    assert main(["promote", "--version", "2", "--force"]) == 0
+    assert tracker.resolve("champion").version == "2"
+    assert main(["predict", "-q"]) == 0
+    assert set(pd.read_parquet(project / "artifacts" / "predictions.parquet")["model_version"]) == {"2"}
+    capsys.readouterr()
+    assert main(["promote", "--version", "2"]) == 0
+    assert "already the champion" in capsys.readouterr().out
+
+
+def test_config_dump_check_reports_drift(project: Path, capsys) -> None:
+    assert main(["config", "dump", "--check"]) == 0
+    (project / "params.yaml").write_text("seed: 1\n")
+    assert main(["config", "dump", "--check"]) == 1
+    assert main(["config", "dump"]) == 0
+    assert main(["config", "dump", "--check"]) == 0

@@ -1,0 +1,101 @@
+"""The ledger against a real PostgreSQL server, in a throwaway schema dropped afterwards.
+
+URL from ``NBA_PRA_TEST_POSTGRES_URL`` (default: the CI server ``postgresql+psycopg://postgres@127.0.0.1:5432/test``);
+skipped with the reason when no server answers.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from nba_pra.errors import LedgerError
+from nba_pra.ledger.store import LedgerStore
+
+pytestmark = pytest.mark.postgres
+
+URL = os.environ.get("NBA_PRA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PRA = "player_points_rebounds_assists"
+DAY = pd.Timestamp("2024-01-05")
+
+
+@pytest.fixture
+def schema() -> Iterator[str]:
+    engine = create_engine(URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        engine.dispose()
+        pytest.skip(
+            f"no PostgreSQL server at {URL} ({exc.__class__.__name__}); set NBA_PRA_TEST_POSTGRES_URL"
+        )
+    name = f"nba_pra_test_{uuid.uuid4().hex[:12]}"
+    try:
+        yield name
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        engine.dispose()
+
+
+def bets(n: int, stake: float = 2.0) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "bet_id": [f"{i:040x}" for i in range(n)],
+            "game_id": "G1",
+            "game_date": DAY,
+            "player_id": np.arange(n, dtype="int64"),
+            "market": PRA,
+            "bookmaker": "book_a",
+            "side": np.where(np.arange(n) % 2 == 0, "over", "under"),
+            "line": 24.5,
+            "price": -110.0,
+            "decimal_price": 1 + 100 / 110,
+            "stake": stake,
+            "p_win": 0.6,
+            "edge": 0.14,
+            "model_version": "3",
+        }
+    )
+
+
+def test_postgres_ledger_records_idempotently_settles_and_summarises(schema: str) -> None:
+    with LedgerStore(URL, schema=schema) as store:
+        frame = bets(10)
+        assert store.record_bets(frame) == 10
+        assert store.record_bets(frame) == 0
+        box = pd.DataFrame(
+            {
+                "game_id": "G1",
+                "player_id": np.arange(10),
+                "played": np.arange(10) != 9,
+                "pts": 20.0,
+                "reb": 3.0,
+                "ast": 2.0,
+            }
+        )  # PRA 25 > 24.5: overs win, unders lose
+        assert store.settle(box) == 10
+        assert store.settle(box) == 0
+        s = store.summary(1000.0)
+    # players 0,2,4,6,8 over (win 2 * 10/11 each); 1,3,5,7 under lose 2; 9 (under) void
+    assert (s["wins"], s["losses"], s["voids"]) == (5, 4, 1)
+    assert s["profit"] == pytest.approx(5 * 2 * 100 / 110 - 4 * 2)
+    assert s["staked"] == pytest.approx(18.0)
+
+
+def test_postgres_rolls_back_a_failed_batch_entirely(schema: str) -> None:
+    with LedgerStore(URL, schema=schema) as store:
+        frame = bets(300)
+        frame.loc[250, "stake"] = np.nan
+        with pytest.raises(LedgerError, match="nothing was written"):
+            store.record_bets(frame)
+        assert store.bets().empty
+        assert store.record_bets(frame.drop(index=250)) == 299

@@ -1,0 +1,97 @@
+"""Caps per bet / player / game / day and the correlation shrink, with hand-derived stakes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nba_pra.betting.exposure import fill_cap, floor_stake, size_stakes
+from nba_pra.betting.settings import BettingSettings
+
+DAY = pd.Timestamp("2024-01-05")
+NO_CORR = BettingSettings(same_player_correlation=0.0, same_game_correlation=0.0)
+
+
+def bets(
+    stakes: list[float],
+    games: list[str],
+    players: list[int],
+    edges: list[float] | None = None,
+    days: list[pd.Timestamp] | None = None,
+) -> pd.DataFrame:
+    n = len(stakes)
+    return pd.DataFrame(
+        {
+            "stake_kelly": stakes,
+            "edge": edges or list(np.linspace(0.2, 0.1, n)),
+            "bet_id": [f"b{i}" for i in range(n)],
+            "game_id": games,
+            "game_date": days or [DAY] * n,
+            "player_id": players,
+        }
+    )
+
+
+def test_fill_cap_serves_rows_in_order_until_the_cap_is_used() -> None:
+    stakes = pd.Series([40.0, 40.0, 40.0, 10.0])
+    groups = pd.DataFrame({"g": ["x", "x", "x", "y"]})
+    assert fill_cap(stakes, groups, 100.0).tolist() == [40.0, 40.0, 20.0, 10.0]
+
+
+def test_one_bet_is_capped_at_the_per_bet_fraction() -> None:
+    out = size_stakes(bets([120.0], ["G1"], [1]), NO_CORR, bankroll=1000.0)
+    assert out.loc[0, "stake"] == 50.0  # 5 % of 1000
+    assert out.loc[0, "capped_by"] == "cap_bet"
+
+
+def test_game_cap_shares_the_room_by_edge_and_the_third_bet_is_cut() -> None:
+    # three players in one game, each at the 50-unit bet cap; game cap 10 % = 100
+    out = size_stakes(bets([80.0, 80.0, 80.0], ["G1"] * 3, [1, 2, 3], edges=[0.1, 0.3, 0.2]), NO_CORR, 1000.0)
+    assert out["stake"].tolist() == [0.0, 50.0, 50.0]  # lowest edge loses
+    assert out["cap_reason"].tolist() == ["cap_game", "", ""]
+
+
+def test_player_cap_limits_several_markets_on_one_player() -> None:
+    settings = dataclasses.replace(NO_CORR, max_player_fraction=0.06)
+    out = size_stakes(bets([50.0, 50.0], ["G1", "G1"], [7, 7]), settings, 1000.0)
+    assert out["stake"].tolist() == [50.0, 10.0]
+    assert out["capped_by"].tolist() == ["", "cap_player"]
+
+
+def test_day_cap_limits_the_sum_over_all_games() -> None:
+    games = [f"G{i}" for i in range(8)]
+    out = size_stakes(bets([50.0] * 8, games, list(range(8))), NO_CORR, 1000.0)
+    assert out["stake"].sum() == pytest.approx(250.0)  # 25 % of 1000
+    assert out["stake"].tolist() == [50.0] * 5 + [0.0] * 3
+    assert out["cap_reason"].tolist()[5:] == ["cap_day"] * 3
+
+
+def test_correlation_shrinks_same_player_and_same_game_bets() -> None:
+    settings = BettingSettings(same_player_correlation=0.5, same_game_correlation=0.1)
+    # two markets on one player in one game: n_player = n_game = 2
+    out = size_stakes(bets([20.0, 20.0], ["G1", "G1"], [7, 7]), settings, 1000.0)
+    factor = 1 / np.sqrt(1 + 0.5) / np.sqrt(1 + 0.1)
+    assert out["stake"].tolist() == pytest.approx([20.0 * factor] * 2)
+    # a lone bet keeps its Kelly stake
+    alone = size_stakes(bets([20.0], ["G9"], [9]), settings, 1000.0)
+    assert alone.loc[0, "stake"] == 20.0
+
+
+def test_stakes_below_the_minimum_are_not_placed() -> None:
+    settings = dataclasses.replace(NO_CORR, min_stake_fraction=0.001)  # 1 unit on 1000
+    out = size_stakes(bets([0.999, 3.0], ["G1", "G2"], [1, 2]), settings, 1000.0)
+    assert out["stake"].tolist() == [0.0, 3.0]
+    assert out["cap_reason"].tolist() == ["below_min_stake", ""]
+
+
+def test_stakes_are_floored_to_cents_only_when_configured() -> None:
+    frame = bets([12.3456], ["G1"], [1])
+    assert size_stakes(frame, NO_CORR, 1000.0).loc[0, "stake"] == pytest.approx(12.3456)
+    assert size_stakes(frame, dataclasses.replace(NO_CORR, stake_decimals=2), 1000.0).loc[0, "stake"] == 12.34
+
+
+def test_flooring_never_rounds_up() -> None:
+    assert floor_stake(pd.Series([1.239, 1.2, 0.1 + 0.2]), 2).tolist() == [1.23, 1.2, 0.3]

@@ -1,0 +1,91 @@
+"""The real conf/ composes for every group option, types hold, and params.yaml is its composition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nba_pra.config import (
+    PARAMS_FILE,
+    compose,
+    find_project_root,
+    from_mapping,
+    load_project,
+    render_params,
+    settings_from_dict,
+)
+from nba_pra.errors import ConfigError, ProjectNotFoundError
+from nba_pra.model.settings import CvSettings, DistributionFamily, FoldScheme
+
+
+def _group_options(root: Path) -> list[str]:
+    conf = root / "conf"
+    return [
+        f"{group.name}={option.stem}"
+        for group in sorted(conf.iterdir())
+        if group.is_dir() and group.name not in {"hydra"}
+        for option in sorted(group.glob("*.yaml"))
+        if (conf / "config.yaml").read_text().find(f"- {group.name}:") >= 0
+    ]
+
+
+def test_default_composition_has_the_seed_defaults(project_root: Path) -> None:
+    s = settings_from_dict(compose(project_root))
+    assert s.window.n_seasons == 3
+    assert s.cv.n_folds == 19
+    assert s.betting.kelly_fraction == 0.25
+    assert s.betting.min_edge == 0.03
+    assert s.betting.min_confidence == 0.60
+    assert s.betting.max_cv == 0.35
+    assert s.betting.min_games == 5
+    assert s.features.min_games == s.betting.min_games
+    assert s.tracking.predict_alias == "champion"
+
+
+def test_every_group_option_composes_into_typed_settings(project_root: Path) -> None:
+    options = _group_options(project_root)
+    assert any(o.startswith("distribution=negbin") for o in options)
+    for option in options:
+        settings_from_dict(compose(project_root, [option]))
+
+
+def test_overrides_reach_the_typed_settings(project_root: Path) -> None:
+    project = load_project(project_root, ["cv.n_folds=5", "distribution=negbin", "cv.scheme=sliding"])
+    assert project.settings.cv.n_folds == 5
+    assert project.settings.distribution.family is DistributionFamily.NEGBIN
+    assert project.settings.cv.scheme is FoldScheme.SLIDING
+
+
+def test_bad_override_is_a_config_error(project_root: Path) -> None:
+    with pytest.raises(ConfigError):
+        compose(project_root, ["cv.no_such_key=1"])
+    with pytest.raises(ConfigError, match="must be one of"):
+        load_project(project_root, ["cv.scheme=diagonal"])
+
+
+def test_params_yaml_equals_a_fresh_composition(project_root: Path) -> None:
+    committed = yaml.safe_load((project_root / PARAMS_FILE).read_text())
+    assert committed == compose(project_root)
+    assert (project_root / PARAMS_FILE).read_text() == render_params(compose(project_root))
+
+
+def test_stages_read_the_same_settings_from_params_yaml(project_root: Path) -> None:
+    assert load_project(project_root, from_params=True).settings == load_project(project_root).settings
+
+
+def test_from_mapping_rejects_unknown_missing_and_mistyped_keys() -> None:
+    base = {"n_folds": 3, "scheme": "expanding", "min_train_fraction": 0.5, "embargo_days": 1,
+            "variance_warmup_blocks": 1}
+    assert from_mapping(CvSettings, base).n_folds == 3
+    with pytest.raises(ConfigError, match="unknown key"):
+        from_mapping(CvSettings, {**base, "typo": 1})
+    with pytest.raises(ConfigError, match="must be int"):
+        from_mapping(CvSettings, {**base, "n_folds": "three"})
+    assert from_mapping(CvSettings, {**base, "min_train_fraction": 1}).min_train_fraction == 1.0
+
+
+def test_outside_a_project_the_error_says_where_to_run(tmp_path: Path) -> None:
+    with pytest.raises(ProjectNotFoundError, match="inside the project"):
+        find_project_root(tmp_path)

@@ -1,0 +1,151 @@
+"""The fold ensemble learns signal, scores only out-of-fold rows, and round-trips through MLflow by alias."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nba_pra.errors import ModelNotFoundError
+from nba_pra.model.ensemble import Ensemble
+from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
+from nba_pra.model.train import train_ensemble
+from nba_pra.tracking.client import Tracker, resolve_tracking_uri
+from nba_pra.tracking.promotion import decide
+from nba_pra.tracking.settings import TrackingSettings
+
+FEATURES = ["f_skill", "f_noise", "f_rest"]
+_PARAMS = {"objective": "reg:squarederror", "eta": 0.3, "max_depth": 3, "nthread": 1, "tree_method": "hist"}
+
+
+def toy_features(n_players: int = 40, n_days: int = 240, seed: int = 0) -> pd.DataFrame:
+    """Players with a stable skill; PRA ~ NegBin around it; the last day is an unplayed slate."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2022-10-01", periods=n_days, freq="D")
+    skill = rng.uniform(8, 40, n_players)
+    grid = pd.MultiIndex.from_product([days, range(n_players)], names=["game_date", "player_id"]).to_frame(index=False)
+    grid = grid[(grid["game_date"].dt.day_of_year + grid["player_id"]) % 2 == 0].reset_index(drop=True)
+    s = skill[grid["player_id"]]
+    grid["target_pra"] = rng.negative_binomial(s / 1.5, 1 / 2.5).astype(float)  # mean s, var 2.5 s
+    grid["f_skill"] = s + rng.normal(0, 1, len(grid))
+    grid["f_noise"] = rng.normal(size=len(grid))
+    grid["f_rest"] = rng.integers(0, 4, len(grid)).astype(float)
+    grid["game_id"] = grid["game_date"].dt.strftime("%Y%m%d")
+    grid["played"] = True
+    grid["is_slate"] = grid["game_date"] == days[-1]
+    grid.loc[grid["is_slate"], "target_pra"] = np.nan
+    grid.loc[grid["is_slate"], "played"] = False
+    return grid
+
+
+@pytest.fixture(scope="module")
+def trained():
+    feats = toy_features()
+    result = train_ensemble(
+        feats, FEATURES,
+        window=WindowSettings(n_seasons=1, days_per_season=365),
+        cv=CvSettings(n_folds=4, embargo_days=1, variance_warmup_blocks=1),
+        model=ModelSettings(mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30, variance_rounds=15),
+        distribution=DistributionSettings(),
+        seed=7,
+    )
+    return feats, result
+
+
+def test_every_scored_row_is_out_of_fold_and_after_its_training(trained) -> None:
+    _, result = trained
+    assert len(result.folds) == 4 and len(result.ensemble.mean_models) == 4
+    for fr in result.folds:
+        rows = result.oof[result.oof["block"] == fr.fold.index]
+        assert len(rows) == fr.n_valid > 0
+        assert rows["game_date"].min() > fr.fold.train_end
+    assert result.oof["var"].notna().all()
+
+
+def test_the_ensemble_beats_the_grand_mean_and_its_variance_tracks_the_truth(trained) -> None:
+    feats, result = trained
+    oof = result.oof
+    constant_mae = np.mean(np.abs(oof["y"] - feats["target_pra"].mean()))
+    assert result.overall_metrics(DistributionSettings().family)["mae"] < 0.7 * constant_mae
+    # true variance is 2.5 x mean: the out-of-fold variance model should be in that neighbourhood on average
+    ratio = float(np.mean(oof["var"]) / np.mean(oof["mean"]))
+    assert 1.5 < ratio < 4.0
+
+
+def test_training_is_reproducible_with_the_same_seed(trained) -> None:
+    feats, result = trained
+    again = train_ensemble(
+        feats, FEATURES,
+        window=WindowSettings(n_seasons=1, days_per_season=365),
+        cv=CvSettings(n_folds=4, embargo_days=1, variance_warmup_blocks=1),
+        model=ModelSettings(mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30, variance_rounds=15),
+        distribution=DistributionSettings(),
+        seed=7,
+    )
+    pd.testing.assert_frame_equal(result.fold_table(), again.fold_table())
+
+
+def test_ensemble_round_trips_through_json_files(trained, tmp_path: Path) -> None:
+    feats, result = trained
+    result.ensemble.save(tmp_path / "ens")
+    assert not list((tmp_path / "ens").glob("*.pkl"))
+    loaded = Ensemble.load(tmp_path / "ens")
+    slate = feats[feats["is_slate"]]
+    pd.testing.assert_frame_equal(loaded.predict(slate), result.ensemble.predict(slate))
+
+
+def test_registry_aliases_first_version_champion_then_challenger(trained, tmp_path: Path) -> None:
+    from mlflow.models import infer_signature
+
+    feats, result = trained
+    tracker = Tracker(TrackingSettings(uri="sqlite:///mlflow.db", experiment="t", model_name="toy"), tmp_path)
+    assert tracker.uri == f"sqlite:///{tmp_path.resolve()}/mlflow.db"
+    with pytest.raises(ModelNotFoundError, match="train one first"):
+        tracker.resolve("champion")
+    example = feats[FEATURES].head(3).astype("float64")
+    versions = []
+    for _ in range(2):
+        with tracker.start_run("train") as run:
+            tracker.log_metrics([("crps", 1.0, 0)])
+            result.ensemble.save(tmp_path / f"ens{len(versions)}")
+            versions.append(
+                tracker.log_pyfunc_and_register(
+                    python_model=Path(__import__("nba_pra.model.pyfunc_model", fromlist=["x"]).__file__),
+                    artifacts={"ensemble": str(tmp_path / f"ens{len(versions)}")},
+                    signature=infer_signature(example, result.ensemble.predict(example)),
+                    input_example=example,
+                    run_id=run.info.run_id,
+                )
+            )
+        tracker.assign_new_version_alias(versions[-1])
+    assert tracker.resolve("champion").version == versions[0] == "1"
+    assert tracker.resolve("challenger").version == versions[1] == "2"
+    model, resolved = tracker.load_pyfunc("champion")
+    slate = feats[feats["is_slate"]][FEATURES].astype("float64")
+    got = model.predict(slate)
+    np.testing.assert_allclose(got["mean"].to_numpy(), result.ensemble.predict(slate)["mean"].to_numpy(), rtol=1e-6)
+    assert resolved.model_uri == "models:/toy@champion"
+    assert tracker.version_metrics("2") == {"crps": 1.0}
+
+
+def test_non_sqlite_tracking_uris_are_kept_as_given(tmp_path: Path) -> None:
+    assert resolve_tracking_uri("http://127.0.0.1:5000", tmp_path) == "http://127.0.0.1:5000"
+    assert resolve_tracking_uri("sqlite:////abs/x.db", tmp_path) == "sqlite:////abs/x.db"
+
+
+@pytest.mark.parametrize(
+    ("cand", "champ", "margin", "force", "expected"),
+    [
+        (1.0, 2.0, 0.0, False, True),
+        (2.0, 1.0, 0.0, False, False),
+        (0.99, 1.0, 0.05, False, False),  # better, but not by the 5 % margin
+        (0.94, 1.0, 0.05, False, True),
+        (2.0, 1.0, 0.0, True, True),
+        (1.0, None, 0.0, False, True),
+        (None, 1.0, 0.0, False, False),
+    ],
+)
+def test_promotion_rule(cand, champ, margin, force, expected) -> None:
+    assert decide(cand, champ, margin=margin, force=force)[0] is expected

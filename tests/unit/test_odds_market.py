@@ -1,0 +1,167 @@
+"""Market math on hand-derived numbers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nba_pra.odds.market import (
+    ConsensusMethod,
+    DevigMethod,
+    american_to_decimal,
+    best_prices,
+    consensus_probabilities,
+    decimal_to_american,
+    devig,
+    fair_probabilities,
+    implied_probability,
+    main_lines,
+    overround,
+    shin_z,
+)
+
+
+def test_american_odds_convert_to_decimal_by_the_textbook_formulas() -> None:
+    assert np.allclose(american_to_decimal([-110, 150, 100, -100, -200]), [1 + 100 / 110, 2.5, 2.0, 2.0, 1.5])
+
+
+def test_decimal_odds_convert_to_american_with_even_money_as_plus_100() -> None:
+    assert np.allclose(decimal_to_american([2.5, 1.5, 2.0]), [150, -200, 100])
+
+
+@pytest.mark.parametrize("bad", [-99, 0, 50, float("nan")])
+def test_values_between_minus_and_plus_100_are_not_american_odds(bad: float) -> None:
+    with pytest.raises(ValueError, match="American odds"):
+        american_to_decimal(bad)
+
+
+def test_decimal_odds_at_or_below_one_are_rejected() -> None:
+    with pytest.raises(ValueError, match="decimal odds"):
+        decimal_to_american(1.0)
+
+
+def test_a_minus_110_market_has_a_4_76_percent_overround() -> None:
+    q = implied_probability([-110, -110])
+    assert np.isclose(q[0], 110 / 210)
+    assert np.isclose(overround(q[None, :])[0], 2 * 110 / 210 - 1)
+
+
+# q = (0.6, 0.4545...) from -150 / +120; Q = 1.054545...
+Q_FAV, Q_DOG = 150 / 250, 100 / 220
+
+
+def test_multiplicative_devig_divides_by_the_booksum() -> None:
+    p = devig([[Q_FAV, Q_DOG]], DevigMethod.MULTIPLICATIVE)[0]
+    assert np.allclose(p, [Q_FAV / (Q_FAV + Q_DOG), Q_DOG / (Q_FAV + Q_DOG)])
+
+
+def test_additive_devig_removes_half_the_margin_from_each_side() -> None:
+    m = Q_FAV + Q_DOG - 1
+    assert np.allclose(devig([[Q_FAV, Q_DOG]], DevigMethod.ADDITIVE)[0], [Q_FAV - m / 2, Q_DOG - m / 2])
+
+
+def test_additive_devig_floors_a_long_shot_at_zero_and_renormalises() -> None:
+    # Q = 1.22: each side loses 0.22/3; 0.02 - 0.0733 < 0 -> 0, then (0.82667, 0.22667) / 1.05333
+    p = devig([[0.9, 0.3, 0.02]], DevigMethod.ADDITIVE)[0]
+    assert np.allclose(p, [0.82666667 / 1.05333333, 0.22666667 / 1.05333333, 0.0])
+
+
+def test_power_devig_raises_both_sides_to_one_common_power() -> None:
+    p = devig([[Q_FAV, Q_DOG]], DevigMethod.POWER)[0]
+    k = math.log(p[0]) / math.log(Q_FAV)
+    assert k > 1 and np.isclose(Q_DOG**k, p[1]) and np.isclose(p.sum(), 1)
+
+
+def test_shin_equals_additive_on_a_two_way_market() -> None:
+    # a known identity for two outcomes (Shin's p_i reduces to q_i - (Q - 1)/2)
+    q = [[Q_FAV, Q_DOG], [110 / 210, 110 / 210], [0.8, 0.25]]
+    assert np.allclose(devig(q, DevigMethod.SHIN), devig(q, DevigMethod.ADDITIVE))
+
+
+def test_shin_z_is_zero_without_margin_and_positive_with_it() -> None:
+    z = shin_z([[0.5, 0.5], [Q_FAV, Q_DOG], [0.45, 0.5]])
+    assert z[0] == 0 and 0 < z[1] < 1 and z[2] == 0
+
+
+def test_three_way_shin_solves_its_defining_equation() -> None:
+    q = np.array([[0.5, 0.35, 0.22]])
+    z = shin_z(q)[0]
+    big_q = q.sum()
+    p = (np.sqrt(z**2 + 4 * (1 - z) * q**2 / big_q) - z) / (2 * (1 - z))
+    assert np.isclose(p.sum(), 1) and np.allclose(devig(q, DevigMethod.SHIN), p)
+
+
+def test_malformed_implied_probabilities_are_rejected() -> None:
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        devig([[0.5, 1.2]], DevigMethod.MULTIPLICATIVE)
+    with pytest.raises(ValueError, match="n_outcomes >= 2"):
+        devig([[0.5]], DevigMethod.MULTIPLICATIVE)
+
+
+def lines_table() -> pd.DataFrame:
+    rows = [  # game, player, book, line, over, under, derived
+        ("g", 1, "A", 24.5, -110, -110, False),
+        ("g", 1, "B", 24.5, 100, -125, False),
+        ("g", 1, "C", 24.5, -120, 100, False),
+        ("g", 1, "D", 25.5, 105, -135, False),
+        ("g", 1, "E", 23.5, 150, -150, True),  # derived: never a price
+        ("g", 2, "A", 10.5, -115, -105, False),
+        ("g", 2, "B", 11.5, -110, -110, False),
+    ]
+    frame = pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line", "over_price", "under_price",
+                                        "is_derived"])
+    return frame.assign(market="pra")
+
+
+def test_best_prices_compare_books_only_at_the_same_line() -> None:
+    best = best_prices(lines_table()).set_index(["player_id", "line"])
+
+    assert list(best.index) == [(1, 24.5), (1, 25.5), (2, 10.5), (2, 11.5)]  # the derived 23.5 is absent
+    row = best.loc[(1, 24.5)]
+    assert (row["best_over_price"], row["best_over_bookmaker"]) == (100, "B")
+    assert (row["best_under_price"], row["best_under_bookmaker"]) == (100, "C")
+    assert row["n_books"] == 3 and row["is_main_line"]
+    assert not best.loc[(1, 25.5), "is_main_line"]
+
+
+def test_best_price_ties_go_to_the_first_bookmaker_alphabetically() -> None:
+    frame = lines_table().iloc[:1]
+    tie = pd.concat([frame.assign(bookmaker="Z"), frame.assign(bookmaker="M")])
+    assert best_prices(tie).loc[0, "best_over_bookmaker"] == "M"
+
+
+def test_the_main_line_tie_is_broken_towards_the_median_then_the_lower_line() -> None:
+    main = main_lines(lines_table()).set_index("player_id")["main_line"]
+    assert main[1] == 24.5  # three books
+    assert main[2] == 10.5  # one book each, median 11.0 equidistant -> lower line
+
+
+def test_fair_probabilities_and_their_consensus_at_each_line() -> None:
+    fair = fair_probabilities(lines_table(), DevigMethod.MULTIPLICATIVE)
+    assert len(fair) == 6  # derived row dropped
+    a = fair.loc[fair["bookmaker"] == "A"].iloc[0]
+    assert np.isclose(a["fair_over"], 0.5) and np.isclose(a["overround"], 2 * 110 / 210 - 1)
+
+    cons = consensus_probabilities(fair, ConsensusMethod.MEAN).set_index(["player_id", "line"])
+    b_over = (100 / 200) / (100 / 200 + 125 / 225)
+    c_over = (120 / 220) / (120 / 220 + 100 / 200)
+    assert np.isclose(cons.loc[(1, 24.5), "fair_over"], (0.5 + b_over + c_over) / 3)
+    assert np.isclose(cons.loc[(1, 24.5), "fair_under"], 1 - (0.5 + b_over + c_over) / 3)
+    assert cons.loc[(1, 24.5), "n_books"] == 3
+    median = consensus_probabilities(fair, ConsensusMethod.MEDIAN).set_index(["player_id", "line"])
+    assert np.isclose(median.loc[(1, 24.5), "fair_over"], sorted([0.5, b_over, c_over])[1])
+
+
+def test_market_filter_keeps_only_the_requested_market() -> None:
+    table = pd.concat([lines_table(), lines_table().assign(market="player_points")])
+    assert set(best_prices(table, market="pra")["market"]) == {"pra"}
+    assert len(best_prices(table)) == 2 * len(best_prices(table, market="pra"))
+
+
+def test_empty_tables_give_empty_results() -> None:
+    empty = lines_table().iloc[0:0]
+    assert best_prices(empty).empty
+    assert fair_probabilities(empty, DevigMethod.SHIN).empty
