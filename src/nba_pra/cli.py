@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from nba_pra import __version__
-from nba_pra.errors import NbaPraError
+from nba_pra.errors import ConfigError, NbaPraError
 
 log = logging.getLogger("nba_pra")
 
@@ -50,6 +50,39 @@ def _stage(module: str) -> Handler:
         return 0
 
     return handler
+
+
+_LEDGER_ACTIONS = ("export", "import")
+
+
+def _cmd_ledger(args: argparse.Namespace) -> int:
+    """``ledger`` alone runs the stage; ``ledger export PATH`` / ``ledger import PATH`` transfer bets."""
+    from pathlib import Path
+
+    words = list(args.overrides)
+    if not words or words[0] not in _LEDGER_ACTIONS:
+        return _stage("ledger")(args)
+    action, rest = words[0], words[1:]
+    if not rest or "=" in rest[0]:
+        raise ConfigError(f"`nba-pra ledger {action}` needs a file path: nba-pra ledger {action} PATH")
+    args.overrides = rest[1:]
+    path = Path(rest[0]).resolve()  # before _project: the user's path is relative to where they ran the command
+    from nba_pra.ledger import transfer
+    from nba_pra.stages.ledger import open_store
+
+    project = _project(args)
+    with open_store(project) as store:
+        if action == "export":
+            n = transfer.export_ledger(store, path, args.format)
+            print(f"exported {n} bets to {path}")
+            return 0
+        report = transfer.import_ledger(store, path, players=transfer.project_players(project.path("data")))
+    print(
+        f"imported {path.name}: {report.rows} rows, {report.bets_added} bets and {report.settlements_added} "
+        f"settlements added, {report.already_present} already in the ledger, {report.duplicates_dropped} duplicate "
+        f"rows dropped, {report.surrogate_player_ids} players without a known id"
+    )
+    return 0
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
@@ -93,6 +126,33 @@ def _cmd_data_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_import(result) -> None:  # type: ignore[no-untyped-def]
+    print(f"{result.rows} box-score rows, seasons {', '.join(result.seasons)}, {result.first_date}..{result.last_date}")
+    print(f"next slate: {result.slate_date} ({result.slate_games} games)")
+    for name, path in result.paths.items():
+        print(f"{name}: {path}")
+
+
+def _cmd_data_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nba_pra.data.files import import_files
+
+    result = import_files(
+        _project(args), Path(args.path), fmt=args.format, schedule_path=args.schedule, lines_path=args.lines,
+        slate_date=args.slate_date,
+    )
+    _print_import(result)
+    return 0
+
+
+def _cmd_data_fetch(args: argparse.Namespace) -> int:
+    from nba_pra.data.nbaapi import fetch_nba_api
+
+    _print_import(fetch_nba_api(_project(args)))
+    return 0
+
+
 def _cmd_promote(args: argparse.Namespace) -> int:
     from nba_pra.tracking.promotion import promote_cli
 
@@ -121,7 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--strict", action="store_true", help="fail (exit 5) instead of warning when odds fail")
         p.add_argument("--refresh", action="store_true", help="refetch odds instead of using the cache")
         _overrides(p)
-    _overrides(verb("ledger", _stage("ledger"), "settle finished bets and record today's bets"))
+    p = verb(
+        "ledger",
+        _cmd_ledger,
+        "settle finished bets and record today's bets; `ledger export PATH` / `ledger import PATH` move bets "
+        "between the ledger and a CSV/parquet file",
+    )
+    p.add_argument("--format", dest="format", choices=("csv", "parquet"), default=None,
+                   help="export format (default: from the file suffix, else csv)")
+    p.add_argument("overrides", nargs="*", metavar="[export|import PATH] KEY=VALUE",
+                   help="optional action and file, then Hydra overrides of conf/")
     p = verb("recommend", _cmd_recommend, "print today's bets (or every candidate with --all)")
     p.add_argument("--all", action="store_true", help="every candidate with its decision and reason")
     p.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
@@ -144,6 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
     data_sub = data.add_subparsers(dest="data_command", required=True, metavar="SUBCOMMAND")
     p = data_sub.add_parser("generate", parents=[common], help="write the seeded synthetic league into data/")
     p.set_defaults(handler=_cmd_data_generate)
+    _overrides(p)
+    p = data_sub.add_parser("import", parents=[common], help="import real box scores (CSV/parquet) into data/")
+    p.add_argument("path", metavar="PATH", help="box-score file in the schema of nba_pra/data/files.py")
+    p.add_argument("--format", choices=("auto", "csv", "parquet"), default=None, help="default: from the suffix")
+    p.add_argument("--schedule", default=None, metavar="FILE", help="upcoming games: the next slate")
+    p.add_argument("--slate-date", dest="slate_date", default=None, metavar="YYYY-MM-DD",
+                   help="historical replay: this date's games are the slate, later games are dropped")
+    p.add_argument("--lines", default=None, metavar="FILE", help="sportsbook lines in the raw lines schema")
+    p.set_defaults(handler=_cmd_data_import)
+    _overrides(p)
+    p = data_sub.add_parser("fetch", parents=[common], help="fetch new box scores + schedule from stats.nba.com")
+    p.set_defaults(handler=_cmd_data_fetch)
     _overrides(p)
     return parser
 

@@ -141,6 +141,7 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
 # --- typed settings -------------------------------------------------------------------------------------------
 
 from nba_pra.alerts.settings import AlertSettings  # noqa: E402
+from nba_pra.backtest.settings import BacktestSettings  # noqa: E402
 from nba_pra.betting.settings import BettingSettings  # noqa: E402
 from nba_pra.data.settings import DataSettings  # noqa: E402
 from nba_pra.features.settings import FeatureSettings  # noqa: E402
@@ -182,6 +183,7 @@ class Settings:
     ledger: LedgerSettings
     tracking: TrackingSettings
     alerts: AlertSettings = dataclasses.field(default_factory=AlertSettings)
+    backtest: BacktestSettings = dataclasses.field(default_factory=BacktestSettings)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,9 +1,14 @@
-"""Logging: console at INFO (WARNING with --quiet), a rotating DEBUG file under ``logs/``."""
+"""Logging: console at INFO (WARNING with --quiet), a rotating DEBUG file under ``logs/``.
+
+On a terminal the console handler is rich's (sharing the progress bars' console); off a terminal (``dvc repro``,
+pipes, CI) it writes plain ``LEVEL message`` lines.
+"""
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
@@ -20,6 +25,22 @@ class _QuietLibraries(logging.Filter):
         return record.levelno >= logging.WARNING or record.name.split(".", 1)[0] not in _NOISY
 
 
+def _console_handler() -> logging.Handler:
+    """Plain ``LEVEL message`` lines on stderr; on a terminal rich's handler on the console progress bars use,
+    so log lines print above a live bar instead of tearing it (under ``dvc repro`` or a pipe: plain lines)."""
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        from nba_pra.progress import shared_console
+
+        handler: logging.Handler = RichHandler(console=shared_console(), show_path=False, show_time=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        return handler
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    return handler
+
+
 def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = False) -> None:
     """Configure the root logger once per process (idempotent)."""
     root = logging.getLogger()
@@ -28,9 +49,8 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = 
             root.removeHandler(handler)
             handler.close()
     root.setLevel(logging.DEBUG)
-    console = logging.StreamHandler()
+    console = _console_handler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
-    console.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
     console.addFilter(_QuietLibraries())
     console._nba_pra = True  # type: ignore[attr-defined]
     root.addHandler(console)

@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from nba_pra.config import PARAMS_FILE, Project, compose, render_params
 from nba_pra.data import schema
 from nba_pra.data.sources import generate
 from nba_pra.errors import DataError, PipelineError
+from nba_pra.reporting.pipeline_run import record_pipeline_run
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,9 @@ def run_pipeline(project: Project, *, force: bool = False) -> int:
     ensure_raw_data(project)
     cmd = [sys.executable, "-m", "dvc", "repro", *(["--force"] if force else [])]
     log.info("running %s", " ".join(cmd[2:]))
+    started = pd.Timestamp.now(tz="UTC")
     completed = subprocess.run(cmd, cwd=project.root, check=False, env=stage_environment())
+    record_pipeline_run(project.path("logs"), started, pd.Timestamp.now(tz="UTC"), completed.returncode)
     if completed.returncode != 0:
         raise PipelineError(f"`dvc repro` failed with exit code {completed.returncode}; see its output above")
     from nba_pra.reporting.recommend import show

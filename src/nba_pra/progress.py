@@ -19,10 +19,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 ProgressCallback = Callable[[int, int, str], None]
 
+_SHARED: Console | None = None
+
+
+def shared_console() -> Console:
+    """The stderr console bars and (on a terminal) log lines share, so log lines print above a live bar."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = Console(stderr=True)
+    return _SHARED
+
 
 def make_progress(console: Console | None = None, *, force: bool = False) -> Progress:
     """A :class:`rich.progress.Progress` disabled unless ``console`` is a terminal (or ``force``)."""
-    console = console or Console(stderr=True)
+    console = console or shared_console()
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

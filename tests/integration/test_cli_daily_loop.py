@@ -84,7 +84,7 @@ def test_status_shows_data_models_and_ledger(project: Path, capsys) -> None:
     through = pd.read_parquet(project / "data" / "box_scores.parquet")["game_date"].max().date()
     assert str(through) in out
     assert "champion" in out and "version 1" in out
-    assert "ledger" in out
+    assert "bankroll" in out
 
 
 def test_missing_alias_exits_4_telling_the_user_to_train(project: Path, capsys) -> None:
@@ -114,7 +114,7 @@ def test_next_day_settles_yesterdays_bets_and_new_training_is_the_challenger(pro
         days += 1
         set_config_value(project, "data.synthetic.current_season_days_played", days)
         assert main(["data", "generate"]) == 0
-    for verb in (["features"], ["train"], ["predict"], ["bet"], ["ledger"]):
+    for verb in (["features"], ["train", "tracking.auto_promote=false"], ["predict"], ["bet"], ["ledger"]):
         assert main([*verb, "-q"]) == 0, verb
     pointer = json.loads((project / "artifacts" / "model.json").read_text())
     assert (pointer["version"], pointer["alias"]) == ("2", "challenger")
@@ -131,11 +131,14 @@ def test_promote_compares_and_force_moves_the_champion(project: Path, capsys) ->
 
     settings = load_project(project, from_params=True).settings
     tracker = Tracker(settings.tracking, project)
-    scores = {v: tracker.version_metrics(v)["crps"] for v in ("1", "2")}
     capsys.readouterr()
     assert main(["promote"]) == 0
     out = capsys.readouterr().out
-    better = scores["2"] < scores["1"]
+    assert "compared on same held-out rows" in out  # both versions share out-of-fold rows
+    cand = tracker.client.get_run(tracker.version_run_id("2")).data
+    better = cand.metrics["promotion_candidate_crps"] < cand.metrics["promotion_champion_crps"]
+    assert cand.metrics["promotion_rows"] >= 500
+    assert cand.tags["promotion_decision"] == ("promoted" if better else "kept champion")
     assert out.startswith("promoted" if better else "not promoted")
     assert tracker.resolve("champion").version == ("2" if better else "1")
     assert main(["promote", "--version", "2", "--force"]) == 0

@@ -149,3 +149,17 @@ def test_non_sqlite_tracking_uris_are_kept_as_given(tmp_path: Path) -> None:
 )
 def test_promotion_rule(cand, champ, margin, force, expected) -> None:
     assert decide(cand, champ, margin=margin, force=force)[0] is expected
+
+
+def test_promotion_window_keeps_only_rows_both_versions_held_out_in_the_recent_days() -> None:
+    from nba_pra.tracking.promotion import common_window
+
+    days = pd.date_range("2024-01-01", periods=100, freq="D")
+    cand = pd.DataFrame({"game_id": [str(i) for i in range(100)], "player_id": 1, "game_date": days,
+                         "y": 20.0, "mean": 21.0, "var": 30.0})
+    champ = cand.iloc[:80].assign(mean=25.0)  # the champion's out-of-fold rows end 20 days earlier
+    both = common_window(cand, champ, window_days=30)
+    assert both["game_date"].min() > days[79] - pd.Timedelta(days=30)
+    assert both["game_date"].max() == days[79]
+    assert (both["mean_cand"] == 21.0).all() and (both["mean_champ"] == 25.0).all()
+    assert common_window(cand, champ.assign(player_id=2), 30).empty

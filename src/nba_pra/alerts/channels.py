@@ -30,7 +30,10 @@ def public_url(url: str) -> str:
 
 def post_webhook(url: str, payload: dict[str, Any], timeout_s: float) -> None:
     """POST ``payload`` as JSON to ``url``; raise :class:`AlertError` unless the answer is 2xx."""
-    install_redaction(url)  # urllib3/requests debug logs print request paths
+    install_redaction(url)
+    secret_part = url.split(public_url(url), 1)[-1]
+    if len(secret_part) > 1:  # urllib3's debug log prints the request path without the host
+        install_redaction(secret_part)
     where = public_url(url)
     try:
         response = requests.post(url, json=payload, timeout=timeout_s)

@@ -270,6 +270,87 @@ class SyntheticLeagueSettings:
 
 
 @dataclass(frozen=True)
+class ValidationSettings:
+    """Rules applied to every imported or fetched box score (``nba_pra.data.validation``)."""
+
+    #: offending rows quoted per broken rule in the error message
+    max_rows_reported: int = 5
+    #: a player's minutes in one game lie in [0, max_minutes] (4 overtimes reach about 68)
+    max_minutes: float = 70.0
+
+
+@dataclass(frozen=True)
+class FreshnessSettings:
+    """How old the latest completed game may be relative to the slate date (``nba_pra.data.freshness``)."""
+
+    #: days between the latest game in the data and the slate date before warning (All-Star break: ~7)
+    max_lag_days: int = 8
+    #: fail (StaleDataError) instead of warning
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class RosterSettings:
+    """Who is on the next slate when the source has no official rosters (files, nba_api)."""
+
+    #: a player counts as available for his last team if he appeared in a box score within these days
+    active_days: int = 21
+
+
+@dataclass(frozen=True)
+class FilesSettings:
+    """The ``files`` source: import box scores from a CSV or parquet file (``nba-pra data import``)."""
+
+    #: the box-score file (CSV or parquet); "" = given on the command line
+    path: str = ""
+    #: csv | parquet | auto (from the file suffix)
+    format: str = "auto"
+    #: optional upcoming-games file (game_date, home_team, away_team[, game_id, commence_time, season])
+    schedule_path: str = ""
+    #: optional sportsbook lines in the raw ``lines`` schema; "" = an empty lines table
+    lines_path: str = ""
+    #: historical slate: the games of this date (YYYY-MM-DD) become the slate and every later result is
+    #: dropped; "" = the last game date of the file (its results hidden)
+    slate_date: str = ""
+    #: keep only these season types when the file has ``season_type`` (empty = all)
+    season_types: tuple[str, ...] = ()
+    #: position of a player the file never lists with one (bench players without any start)
+    default_position: str = "F"
+    #: US Eastern tip-off hour assumed when the file gives no commence time
+    tipoff_hour_eastern: float = 19.5
+
+
+@dataclass(frozen=True)
+class NbaApiSettings:
+    """The ``nba_api`` source: stats.nba.com league game logs and schedule (``nba-pra data fetch``)."""
+
+    base_url: str = "https://stats.nba.com/stats"
+    #: seasons fetched ("2023-24"); the last one is the current season
+    seasons: tuple[str, ...] = ("2021-22", "2022-23", "2023-24", "2024-25")
+    season_types: tuple[str, ...] = ("Regular Season", "PlayIn", "Playoffs")
+    #: schedule game-id prefixes kept (002 regular season, 004 playoffs, 005 play-in, 006 NBA Cup final)
+    game_id_prefixes: tuple[str, ...] = ("002", "004", "005", "006")
+    #: folder under data/ holding one cached parquet per season, season type and mode
+    cache_dir: str = "nba_api"
+    #: seconds: per-request timeout, minimum interval between requests, first backoff and its cap
+    timeout_s: float = 30.0
+    min_interval_s: float = 0.6
+    backoff_s: float = 2.0
+    backoff_max_s: float = 60.0
+    #: attempts per request (the first included) before giving up
+    max_attempts: int = 5
+    #: a season's cache is final once this month-day of its end year has passed (MM-DD)
+    season_closed_after: str = "07-01"
+    #: headers stats.nba.com expects from a browser
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class DataSettings:
     source: str = "synthetic"
     synthetic: SyntheticLeagueSettings = field(default_factory=SyntheticLeagueSettings)
+    validation: ValidationSettings = field(default_factory=ValidationSettings)
+    freshness: FreshnessSettings = field(default_factory=FreshnessSettings)
+    rosters: RosterSettings = field(default_factory=RosterSettings)
+    files: FilesSettings = field(default_factory=FilesSettings)
+    nba_api: NbaApiSettings = field(default_factory=NbaApiSettings)

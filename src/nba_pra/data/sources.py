@@ -1,4 +1,13 @@
-"""Produce the raw tables in ``data/`` from the configured source."""
+"""Produce the raw tables in ``data/`` from the configured source (``data.source``, group ``conf/data/``).
+
+* ``synthetic`` -- the seeded simulated league (``nba-pra data generate``), the offline default;
+* ``files``     -- box scores imported from CSV/parquet (``nba-pra data import PATH``), see :mod:`.files`;
+* ``nba_api``   -- stats.nba.com game logs + schedule, cached per season (``nba-pra data fetch``), see
+  :mod:`.nbaapi`.
+
+Every source writes the same raw tables (:mod:`nba_pra.data.schema`) atomically; ``data.dvc`` then records
+them (``dvc add data``), and ``dvc repro`` reruns the stages whose inputs changed (all of them on new data).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +19,22 @@ from nba_pra.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
+SOURCES = ("synthetic", "files", "nba_api")
+
 
 def generate(project: Project) -> dict[str, Path]:
     """Write the configured source's raw tables into ``data/``; returns table name -> path."""
     source = project.settings.data.source
+    if source == "files":
+        from nba_pra.data.files import import_files
+
+        return import_files(project).paths
+    if source == "nba_api":
+        from nba_pra.data.nbaapi import fetch_nba_api
+
+        return fetch_nba_api(project).paths
     if source != "synthetic":
-        raise ConfigError(f"data source '{source}' cannot be generated; only 'synthetic' can")
+        raise ConfigError(f"unknown data source '{source}'; expected one of {', '.join(SOURCES)}")
     from nba_pra.data.store import write_raw_tables
     from nba_pra.data.synthetic import simulate_league
 

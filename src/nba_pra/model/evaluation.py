@@ -63,6 +63,11 @@ def evaluate_oof(
         "book_line_share": line_share,
         "n_rows": float(len(y)),
     }
+    # both families on the same rows: the evidence for conf/distribution's default
+    for fam in DistributionFamily:
+        fam_params = params if fam is family else distributions.fit(fam, oof["mean"], oof["var"])
+        model_scores[f"crps_{fam.value}"] = metrics.crps(fam_params, y)
+        model_scores[f"log_score_{fam.value}"] = metrics.log_score(fam_params, y)
     rows = [{"forecaster": "model", **{k: model_scores[k] for k in ("mae", "rmse", "crps", "log_score")}}]
     for name, pred in (baselines or {}).items():
         pred = np.asarray(pred, float)

@@ -63,6 +63,6 @@ def read_quota(path: Path) -> QuotaRecord | None:
         return None
     try:
         data = json.loads(path.read_text())
-        return QuotaRecord(**{k: data.get(k) for k in QuotaRecord.__dataclass_fields__})
-    except (ValueError, TypeError):
+        return QuotaRecord(**{k: data[k] for k in QuotaRecord.__dataclass_fields__})
+    except (ValueError, TypeError, KeyError):
         return None

@@ -1,81 +1,203 @@
-"""``nba-pra status``: one screen of data freshness, model versions, the last run and the ledger."""
+"""``nba-pra status``: one screen (<= 25 lines at 100 columns) of what an operator checks every morning.
+
+Data through date and rows; champion/challenger versions and their metrics; the last pipeline run and its
+duration (and the last MLflow run); The Odds API quota left; ledger bankroll, ROI and CLV; health warnings
+(ledger health, odds failure of the last bet stage, a failed pipeline run). Every part degrades to a short
+"unavailable: ..." instead of failing the command, so status works on a half-built project.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import asdict
 from typing import Any
 
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from nba_pra.config import Project
 from nba_pra.data import schema
+from nba_pra.errors import NbaPraError
+from nba_pra.reporting.pipeline_run import read_pipeline_run
 from nba_pra.reporting.recommend import console_for_output
 
-_SHOWN_METRICS = ("mae", "crps", "log_score")
+log = logging.getLogger(__name__)
+
+_SHOWN_METRICS = ("crps", "mae", "log_score")
+#: health warnings printed in full; the rest are counted (they are all in the log of the ledger stage)
+MAX_WARNINGS = 4
+_TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
 
 
-def collect(project: Project) -> dict[str, Any]:
-    """Everything the status screen shows, as plain data (also what tests check)."""
-    status: dict[str, Any] = {}
+def _data(project: Project) -> dict[str, Any]:
+    out: dict[str, Any] = {"rows": None, "through": None, "next_slate": None}
     box_path = project.path("data", schema.BOX_SCORES_FILE)
     if box_path.is_file():
         dates = pd.read_parquet(box_path, columns=["game_date"])["game_date"]
-        status["data"] = {"rows": len(dates), "through": str(dates.max().date()) if len(dates) else None}
-    else:
-        status["data"] = None
+        out["rows"] = len(dates)
+        out["through"] = str(dates.max().date()) if len(dates) else None
     sched_path = project.path("data", schema.SCHEDULE_FILE)
     if sched_path.is_file():
         sched = pd.read_parquet(sched_path, columns=["game_date", "status"])
         upcoming = sched.loc[sched["status"] == schema.STATUS_SCHEDULED, "game_date"]
-        status["next_slate"] = str(upcoming.min().date()) if len(upcoming) else None
+        out["next_slate"] = str(upcoming.min().date()) if len(upcoming) else None
+    return out
 
+
+def _models(project: Project) -> tuple[dict[str, dict[str, Any]], dict[str, Any] | None]:
     from nba_pra.tracking.client import Tracker
 
-    tracker = Tracker(project.settings.tracking, project.root)
-    models = {}
-    for alias in (project.settings.tracking.champion_alias, project.settings.tracking.challenger_alias):
+    tracking = project.settings.tracking
+    tracker = Tracker(tracking, project.root)
+    models: dict[str, dict[str, Any]] = {}
+    for alias in (tracking.champion_alias, tracking.challenger_alias):
         resolved = tracker.try_resolve(alias)
         if resolved is not None:
             metrics = tracker.version_metrics(resolved.version)
             models[alias] = {"version": resolved.version, **{k: metrics[k] for k in _SHOWN_METRICS if k in metrics}}
-    status["models"] = models
     last = tracker.last_run()
-    status["last_run"] = (
+    last_run = (
         {"name": last.info.run_name, "status": last.info.status,
-         "started": str(pd.Timestamp(last.info.start_time, unit="ms", tz="UTC").floor("s"))}
+         "started": pd.Timestamp(last.info.start_time, unit="ms", tz="UTC").strftime(_TIME_FORMAT)}
         if last is not None else None
     )
-    metrics_path = project.path("reports", "ledger_metrics.json")
-    status["ledger"] = json.loads(metrics_path.read_text()) if metrics_path.is_file() else None
+    return models, last_run
+
+
+def _ledger(project: Project, as_of: str | None) -> tuple[dict[str, Any] | None, list[str]]:
+    from nba_pra.ledger.health import ledger_warnings
+    from nba_pra.ledger.store import open_ledger
+    from nba_pra.ledger.summary import summarize
+
+    settings = project.settings.ledger
+    with open_ledger(settings, project.root) as store:
+        bets = store.bets()
+    summary = summarize(bets, settings.initial_bankroll)
+    when = pd.Timestamp(as_of) if as_of else pd.Timestamp.now().normalize()
+    return summary, ledger_warnings(bets, settings, when)
+
+
+def _read_json(path: Any) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text()) if path.is_file() else None
+    except ValueError:
+        return None
+
+
+def collect(project: Project) -> dict[str, Any]:
+    """Everything the status screen shows, as plain data (also what tests check).
+
+    Keys: ``data`` (rows, through, next_slate), ``models`` ({alias: {version, crps, mae, log_score}}),
+    ``mlflow_run`` (name, status, started), ``pipeline`` (started, finished, duration_s, returncode, ok),
+    ``odds_quota`` (provider, remaining, used, last, seen_at), ``ledger`` (the ledger summary), ``warnings``
+    (sentences), ``errors`` ({part: message} for the parts that could not be read).
+    """
+    from nba_pra.odds.quota import QUOTA_FILE, read_quota
+    from nba_pra.stages.bet import SUMMARY_FILE as BET_SUMMARY
+
+    status: dict[str, Any] = {"errors": {}, "warnings": []}
+    status["data"] = _data(project)
+    try:
+        status["models"], status["mlflow_run"] = _models(project)
+    except NbaPraError as exc:
+        status["models"], status["mlflow_run"] = {}, None
+        status["errors"]["models"] = str(exc)
+    run = read_pipeline_run(project.path("logs"))
+    status["pipeline"] = asdict(run) if run else None
+    if run is not None and not run.ok:
+        status["warnings"].append(f"the last pipeline run failed (exit code {run.returncode})")
+    quota = read_quota(project.path("artifacts", QUOTA_FILE))
+    status["odds_quota"] = asdict(quota) if quota else None
+    bet_summary = _read_json(project.path("reports", BET_SUMMARY))
+    if bet_summary and bet_summary.get("odds_warning"):
+        status["warnings"].append(str(bet_summary["odds_warning"]))
+    try:
+        status["ledger"], ledger_warnings = _ledger(project, status["data"]["through"])
+        status["warnings"].extend(f"ledger health: {w}" for w in ledger_warnings)
+    except NbaPraError as exc:
+        status["ledger"] = None
+        status["errors"]["ledger"] = str(exc)
     return status
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:+.{digits}%}"
+
+
+def _data_row(data: dict[str, Any]) -> str:
+    if data["rows"] is None:
+        return "none (run `nba-pra pipeline`)"
+    return f"{data['rows']:,} player-games through {data['through']}; next slate {data['next_slate'] or 'none'}"
+
+
+def _model_row(info: dict[str, Any]) -> str:
+    scores = "  ".join(f"{k} {info[k]:.3f}" for k in _SHOWN_METRICS if k in info)
+    return f"version {info['version']}  {scores}".rstrip()
+
+
+def _pipeline_row(run: dict[str, Any] | None) -> str:
+    if run is None:
+        return "never run with `nba-pra pipeline`"
+    started = pd.Timestamp(run["started"]).strftime(_TIME_FORMAT)
+    outcome = "ok" if run["ok"] else f"FAILED (exit {run['returncode']})"
+    return f"{started}, {outcome} in {run['duration_s']:.0f} s"
+
+
+def _quota_row(quota: dict[str, Any] | None, provider: str) -> str:
+    if quota is None:
+        return f"n/a (provider {provider} has no quota)" if provider != "theoddsapi" else "not seen yet"
+    seen = pd.Timestamp(quota["seen_at"]).strftime(_TIME_FORMAT)
+    return f"{quota['remaining']} requests left, {quota['used']} used (seen {seen})"
+
+
+def _ledger_rows(ledger: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("bankroll", f"{ledger['bankroll']:.2f} units (profit {ledger['profit']:+.2f}, "
+                     f"max drawdown {ledger['max_drawdown']:.1%})"),
+        ("bets", f"{ledger['bets']} total, {ledger['open']} open, {ledger['settled']} settled, win rate "
+                 f"{'n/a' if ledger['win_rate'] is None else format(ledger['win_rate'], '.1%')}"),
+        ("ROI / CLV", f"ROI {_pct(ledger['roi'])} on {ledger['staked']:.2f} staked; CLV "
+                      f"{_pct(ledger['avg_clv'], 2)} price, {_pct(ledger['avg_clv_prob'], 2)} prob "
+                      f"({ledger['clv_bets']} bets)"),
+    ]
+
+
+def render(status: dict[str, Any], project: Project) -> Table:
+    """The status as one table: one line per row (long values are cut with an ellipsis, never wrapped)."""
+    table = Table(title="nba-pra status", show_header=False, box=box.SIMPLE, padding=(0, 1), pad_edge=False)
+    table.add_column("what", style="bold", no_wrap=True)
+    table.add_column("value", no_wrap=True, overflow="ellipsis")
+    table.add_row("data", _data_row(status["data"]))
+    tracking = project.settings.tracking
+    for alias in (tracking.champion_alias, tracking.challenger_alias):
+        info = status["models"].get(alias)
+        table.add_row(alias, _model_row(info) if info else "none")
+    if "models" in status["errors"]:
+        table.add_row("models", f"unavailable: {status['errors']['models']}")
+    table.add_row("pipeline", _pipeline_row(status["pipeline"]))
+    run = status["mlflow_run"]
+    table.add_row("mlflow run", f"{run['name']} {run['status']} at {run['started']}" if run else "none")
+    table.add_row("odds quota", _quota_row(status["odds_quota"], project.settings.odds.provider))
+    if status["ledger"] is not None:
+        for what, value in _ledger_rows(status["ledger"]):
+            table.add_row(what, value)
+    else:
+        table.add_row("ledger", f"unavailable: {status['errors'].get('ledger', 'unknown')}")
+    warnings = status["warnings"]
+    if not warnings:
+        table.add_row("health", "no warnings")
+    for i, warning in enumerate(warnings[:MAX_WARNINGS]):
+        table.add_row("health" if i == 0 else "", f"! {warning}", style="yellow")
+    if len(warnings) > MAX_WARNINGS:
+        table.add_row("", f"... and {len(warnings) - MAX_WARNINGS} more (see logs/)", style="yellow")
+    return table
 
 
 def show(project: Project, console: Console | None = None) -> dict[str, Any]:
     console = console or console_for_output()
     status = collect(project)
-    table = Table(title="nba-pra status", show_header=False)
-    table.add_column("what")
-    table.add_column("value")
-    data = status["data"]
-    table.add_row("data", f"{data['rows']} player-games through {data['through']}" if data else "none (run pipeline)")
-    table.add_row("next slate", str(status.get("next_slate")))
-    for alias, info in status["models"].items():
-        scores = ", ".join(f"{k} {v:.3f}" for k, v in info.items() if k != "version")
-        table.add_row(alias, f"version {info['version']}  {scores}")
-    if not status["models"]:
-        table.add_row("models", "none registered (run `nba-pra train`)")
-    run = status["last_run"]
-    table.add_row("last run", f"{run['name']} {run['status']} at {run['started']}" if run else "none")
-    ledger = status["ledger"]
-    if ledger:
-        table.add_row(
-            "ledger",
-            f"{ledger.get('bets', 0)} bets, {ledger.get('settled', 0)} settled, win rate "
-            f"{ledger.get('win_rate') or 0:.1%}, ROI {ledger.get('roi') or 0:.1%}, bankroll {ledger.get('bankroll', 0):.2f}",
-        )
-    else:
-        table.add_row("ledger", "empty")
-    console.print(table)
+    console.print(render(status, project))
     return status

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nba_pra.alerts.dispatch import send_bet_alerts
 from nba_pra.betting.engine import evaluate_candidates
 from nba_pra.config import Project
 from nba_pra.features.slate import build_slate
@@ -19,6 +20,7 @@ from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
 from nba_pra.io import read_parquet, write_csv, write_json, write_parquet
 from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
+from nba_pra.odds.quota import QUOTA_FILE, save_provider_quota
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.predict import PREDICTIONS_FILE
 
@@ -67,6 +69,9 @@ def run(project: Project) -> pd.DataFrame:
     }
     write_json(summary, project.path("reports", SUMMARY_FILE))
     log.info("bet: %d candidates, %d bets", len(candidates), len(bets))
+    save_provider_quota(provider, project.path("artifacts", QUOTA_FILE))
+    # after the bets are written: an alert failure logs one warning and never fails the stage
+    send_bet_alerts(bets, s.alerts)
     return bets
 
 

@@ -2,13 +2,15 @@
 
 Settling first means today's stakes are sized on the bankroll after yesterday's results. Re-running adds
 nothing: bet ids are deterministic and inserts skip existing ids. Writes the summary (with edge buckets) as a
-DVC metrics file, the bankroll curve as a PNG, and logs the ledger's health warnings.
+DVC metrics file, the bankroll curve, the win rate by predicted-probability bucket and the CLV
+distribution as PNGs (DVC plots), and logs the ledger's health warnings.
 """
 
 from __future__ import annotations
 
 import logging
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from nba_pra.config import Project
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 
 METRICS_FILE = "ledger_metrics.json"
 BANKROLL_PLOT = "plots/bankroll.png"
+WIN_RATE_PLOT = "plots/win_rate_by_probability.png"
+CLV_PLOT = "plots/clv_distribution.png"
 
 
 def open_store(project: Project) -> LedgerStore:
@@ -48,10 +52,16 @@ def run(project: Project) -> dict:
     for warning in ledger_warnings(history, s.ledger, as_of):
         log.warning("ledger health: %s", warning)
     write_json(metrics, project.path("reports", METRICS_FILE))
-    figure = plots.bankroll_curve(history, s.ledger.initial_bankroll)
-    path = project.path("reports", BANKROLL_PLOT)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, metadata={"Software": None})
+    figures = {
+        BANKROLL_PLOT: plots.bankroll_curve(history, s.ledger.initial_bankroll),
+        WIN_RATE_PLOT: plots.win_rate_by_probability(history, s.ledger.probability_buckets),
+        CLV_PLOT: plots.clv_histogram(history),
+    }
+    for name, figure in figures.items():
+        path = project.path("reports", name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, metadata={"Software": None})
+        plt.close(figure)  # a long-lived process (tests, `nba-pra pipeline`) must not accumulate figures
     log.info("ledger: settled %d, added %d bets; bankroll %.2f units", settled, added, metrics["bankroll"])
     return {**metrics, "added": added, "settled_now": settled}
 

@@ -20,9 +20,11 @@ from nba_pra.io import read_parquet, write_csv, write_json
 from nba_pra.model import plots
 from nba_pra.model.evaluation import Evaluation, evaluate_oof
 from nba_pra.model.train import TrainResult, train_ensemble, training_rows
+from nba_pra.progress import progress_bar
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.features import FEATURES_FILE
 from nba_pra.tracking.client import Tracker
+from nba_pra.tracking.promotion import promote
 from nba_pra.tracking.run_logging import flatten_params, log_metrics_batch
 
 log = logging.getLogger(__name__)
@@ -77,9 +79,11 @@ def run(project: Project) -> dict:
     s = project.settings
     features = load_features(project)
     names = feature_names(s.features)
-    result = train_ensemble(
-        features, names, window=s.window, cv=s.cv, model=s.model, distribution=s.distribution, seed=s.seed
-    )
+    with progress_bar("training folds") as update:
+        result = train_ensemble(
+            features, names, window=s.window, cv=s.cv, model=s.model, distribution=s.distribution, seed=s.seed,
+            progress=update,
+        )
     evaluation = evaluate(project, result, features)
     folds = result.fold_table()
     plot_paths = write_plots(evaluation, project.path("reports", PLOTS_DIR), s.model.evaluation.n_bins)
@@ -96,6 +100,9 @@ def run(project: Project) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             tmp_path = Path(tmp)
             folds.to_csv(tmp_path / FOLDS_FILE, index=False)
+            result.oof[["game_id", "player_id", "game_date", "block", "y", "mean", "var"]].to_parquet(
+                tmp_path / "oof.parquet", index=False
+            )
             evaluation.comparison.to_csv(tmp_path / COMPARISON_FILE, index=False)
             evaluation.reliability.to_csv(tmp_path / "reliability_over.csv", index=False)
             evaluation.variance_deciles.to_csv(tmp_path / "variance_deciles.csv", index=False)
@@ -105,6 +112,9 @@ def run(project: Project) -> dict:
                 tracker.log_artifact(path, "plots")
             version = _log_and_register(tracker, result, features, tmp_path / "ensemble", run.info.run_id)
     alias = tracker.assign_new_version_alias(version)
+    if alias == s.tracking.challenger_alias and s.tracking.auto_promote:
+        if promote(project, tracker, version=version).promote:
+            alias = s.tracking.champion_alias
     pointer = {
         "model_name": s.tracking.model_name,
         "version": version,

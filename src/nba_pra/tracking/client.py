@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from nba_pra.errors import ModelNotFoundError, TrackingError
 from nba_pra.tracking.settings import TrackingSettings
@@ -73,9 +76,39 @@ class Tracker:
     def version_uri(self, version: str) -> str:
         return f"models:/{self.settings.model_name}/{version}"
 
-    def start_run(self, run_name: str) -> Any:
+    def start_run(self, run_name: str, *, parent_run_id: str | None = None, tags: dict[str, str] | None = None) -> Any:
+        """Start the process's active run; ``parent_run_id`` nests it under a (RUNNING) parent, e.g. a sweep's."""
         self._mlflow.set_experiment(self.settings.experiment)
-        return self._mlflow.start_run(run_name=run_name)
+        return self._mlflow.start_run(run_name=run_name, parent_run_id=parent_run_id, tags=tags)
+
+    # --- runs that are not the active run (sweep parents; added for the backtest sweeps) ---------------
+
+    def create_run(self, run_name: str, tags: dict[str, str] | None = None) -> str:
+        """Create a RUNNING run that is not this process's active run (a sweep parent that workers in other
+        processes nest under); also creates the tracking DB and experiment, before any parallel writer."""
+        experiment = self._mlflow.set_experiment(self.settings.experiment)
+        return str(self.client.create_run(experiment.experiment_id, run_name=run_name, tags=tags or {}).info.run_id)
+
+    def log_params_to(self, run_id: str, params: dict[str, Any]) -> None:
+        from mlflow.entities import Param
+
+        items = [Param(k, str(v)) for k, v in sorted(params.items())]
+        for lo in range(0, len(items), 100):  # MLflow caps params per batch at 100
+            self.client.log_batch(run_id, params=items[lo : lo + 100])
+
+    def log_artifact_to(self, run_id: str, path: Path, artifact_path: str) -> None:
+        self.client.log_artifact(run_id, str(path), artifact_path)
+
+    def finish_run(self, run_id: str, status: str = "FINISHED") -> None:
+        self.client.set_terminated(run_id, status=status)
+
+    def child_runs(self, parent_run_id: str) -> Any:
+        """The runs nested under ``parent_run_id`` as a DataFrame (``run_id``, ``params.*``, ``metrics.*``, ``tags.*``)."""
+        experiment = self.client.get_experiment_by_name(self.settings.experiment)
+        return self._mlflow.search_runs(
+            [experiment.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{parent_run_id}'",
+            output_format="pandas",
+        )
 
     def resolve(self, alias: str) -> ResolvedVersion:
         """The version behind ``alias``, or :class:`ModelNotFoundError` telling the user to train."""
@@ -136,6 +169,33 @@ class Tracker:
         if not mv.run_id:
             return {}
         return dict(self.client.get_run(mv.run_id).data.metrics)
+
+    def version_run_id(self, version: str) -> str | None:
+        return self.client.get_model_version(self.settings.model_name, version).run_id
+
+    def load_run_table(self, run_id: str, artifact: str) -> pd.DataFrame | None:
+        """A parquet artifact of a run (e.g. its out-of-fold predictions), or None when it has none."""
+        from mlflow.exceptions import MlflowException
+
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                local = self._mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path=artifact, dst_path=tmp)
+                return pd.read_parquet(local)
+        except (MlflowException, OSError):
+            return None
+
+    def log_to_run(self, run_id: str, metrics: dict[str, float], tags: dict[str, str]) -> None:
+        """Metrics and tags on an existing (possibly finished) run, e.g. a promotion decision."""
+        import time
+
+        from mlflow.entities import Metric, RunTag
+
+        now = int(time.time() * 1000)
+        self.client.log_batch(
+            run_id,
+            metrics=[Metric(k, float(v), now, 0) for k, v in metrics.items()],
+            tags=[RunTag(k, str(v)) for k, v in tags.items()],
+        )
 
     def last_run(self) -> Any | None:
         exp = self.client.get_experiment_by_name(self.settings.experiment)

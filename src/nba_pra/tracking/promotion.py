@@ -1,7 +1,12 @@
-"""Champion/challenger promotion: compare on the same held-out rows, move ``champion`` only when better.
+"""Champion/challenger promotion on the same held-out rows.
 
-The decision rule: promote when ``challenger_score < champion_score * (1 - margin)`` for a lower-is-better
-metric (default CRPS). ``--force`` skips the comparison. Every decision is logged.
+Every training logs its out-of-fold predictions (``oof.parquet``: each validation row predicted by a fold model
+that never saw it). Two versions are compared on the rows both have out of fold, restricted to the most recent
+``promotion_window_days`` of that overlap, by the configured lower-is-better score (default CRPS of the
+configured distribution). The rule: promote when ``candidate < champion * (1 - margin)``. When the versions share
+no held-out rows (e.g. trained on different leagues) the comparison falls back to each version's own pooled
+validation score, and the decision says so. ``--force`` skips the comparison. Every decision is logged to the
+candidate's MLflow run (``promotion_*`` metrics and tags).
 """
 
 from __future__ import annotations
@@ -9,10 +14,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from nba_pra.config import Project
+from nba_pra.model.train import score
 from nba_pra.tracking.client import Tracker
 
 log = logging.getLogger(__name__)
+
+OOF_ARTIFACT = "reports/oof.parquet"
+_KEYS = ["game_id", "player_id"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,7 @@ class PromotionDecision:
     metric: str
     candidate_score: float | None
     champion_score: float | None
+    rows: int
     reason: str
 
 
@@ -41,28 +54,78 @@ def decide(
     return False, f"not better than champion by the {margin:.1%} margin"
 
 
-def promote_cli(project: Project, *, version: str | None, force: bool) -> PromotionDecision:
+def common_window(candidate: pd.DataFrame, champion: pd.DataFrame, window_days: int) -> pd.DataFrame:
+    """Rows both versions predicted out of fold, in the last ``window_days`` of their overlap.
+
+    Columns: keys, game_date, y, and ``mean_cand``/``var_cand``/``mean_champ``/``var_champ``.
+    """
+    both = candidate.merge(
+        champion[[*_KEYS, "mean", "var"]], on=_KEYS, how="inner", suffixes=("_cand", "_champ")
+    )
+    if both.empty:
+        return both
+    start = pd.Timestamp(both["game_date"].max()) - pd.Timedelta(days=window_days)
+    return both[both["game_date"] > start]
+
+
+def compare(project: Project, tracker: Tracker, candidate_version: str, champion_version: str) -> tuple[
+        float | None, float | None, int, str]:
+    """(candidate score, champion score, rows compared, how) for two versions."""
+    s = project.settings
+    metric = s.tracking.promotion_metric
+    cand_oof = tracker.load_run_table(tracker.version_run_id(candidate_version) or "", OOF_ARTIFACT)
+    champ_oof = tracker.load_run_table(tracker.version_run_id(champion_version) or "", OOF_ARTIFACT)
+    if cand_oof is not None and champ_oof is not None:
+        rows = common_window(cand_oof, champ_oof, s.tracking.promotion_window_days)
+        if len(rows) >= s.tracking.promotion_min_rows:
+            y = rows["y"].to_numpy(float)
+            family = s.distribution.family
+            cand = score(y, rows["mean_cand"].to_numpy(float), rows["var_cand"].to_numpy(float), family)
+            champ = score(y, rows["mean_champ"].to_numpy(float), rows["var_champ"].to_numpy(float), family)
+            return cand.get(metric), champ.get(metric), len(rows), "same held-out rows"
+    cand_score = tracker.version_metrics(candidate_version).get(metric)
+    champ_score = tracker.version_metrics(champion_version).get(metric)
+    return cand_score, champ_score, 0, "no shared held-out rows: each version's own validation score"
+
+
+def promote(project: Project, tracker: Tracker, *, version: str | None = None,
+            force: bool = False) -> PromotionDecision:
+    """Compare ``version`` (default: @challenger) with @champion and move the champion alias if it wins."""
     s = project.settings.tracking
-    tracker = Tracker(s, project.root)
     if version is None:
-        challenger = tracker.resolve(s.challenger_alias)
-        version = challenger.version
+        version = tracker.resolve(s.challenger_alias).version
     champion = tracker.try_resolve(s.champion_alias)
-    metric = s.promotion_metric
-    cand_score = tracker.version_metrics(version).get(metric)
-    champ_score = tracker.version_metrics(champion.version).get(metric) if champion else None
-    if champion is not None and champion.version == version:
-        promote, reason = False, "already the champion"
+    if champion is None:
+        cand_score, champ_score, rows, how = None, None, 0, "no champion"
+        ok, reason = True, "no champion yet"
+    elif champion.version == version:
+        cand_score = champ_score = None
+        rows, how = 0, "same version"
+        ok, reason = False, "already the champion"
     else:
-        promote, reason = decide(cand_score, champ_score, margin=s.promotion_margin, force=force)
-    decision = PromotionDecision(
-        promote, version, champion.version if champion else None, metric, cand_score, champ_score, reason
-    )
-    if promote:
+        cand_score, champ_score, rows, how = compare(project, tracker, version, champion.version)
+        ok, reason = decide(cand_score, champ_score, margin=s.promotion_margin, force=force)
+        reason = f"{reason}; compared on {how}" + (f" ({rows} rows)" if rows else "")
+    decision = PromotionDecision(ok, version, champion.version if champion else None, s.promotion_metric,
+                                 cand_score, champ_score, rows, reason)
+    if ok:
         tracker.set_alias(s.champion_alias, version)
-    log.info(
-        "promotion of version %s over %s on %s (%s vs %s): %s -- %s", version, decision.champion_version, metric,
-        cand_score, champ_score, "PROMOTED" if promote else "kept champion", reason,
-    )
-    print(f"{'promoted' if promote else 'not promoted'}: version {version} ({reason})")
+    run_id = tracker.version_run_id(version)
+    if run_id:
+        metrics = {"promotion_rows": float(rows)}
+        metrics.update({f"promotion_candidate_{s.promotion_metric}": cand_score} if cand_score is not None else {})
+        metrics.update({f"promotion_champion_{s.promotion_metric}": champ_score} if champ_score is not None else {})
+        tracker.log_to_run(run_id, {k: v for k, v in metrics.items() if np.isfinite(v)},
+                           {"promotion_decision": "promoted" if ok else "kept champion",
+                            "promotion_reason": reason,
+                            "promotion_champion_version": str(decision.champion_version)})
+    log.info("promotion of version %s over %s on %s (%s vs %s): %s -- %s", version, decision.champion_version,
+             s.promotion_metric, cand_score, champ_score, "PROMOTED" if ok else "kept champion", reason)
+    return decision
+
+
+def promote_cli(project: Project, *, version: str | None, force: bool) -> PromotionDecision:
+    decision = promote(project, Tracker(project.settings.tracking, project.root), version=version, force=force)
+    print(f"{'promoted' if decision.promote else 'not promoted'}: version {decision.candidate_version} "
+          f"({decision.reason})")
     return decision

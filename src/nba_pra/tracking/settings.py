@@ -19,3 +19,9 @@ class TrackingSettings:
     promotion_metric: str = "crps"
     #: relative improvement the challenger needs to take the champion alias
     promotion_margin: float = 0.0
+    #: compare versions on the last this many days of the held-out rows they share
+    promotion_window_days: int = 60
+    #: fewer shared held-out rows than this => fall back to each version's own validation score
+    promotion_min_rows: int = 500
+    #: after training, compare the new challenger with the champion and promote it when it wins
+    auto_promote: bool = True

@@ -1,0 +1,85 @@
+"""The prediction cache: walk-forward predictions stored as parquet under a key of everything they depend on.
+
+The key hashes the feature, window, fold, model and distribution settings (after the backtest's overrides), the
+seed, the retrain interval, the date range and a fingerprint of the box scores. Betting, odds and ledger settings
+are not in it, so a sweep over betting thresholds reads one cached file and never retrains.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from nba_pra.io import write_json, write_parquet
+
+log = logging.getLogger(__name__)
+
+#: bump when the cached frame's meaning changes (old files are then simply never hit)
+CACHE_FORMAT: Final = 1
+KEY_LENGTH: Final = 16
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def frame_fingerprint(frame: pd.DataFrame) -> str:
+    """sha256 of a frame's values and column names (row order matters; the index does not)."""
+    digest = hashlib.sha256("|".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def cache_key(material: dict[str, Any]) -> str:
+    """Hex key (first :data:`KEY_LENGTH` chars of sha256) of the canonical JSON of ``material``."""
+    text = json.dumps({"format": CACHE_FORMAT, **_plain(material)}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:KEY_LENGTH]
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    key: str
+    path: Path
+    hit: bool
+
+
+class PredictionCache:
+    """``<directory>/predictions-<key>.parquet`` plus a JSON of the key material beside it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def path(self, key: str) -> Path:
+        return self.directory / f"predictions-{key}.parquet"
+
+    def load(self, key: str) -> pd.DataFrame | None:
+        path = self.path(key)
+        if not path.is_file():
+            return None
+        log.info("prediction cache hit %s", path.name)
+        return pd.read_parquet(path)
+
+    def store(self, key: str, frame: pd.DataFrame, material: dict[str, Any]) -> Path:
+        """Write atomically (parallel sweep workers may race; the last identical write wins)."""
+        write_json(_plain(material), self.directory / f"predictions-{key}.json")
+        path = write_parquet(frame, self.path(key))
+        log.info("prediction cache stored %s (%d rows)", path.name, len(frame))
+        return path

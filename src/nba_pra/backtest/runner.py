@@ -1,0 +1,236 @@
+"""The backtest's IO edge: read data, get (cached) walk-forward predictions and lines, replay, record, report.
+
+``run_backtest`` computes; ``write_reports`` writes the report files; ``log_run`` logs one MLflow run (a sweep
+point nests it under the sweep's parent run). ``run`` is what ``nba-pra backtest`` and the DVC stage call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from nba_pra.backtest import plots
+from nba_pra.backtest.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
+from nba_pra.backtest.engine import Simulation, simulate
+from nba_pra.backtest.metrics import backtest_metrics, edge_table, metric_name
+from nba_pra.backtest.walkforward import backtest_range, training_settings, walk_forward_predictions
+from nba_pra.config import Project, Settings
+from nba_pra.data import schema
+from nba_pra.data.store import read_raw_table
+from nba_pra.features.engine import build_features
+from nba_pra.features.registry import feature_names
+from nba_pra.features.slate import SLATE_COLUMNS
+from nba_pra.io import write_csv, write_json
+from nba_pra.ledger.store import LedgerStore, resolve_url
+from nba_pra.odds.provider import make_provider
+from nba_pra.tracking.client import Tracker
+from nba_pra.tracking.run_logging import flatten_params
+
+log = logging.getLogger(__name__)
+
+METRICS_FILE: Final = "backtest_metrics.json"
+EDGE_FILE: Final = "backtest_by_edge.csv"
+DAILY_FILE: Final = "backtest_daily.csv"
+BANKROLL_PLOT: Final = "plots/backtest_bankroll.png"
+CALIBRATION_PLOT: Final = "plots/backtest_edge_calibration.png"
+#: metrics logged to MLflow and shown in sweep summaries (None values are skipped)
+SCALAR_METRICS: Final = (
+    "bets", "settled", "wins", "losses", "pushes", "voids", "win_rate", "staked", "profit", "roi", "roi_lo",
+    "roi_hi", "yield", "yield_lo", "yield_hi", "log_loss", "brier", "mean_p_win", "clv_bets", "avg_clv",
+    "avg_clv_prob", "max_drawdown", "max_drawdown_fraction", "final_bankroll", "bankroll_return",
+)
+
+
+@dataclass(frozen=True)
+class BacktestInputs:
+    box_scores: pd.DataFrame
+    schedule: pd.DataFrame
+
+
+@dataclass
+class BacktestResult:
+    start: pd.Timestamp
+    end: pd.Timestamp
+    run_key: str
+    cache: CacheEntry
+    predictions: pd.DataFrame
+    simulation: Simulation
+    bets: pd.DataFrame  # the backtest ledger's bets with settlements and CLV
+    metrics: dict[str, Any]
+    by_edge: pd.DataFrame
+
+
+def load_inputs(project: Project) -> BacktestInputs:
+    data_dir = project.path("data")
+    return BacktestInputs(
+        box_scores=read_raw_table(data_dir, schema.BOX_SCORES_FILE),
+        schedule=read_raw_table(data_dir, schema.SCHEDULE_FILE),
+    )
+
+
+def prediction_material(settings: Settings, box_scores: pd.DataFrame) -> dict[str, Any]:
+    """Everything the walk-forward predictions depend on (the cache key's input)."""
+    bt = settings.backtest
+    start, end = backtest_range(box_scores, bt.start, bt.end)
+    cv, model = training_settings(settings.cv, settings.model, bt.model)
+    return {
+        "start": start, "end": end, "retrain_every_days": bt.retrain_every_days, "seed": settings.seed,
+        "features": settings.features, "window": settings.window, "cv": cv, "model": model,
+        "distribution": settings.distribution, "box_scores": frame_fingerprint(box_scores),
+    }
+
+
+def cached_predictions(project: Project, box_scores: pd.DataFrame) -> tuple[pd.DataFrame, CacheEntry]:
+    """The walk-forward predictions for the project's settings: from the cache, or computed and stored."""
+    s = project.settings
+    material = prediction_material(s, box_scores)
+    key = cache_key(material)
+    cache = PredictionCache(project.root / s.backtest.cache_dir)
+    cached = cache.load(key)
+    if cached is not None:
+        return cached, CacheEntry(key, cache.path(key), hit=True)
+    log.info("prediction cache miss %s: walk-forward retraining %s..%s", key,
+             material["start"].date(), material["end"].date())
+    features = build_features(box_scores, _empty_slate(), s.features)
+    predictions = walk_forward_predictions(
+        features, feature_names(s.features), start=material["start"], end=material["end"],
+        retrain_every_days=s.backtest.retrain_every_days, window=s.window, cv=material["cv"],
+        model=material["model"], distribution=s.distribution, seed=s.seed,
+    )
+    return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
+
+
+def _empty_slate() -> pd.DataFrame:
+    """A slate with no rows (the backtest predicts history rows, never a future slate)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in SLATE_COLUMNS if c != "commence_time"})
+
+
+def fetch_lines(project: Project, predictions: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
+    """The odds provider's lines for every game of the predictions (the PRA market only)."""
+    s = project.settings
+    games = schedule.loc[:, ["game_id", "commence_time"]].drop_duplicates("game_id")
+    slate = predictions.loc[:, [c for c in SLATE_COLUMNS if c != "commence_time"]].merge(games, on="game_id", how="left")
+    provider = make_provider(s.odds, data_dir=project.path("data"))
+    lines = provider.fetch_lines(slate, refresh=False)
+    return lines[lines["market"] == s.odds.market] if "market" in lines.columns else lines
+
+
+def run_backtest(project: Project, inputs: BacktestInputs | None = None) -> BacktestResult:
+    """Predictions (cached), lines, the day-by-day replay, the backtest ledger, metrics and edge buckets."""
+    s = project.settings
+    bt = s.backtest
+    inputs = inputs or load_inputs(project)
+    predictions, entry = cached_predictions(project, inputs.box_scores)
+    lines = fetch_lines(project, predictions, inputs.schedule)
+    sim = simulate(predictions, lines, inputs.box_scores, s.betting, bt.initial_bankroll)
+    run_key = cache_key({"predictions": entry.key, "betting": s.betting, "bankroll": bt.initial_bankroll,
+                         "lines": frame_fingerprint(lines)})
+    bets = record_in_ledger(project, run_key, sim, inputs.box_scores, lines)
+    start, end = backtest_range(inputs.box_scores, bt.start, bt.end)
+    return BacktestResult(
+        start=start, end=end, run_key=run_key, cache=entry, predictions=predictions, simulation=sim, bets=bets,
+        metrics=backtest_metrics(bets, bt.initial_bankroll, bt.bootstrap, s.seed),
+        by_edge=edge_table(bets, s.ledger.edge_buckets),
+    )
+
+
+def record_in_ledger(project: Project, run_key: str, sim: Simulation, box_scores: pd.DataFrame,
+                     lines: pd.DataFrame) -> pd.DataFrame:
+    """Record and settle the replay's bets in the backtest ledger (tables ``<prefix><run_key>_*``; idempotent)."""
+    cfg = project.settings.backtest.ledger
+    url = resolve_url(cfg.url, project.root)
+    with LedgerStore(url, schema=cfg.db_schema, table_prefix=f"{cfg.table_prefix}{run_key}_") as store:
+        if len(sim.bets):
+            store.record_bets(sim.bets)
+            store.settle(box_scores, closing_lines=lines)
+        return store.bets()
+
+
+def scalar_metrics(result: BacktestResult) -> dict[str, float]:
+    """Numeric metrics (None dropped) plus ROI and bets per edge bucket (``roi_edge_<bucket>``)."""
+    out = {k: float(result.metrics[k]) for k in SCALAR_METRICS if result.metrics.get(k) is not None}
+    for row in result.by_edge.itertuples(index=False):
+        name = metric_name(str(row.bucket))
+        out[f"bets_edge_{name}"] = float(row.bets)
+        if pd.notna(row.roi):
+            out[f"roi_edge_{name}"] = float(row.roi)
+    return out
+
+
+def report(result: BacktestResult) -> dict[str, Any]:
+    """The JSON report: range, keys, cache status, metrics and the edge buckets."""
+    by_edge = result.by_edge.astype(object).where(result.by_edge.notna(), None)
+    return {
+        "start": str(result.start.date()),
+        "end": str(result.end.date()),
+        "run_key": result.run_key,
+        "predictions_key": result.cache.key,
+        "predictions_cache": "hit" if result.cache.hit else "miss",
+        **{k: result.metrics[k] for k in SCALAR_METRICS},
+        "by_edge": by_edge.to_dict("records"),
+    }
+
+
+def write_reports(result: BacktestResult, directory: Path, initial_bankroll: float) -> list[Path]:
+    """Metrics JSON, edge-bucket and daily CSVs and the two PNGs under ``directory``."""
+    paths = [
+        write_json(report(result), directory / METRICS_FILE),
+        write_csv(result.by_edge, directory / EDGE_FILE),
+        write_csv(result.simulation.daily, directory / DAILY_FILE),
+    ]
+    for name, figure in ((BANKROLL_PLOT, plots.bankroll_curve(result.bets, initial_bankroll)),
+                         (CALIBRATION_PLOT, plots.edge_calibration(result.by_edge))):
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, metadata={"Software": None})
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
+        paths.append(path)
+    return paths
+
+
+def backtest_tracker(project: Project) -> Tracker:
+    """A tracker on the project's MLflow store, logging into the backtest experiment."""
+    s = project.settings
+    return Tracker(dataclasses.replace(s.tracking, experiment=s.backtest.experiment), project.root)
+
+
+def log_run(project: Project, result: BacktestResult, *, run_name: str, parent_run_id: str | None = None,
+            tags: dict[str, str] | None = None) -> str:
+    """One MLflow run with the betting/backtest params, the metrics and the report files; returns its id."""
+    s = project.settings
+    tracker = backtest_tracker(project)
+    with tracker.start_run(run_name=run_name, parent_run_id=parent_run_id, tags=tags) as run:
+        params = flatten_params({"betting": s.betting, "backtest": s.backtest, "distribution": s.distribution})
+        params.update({"predictions_key": result.cache.key, "run_key": result.run_key,
+                       "predictions_cache": "hit" if result.cache.hit else "miss",
+                       "start": str(result.start.date()), "end": str(result.end.date())})
+        tracker.log_params(params)
+        tracker.log_metrics([(k, v, 0) for k, v in scalar_metrics(result).items()])
+        with tempfile.TemporaryDirectory() as tmp:
+            write_reports(result, Path(tmp), s.backtest.initial_bankroll)
+            tracker.log_artifacts(Path(tmp), "backtest")
+        return str(run.info.run_id)
+
+
+def run(project: Project) -> dict[str, Any]:
+    """``nba-pra backtest`` / the DVC stage: one backtest, its reports under ``reports/`` and one MLflow run."""
+    result = run_backtest(project)
+    write_reports(result, project.path("reports"), project.settings.backtest.initial_bankroll)
+    log_run(project, result, run_name=f"backtest-{result.start.date()}-{result.end.date()}")
+    m = result.metrics
+    if m["bets"] == 0:
+        log.warning("the backtest placed no bet between %s and %s", result.start.date(), result.end.date())
+    else:
+        log.info("backtest %s..%s: %d bets, ROI %+.2f%% [%+.2f%%, %+.2f%%], bankroll %.1f", result.start.date(),
+                 result.end.date(), m["bets"], 100 * m["roi"], 100 * m["roi_lo"], 100 * m["roi_hi"],
+                 m["final_bankroll"])
+    return report(result)
+

@@ -1,0 +1,278 @@
+"""Validation at the edge: every imported or fetched box score passes these rules before it reaches ``data/``.
+
+Each rule is a pure function ``(frame, ...) -> Violation | None`` checking one thing on the *input* frame
+(columns named as in the box-score input schema of :mod:`nba_pra.data.files`, plus ``row``: the 1-based
+position of the row in the input file). :func:`raise_violations` turns the violations into ONE
+:class:`DataValidationError` naming each broken rule and quoting its first N offending rows.
+
+Rules (name -> what it checks):
+
+* ``schema``            -- required columns present; ids, flags and counts have parseable types
+* ``dates``             -- ``game_date`` parses as a calendar date
+* ``minutes_format``    -- minutes are "MM:SS", "MM", a number (34.2) or ISO "PT34M12.00S"; empty only on DNP rows
+* ``minutes_range``     -- 0 <= minutes <= max_minutes (70 by default)
+* ``non_negative``      -- counting stats (pts, reb, ast, ...) are >= 0
+* ``unique_player_game``-- one row per (player_id, game_id)
+* ``dnp_rows``          -- a DNP row (no minutes, ``dnp`` true or ``played`` false) carries no stats, and a
+                           row with minutes carries pts/reb/ast
+* ``duplicated_games``  -- one game_id = one date, two teams, one home side; a team plays at most one game a day
+* ``future_results``    -- no result is dated after the cutoff (today, or the first scheduled game)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nba_pra.errors import DataValidationError
+
+ROW = "row"
+REQUIRED_INPUT_COLUMNS = (
+    "game_id", "game_date", "season", "player_id", "player_name", "team", "opponent", "home", "minutes",
+    "pts", "reb", "ast",
+)
+COUNT_COLUMNS = ("pts", "reb", "ast", "oreb", "dreb", "stl", "blk", "tov", "pf", "fgm", "fga", "fg3m", "fg3a",
+                 "ftm", "fta")
+_TRUE = {"true", "t", "1", "yes", "y"}
+_FALSE = {"false", "f", "0", "no", "n", ""}
+_CLOCK = re.compile(r"^\s*(\d{1,3}):([0-5]?\d)(?:\.\d+)?\s*$")
+_ISO = re.compile(r"^\s*PT(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: its name, one sentence, and the offending rows (input columns + ``row``)."""
+
+    rule: str
+    message: str
+    rows: pd.DataFrame
+
+
+def _violation(rule: str, message: str, frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> Violation | None:
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return None
+    return Violation(rule, message, frame.loc[mask])
+
+
+# --- parsing helpers (pure, vectorised) -----------------------------------------------------------------------
+
+
+def parse_minutes(values: pd.Series) -> pd.Series:
+    """Minutes as float from "MM:SS", "MM", numbers or ISO-8601 "PT34M12.00S"; NaN where empty or unparseable.
+
+    Use :func:`unparseable_minutes` to tell empty from malformed.
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64")
+    text = values.astype("string").str.strip()
+    numeric = pd.to_numeric(text, errors="coerce").astype("float64")
+    clock = text.str.extract(_CLOCK).astype("float64")
+    iso = text.str.extract(_ISO).astype("float64")
+    from_clock = clock[0] + clock[1] / 60.0
+    iso_matched = text.str.match(_ISO).fillna(False) & (text.str.len() > 2)
+    from_iso = (iso[0].fillna(0.0) + iso[1].fillna(0.0) / 60.0).where(iso_matched.to_numpy(bool))
+    out = numeric.fillna(from_clock).fillna(from_iso)
+    return pd.Series(out.to_numpy("float64", na_value=np.nan), index=values.index)
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    return (values.isna() | text.isna() | (text == "")).astype(bool)
+
+
+def unparseable_minutes(values: pd.Series) -> pd.Series:
+    """True where a minutes value is present but in no accepted format."""
+    return (~_blank(values) & parse_minutes(values).isna()).astype(bool)
+
+
+def parse_flag(values: pd.Series) -> pd.Series:
+    """Booleans from bool, 0/1 or "true"/"false"/"yes"/"no" (case-insensitive); <NA> where unparseable."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("boolean")
+    text = values.astype("string").str.strip().str.lower()
+    text = text.str.replace(r"\.0$", "", regex=True)
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[text.isin(_TRUE).fillna(False).to_numpy(bool)] = True
+    out[text.isin(_FALSE).fillna(False).to_numpy(bool) & values.notna().to_numpy(bool)] = False
+    return out
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Calendar dates (datetime64[ns] at midnight) from ISO strings or datetimes; NaT where unparseable."""
+    parsed = pd.to_datetime(values, errors="coerce", format="mixed") if not pd.api.types.is_datetime64_any_dtype(
+        values
+    ) else values
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.astype("datetime64[ns]").dt.normalize()
+
+
+# --- rules ----------------------------------------------------------------------------------------------------
+
+
+def check_columns(frame: pd.DataFrame, required: Iterable[str] = REQUIRED_INPUT_COLUMNS) -> Violation | None:
+    """``schema``: every required column is present (reported with the file's first row)."""
+    missing = [c for c in required if c not in frame.columns]
+    if not missing:
+        return None
+    return Violation("schema", f"missing required column(s): {', '.join(missing)}", frame.head(1))
+
+
+def check_types(frame: pd.DataFrame) -> Violation | None:
+    """``schema``: player ids are integers, ``home`` (and ``starter``/``played``/``dnp``) are booleans,
+    counting stats are numbers, game ids / teams are non-empty."""
+    bad = pd.Series(False, index=frame.index)
+    ids = pd.to_numeric(frame["player_id"], errors="coerce")
+    bad |= ids.isna() | (ids != np.floor(ids))
+    for column in ("home", "starter", "played", "dnp"):
+        if column in frame.columns:
+            flags = parse_flag(frame[column])
+            bad |= flags.isna().to_numpy(bool) & (column == "home" or frame[column].notna().to_numpy(bool))
+    for column in (c for c in (*COUNT_COLUMNS, "plus_minus") if c in frame.columns):
+        bad |= frame[column].notna() & pd.to_numeric(frame[column], errors="coerce").isna()
+    for column in ("game_id", "team", "opponent"):
+        bad |= _blank(frame[column])
+    return _violation(
+        "schema", "wrong types: player_id must be an integer, home/starter/played/dnp booleans, stats numbers, "
+        "game_id/team/opponent non-empty", frame, bad,
+    )
+
+
+def check_dates(frame: pd.DataFrame) -> Violation | None:
+    """``dates``: every ``game_date`` parses."""
+    return _violation("dates", "game_date is not a parseable date (YYYY-MM-DD)", frame,
+                      parse_dates(frame["game_date"]).isna())
+
+
+def check_minutes_format(frame: pd.DataFrame) -> Violation | None:
+    """``minutes_format``: minutes are "MM:SS", "MM", a number or ISO "PT..M..S" (or empty)."""
+    return _violation("minutes_format", 'minutes are not in a known format ("34:12", "34", 34.2, "PT34M12S")',
+                      frame, unparseable_minutes(frame["minutes"]))
+
+
+def check_minutes_range(frame: pd.DataFrame, max_minutes: float) -> Violation | None:
+    """``minutes_range``: parsed minutes lie in [0, max_minutes]."""
+    minutes = parse_minutes(frame["minutes"])
+    return _violation("minutes_range", f"minutes outside [0, {max_minutes:g}]", frame,
+                      (minutes < 0) | (minutes > max_minutes))
+
+
+def check_non_negative(frame: pd.DataFrame) -> Violation | None:
+    """``non_negative``: counting stats are never negative."""
+    bad = pd.Series(False, index=frame.index)
+    for column in (c for c in COUNT_COLUMNS if c in frame.columns):
+        bad |= (pd.to_numeric(frame[column], errors="coerce") < 0).fillna(False).astype(bool)
+    return _violation("non_negative", "negative counting stat (pts, reb, ast, ...)", frame, bad)
+
+
+def check_unique_player_game(frame: pd.DataFrame) -> Violation | None:
+    """``unique_player_game``: one row per (player_id, game_id)."""
+    dup = frame.duplicated(["player_id", "game_id"], keep=False)
+    return _violation("unique_player_game", "more than one row for the same (player_id, game_id)", frame, dup)
+
+
+def dnp_mask(frame: pd.DataFrame) -> pd.Series:
+    """True on rows where the player did not play: no (or zero) minutes, ``dnp`` true or ``played`` false."""
+    minutes = parse_minutes(frame["minutes"])
+    mask = minutes.isna() | (minutes == 0)
+    if "dnp" in frame.columns:
+        mask |= parse_flag(frame["dnp"]).fillna(False).to_numpy(bool)
+    if "played" in frame.columns:
+        mask |= (~parse_flag(frame["played"]).fillna(True)).to_numpy(bool)
+    return mask.astype(bool)
+
+
+def check_dnp_rows(frame: pd.DataFrame) -> Violation | None:
+    """``dnp_rows``: DNP rows have no minutes and no non-zero stat; played rows have pts, reb and ast."""
+    dnp = dnp_mask(frame)
+    minutes = parse_minutes(frame["minutes"])
+    stats = frame[["pts", "reb", "ast"]].apply(pd.to_numeric, errors="coerce")
+    dnp_with_play = dnp & ((minutes > 0).to_numpy(bool) | (stats.fillna(0) != 0).any(axis=1).to_numpy(bool))
+    played_without_stats = ~dnp & stats.isna().any(axis=1).to_numpy(bool)
+    return _violation("dnp_rows", "a DNP row has minutes or stats, or a played row lacks pts/reb/ast", frame,
+                      dnp_with_play | played_without_stats)
+
+
+def check_duplicated_games(frame: pd.DataFrame) -> Violation | None:
+    """``duplicated_games``: a game has one date, two teams (each the other's opponent) and one home side;
+    a team plays at most one game per date (the same game stored under two ids)."""
+    dates = parse_dates(frame["game_date"])
+    home = parse_flag(frame["home"])
+    keyed = pd.DataFrame({"game_id": frame["game_id"].astype(str), "date": dates, "team": frame["team"],
+                          "opponent": frame["opponent"], "home": home}, index=frame.index)
+    per_game = keyed.groupby("game_id").agg(
+        dates=("date", "nunique"), teams=("team", "nunique"), opponents=("opponent", "nunique")
+    )
+    sides = keyed.drop_duplicates(["game_id", "team"])
+    home_sides = sides.groupby("game_id")["home"].agg(lambda h: int(h.fillna(False).sum()))
+    pairs = keyed.assign(pair=keyed["team"].astype(str) + ">" + keyed["opponent"].astype(str))
+    teams_of = pairs.groupby("game_id")["team"].agg(lambda t: frozenset(t))
+    opps_of = pairs.groupby("game_id")["opponent"].agg(lambda t: frozenset(t))
+    bad_games = per_game.index[
+        (per_game["dates"] > 1) | (per_game["teams"] > 2) | (per_game["opponents"] > 2)
+        | ((per_game["teams"] == 2) & (home_sides.reindex(per_game.index) != 1))
+        | ((per_game["teams"] == 2) & (teams_of != opps_of).reindex(per_game.index))
+    ]
+    team_day = keyed.drop_duplicates(["game_id", "team"])
+    multi = team_day.duplicated(["team", "date"], keep=False)
+    twice = set(team_day.loc[multi, "game_id"])
+    mask = keyed["game_id"].isin(set(bad_games) | twice)
+    return _violation("duplicated_games", "inconsistent or duplicated game (dates/teams/home side, or a team "
+                      "with two games on one date)", frame, mask)
+
+
+def check_future_results(frame: pd.DataFrame, cutoff: pd.Timestamp) -> Violation | None:
+    """``future_results``: no played result is dated after ``cutoff`` (today, or the slate date)."""
+    dates = parse_dates(frame["game_date"])
+    played = ~dnp_mask(frame)
+    return _violation("future_results", f"result dated after {cutoff.date()}", frame,
+                      (dates > cutoff).to_numpy(bool) & played.to_numpy(bool))
+
+
+# --- entry points ---------------------------------------------------------------------------------------------
+
+
+def _describe(row: dict, columns: Sequence[str]) -> str:
+    fields = ", ".join(f"{c}={row[c]!r}" for c in columns if c in row)
+    return f"row {row[ROW]} ({fields})"
+
+
+def format_violations(violations: Sequence[Violation], max_rows: int) -> str:
+    """One message: per rule its name, sentence, count and first ``max_rows`` rows (input row number + keys)."""
+    keys = ("game_id", "game_date", "player_id", "team", "minutes", "pts", "reb", "ast")
+    parts = []
+    for v in violations:
+        shown = "; ".join(_describe(r, keys) for r in v.rows.head(max_rows).to_dict("records"))
+        parts.append(f"rule '{v.rule}' failed on {len(v.rows)} row(s): {v.message}; first: {shown}")
+    return "box scores failed validation -- " + " | ".join(parts)
+
+
+def raise_violations(violations: Iterable[Violation | None], max_rows: int) -> None:
+    found = [v for v in violations if v is not None]
+    if found:
+        raise DataValidationError(format_violations(found, max_rows))
+
+
+def validate_input(frame: pd.DataFrame, *, max_minutes: float, max_rows: int, cutoff: pd.Timestamp) -> None:
+    """Run every rule on the input frame (with a ``row`` column); raise one DataValidationError if any fails.
+
+    Structural rules (columns, then types/dates/minutes format) run first: later rules need parsed values.
+    """
+    raise_violations([check_columns(frame)], max_rows)
+    raise_violations([check_types(frame), check_dates(frame), check_minutes_format(frame)], max_rows)
+    raise_violations(
+        [
+            check_minutes_range(frame, max_minutes),
+            check_non_negative(frame),
+            check_unique_player_game(frame),
+            check_dnp_rows(frame),
+            check_duplicated_games(frame),
+            check_future_results(frame, cutoff),
+        ],
+        max_rows,
+    )

@@ -1,0 +1,62 @@
+"""Progress bars: silent off a terminal (dvc repro, pipes), drawn when forced or on a terminal; plain logs off a tty."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from rich.console import Console
+
+from nba_pra.logs import setup_logging
+from nba_pra.progress import make_progress, progress_bar
+
+
+def _pipe_console() -> tuple[Console, io.StringIO]:
+    buffer = io.StringIO()
+    return Console(file=buffer, width=100), buffer
+
+
+def test_a_bar_draws_nothing_when_the_output_is_not_a_terminal() -> None:
+    console, buffer = _pipe_console()
+    assert not console.is_terminal
+    with progress_bar("training folds", console=console) as update:
+        for done in range(1, 4):
+            update(done, 3, f"fold {done - 1}")
+    assert buffer.getvalue() == ""
+
+
+def test_a_forced_bar_renders_its_description_count_and_label() -> None:
+    console, buffer = _pipe_console()
+    with progress_bar("training folds", console=console, force=True) as update:
+        for done in range(1, 4):
+            update(done, 3, f"fold {done - 1}")
+    out = buffer.getvalue()
+    assert "training folds" in out and "3/3" in out and "fold 2" in out
+
+
+def test_a_bar_on_a_terminal_renders_without_forcing() -> None:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=100, force_terminal=True)
+    with progress_bar("feature build", console=console) as update:
+        update(1, 2, "rolling")
+        update(2, 2, "done")
+    assert "feature build" in buffer.getvalue() and "2/2" in buffer.getvalue()
+
+
+def test_the_progress_is_disabled_exactly_when_the_console_is_not_a_terminal() -> None:
+    console, _ = _pipe_console()
+    assert make_progress(console).disable is True
+    assert make_progress(console, force=True).disable is False
+    assert make_progress(Console(file=io.StringIO(), force_terminal=True)).disable is False
+
+
+def test_console_logs_are_plain_level_message_lines_when_stderr_is_not_a_terminal(capsys) -> None:
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        setup_logging(None)
+        logging.getLogger("nba_pra.test").info("fold %d done", 3)
+        assert "INFO fold 3 done" in capsys.readouterr().err
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
