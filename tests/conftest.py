@@ -34,6 +34,18 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
 
 
+@pytest.fixture(autouse=True)
+def _loggers_enabled():
+    """In-process Hydra apps (the sweep tests) apply a logging dictConfig that disables existing loggers;
+    re-enable them so later tests' caplog and log files see our records."""
+    yield
+    import logging
+
+    for logger in logging.Logger.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT

@@ -27,9 +27,13 @@ def _flag_overrides(args: argparse.Namespace) -> list[str]:
     extra = []
     if getattr(args, "strict", False):
         extra.append("odds.strict=true")
+    if getattr(args, "strict_freshness", False):
+        extra.append("data.freshness.strict=true")
     if getattr(args, "refresh", False):
         extra.append("odds.refresh=true")
-    return [*args.overrides, *extra] if hasattr(args, "overrides") else extra
+    # MLproject passes all overrides as one (possibly empty) argument: split on whitespace, drop empties
+    given = [part for arg in getattr(args, "overrides", []) for part in arg.split()]
+    return [*given, *extra]
 
 
 def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -66,7 +70,8 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     if not rest or "=" in rest[0]:
         raise ConfigError(f"`nba-pra ledger {action}` needs a file path: nba-pra ledger {action} PATH")
     args.overrides = rest[1:]
-    path = Path(rest[0]).resolve()  # before _project: the user's path is relative to where they ran the command
+    # resolved before _project: the user's path is relative to where they ran the command
+    path = Path(rest[0]).resolve()
     from nba_pra.ledger import transfer
     from nba_pra.stages.ledger import open_store
 
@@ -79,8 +84,9 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
         report = transfer.import_ledger(store, path, players=transfer.project_players(project.path("data")))
     print(
         f"imported {path.name}: {report.rows} rows, {report.bets_added} bets and {report.settlements_added} "
-        f"settlements added, {report.already_present} already in the ledger, {report.duplicates_dropped} duplicate "
-        f"rows dropped, {report.surrogate_player_ids} players without a known id"
+        f"settlements added, {report.already_present} already in the ledger, "
+        f"{report.duplicates_dropped} duplicate rows dropped, "
+        f"{report.surrogate_player_ids} players without a known id"
     )
     return 0
 
@@ -127,7 +133,8 @@ def _cmd_data_generate(args: argparse.Namespace) -> int:
 
 
 def _print_import(result) -> None:  # type: ignore[no-untyped-def]
-    print(f"{result.rows} box-score rows, seasons {', '.join(result.seasons)}, {result.first_date}..{result.last_date}")
+    seasons = ", ".join(result.seasons)
+    print(f"{result.rows} box-score rows, seasons {seasons}, {result.first_date}..{result.last_date}")
     print(f"next slate: {result.slate_date} ({result.slate_games} games)")
     for name, path in result.paths.items():
         print(f"{name}: {path}")
@@ -153,6 +160,17 @@ def _cmd_data_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    if args.multirun:
+        from nba_pra.backtest.sweep import main as sweep_main
+
+        return sweep_main(["-m", *args.overrides])
+    from nba_pra.backtest.runner import run
+
+    run(_project(args))
+    return 0
+
+
 def _cmd_promote(args: argparse.Namespace) -> int:
     from nba_pra.tracking.promotion import promote_cli
 
@@ -173,7 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    _overrides(verb("features", _stage("features"), "build the as-of feature table (history + next slate)"))
+    p = verb("features", _stage("features"), "build the as-of feature table (history + next slate)")
+    p.add_argument("--strict", dest="strict_freshness", action="store_true",
+                   help="fail (exit 3) instead of warning when the data is stale")
+    _overrides(p)
     _overrides(verb("train", _stage("train"), "train the fold ensemble, log it to MLflow and register a version"))
     _overrides(verb("predict", _stage("predict"), "predict the next slate with the model behind the alias"))
     for name, text in (("bet", "price the slate against the odds provider and decide bets"),):
@@ -198,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = verb("pipeline", _cmd_pipeline, "run the daily pipeline (`dvc repro`), generating data if absent")
     p.add_argument("--force", action="store_true", help="rerun every stage (`dvc repro --force`)")
     _overrides(verb("status", _cmd_status, "data freshness, model versions, last run, ledger summary"))
+    p = verb("backtest", _cmd_backtest, "walk-forward backtest into the backtest ledger (-m: a Hydra sweep)")
+    p.add_argument("-m", "--multirun", action="store_true",
+                   help="sweep: one MLflow run per point of e.g. betting.min_edge=0.02,0.05 (hydra/launcher=joblib)")
+    _overrides(p)
     p = verb("promote", _cmd_promote, "compare challenger with champion and move the champion alias if better")
     p.add_argument("--version", dest="version", default=None, help="promote this version instead of @challenger")
     p.add_argument("--force", action="store_true", help="promote without comparing")

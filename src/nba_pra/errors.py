@@ -73,3 +73,10 @@ class PipelineError(NbaPraError):
     """An external pipeline command (``dvc repro``) failed."""
 
     exit_code = 8
+
+
+class AlertError(NbaPraError):
+    """A webhook or SMTP alert could not be delivered (message scrubbed of secrets). Never fatal: the alert
+    dispatcher turns it into one warning, because a missed notification must not fail the daily pipeline."""
+
+    exit_code = 9

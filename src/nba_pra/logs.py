@@ -1,7 +1,7 @@
 """Logging: console at INFO (WARNING with --quiet), a rotating DEBUG file under ``logs/``.
 
-On a terminal the console handler is rich's (sharing the progress bars' console); off a terminal (``dvc repro``,
-pipes, CI) it writes plain ``LEVEL message`` lines.
+On a terminal the console handler is rich's (sharing the progress bars' console); off a terminal
+(``dvc repro``, pipes, CI) it writes plain ``LEVEL message`` lines.
 """
 
 from __future__ import annotations

@@ -15,7 +15,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -50,7 +57,7 @@ def make_progress(console: Console | None = None, *, force: bool = False) -> Pro
 def progress_bar(
     description: str, *, console: Console | None = None, force: bool = False
 ) -> Iterator[ProgressCallback]:
-    """A bar named ``description`` driven by ``update(done, total, label)``; nothing is drawn off a terminal."""
+    """A bar named ``description`` driven by ``update(done, total, label)``; silent off a terminal."""
     with make_progress(console, force=force) as progress:
         task = progress.add_task(description, total=None, label="")
 

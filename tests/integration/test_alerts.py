@@ -1,4 +1,4 @@
-"""Alerts reach a real local webhook (http.server) and a real local SMTP server (aiosmtpd); failures only warn."""
+"""Alerts reach a real local webhook (http.server) and a local SMTP server (aiosmtpd); failures only warn."""
 
 from __future__ import annotations
 
@@ -97,13 +97,20 @@ def _free_port() -> int:
 def smtp() -> Iterator[tuple[_Inbox, int]]:
     inbox = _Inbox()
     port = _free_port()
+    # aiosmtpd logs every connection at INFO from its own thread; keep that out of the test output
+    server_log = logging.getLogger("mail.log")
+    level = server_log.level
+    server_log.setLevel(logging.WARNING)
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield inbox, port
     controller.stop()
+    server_log.setLevel(level)
 
 
-def _settings(*, webhook: bool = False, smtp_port: int | None = None, min_edge: float = 0.10) -> AlertSettings:
+def _settings(
+    *, webhook: bool = False, smtp_port: int | None = None, min_edge: float = 0.10
+) -> AlertSettings:
     return AlertSettings(
         enabled=True,
         min_edge=min_edge,
@@ -194,7 +201,8 @@ def test_a_refused_smtp_connection_only_warns_and_keeps_the_password_out_of_logs
     with caplog.at_level(logging.DEBUG):
         report = send_bet_alerts(_bets(), _settings(smtp_port=_free_port()), env)
     assert report.sent == ()
-    assert len(report.warnings) == 1 and report.warnings[0].startswith("email alert not sent: sending the alert")
+    assert len(report.warnings) == 1
+    assert report.warnings[0].startswith("email alert not sent: sending the alert")
     assert "hunter2-password" not in caplog.text
 
 
@@ -215,3 +223,35 @@ def test_disabled_alerts_send_nothing_even_with_a_url(hook: _Hook) -> None:
     settings = replace(_settings(webhook=True), enabled=False)
     assert send_bet_alerts(_bets(), settings, {HOOK_ENV: hook.url}).sent == ()
     assert hook.received == []
+
+
+def test_the_bet_stage_alerts_its_high_edge_bets_and_a_dead_webhook_does_not_fail_it(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, hook: _Hook, caplog
+) -> None:
+    from conftest import make_small_project
+
+    from nba_pra.cli import main
+
+    root = make_small_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    for verb in (["data", "generate"], ["features", "-q"], ["train", "-q"], ["predict", "-q"]):
+        assert main(verb) == 0, verb
+    monkeypatch.setenv("NBA_PRA_ALERT_WEBHOOK_URL", hook.url)
+    assert main(["bet", "-q", "alerts.webhook.enabled=true", "alerts.min_edge=0.0"]) == 0
+    bets = pd.read_csv(root / "artifacts" / "bets.csv")
+    if len(bets) == 0:
+        pytest.skip("the small league produced no bets today")  # pragma: no cover (seeded: it does)
+    [(_path, payload)] = hook.received
+    assert payload["text"].splitlines()[0].startswith(f"nba-pra: {len(bets)} bet")
+    top = bets.sort_values("edge", ascending=False, kind="stable").iloc[0]
+    assert payload["text"].splitlines()[1].startswith(f"{top['player_name']} (")
+
+    monkeypatch.setenv("NBA_PRA_ALERT_WEBHOOK_URL", f"http://127.0.0.1:{_free_port()}{SECRET_PATH}")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert main(["bet", "-q", "alerts.webhook.enabled=true", "alerts.min_edge=0.0"]) == 0
+    alert_warnings = [r.getMessage() for r in caplog.records if "alert" in r.getMessage()]
+    assert len(alert_warnings) == 1
+    assert alert_warnings[0].startswith("webhook alert not sent: could not connect to the alert webhook at")
+    assert "s3cretTOKEN" not in caplog.text
+    assert len(pd.read_csv(root / "artifacts" / "bets.csv")) == len(bets)  # the stage still wrote its bets

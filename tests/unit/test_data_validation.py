@@ -19,7 +19,8 @@ TODAY = date(2024, 1, 31)
 def good_rows() -> pd.DataFrame:
     """Two games (BOS-NYK on Jan 2, NYK-BOS on Jan 4), two players per team, one DNP."""
     rows = []
-    for game_id, day, home_team, away_team in (("G1", "2024-01-02", "BOS", "NYK"), ("G2", "2024-01-04", "NYK", "BOS")):
+    games = (("G1", "2024-01-02", "BOS", "NYK"), ("G2", "2024-01-04", "NYK", "BOS"))
+    for game_id, day, home_team, away_team in games:
         for team, opp in ((home_team, away_team), (away_team, home_team)):
             base = 100 if team == "BOS" else 200
             rows.append(dict(game_id=game_id, game_date=day, season="2023-24", player_id=base + 1,

@@ -1,4 +1,4 @@
-"""Progress bars: silent off a terminal (dvc repro, pipes), drawn when forced or on a terminal; plain logs off a tty."""
+"""Progress bars: silent off a terminal (dvc repro, pipes); drawn when forced or on a tty."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``nba-pra status`` on a project built by the small pipeline: every item shown, on one screen (<= 25 x 100)."""
+"""``nba-pra status`` on a project built by the small pipeline: every item, on one screen (<= 25 x 100)."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def project(tmp_path_factory: pytest.TempPathFactory):
     root = make_small_project(tmp_path_factory.mktemp("status") / "project")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
-        for verb in (["data", "generate"], ["features", "-q"], ["train", "-q"], ["predict", "-q"], ["bet", "-q"],
-                     ["ledger", "-q"]):
+        for verb in (["data", "generate"], ["features", "-q"], ["train", "-q"], ["predict", "-q"],
+                     ["bet", "-q"], ["ledger", "-q"]):
             assert main(verb) == 0, verb
         yield load_project(root)
 
@@ -58,7 +58,8 @@ def test_status_fits_one_screen_and_shows_every_item(project) -> None:
     assert f"{len(box):,} player-games through {box['game_date'].max().date()}" in _row(lines, "data")
     train = json.loads(project.path("reports", "train_metrics.json").read_text())
     champion = _row(lines, "champion")
-    assert "version 1" in champion and f"crps {train['crps']:.3f}" in champion and f"mae {train['mae']:.3f}" in champion
+    assert "version 1" in champion
+    assert f"crps {train['crps']:.3f}" in champion and f"mae {train['mae']:.3f}" in champion
     assert "none" in _row(lines, "challenger")
     assert "2025-01-02 15:00 UTC, ok in 83 s" in _row(lines, "pipeline")
     assert "train-" in _row(lines, "mlflow run")
@@ -129,7 +130,8 @@ def test_the_quota_a_provider_saw_is_saved_and_a_provider_without_one_writes_not
     assert save_provider_quota(_Provider(Quota()), path) is None and not path.exists()
     assert save_provider_quota(object(), path) is None
     saved = save_provider_quota(_Provider(Quota(remaining=7, used=493, last=1)), path)
-    assert saved is not None and (saved.provider, saved.remaining, saved.used, saved.last) == ("theoddsapi", 7, 493, 1)
+    assert saved is not None
+    assert (saved.provider, saved.remaining, saved.used, saved.last) == ("theoddsapi", 7, 493, 1)
     assert read_quota(path) == saved
     path.write_text("[]")
     assert read_quota(path) is None

@@ -1,4 +1,4 @@
-"""Delivery: POST JSON to a webhook (requests), send an email (smtplib). Each failure is one scrubbed AlertError.
+"""Delivery: POST JSON to a webhook (requests), send an email (smtplib); each failure is one AlertError.
 
 Secrets (the webhook URL, the SMTP password) are passed in by the caller and never appear in a message: errors
 name the webhook by scheme and host only, and any exception text is scrubbed of the secrets before use.
@@ -25,7 +25,9 @@ _HTTP_OK_RANGE = range(200, 300)
 def public_url(url: str) -> str:
     """``scheme://host[:port]`` of a webhook URL: the path and query of a webhook URL are its secret."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.scheme and parts.netloc else "(invalid URL)"
+    if not (parts.scheme and parts.netloc):
+        return "(invalid URL)"
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
 def post_webhook(url: str, payload: dict[str, Any], timeout_s: float) -> None:

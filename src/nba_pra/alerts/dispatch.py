@@ -1,7 +1,7 @@
 """After the bet stage: send the high-edge bets to every configured channel; never raise.
 
-A channel is used when it is enabled in ``conf/alerts/`` and its secret is set in the environment. Each channel
-that fails (or is enabled without its secret) logs exactly one warning; the pipeline goes on.
+A channel is used when it is enabled in ``conf/alerts/`` and its secret is set in the environment. Each
+channel that fails (or is enabled without its secret) logs exactly one warning; the pipeline goes on.
 """
 
 from __future__ import annotations
@@ -77,7 +77,8 @@ def send_bet_alerts(
                 sender=smtp.sender, recipients=smtp.recipients, prefix=smtp.subject_prefix,
             )
             attempt("email", lambda: send_email(
-                smtp, message, username=_env(environ, smtp.username_env), password=_env(environ, smtp.password_env)
+                smtp, message,
+                username=_env(environ, smtp.username_env), password=_env(environ, smtp.password_env),
             ))
     if sent:
         log.info("alerts: %d bet(s) sent via %s", len(chosen), ", ".join(sent))

@@ -1,12 +1,7 @@
-"""The alert failure type. It never reaches the CLI: :func:`nba_pra.alerts.dispatch.send_bet_alerts` turns it into
-one warning, because a missed notification must not fail the daily pipeline."""
+"""The alert failure type lives with the others in :mod:`nba_pra.errors` (exit code 9, never fatal)."""
 
 from __future__ import annotations
 
-from nba_pra.errors import NbaPraError
+from nba_pra.errors import AlertError
 
-
-class AlertError(NbaPraError):
-    """A webhook or SMTP alert could not be delivered (message scrubbed of secrets)."""
-
-    exit_code = 9
+__all__ = ["AlertError"]

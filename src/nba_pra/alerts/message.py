@@ -29,12 +29,15 @@ def _price(value: object) -> str:
 
 
 def bet_line(row: dict[str, Any]) -> str:
-    """One bet as a line: ``Shai Hayes (LAC vs LAL) UNDER 53.5 @ -110 at fastline: edge 73.6%, P(win) 91.0%, stake 5.00%``."""
+    """One bet as a line, e.g.
+    ``Shai Hayes (LAC vs LAL) UNDER 53.5 @ -110 at fastline: edge 73.6%, P(win) 91.0%, stake 5.00%``.
+    """
     matchup = f" ({row['team']} vs {row['opponent']})" if "team" in row and "opponent" in row else ""
     book = f" at {row['bookmaker']}" if row.get("bookmaker") else ""
     stake = f", stake {float(row['stake_fraction']):.2%}" if "stake_fraction" in row else ""
     return (
-        f"{row['player_name']}{matchup} {str(row['side']).upper()} {float(row['line']):g} @ {_price(row['price'])}"
+        f"{row['player_name']}{matchup} {str(row['side']).upper()} {float(row['line']):g}"
+        f" @ {_price(row['price'])}"
         f"{book}: edge {float(row['edge']):.1%}, P(win) {float(row['p_win']):.1%}{stake}"
     )
 
@@ -56,7 +59,7 @@ def body_lines(chosen: pd.DataFrame, max_bets: int) -> list[str]:
 
 
 def slack_payload(chosen: pd.DataFrame, min_edge: float, max_bets: int) -> dict[str, Any]:
-    """Slack incoming-webhook JSON: ``text`` (the fallback every compatible receiver shows) plus ``blocks``."""
+    """Slack incoming-webhook JSON: ``text`` (the fallback any compatible receiver shows) plus ``blocks``."""
     title = headline(chosen, min_edge)
     lines = body_lines(chosen, max_bets)
     return {
@@ -69,7 +72,8 @@ def slack_payload(chosen: pd.DataFrame, min_edge: float, max_bets: int) -> dict[
 
 
 def email_message(
-    chosen: pd.DataFrame, min_edge: float, max_bets: int, *, sender: str, recipients: tuple[str, ...], prefix: str
+    chosen: pd.DataFrame, min_edge: float, max_bets: int, *,
+    sender: str, recipients: tuple[str, ...], prefix: str,
 ) -> EmailMessage:
     """A plain-text email of the same content."""
     message = EmailMessage()

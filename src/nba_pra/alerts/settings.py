@@ -1,4 +1,4 @@
-"""Settings of the bet alerts (``conf/alerts/``). Only the *names* of secret environment variables live here."""
+"""Settings of the bet alerts (``conf/alerts/``). Only the *names* of secret variables live here."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class AlertSettings:
-    """Which bets are alerted (``edge >= min_edge``, at most ``max_bets`` listed) and through which channels."""
+    """Which bets are alerted (``edge >= min_edge``, ``max_bets`` listed at most) and the channels."""
 
     enabled: bool = True
     #: expected return per unit staked, the bet stage's ``edge`` column

@@ -13,7 +13,7 @@ class BacktestModelSettings:
     minutes per retrain on two cores.
     """
 
-    n_folds: int | None = 4
+    n_folds: int | None = 3
     mean_rounds: int | None = 100
     variance_rounds: int | None = 50
 

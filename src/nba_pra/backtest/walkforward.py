@@ -19,7 +19,7 @@ import pandas as pd
 from nba_pra.backtest.settings import BacktestModelSettings
 from nba_pra.betting.engine import PREDICTION_COLUMNS
 from nba_pra.errors import DataError
-from nba_pra.features.slate import SLATE_COLUMNS
+from nba_pra.model.predictions import prediction_frame
 from nba_pra.model import distributions
 from nba_pra.model.folds import window_start
 from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
@@ -81,20 +81,10 @@ def as_of_frame(features: pd.DataFrame, day: pd.Timestamp, window: WindowSetting
     return frame
 
 
-def prediction_frame(rows: pd.DataFrame, mean: np.ndarray, var: np.ndarray,
-                     family: distributions.DistributionFamily, retrain_date: pd.Timestamp) -> pd.DataFrame:
-    """The betting engine's prediction columns (mean, variance, fitted distribution) for feature ``rows``."""
-    params = distributions.fit(family, mean, var)
-    out = rows.loc[:, [c for c in SLATE_COLUMNS if c != "commence_time"] + ["n_prior_games", "eligible"]]
-    out = out.reset_index(drop=True)
-    out["mean"] = mean
-    out["var"] = var
-    out["std"] = np.sqrt(var)
-    out["cv"] = out["std"] / out["mean"]
-    out["median"] = distributions.quantile(params, 0.5)
-    out["dist_family"] = family.value
-    out["dist_param_a"] = params.param_a
-    out["dist_param_b"] = params.param_b
+def backtest_prediction_frame(rows: pd.DataFrame, mean: np.ndarray, var: np.ndarray,
+                              family: distributions.DistributionFamily, retrain_date: pd.Timestamp) -> pd.DataFrame:
+    """The daily predictor's columns (:func:`nba_pra.model.predictions.prediction_frame`) + which retrain made them."""
+    out = prediction_frame(rows, mean, var, family)
     out["model_version"] = f"{MODEL_VERSION_PREFIX}{retrain_date.date().isoformat()}"
     out["model_uri"] = ""
     out["retrain_date"] = retrain_date
@@ -134,7 +124,7 @@ def walk_forward_predictions(
         )
         rows = in_range.loc[(retrain == day).to_numpy()]
         predicted = result.ensemble.predict(rows)
-        parts.append(prediction_frame(rows, predicted["mean"].to_numpy(float), predicted["var"].to_numpy(float),
+        parts.append(backtest_prediction_frame(rows, predicted["mean"].to_numpy(float), predicted["var"].to_numpy(float),
                                       distribution.family, day))
         log.info("backtest retrain %d/%d as of %s: predicted %d rows", i + 1, len(blocks), day.date(), len(rows))
         if progress:

@@ -1,4 +1,4 @@
-"""The ``nba_api`` source: stats.nba.com league game logs + the upcoming schedule -> ``data/`` (``nba-pra data fetch``).
+"""The ``nba_api`` source: stats.nba.com game logs + the upcoming schedule -> ``data/`` (``nba-pra data fetch``).
 
 A small ``requests`` client of the stats endpoints (no dependency on the ``nba_api`` library; the base URL
 is ``data.nba_api.base_url``, so tests point it at a local server):
@@ -151,7 +151,7 @@ def game_logs_to_input(player_logs: pd.DataFrame, season: str, season_type: str)
 
 
 def schedule_to_upcoming(payload: Mapping[str, Any], prefixes: tuple[str, ...]) -> pd.DataFrame:
-    """Not-yet-final games of a ScheduleLeagueV2 payload -> upcoming-schedule rows (see ``tables.upcoming_games``)."""
+    """Not-yet-final games of a ScheduleLeagueV2 payload -> upcoming-schedule rows (``tables.upcoming_games``)."""
     try:
         game_dates = payload["leagueSchedule"]["gameDates"]
         games = [g for day in game_dates for g in day["games"]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,7 +37,10 @@ def publish_tables(tables: RealTables, data_dir: Path) -> dict[str, Path]:
             handle, tmp = tempfile.mkstemp(prefix=f".{file_name}.", suffix=".tmp", dir=data_dir)
             os.close(handle)
             temps[table] = Path(tmp)
-            arrow = pa.Table.from_pandas(getattr(tables, table), preserve_index=False)
+            with warnings.catch_warnings():
+                # pyarrow reads tz-aware columns through Series.values, which pandas 3.1 deprecates; harmless
+                warnings.filterwarnings("ignore", message="Series.values returning an ndarray", category=Warning)
+                arrow = pa.Table.from_pandas(getattr(tables, table), preserve_index=False)
             pq.write_table(arrow, tmp, compression=_COMPRESSION)
     except BaseException:
         for tmp in temps.values():

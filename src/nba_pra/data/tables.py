@@ -1,4 +1,5 @@
-"""Real box scores -> the raw tables of :mod:`nba_pra.data.schema` (pure; shared by the files and nba_api sources).
+"""Real box scores -> the raw tables of :mod:`nba_pra.data.schema` (pure; shared by the files and nba_api
+sources).
 
 Input: a frame already passed by :func:`nba_pra.data.validation.validate_input` (the input schema of
 :mod:`nba_pra.data.files`). Output: ``box_scores`` (completed games only), ``schedule`` (completed games

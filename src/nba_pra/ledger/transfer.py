@@ -2,56 +2,57 @@
 
 Export
 ------
-:func:`export_ledger` writes :meth:`LedgerStore.bets` -- every stored bet joined with its settlement, one row per
-bet, all columns of the ``bets`` and ``settlements`` tables plus ``status`` (open | settled) -- to CSV (floats at
-full precision: this is money) or parquet. An export is itself importable: it round-trips bet ids, results and
-profits.
+:func:`export_ledger` writes :meth:`LedgerStore.bets` -- every stored bet joined with its settlement, one
+row per bet, all columns of the ``bets`` and ``settlements`` tables plus ``status`` (open | settled) -- to CSV
+(floats at full precision: this is money) or parquet. An export is itself importable: it round-trips bet ids,
+results and profits.
 
 Import format (the original system's CSV ledger)
 ------------------------------------------------
 The original nba-pra appended one row per bet to a CSV. Its headers varied between versions, so a header is
-matched after normalising it (lower case, every run of non-alphanumerics -> ``_``: "Bet Amount" -> ``bet_amount``)
-against these names; when several headers map to one field, the first name listed wins and the others are
-ignored.
+matched after normalising it (lower case, every run of non-alphanumerics -> ``_``: "Bet Amount" ->
+``bet_amount``) against these names; when several headers map to one field, the first name listed wins and the
+others are ignored.
 
-=============  ==========================================================================  ========  ============
-field          accepted headers                                                            required  values
-=============  ==========================================================================  ========  ============
-date           date, game_date, bet_date                                                   yes       a date (ISO 2024-01-15 or US 1/15/2024)
-player         player, player_name, name                                                   yes       non-empty text
-line           line, prop_line, pra_line, point                                            yes       finite number >= 0
-side           side, bet, pick, direction, over_under, recommendation                      yes       over | under | o | u (first word, any case)
-odds           odds, price, american_odds, odds_american                                   one of    American odds (<= -100 or >= +100); a value
-decimal_odds   decimal_odds, decimal_price, odds_decimal                                   the two   in (1, 100) is read as decimal odds
-stake          stake, amount, bet_amount, wager, bet_size, units, risk                     yes       number > 0, in ledger units
-result         result, outcome, bet_result, status                                         no        win/w/won/hit, loss/l/lost/lose/miss, push/p/tie,
-                                                                                                     void/dnp/cancelled/canceled/refund/no action;
-                                                                                                     pending/open/empty = not settled
-profit         profit, pnl, profit_loss, net, net_profit, p_l                              no        units; default from result and price
-bookmaker      bookmaker, book, sportsbook                                                 no        text; default ``legacy``
-market         market, prop, prop_type, stat                                               no        pra / points / rebounds / assists / an Odds API
-                                                                                                     market key; default PRA
-game_id, player_id, bet_id, team, opponent, actual (actual, actual_pra), edge, confidence,
-p_win (p_win, probability, win_prob, win_probability), mean (mean, predicted_pra, prediction, projection),
-and the closing-line columns of an export (close_line, close_price, close_decimal, clv_price, clv_prob): optional.
-==========================================================================================================================
+Fields (``header aliases``: rule); required unless marked optional:
+
+* date (``date, game_date, bet_date``): a date, ISO ``2024-01-15`` or US ``1/15/2024``;
+* player (``player, player_name, name``): non-empty text;
+* line (``line, prop_line, pra_line, point``): a finite number >= 0;
+* side (``side, bet, pick, direction, over_under, recommendation``): over | under | o | u (first word, any
+  case);
+* odds (``odds, price, american_odds, odds_american``) and/or decimal_odds (``decimal_odds, decimal_price,
+  odds_decimal``), at least one: American odds (<= -100 or >= +100); an ``odds`` value in (1, 100) can only be
+  decimal odds and is read as such;
+* stake (``stake, amount, bet_amount, wager, bet_size, units, risk``): a number > 0, in ledger units;
+* result (``result, outcome, bet_result, status``), optional: win/w/won/hit, loss/l/lost/lose/miss,
+  push/p/tie, void/dnp/cancelled/canceled/refund/no action; pending/open/empty = not settled yet;
+* profit (``profit, pnl, profit_loss, net, net_profit, p_l``), optional: units;
+* bookmaker (``bookmaker, book, sportsbook``), optional: default ``legacy``;
+* market (``market, prop, prop_type, stat``), optional: pra / points / rebounds / assists / an Odds API market
+  key; default PRA;
+* optional passthrough: game_id, player_id, bet_id, team, opponent, actual (``actual, actual_pra``), edge,
+  confidence, p_win (``p_win, probability, win_prob, win_probability``), mean (``mean, predicted_pra,
+  prediction, projection``) and the closing-line columns of an export (close_line, close_price, close_decimal,
+  clv_price, clv_prob).
 
 Validation: every rule above is checked for every row; a failing file raises :class:`DataValidationError`
-naming the rule and the first offending CSV line numbers, and nothing is written. A recorded ``profit`` must agree
-in sign with the result (win > 0, loss < 0, push / void = 0); a missing profit of a settled bet is
+naming the rule and the first offending CSV line numbers, and nothing is written. A recorded ``profit`` must
+agree in sign with the result (win > 0, loss < 0, push / void = 0); a missing profit of a settled bet is
 ``stake * (decimal_odds - 1)`` for a win, ``-stake`` for a loss, 0 otherwise. Rows that repeat another row's
 bet exactly are dropped (counted); two rows of one bet that disagree are an error.
 
 Identity of imported rows (deterministic, so a re-import adds nothing)
 -----------------------------------------------------------------------
 * ``bet_id``: the file's own 40-hex ``bet_id`` when present (our exports); otherwise
-  ``sha1("legacy|<date>|<normalised player name>|<market>|<side>|<line>|<bookmaker>")``. The player's *name*, not
-  the resolved id, is hashed, so a later change of the player directory never changes an id.
+  ``sha1("legacy|<date>|<normalised player name>|<market>|<side>|<line>|<bookmaker>")``. The player's *name*,
+  not the resolved id, is hashed, so a later change of the player directory never changes an id.
 * ``player_id``: the file's column when present; else the id of the only player in ``players`` (rosters / box
   scores) with the same normalised name; else a surrogate ``-int(sha1(name)[:12], 16)`` -- negative, so it
   never collides with a real (positive) player id.
-* ``game_id``: the file's column when present; else ``legacy-<YYYYMMDD>-<name-with-dashes>``. Such games are in
-  no box score, so the ledger stage never re-settles an imported bet: the original ledger's result stands.
+* ``game_id``: the file's column when present; else ``legacy-<YYYYMMDD>-<name-with-dashes>``. Such games
+  are in no box score, so the ledger stage never re-settles an imported bet: the original ledger's result
+  stands.
 
 Bets and their settlements are written in ONE transaction, insert-or-ignore on ``bet_id``: an existing bet is
 never changed, an existing settlement is never overwritten, and an open bet of an earlier import that the file
@@ -129,7 +130,9 @@ RESULT_WORDS: Final[dict[str, str | None]] = {
 SIDE_WORDS: Final = {"over": "over", "o": "over", "under": "under", "u": "under"}
 MARKET_WORDS: Final[dict[str, str]] = {
     **{key: key for key in MARKET_STATS},
-    **dict.fromkeys(("pra", "points+rebounds+assists", "pts+reb+ast", "p+r+a", "pointsreboundsassists"), PRA_MARKET),
+    **dict.fromkeys(
+        ("pra", "points+rebounds+assists", "pts+reb+ast", "p+r+a", "pointsreboundsassists"), PRA_MARKET
+    ),
     **dict.fromkeys(("points", "pts"), "player_points"),
     **dict.fromkeys(("rebounds", "reb"), "player_rebounds"),
     **dict.fromkeys(("assists", "ast"), "player_assists"),
@@ -162,7 +165,7 @@ class ImportReport:
     surrogate_player_ids: int
 
 
-# --- export ---------------------------------------------------------------------------------------------------
+# --- export ------------------------------------------------------------------------------------------
 
 
 def export_format(path: Path, fmt: str | None) -> ExportFormat:
@@ -176,7 +179,7 @@ def export_format(path: Path, fmt: str | None) -> ExportFormat:
 
 
 def export_ledger(store: LedgerStore, path: Path, fmt: str | None = None) -> int:
-    """Write every bet of ``store`` with its settlement to ``path`` (atomically); return the number of bets."""
+    """Write every bet of ``store`` with its settlement to ``path`` (atomically); return the bet count."""
     frame = store.bets()
     kind = export_format(path, fmt)
     if kind is ExportFormat.PARQUET:
@@ -187,7 +190,7 @@ def export_ledger(store: LedgerStore, path: Path, fmt: str | None = None) -> int
     return len(frame)
 
 
-# --- import: parsing (pure) -----------------------------------------------------------------------------------
+# --- import: parsing (pure) ---------------------------------------------------------------------------
 
 
 def read_ledger_file(path: Path) -> pd.DataFrame:
@@ -200,11 +203,13 @@ def read_ledger_file(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataValidationError(f"ledger file {path} is not a readable CSV ({exc.__class__.__name__})") from None
+        raise DataValidationError(
+            f"ledger file {path} is not a readable CSV ({exc.__class__.__name__})"
+        ) from None
 
 
 def canonical_columns(raw: pd.DataFrame) -> pd.DataFrame:
-    """``raw`` reduced to the known fields of :data:`COLUMN_ALIASES` (first matching header wins), by field name."""
+    """``raw`` reduced to the fields of :data:`COLUMN_ALIASES` (first matching header wins), by field name."""
     by_header: dict[str, str] = {}
     for column in raw.columns:
         by_header.setdefault(_HEADER.sub("_", str(column).strip().lower()).strip("_"), column)
@@ -218,7 +223,8 @@ def canonical_columns(raw: pd.DataFrame) -> pd.DataFrame:
         missing.append("odds (or decimal_odds)")
     if missing:
         raise DataValidationError(
-            f"the ledger file has no column for {', '.join(missing)} (headers: {', '.join(map(str, raw.columns))})"
+            f"the ledger file has no column for {', '.join(missing)} "
+            f"(headers: {', '.join(map(str, raw.columns))})"
         )
     return pd.DataFrame({name: raw[source] for name, source in picked.items()}).reset_index(drop=True)
 
@@ -235,7 +241,8 @@ def _numbers(values: pd.Series) -> pd.Series:
 def _problem(problems: list[str], bad: pd.Series, rule: str) -> None:
     if bad.any():
         lines = (np.flatnonzero(bad.to_numpy()) + _FIRST_DATA_LINE)[:_SHOW_ROWS]
-        problems.append(f"{rule} (CSV line(s) {', '.join(map(str, lines))}{', ...' if bad.sum() > _SHOW_ROWS else ''})")
+        more = ", ..." if bad.sum() > _SHOW_ROWS else ""
+        problems.append(f"{rule} (CSV line(s) {', '.join(map(str, lines))}{more})")
 
 
 def _prices(c: pd.DataFrame, problems: list[str]) -> tuple[pd.Series, pd.Series]:
@@ -260,11 +267,12 @@ def _prices(c: pd.DataFrame, problems: list[str]) -> tuple[pd.Series, pd.Series]
     return american.astype(float), dec.astype(float)
 
 
-def _profits(c: pd.DataFrame, result: pd.Series, stake: pd.Series, dec: pd.Series, problems: list[str]) -> pd.Series:
-    expected = pd.Series(
-        np.select([result.eq(RESULT_WIN), result.eq(RESULT_LOSS)], [stake * (dec - 1.0), -stake], default=0.0),
-        index=c.index,
-    )
+def _profits(
+    c: pd.DataFrame, result: pd.Series, stake: pd.Series, dec: pd.Series, problems: list[str]
+) -> pd.Series:
+    """Recorded profit (sign-checked against the result), else the one the result implies; NaN if open."""
+    won, lost = result.eq(RESULT_WIN), result.eq(RESULT_LOSS)
+    expected = pd.Series(np.select([won, lost], [stake * (dec - 1.0), -stake], default=0.0), index=c.index)
     if "profit" not in c:
         return expected.where(result.notna())
     given = _numbers(c["profit"])
@@ -294,7 +302,9 @@ def _sha1(text: pd.Series) -> pd.Series:
     return pd.Series([hashlib.sha1(t.encode()).hexdigest() for t in text], index=text.index, dtype=object)
 
 
-def parse_ledger(raw: pd.DataFrame, players: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def parse_ledger(
+    raw: pd.DataFrame, players: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """Validate a raw ledger table -> (bets frame for the ``bets`` table, settlements frame, counts).
 
     ``players`` (columns player_id, player_name) resolves names to ids when the file has no ``player_id``.
@@ -321,7 +331,8 @@ def parse_ledger(raw: pd.DataFrame, players: pd.DataFrame | None = None) -> tupl
     if "result" in c:
         words = _text(c["result"]).str.lower()
         known = words.isin(list(RESULT_WORDS))
-        _problem(problems, ~known, f"result must be one of {', '.join(w for w in RESULT_WORDS if w)} or empty")
+        words_ok = ", ".join(w for w in RESULT_WORDS if w)
+        _problem(problems, ~known, f"result must be one of {words_ok} or empty")
         result = words.map(RESULT_WORDS).astype(object)
     else:
         result = pd.Series(None, index=c.index, dtype=object)
@@ -329,7 +340,9 @@ def parse_ledger(raw: pd.DataFrame, players: pd.DataFrame | None = None) -> tupl
     if "market" in c:
         market_text = _text(c["market"]).str.lower().str.replace(" ", "", regex=False)
         market = market_text.replace("", "pra").map(MARKET_WORDS)
-        _problem(problems, market.isna(), "market must be pra, points, rebounds, assists or an Odds API market key")
+        _problem(
+            problems, market.isna(), "market must be pra, points, rebounds, assists or an Odds API market key"
+        )
     else:
         market = pd.Series(PRA_MARKET, index=c.index)
     bookmaker = _text(c["bookmaker"]).replace("", LEGACY_BOOKMAKER) if "bookmaker" in c else LEGACY_BOOKMAKER
@@ -369,7 +382,10 @@ def parse_ledger(raw: pd.DataFrame, players: pd.DataFrame | None = None) -> tupl
         pid = pid.fillna(-_sha1(name_key).str[:_SURROGATE_HEX].map(lambda h: int(h, 16)))
     gid = _text(c["game_id"]) if "game_id" in c else pd.Series("", index=c.index)
     legacy_gid = (
-        f"{LEGACY_PREFIX}-" + date.dt.strftime("%Y%m%d") + "-" + name_key.str.replace(" ", "-").str[:_GAME_NAME_CHARS]
+        f"{LEGACY_PREFIX}-"
+        + date.dt.strftime("%Y%m%d")
+        + "-"
+        + name_key.str.replace(" ", "-").str[:_GAME_NAME_CHARS]
     )
     frame["game_id"] = gid.where(gid.ne(""), legacy_gid)
     for name in ("team", "opponent"):
@@ -406,7 +422,7 @@ def parse_ledger(raw: pd.DataFrame, players: pd.DataFrame | None = None) -> tupl
     return bets, settlements.reset_index(drop=True), counts
 
 
-# --- import: writing ------------------------------------------------------------------------------------------
+# --- import: writing ---------------------------------------------------------------------------------
 
 
 def import_ledger(store: LedgerStore, path: Path, players: pd.DataFrame | None = None) -> ImportReport:
@@ -421,10 +437,10 @@ def import_ledger(store: LedgerStore, path: Path, players: pd.DataFrame | None =
             stored_bets: set[str] = set()
             stored_settled: set[str] = set()
             for chunk in _chunks(ids, _ID_CHUNK):
-                stored_bets.update(conn.execute(select(t.bets.c.bet_id).where(t.bets.c.bet_id.in_(chunk))).scalars())
-                stored_settled.update(
-                    conn.execute(select(t.settlements.c.bet_id).where(t.settlements.c.bet_id.in_(chunk))).scalars()
-                )
+                bets_q = select(t.bets.c.bet_id).where(t.bets.c.bet_id.in_(chunk))
+                settled_q = select(t.settlements.c.bet_id).where(t.settlements.c.bet_id.in_(chunk))
+                stored_bets.update(conn.execute(bets_q).scalars())
+                stored_settled.update(conn.execute(settled_q).scalars())
             new_bets = bets[~bets["bet_id"].isin(stored_bets)].assign(recorded_at=now)
             new_settled = settlements[~settlements["bet_id"].isin(stored_settled)].assign(settled_at=now)
             if len(new_bets):
@@ -433,7 +449,8 @@ def import_ledger(store: LedgerStore, path: Path, players: pd.DataFrame | None =
                 conn.execute(insert(t.settlements), _records(new_settled))
     except SQLAlchemyError as exc:
         raise LedgerError(
-            f"could not import {Path(path).name} into the ledger (nothing was written): {exc.__class__.__name__}"
+            f"could not import {Path(path).name} into the ledger (nothing was written): "
+            f"{exc.__class__.__name__}"
         ) from None
     return ImportReport(
         rows=counts["rows"],

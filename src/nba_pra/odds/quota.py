@@ -1,9 +1,11 @@
 """The Odds API's last seen usage headers, persisted so ``nba-pra status`` can show the quota left.
 
-The HTTP client keeps the latest ``x-requests-remaining/used/last`` in memory (:class:`nba_pra.odds.http.Quota`);
-the bet stage saves them here after fetching, as ``artifacts/odds_quota.json``::
+The HTTP client keeps the latest ``x-requests-remaining/used/last`` in memory
+(:class:`nba_pra.odds.http.Quota`); the bet stage saves them after fetching, as
+``artifacts/odds_quota.json``::
 
-    {"provider": "theoddsapi", "remaining": 480, "used": 20, "last": 3, "seen_at": "2025-01-02T15:04:05+00:00"}
+    {"provider": "theoddsapi", "remaining": 480, "used": 20, "last": 3,
+     "seen_at": "2025-01-02T15:04:05+00:00"}
 
 Providers without a quota (synthetic, historical) write nothing, so the file keeps the last real values.
 """

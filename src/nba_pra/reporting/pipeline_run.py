@@ -1,8 +1,9 @@
-"""The last ``nba-pra pipeline`` run: when it started, how long it took, how it ended (for ``nba-pra status``).
+"""The last ``nba-pra pipeline`` run: when it started, how long it took, how it ended (``nba-pra status``).
 
 Saved as ``<paths.logs>/pipeline_run.json`` -- operational state like the log file, not a DVC output::
 
-    {"started": "2025-01-02T15:04:05+00:00", "finished": "...", "duration_s": 83.2, "returncode": 0, "ok": true}
+    {"started": "2025-01-02T15:04:05+00:00", "finished": "...", "duration_s": 83.2,
+     "returncode": 0, "ok": true}
 """
 
 from __future__ import annotations

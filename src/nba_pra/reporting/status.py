@@ -30,6 +30,8 @@ _SHOWN_METRICS = ("crps", "mae", "log_score")
 #: health warnings printed in full; the rest are counted (they are all in the log of the ledger stage)
 MAX_WARNINGS = 4
 _TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
+#: the longest row label ("odds quota", "mlflow run", "challenger") never gets squeezed
+_LABEL_WIDTH = 10
 
 
 def _data(project: Project) -> dict[str, Any]:
@@ -57,7 +59,8 @@ def _models(project: Project) -> tuple[dict[str, dict[str, Any]], dict[str, Any]
         resolved = tracker.try_resolve(alias)
         if resolved is not None:
             metrics = tracker.version_metrics(resolved.version)
-            models[alias] = {"version": resolved.version, **{k: metrics[k] for k in _SHOWN_METRICS if k in metrics}}
+            shown = {k: metrics[k] for k in _SHOWN_METRICS if k in metrics}
+            models[alias] = {"version": resolved.version, **shown}
     last = tracker.last_run()
     last_run = (
         {"name": last.info.run_name, "status": last.info.status,
@@ -130,7 +133,8 @@ def _pct(value: float | None, digits: int = 1) -> str:
 def _data_row(data: dict[str, Any]) -> str:
     if data["rows"] is None:
         return "none (run `nba-pra pipeline`)"
-    return f"{data['rows']:,} player-games through {data['through']}; next slate {data['next_slate'] or 'none'}"
+    slate = data["next_slate"] or "none"
+    return f"{data['rows']:,} player-games through {data['through']}; next slate {slate}"
 
 
 def _model_row(info: dict[str, Any]) -> str:
@@ -165,10 +169,15 @@ def _ledger_rows(ledger: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _first_line(text: str) -> str:
+    """Error texts from drivers span lines; a status row keeps the first (the log has the rest)."""
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
 def render(status: dict[str, Any], project: Project) -> Table:
     """The status as one table: one line per row (long values are cut with an ellipsis, never wrapped)."""
     table = Table(title="nba-pra status", show_header=False, box=box.SIMPLE, padding=(0, 1), pad_edge=False)
-    table.add_column("what", style="bold", no_wrap=True)
+    table.add_column("what", style="bold", no_wrap=True, min_width=_LABEL_WIDTH)
     table.add_column("value", no_wrap=True, overflow="ellipsis")
     table.add_row("data", _data_row(status["data"]))
     tracking = project.settings.tracking
@@ -176,7 +185,7 @@ def render(status: dict[str, Any], project: Project) -> Table:
         info = status["models"].get(alias)
         table.add_row(alias, _model_row(info) if info else "none")
     if "models" in status["errors"]:
-        table.add_row("models", f"unavailable: {status['errors']['models']}")
+        table.add_row("models", f"unavailable: {_first_line(status['errors']['models'])}")
     table.add_row("pipeline", _pipeline_row(status["pipeline"]))
     run = status["mlflow_run"]
     table.add_row("mlflow run", f"{run['name']} {run['status']} at {run['started']}" if run else "none")
@@ -185,12 +194,12 @@ def render(status: dict[str, Any], project: Project) -> Table:
         for what, value in _ledger_rows(status["ledger"]):
             table.add_row(what, value)
     else:
-        table.add_row("ledger", f"unavailable: {status['errors'].get('ledger', 'unknown')}")
+        table.add_row("ledger", f"unavailable: {_first_line(status['errors'].get('ledger', 'unknown'))}")
     warnings = status["warnings"]
     if not warnings:
         table.add_row("health", "no warnings")
     for i, warning in enumerate(warnings[:MAX_WARNINGS]):
-        table.add_row("health" if i == 0 else "", f"! {warning}", style="yellow")
+        table.add_row("health" if i == 0 else "", f"! {_first_line(warning)}", style="yellow")
     if len(warnings) > MAX_WARNINGS:
         table.add_row("", f"... and {len(warnings) - MAX_WARNINGS} more (see logs/)", style="yellow")
     return table

@@ -6,6 +6,7 @@ import logging
 
 from nba_pra.config import Project
 from nba_pra.data import schema
+from nba_pra.data.freshness import check_freshness
 from nba_pra.data.store import read_raw_table
 from nba_pra.features.engine import build_features, validate_feature_frame
 from nba_pra.features.registry import feature_names
@@ -25,6 +26,10 @@ def run(project: Project) -> dict:
     schedule = read_raw_table(data_dir, schema.SCHEDULE_FILE)
     rosters = read_raw_table(data_dir, schema.ROSTERS_FILE)
     slate = build_slate(schedule, rosters)
+    fresh = project.settings.data.freshness
+    stale = check_freshness(box_scores["game_date"].max(), slate["game_date"].min(), fresh.max_lag_days, fresh.strict)
+    if stale:
+        log.warning("%s", stale)
     features = build_features(box_scores, slate, project.settings.features)
     validate_feature_frame(features, project.settings.features)
     write_parquet(features, project.path("artifacts", FEATURES_FILE))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
 import pandas as pd
 
 from nba_pra.config import Project
 from nba_pra.errors import DataError
 from nba_pra.io import write_parquet
 from nba_pra.model import distributions
+from nba_pra.model.predictions import prediction_frame
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.train import load_features
 from nba_pra.tracking.client import Tracker
@@ -22,29 +22,13 @@ from nba_pra.tracking.client import Tracker
 log = logging.getLogger(__name__)
 
 PREDICTIONS_FILE = "predictions.parquet"
-KEY_COLUMNS = [
-    "game_id", "game_date", "season", "player_id", "player_name", "team", "opponent", "home", "position",
-    "n_prior_games", "eligible",
-]
 
 
 def predict_slate(slate: pd.DataFrame, model: object, family: distributions.DistributionFamily) -> pd.DataFrame:
-    """Mean, variance and distribution columns for each slate row (pure apart from the model call)."""
+    """The prediction table for the slate rows with the pyfunc ensemble's mean and variance."""
     input_names = model.metadata.get_input_schema().input_names()  # type: ignore[attr-defined]
     raw = model.predict(slate[input_names].astype("float64"))  # type: ignore[attr-defined]
-    mean = raw["mean"].to_numpy(float)
-    var = raw["var"].to_numpy(float)
-    params = distributions.fit(family, mean, var)
-    out = slate[KEY_COLUMNS].reset_index(drop=True).copy()
-    out["mean"] = mean
-    out["var"] = var
-    out["std"] = np.sqrt(var)
-    out["cv"] = out["std"] / out["mean"]
-    out["median"] = distributions.quantile(params, 0.5)
-    out["dist_family"] = family.value
-    out["dist_param_a"] = params.param_a
-    out["dist_param_b"] = params.param_b
-    return out
+    return prediction_frame(slate, raw["mean"], raw["var"], family)
 
 
 def run(project: Project) -> pd.DataFrame:

@@ -1,0 +1,192 @@
+"""Hydra multirun over backtest settings: each sweep point is one MLflow run nested under one parent run.
+
+    uv run python -m nba_pra.backtest.sweep -m betting.kelly_fraction=0.1,0.25,0.5 betting.min_edge=0.02,0.03,0.05
+    ... hydra/launcher=joblib hydra.launcher.n_jobs=2          # parallel points
+
+Before Hydra launches any point, :func:`main` (in the launching process) expands the sweep, creates the MLflow
+DB, experiment and parent run (sqlite creation races under parallel writers) and fills the prediction cache for
+every distinct model/feature key, so parallel workers only read it. After the last point it prints the summary
+table (sorted by ``backtest.sort_metric``, with bootstrap intervals) and logs it to the parent run.
+Without ``-m`` it runs one backtest as one (unnested) MLflow run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from nba_pra.config import CONFIG_DIR_NAME, CONFIG_NAME, Project, compose, find_project_root, settings_from_dict
+
+log = logging.getLogger(__name__)
+
+#: environment variable carrying the parent run id to the sweep's points (joblib workers inherit it)
+PARENT_ENV: Final = "NBA_PRA_SWEEP_PARENT_RUN_ID"
+SUMMARY_FILE: Final = "sweep_summary.csv"
+SWEEP_DIR_TAG: Final = "sweep_dir"
+_MULTIRUN_FLAGS: Final = ("-m", "--multirun")
+#: summary columns after the swept parameters (metrics, with their intervals beside them)
+SUMMARY_METRICS: Final = (
+    "bets", "win_rate", "roi", "roi_lo", "roi_hi", "yield", "yield_lo", "yield_hi", "avg_clv", "log_loss", "brier",
+    "max_drawdown", "final_bankroll",
+)
+
+
+# --- before launch ------------------------------------------------------------------------------------------------
+
+def sweep_points(overrides: Sequence[str]) -> list[list[str]]:
+    """The cartesian product of the overrides' choice sweeps (``a=1,2 b=x,y`` -> 4 override lists).
+
+    ``hydra``/``hydra/...`` overrides configure Hydra itself, not the project, and are left out.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    project_overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
+    parsed = OverridesParser.create().parse_overrides(project_overrides)
+    choices: list[list[str]] = []
+    for override in parsed:
+        key = override.get_key_element()
+        if override.is_sweep_override():
+            choices.append([f"{key}={value}" for value in override.sweep_string_iterator()])
+        else:
+            choices.append([f"{key}={override.get_value_element_as_str()}"])
+    return [list(point) for point in itertools.product(*choices)]
+
+
+def prepare(root: Path, overrides: Sequence[str]) -> tuple[str, Project]:
+    """Warm the prediction cache for every point's key, then create the parent run; return its id."""
+    from nba_pra.backtest.runner import backtest_tracker, cached_predictions, load_inputs
+
+    points = sweep_points(overrides)
+    projects = [Project(root=root, settings=settings_from_dict(compose(root, p))) for p in points]
+    inputs = load_inputs(projects[0])
+    for project in projects:
+        cached_predictions(project, inputs.box_scores)  # a hit after the first point of each model key
+    tracker = backtest_tracker(projects[0])
+    parent = tracker.create_run(f"sweep-{len(points)}-points", tags={"sweep_points": str(len(points))})
+    tracker.log_params_to(parent, {"overrides": " ".join(overrides)[:500], "points": len(points)})
+    return parent, projects[0]
+
+
+# --- one point (runs inside Hydra, possibly in a joblib worker) --------------------------------------------------
+
+def run_point(cfg: Any) -> float | None:
+    """Hydra task: one backtest with the point's composed config, logged as a child of the parent run."""
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import OmegaConf
+
+    from nba_pra.backtest.runner import log_run, run_backtest
+
+    composed = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(composed, dict)
+    project = Project(root=find_project_root(), settings=settings_from_dict(composed))
+    hydra_cfg = HydraConfig.get()
+    point = " ".join(hydra_cfg.overrides.task) or "defaults"
+    result = run_backtest(project)
+    tags = {"sweep_point": point}
+    if hydra_cfg.sweep.dir:
+        tags[SWEEP_DIR_TAG] = str(Path(hydra_cfg.sweep.dir).resolve())
+    log_run(project, result, run_name=point[:200], parent_run_id=os.environ.get(PARENT_ENV), tags=tags)
+    value = result.metrics.get(project.settings.backtest.sort_metric)
+    log.info("sweep point %s: %s = %s (predictions cache %s)", point, project.settings.backtest.sort_metric,
+             value, "hit" if result.cache.hit else "miss")
+    return None if value is None else float(value)
+
+
+# --- after the last point -------------------------------------------------------------------------------------------
+
+def summary_table(children: pd.DataFrame, sort_metric: str, descending: bool) -> pd.DataFrame:
+    """One row per child run: the parameters that vary across the sweep, then :data:`SUMMARY_METRICS`."""
+    params = [c for c in children.columns if c.startswith("params.")]
+    varying = [c for c in params if children[c].nunique(dropna=False) > 1
+               and not c.endswith(("_key", "predictions_cache"))]
+    table = children.loc[:, varying].rename(columns=lambda c: c.removeprefix("params."))
+    for metric in SUMMARY_METRICS:
+        column = f"metrics.{metric}"
+        table[metric] = children[column] if column in children.columns else float("nan")
+    table["predictions_cache"] = children.get("params.predictions_cache")
+    table["run_id"] = children["run_id"]
+    if sort_metric not in table.columns:
+        column = f"metrics.{sort_metric}"
+        table[sort_metric] = children[column] if column in children.columns else float("nan")
+    return table.sort_values(sort_metric, ascending=not descending, kind="mergesort", na_position="last") \
+        .reset_index(drop=True)
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Readable text: ROI and yield as ``+x.x% [lo, hi]`` percentages, the rest rounded."""
+    shown = table.drop(columns=["run_id"]).copy()
+    for name in ("roi", "yield"):
+        shown[name] = [
+            "n/a" if pd.isna(v) else f"{v:+.1%} [{lo:+.1%}, {hi:+.1%}]"
+            for v, lo, hi in zip(table[name], table[f"{name}_lo"], table[f"{name}_hi"], strict=True)
+        ]
+        shown = shown.drop(columns=[f"{name}_lo", f"{name}_hi"])
+    return shown.to_string(index=False, float_format=lambda v: f"{v:.4g}")
+
+
+def finish(project: Project, parent: str) -> pd.DataFrame:
+    """Print and log the summary of the parent's children; mark the parent finished."""
+    from nba_pra.backtest.runner import backtest_tracker
+
+    bt = project.settings.backtest
+    tracker = backtest_tracker(project)
+    children = tracker.child_runs(parent)
+    table = summary_table(children, bt.sort_metric, bt.sort_descending) if len(children) else pd.DataFrame()
+    text = format_table(table) if len(table) else "(no sweep point finished)"
+    print(f"\nsweep summary ({len(table)} points, sorted by {bt.sort_metric}; 95 % bootstrap intervals):\n{text}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / SUMMARY_FILE
+        table.to_csv(path, index=False)
+        (Path(tmp) / "sweep_summary.txt").write_text(text + "\n")
+        tracker.log_artifact_to(parent, path, "sweep")
+        tracker.log_artifact_to(parent, Path(tmp) / "sweep_summary.txt", "sweep")
+    if len(children) and f"tags.{SWEEP_DIR_TAG}" in children.columns:
+        sweep_dir = Path(str(children[f"tags.{SWEEP_DIR_TAG}"].dropna().iloc[0]))
+        if sweep_dir.is_dir():
+            table.to_csv(sweep_dir / SUMMARY_FILE, index=False)
+    tracker.finish_run(parent, "FINISHED" if len(children) else "FAILED")
+    return table
+
+
+# --- entry --------------------------------------------------------------------------------------------------------
+
+def hydra_app(config_dir: Path) -> Any:
+    """``run_point`` wrapped by ``hydra.main`` on the project's absolute ``conf/`` directory."""
+    import hydra
+
+    return hydra.main(version_base="1.3", config_path=str(config_dir), config_name=CONFIG_NAME)(run_point)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the Hydra app on ``argv`` (default: ``sys.argv[1:]``) with the sweep's setup and summary around it."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    root = find_project_root()
+    multirun = any(a in _MULTIRUN_FLAGS for a in args)
+    parent = project = None
+    if multirun:
+        overrides = [a for a in args if not a.startswith("-")]
+        parent, project = prepare(root, overrides)
+        os.environ[PARENT_ENV] = parent
+    saved = sys.argv
+    sys.argv = [saved[0] if saved else "nba-pra-sweep", *args]
+    try:
+        hydra_app(root / CONFIG_DIR_NAME)()
+    finally:
+        sys.argv = saved
+        if parent is not None:
+            os.environ.pop(PARENT_ENV, None)
+    if parent is not None and project is not None:
+        finish(project, parent)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

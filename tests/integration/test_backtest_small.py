@@ -1,0 +1,145 @@
+"""Walk-forward backtest and sweeps on the small synthetic league (light model, two-week retrains)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from conftest import make_small_project, set_config_value  # noqa: E402
+
+from nba_pra.backtest import runner  # noqa: E402
+from nba_pra.backtest.sweep import main as sweep_main  # noqa: E402
+from nba_pra.config import load_project  # noqa: E402
+from nba_pra.data.sources import generate  # noqa: E402
+from nba_pra.ledger.settlement import RESULT_VOID  # noqa: E402
+from nba_pra.model import distributions  # noqa: E402
+from nba_pra.model.settings import DistributionFamily  # noqa: E402
+
+#: the small project's own light model (25/10 rounds), 2 folds and two-week retrains keep a backtest ~1 minute
+LIGHT_BACKTEST = {
+    "backtest.model.mean_rounds": None,
+    "backtest.model.variance_rounds": None,
+    "backtest.model.n_folds": 2,
+    "backtest.retrain_every_days": 14,
+    # the default confidence filter leaves a few dozen bets on this league; a looser one gives the interval work
+    "betting.min_confidence": 0.3,
+}
+
+
+def make_backtest_project(dest: Path) -> Path:
+    root = make_small_project(dest)
+    for key, value in LIGHT_BACKTEST.items():
+        set_config_value(root, key, value)
+    generate(load_project(root))
+    return root
+
+
+@pytest.fixture(scope="module")
+def small_backtest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, runner.BacktestResult]:
+    root = make_backtest_project(tmp_path_factory.mktemp("bt") / "project")
+    project = load_project(root)
+    return root, runner.run_backtest(project)
+
+
+def true_expected_roi(bets: pd.DataFrame, truth: pd.DataFrame) -> float:
+    """Expected profit / stake of the bets that ran, under the simulator's true negative binomial of each game."""
+    ran = bets[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    merged = ran.merge(truth, on=["game_id", "player_id"], how="left", validate="many_to_one")
+    params = distributions.fit(DistributionFamily.NEGBIN, merged["true_mean"], merged["true_var"])
+    probs = distributions.line_probabilities(params, merged["line"].to_numpy(float))
+    over = (merged["side"] == "over").to_numpy()
+    p_win = np.where(over, probs.p_over, probs.p_under)
+    p_loss = np.where(over, probs.p_under, probs.p_over)
+    expected = merged["stake"] * (p_win * (merged["decimal_price"] - 1.0) - p_loss)
+    return float(expected.sum() / merged["stake"].sum())
+
+
+def test_roi_interval_contains_the_roi_implied_by_the_ground_truth(small_backtest) -> None:
+    root, result = small_backtest
+    truth = pd.read_parquet(root / "data" / "ground_truth.parquet")
+    implied = true_expected_roi(result.bets, truth)
+    m = result.metrics
+    assert m["bets"] >= 30
+    assert m["roi_lo"] <= implied <= m["roi_hi"], (m["roi_lo"], implied, m["roi_hi"])
+
+
+def test_every_bet_is_predicted_by_a_model_trained_before_its_day(small_backtest) -> None:
+    _, result = small_backtest
+    p = result.predictions
+    assert (p["retrain_date"] <= p["game_date"]).all()
+    assert (p["game_date"] - p["retrain_date"]).dt.days.max() < 14
+    assert p["retrain_date"].nunique() == 3  # 40 played days in blocks of 14
+
+
+def test_the_backtest_ledger_holds_the_replayed_bets_with_their_settlements(small_backtest) -> None:
+    _, result = small_backtest
+    sim = result.simulation.bets.set_index("bet_id").sort_index()
+    stored = result.bets.set_index("bet_id").sort_index()
+    assert list(stored.index) == list(sim.index)
+    np.testing.assert_allclose(stored["profit"].to_numpy(float), sim["profit"].to_numpy(float))
+    assert result.metrics["final_bankroll"] == pytest.approx(result.simulation.daily["bankroll"].iloc[-1])
+
+
+def test_stakes_are_sized_on_the_bankroll_left_by_earlier_days(small_backtest) -> None:
+    _, result = small_backtest
+    daily = result.simulation.daily
+    before = 1000.0 + daily["profit"].cumsum().shift(fill_value=0.0)
+    cands = result.simulation.candidates.groupby("game_date")["bankroll"].first()
+    np.testing.assert_allclose(cands.to_numpy(), before.set_axis(daily["game_date"]).loc[cands.index].to_numpy())
+
+
+def test_rerunning_the_backtest_hits_the_cache_and_adds_nothing_to_the_ledger(small_backtest) -> None:
+    root, first = small_backtest
+    mtime = first.cache.path.stat().st_mtime_ns
+    again = runner.run_backtest(load_project(root))
+    assert again.cache.hit and again.cache.key == first.cache.key
+    assert first.cache.path.stat().st_mtime_ns == mtime
+    assert again.run_key == first.run_key
+    assert len(again.bets) == len(first.bets)
+
+
+def test_reports_hold_the_metrics_buckets_and_plots(small_backtest, tmp_path: Path) -> None:
+    _, result = small_backtest
+    paths = runner.write_reports(result, tmp_path, 1000.0)
+    report = json.loads((tmp_path / runner.METRICS_FILE).read_text())
+    assert report["bets"] == result.metrics["bets"]
+    assert len(report["by_edge"]) == 5
+    for path in paths:
+        assert path.stat().st_size > 0
+    assert (tmp_path / runner.BANKROLL_PLOT).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_sweep_logs_one_child_run_per_point_and_never_retrains(
+    small_backtest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, first = small_backtest
+    monkeypatch.chdir(root)
+    mtime = first.cache.path.stat().st_mtime_ns
+    cache_files = sorted(first.cache.path.parent.glob("predictions-*.parquet"))
+    sweep_dir = tmp_path / "multirun"
+    sweep_main(["-m", "betting.kelly_fraction=0.1,0.5", "betting.min_edge=0.03",
+                f"hydra.sweep.dir={sweep_dir}", "hydra/job_logging=disabled", "hydra/hydra_logging=disabled"])
+    out = capsys.readouterr().out
+    assert "sweep summary (2 points" in out
+    assert first.cache.path.stat().st_mtime_ns == mtime
+    assert sorted(first.cache.path.parent.glob("predictions-*.parquet")) == cache_files
+
+    tracker = runner.backtest_tracker(load_project(root))
+    runs = tracker.client.search_runs([tracker.client.get_experiment_by_name("nba-pra-backtest").experiment_id])
+    parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags and r.info.run_name.startswith("sweep-")]
+    assert len(parents) == 1
+    children = tracker.child_runs(parents[0].info.run_id)
+    assert sorted(children["params.betting.kelly_fraction"]) == ["0.1", "0.5"]
+    assert set(children["params.predictions_cache"]) == {"hit"}
+    summary = pd.read_csv(sweep_dir / "sweep_summary.csv")
+    assert len(summary) == 2
+    assert summary["roi"].is_monotonic_decreasing
+    # the same bets sized at half Kelly stake more in total than at a tenth of Kelly
+    staked = children.set_index("params.betting.kelly_fraction")["metrics.staked"]
+    assert staked["0.5"] > staked["0.1"]

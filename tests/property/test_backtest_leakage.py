@@ -1,0 +1,89 @@
+"""Leakage: changing box scores and lines after day D changes nothing the backtest decided on or before D."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from conftest import make_small_project, set_config_value  # noqa: E402
+
+from nba_pra.backtest import runner  # noqa: E402
+from nba_pra.backtest.engine import simulate  # noqa: E402
+from nba_pra.config import load_project  # noqa: E402
+from nba_pra.data.sources import generate  # noqa: E402
+
+#: the small project's light model, 2 folds, weekly retrains over the first three weeks of the last season
+LIGHT = {
+    "backtest.model.mean_rounds": None,
+    "backtest.model.variance_rounds": None,
+    "backtest.model.n_folds": 2,
+    "backtest.retrain_every_days": 7,
+    "betting.min_confidence": 0.3,
+}
+DAYS = 21
+#: D sits inside the second retrain block, so both a model trained before D and one straddling it are checked
+CUT_DAY = 10
+
+
+def perturb_after(box: pd.DataFrame, lines: pd.DataFrame, cut: pd.Timestamp, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Different results and different lines for every game after ``cut`` (same schema)."""
+    rng = np.random.default_rng(seed)
+    box, lines = box.copy(), lines.copy()
+    late = (box["game_date"] > cut).to_numpy()
+    played = late & box["played"].to_numpy(bool)
+    for col in ("pts", "reb", "ast"):
+        box.loc[played, col] = rng.integers(0, 40, played.sum()).astype(float)
+    late_lines = (lines["game_date"] > cut).to_numpy()
+    lines.loc[late_lines, "line"] = lines.loc[late_lines, "line"] + 3.0
+    lines.loc[late_lines, ["over_price", "under_price"]] = lines.loc[late_lines, ["under_price", "over_price"]].to_numpy()
+    return box, lines
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    root = make_small_project(tmp_path_factory.mktemp("leak") / "project")
+    for key, value in LIGHT.items():
+        set_config_value(root, key, value)
+    generate(load_project(root))
+    box = pd.read_parquet(root / "data" / "box_scores.parquet")
+    last = box.loc[box["season"] == box["season"].max(), "game_date"].min()
+    set_config_value(root, "backtest.start", str(last.date()))
+    set_config_value(root, "backtest.end", str((last + pd.Timedelta(days=DAYS)).date()))
+    return load_project(root)
+
+
+def test_results_and_lines_after_day_d_change_no_decision_on_or_before_d(project) -> None:  # type: ignore[no-untyped-def]
+    inputs = runner.load_inputs(project)
+    box = inputs.box_scores
+    base_preds, _ = runner.cached_predictions(project, box)
+    lines = runner.fetch_lines(project, base_preds, inputs.schedule)
+    days = sorted(base_preds["game_date"].unique())
+    cut = pd.Timestamp(days[CUT_DAY])
+    box2, lines2 = perturb_after(box, lines, cut, seed=7)
+    new_preds, entry = runner.cached_predictions(project, box2)
+    assert not entry.hit  # the perturbed history is a different cache key: it really was recomputed
+
+    s = project.settings
+    base = simulate(base_preds, lines, box, s.betting, s.backtest.initial_bankroll)
+    new = simulate(new_preds, lines2, box2, s.betting, s.backtest.initial_bankroll)
+
+    def upto(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        part = frame[frame["game_date"] <= cut]
+        return part.sort_values(keys, kind="mergesort").reset_index(drop=True)
+
+    pred_keys = ["game_date", "game_id", "player_id"]
+    pd.testing.assert_frame_equal(upto(base_preds, pred_keys), upto(new_preds, pred_keys))
+    cand_keys = ["game_date", "game_id", "player_id", "bookmaker", "line"]
+    pd.testing.assert_frame_equal(upto(base.candidates, cand_keys), upto(new.candidates, cand_keys))
+    pd.testing.assert_frame_equal(upto(base.bets, ["bet_id"]), upto(new.bets, ["bet_id"]))
+    pd.testing.assert_frame_equal(upto(base.daily, ["game_date"]), upto(new.daily, ["game_date"]))
+    assert len(upto(base.bets, ["bet_id"])) > 0
+
+    # and the perturbation did reach the later days (the test could fail)
+    later = base_preds["game_date"] > cut
+    assert not np.allclose(base_preds.loc[later, "mean"].to_numpy(), new_preds.loc[later, "mean"].to_numpy())

@@ -1,0 +1,54 @@
+"""The CLI parses, dispatches and turns user errors into one sentence and a distinct exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nba_pra.cli import _flag_overrides, build_parser, main
+
+
+def test_every_verb_has_help(capsys) -> None:
+    parser = build_parser()
+    verbs = ["features", "train", "predict", "bet", "ledger", "recommend", "pipeline", "status", "promote"]
+    for verb in verbs:
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args([verb, "--help"])
+        assert exc.value.code == 0
+        assert verb in capsys.readouterr().out
+
+
+def test_flags_become_overrides_and_one_string_of_overrides_is_split() -> None:
+    args = build_parser().parse_args(["bet", "--strict", "--refresh", "betting.min_edge=0.05 odds=synthetic", ""])
+    assert _flag_overrides(args) == ["betting.min_edge=0.05", "odds=synthetic", "odds.strict=true",
+                                     "odds.refresh=true"]
+
+
+def test_outside_a_project_the_error_is_one_sentence_with_the_config_exit_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no nba-pra project found") and "Traceback" not in err
+
+
+def test_recommend_before_any_run_tells_the_user_to_run_the_pipeline(tmp_project: Path, capsys) -> None:
+    assert main(["recommend"]) == 3
+    assert "nba-pra pipeline" in capsys.readouterr().err
+
+
+def test_train_before_features_tells_the_user_what_to_run(tmp_project: Path, capsys) -> None:
+    assert main(["train"]) == 3
+    assert "nba-pra features" in capsys.readouterr().err
+
+
+def test_unknown_override_is_a_config_error(tmp_project: Path, capsys) -> None:
+    assert main(["features", "betting.no_such_threshold=1"]) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_features_strict_means_stale_data_fails() -> None:
+    args = build_parser().parse_args(["features", "--strict"])
+    assert _flag_overrides(args) == ["data.freshness.strict=true"]
