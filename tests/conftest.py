@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+#: the real NBA data shared beside the checkout (../shared/data), or wherever NBA_PRA_SHARED_DATA points
+SHARED_DATA = Path(os.environ.get("NBA_PRA_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
 
 for _key, _value in {
     "MLFLOW_DISABLE_TELEMETRY": "true",
@@ -54,7 +55,7 @@ def project_root() -> Path:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real NBA data not available at {SHARED_DATA}")
+        pytest.skip(f"real NBA data not available at {SHARED_DATA} (set NBA_PRA_SHARED_DATA to its folder)")
     return SHARED_DATA
 
 

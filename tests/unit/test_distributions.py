@@ -103,3 +103,19 @@ def test_sharper_correct_forecasts_score_better() -> None:
     )
     assert log_score(sharp, y) == pytest.approx(-np.mean(np.log([_negbin_pmf(int(v), 400, 20 / 21)
                                                                  for v in y])), rel=1e-3)
+
+
+@given(mean=st.floats(2.0, 60.0), ratio=st.floats(1.05, 6.0), family=st.sampled_from(list(Family)))
+def test_p_over_never_rises_with_the_line_and_the_fit_keeps_the_moments(mean: float, ratio: float,
+                                                                         family: Family) -> None:
+    from scipy import stats
+
+    params = fit(family, [mean], [mean * ratio])
+    lines = np.arange(0.0, 120.0, 0.5)
+    p_over = line_probabilities(params, lines).p_over  # one distribution broadcast over every line
+    assert p_over.shape == lines.shape
+    assert np.all(np.diff(p_over) <= 1e-12)
+    a, b = params.param_a[0], params.param_b[0]
+    dist = stats.gamma(a, scale=b) if family is Family.GAMMA else stats.nbinom(a, b)
+    assert dist.mean() == pytest.approx(mean, rel=1e-9)
+    assert dist.var() == pytest.approx(mean * ratio, rel=1e-9)

@@ -64,6 +64,20 @@ def test_every_scored_row_is_out_of_fold_and_after_its_training(trained) -> None
     assert result.oof["var"].notna().all()
 
 
+def test_variance_targets_are_out_of_fold_residuals_of_earlier_blocks_only(trained) -> None:
+    _, result = trained
+    for k, fr in enumerate(result.folds):
+        # trained on blocks before this one (warm-up included): every row was predicted by a model that never
+        # saw it, and none is dated in or after the block it is scored on
+        assert fr.variance_train_end < fr.fold.valid_start
+        # every variance model starts from the warm-up block's out-of-fold rows, never the in-sample history
+        assert fr.variance_train_start == result.folds[0].variance_train_start
+        assert fr.variance_train_start > result.folds[0].fold.train_start
+        assert fr.n_variance_train > 0
+        earlier = [f for f in result.folds[:k]]
+        assert fr.n_variance_train >= sum(f.n_valid for f in earlier)
+
+
 def test_the_ensemble_beats_the_grand_mean_and_its_variance_tracks_the_truth(trained) -> None:
     feats, result = trained
     oof = result.oof

@@ -25,10 +25,11 @@ from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
-from nba_pra.features.slate import SLATE_COLUMNS
+from nba_pra.data.schema import PLAYER_GAME_COLUMNS
 from nba_pra.io import write_csv, write_json
 from nba_pra.ledger.store import LedgerStore, resolve_url
 from nba_pra.odds.provider import make_provider
+from nba_pra.progress import progress_bar
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.run_logging import flatten_params
 
@@ -98,24 +99,25 @@ def cached_predictions(project: Project, box_scores: pd.DataFrame) -> tuple[pd.D
     log.info("prediction cache miss %s: walk-forward retraining %s..%s", key,
              material["start"].date(), material["end"].date())
     features = build_features(box_scores, _empty_slate(), s.features)
-    predictions = walk_forward_predictions(
-        features, feature_names(s.features), start=material["start"], end=material["end"],
-        retrain_every_days=s.backtest.retrain_every_days, window=s.window, cv=material["cv"],
-        model=material["model"], distribution=s.distribution, seed=s.seed,
-    )
+    with progress_bar("backtest retrains") as update:
+        predictions = walk_forward_predictions(
+            features, feature_names(s.features), start=material["start"], end=material["end"],
+            retrain_every_days=s.backtest.retrain_every_days, window=s.window, cv=material["cv"],
+            model=material["model"], distribution=s.distribution, seed=s.seed, progress=update,
+        )
     return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
 
 
 def _empty_slate() -> pd.DataFrame:
     """A slate with no rows (the backtest predicts history rows, never a future slate)."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in SLATE_COLUMNS if c != "commence_time"})
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAYER_GAME_COLUMNS})
 
 
 def fetch_lines(project: Project, predictions: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
     """The odds provider's lines for every game of the predictions (the PRA market only)."""
     s = project.settings
     games = schedule.loc[:, ["game_id", "commence_time"]].drop_duplicates("game_id")
-    slate = predictions.loc[:, [c for c in SLATE_COLUMNS if c != "commence_time"]].merge(games, on="game_id", how="left")
+    slate = predictions.loc[:, list(PLAYER_GAME_COLUMNS)].merge(games, on="game_id", how="left")
     provider = make_provider(s.odds, data_dir=project.path("data"))
     lines = provider.fetch_lines(slate, refresh=False)
     return lines[lines["market"] == s.odds.market] if "market" in lines.columns else lines

@@ -31,20 +31,12 @@ from nba_pra.betting.exposure import size_stakes
 from nba_pra.betting.kelly import confidence_distance, expected_return, kelly_fraction
 from nba_pra.betting.prices import american_to_decimal
 from nba_pra.betting.settings import BettingSettings, ConfidenceMethod
-from nba_pra.data.schema import LINE_COLUMNS, require_columns
+from nba_pra.data.schema import LINE_COLUMNS, PLAYER_GAME_COLUMNS, require_columns
 from nba_pra.model.distributions import DistributionParams, line_probabilities
 from nba_pra.model.settings import DistributionFamily
 
 PREDICTION_COLUMNS: Final = (
-    "game_id",
-    "game_date",
-    "season",
-    "player_id",
-    "player_name",
-    "team",
-    "opponent",
-    "home",
-    "position",
+    *PLAYER_GAME_COLUMNS,
     "n_prior_games",
     "eligible",
     "mean",

@@ -39,6 +39,7 @@ from nba_pra.data.files import ImportResult, build_tables, summarize
 from nba_pra.data.publish import publish_tables
 from nba_pra.data.settings import NbaApiSettings
 from nba_pra.errors import DataError
+from nba_pra.progress import progress_bar
 
 log = logging.getLogger(__name__)
 
@@ -230,13 +231,15 @@ def fetch_all(client: StatsClient, cache_dir: Path, today: date) -> tuple[pd.Dat
     """(box-score input rows of every configured season and season type, upcoming games of the last season)."""
     s = client.settings
     parts = []
-    for season in s.seasons:
-        for season_type in s.season_types:
+    jobs = [(season, season_type) for season in s.seasons for season_type in s.season_types]
+    with progress_bar("stats.nba.com game logs") as update:
+        for done, (season, season_type) in enumerate(jobs, start=1):
             players = fetch_game_log(client, cache_dir, season, season_type, "P", today)
             teams = fetch_game_log(client, cache_dir, season, season_type, "T", today)
             rows = game_logs_to_input(players, season, season_type)
             check_team_coverage(rows, teams)
             parts.append(rows)
+            update(done, len(jobs), f"{season} {season_type}")
     rows = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
         not p.empty for p in parts) else pd.DataFrame()
     if rows.empty:

@@ -43,6 +43,11 @@ BOX_SCORE_OPTIONAL_COLUMNS: Final = (
     "oreb", "dreb", "stl", "blk", "tov", "pf", "fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "plus_minus",
 )
 
+#: Who and which game a row is about: the leading columns of the slate, feature and prediction tables.
+PLAYER_GAME_COLUMNS: Final = (
+    "game_id", "game_date", "season", "player_id", "player_name", "team", "opponent", "home", "position",
+)
+
 #: One row per game, completed and scheduled. The next slate is the earliest date with status "scheduled".
 SCHEDULE_COLUMNS: Final = (
     "game_id",  # str

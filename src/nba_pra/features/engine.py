@@ -7,30 +7,28 @@ a game uses only games dated strictly before that game's date (see :mod:`nba_pra
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
-from nba_pra.data.schema import BOX_SCORE_COLUMNS, BOX_SCORE_OPTIONAL_COLUMNS, require_columns
+from nba_pra.data.schema import (
+    BOX_SCORE_COLUMNS,
+    BOX_SCORE_OPTIONAL_COLUMNS,
+    PLAYER_GAME_COLUMNS,
+    require_columns,
+)
 from nba_pra.errors import DataValidationError
 from nba_pra.features.asof import encode
 from nba_pra.features.frame import FrameContext
 from nba_pra.features.registry import FAMILY_MODULES, build_registry, feature_names
 from nba_pra.features.settings import FeatureSettings
-from nba_pra.features.slate import SLATE_COLUMNS
 
 #: identity and bookkeeping columns of the feature frame, before the features (registry order)
 KEY_COLUMNS: Final = (
-    "game_id",
-    "game_date",
-    "season",
-    "player_id",
-    "player_name",
-    "team",
-    "opponent",
-    "home",
-    "position",
+    *PLAYER_GAME_COLUMNS,
     "is_slate",
     "played",
     "target_pra",
@@ -45,7 +43,12 @@ _BOOL_KEYS: Final = ("home", "is_slate", "played", "eligible")
 _RESULT_COLUMNS: Final = ("minutes", "pts", "reb", "ast", *BOX_SCORE_OPTIONAL_COLUMNS)
 
 
-def build_features(box_scores: pd.DataFrame, slate: pd.DataFrame, settings: FeatureSettings) -> pd.DataFrame:
+def build_features(
+    box_scores: pd.DataFrame,
+    slate: pd.DataFrame,
+    settings: FeatureSettings,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> pd.DataFrame:
     """One row per box-score row (DNPs included) and per slate row, sorted by (game_date, game_id, player_id).
 
     Columns: :data:`KEY_COLUMNS` then ``feature_names(settings)``. ``target_pra`` = pts + reb + ast (NaN for
@@ -62,7 +65,9 @@ def build_features(box_scores: pd.DataFrame, slate: pd.DataFrame, settings: Feat
     # (feature, row) block in that order, so the peak holds one copy of the feature matrix, not three.
     order = np.lexsort((ctx.player, encode(rows["game_id"]), ctx.date.view(np.int64)))
     block = np.empty((len(names), ctx.n), dtype=np.float64)
-    for family, module in FAMILY_MODULES.items():
+    for done, (family, module) in enumerate(FAMILY_MODULES.items()):
+        if progress:
+            progress(done, len(FAMILY_MODULES), f"{family} features")
         defs = [d for d in registry if d.family == family]
         computed = module.compute(ctx, defs)
         expected = {d.name for d in defs}
@@ -79,18 +84,7 @@ def build_features(box_scores: pd.DataFrame, slate: pd.DataFrame, settings: Feat
         {
             **{
                 c: rows[c].to_numpy()[order]
-                for c in (
-                    "game_id",
-                    "game_date",
-                    "season",
-                    "player_id",
-                    "player_name",
-                    "team",
-                    "opponent",
-                    "home",
-                    "position",
-                    "is_slate",
-                )
+                for c in (*PLAYER_GAME_COLUMNS, "is_slate")
             },
             "played": ctx.played[order],
             "target_pra": np.where(ctx.played, ctx.stat["pra"], np.nan)[order],
@@ -109,8 +103,8 @@ def build_features(box_scores: pd.DataFrame, slate: pd.DataFrame, settings: Feat
 def _combine(box_scores: pd.DataFrame, slate: pd.DataFrame) -> pd.DataFrame:
     """History + slate in one frame with uniform dtypes, sorted by (player_id, game_date, game_id)."""
     require_columns(box_scores, BOX_SCORE_COLUMNS, "box_scores")
-    require_columns(slate, [c for c in SLATE_COLUMNS if c != "commence_time"], "slate")
-    base = [c for c in SLATE_COLUMNS if c != "commence_time"]
+    require_columns(slate, list(PLAYER_GAME_COLUMNS), "slate")
+    base = list(PLAYER_GAME_COLUMNS)
     history = box_scores[base].copy()
     history["is_slate"] = False
     history["played"] = box_scores["played"].fillna(False).to_numpy(dtype=bool)

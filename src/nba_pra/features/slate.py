@@ -5,21 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from nba_pra.data.schema import ROSTER_COLUMNS, SCHEDULE_COLUMNS, STATUS_SCHEDULED, require_columns
+from nba_pra.data.schema import PLAYER_GAME_COLUMNS
 from nba_pra.errors import DataError
 
 ROSTER_ACTIVE = "active"
-SLATE_COLUMNS = (
-    "game_id",
-    "game_date",
-    "season",
-    "player_id",
-    "player_name",
-    "team",
-    "opponent",
-    "home",
-    "position",
-    "commence_time",
-)
+SLATE_COLUMNS = (*PLAYER_GAME_COLUMNS, "commence_time")
 
 
 def build_slate(schedule: pd.DataFrame, rosters: pd.DataFrame) -> pd.DataFrame:

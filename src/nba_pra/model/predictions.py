@@ -9,11 +9,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nba_pra.features.slate import SLATE_COLUMNS
+from nba_pra.data.schema import PLAYER_GAME_COLUMNS
 from nba_pra.model import distributions
 
-#: identity columns copied from the feature rows (the slate's columns, less the tip-off time)
-IDENTITY_COLUMNS = [c for c in SLATE_COLUMNS if c != "commence_time"] + ["n_prior_games", "eligible"]
+#: identity columns copied from the feature rows
+IDENTITY_COLUMNS = [*PLAYER_GAME_COLUMNS, "n_prior_games", "eligible"]
 
 
 def prediction_frame(

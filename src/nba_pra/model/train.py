@@ -34,6 +34,10 @@ class FoldResult:
     n_train: int
     n_valid: int
     metrics: dict[str, float]
+    #: the variance model's training rows: out-of-fold rows of earlier blocks only (count, first and last date)
+    n_variance_train: int = 0
+    variance_train_start: pd.Timestamp | None = None
+    variance_train_end: pd.Timestamp | None = None
 
 
 @dataclass
@@ -158,7 +162,9 @@ def train_ensemble(
         oof_parts.append(block)
 
         fold_metrics = score(block["y"].to_numpy(), valid_mean, valid_var, distribution.family)
-        results.append(FoldResult(fold, int(train_mask.sum()), int(valid_mask.sum()), fold_metrics))
+        results.append(FoldResult(fold, int(train_mask.sum()), int(valid_mask.sum()), fold_metrics,
+                                  len(prior), pd.Timestamp(prior["game_date"].min()),
+                                  pd.Timestamp(prior["game_date"].max())))
         mean_models.append(m)
         variance_models.append(v)
         smearing.append(c)

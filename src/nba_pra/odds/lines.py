@@ -12,17 +12,14 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.data.schema import LINE_COLUMNS
+from nba_pra.data.schema import LINE_COLUMNS, PLAYER_GAME_COLUMNS
 from nba_pra.odds.errors import OddsEmptySlateError, OddsPayloadError
 
 #: Columns of a provider's result, in order.
 OUTPUT_COLUMNS: Final = (*LINE_COLUMNS, "market", "is_derived")
 
 #: Columns a slate frame must carry.
-SLATE_COLUMNS: Final = (
-    "game_id", "game_date", "season", "player_id", "player_name", "team", "opponent", "home", "position",
-    "commence_time",
-)
+SLATE_COLUMNS: Final = (*PLAYER_GAME_COLUMNS, "commence_time")
 
 _DTYPES: Final = {
     "game_id": "str",

@@ -12,6 +12,7 @@ from nba_pra.features.engine import build_features, validate_feature_frame
 from nba_pra.features.registry import feature_names
 from nba_pra.features.slate import build_slate
 from nba_pra.io import write_json, write_parquet
+from nba_pra.progress import progress_bar
 from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ def run(project: Project) -> dict:
     stale = check_freshness(box_scores["game_date"].max(), slate["game_date"].min(), fresh.max_lag_days, fresh.strict)
     if stale:
         log.warning("%s", stale)
-    features = build_features(box_scores, slate, project.settings.features)
+    with progress_bar("feature families") as update:
+        features = build_features(box_scores, slate, project.settings.features, progress=update)
     validate_feature_frame(features, project.settings.features)
     write_parquet(features, project.path("artifacts", FEATURES_FILE))
     history = features[~features["is_slate"]]

@@ -5,7 +5,11 @@ slate, 19 folds x (mean + variance) XGBoost models, exactly as ``nba-pra train``
 and training wall time, peak RSS, and out-of-fold quality of the model vs the baselines (season average,
 last 10, EWMA) and the ground-truth oracle on the same rows, plus CRPS / log score of both distributions.
 
-Run: ``uv run python benchmarks/train.py [--scale seed|default]``. The last line printed is one JSON object.
+Targets (issue 5): CRPS <= 1.03 x oracle, P(over) ECE <= 1.5 %, MAE >= 5 % better than the best naive
+baseline, training <= 60 s and <= 3 GB.
+
+Run: ``uv run python benchmarks/model.py [--scale seed|default]``. The last line printed is one JSON object with
+``train_wall_s``, ``peak_rss_mb``, ``crps_ratio_oracle``, ``ece_over``, ``mae_gain_vs_best_baseline``.
 """
 
 from __future__ import annotations
@@ -50,7 +54,12 @@ def main() -> None:
     with pd.option_context("display.width", 160, "display.precision", 3):
         print(evaluation.comparison.to_string(index=False))
     m = evaluation.metrics
+    baseline_maes = [m[f"{name}_mae"] for name in ev.baselines if f"{name}_mae" in m]
     figures = {
+        "train_wall_s": round(t3 - t2, 1),
+        "crps_ratio_oracle": round(m["crps"] / m["oracle_crps"], 4),
+        "ece_over": round(m["ece_over"], 4),
+        "mae_gain_vs_best_baseline": round(1 - m["mae"] / min(baseline_maes), 4),
         "scale": args.scale,
         "player_games": len(league.box_scores),
         "training_rows_in_window": int(sum(f.n_train for f in result.folds[-1:]) + result.folds[-1].n_valid),
