@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -29,8 +30,17 @@ def _flag_overrides(args: argparse.Namespace) -> list[str]:
         extra.append("odds.strict=true")
     if getattr(args, "strict_freshness", False):
         extra.append("data.freshness.strict=true")
+    if getattr(args, "strict_availability", False):
+        extra.append("availability.strict=true")
     if getattr(args, "refresh", False):
         extra.append("odds.refresh=true")
+    if getattr(args, "command", "") == "market":
+        # files given on the command line are relative to the caller's directory, not the project root
+        for flag, key in (("box_scores", "market.box_scores"), ("lines", "market.lines")):
+            if getattr(args, flag, None):
+                extra.append(f"{key}={os.path.abspath(getattr(args, flag))}")
+        if args.season:
+            extra.append(f"market.season={args.season}")
     # MLproject passes all overrides as one (possibly empty) argument: split on whitespace, drop empties
     given = [part for arg in getattr(args, "overrides", []) for part in arg.split()]
     return [*given, *extra]
@@ -125,10 +135,13 @@ def _cmd_config_dump(args: argparse.Namespace) -> int:
 
 def _cmd_data_generate(args: argparse.Namespace) -> int:
     from nba_pra.data.sources import generate
+    from nba_pra.pipeline import track_raw_data
 
-    paths = generate(_project(args))
+    project = _project(args)
+    paths = generate(project)
     for name, path in paths.items():
         print(f"{name}: {path}")
+    track_raw_data(project)
     return 0
 
 
@@ -144,19 +157,25 @@ def _cmd_data_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from nba_pra.data.files import import_files
+    from nba_pra.pipeline import track_raw_data
 
+    project = _project(args)
     result = import_files(
-        _project(args), Path(args.path), fmt=args.format, schedule_path=args.schedule, lines_path=args.lines,
+        project, Path(args.path), fmt=args.format, schedule_path=args.schedule, lines_path=args.lines,
         slate_date=args.slate_date,
     )
     _print_import(result)
+    track_raw_data(project)
     return 0
 
 
 def _cmd_data_fetch(args: argparse.Namespace) -> int:
     from nba_pra.data.nbaapi import fetch_nba_api
+    from nba_pra.pipeline import track_raw_data
 
-    _print_import(fetch_nba_api(_project(args)))
+    project = _project(args)
+    _print_import(fetch_nba_api(project))
+    track_raw_data(project)
     return 0
 
 
@@ -168,6 +187,21 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     from nba_pra.backtest.runner import run
 
     run(_project(args))
+    return 0
+
+
+def _cmd_market(args: argparse.Namespace) -> int:
+    from nba_pra.market_eval.runner import run
+    from nba_pra.reporting.market import show
+
+    show(run(_project(args)))
+    return 0
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    from nba_pra.dashboard.app import serve
+
+    serve(_project(args), host=args.host, port=args.port)
     return 0
 
 
@@ -191,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
+    p = verb("availability", _stage("availability"),
+             "collect the injury reports / lineups visible before each game's cut-off (availability.source)")
+    p.add_argument("--strict", dest="strict_availability", action="store_true",
+                   help="fail (exit 3) instead of warning when the availability source fails")
+    _overrides(p)
     p = verb("features", _stage("features"), "build the as-of feature table (history + next slate)")
     p.add_argument("--strict", dest="strict_freshness", action="store_true",
                    help="fail (exit 3) instead of warning when the data is stale")
@@ -222,6 +261,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = verb("backtest", _cmd_backtest, "walk-forward backtest into the backtest ledger (-m: a Hydra sweep)")
     p.add_argument("-m", "--multirun", action="store_true",
                    help="sweep: one MLflow run per point of e.g. betting.min_edge=0.02,0.05 (hydra/launcher=joblib)")
+    _overrides(p)
+    p = verb("market", _cmd_market,
+             "model vs market on recorded lines: walk-forward accuracy, Brier, honest ROI, blend, error anatomy")
+    p.add_argument("--box-scores", dest="box_scores", default=None, metavar="FILE",
+                   help="box-score file to walk through (not imported into data/)")
+    p.add_argument("--lines", default=None, metavar="FILE", help="recorded lines (historical provider schemas)")
+    p.add_argument("--season", default=None, metavar="YYYY-YY", help="season to walk through (default: the last)")
+    _overrides(p)
+    p = verb("dashboard", _cmd_dashboard,
+             "serve the read-only web dashboard (slate, ledger, models, health) and its JSON API")
+    p.add_argument("--host", default=None, help="interface to listen on (default dashboard.host: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default dashboard.port: 8050)")
     _overrides(p)
     p = verb("promote", _cmd_promote, "compare challenger with champion and move the champion alias if better")
     p.add_argument("--version", dest="version", default=None, help="promote this version instead of @challenger")

@@ -141,11 +141,14 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
 # --- typed settings -------------------------------------------------------------------------------------------
 
 from nba_pra.alerts.settings import AlertSettings  # noqa: E402
+from nba_pra.availability.settings import AvailabilitySettings  # noqa: E402
 from nba_pra.backtest.settings import BacktestSettings  # noqa: E402
 from nba_pra.betting.settings import BettingSettings  # noqa: E402
+from nba_pra.dashboard.settings import DashboardSettings  # noqa: E402
 from nba_pra.data.settings import DataSettings  # noqa: E402
 from nba_pra.features.settings import FeatureSettings  # noqa: E402
 from nba_pra.ledger.settings import LedgerSettings  # noqa: E402
+from nba_pra.market_eval.settings import MarketEvalSettings  # noqa: E402
 from nba_pra.model.settings import (  # noqa: E402
     CvSettings,
     DistributionSettings,
@@ -184,6 +187,9 @@ class Settings:
     tracking: TrackingSettings
     alerts: AlertSettings = dataclasses.field(default_factory=AlertSettings)
     backtest: BacktestSettings = dataclasses.field(default_factory=BacktestSettings)
+    availability: AvailabilitySettings = dataclasses.field(default_factory=AvailabilitySettings)
+    dashboard: DashboardSettings = dataclasses.field(default_factory=DashboardSettings)
+    market: MarketEvalSettings = dataclasses.field(default_factory=MarketEvalSettings)
 
 
 @dataclasses.dataclass(frozen=True)

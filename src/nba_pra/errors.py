@@ -37,6 +37,15 @@ class StaleDataError(DataError):
     """The latest game in the data is older than the freshness limit allows (raised with ``--strict``)."""
 
 
+class AvailabilityError(DataError):
+    """The pre-game availability source failed (HTTP, an unreadable report PDF, a missing snapshot file).
+    The availability stage turns it into one warning and "unknown" features unless ``availability.strict``."""
+
+
+class InjuryReportParseError(AvailabilityError):
+    """An official injury report PDF does not have the expected layout (header, columns, row lines)."""
+
+
 class ModelNotFoundError(NbaPraError):
     """No registered model version answers the requested alias: the user has to train first."""
 

@@ -44,6 +44,30 @@ def ensure_raw_data(project: Project) -> None:
         raise DataError(f"raw data missing in {data_dir}: {', '.join(missing)}; fetch or import it first")
     log.info("raw data missing (%s): generating the synthetic league", ", ".join(missing))
     generate(project)
+    # into the DVC cache too: queued `dvc exp run` workspaces check data/ out from there
+    track_raw_data(project)
+
+
+def track_raw_data(project: Project) -> bool:
+    """``dvc add data``: make ``data.dvc`` describe the raw tables a source just wrote (import, fetch, generate).
+
+    Without it the next ``dvc repro`` would re-hash ``data/`` silently (STACK.md); with it ``git status`` shows
+    the new ``data.dvc`` right away, to commit beside the code that used it. Outside a DVC repository (or when
+    DVC fails) the data stay written and one warning says why ``data.dvc`` was not updated. Returns success.
+    """
+    if not (project.root / ".dvc").is_dir():
+        log.warning("%s is not a DVC repository: data.dvc not updated (run `dvc init` then `dvc add data`)",
+                    project.root)
+        return False
+    target = os.path.relpath(project.path("data"), project.root)
+    completed = subprocess.run([sys.executable, "-m", "dvc", "add", "--quiet", target], cwd=project.root,
+                               check=False, env=stage_environment(), capture_output=True, text=True)
+    if completed.returncode != 0:
+        detail = (completed.stderr or completed.stdout).strip().splitlines()
+        log.warning("`dvc add %s` failed (%s): data.dvc not updated", target, detail[-1] if detail else "no output")
+        return False
+    log.info("data.dvc updated (`dvc add %s`); commit it with the code: git add %s.dvc", target, target)
+    return True
 
 
 def stage_environment() -> dict[str, str]:

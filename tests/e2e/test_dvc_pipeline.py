@@ -17,7 +17,8 @@ from nba_pra.config import load_project
 from nba_pra.stages.ledger import open_store
 from nba_pra.tracking.client import Tracker
 
-from conftest import PROJECT_ROOT, copy_project, make_small_project
+from backtest_support import LIGHT_BACKTEST
+from conftest import PROJECT_ROOT, copy_project, make_small_project, set_config_value
 
 pytestmark = pytest.mark.slow
 
@@ -48,9 +49,9 @@ def piped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Co
 def test_pipeline_runs_every_stage_and_writes_their_outputs(piped) -> None:
     root, result = piped
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    for stage in ("features", "train", "predict", "bet", "ledger"):
+    for stage in ("availability", "features", "train", "predict", "bet", "ledger"):
         assert f"Running stage '{stage}'" in result.stdout
-    for out in ("artifacts/features.parquet", "artifacts/model.json", "artifacts/predictions.parquet",
+    for out in ("artifacts/availability.parquet", "artifacts/features.parquet", "artifacts/model.json", "artifacts/predictions.parquet",
                 "artifacts/candidates.parquet", "artifacts/bets.csv", "reports/train_metrics.json",
                 "reports/ledger_metrics.json", "dvc.lock"):
         assert (root / out).is_file(), out
@@ -61,11 +62,16 @@ def test_pipeline_runs_every_stage_and_writes_their_outputs(piped) -> None:
     assert (root / "mlflow.db").is_file() and (root / "ledger.db").is_file()
 
 
-def test_second_repro_runs_nothing(piped) -> None:
+def test_second_repro_reruns_only_the_availability_stage(piped) -> None:
+    """``availability`` is ``always_changed`` (a report may appear during the slate day): it reruns, writes
+    the same bytes, and so nothing downstream reruns."""
     root, _ = piped
+    before = (root / "artifacts/availability.parquet").read_bytes()
     again = _run([str(_BIN / "dvc"), "repro"], root)
     assert again.returncode == 0, again.stderr
-    assert "Running stage" not in again.stdout
+    running = [line for line in again.stdout.splitlines() if line.startswith("Running stage")]
+    assert running == ["Running stage 'availability':"], again.stdout
+    assert (root / "artifacts/availability.parquet").read_bytes() == before
     for stage in ("features", "train", "predict", "bet", "ledger"):
         assert f"Stage '{stage}' didn't change" in again.stdout
 
@@ -88,6 +94,24 @@ def test_forced_ledger_rerun_adds_no_rows(piped) -> None:
     assert "added 0 bets" in forced.stderr + forced.stdout
     with open_store(project) as store:
         pd.testing.assert_frame_equal(store.bets(), before)
+
+
+def test_the_frozen_backtest_stage_runs_only_when_unfrozen(piped) -> None:
+    root, _ = piped
+    dvc = str(_BIN / "dvc")
+    assert "Running stage 'backtest'" not in _run([dvc, "repro"], root).stdout
+    # a light backtest (the small league's own model, 2 folds, two-week retrains) keeps this under a minute
+    for key, value in LIGHT_BACKTEST.items():
+        if key.startswith("backtest."):
+            set_config_value(root, key, value)
+    assert _run([dvc, "unfreeze", "backtest"], root).returncode == 0
+    ran = _run([dvc, "repro", "backtest"], root)
+    assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-2000:]
+    assert "Running stage 'backtest'" in ran.stdout and "Running stage 'train'" not in ran.stdout
+    metrics = json.loads((root / "reports" / "backtest_metrics.json").read_text())
+    assert metrics["predictions_cache"] == "miss" and metrics["bets"] >= 0
+    assert _run([dvc, "freeze", "backtest"], root).returncode == 0
+    assert "frozen: true" in (root / "dvc.yaml").read_text()
 
 
 def test_fresh_generation_reproduces_data_dvc_byte_for_byte(tmp_path: Path) -> None:

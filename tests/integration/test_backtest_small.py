@@ -3,42 +3,20 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from conftest import make_small_project, set_config_value  # noqa: E402
+from backtest_support import make_backtest_project
 
-from nba_pra.backtest import runner  # noqa: E402
-from nba_pra.backtest.sweep import main as sweep_main  # noqa: E402
-from nba_pra.config import load_project  # noqa: E402
-from nba_pra.data.sources import generate  # noqa: E402
-from nba_pra.ledger.settlement import RESULT_VOID  # noqa: E402
-from nba_pra.model import distributions  # noqa: E402
-from nba_pra.model.settings import DistributionFamily  # noqa: E402
-
-#: the small project's own light model (25/10 rounds), 2 folds and two-week retrains keep a backtest ~1 minute
-LIGHT_BACKTEST = {
-    "backtest.model.mean_rounds": None,
-    "backtest.model.variance_rounds": None,
-    "backtest.model.n_folds": 2,
-    "backtest.retrain_every_days": 14,
-    # the default confidence filter leaves a few dozen bets on this league; a looser one gives the interval work
-    "betting.min_confidence": 0.3,
-}
-
-
-def make_backtest_project(dest: Path) -> Path:
-    root = make_small_project(dest)
-    for key, value in LIGHT_BACKTEST.items():
-        set_config_value(root, key, value)
-    generate(load_project(root))
-    return root
-
+from nba_pra.backtest import runner
+from nba_pra.backtest.sweep import main as sweep_main
+from nba_pra.config import load_project
+from nba_pra.ledger.settlement import RESULT_VOID
+from nba_pra.model import distributions
+from nba_pra.model.settings import DistributionFamily
 
 @pytest.fixture(scope="module")
 def small_backtest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, runner.BacktestResult]:

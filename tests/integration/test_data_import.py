@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.data.sources import generate
 from nba_pra.errors import ConfigError
 
-from conftest import SHARED_DATA, copy_project
+from conftest import PROJECT_ROOT, SHARED_DATA, copy_project
 
 REAL_BOX_SCORES = SHARED_DATA / "box_scores_2012-13_to_2023-24.parquet"
 
@@ -124,3 +125,52 @@ def test_one_real_season_imports_with_every_team_and_the_last_regular_season_day
     assert box["team"].nunique() == 30 and box["game_date"].max() == pd.Timestamp("2024-04-12")
     rosters = pd.read_parquet(project / "data" / "rosters.parquet")
     assert rosters["team"].nunique() == 30
+
+
+REAL_LINES = SHARED_DATA / "pra_lines_2023-24.csv"
+
+
+@pytest.mark.skipif(not REAL_LINES.is_file(), reason=f"real lines not available at {REAL_LINES}")
+def test_real_odds_api_lines_are_joined_to_the_imported_games_and_players(project: Path, tmp_path: Path) -> None:
+    season = pd.read_parquet(REAL_BOX_SCORES, filters=[("season", "==", "2023-24")])
+    season.to_parquet(tmp_path / "2023-24.parquet")
+    assert main(["data", "import", str(tmp_path / "2023-24.parquet"), "--slate-date", "2024-01-15",
+                 "--lines", str(REAL_LINES), "-q"]) == 0
+    lines = pd.read_parquet(project / "data" / "lines.parquet")
+    raw = pd.read_csv(REAL_LINES)
+    eastern = pd.to_datetime(raw["timestamp"], utc=True).dt.tz_convert("America/New_York").dt.date.astype(str)
+    # every book's row of a game up to the slate date, its latest snapshot only, with the names that match
+    assert lines["game_date"].max() == pd.Timestamp("2024-01-15")
+    on_slate = lines.loc[lines["game_date"] == pd.Timestamp("2024-01-15")]
+    raw_on_slate = raw.loc[eastern == "2024-01-15"]
+    assert on_slate["player_name"].nunique() >= 0.97 * raw_on_slate["player_name"].nunique()
+    seen = pd.concat([season[["game_id", "player_id"]]]).astype({"game_id": str})
+    assert len(lines.merge(seen.drop_duplicates(), on=["game_id", "player_id"])) == len(lines)
+
+
+def test_import_in_a_dvc_repository_updates_data_dvc(project: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(PROJECT_ROOT / ".dvc", project / ".dvc", ignore=shutil.ignore_patterns("tmp", "cache"))
+    assert subprocess.run(["git", "init", "-q"], cwd=project).returncode == 0
+    source = games_file(tmp_path / "games.csv", ["2024-01-02", "2024-01-04", "2024-01-06"])
+    assert main(["data", "import", str(source), "-q"]) == 0
+    pointer = yaml.safe_load((project / "data.dvc").read_text())
+    assert pointer["outs"][0]["path"] == "data"
+    status = subprocess.run([sys.executable, "-m", "dvc", "status", "data.dvc"], cwd=project, capture_output=True,
+                            text=True)
+    assert status.returncode == 0 and "up to date" in status.stdout, status.stdout + status.stderr
+    # a second import of other games changes the pointer
+    before = pointer["outs"][0]["md5"]
+    source = games_file(tmp_path / "games2.csv", ["2024-01-02", "2024-01-04", "2024-01-08"])
+    assert main(["data", "import", str(source), "-q"]) == 0
+    assert yaml.safe_load((project / "data.dvc").read_text())["outs"][0]["md5"] != before
+
+
+def test_import_outside_a_dvc_repository_warns_and_keeps_the_data(project: Path, tmp_path: Path, caplog) -> None:
+    source = games_file(tmp_path / "games.csv", ["2024-01-02", "2024-01-04", "2024-01-06"])
+    assert main(["data", "import", str(source)]) == 0
+    assert (project / "data" / "box_scores.parquet").is_file() and not (project / "data.dvc").exists()
+    assert "not a DVC repository" in caplog.text

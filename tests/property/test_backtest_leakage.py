@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from conftest import make_small_project, set_config_value  # noqa: E402
+from conftest import make_small_project, set_config_value
 
-from nba_pra.backtest import runner  # noqa: E402
-from nba_pra.backtest.engine import simulate  # noqa: E402
-from nba_pra.config import load_project  # noqa: E402
-from nba_pra.data.sources import generate  # noqa: E402
+from nba_pra.backtest import runner
+from nba_pra.backtest.engine import simulate
+from nba_pra.config import load_project
+from nba_pra.data.sources import generate
 
 #: the small project's light model, 2 folds, weekly retrains over the first three weeks of the last season
 LIGHT = {

@@ -11,7 +11,8 @@ from nba_pra.cli import _flag_overrides, build_parser, main
 
 def test_every_verb_has_help(capsys) -> None:
     parser = build_parser()
-    verbs = ["features", "train", "predict", "bet", "ledger", "recommend", "pipeline", "status", "promote"]
+    verbs = ["features", "train", "predict", "bet", "ledger", "recommend", "pipeline", "status", "promote",
+             "backtest", "market", "dashboard"]
     for verb in verbs:
         with pytest.raises(SystemExit) as exc:
             parser.parse_args([verb, "--help"])
@@ -23,6 +24,16 @@ def test_flags_become_overrides_and_one_string_of_overrides_is_split() -> None:
     args = build_parser().parse_args(["bet", "--strict", "--refresh", "betting.min_edge=0.05 odds=synthetic", ""])
     assert _flag_overrides(args) == ["betting.min_edge=0.05", "odds=synthetic", "odds.strict=true",
                                      "odds.refresh=true"]
+
+
+def test_market_files_become_absolute_overrides_relative_to_the_callers_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["market", "--box-scores", "box.parquet", "--lines", "/x/l.csv",
+                                      "--season", "2023-24", "market.blend.l2=3"])
+    assert _flag_overrides(args) == ["market.blend.l2=3", f"market.box_scores={tmp_path / 'box.parquet'}",
+                                     "market.lines=/x/l.csv", "market.season=2023-24"]
 
 
 def test_outside_a_project_the_error_is_one_sentence_with_the_config_exit_code(

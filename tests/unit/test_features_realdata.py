@@ -25,8 +25,11 @@ def test_real_season_builds_a_valid_frame_with_every_feature(real_frame: pd.Data
     validate_feature_frame(real_frame)
     slate = real_frame.loc[real_frame["is_slate"]]
     assert len(slate) > 0 and (slate["game_date"] == pd.Timestamp("2024-01-15")).all()
-    # every feature is populated somewhere (optional columns exist in the real data)
-    assert real_frame[feature_names()].notna().any().all()
+    # every feature is populated somewhere (optional columns exist in the real data), except the pre-game
+    # availability family: without a report source it is explicitly unknown (NaN, pre_known 0), never 0
+    pregame = [n for n in feature_names() if n.startswith("pre_")]
+    assert real_frame[[n for n in feature_names() if n not in pregame]].notna().any().all()
+    assert (real_frame["pre_known"] == 0).all() and real_frame[pregame[1:]].isna().all().all()
 
 
 def test_recent_form_predicts_pra_on_real_games(real_frame: pd.DataFrame) -> None:

@@ -22,7 +22,6 @@ CHILD = textwrap.dedent(
     import sys, time
     import numpy as np, pandas as pd
     from sqlalchemy import event
-    sys.path.insert(0, {here!r})
     from test_ledger_crash import batch
     from nba_pra.ledger.store import LedgerStore
 
@@ -64,8 +63,11 @@ def batch() -> pd.DataFrame:
 def test_sigkill_mid_batch_leaves_nothing_and_a_rerun_completes_without_duplicates(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/ledger.db"
     LedgerStore(url).dispose()
-    code = CHILD.format(here=str(Path(__file__).parent), url=url)
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    code = CHILD.format(url=url)
+    # the child imports this module for the batch: put its folder on the child's import path
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent),
+                                                                      os.environ.get("PYTHONPATH", "")]))}
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "inserted"

@@ -149,6 +149,15 @@ def test_non_sqlite_tracking_uris_are_kept_as_given(tmp_path: Path) -> None:
     assert resolve_tracking_uri("sqlite:////abs/x.db", tmp_path) == "sqlite:////abs/x.db"
 
 
+def test_a_dvc_experiment_workspace_logs_into_the_real_projects_tracking_db(tmp_path: Path) -> None:
+    workspace = tmp_path / "repo" / ".dvc" / "tmp" / "exps" / "tmpab12cd"
+    workspace.mkdir(parents=True)
+    assert resolve_tracking_uri("sqlite:///mlflow.db", workspace) == f"sqlite:///{tmp_path / 'repo' / 'mlflow.db'}"
+    elsewhere = tmp_path / "repo" / "exps"
+    elsewhere.mkdir()
+    assert resolve_tracking_uri("sqlite:///mlflow.db", elsewhere) == f"sqlite:///{elsewhere / 'mlflow.db'}"
+
+
 @pytest.mark.parametrize(
     ("cand", "champ", "margin", "force", "expected"),
     [

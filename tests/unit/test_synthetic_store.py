@@ -31,7 +31,7 @@ def league() -> League:
     return simulate_league(SMALL)
 
 
-def test_all_five_tables_are_written_under_their_schema_names(league: League, tmp_path: Path) -> None:
+def test_all_six_tables_are_written_under_their_schema_names(league: League, tmp_path: Path) -> None:
     paths = write_raw_tables(league, tmp_path / "data")
     assert {p.name for p in paths.values()} == {
         schema.BOX_SCORES_FILE,
@@ -39,6 +39,7 @@ def test_all_five_tables_are_written_under_their_schema_names(league: League, tm
         schema.ROSTERS_FILE,
         schema.LINES_FILE,
         schema.GROUND_TRUTH_FILE,
+        schema.INJURY_REPORT_FILE,
     }
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == sorted(RAW_TABLES.values())
 

@@ -87,8 +87,14 @@ def prediction_material(settings: Settings, box_scores: pd.DataFrame) -> dict[st
     }
 
 
-def cached_predictions(project: Project, box_scores: pd.DataFrame) -> tuple[pd.DataFrame, CacheEntry]:
-    """The walk-forward predictions for the project's settings: from the cache, or computed and stored."""
+def cached_predictions(
+    project: Project, box_scores: pd.DataFrame, features: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, CacheEntry]:
+    """The walk-forward predictions for the project's settings: from the cache, or computed and stored.
+
+    ``features`` (optional) are :func:`build_features` of ``box_scores`` with an empty slate, when the caller has
+    them already.
+    """
     s = project.settings
     material = prediction_material(s, box_scores)
     key = cache_key(material)
@@ -98,7 +104,8 @@ def cached_predictions(project: Project, box_scores: pd.DataFrame) -> tuple[pd.D
         return cached, CacheEntry(key, cache.path(key), hit=True)
     log.info("prediction cache miss %s: walk-forward retraining %s..%s", key,
              material["start"].date(), material["end"].date())
-    features = build_features(box_scores, _empty_slate(), s.features)
+    if features is None:
+        features = history_features(box_scores, s)
     with progress_bar("backtest retrains") as update:
         predictions = walk_forward_predictions(
             features, feature_names(s.features), start=material["start"], end=material["end"],
@@ -106,6 +113,11 @@ def cached_predictions(project: Project, box_scores: pd.DataFrame) -> tuple[pd.D
             model=material["model"], distribution=s.distribution, seed=s.seed, progress=update,
         )
     return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
+
+
+def history_features(box_scores: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Features of every box-score row (as-of by construction) with no slate: the walk-forward's input."""
+    return build_features(box_scores, _empty_slate(), settings.features)
 
 
 def _empty_slate() -> pd.DataFrame:

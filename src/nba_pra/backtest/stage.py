@@ -1,5 +1,7 @@
-"""`python -m nba_pra.backtest.stage`: the backtest with the settings DVC tracks (params.yaml); not a daily
-stage (it is not in dvc.yaml: a frozen stage with absent outputs makes `dvc repro` fail), run it on demand."""
+"""`python -m nba_pra.backtest.stage`: the backtest with the settings DVC tracks (params.yaml).
+
+The ``backtest`` stage of dvc.yaml runs this; it is frozen so the daily `dvc repro` skips it (see dvc.yaml).
+"""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from nba_pra.betting import filters
 from nba_pra.betting.exposure import size_stakes
 from nba_pra.betting.kelly import confidence_distance, expected_return, kelly_fraction
 from nba_pra.betting.prices import american_to_decimal
+from nba_pra.betting.market_blend import MarketBlend
 from nba_pra.betting.settings import BettingSettings, ConfidenceMethod
 from nba_pra.data.schema import LINE_COLUMNS, PLAYER_GAME_COLUMNS, require_columns
 from nba_pra.model.distributions import DistributionParams, line_probabilities
@@ -185,14 +186,19 @@ def evaluate_candidates(
     bankroll: float,
     *,
     as_of: pd.Timestamp | None = None,
+    blend: MarketBlend | None = None,
 ) -> pd.DataFrame:
     """Every candidate with its probabilities, edges, Kelly sizing, decision and the first rule that rejected it.
 
     ``bankroll`` is in units (the ledger's current bankroll). ``as_of`` (optional) rejects lines of games dated
-    before its calendar day (``past_game``) and is stored in ``decided_at``. Columns: :data:`CANDIDATE_COLUMNS`.
+    before its calendar day (``past_game``) and is stored in ``decided_at``. ``blend`` (optional) prices every
+    line the books quote with the market-aware probability instead of the model's. Columns:
+    :data:`CANDIDATE_COLUMNS`.
     """
     frame = join_lines(predictions, lines, settings.default_market)
     frame = add_probabilities(frame)
+    if blend is not None:
+        frame = blend.apply(frame, lines)
     frame = add_edges(frame, settings, bankroll)
     frame["bet_id"] = bet_id(frame["game_id"], frame["player_id"], frame["market"])
 

@@ -7,7 +7,9 @@ sets them. Fractions of bankroll are plain fractions (0.05 = 5 %), stakes are in
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from nba_pra.odds.market import DevigMethod
 
 
 class ConfidenceMethod(enum.StrEnum):
@@ -20,6 +22,20 @@ class ConfidenceMethod(enum.StrEnum):
 
     DISTANCE = "distance"
     SIDE_PROBABILITY = "side_probability"
+
+
+@dataclass(frozen=True)
+class MarketBlendSettings:
+    """Price with the market-aware blend (:mod:`nba_pra.betting.market_blend`) instead of the model alone."""
+
+    #: off until the blend earns its place (``nba-pra market`` reports its log loss against the market's)
+    enabled: bool = False
+    #: the walk-forward fits written by ``nba-pra market`` (the latest row is used), relative to the project root
+    fits: str = "reports/market/blend_fits.csv"
+    #: de-vig method of the market probability (must be the one the fits were made with: ``market.primary_devig``)
+    devig: DevigMethod = DevigMethod.MULTIPLICATIVE
+    #: probabilities are clipped to [clip, 1 - clip] before logits
+    prob_clip: float = 1e-4
 
 
 @dataclass(frozen=True)
@@ -56,3 +72,4 @@ class BettingSettings:
     min_stake_fraction: float = 0.0
     #: market assumed when the lines table has no ``market`` column
     default_market: str = "player_points_rebounds_assists"
+    market_blend: MarketBlendSettings = field(default_factory=MarketBlendSettings)

@@ -39,8 +39,10 @@ The next slate (real data have no "tomorrow" of their own), in order of preceden
 3. neither: the file's last game date is the slate (its results hidden).
 
 Rosters: each player on the team of his latest appearance, if within ``data.rosters.active_days`` of that
-team's latest game. Lines: ``--lines FILE`` in the raw ``lines`` schema, else an empty lines table (use the
-``historical`` odds provider for recorded lines).
+team's latest game. Lines: ``--lines FILE`` in the raw ``lines`` schema, or a recorded file without our ids
+(The Odds API historical export such as ``pra_lines_2023-24.csv``, or the historical provider's native schema
+without ``player_id``), joined to the file's games and players by the ``historical`` provider's rules (UTC dates,
+team names, player-name matching; unmatched names are logged); else an empty lines table.
 
 Validation (:mod:`nba_pra.data.validation`) runs on the whole file before anything is written; any broken
 rule raises one DataValidationError naming the rule and the first offending rows (``row`` = 1-based data row
@@ -59,9 +61,17 @@ import pandas as pd
 from nba_pra.config import Project
 from nba_pra.data.publish import publish_tables
 from nba_pra.data.settings import FilesSettings
-from nba_pra.data.tables import RealTables, assemble, normalize_box_scores, normalize_lines, upcoming_games
+from nba_pra.data.tables import (
+    RealTables,
+    assemble,
+    normalize_box_scores,
+    normalize_lines,
+    upcoming_games,
+    with_commence_times,
+)
 from nba_pra.data.validation import ROW, validate_input
 from nba_pra.errors import ConfigError, DataError
+from nba_pra.odds.settings import OddsSettings
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +131,25 @@ def prepare_input(raw: pd.DataFrame, season_types: tuple[str, ...]) -> pd.DataFr
     return frame
 
 
+def prepare_lines(raw: pd.DataFrame, box_scores: pd.DataFrame, odds: OddsSettings | None,
+                  tipoff_hour_eastern: float) -> pd.DataFrame:
+    """A lines file in the raw ``lines`` schema as is; a recorded file without our ids (The Odds API export, or
+    the historical provider's native schema without ``player_id``) joined to the box scores' games and players
+    by the historical provider's rules (UTC dates, team names, player-name matching)."""
+    if {"game_id", "player_id"} <= set(raw.columns):
+        return normalize_lines(raw)
+    if odds is None:
+        raise ConfigError("lines without game_id/player_id need the odds settings to be matched to players")
+    from nba_pra.odds.historical import lines_from_table
+
+    lines, report = lines_from_table(raw, with_commence_times(box_scores, tipoff_hour_eastern), odds,
+                                     source="the lines file")
+    if report is not None:
+        log.info("lines file: %d of %d bookmaker name-game pairs matched a player", report.n_matched,
+                 report.n_names)
+    return normalize_lines(lines)
+
+
 def build_tables(
     raw: pd.DataFrame,
     *,
@@ -131,6 +160,7 @@ def build_tables(
     today: date,
     upcoming: pd.DataFrame | None = None,
     lines: pd.DataFrame | None = None,
+    odds: OddsSettings | None = None,
 ) -> RealTables:
     """Validate a raw box-score frame and build the raw tables (pure: no IO)."""
     frame = prepare_input(raw, settings.season_types)
@@ -148,7 +178,7 @@ def build_tables(
         slate_date=slate_date,
         active_days=active_days,
         tipoff_hour_eastern=settings.tipoff_hour_eastern,
-        lines=None if lines is None else normalize_lines(lines),
+        lines=None if lines is None else prepare_lines(lines, box_scores, odds, settings.tipoff_hour_eastern),
     )
 
 
@@ -201,6 +231,7 @@ def import_files(
         today=today or date.today(),
         upcoming=upcoming,
         lines=lines,
+        odds=project.settings.odds,
     )
     paths = publish_tables(tables, project.path("data"))
     result = summarize(tables, paths)

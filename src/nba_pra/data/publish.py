@@ -1,7 +1,7 @@
 """Atomically replace the raw tables of a real-data source in ``data/``.
 
 Every table is written to a temporary file in ``data/`` first; only when all are complete are they renamed
-into place. A stale ``ground_truth.parquet`` (the synthetic league's oracle) is removed last: real data have
+into place. A stale ``ground_truth.parquet`` (the synthetic league's oracle) and ``injury_report.parquet`` are removed last: real data have
 no ground truth, and the train stage would otherwise score an oracle of a different league.
 """
 
@@ -51,4 +51,6 @@ def publish_tables(tables: RealTables, data_dir: Path) -> dict[str, Path]:
         final[table] = data_dir / _TABLES[table]
         os.replace(tmp, final[table])
     (data_dir / schema.GROUND_TRUTH_FILE).unlink(missing_ok=True)
+    # likewise the synthetic league's pre-game report: it describes simulated players
+    (data_dir / schema.INJURY_REPORT_FILE).unlink(missing_ok=True)
     return final

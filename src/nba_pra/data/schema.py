@@ -18,6 +18,7 @@ SCHEDULE_FILE: Final = "schedule.parquet"
 ROSTERS_FILE: Final = "rosters.parquet"
 LINES_FILE: Final = "lines.parquet"
 GROUND_TRUTH_FILE: Final = "ground_truth.parquet"
+INJURY_REPORT_FILE: Final = "injury_report.parquet"
 
 #: One row per player per *completed* game, DNP rows included (``played`` False, stats NaN).
 #: ``game_date`` is the US local calendar date, dtype ``datetime64[ns]`` (midnight).
@@ -91,6 +92,17 @@ GROUND_TRUTH_COLUMNS: Final = (
     "true_mean",  # E[PRA | the simulator's state], given the player plays
     "true_var",  # Var[PRA | ...]
     "p_play",  # probability the player plays at all
+)
+
+#: Synthetic league only: its pre-game injury report / projected lineups, one row per listed player-game (players
+#: out, questionable or probable, and the projected starters); every other rostered player is available.
+INJURY_REPORT_COLUMNS: Final = (
+    "game_id",
+    "team",
+    "player_id",
+    "player_name",
+    "status",  # "out" | "questionable" | "probable" | "available"
+    "starter",  # bool: in the projected starting five
 )
 
 STATUS_FINAL: Final = "final"

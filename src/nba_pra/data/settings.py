@@ -210,6 +210,8 @@ class InjurySettings:
     duration_max_days: float = 120.0
     #: chance an injured player is still listed in the box score as a DNP (most are inactive)
     listed_probability: float = 0.12
+    #: pre-game report noise: chance a healthy player is listed "questionable" (he then plays as usual)
+    questionable_probability: float = 0.03
 
 
 @dataclass(frozen=True)

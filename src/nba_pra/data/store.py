@@ -29,6 +29,7 @@ RAW_TABLES: Mapping[str, str] = {
     "rosters": schema.ROSTERS_FILE,
     "lines": schema.LINES_FILE,
     "ground_truth": schema.GROUND_TRUTH_FILE,
+    "injury_report": schema.INJURY_REPORT_FILE,
 }
 #: parquet options fixed here so that files never depend on library defaults changing silently
 _COMPRESSION = "zstd"
@@ -36,13 +37,14 @@ _ROW_GROUP_SIZE = 1_000_000
 
 
 class RawTables(Protocol):
-    """Anything with the five raw-table DataFrames as attributes (e.g. a simulated ``League``)."""
+    """Anything with the raw-table DataFrames as attributes (e.g. a simulated ``League``)."""
 
     box_scores: pd.DataFrame
     schedule: pd.DataFrame
     rosters: pd.DataFrame
     lines: pd.DataFrame
     ground_truth: pd.DataFrame
+    injury_report: pd.DataFrame
 
 
 def _arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -65,7 +67,7 @@ def _write_temp(frame: pd.DataFrame, folder: Path, name: str) -> Path:
 
 
 def write_raw_tables(league: RawTables, data_dir: Path) -> dict[str, Path]:
-    """Write the five raw tables of ``league`` into ``data_dir``; returns table name -> final path.
+    """Write the raw tables of ``league`` into ``data_dir``; returns table name -> final path.
 
     All tables are written to temporary files first and renamed into place only when every one succeeded.
     """

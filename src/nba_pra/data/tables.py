@@ -96,6 +96,13 @@ def games_from_box_scores(box_scores: pd.DataFrame, tipoff_hour_eastern: float, 
     return games[list(schema.SCHEDULE_COLUMNS)].reset_index(drop=True)
 
 
+def with_commence_times(rows: pd.DataFrame, tipoff_hour_eastern: float) -> pd.DataFrame:
+    """Player-game rows of played games (``schema.PLAYER_GAME_COLUMNS``) plus each game's UTC ``commence_time``:
+    the shape of a slate that an odds source prices."""
+    games = games_from_box_scores(rows, tipoff_hour_eastern, status="final")[["game_id", "commence_time"]]
+    return rows.merge(games, on="game_id", how="left").loc[:, [*schema.PLAYER_GAME_COLUMNS, "commence_time"]]
+
+
 def split_historical_slate(box_scores: pd.DataFrame, slate_date: pd.Timestamp | None) -> tuple[
     pd.DataFrame, pd.DataFrame, pd.Timestamp
 ]:
@@ -192,7 +199,8 @@ def assemble(
 
     With ``upcoming`` (scheduled games after the last result) the slate is its earliest date and every box
     score is history. Without it the file is replayed up to ``slate_date`` (default: its last game date):
-    see :func:`split_historical_slate`.
+    see :func:`split_historical_slate`. Lines of games outside the schedule (after a replayed slate) are
+    dropped: a replay must not hold the future's prices.
     """
     if upcoming is not None and not upcoming.empty:
         history, slate = box_scores, upcoming["game_date"].min()
@@ -207,5 +215,6 @@ def assemble(
         box_scores=history.reset_index(drop=True),
         schedule=schedule.sort_values(["game_date", "game_id"], kind="mergesort").reset_index(drop=True),
         rosters=rosters,
-        lines=empty_lines() if lines is None else lines,
+        lines=empty_lines() if lines is None else lines.loc[lines["game_id"].isin(set(schedule["game_id"]))]
+        .reset_index(drop=True),
     )

@@ -48,16 +48,18 @@ def build_features(
     slate: pd.DataFrame,
     settings: FeatureSettings,
     progress: Callable[[int, int, str], None] | None = None,
+    availability: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per box-score row (DNPs included) and per slate row, sorted by (game_date, game_id, player_id).
 
     Columns: :data:`KEY_COLUMNS` then ``feature_names(settings)``. ``target_pra`` = pts + reb + ast (NaN for
     DNP and slate rows); ``n_prior_games`` = games the player played strictly before the row's date;
     ``eligible`` = ``n_prior_games >= settings.min_games`` (ineligible rows are kept and carry
-    ``ineligible_reason``).
+    ``ineligible_reason``). ``availability`` is the pre-game availability table visible before each game's
+    cut-off (:mod:`nba_pra.availability.asof`); without it the pre-game availability features are unknown.
     """
     rows = _combine(box_scores, slate)
-    ctx = FrameContext(rows, settings)
+    ctx = FrameContext(rows, settings, availability)
     registry = build_registry(settings)
     names = [d.name for d in registry]
     position = {name: i for i, name in enumerate(names)}
@@ -108,6 +110,12 @@ def _combine(box_scores: pd.DataFrame, slate: pd.DataFrame) -> pd.DataFrame:
     history = box_scores[base].copy()
     history["is_slate"] = False
     history["played"] = box_scores["played"].fillna(False).to_numpy(dtype=bool)
+    # who started is a result of the game: read only as history (a slate row's own start is unknown)
+    history["starter"] = (
+        box_scores["starter"].astype("boolean").astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+        if "starter" in box_scores.columns
+        else np.nan
+    )
     for c in _RESULT_COLUMNS:
         history[c] = (
             pd.to_numeric(box_scores[c], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -117,6 +125,7 @@ def _combine(box_scores: pd.DataFrame, slate: pd.DataFrame) -> pd.DataFrame:
     upcoming = slate[base].copy()
     upcoming["is_slate"] = True
     upcoming["played"] = False
+    upcoming["starter"] = np.nan
     for c in _RESULT_COLUMNS:
         upcoming[c] = np.nan
     rows = pd.concat([history, upcoming], ignore_index=True)

@@ -32,9 +32,13 @@ TEAM_SUM_COLUMNS = ("pts", "reb", "ast", "pra", "minutes", "fga", "fta", "tov", 
 class FrameContext:
     """Prepared arrays + lazily built event series of one combined frame."""
 
-    def __init__(self, rows: pd.DataFrame, settings: FeatureSettings) -> None:
+    def __init__(
+        self, rows: pd.DataFrame, settings: FeatureSettings, availability: pd.DataFrame | None = None
+    ) -> None:
         self.rows = rows
         self.settings = settings
+        #: the pre-game availability table visible before each game's cut-off (None: no source, all unknown)
+        self.availability = availability
         self.n = len(rows)
         self.player = rows["player_id"].to_numpy(dtype=np.int64)
         self.date = rows["game_date"].to_numpy(dtype="datetime64[ns]")

@@ -16,7 +16,7 @@ from types import ModuleType
 import pandas as pd
 
 from nba_pra.errors import ConfigError
-from nba_pra.features import advanced, availability, context, matchup, position, rolling
+from nba_pra.features import advanced, availability, context, matchup, position, pregame, rolling
 from nba_pra.features.settings import FeatureSettings
 from nba_pra.features.spec import FAMILIES, FeatureDef
 
@@ -28,6 +28,7 @@ FAMILY_MODULES: dict[str, ModuleType] = {
     "advanced": advanced,
     "position": position,
     "availability": availability,
+    "pregame_availability": pregame,
 }
 assert tuple(FAMILY_MODULES) == FAMILIES
 

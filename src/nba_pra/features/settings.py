@@ -50,3 +50,9 @@ class FeatureSettings:
     per_minutes: float = 36.0
     #: weight of free-throw attempts in a possession estimate (fga + w * fta + tov)
     fta_possession_weight: float = 0.44
+    #: the pre-game availability family (injury report / lineups before the cut-off); off = no such columns
+    pregame_availability: bool = True
+    #: played games over which a player's share of starts is compared with his projected start
+    pregame_starter_window: int = 10
+    #: "a top teammate is out": one of the team's N best players by PRA form
+    pregame_top_teammates: int = 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-FAMILIES = ("rolling", "matchup", "context", "advanced", "position", "availability")
+FAMILIES = ("rolling", "matchup", "context", "advanced", "position", "availability", "pregame_availability")
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,34 @@ def odds_api_to_games(
     return joined.drop(columns=["home_name", "away_name", "local_date"])
 
 
+def lines_from_table(
+    raw: pd.DataFrame, slate: pd.DataFrame, settings: OddsSettings, *, source: str = "the lines table"
+) -> tuple[pd.DataFrame, MatchReport | None]:
+    """A recorded lines table in either schema (see the module docstring) -> the lines of the slate's games.
+
+    Returns the provider's lines table (:mod:`nba_pra.odds.lines`) and the name-matching report (None when the
+    table carries player ids). Pure: the caller reads the file.
+    """
+    report = None
+    if set(ODDS_API_COLUMNS) <= set(raw.columns):
+        lines = odds_api_to_games(_drop_unpriced(raw), slate, settings)
+    elif set(NATIVE_COLUMNS) <= set(raw.columns):
+        lines = _drop_unpriced(raw)
+        lines = lines.assign(game_id=lines["game_id"].astype(str))
+        lines = lines.loc[lines["game_id"].isin(set(slate["game_id"].astype(str)))]
+        if "game_date" not in lines.columns:
+            dates = slate[["game_id", "game_date"]].drop_duplicates("game_id").astype({"game_id": str})
+            lines = lines.merge(dates, on="game_id")
+    else:
+        raise OddsFileError(
+            f"{source} has neither the native columns ({', '.join(NATIVE_COLUMNS)})"
+            f" nor The Odds API export columns ({', '.join(ODDS_API_COLUMNS)})"
+        )
+    if "player_id" not in lines.columns:
+        lines, report = match_players(lines, slate, settings.matching)
+    return finalize_lines(lines, slate, default_market=settings.market), report
+
+
 class HistoricalProvider:
     """Lines of the slate's games from ``settings.historical.path`` (relative paths are under the data folder)."""
 
@@ -115,24 +143,8 @@ class HistoricalProvider:
     def fetch_lines(self, slate: pd.DataFrame, *, refresh: bool = False) -> pd.DataFrame:
         """Lines of the slate's games from the file; ``refresh`` has nothing to refetch."""
         require_slate(slate)
-        raw = read_lines_file(self.path)
-        if set(ODDS_API_COLUMNS) <= set(raw.columns):
-            lines = odds_api_to_games(_drop_unpriced(raw), slate, self.settings)
-        elif set(NATIVE_COLUMNS) <= set(raw.columns):
-            lines = _drop_unpriced(raw)
-            lines = lines.assign(game_id=lines["game_id"].astype(str))
-            lines = lines.loc[lines["game_id"].isin(set(slate["game_id"].astype(str)))]
-            if "game_date" not in lines.columns:
-                dates = slate[["game_id", "game_date"]].drop_duplicates("game_id").astype({"game_id": str})
-                lines = lines.merge(dates, on="game_id")
-        else:
-            raise OddsFileError(
-                f"the historical lines file {self.path} has neither the native columns ({', '.join(NATIVE_COLUMNS)})"
-                f" nor The Odds API export columns ({', '.join(ODDS_API_COLUMNS)})"
-            )
-        if "player_id" not in lines.columns:
-            lines, self.last_report = match_players(lines, slate, self.settings.matching)
-        lines = finalize_lines(lines, slate, default_market=self.settings.market)
+        lines, self.last_report = lines_from_table(read_lines_file(self.path), slate, self.settings,
+                                                   source=str(self.path))
         if lines.empty:
             raise OddsNoLinesError(
                 f"the historical lines file {self.path.name} has no lines for the slate's "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -90,20 +91,26 @@ def _read_json(path: Any) -> dict[str, Any] | None:
         return None
 
 
-def collect(project: Project) -> dict[str, Any]:
+def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Everything the status screen shows, as plain data (also what tests check).
 
     Keys: ``data`` (rows, through, next_slate), ``models`` ({alias: {version, crps, mae, log_score}}),
     ``mlflow_run`` (name, status, started), ``pipeline`` (started, finished, duration_s, returncode, ok),
     ``odds_quota`` (provider, remaining, used, last, seen_at), ``ledger`` (the ledger summary), ``warnings``
     (sentences), ``errors`` ({part: message} for the parts that could not be read).
+
+    ``skip`` maps parts not to read (``models``, ``ledger``) to the message recorded in ``errors`` instead: a
+    read-only caller (the dashboard) skips a store that does not exist yet, since opening it would create it.
     """
+    skip = skip or {}
     from nba_pra.odds.quota import QUOTA_FILE, read_quota
     from nba_pra.stages.bet import SUMMARY_FILE as BET_SUMMARY
 
     status: dict[str, Any] = {"errors": {}, "warnings": []}
     status["data"] = _data(project)
     try:
+        if "models" in skip:
+            raise NbaPraError(skip["models"])
         status["models"], status["mlflow_run"] = _models(project)
     except NbaPraError as exc:
         status["models"], status["mlflow_run"] = {}, None
@@ -118,6 +125,8 @@ def collect(project: Project) -> dict[str, Any]:
     if bet_summary and bet_summary.get("odds_warning"):
         status["warnings"].append(str(bet_summary["odds_warning"]))
     try:
+        if "ledger" in skip:
+            raise NbaPraError(skip["ledger"])
         status["ledger"], ledger_warnings = _ledger(project, status["data"]["through"])
         status["warnings"].extend(f"ledger health: {w}" for w in ledger_warnings)
     except NbaPraError as exc:

@@ -14,10 +14,12 @@ import pandas as pd
 
 from nba_pra.alerts.dispatch import send_bet_alerts
 from nba_pra.betting.engine import evaluate_candidates
+from nba_pra.betting.market_blend import MarketBlend, latest_fit
 from nba_pra.config import Project
 from nba_pra.features.slate import build_slate
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
+from nba_pra.errors import ConfigError
 from nba_pra.io import read_parquet, write_csv, write_json, write_parquet
 from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
 from nba_pra.odds.quota import QUOTA_FILE, save_provider_quota
@@ -42,6 +44,24 @@ def read_bets(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=_STRING_COLUMNS, parse_dates=["game_date"])
 
 
+def load_market_blend(project: Project) -> MarketBlend | None:
+    """The market-aware blend to price with, when ``betting.market_blend.enabled`` (else None)."""
+    cfg = project.settings.betting.market_blend
+    if not cfg.enabled:
+        return None
+    path = project.root / cfg.fits
+    if not path.is_file():
+        raise ConfigError(f"betting.market_blend.enabled is true but {path} does not exist; run `nba-pra market` "
+                          "first (it fits the blend) or disable the blend")
+    fits = pd.read_csv(path, parse_dates=["block_start"])
+    if fits.empty:
+        raise ConfigError(f"{path} holds no blend fit (too few settled props); disable betting.market_blend")
+    fit = latest_fit(fits)
+    log.info("pricing with the market-aware blend fitted on %d props (model %.2f, market %.2f)", fit.n_props,
+             fit.model_weight, fit.market_weight)
+    return MarketBlend(fit=fit, devig=cfg.devig, clip=cfg.prob_clip)
+
+
 def run(project: Project) -> pd.DataFrame:
     s = project.settings
     predictions = read_parquet(
@@ -55,7 +75,7 @@ def run(project: Project) -> pd.DataFrame:
         log.warning("%s", warning)
     # reference markets (points, rebounds, assists) are never priced as PRA
     lines = lines[lines["market"] == s.odds.market] if "market" in lines.columns else lines
-    candidates = evaluate_candidates(predictions, lines, s.betting, _UNIT_BANKROLL)
+    candidates = evaluate_candidates(predictions, lines, s.betting, _UNIT_BANKROLL, blend=load_market_blend(project))
     bets = candidates[candidates["decision"] == "bet"].rename(columns={"stake": "stake_fraction"})
     write_parquet(candidates, project.path("artifacts", CANDIDATES_FILE))
     write_csv(bets, project.path("artifacts", BETS_FILE))

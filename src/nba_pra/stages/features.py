@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import pandas as pd
+
 from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.data.freshness import check_freshness
@@ -12,6 +14,7 @@ from nba_pra.features.engine import build_features, validate_feature_frame
 from nba_pra.features.registry import feature_names
 from nba_pra.features.slate import build_slate
 from nba_pra.io import write_json, write_parquet
+from nba_pra.stages.availability import AVAILABILITY_FILE
 from nba_pra.progress import progress_bar
 from nba_pra.stages._runner import run_stage
 
@@ -31,8 +34,11 @@ def run(project: Project) -> dict:
     stale = check_freshness(box_scores["game_date"].max(), slate["game_date"].min(), fresh.max_lag_days, fresh.strict)
     if stale:
         log.warning("%s", stale)
+    availability = _read_availability(project)
     with progress_bar("feature families") as update:
-        features = build_features(box_scores, slate, project.settings.features, progress=update)
+        features = build_features(
+            box_scores, slate, project.settings.features, progress=update, availability=availability
+        )
     validate_feature_frame(features, project.settings.features)
     write_parquet(features, project.path("artifacts", FEATURES_FILE))
     history = features[~features["is_slate"]]
@@ -53,6 +59,16 @@ def run(project: Project) -> dict:
         summary["rows"], summary["slate_rows"], summary["n_features"], summary["ineligible_rows"],
     )
     return summary
+
+
+def _read_availability(project: Project) -> pd.DataFrame | None:
+    """The availability stage's table, or None (pre-game features unknown) when it has not run."""
+    path = project.path("artifacts", AVAILABILITY_FILE)
+    if not path.is_file():
+        log.warning("no %s: pre-game availability features are unknown (run `dvc repro` or the availability "
+                    "stage first)", path)
+        return None
+    return pd.read_parquet(path)
 
 
 if __name__ == "__main__":

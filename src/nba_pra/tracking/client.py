@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -30,12 +31,31 @@ QUIET_ENV = {
 }
 
 
+#: where ``dvc exp run --queue`` / ``--temp`` runs an experiment: ``<repo>/.dvc/tmp/exps/<workspace>``
+_DVC_EXPERIMENT_DIR = (".dvc", "tmp", "exps")
+
+
+def workspace_root(root: Path) -> Path:
+    """The repository an experiment workspace belongs to (``root`` itself outside DVC's temp workspaces).
+
+    Queued DVC experiments run in a throwaway copy under ``.dvc/tmp/exps/``; a tracking DB resolved there would
+    be deleted with it, so every experiment logs into the real project's DB instead (STACK.md).
+    """
+    parts = Path(root).resolve().parts
+    n = len(_DVC_EXPERIMENT_DIR)
+    for i in range(len(parts) - n, 0, -1):
+        if parts[i : i + n] == _DVC_EXPERIMENT_DIR:
+            return Path(*parts[:i])
+    return Path(root)
+
+
 def resolve_tracking_uri(uri: str, root: Path) -> str:
-    """A relative ``sqlite:///file.db`` becomes ``sqlite:////abs/root/file.db``; other URIs are kept."""
+    """A relative ``sqlite:///file.db`` becomes ``sqlite:////abs/root/file.db`` (the real repository's root
+    when ``root`` is a DVC experiment workspace, see :func:`workspace_root`); other URIs are kept."""
     if uri.startswith(_SQLITE_PREFIX):
         path = Path(uri[len(_SQLITE_PREFIX):])
         if not path.is_absolute():
-            return _SQLITE_PREFIX + str((root / path).resolve())
+            return _SQLITE_PREFIX + str((workspace_root(root) / path).resolve())
     return uri
 
 
@@ -48,6 +68,18 @@ class ResolvedVersion:
     alias: str
     run_id: str | None
     model_uri: str
+
+
+@dataclass(frozen=True)
+class VersionDetails:
+    """A registered version and the training run behind it (``created``: ISO 8601, UTC)."""
+
+    version: str
+    run_id: str | None
+    experiment_id: str | None
+    run_name: str | None
+    created: str
+    metrics: dict[str, float]
 
 
 class Tracker:
@@ -203,6 +235,51 @@ class Tracker:
             return None
         runs = self.client.search_runs([exp.experiment_id], order_by=["attributes.start_time DESC"], max_results=1)
         return runs[0] if runs else None
+
+    # --- read-only views (the dashboard) -----------------------------------------------------------------
+
+    def missing_store(self) -> Path | None:
+        """The SQLite file behind the tracking URI when it does not exist yet (None: it exists, or not SQLite).
+
+        The first registry call on a missing SQLite store creates and migrates it, so a read-only caller checks
+        this first instead of leaving an empty ``mlflow.db`` behind.
+        """
+        if not self.uri.startswith(_SQLITE_PREFIX):
+            return None
+        path = Path(self.uri[len(_SQLITE_PREFIX):])
+        return None if path.is_file() else path
+
+    def version_details(self, version: str) -> VersionDetails:
+        """The version's training run: ids, name, registration time and logged metrics."""
+        mv = self.client.get_model_version(self.settings.model_name, version)
+        run = self.client.get_run(mv.run_id) if mv.run_id else None
+        return VersionDetails(
+            version=str(mv.version),
+            run_id=mv.run_id,
+            experiment_id=run.info.experiment_id if run is not None else None,
+            run_name=run.info.run_name if run is not None else None,
+            created=pd.Timestamp(int(mv.creation_timestamp), unit="ms", tz="UTC").floor("s").isoformat(),
+            metrics=dict(run.data.metrics) if run is not None else {},
+        )
+
+    def run_artifact(self, run_id: str, path: str) -> bytes | None:
+        """The bytes of one artifact of a run (e.g. ``plots/pit_histogram.png``), or None when it has none."""
+        from mlflow.exceptions import MlflowException
+
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                local = self._mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path=path, dst_path=tmp)
+                return Path(local).read_bytes()
+        except (MlflowException, OSError):
+            return None
+
+    def ui_version_url(self, ui_base: str, version: str) -> str:
+        """The page of a registered version in the MLflow UI served at ``ui_base``."""
+        return f"{ui_base.rstrip('/')}/#/models/{quote(self.settings.model_name, safe='')}/versions/{version}"
+
+    def ui_run_url(self, ui_base: str, experiment_id: str, run_id: str) -> str:
+        """The page of a run in the MLflow UI served at ``ui_base``."""
+        return f"{ui_base.rstrip('/')}/#/experiments/{experiment_id}/runs/{run_id}"
 
     # --- logging inside an active run ------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Simulate the whole league: seasons -> days -> games, and assemble the five raw tables.
+"""Simulate the whole league: seasons -> days -> games, and assemble the raw tables.
 
 Seasons run in order (players age and move between them); days inside a season run in order (injuries, form,
 trades and rest carry over). Every random draw comes from a stream keyed by (seed, season, day, purpose), so
@@ -16,6 +16,7 @@ from nba_pra.data import schema
 from nba_pra.data.settings import SyntheticLeagueSettings
 from nba_pra.data.synthetic import games as gm
 from nba_pra.data.synthetic.players import POSITIONS, initial_pool, offseason, player_name
+from nba_pra.data.synthetic.report import pregame_report
 from nba_pra.data.synthetic.rng import SEASON_LEVEL, Stream, stream
 from nba_pra.data.synthetic.schedule import EASTERN, opening_date, season_label, simulate_schedule
 from nba_pra.data.synthetic.sportsbook import post_lines
@@ -30,13 +31,15 @@ _THREE_IN_FOUR_WINDOW = 3
 
 @dataclass(frozen=True)
 class League:
-    """The five raw tables of a simulated league (columns as in :mod:`nba_pra.data.schema`)."""
+    """The raw tables of a simulated league (columns as in :mod:`nba_pra.data.schema`)."""
 
     box_scores: pd.DataFrame
     schedule: pd.DataFrame
     rosters: pd.DataFrame
     lines: pd.DataFrame
     ground_truth: pd.DataFrame
+    #: the pre-game injury report / projected lineups (read only by the synthetic availability source)
+    injury_report: pd.DataFrame
 
 
 def validate(cfg: SyntheticLeagueSettings) -> None:
@@ -98,7 +101,7 @@ def _slate_day(games: pd.DataFrame, days_played: int) -> int:
 
 
 def simulate_league(settings: SyntheticLeagueSettings) -> League:
-    """Simulate ``n_seasons`` seasons up to the slate and return the five raw tables (pure, deterministic).
+    """Simulate ``n_seasons`` seasons up to the slate and return the raw tables (pure, deterministic).
 
     The slate is the first game day on or after ``current_season_days_played`` calendar days of the last
     season: its games are "scheduled", get lines (no close) and ground truth, but no box scores.
@@ -108,7 +111,7 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
     pool = initial_pool(stream(cfg.seed, 0, SEASON_LEVEL, Stream.INITIAL_POOL), cfg)
     for burn_in in range(cfg.players.burn_in_seasons):
         pool = offseason(pool, stream(cfg.seed, burn_in, SEASON_LEVEL, Stream.BURN_IN), cfg)
-    all_games, box_parts, truth_parts, line_parts = [], [], [], []
+    all_games, box_parts, truth_parts, line_parts, report_parts = [], [], [], [], []
     game_offset = 0
     slate_teams = np.array([], dtype=np.int64)
     for season in range(cfg.n_seasons):
@@ -148,6 +151,8 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
             )
             is_slate = current and day == slate_day
             key = game_offset + lo + pre.game
+            report = pregame_report(pool, today, pre, stream(cfg.seed, season, day, Stream.REPORT), cfg)
+            report_parts.append({"key": game_offset + lo + report.pop("game"), **report})
             truth_parts.append(
                 {
                     "key": key,
@@ -183,7 +188,8 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
             team_last[both] = day
         game_offset += len(games)
     return _assemble(
-        cfg, pool, pd.concat(all_games, ignore_index=True), box_parts, truth_parts, line_parts, slate_teams
+        cfg, pool, pd.concat(all_games, ignore_index=True), box_parts, truth_parts, line_parts, slate_teams,
+        report_parts,
     )
 
 
@@ -224,7 +230,7 @@ def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts, slate_teams) -> League:
+def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts, slate_teams, report_parts) -> League:
     codes = np.asarray(cfg.team_codes[: cfg.n_teams], dtype=object)
     names = player_name(np.arange(pool.size))
     ids = cfg.first_player_id + np.arange(pool.size, dtype=np.int64)
@@ -285,8 +291,20 @@ def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts
             ),
         }
     )
+    rep = _concat(report_parts)
+    injury_report = pd.DataFrame(
+        {
+            "game_id": pd.array(game_id[rep["key"]], dtype="str"),
+            "team": pd.array(codes[rep["team"]], dtype="str"),
+            "player_id": ids[rep["player"]],
+            "player_name": pd.array(names[rep["player"]], dtype="str"),
+            "status": pd.array(rep["status"], dtype="str"),
+            "starter": rep["starter"].astype(bool),
+        }
+    )
     return League(
-        box_scores=box_scores, schedule=schedule, rosters=rosters, lines=lines, ground_truth=ground_truth
+        box_scores=box_scores, schedule=schedule, rosters=rosters, lines=lines, ground_truth=ground_truth,
+        injury_report=injury_report,
     )
 
 

@@ -26,6 +26,7 @@ class Stream(IntEnum):
     BOX = 9
     BOOK = 10
     BURN_IN = 11
+    REPORT = 12
 
 
 #: the day key of streams that are per season rather than per day

@@ -1,0 +1,96 @@
+"""Market-aware P(over): logistic stacking of the model's probability with the books' de-vigged consensus.
+
+    logit p = a + b * logit p_model + c * logit p_market
+
+``p_model`` is the model's P(over | no push) at the line, ``p_market`` the books' mean de-vigged P(over) at the
+same line. ``a = 0, b = 0, c = 1`` is the market itself. The coefficients are fitted walk-forward by
+``nba-pra market`` (:mod:`nba_pra.market_eval.blend`, ridge-penalised logistic regression by Newton's method);
+the daily bet stage may price with the latest fit (``betting.market_blend``, off by default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nba_pra.odds.market import DevigMethod, consensus_probabilities, fair_probabilities
+
+_CONVERGED = 1e-10  # Newton step size (max |dw|) below which the fit has converged
+
+
+@dataclass(frozen=True)
+class BlendFit:
+    intercept: float
+    model_weight: float
+    market_weight: float
+    n_props: int
+
+
+def logit(p: np.ndarray, clip: float) -> np.ndarray:
+    q = np.clip(np.asarray(p, dtype=float), clip, 1.0 - clip)
+    return np.log(q / (1.0 - q))
+
+
+def design(p_model: np.ndarray, p_market: np.ndarray, clip: float) -> np.ndarray:
+    return np.column_stack([np.ones(len(p_model)), logit(p_model, clip), logit(p_market, clip)])
+
+
+def fit_blend(p_model: np.ndarray, p_market: np.ndarray, y: np.ndarray, *, l2: float, max_iter: int,
+              clip: float) -> BlendFit:
+    """Ridge logistic regression of the over (``y`` in {0, 1}) on the two logits, slopes penalised by ``l2``.
+
+    Newton: ``w <- w + (X'WX + P)^-1 (X'(y - p) - P w)``, ``W = diag(p (1 - p))``, ``P = diag(0, l2, l2)``,
+    starting from the market (``w = (0, 0, 1)``).
+    """
+    x = design(p_model, p_market, clip)
+    penalty = np.diag([0.0, l2, l2])
+    w = np.array([0.0, 0.0, 1.0])
+    for _ in range(max_iter):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        gradient = x.T @ (y - p) - penalty @ w
+        hessian = (x * (p * (1.0 - p))[:, None]).T @ x + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w = w + step
+        if np.max(np.abs(step)) < _CONVERGED:
+            break
+    return BlendFit(float(w[0]), float(w[1]), float(w[2]), int(len(y)))
+
+
+def apply_blend(fit: BlendFit, p_model: np.ndarray, p_market: np.ndarray, clip: float) -> np.ndarray:
+    z = design(p_model, p_market, clip) @ np.array([fit.intercept, fit.model_weight, fit.market_weight])
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class MarketBlend:
+    """A fitted blend and how to read the market: what the bet stage prices with when enabled."""
+
+    fit: BlendFit
+    devig: DevigMethod
+    clip: float
+
+    def apply(self, candidates: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+        """``p_over``/``p_under`` of every candidate whose line the books price replaced by the blend's
+        (``p_push`` kept: a whole line's push probability is the model's); other rows unchanged."""
+        keys = ["game_id", "player_id", "line"]
+        market = consensus_probabilities(fair_probabilities(lines, self.devig))
+        market = market.drop(columns=["market"], errors="ignore").drop_duplicates(keys)[[*keys, "fair_over"]]
+        out = candidates.merge(market, on=keys, how="left")
+        no_push = 1.0 - out["p_push"].to_numpy(float)
+        p_over, p_under = np.array(out["p_over"], dtype=float), np.array(out["p_under"], dtype=float)
+        model_over = p_over / (p_over + p_under)
+        priced = np.isfinite(out["fair_over"].to_numpy(float)) & np.isfinite(model_over)
+        blended = apply_blend(self.fit, model_over[priced], out["fair_over"].to_numpy(float)[priced], self.clip)
+        p_over[priced] = blended * no_push[priced]
+        p_under[priced] = (1.0 - blended) * no_push[priced]
+        out["p_over"], out["p_under"] = p_over, p_under
+        return out.drop(columns=["fair_over"]).set_axis(candidates.index)
+
+
+def latest_fit(fits: pd.DataFrame) -> BlendFit:
+    """The most recent row of a fits table (``nba-pra market``'s ``blend_fits.csv``)."""
+    last = fits.sort_values("block_start").iloc[-1]
+    return BlendFit(float(last["intercept"]), float(last["model_weight"]), float(last["market_weight"]),
+                    int(last["n_props"]))

@@ -1,0 +1,79 @@
+"""The JSON API behind the pages (``/api/...``): GET only, every response typed (see ``/openapi.json``).
+
+Each route returns the same view its page renders, with every configured secret masked (:func:`queries.scrub`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from nba_pra.config import Project
+from nba_pra.dashboard import queries, schemas
+
+API_PREFIX = "/api"
+router = APIRouter(prefix=API_PREFIX, tags=["api"])
+
+Page = Annotated[int, Query(ge=1, description="1-based page number (clamped to the last page)")]
+PNG = "image/png"
+
+
+def project_of(request: Request) -> Project:
+    return request.app.state.project
+
+
+def safe_dump(request: Request, view: BaseModel) -> dict[str, Any]:
+    """The view as JSON-ready values with the app's secrets masked (the one way a view leaves the server)."""
+    return queries.scrub(view.model_dump(mode="json"), request.app.state.secrets)
+
+
+def _json(request: Request, view: BaseModel) -> JSONResponse:
+    return JSONResponse(safe_dump(request, view))
+
+
+@router.get("/slate", response_model=schemas.Slate, summary="Today's slate: predictions, best book, decisions")
+def slate(
+    request: Request,
+    player: Annotated[str, Query(description="player name contains (case-insensitive)")] = "",
+    team: Annotated[str, Query(description="team tricode, e.g. BOS")] = "",
+    sort: Annotated[queries.SlateSort | None, Query(description="column to sort by")] = None,
+    descending: bool = True,
+    page: Page = 1,
+) -> JSONResponse:
+    view = queries.slate_view(
+        project_of(request), player=player, team=team, sort=sort.value if sort else None, descending=descending,
+        page=page,
+    )
+    return _json(request, view)
+
+
+@router.get("/ledger", response_model=schemas.Ledger, summary="Ledger: bets, settlement, CLV, bankroll, buckets")
+def ledger(request: Request, page: Page = 1) -> JSONResponse:
+    return _json(request, queries.ledger_view(project_of(request), page=page))
+
+
+@router.get("/models", response_model=schemas.Models, summary="Champion and challenger with calibration metrics")
+def models(request: Request) -> JSONResponse:
+    return _json(request, queries.models_view(project_of(request)))
+
+
+@router.get(
+    queries.PLOT_ROUTE.removeprefix(API_PREFIX),
+    response_class=Response,
+    responses={200: {"content": {PNG: {}}, "description": "the PNG the version's training run logged"}},
+    summary="A calibration plot of a model version",
+)
+def model_plot(request: Request, version: str, name: str) -> Response:
+    png = queries.model_plot(project_of(request), version, name)
+    if png is None:
+        allowed = ", ".join(project_of(request).settings.dashboard.model_plots)
+        raise HTTPException(404, f"no plot {name!r} for version {version!r} (plots: {allowed})")
+    return Response(png, media_type=PNG)
+
+
+@router.get("/health", response_model=schemas.Health, summary="Data freshness, odds quota, health warnings")
+def health(request: Request) -> JSONResponse:
+    return _json(request, queries.health_view(project_of(request)))

@@ -1,0 +1,126 @@
+"""The HTML pages: each renders the view its API route returns (Jinja2 templates under ``templates/``).
+
+Sorting, filtering and paging are query parameters (links and a GET form), so every page works without
+JavaScript. Text leaves through :func:`_page`, which masks the app's secrets like the API does.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any, Final
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel
+
+from nba_pra import __version__
+from nba_pra.dashboard import queries
+from nba_pra.dashboard.api import Page, project_of, safe_dump
+
+TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
+#: the bankroll chart's drawing box (SVG user units; the browser scales it to the page width)
+CHART_WIDTH: Final = 800
+CHART_HEIGHT: Final = 240
+CHART_PAD: Final = 10
+MISSING: Final = "–"
+
+#: slate table: (field, header, format) -- formats are the filters below
+SLATE_COLUMNS: Final = (
+    ("player_name", "player", "text"), ("team", "team", "text"), ("opponent", "opp", "text"),
+    ("mean", "mean", "num1"), ("std", "sd", "num1"), ("line", "line", "num1"),
+    ("p_over", "P(over)", "prob"), ("p_under", "P(under)", "prob"), ("p_push", "P(push)", "prob"),
+    ("side", "side", "text"), ("best_book", "best book", "text"), ("price", "price", "american"),
+    ("edge", "edge", "pct"), ("stake_pct", "stake %", "num2"), ("stake_units", "stake (u)", "num2"),
+    ("decision", "decision", "text"), ("reason", "reason", "text"),
+)
+LEDGER_COLUMNS: Final = (
+    ("game_date", "date", "text"), ("player_name", "player", "text"), ("team", "team", "text"),
+    ("bookmaker", "book", "text"), ("side", "side", "text"), ("line", "line", "num1"),
+    ("price", "price", "american"), ("stake", "stake (u)", "num2"), ("edge", "edge", "pct"),
+    ("p_win", "P(win)", "prob"), ("result", "result", "text"), ("actual_pra", "PRA", "num0"),
+    ("profit", "profit (u)", "signed2"), ("close_line", "close", "num1"), ("clv_price", "CLV price", "spct"),
+    ("clv_prob", "CLV prob", "spct"),
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _fmt(value: Any, kind: str) -> str:
+    """One cell as text; missing values are a dash, never a misleading 0."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    formats = {
+        "num0": "{:.0f}", "num1": "{:.1f}", "num2": "{:.2f}", "signed2": "{:+.2f}", "prob": "{:.3f}",
+        "pct": "{:.1%}", "pct0": "{:.0%}", "spct": "{:+.2%}", "american": "{:+.0f}",
+    }
+    return formats[kind].format(value) if kind in formats else str(value)
+
+
+def svg_points(values: list[float], width: float = CHART_WIDTH, height: float = CHART_HEIGHT,
+               pad: float = CHART_PAD) -> str:
+    """``x,y`` pairs of a polyline through ``values`` spread evenly across the box (y grows downward in SVG)."""
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+
+    def share_below_top(v: float) -> float:
+        return (hi - v) / (hi - lo) if hi > lo else 0.5  # a flat curve is drawn mid-height
+
+    return " ".join(
+        f"{pad + i * step:.1f},{pad + (height - 2 * pad) * share_below_top(v):.1f}" for i, v in enumerate(values)
+    )
+
+
+def _query(params: dict[str, Any], **changes: Any) -> str:
+    """A query string: ``params`` updated with ``changes``, empty values dropped."""
+    merged = {**params, **changes}
+    return "?" + urlencode({k: v for k, v in merged.items() if v not in ("", None)})
+
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
+_env.filters["fmt"] = _fmt
+_env.globals.update(
+    query=_query, svg_points=svg_points, version=__version__, chart={"w": CHART_WIDTH, "h": CHART_HEIGHT},
+    SLATE_COLUMNS=SLATE_COLUMNS, LEDGER_COLUMNS=LEDGER_COLUMNS, MISSING=MISSING,
+)
+
+
+def _page(request: Request, template: str, view: BaseModel, **extra: Any) -> HTMLResponse:
+    html = _env.get_template(template).render(view=safe_dump(request, view), active=template, **extra)
+    return HTMLResponse(queries.scrub(html, request.app.state.secrets))
+
+
+@router.get("/", response_class=HTMLResponse)
+def slate_page(
+    request: Request,
+    player: str = "",
+    team: str = "",
+    sort: Annotated[queries.SlateSort | None, Query()] = None,
+    descending: bool = True,
+    page: Page = 1,
+) -> HTMLResponse:
+    view = queries.slate_view(
+        project_of(request), player=player, team=team, sort=sort.value if sort else None, descending=descending,
+        page=page,
+    )
+    params = {"player": view.player, "team": view.team, "sort": view.sort, "descending": str(view.descending).lower()}
+    return _page(request, "slate.html", view, params=params)
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+def ledger_page(request: Request, page: Page = 1) -> HTMLResponse:
+    return _page(request, "ledger.html", queries.ledger_view(project_of(request), page=page))
+
+
+@router.get("/models", response_class=HTMLResponse)
+def models_page(request: Request) -> HTMLResponse:
+    return _page(request, "models.html", queries.models_view(project_of(request)))
+
+
+@router.get("/health", response_class=HTMLResponse)
+def health_page(request: Request) -> HTMLResponse:
+    return _page(request, "health.html", queries.health_view(project_of(request)))

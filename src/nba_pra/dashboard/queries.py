@@ -1,0 +1,538 @@
+"""The dashboard's views: pure DataFrame functions, plus the reads at the edge that feed them.
+
+Every reader is read-only and degrades to a :class:`~nba_pra.dashboard.schemas.Notice` with a sentence telling the
+user what to run, never an exception: a missing artifact, an empty ledger or an unreachable database is a normal
+state of a half-built project. A SQLite ledger or MLflow store that does not exist is not opened at all, because
+opening it would create it.
+
+Secrets never reach a view: URLs are shown through :func:`redact_url`, and :func:`scrub` masks every configured
+secret (DB passwords, The Odds API key, alert credentials) in whatever text a view carries, e.g. a driver's error.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from nba_pra.backtest.metrics import bootstrap_intervals, ran_bets
+from nba_pra.backtest.settings import BootstrapSettings
+from nba_pra.betting.engine import CANDIDATE_COLUMNS, DECISION_BET
+from nba_pra.config import Project
+from nba_pra.dashboard import schemas
+from nba_pra.data.freshness import check_freshness, data_lag_days
+from nba_pra.errors import LedgerError, NbaPraError
+from nba_pra.ledger.health import bucket_labels, by_bucket
+from nba_pra.ledger.summary import summarize
+
+#: what replaces a secret in any text a view shows
+MASK: Final = "***"
+#: query-string keys whose values are treated as secrets in URLs (lower case, compared case-insensitively)
+_SECRET_QUERY_KEYS: Final = frozenset({"password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "key"})
+#: secrets shorter than this are not scrubbed from free text (masking every "ab" would garble pages); they are
+#: still masked inside URLs, which is where a short DB password would appear
+_MIN_SCRUB_CHARS: Final = 4
+#: the route serving a version's calibration plot (the API module registers it; views link to it)
+PLOT_ROUTE: Final = "/api/models/{version}/plots/{name}"
+NO_LINE: Final = "no line"
+_PIPELINE_HINT: Final = "run `nba-pra pipeline` first"
+_SECONDS_PER_HOUR: Final = 3600.0
+
+SlateSort = enum.StrEnum("SlateSort", {name: name for name in schemas.SlateRow.model_fields})  # type: ignore[misc]
+
+
+# --- secrets ----------------------------------------------------------------------------------------------------
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the password of its user info and secret-looking query values replaced by :data:`MASK`.
+
+    Works for SQLAlchemy URLs (``postgresql+psycopg://user:pw@host/db``) and HTTP URLs alike; text that does not
+    parse as a URL is returned unchanged.
+    """
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    # replace the parts in place: re-assembling with urlunsplit would turn sqlite:///x.db into sqlite:/x.db
+    redacted = url
+    if password is not None:
+        userinfo, _, hostinfo = parts.netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        redacted = redacted.replace(f"//{parts.netloc}", f"//{user}:{MASK}@{hostinfo}", 1)
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = urlencode([(k, MASK if k.lower() in _SECRET_QUERY_KEYS else v) for k, v in pairs], safe="*")
+        redacted = redacted.replace(f"?{parts.query}", f"?{query}", 1)
+    return redacted
+
+
+def _url_secrets(url: str) -> list[str]:
+    try:
+        parts = urlsplit(url)
+        found = [parts.password] if parts.password else []
+    except ValueError:
+        return []
+    found += [v for k, v in parse_qsl(parts.query) if k.lower() in _SECRET_QUERY_KEYS and v]
+    return [*found, *(unquote(v) for v in found)]
+
+
+def secrets_of(project: Project) -> tuple[str, ...]:
+    """Every secret the project's configuration can reach: DB/tracking passwords, the odds key, alert credentials.
+
+    Longest first, so a secret containing another is masked whole.
+    """
+    from nba_pra.odds.http import resolve_api_key
+
+    s = project.settings
+    found: list[str] = []
+    for url in (s.ledger.url, s.backtest.ledger.url, s.tracking.uri):
+        found += _url_secrets(url)
+    found.append(resolve_api_key(s.odds.theoddsapi) or "")
+    for var in (s.alerts.webhook.url_env, s.alerts.smtp.username_env, s.alerts.smtp.password_env):
+        found.append(os.environ.get(var, ""))
+    unique = {v for v in found if len(v) >= _MIN_SCRUB_CHARS}
+    return tuple(sorted(unique, key=len, reverse=True))
+
+
+def scrub(value: Any, secrets: Sequence[str]) -> Any:
+    """``value`` (nested dicts/lists of plain values) with every occurrence of a secret masked in its strings."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, MASK)
+        return value
+    if isinstance(value, Mapping):
+        return {k: scrub(v, secrets) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub(v, secrets) for v in value]
+    return value
+
+
+# --- plain values -----------------------------------------------------------------------------------------------
+
+
+def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows as plain-Python dicts (NaN -> None, numpy scalars -> Python, timestamps -> ISO dates)."""
+    out = frame.reindex(columns=list(columns))
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    obj = out.astype(object).where(out.notna(), None)
+    return [
+        {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+        for row in obj.to_dict("records")
+    ]
+
+
+def paginate(frame: pd.DataFrame, page: int, size: int) -> tuple[pd.DataFrame, int, int]:
+    """The rows of page ``page`` (1-based, clamped to the last page), that page, and the number of pages."""
+    pages = max(1, math.ceil(len(frame) / size))
+    page = min(max(page, 1), pages)
+    return frame.iloc[(page - 1) * size : page * size], page, pages
+
+
+def _relative(project: Project, path: Path) -> str:
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)
+
+
+# --- slate ------------------------------------------------------------------------------------------------------
+
+
+def slate_table(predictions: pd.DataFrame, candidates: pd.DataFrame, recorded: pd.Series) -> pd.DataFrame:
+    """One row per prop with its best book, plus one per predicted player without a line (``decision`` no line).
+
+    A prop's row is its bet when one was placed, else the book whose price gives the largest edge. ``recorded``
+    maps ``bet_id`` to the stake (units) the ledger recorded. Columns: the fields of
+    :class:`~nba_pra.dashboard.schemas.SlateRow`.
+    """
+    keys = ["game_id", "player_id"]
+    ranked = candidates.assign(_is_bet=candidates["decision"].eq(DECISION_BET)).sort_values(
+        ["_is_bet", "edge"], ascending=[False, False], na_position="last", kind="mergesort"
+    )
+    best = ranked.drop_duplicates([*keys, "market"], keep="first").rename(columns={"bookmaker": "best_book"})
+    # a book may list a player the predict stage did not cover: keep the book's spelling of his name
+    best["player_name"] = best["player_name"].fillna(best["book_player_name"])
+    # stakes in the candidates are fractions of the bankroll they were sized on
+    best["stake_pct"] = 100.0 * best["stake"] / best["bankroll"]
+    best["stake_units"] = best["bet_id"].map(recorded).where(best["_is_bet"])
+    priced = pd.MultiIndex.from_frame(best[keys])
+    unpriced = predictions[~pd.MultiIndex.from_frame(predictions[keys]).isin(priced)].assign(
+        decision=NO_LINE, reason=NO_LINE
+    )
+    rows = pd.concat([best, unpriced], ignore_index=True) if len(unpriced) else best
+    rows["player_id"] = rows["player_id"].astype("int64")
+    rows["game_date"] = pd.to_datetime(rows["game_date"])  # object dtype when there are no candidates at all
+    return rows.reindex(columns=list(schemas.SlateRow.model_fields)).reset_index(drop=True)
+
+
+def filter_sort(
+    table: pd.DataFrame, *, player: str = "", team: str = "", sort: str = "edge", descending: bool = True
+) -> pd.DataFrame:
+    """Rows whose player name contains ``player`` (case-insensitive) and whose team is ``team``, sorted by ``sort``
+    (missing values last; ties keep the order they had)."""
+    keep = pd.Series(True, index=table.index)
+    if player.strip():
+        keep &= table["player_name"].fillna("").str.contains(player.strip(), case=False, regex=False)
+    if team.strip():
+        keep &= table["team"].fillna("").str.upper().eq(team.strip().upper())
+    return table[keep].sort_values(sort, ascending=not descending, na_position="last", kind="mergesort")
+
+
+def _recorded_stakes(project: Project) -> pd.Series:
+    """``bet_id -> stake`` (units) of the ledger; empty when it does not exist or cannot be read (the slate
+    page still works without the ledger)."""
+    from nba_pra.ledger.store import open_ledger
+
+    settings = project.settings.ledger
+    if missing_sqlite(settings.url, project.root) is not None:
+        return pd.Series(dtype=float)
+    try:
+        with open_ledger(settings, project.root) as store:
+            bets = store.bets()
+    except LedgerError:
+        return pd.Series(dtype=float)
+    return bets.set_index("bet_id")["stake"].astype(float)
+
+
+def slate_view(
+    project: Project, *, player: str = "", team: str = "", sort: str | None = None, descending: bool = True,
+    page: int = 1,
+) -> schemas.Slate:
+    """Today's slate from ``artifacts/predictions.parquet`` and ``artifacts/candidates.parquet`` (see module doc)."""
+    from nba_pra.stages.bet import CANDIDATES_FILE
+    from nba_pra.stages.predict import PREDICTIONS_FILE
+
+    settings = project.settings.dashboard
+    sort = sort or settings.slate_sort
+    echo = {"sort": sort, "descending": descending, "player": player, "team": team}
+    pred_path = project.path("artifacts", PREDICTIONS_FILE)
+    if not pred_path.is_file():
+        return schemas.Slate(
+            available=False, message=f"no predictions yet ({_relative(project, pred_path)}): {_PIPELINE_HINT}",
+            **echo,
+        )
+    predictions = pd.read_parquet(pred_path)
+    cand_path = project.path("artifacts", CANDIDATES_FILE)
+    message = None
+    if cand_path.is_file():
+        candidates = pd.read_parquet(cand_path)
+        # decisions of an older slate (predict ran, bet did not) describe other games
+        candidates = candidates[candidates["game_id"].isin(predictions["game_id"])]
+    else:
+        candidates = pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
+    if candidates.empty:
+        message = (
+            f"no bet decisions for this slate ({_relative(project, cand_path)}): run `nba-pra bet` "
+            "(or `nba-pra pipeline`)"
+        )
+    table = slate_table(predictions, candidates, _recorded_stakes(project))
+    shown = filter_sort(table, player=player, team=team, sort=sort, descending=descending)
+    rows, page, pages = paginate(shown, page, settings.page_size)
+    slate_date = pd.to_datetime(predictions["game_date"]).min() if len(predictions) else None
+    versions = sorted({str(v) for v in predictions.get("model_version", pd.Series(dtype=str)).dropna()})
+    return schemas.Slate(
+        available=True,
+        message=message,
+        slate_date=str(slate_date.date()) if slate_date is not None else None,
+        model_version=", ".join(versions) or None,
+        bets=int(candidates["decision"].eq(DECISION_BET).sum()),
+        candidates=len(candidates),
+        players=int(predictions["player_id"].nunique()),
+        total=len(shown),
+        page=page,
+        pages=pages,
+        teams=sorted(table["team"].dropna().astype(str).unique()),
+        rows=[schemas.SlateRow(**r) for r in records(rows, schemas.SlateRow.model_fields)],
+        **echo,
+    )
+
+
+# --- ledger -----------------------------------------------------------------------------------------------------
+
+
+def missing_sqlite(url: str, root: Path) -> Path | None:
+    """The SQLite file of ``url`` (relative paths under ``root``) when it does not exist; None otherwise."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from nba_pra.ledger.store import resolve_url
+
+    try:
+        parsed = make_url(resolve_url(url, root))
+    except (LedgerError, ArgumentError):
+        return None  # opening reports the bad URL with its own message
+    db = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return None if Path(db).is_file() else Path(db)
+
+
+def wilson_interval(wins: pd.Series, n: pd.Series, confidence: float) -> tuple[pd.Series, pd.Series]:
+    """Wilson score interval of a binomial proportion ``wins / n`` at two-sided ``confidence`` (NaN where n = 0).
+
+    ``centre = (p + z^2/2n) / (1 + z^2/n)``, ``half = z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n)``; unlike the
+    normal approximation it stays inside [0, 1] and is sensible for the small counts of a ledger's buckets.
+    """
+    z = float(norm.ppf(0.5 + confidence / 2.0))
+    n = n.astype(float).where(n > 0)
+    p = wins.astype(float) / n
+    denom = 1.0 + z**2 / n
+    centre = (p + z**2 / (2.0 * n)) / denom
+    half = z * np.sqrt(p * (1.0 - p) / n + z**2 / (4.0 * n**2)) / denom
+    return centre - half, centre + half
+
+
+def edge_bucket_table(
+    bets: pd.DataFrame, edges: Sequence[float], bootstrap: BootstrapSettings, seed: int
+) -> pd.DataFrame:
+    """:func:`~nba_pra.ledger.health.by_bucket` over ``edge`` with a Wilson interval of the win rate and a
+    percentile bootstrap interval of the ROI per bucket (:func:`~nba_pra.backtest.metrics.bootstrap_intervals`)."""
+    table = by_bucket(bets, "edge", edges)
+    table["win_rate_lo"], table["win_rate_hi"] = wilson_interval(
+        table["wins"], table["wins"] + table["losses"], bootstrap.confidence
+    )
+    ran = ran_bets(bets)
+    bucket = pd.cut(
+        ran["edge"].astype(float), bins=[-np.inf, *edges, np.inf], labels=bucket_labels(edges), right=False
+    )
+    intervals = {
+        str(label): bootstrap_intervals(
+            group["profit"].to_numpy(float), group["stake"].to_numpy(float), bootstrap, seed
+        )
+        for label, group in ran.groupby(bucket, observed=True)
+    }
+    for key in ("roi_lo", "roi_hi"):
+        table[key] = table["bucket"].astype(str).map(lambda b, k=key: intervals.get(b, {}).get(k)).astype(float)
+    return table
+
+
+def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> pd.DataFrame:
+    """``date, bankroll``: the starting bankroll (date ``start``), then the bankroll after each settled bet in
+    game-date order -- the curve :func:`~nba_pra.ledger.summary.max_drawdown` measures (open bets do not move it)."""
+    settled = bets[bets["result"].notna()].sort_values(["game_date", "bet_id"], kind="mergesort")
+    curve = pd.DataFrame(
+        {
+            "date": pd.to_datetime(settled["game_date"]).dt.strftime("%Y-%m-%d").to_numpy(),
+            "bankroll": initial_bankroll + settled["profit"].astype(float).cumsum().to_numpy(),
+        }
+    )
+    start = pd.DataFrame({"date": ["start"], "bankroll": [float(initial_bankroll)]})
+    return pd.concat([start, curve], ignore_index=True)
+
+
+def ledger_view(project: Project, *, page: int = 1) -> schemas.Ledger:
+    """Bets with settlement and CLV (newest first), the summary, the bankroll curve and the edge buckets."""
+    from nba_pra.ledger.store import open_ledger
+
+    s = project.settings
+    head = {
+        "url": redact_url(s.ledger.url), "initial_bankroll": s.ledger.initial_bankroll,
+        "confidence": s.dashboard.bootstrap.confidence,
+    }
+    missing = missing_sqlite(s.ledger.url, project.root)
+    if missing is not None:
+        return schemas.Ledger(
+            available=False, message=f"no ledger yet ({_relative(project, missing)}): {_PIPELINE_HINT}", **head
+        )
+    try:
+        with open_ledger(s.ledger, project.root) as store:
+            bets = store.bets()
+    except LedgerError as exc:
+        return schemas.Ledger(available=False, message=str(exc), **head)
+    buckets = edge_bucket_table(bets, s.dashboard.edge_buckets, s.dashboard.bootstrap, s.seed)
+    newest = bets.sort_values(["game_date", "bet_id"], ascending=[False, True], kind="mergesort")
+    rows, page, pages = paginate(newest, page, s.dashboard.page_size)
+    return schemas.Ledger(
+        available=True,
+        message=None if len(bets) else "the ledger has no bets yet: `nba-pra pipeline` records the day's bets",
+        summary=schemas.LedgerSummary(**{
+            k: v for k, v in summarize(bets, s.ledger.initial_bankroll).items()
+            if k in schemas.LedgerSummary.model_fields
+        }),
+        bankroll_curve=[
+            schemas.BankrollPoint(**r)
+            for r in records(bankroll_curve(bets, s.ledger.initial_bankroll), schemas.BankrollPoint.model_fields)
+        ],
+        buckets=[schemas.EdgeBucket(**r) for r in records(buckets, schemas.EdgeBucket.model_fields)],
+        total=len(bets),
+        page=page,
+        pages=pages,
+        bets=[schemas.LedgerBet(**r) for r in records(rows, schemas.LedgerBet.model_fields)],
+        **head,
+    )
+
+
+# --- models -----------------------------------------------------------------------------------------------------
+
+
+def _tracker(project: Project) -> Any:
+    from nba_pra.tracking.client import Tracker
+
+    return Tracker(project.settings.tracking, project.root)
+
+
+def _latest_training(project: Project) -> dict[str, Any] | None:
+    import json
+
+    from nba_pra.stages.train import MODEL_POINTER
+
+    path = project.path("artifacts", MODEL_POINTER)
+    try:
+        data = json.loads(path.read_text()) if path.is_file() else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def models_view(project: Project) -> schemas.Models:
+    """Champion and challenger: version, training run, the configured metrics, calibration plots, MLflow UI links."""
+    from mlflow.exceptions import MlflowException
+
+    s = project.settings
+    tracker = _tracker(project)
+    head = {
+        "model_name": s.tracking.model_name, "tracking_uri": redact_url(tracker.uri),
+        "mlflow_ui_url": s.dashboard.mlflow_ui_url, "metric_names": list(s.dashboard.model_metrics),
+        "latest_training": _latest_training(project),
+    }
+    missing = tracker.missing_store()
+    if missing is not None:
+        return schemas.Models(
+            available=False, message=f"no MLflow database yet ({_relative(project, missing)}): {_PIPELINE_HINT}",
+            **head,
+        )
+    versions = []
+    try:
+        for alias in (s.tracking.champion_alias, s.tracking.challenger_alias):
+            resolved = tracker.try_resolve(alias)
+            if resolved is None:
+                versions.append(schemas.ModelVersion(alias=alias, version=None))
+                continue
+            details = tracker.version_details(resolved.version)
+            versions.append(
+                schemas.ModelVersion(
+                    alias=alias,
+                    version=details.version,
+                    run_id=details.run_id,
+                    run_name=details.run_name,
+                    created=details.created,
+                    metrics={m: details.metrics.get(m) for m in s.dashboard.model_metrics},
+                    plots=[PLOT_ROUTE.format(version=details.version, name=p) for p in s.dashboard.model_plots],
+                    registry_url=tracker.ui_version_url(s.dashboard.mlflow_ui_url, details.version),
+                    run_url=(
+                        tracker.ui_run_url(s.dashboard.mlflow_ui_url, details.experiment_id, details.run_id)
+                        if details.run_id and details.experiment_id else None
+                    ),
+                )
+            )
+    except (MlflowException, NbaPraError) as exc:
+        return schemas.Models(available=False, message=f"cannot read the MLflow registry: {exc}", **head)
+    if all(v.version is None for v in versions):
+        return schemas.Models(
+            available=False, message=f"no model version registered yet: {_PIPELINE_HINT}", versions=versions, **head
+        )
+    return schemas.Models(available=True, versions=versions, **head)
+
+
+def model_plot(project: Project, version: str, name: str) -> bytes | None:
+    """The PNG ``plots/<name>`` logged by the training run of ``version``; None when the name is not one of
+    ``dashboard.model_plots`` (the whitelist keeps any other artifact path out), the version or plot is missing."""
+    from mlflow.exceptions import MlflowException
+
+    if name not in project.settings.dashboard.model_plots:
+        return None
+    tracker = _tracker(project)
+    if tracker.missing_store() is not None:
+        return None
+    try:
+        run_id = tracker.version_run_id(version)
+    except MlflowException:
+        return None
+    return tracker.run_artifact(run_id, f"plots/{name}") if run_id else None
+
+
+# --- health -----------------------------------------------------------------------------------------------------
+
+
+def _stage_outputs() -> tuple[tuple[str, str, str], ...]:
+    """The stage outputs whose age the health page shows: (label, paths kind, file name), in pipeline order."""
+    from nba_pra.stages import bet, features, ledger, predict, train
+
+    return (
+        ("features", "artifacts", features.FEATURES_FILE),
+        ("model pointer", "artifacts", train.MODEL_POINTER),
+        ("predictions", "artifacts", predict.PREDICTIONS_FILE),
+        ("candidates", "artifacts", bet.CANDIDATES_FILE),
+        ("bets", "artifacts", bet.BETS_FILE),
+        ("ledger metrics", "reports", ledger.METRICS_FILE),
+    )
+
+
+def _artifact_files(project: Project, now: pd.Timestamp) -> list[schemas.ArtifactFile]:
+    out = []
+    for label, kind, name in _stage_outputs():
+        path = project.path(kind, name)
+        if not path.is_file():
+            out.append(schemas.ArtifactFile(name=label, exists=False, modified=None, age_hours=None))
+            continue
+        modified = pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").floor("s")
+        out.append(
+            schemas.ArtifactFile(
+                name=label, exists=True, modified=modified.isoformat(),
+                age_hours=round((now - modified).total_seconds() / _SECONDS_PER_HOUR, 1),
+            )
+        )
+    return out
+
+
+def health_view(project: Project, now: pd.Timestamp | None = None) -> schemas.Health:
+    """Data freshness, odds quota, last pipeline and MLflow runs, artifact ages, and every health warning
+    (:func:`nba_pra.reporting.status.collect`'s, plus stale data)."""
+    from nba_pra.reporting import status
+
+    s = project.settings
+    now = now if now is not None else pd.Timestamp.now(tz="UTC")
+    skip = {}
+    missing_models = _tracker(project).missing_store()
+    if missing_models is not None:
+        skip["models"] = f"no MLflow database yet ({_relative(project, missing_models)}): {_PIPELINE_HINT}"
+    missing_ledger = missing_sqlite(s.ledger.url, project.root)
+    if missing_ledger is not None:
+        skip["ledger"] = f"no ledger yet ({_relative(project, missing_ledger)}): {_PIPELINE_HINT}"
+    collected = status.collect(project, skip=skip)
+    data = collected["data"]
+    lag = data_lag_days(data["through"], data["next_slate"]) if data["through"] and data["next_slate"] else None
+    max_lag = s.data.freshness.max_lag_days
+    warnings = list(collected["warnings"])
+    stale_warning = (
+        check_freshness(data["through"], data["next_slate"], max_lag, strict=False) if lag is not None else None
+    )
+    if stale_warning:
+        warnings.insert(0, stale_warning)
+    if data["rows"] is None:
+        collected["errors"]["data"] = f"no box scores in {_relative(project, project.path('data'))}: {_PIPELINE_HINT}"
+    return schemas.Health(
+        ok=not warnings and not collected["errors"],
+        data=schemas.Freshness(**data, lag_days=lag, max_lag_days=max_lag, stale=stale_warning is not None),
+        odds_provider=s.odds.provider,
+        odds_quota=collected["odds_quota"],
+        pipeline=collected["pipeline"],
+        mlflow_run=collected["mlflow_run"],
+        ledger_url=redact_url(s.ledger.url),
+        tracking_uri=redact_url(s.tracking.uri),
+        artifacts=_artifact_files(project, now),
+        warnings=warnings,
+        errors=collected["errors"],
+    )

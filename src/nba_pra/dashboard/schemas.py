@@ -1,0 +1,223 @@
+"""Typed views of the dashboard: what the JSON API returns and the pages render (the OpenAPI schema's source).
+
+Numbers keep their units: probabilities and edges are fractions (0.05 = 5 %), stakes and profit bankroll units,
+``stake_pct`` percent of bankroll. Missing values are ``null``, never a misleading 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Notice(BaseModel):
+    """Why a view is empty or partial: a sentence telling the user what to run."""
+
+    available: bool = Field(description="False when the view's source does not exist yet or could not be read")
+    message: str | None = Field(None, description="what is missing and what to run, e.g. `nba-pra pipeline`")
+
+
+# --- slate ------------------------------------------------------------------------------------------------------
+
+
+class SlateRow(BaseModel):
+    """One prop of the slate: the player's prediction and the best book's decision (a bet wins over a pass)."""
+
+    game_id: str
+    game_date: str
+    player_id: int
+    player_name: str | None
+    team: str | None
+    opponent: str | None
+    mean: float | None = Field(description="predicted mean PRA")
+    std: float | None = Field(description="predicted standard deviation of PRA")
+    line: float | None
+    p_over: float | None
+    p_under: float | None
+    p_push: float | None
+    side: str | None = Field(description="over | under: the side with the larger edge")
+    best_book: str | None = Field(description="the book whose price gives the largest edge (or the bet's book)")
+    price: float | None = Field(description="American price of the side")
+    edge: float | None = Field(description="expected return per unit staked at the side's price")
+    stake_pct: float | None = Field(description="stake, percent of bankroll (0 for passes)")
+    stake_units: float | None = Field(description="stake recorded in the ledger, units (bets only)")
+    decision: str = Field(description="bet | pass | no line")
+    reason: str = Field(description="the first rule that rejected the candidate (`bet` when none did)")
+
+
+class Slate(Notice):
+    slate_date: str | None = None
+    model_version: str | None = None
+    bets: int = 0
+    candidates: int = Field(0, description="(prop, book) pairs priced")
+    players: int = Field(0, description="players predicted")
+    total: int = Field(0, description="rows after filtering")
+    page: int = 1
+    pages: int = 1
+    sort: str = ""
+    descending: bool = True
+    player: str = ""
+    team: str = ""
+    teams: list[str] = Field(default_factory=list, description="teams on the slate (for the filter)")
+    rows: list[SlateRow] = Field(default_factory=list)
+
+
+# --- ledger -----------------------------------------------------------------------------------------------------
+
+
+class LedgerBet(BaseModel):
+    """A recorded bet with its settlement (null while open) and closing line value."""
+
+    bet_id: str
+    game_date: str
+    player_name: str | None
+    team: str | None
+    opponent: str | None
+    bookmaker: str
+    side: str
+    line: float
+    price: float
+    stake: float
+    edge: float | None
+    p_win: float | None
+    status: str = Field(description="open | settled")
+    result: str | None = Field(description="win | loss | push | void")
+    actual_pra: float | None
+    profit: float | None
+    close_line: float | None
+    clv_price: float | None = Field(description="price taken / closing price - 1")
+    clv_prob: float | None = Field(description="closing fair probability - break-even probability of the price")
+
+
+class BankrollPoint(BaseModel):
+    date: str = Field(description="game date of the settled bet; the first point (`start`) is the initial bankroll")
+    bankroll: float
+
+
+class EdgeBucket(BaseModel):
+    """Settled, non-void bets whose edge falls in ``[lower, next lower)``."""
+
+    bucket: str
+    bets: int
+    wins: int
+    losses: int
+    win_rate: float | None
+    win_rate_lo: float | None = Field(description="Wilson interval")
+    win_rate_hi: float | None
+    mean_p_win: float | None
+    staked: float
+    profit: float
+    roi: float | None
+    roi_lo: float | None = Field(description="percentile bootstrap interval over the bucket's bets")
+    roi_hi: float | None
+
+
+class LedgerSummary(BaseModel):
+    """:func:`nba_pra.ledger.summary.summarize` of the whole ledger."""
+
+    bets: int
+    open: int
+    settled: int
+    wins: int
+    losses: int
+    pushes: int
+    voids: int
+    win_rate: float | None
+    staked: float
+    profit: float
+    roi: float | None
+    bankroll: float
+    open_exposure: float
+    max_drawdown: float
+    clv_bets: int
+    avg_clv: float | None
+    avg_clv_prob: float | None
+
+
+class Ledger(Notice):
+    url: str = Field("", description="the ledger's SQLAlchemy URL with any password masked")
+    initial_bankroll: float = 0.0
+    confidence: float = Field(0.0, description="coverage of the bucket intervals")
+    summary: LedgerSummary | None = None
+    bankroll_curve: list[BankrollPoint] = Field(default_factory=list)
+    buckets: list[EdgeBucket] = Field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    bets: list[LedgerBet] = Field(default_factory=list, description="newest game first, one page")
+
+
+# --- models -----------------------------------------------------------------------------------------------------
+
+
+class ModelVersion(BaseModel):
+    alias: str
+    version: str | None = Field(description="null when no version holds the alias")
+    run_id: str | None = None
+    run_name: str | None = None
+    created: str | None = None
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    plots: list[str] = Field(default_factory=list, description="URLs of the run's calibration plots (PNG)")
+    registry_url: str | None = Field(None, description="the version in the MLflow UI")
+    run_url: str | None = Field(None, description="the training run in the MLflow UI")
+
+
+class Models(Notice):
+    model_name: str = ""
+    tracking_uri: str = Field("", description="MLflow tracking URI with any password masked")
+    mlflow_ui_url: str = ""
+    metric_names: list[str] = Field(default_factory=list)
+    versions: list[ModelVersion] = Field(default_factory=list, description="champion, then challenger")
+    latest_training: dict[str, Any] | None = Field(
+        None, description="artifacts/model.json: the version the last training registered"
+    )
+
+
+# --- health -----------------------------------------------------------------------------------------------------
+
+
+class Freshness(BaseModel):
+    rows: int | None = Field(description="player-game rows in data/")
+    through: str | None = Field(description="latest completed game date")
+    next_slate: str | None
+    lag_days: int | None = Field(description="days from the latest game to the next slate")
+    max_lag_days: int
+    stale: bool
+
+
+class OddsQuota(BaseModel):
+    provider: str
+    remaining: int | None
+    used: int | None
+    last: int | None
+    seen_at: str
+
+
+class PipelineRun(BaseModel):
+    started: str
+    finished: str
+    duration_s: float
+    returncode: int
+    ok: bool
+
+
+class ArtifactFile(BaseModel):
+    name: str
+    exists: bool
+    modified: str | None = Field(description="ISO 8601, UTC")
+    age_hours: float | None
+
+
+class Health(BaseModel):
+    ok: bool = Field(description="no warnings and no unreadable part")
+    data: Freshness
+    odds_provider: str
+    odds_quota: OddsQuota | None
+    pipeline: PipelineRun | None
+    mlflow_run: dict[str, str] | None
+    ledger_url: str
+    tracking_uri: str
+    artifacts: list[ArtifactFile]
+    warnings: list[str]
+    errors: dict[str, str] = Field(description="parts that could not be read, with the reason")

@@ -1,0 +1,1 @@
+"""Model vs market: walk-forward predictions scored against recorded sportsbook lines (``nba-pra market``)."""

@@ -1,0 +1,98 @@
+"""Model vs market on the same props: point accuracy and probability scores.
+
+* MAE against the actual PRA of played props: the model's mean, the model's median and the consensus line (a
+  line is the book's median forecast: a good line minimises absolute error).
+* Probability of the over on decided props (pushes and voids excluded; both sides of a whole line exclude the
+  push): Brier ``mean((p - y)^2)`` and log loss ``-mean(y ln p + (1 - y) ln(1 - p))`` with ``y = 1`` for an over.
+* Reliability: props binned by predicted P(over) (equal-width bins), mean prediction vs observed frequency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from nba_pra.market_eval.props import OUTCOME_VOID, decided, went_over
+
+#: probabilities are clipped away from 0 and 1 before logs (a certain wrong forecast would be infinite)
+LOG_CLIP: Final = 1e-6
+
+
+def log_losses(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-prop log loss ``-(y ln p + (1 - y) ln(1 - p))``."""
+    q = np.clip(p, LOG_CLIP, 1.0 - LOG_CLIP)
+    return -(y * np.log(q) + (1.0 - y) * np.log(1.0 - q))
+
+
+def paired_difference(a: np.ndarray, b: np.ndarray, n_resamples: int, confidence: float,
+                      seed: int) -> tuple[float, float, float]:
+    """Mean of ``a - b`` over the same props and its percentile bootstrap interval (resampling props)."""
+    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if not len(diff):
+        return float("nan"), float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, len(diff), size=(n_resamples, len(diff)))].mean(axis=1)
+    tail = (1.0 - confidence) / 2.0 * 100.0
+    return float(diff.mean()), float(np.percentile(means, tail)), float(np.percentile(means, 100.0 - tail))
+
+
+def brier(p: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((p - y) ** 2)) if len(p) else float("nan")
+
+
+def log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean(log_losses(p, y))) if len(p) else float("nan")
+
+
+def accuracy(props: pd.DataFrame) -> dict[str, float]:
+    """MAE/RMSE of the model's mean and median and of the main line, on played props."""
+    played = props.loc[props["outcome"] != OUTCOME_VOID]
+    y = played["actual"].to_numpy(float)
+    out: dict[str, float] = {"props_played": float(len(played))}
+    for name, column in (("model", "mean"), ("model_median", "median"), ("line", "main_line")):
+        err = played[column].to_numpy(float) - y
+        out[f"{name}_mae"] = float(np.mean(np.abs(err))) if len(err) else float("nan")
+        out[f"{name}_rmse"] = float(np.sqrt(np.mean(err**2))) if len(err) else float("nan")
+        out[f"{name}_bias"] = float(np.mean(err)) if len(err) else float("nan")
+    return out
+
+
+def probability_table(props: pd.DataFrame, forecasters: Mapping[str, str]) -> pd.DataFrame:
+    """Brier and log loss of each forecaster (``name -> P(over) column``) on the decided props they all price."""
+    rows = decided(props)
+    rows = rows.loc[rows[list(forecasters.values())].notna().all(axis=1)]
+    y = went_over(rows)
+    table = [
+        {"forecaster": name, "props": len(rows), "brier": brier(rows[col].to_numpy(float), y),
+         "log_loss": log_loss(rows[col].to_numpy(float), y), "mean_p_over": float(rows[col].mean()),
+         "over_rate": float(y.mean()) if len(y) else float("nan")}
+        for name, col in forecasters.items()
+    ]
+    return pd.DataFrame(table)
+
+
+def reliability(props: pd.DataFrame, forecasters: Mapping[str, str], n_bins: int) -> pd.DataFrame:
+    """Per forecaster and P(over) bin: props, mean predicted P(over) and observed over frequency."""
+    rows = decided(props)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    parts = []
+    for name, col in forecasters.items():
+        have = rows.loc[rows[col].notna()]
+        p = have[col].to_numpy(float)
+        frame = pd.DataFrame({"p": p, "y": went_over(have),
+                              "bin": np.clip(np.digitize(p, edges[1:-1]), 0, n_bins - 1)})
+        g = frame.groupby("bin").agg(props=("y", "size"), mean_p_over=("p", "mean"), observed=("y", "mean"))
+        g = g.reset_index().assign(forecaster=name, bin_lo=lambda d: edges[d["bin"]],
+                                   bin_hi=lambda d: edges[d["bin"] + 1])
+        parts.append(g)
+    cols = ["forecaster", "bin", "bin_lo", "bin_hi", "props", "mean_p_over", "observed"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def expected_calibration_error(table: pd.DataFrame) -> pd.Series:
+    """Per forecaster: props-weighted mean |mean prediction - observed| over the reliability bins."""
+    gap = (table["mean_p_over"] - table["observed"]).abs() * table["props"]
+    return gap.groupby(table["forecaster"]).sum() / table.groupby("forecaster")["props"].sum()

@@ -1,0 +1,90 @@
+"""Stage ``availability``: the configured source's reports / lineups -> ``artifacts/availability.parquet``.
+
+Runs before ``features`` on every ``dvc repro`` (``always_changed``: a report may appear during the slate day
+although no tracked input changed); when its output is unchanged DVC reruns nothing downstream. A failing
+source degrades to "everything unknown" (an empty table, one warning, predictions still made) unless
+``availability.strict`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from nba_pra.availability.asof import availability_table, empty_availability
+from nba_pra.availability.sources import (
+    SourceInputs,
+    collect_snapshots,
+    name_candidates,
+    schedule_team_games,
+)
+from nba_pra.config import Project
+from nba_pra.data import schema
+from nba_pra.data.store import read_raw_table
+from nba_pra.errors import AvailabilityError
+from nba_pra.io import write_json, write_parquet
+from nba_pra.stages._runner import run_stage
+
+log = logging.getLogger(__name__)
+
+AVAILABILITY_FILE = "availability.parquet"
+SUMMARY_FILE = "availability_summary.json"
+
+
+def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
+    s = project.settings
+    data_dir = project.path("data")
+    schedule = read_raw_table(data_dir, schema.SCHEDULE_FILE)
+    inputs = SourceInputs(
+        data_dir=data_dir,
+        schedule=schedule,
+        odds_teams=s.odds.teams,
+        now=now if now is not None else pd.Timestamp.now(tz="UTC"),
+    )
+    status = "ok"
+    try:
+        snapshots = collect_snapshots(s.availability, inputs)
+    except AvailabilityError as exc:
+        if s.availability.strict:
+            raise
+        log.warning(
+            "pre-game availability unknown (features marked unknown, predictions still made): %s", exc
+        )
+        snapshots, status = None, f"source failed: {exc}"
+    if snapshots is None or snapshots.empty:
+        table, summary = empty_availability(), {}
+    else:
+        games = schedule_team_games(schedule)
+        box_scores = read_raw_table(data_dir, schema.BOX_SCORES_FILE)
+        rosters = read_raw_table(data_dir, schema.ROSTERS_FILE)
+        candidates = name_candidates(box_scores, rosters, games)
+        table, report = availability_table(snapshots, games, candidates, s.availability, s.odds.matching)
+        summary = report.as_dict()
+    write_parquet(table, project.path("artifacts", AVAILABILITY_FILE))
+    teams = table.loc[table["player_id"].isna()]
+    summary = {
+        "source": str(s.availability.source),
+        "status": status,
+        "cutoff_minutes": s.availability.cutoff_minutes,
+        "team_games_covered": int(len(teams)),
+        "team_games_with_report": int(teams["report_known"].sum()),
+        "team_games_with_lineup": int(teams["lineup_known"].sum()),
+        "players_listed": int(table["player_id"].notna().sum()),
+        **summary,
+    }
+    write_json(summary, project.path("reports", SUMMARY_FILE))
+    if summary.get("names_unmatched"):
+        log.warning(
+            "availability: %d listed name(s) match no player (e.g. %s)",
+            summary["names_unmatched"], ", ".join(summary["unmatched_sample"][:5]),
+        )
+    log.info(
+        "availability (%s): %d team-games covered, %d players listed",
+        summary["source"], summary["team_games_covered"], summary["players_listed"],
+    )
+    return summary
+
+
+if __name__ == "__main__":
+    run_stage(run)

@@ -1,0 +1,29 @@
+"""A small synthetic project set up for walk-forward backtests (shared by the backtest and market tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import make_small_project, set_config_value
+
+from nba_pra.config import load_project
+from nba_pra.data.sources import generate
+
+#: the small project's own light model (25/10 rounds), 2 folds and two-week retrains keep a backtest ~1 minute
+LIGHT_BACKTEST = {
+    "backtest.model.mean_rounds": None,
+    "backtest.model.variance_rounds": None,
+    "backtest.model.n_folds": 2,
+    "backtest.retrain_every_days": 14,
+    # the default confidence filter leaves a few dozen bets on this league; a looser one gives the interval work
+    "betting.min_confidence": 0.3,
+}
+
+
+def make_backtest_project(dest: Path) -> Path:
+    """A small project with the light backtest settings and its synthetic league generated."""
+    root = make_small_project(dest)
+    for key, value in LIGHT_BACKTEST.items():
+        set_config_value(root, key, value)
+    generate(load_project(root))
+    return root

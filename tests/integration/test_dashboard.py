@@ -1,0 +1,511 @@
+"""The dashboard on a small synthetic project built once: JSON API and pages (TestClient), then a real browser.
+
+The project runs two days of the daily loop in process (day 1: train the champion, bet, record; day 2: the
+league advances, the day-1 bets settle, a second training becomes the challenger, new bets stay open), with
+looser betting filters so the ledger has enough bets to show. Expected numbers are read straight from the
+artifacts, the ledger database (sqlite3) and MLflow, never from the dashboard's own code.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import warnings
+
+import pandas as pd
+import pytest
+
+with warnings.catch_warnings():
+    # starlette now prefers the httpx2 package; httpx (what uv.lock holds) still works
+    warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
+    from fastapi.testclient import TestClient
+
+from nba_pra.cli import main
+from nba_pra.config import load_project
+from nba_pra.dashboard.app import create_app
+
+from conftest import PROJECT_ROOT, copy_project, make_small_project, set_config_value
+
+#: looser than the defaults (CV 0.35, confidence 0.6, 10 % of bankroll per game) so the small league yields a
+#: ledger worth showing
+_BETTING = {"betting.max_cv": 2.0, "betting.min_confidence": 0.2, "betting.max_game_fraction": 0.5,
+            "betting.max_day_fraction": 0.8}
+_SCREENSHOTS = PROJECT_ROOT / "screenshots"
+_CHROMIUM, _CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+_WINDOW = (1500, 1100)
+_ONE_PAGE = 1000
+
+
+def _play_the_slate(root: Path) -> None:
+    """Advance the synthetic league until the games of the last predicted slate have been played."""
+    slate = pd.read_parquet(root / "artifacts" / "predictions.parquet")["game_date"].min()
+    days = load_project(root).settings.data.synthetic.current_season_days_played
+    while pd.read_parquet(root / "data" / "box_scores.parquet")["game_date"].max() < slate:
+        days += 1
+        set_config_value(root, "data.synthetic.current_season_days_played", days)
+        assert main(["data", "generate", "-q"]) == 0
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory):
+    """Three days: day 1 trains the champion; day 2 settles day 1 and trains the challenger; day 3 settles day 2
+    with the champion's predictions and leaves its own bets open."""
+    root = make_small_project(tmp_path_factory.mktemp("dashboard") / "project")
+    for key, value in _BETTING.items():
+        set_config_value(root, key, value)
+    days = (
+        (["data", "generate"], ["features"], ["train"], ["predict"], ["bet"], ["ledger"]),
+        (["features"], ["train", "tracking.auto_promote=false"], ["predict"], ["bet"], ["ledger"]),
+        (["features"], ["predict"], ["bet"], ["ledger"]),
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        for day, verbs in enumerate(days):
+            if day:
+                _play_the_slate(root)
+            for verb in verbs:
+                assert main([*verb, "-q"]) == 0, verb
+        yield load_project(root)
+
+
+@pytest.fixture(scope="module")
+def client(project) -> TestClient:
+    """The API on one page per table (paging has its own test)."""
+    return TestClient(create_app(load_project(project.root, [f"dashboard.page_size={_ONE_PAGE}"])))
+
+
+def _ledger_db(project) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with sqlite3.connect(project.root / "ledger.db") as conn:
+        return pd.read_sql("select * from bets", conn), pd.read_sql("select * from settlements", conn)
+
+
+def _candidates(project) -> pd.DataFrame:
+    return pd.read_parquet(project.path("artifacts", "candidates.parquet"))
+
+
+# --- slate ------------------------------------------------------------------------------------------------------
+
+
+def test_the_slate_api_shows_every_predicted_player_with_the_best_book_and_the_decision(project, client) -> None:
+    predictions = pd.read_parquet(project.path("artifacts", "predictions.parquet"))
+    candidates = _candidates(project)
+    slate = client.get("/api/slate", params={"page": 1}).json()
+    assert slate["available"] and slate["slate_date"] == str(predictions["game_date"].min().date())
+    assert slate["players"] == predictions["player_id"].nunique()
+    assert slate["candidates"] == len(candidates)
+    assert slate["bets"] == int((candidates["decision"] == "bet").sum()) > 0
+    rows = pd.DataFrame(slate["rows"])
+    props = candidates.drop_duplicates(["game_id", "player_id", "market"])
+    assert len(rows) == slate["total"] == len(props) + len(set(predictions["player_id"]) - set(props["player_id"]))
+    priced = rows[rows["decision"] != "no line"]
+    total = priced["p_over"] + priced["p_under"] + priced["p_push"]
+    assert (total.sub(1.0).abs() < 1e-9).all()
+    # each prop's row is its bet, else the book with the largest edge
+    expected = candidates.assign(is_bet=candidates["decision"] == "bet").sort_values(
+        ["is_bet", "edge"], ascending=False).drop_duplicates(["game_id", "player_id", "market"])
+    both = priced.merge(expected, on=["game_id", "player_id"], suffixes=("", "_expected"), validate="one_to_one")
+    assert len(both) == len(priced)
+    for shown, truth in (("best_book", "bookmaker"), ("line", "line_expected"), ("decision", "decision_expected"),
+                         ("reason", "reason_expected")):
+        assert both[shown].tolist() == both[truth].tolist(), shown
+    assert both["edge"].to_numpy() == pytest.approx(both["edge_expected"].to_numpy())
+    assert rows["edge"].dropna().is_monotonic_decreasing  # default sort: edge, descending
+    bets, _ = _ledger_db(project)
+    placed = both[both["decision"] == "bet"]
+    recorded = bets.set_index("bet_id")["stake"]
+    assert placed["stake_units"].to_numpy() == pytest.approx(recorded.loc[placed["bet_id"]].to_numpy())
+    assert (placed["stake_pct"] > 0).all()
+
+
+def test_the_slate_sorts_filters_and_pages_through_query_parameters(project, client) -> None:
+    rows = client.get("/api/slate", params={"sort": "p_over", "descending": "false"}).json()["rows"]
+    p_over = [r["p_over"] for r in rows if r["p_over"] is not None]
+    assert p_over == sorted(p_over)
+    assert all(r["p_over"] is None for r in rows[len(p_over):])  # missing values last
+    team = rows[0]["team"]
+    by_team = client.get("/api/slate", params={"team": team.lower()}).json()
+    assert by_team["total"] > 0 and {r["team"] for r in by_team["rows"]} == {team}
+    name = rows[0]["player_name"]
+    by_player = client.get("/api/slate", params={"player": name.split()[-1].upper()}).json()
+    assert name in {r["player_name"] for r in by_player["rows"]}
+    assert all(name.split()[-1].lower() in r["player_name"].lower() for r in by_player["rows"])
+    assert client.get("/api/slate", params={"player": "nobody-is-called-this"}).json()["rows"] == []
+    paged = TestClient(create_app(load_project(project.root, ["dashboard.page_size=5"])))
+    first, second = (paged.get("/api/slate", params={"page": p}).json() for p in (1, 2))
+    assert len(first["rows"]) == 5 and first["pages"] == -(-first["total"] // 5)
+    assert first["rows"][0] != second["rows"][0]
+    assert paged.get("/api/slate", params={"page": 999}).json()["page"] == first["pages"]
+    assert 'rel="next"' in paged.get("/").text and 'rel="prev"' in paged.get("/", params={"page": 2}).text
+    ledger = paged.get("/api/ledger", params={"page": 2}).json()
+    assert (len(ledger["bets"]), ledger["page"], ledger["pages"]) == (5, 2, -(-ledger["total"] // 5))
+    assert f"page 1 of {ledger['pages']}" in paged.get("/ledger").text
+    assert client.get("/api/slate", params={"sort": "not_a_column"}).status_code == 422
+
+
+def test_the_slate_page_renders_the_rows_with_sort_links_and_the_filter_form(project, client) -> None:
+    html = client.get("/", params={"team": _candidates(project)["team"].iloc[0]}).text
+    assert 'id="slate-table"' in html and 'id="slate-filter"' in html
+    assert 'data-sort="p_over"' in html and "sort=edge" in html
+    best = _candidates(project).sort_values("edge", ascending=False).iloc[0]
+    assert best["player_name"] in client.get("/").text
+
+
+# --- ledger -----------------------------------------------------------------------------------------------------
+
+
+def test_the_ledger_api_matches_the_ledger_database_and_the_ledger_stage_metrics(project, client) -> None:
+    bets, settlements = _ledger_db(project)
+    metrics = json.loads(project.path("reports", "ledger_metrics.json").read_text())
+    ledger = client.get("/api/ledger").json()
+    assert ledger["available"] and ledger["total"] == len(bets)
+    summary = ledger["summary"]
+    assert summary["bets"] == len(bets) and summary["settled"] == len(settlements) > 0
+    assert summary["open"] == len(bets) - len(settlements) > 0  # day-2 bets wait for their games
+    initial = project.settings.ledger.initial_bankroll
+    assert summary["bankroll"] == pytest.approx(initial + settlements["profit"].sum())
+    for key in ("bankroll", "profit", "roi", "win_rate", "wins", "losses", "max_drawdown"):
+        assert summary[key] == pytest.approx(metrics[key]), key
+    curve = ledger["bankroll_curve"]
+    assert curve[0] == {"date": "start", "bankroll": initial}
+    assert curve[-1]["bankroll"] == pytest.approx(summary["bankroll"]) and len(curve) == len(settlements) + 1
+    buckets = {b["bucket"]: b for b in ledger["buckets"]}
+    assert set(buckets) == set(metrics["by_edge"])
+    for label, expected in metrics["by_edge"].items():
+        got = buckets[label]
+        assert (got["bets"], got["wins"], got["profit"]) == (
+            expected["bets"], expected["wins"], pytest.approx(expected["profit"]))
+        if got["bets"]:
+            assert got["win_rate_lo"] <= got["win_rate"] <= got["win_rate_hi"]
+            assert got["roi_lo"] <= got["roi_hi"]
+    rows = pd.DataFrame(ledger["bets"])
+    assert rows["game_date"].is_monotonic_decreasing
+    joined = rows.merge(settlements, on="bet_id", how="inner", suffixes=("", "_db"))
+    assert len(joined) == len(settlements)
+    assert joined["result"].tolist() == joined["result_db"].tolist()
+    assert joined["profit"].to_numpy() == pytest.approx(joined["profit_db"].to_numpy())
+    assert {"clv_price", "clv_prob", "close_line"} <= set(rows.columns)
+
+
+def test_the_ledger_page_shows_summary_chart_buckets_and_bets(project, client) -> None:
+    html = client.get("/ledger").text
+    bankroll = project.settings.ledger.initial_bankroll + _ledger_db(project)[1]["profit"].sum()
+    assert f'id="summary-bankroll">{bankroll:.2f}<' in html
+    assert "<polyline points=" in html and 'id="bucket-table"' in html and 'id="bets-table"' in html
+    assert "Wilson" in html and "bootstrap" in html
+
+
+# --- models -----------------------------------------------------------------------------------------------------
+
+
+def test_the_models_api_shows_champion_and_challenger_with_registry_metrics(project, client) -> None:
+    from mlflow import MlflowClient
+
+    uri = f"sqlite:///{project.root / 'mlflow.db'}"
+    registry = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    models = client.get("/api/models").json()
+    assert models["available"]
+    assert [v["alias"] for v in models["versions"]] == ["champion", "challenger"]
+    for shown in models["versions"]:
+        mv = registry.get_model_version_by_alias("nba-pra", shown["alias"])
+        assert shown["version"] == str(mv.version) and shown["run_id"] == mv.run_id
+        logged = registry.get_run(mv.run_id).data.metrics
+        for name in project.settings.dashboard.model_metrics:
+            assert shown["metrics"][name] == pytest.approx(logged[name]), name
+        assert shown["registry_url"].endswith(f"/#/models/nba-pra/versions/{mv.version}")
+        assert shown["run_url"].endswith(f"/runs/{mv.run_id}")
+        assert shown["registry_url"].startswith(project.settings.dashboard.mlflow_ui_url)
+    assert models["latest_training"]["version"] == "2"
+
+
+def test_model_plots_are_served_from_the_run_and_other_paths_are_refused(client) -> None:
+    plots = client.get("/api/models").json()["versions"][0]["plots"]
+    assert len(plots) == 3
+    for url in plots:
+        response = client.get(url)
+        assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+        assert response.content.startswith(b"\x89PNG")
+    assert client.get("/api/models/1/plots/model.json").status_code == 404
+    assert client.get("/api/models/1/plots/..%2F..%2FMLmodel").status_code == 404
+    assert client.get("/api/models/99/plots/pit_histogram.png").status_code == 404
+    html = client.get("/models").text
+    assert 'id="metrics-table"' in html and plots[0] in html and 'class="mlflow-link"' in html
+
+
+def test_a_missing_alias_is_shown_as_such_and_no_version_at_all_says_what_to_run(project) -> None:
+    one = TestClient(create_app(load_project(project.root, ["tracking.challenger_alias=nobody"])))
+    versions = one.get("/api/models").json()["versions"]
+    assert versions[1] == {**versions[1], "alias": "nobody", "version": None, "plots": []}
+    assert "no version holds @nobody" in one.get("/models").text
+    none = TestClient(create_app(load_project(
+        project.root, ["tracking.champion_alias=nobody", "tracking.challenger_alias=no_one"])))
+    models = none.get("/api/models").json()
+    assert not models["available"] and "nba-pra pipeline" in models["message"]
+
+
+def test_predictions_without_bet_decisions_list_every_player_without_a_line(project, tmp_path: Path) -> None:
+    import shutil
+
+    root = copy_project(tmp_path / "predicted")
+    (root / "artifacts").mkdir()
+    shutil.copy2(project.path("artifacts", "predictions.parquet"), root / "artifacts" / "predictions.parquet")
+    slate = TestClient(create_app(load_project(root))).get("/api/slate", params={"page": 1}).json()
+    assert slate["available"] and "nba-pra bet" in slate["message"]
+    assert slate["candidates"] == slate["bets"] == 0
+    assert {r["decision"] for r in slate["rows"]} == {"no line"}
+
+
+# --- health -----------------------------------------------------------------------------------------------------
+
+
+def test_the_health_api_reports_freshness_quota_pipeline_and_warnings(project, client) -> None:
+    from nba_pra.odds.http import Quota
+    from nba_pra.odds.quota import QUOTA_FILE, write_quota
+    from nba_pra.reporting.pipeline_run import record_pipeline_run
+
+    box = pd.read_parquet(project.path("data", "box_scores.parquet"), columns=["game_date"])
+    health = client.get("/api/health").json()
+    assert health["data"]["through"] == str(box["game_date"].max().date())
+    assert health["data"]["rows"] == len(box)
+    assert health["data"]["lag_days"] >= 1 and not health["data"]["stale"]
+    assert health["odds_quota"] is None and health["odds_provider"] == "synthetic"
+    assert {a["name"]: a["exists"] for a in health["artifacts"]}["predictions"]
+    started = pd.Timestamp("2025-01-02 15:00:00", tz="UTC")
+    record_pipeline_run(project.path("logs"), started, started + pd.Timedelta(seconds=40), 8)
+    write_quota(project.path("artifacts", QUOTA_FILE), "theoddsapi", Quota(remaining=480, used=20, last=3))
+    try:
+        health = client.get("/api/health").json()
+        assert not health["ok"]
+        assert "the last pipeline run failed (exit code 8)" in health["warnings"]
+        assert (health["odds_quota"]["remaining"], health["odds_quota"]["used"]) == (480, 20)
+        html = client.get("/health").text
+        assert "480 left, 20 used" in html and "the last pipeline run failed" in html
+    finally:
+        project.path("logs", "pipeline_run.json").unlink()
+        project.path("artifacts", QUOTA_FILE).unlink()
+
+
+def test_stale_data_is_a_health_warning(project) -> None:
+    strict = TestClient(create_app(load_project(project.root, ["data.freshness.max_lag_days=0"])))
+    health = strict.get("/api/health").json()
+    assert health["data"]["stale"] and "fetch or import recent box scores" in health["warnings"][0]
+
+
+# --- the app as a whole -----------------------------------------------------------------------------------------
+
+
+def test_only_get_routes_exist_and_the_openapi_schema_lists_the_api(client) -> None:
+    from nba_pra.dashboard import api, pages
+
+    routes = [*api.router.routes, *pages.router.routes]
+    assert len(routes) == 9 and {m for route in routes for m in route.methods} == {"GET"}
+    schema = client.get("/openapi.json").json()
+    assert {"/api/slate", "/api/ledger", "/api/models", "/api/health", "/api/models/{version}/plots/{name}"} <= set(
+        schema["paths"])
+    assert all(set(ops) == {"get"} for ops in schema["paths"].values())
+    assert "SlateRow" in schema["components"]["schemas"]
+    for path in ("/api/slate", "/api/ledger", "/", "/ledger"):
+        assert client.post(path).status_code == 405
+        assert client.delete(path).status_code == 405
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_every_page_says_what_to_run_on_a_project_without_outputs_and_creates_no_database(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "empty")
+    empty = TestClient(create_app(load_project(root)))
+    for path in ("/", "/ledger", "/models", "/health"):
+        response = empty.get(path)
+        assert response.status_code == 200, path
+        assert "nba-pra pipeline" in response.text, path
+    assert not empty.get("/api/slate").json()["available"]
+    assert not empty.get("/api/ledger").json()["available"]
+    assert not empty.get("/api/models").json()["available"]
+    assert empty.get("/api/models/1/plots/pit_histogram.png").status_code == 404
+    health = empty.get("/api/health").json()
+    assert not health["ok"] and {"data", "ledger", "models"} <= set(health["errors"])
+    assert not (root / "ledger.db").exists() and not (root / "mlflow.db").exists()
+
+
+def test_credentials_and_the_api_key_never_reach_a_page(project, tmp_path: Path, monkeypatch) -> None:
+    password, api_key, smtp = "pw-Sentinel-731", "odds-key-Sentinel-482", "smtp-Sentinel-915"
+    monkeypatch.setenv("ODDS_API_KEY", api_key)
+    monkeypatch.setenv("NBA_PRA_SMTP_PASSWORD", smtp)
+    url = f"postgresql+psycopg://bettor:{password}@127.0.0.1:9/ledger"
+    broken = load_project(project.root, [f"ledger.url={url}"])
+    # a provider error that quoted the key: the dashboard must still mask it
+    summary_path = project.path("reports", "bet_summary.json")
+    original = summary_path.read_text()
+    summary_path.write_text(json.dumps({**json.loads(original), "odds_warning": f"401 for apiKey={api_key}"}))
+    try:
+        app = TestClient(create_app(broken))
+        bodies = {path: app.get(path).text for path in
+                  ("/", "/ledger", "/models", "/health", "/api/slate", "/api/ledger", "/api/models", "/api/health",
+                   "/openapi.json")}
+    finally:
+        summary_path.write_text(original)
+    for path, body in bodies.items():
+        for secret in (password, api_key, smtp):
+            assert secret not in body, (path, secret)
+    assert "postgresql+psycopg://bettor:***@127.0.0.1:9/ledger" in bodies["/ledger"]
+    assert "bettor:***@" in bodies["/api/health"]
+    assert "apiKey=***" in bodies["/api/health"]
+    assert "cannot open the ledger" in bodies["/api/ledger"]
+
+
+def test_the_dashboard_verb_binds_to_loopback_by_default(project, monkeypatch, capsys, caplog) -> None:
+    import uvicorn
+
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    monkeypatch.chdir(project.root)
+    assert main(["dashboard", "-q"]) == 0
+    assert (calls[-1]["host"], calls[-1]["port"]) == ("127.0.0.1", 8050)
+    assert "http://127.0.0.1:8050/" in capsys.readouterr().out
+    assert main(["dashboard", "--port", "8123", "dashboard.log_level=error"]) == 0
+    assert (calls[-1]["host"], calls[-1]["port"], calls[-1]["log_level"]) == ("127.0.0.1", 8123, "error")
+    assert main(["dashboard", "--host", "0.0.0.0"]) == 0
+    assert "no login" in caplog.text
+
+
+# --- a real browser ---------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(project):
+    import uvicorn
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(project), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = [str(p) for p in (_CHROMIUM, _CHROMEDRIVER) if not p.is_file()]
+    if missing:
+        pytest.skip(f"browser test needs Chromium and chromedriver: {', '.join(missing)} not found "
+                    "(apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(_CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 f"--window-size={_WINDOW[0]},{_WINDOW[1]}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(_CHROMEDRIVER)), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def _shoot(driver, name: str) -> Path:
+    """A full-page screenshot under screenshots/ (the window grows to the page's height first)."""
+    driver.set_window_size(*_WINDOW)
+    driver.execute_script("window.scrollTo(0, 0)")
+    height = driver.execute_script("return document.body.scrollHeight")
+    driver.set_window_size(_WINDOW[0], max(_WINDOW[1], int(height) + 140))  # + the browser's own chrome
+    _SCREENSHOTS.mkdir(exist_ok=True)
+    path = _SCREENSHOTS / f"dashboard_{name}.png"
+    assert driver.save_screenshot(str(path))
+    return path
+
+
+@pytest.mark.slow
+def test_a_browser_renders_every_page_with_the_real_numbers(project, server, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    def text(css: str) -> str:
+        return browser.find_element(By.CSS_SELECTOR, css).text.strip()
+
+    # slate: counts and the top row against the artifacts
+    predictions = pd.read_parquet(project.path("artifacts", "predictions.parquet"))
+    candidates = _candidates(project)
+    browser.get(server + "/")
+    assert text("#slate-date") == str(predictions["game_date"].min().date())
+    assert text("#slate-players") == str(predictions["player_id"].nunique())
+    assert text("#slate-candidates") == str(len(candidates))
+    assert text("#slate-bets") == str(int((candidates["decision"] == "bet").sum()))
+    top = candidates.sort_values("edge", ascending=False).iloc[0]
+    first = browser.find_element(By.CSS_SELECTOR, "#slate-table tbody tr")
+    cell = {c.get_attribute("data-col"): c.text for c in first.find_elements(By.TAG_NAME, "td")}
+    assert cell["player_name"] == top["player_name"] and cell["line"] == f"{top['line']:.1f}"
+    assert cell["p_over"] == f"{top['p_over']:.3f}" and cell["edge"] == f"{top['edge']:.1%}"
+    _shoot(browser, "slate")
+    # sorting by a header link and filtering by team through the form
+    def follow(element) -> None:
+        """Click a link or button and wait until the next page replaced this one."""
+        page = browser.find_element(By.TAG_NAME, "main")
+        element.click()
+        WebDriverWait(browser, 10).until(staleness_of(page))
+
+    follow(browser.find_element(By.CSS_SELECTOR, 'a[data-sort="p_over"]'))
+    shown = [c.text for c in browser.find_elements(By.CSS_SELECTOR, '#slate-table td[data-col="p_over"]')]
+    values = [float(v) for v in shown if v != "–"]
+    assert values == sorted(values, reverse=True)
+    team = str(top["team"])
+    select = browser.find_element(By.CSS_SELECTOR, '#slate-filter select[name="team"]')
+    select.find_element(By.CSS_SELECTOR, f'option[value="{team}"]').click()
+    follow(browser.find_element(By.CSS_SELECTOR, "#slate-filter button"))
+    assert f"team={team}" in browser.current_url
+    teams = {c.text for c in browser.find_elements(By.CSS_SELECTOR, '#slate-table td[data-col="team"]')}
+    assert teams == {team}
+
+    # ledger: summary and chart against the database
+    bets, settlements = _ledger_db(project)
+    bankroll = project.settings.ledger.initial_bankroll + settlements["profit"].sum()
+    browser.get(server + "/ledger")
+    assert text("#summary-bankroll") == f"{bankroll:.2f}"
+    assert text("#summary-bets") == str(len(bets))
+    assert text("#summary-settled") == f"{len(settlements)} / {len(bets) - len(settlements)}"
+    assert text("#bankroll-last") == f"{bankroll:.2f}"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#bets-table tbody tr")) == min(
+        len(bets), project.settings.dashboard.page_size)
+    _shoot(browser, "ledger")
+
+    # models: the champion's CRPS from MLflow, and the plots load
+    from mlflow import MlflowClient
+
+    uri = f"sqlite:///{project.root / 'mlflow.db'}"
+    registry = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    champion = registry.get_model_version_by_alias("nba-pra", "champion")
+    crps = registry.get_run(champion.run_id).data.metrics["crps"]
+    browser.get(server + "/models")
+    assert text('#metrics-table tr[data-metric="crps"] td[data-alias="champion"]') == f"{crps:.3f}"
+    assert f"version {champion.version}" in text("#model-champion h2")
+    images = browser.find_elements(By.CSS_SELECTOR, ".plots img")
+    assert len(images) == 6
+    for image in images:
+        browser.execute_script("arguments[0].scrollIntoView()", image)
+    time.sleep(0.5)  # lazy images start loading once scrolled into view
+    assert all(browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i) > 0
+               for i in images)
+    _shoot(browser, "models")
+
+    # health: data freshness against the box scores
+    box = pd.read_parquet(project.path("data", "box_scores.parquet"), columns=["game_date"])
+    browser.get(server + "/health")
+    assert text("#data-through") == str(box["game_date"].max().date())
+    assert text("#data-rows") == f"{len(box):,}"
+    assert text("#health-status")
+    _shoot(browser, "health")

@@ -1,0 +1,141 @@
+"""The dashboard's pure pieces: redaction, intervals, the slate table, sorting, paging, the bankroll curve."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nba_pra.backtest.settings import BootstrapSettings
+from nba_pra.config import load_project
+from nba_pra.dashboard import pages, queries
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("sqlite:///ledger.db", "sqlite:///ledger.db"),
+        ("sqlite:////abs/ledger.db", "sqlite:////abs/ledger.db"),
+        ("postgresql+psycopg://bob:s3cr%40t@db:5432/nba", "postgresql+psycopg://bob:***@db:5432/nba"),
+        ("postgresql+psycopg://bob@db/nba?sslmode=require&password=x9",
+         "postgresql+psycopg://bob@db/nba?sslmode=require&password=***"),
+        ("https://user:tok@mlflow.example/#/models", "https://user:***@mlflow.example/#/models"),
+        ("not a url at all", "not a url at all"),
+    ],
+)
+def test_urls_are_shown_with_passwords_and_secret_query_values_masked(url: str, shown: str) -> None:
+    assert queries.redact_url(url) == shown
+
+
+def test_scrub_masks_every_secret_in_nested_values_longest_first() -> None:
+    view = {"a": "key=abcd1234 and abcd", "b": ["x abcd1234 y", 3, None], "c": {"d": ("abcd",)}}
+    assert queries.scrub(view, ("abcd1234", "abcd")) == {
+        "a": "key=*** and ***", "b": ["x *** y", 3, None], "c": {"d": ["***"]}}
+
+
+def test_the_project_secrets_are_the_url_passwords_and_the_secret_env_values(
+    project_root, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ODDS_API_KEY", "odds-key-123")
+    monkeypatch.setenv("NBA_PRA_ALERT_WEBHOOK_URL", "https://hooks.example/T0/B0/xyz")
+    monkeypatch.setenv("NBA_PRA_SMTP_PASSWORD", "abc")  # too short to scrub from free text
+    project = load_project(project_root, ["ledger.url=postgresql+psycopg://u:p%40ssword@h/db"])
+    secrets = queries.secrets_of(project)
+    assert {"odds-key-123", "https://hooks.example/T0/B0/xyz", "p%40ssword", "p@ssword"} <= set(secrets)
+    assert "abc" not in secrets
+    assert [len(s) for s in secrets] == sorted((len(s) for s in secrets), reverse=True)
+
+
+def test_the_wilson_interval_matches_the_closed_form_and_stays_in_the_unit_interval() -> None:
+    lo, hi = queries.wilson_interval(pd.Series([5, 0, 10, 0]), pd.Series([10, 10, 10, 0]), 0.95)
+    assert lo[0] == pytest.approx(0.2366, abs=1e-4) and hi[0] == pytest.approx(0.7634, abs=1e-4)
+    assert lo[1] == pytest.approx(0.0, abs=1e-12) and 0 < hi[1] < 0.35
+    assert hi[2] == pytest.approx(1.0) and lo[2] > 0.65
+    assert math.isnan(lo[3]) and math.isnan(hi[3])
+
+
+def test_paging_clamps_to_the_pages_that_exist() -> None:
+    frame = pd.DataFrame({"x": range(12)})
+    rows, page, pages_ = queries.paginate(frame, 3, 5)
+    assert (rows["x"].tolist(), page, pages_) == ([10, 11], 3, 3)
+    assert queries.paginate(frame, 99, 5)[1] == 3 and queries.paginate(frame, 0, 5)[1] == 1
+    assert queries.paginate(frame.iloc[:0], 1, 5)[1:] == (1, 1)
+
+
+def _candidate(player_id: int, book: str, edge: float, decision: str, **extra) -> dict:
+    return {
+        "game_id": "g1", "game_date": pd.Timestamp("2025-01-02"), "player_id": player_id, "market": "pra",
+        "player_name": f"P{player_id}", "book_player_name": f"P{player_id}", "team": "BOS", "opponent": "NYK",
+        "mean": 20.0, "std": 6.0, "line": 19.5, "p_over": 0.6, "p_under": 0.4, "p_push": 0.0, "side": "over",
+        "bookmaker": book, "price": -110.0, "edge": edge, "stake": 0.02 if decision == "bet" else 0.0,
+        "bankroll": 1.0, "decision": decision, "reason": "bet" if decision == "bet" else "min_edge",
+        "bet_id": f"b{player_id}", **extra,
+    }
+
+
+def test_the_slate_keeps_the_bet_or_the_best_edge_per_prop_and_lists_players_without_lines() -> None:
+    candidates = pd.DataFrame([
+        _candidate(1, "a", 0.10, "pass"), _candidate(1, "b", 0.05, "bet"),  # the bet wins over a larger edge
+        _candidate(2, "a", 0.01, "pass"), _candidate(2, "b", 0.02, "pass"),
+        _candidate(3, "a", np.nan, "pass", player_name=np.nan, book_player_name="Book Name", mean=np.nan),
+    ])
+    predictions = pd.DataFrame({
+        "game_id": ["g1"] * 3, "game_date": [pd.Timestamp("2025-01-02")] * 3, "player_id": [1, 2, 4],
+        "player_name": ["P1", "P2", "P4"], "team": ["BOS"] * 3, "opponent": ["NYK"] * 3, "mean": [20.0, 15.0, 9.0],
+        "std": [6.0, 5.0, 4.0],
+    })
+    table = queries.slate_table(predictions, candidates, pd.Series({"b1": 21.5})).set_index("player_id")
+    assert list(table.columns) == [c for c in queries.schemas.SlateRow.model_fields if c != "player_id"]
+    assert (table.loc[1, "best_book"], table.loc[1, "decision"], table.loc[1, "stake_units"]) == ("b", "bet", 21.5)
+    assert table.loc[1, "stake_pct"] == pytest.approx(2.0)
+    assert (table.loc[2, "best_book"], table.loc[2, "decision"]) == ("b", "pass")
+    assert math.isnan(table.loc[2, "stake_units"])
+    assert table.loc[3, "player_name"] == "Book Name"  # a line for a player the model did not predict
+    assert (table.loc[4, "decision"], table.loc[4, "reason"]) == (queries.NO_LINE, queries.NO_LINE)
+    assert math.isnan(table.loc[4, "line"])
+
+
+def test_filter_sort_matches_names_and_teams_case_insensitively_and_puts_missing_values_last() -> None:
+    table = pd.DataFrame({"player_name": ["Ann Lee", "Bo Lee", None, "Cy Day"], "team": ["BOS", "nyk", "BOS", "BOS"],
+                          "edge": [0.1, np.nan, 0.3, 0.2]})
+    assert queries.filter_sort(table, sort="edge")["edge"].tolist()[:3] == [0.3, 0.2, 0.1]
+    assert math.isnan(queries.filter_sort(table, sort="edge", descending=False)["edge"].iloc[-1])
+    assert queries.filter_sort(table, player=" lee ")["player_name"].tolist() == ["Ann Lee", "Bo Lee"]
+    assert queries.filter_sort(table, team="NYK")["player_name"].tolist() == ["Bo Lee"]
+
+
+def _bets(rows: list[tuple[str, str | None, float, float, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["game_date", "result", "edge", "stake", "profit"]).assign(
+        game_date=lambda f: pd.to_datetime(f["game_date"]), bet_id=lambda f: [f"b{i}" for i in range(len(f))],
+        p_win=0.6)
+
+
+def test_the_bankroll_curve_follows_each_settled_bet_in_date_order() -> None:
+    bets = _bets([("2025-01-02", "loss", 0.1, 10, -10), ("2025-01-01", "win", 0.1, 10, 9), ("2025-01-03", None,
+                  0.1, 10, np.nan)])
+    curve = queries.bankroll_curve(bets, 100.0)
+    assert curve["date"].tolist() == ["start", "2025-01-01", "2025-01-02"]
+    assert curve["bankroll"].tolist() == [100.0, 109.0, 99.0]
+
+
+def test_edge_buckets_carry_wilson_and_bootstrap_intervals_and_an_empty_ledger_has_none() -> None:
+    rows = [("2025-01-01", "win", 0.25, 10, 9.0)] * 6 + [("2025-01-01", "loss", 0.25, 10, -10.0)] * 4
+    rows += [("2025-01-01", "push", 0.04, 10, 0.0), ("2025-01-01", "void", 0.04, 10, 0.0)]
+    table = queries.edge_bucket_table(_bets(rows), (0.03, 0.05, 0.2), BootstrapSettings(200, 0.9), seed=1)
+    top = table.set_index("bucket").loc[">=0.2"]
+    assert (top["bets"], top["wins"], top["roi"]) == (10, 6, pytest.approx(14 / 100))
+    assert top["win_rate_lo"] < 0.6 < top["win_rate_hi"] and top["roi_lo"] < 0.14 < top["roi_hi"]
+    push = table.set_index("bucket").loc["0.03-0.05"]
+    assert push["bets"] == 1 and math.isnan(push["win_rate"]) and push["roi_lo"] == 0.0
+    empty = queries.edge_bucket_table(_bets([]), (0.03,), BootstrapSettings(50, 0.9), seed=1)
+    assert empty["bets"].sum() == 0 and empty["roi_lo"].isna().all()
+
+
+def test_cells_and_the_chart_format_missing_values_as_a_dash_and_flat_curves_mid_height() -> None:
+    assert pages._fmt(None, "pct") == pages.MISSING and pages._fmt(float("nan"), "num2") == pages.MISSING
+    assert (pages._fmt(0.0312, "pct"), pages._fmt(-110.0, "american"), pages._fmt("x", "text")) == ("3.1%", "-110", "x")
+    assert pages.svg_points([]) == ""
+    assert pages.svg_points([5.0, 5.0], width=100, height=50, pad=0) == "0.0,25.0 100.0,25.0"
+    assert pages.svg_points([0.0, 10.0], width=100, height=50, pad=0) == "0.0,50.0 100.0,0.0"
