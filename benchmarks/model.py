@@ -23,6 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from nba_pra.config import load_project
+from nba_pra.availability.sources import visible_availability
+from nba_pra.availability.synthetic import synthetic_snapshots
 from nba_pra.data.synthetic import simulate_league
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
@@ -42,7 +44,12 @@ def main() -> None:
     t0 = time.perf_counter()
     league = simulate_league(s.data.synthetic)
     t1 = time.perf_counter()
-    features = build_features(league.box_scores, build_slate(league.schedule, league.rosters), s.features)
+    # the pre-game report the synthetic league publishes, as the daily `availability` stage makes it visible
+    snapshots = synthetic_snapshots(league.injury_report, league.schedule, s.availability.synthetic)
+    availability, _ = visible_availability(snapshots, league.schedule, league.box_scores, league.rosters,
+                                           s.availability, s.odds.matching)
+    features = build_features(league.box_scores, build_slate(league.schedule, league.rosters), s.features,
+                              availability=availability)
     t2 = time.perf_counter()
     result = train_ensemble(features, feature_names(s.features), window=s.window, cv=s.cv, model=s.model,
                             distribution=s.distribution, seed=s.seed)

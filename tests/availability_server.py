@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict, deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from local_http import LocalHTTPServer
 
 PREFIX = "/referee/injury/"
 
 
-class ReportServer:
+class ReportServer(LocalHTTPServer):
     """``with ReportServer({"Injury-Report_2025-03-08_12PM.pdf": b"%PDF..."}) as server:``."""
 
     def __init__(self, files: dict[str, bytes]) -> None:
@@ -23,26 +25,15 @@ class ReportServer:
         self.requests: list[str] = []
         self._faults: dict[str, deque[int]] = defaultdict(deque)
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        super().__init__(self._handler())
 
     @property
     def url_pattern(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}{PREFIX}Injury-Report_{{published:%Y-%m-%d_%I%p}}.pdf"
+        return f"{self.root_url}{PREFIX}Injury-Report_{{published:%Y-%m-%d_%I%p}}.pdf"
 
     def fail(self, name: str, *statuses: int) -> None:
         with self._lock:
             self._faults[name].extend(statuses)
-
-    def __enter__(self) -> ReportServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self

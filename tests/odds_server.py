@@ -20,9 +20,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from local_http import LocalHTTPServer
 
 _EVENTS = re.compile(r"^/v4/sports/(?P<sport>[^/]+)/events$")
 _ODDS = re.compile(r"^/v4/sports/(?P<sport>[^/]+)/events/(?P<event>[^/]+)/odds$")
@@ -48,7 +50,7 @@ class Seen:
     query: dict[str, list[str]]
 
 
-class OddsApiServer:
+class OddsApiServer(LocalHTTPServer):
     """Start with ``with OddsApiServer(api_key=...) as server:``; ``server.base_url`` points at it."""
 
     def __init__(self, *, api_key: str, events: list[dict] | None = None, odds: dict[str, dict] | None = None,
@@ -61,15 +63,11 @@ class OddsApiServer:
         self.requests: list[Seen] = []
         self._faults: dict[str, deque[Fault]] = {"events": deque(), "odds": deque()}
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False  # a handler still sleeping on a timeout fault must not block teardown
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        super().__init__(self._handler(), block_on_close=False)  # timeout faults sleep in their handler
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.root_url
 
     def fail(self, route: str, *faults: Fault) -> None:
         """Queue faults for the next requests of ``route`` ("events" or "odds")."""
@@ -78,14 +76,6 @@ class OddsApiServer:
 
     def count(self, route: str) -> int:
         return sum(1 for r in self.requests if r.route == route)
-
-    def __enter__(self) -> OddsApiServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
     # --- request handling ----------------------------------------------------------------------------------
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from email import message_from_bytes
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pandas as pd
@@ -18,6 +17,8 @@ from aiosmtpd.controller import Controller
 
 from nba_pra.alerts.dispatch import send_bet_alerts
 from nba_pra.alerts.settings import AlertSettings, SmtpSecurity, SmtpSettings, WebhookSettings
+
+from local_http import LocalHTTPServer
 
 HOOK_ENV, USER_ENV, PASSWORD_ENV = "TEST_ALERT_HOOK", "TEST_SMTP_USER", "TEST_SMTP_PASSWORD"
 SECRET_PATH = "/services/T000/B000/s3cretTOKEN"
@@ -42,7 +43,7 @@ def _bets() -> pd.DataFrame:
     )
 
 
-class _Hook:
+class _Hook(LocalHTTPServer):
     """A local webhook: records each POST's path and JSON body, answers ``status``."""
 
     def __init__(self, status: int = 200) -> None:
@@ -61,21 +62,17 @@ class _Hook:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{SECRET_PATH}"
+        return f"{self.root_url}{SECRET_PATH}"
 
 
 @pytest.fixture
 def hook() -> Iterator[_Hook]:
-    server = _Hook()
-    server.thread.start()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    with _Hook() as server:
+        yield server
 
 
 class _Inbox:
@@ -180,8 +177,7 @@ def test_a_webhook_answering_500_only_warns_once_and_never_logs_the_url(hook: _H
     with caplog.at_level(logging.DEBUG):
         report = send_bet_alerts(_bets(), _settings(webhook=True), {HOOK_ENV: hook.url})
     assert report.sent == ()
-    assert report.warnings == (f"webhook alert not sent: the alert webhook at http://127.0.0.1:"
-                               f"{hook.server.server_address[1]} answered HTTP 500",)
+    assert report.warnings == (f"webhook alert not sent: the alert webhook at {hook.root_url} answered HTTP 500",)
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "s3cretTOKEN" not in caplog.text

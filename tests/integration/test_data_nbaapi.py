@@ -8,11 +8,10 @@ request, so the tests see exactly what the client asked and when.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import replace
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -24,6 +23,7 @@ from nba_pra.data.nbaapi import NbaApiError, StatsClient, fetch_nba_api, season_
 from nba_pra.data.settings import NbaApiSettings
 
 from conftest import copy_project
+from local_http import LocalHTTPServer
 
 P_HEADERS = ["SEASON_ID", "PLAYER_ID", "PLAYER_NAME", "TEAM_ID", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID",
              "GAME_DATE", "MATCHUP", "WL", "MIN", "FGM", "FGA", "FG_PCT", "FG3M", "FG3A", "FG3_PCT", "FTM", "FTA",
@@ -60,7 +60,7 @@ def team_rows(games):
             for g, d, h, a in games for t, o in ((h, a), (a, h))]
 
 
-class StatsServer:
+class StatsServer(LocalHTTPServer):
     """A stats.nba.com look-alike on 127.0.0.1; ``throttle``/``stall`` make the next N requests fail."""
 
     def __init__(self) -> None:
@@ -100,12 +100,11 @@ class StatsServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/stats"
+        return f"{self.root_url}/stats"
 
     def answer(self, path: str, query: dict):
         if path == "/stats/leaguegamelog":
@@ -134,11 +133,8 @@ class StatsServer:
 
 @pytest.fixture
 def server():
-    stats = StatsServer()
-    stats.thread.start()
-    yield stats
-    stats.httpd.shutdown()
-    stats.httpd.server_close()
+    with StatsServer() as stats:
+        yield stats
 
 
 def fast_settings(base_url: str, **changes) -> NbaApiSettings:

@@ -17,11 +17,19 @@ import pandas as pd
 import requests
 
 from nba_pra.availability import official
-from nba_pra.availability.asof import GAME_COLUMNS, empty_snapshots, team_candidates, tip_times
+from nba_pra.availability.asof import (
+    GAME_COLUMNS,
+    JoinReport,
+    availability_table,
+    empty_snapshots,
+    team_candidates,
+    tip_times,
+)
 from nba_pra.availability.lineups import RotowireFileProvider
 from nba_pra.availability.settings import AvailabilitySettings, AvailabilitySource
 from nba_pra.availability.synthetic import read_report, synthetic_snapshots
 from nba_pra.data import schema
+from nba_pra.odds.settings import MatchingSettings
 
 log = logging.getLogger(__name__)
 
@@ -101,3 +109,18 @@ def name_candidates(box_scores: pd.DataFrame, rosters: pd.DataFrame, games: pd.D
         listed = pd.concat([listed, roster[list(listed.columns)]], ignore_index=True)
     listed = listed.astype({"team": str, "season": str, "player_name": str})
     return team_candidates(listed, games.astype({"season": str}))
+
+
+def visible_availability(
+    snapshots: pd.DataFrame,
+    schedule: pd.DataFrame,
+    box_scores: pd.DataFrame,
+    rosters: pd.DataFrame,
+    settings: AvailabilitySettings,
+    matching: MatchingSettings,
+) -> tuple[pd.DataFrame, JoinReport]:
+    """Snapshots -> the per-game table visible before each cut-off (names resolved against the season's
+    players): what the ``availability`` stage writes and the feature engine reads."""
+    games = schedule_team_games(schedule)
+    candidates = name_candidates(box_scores, rosters, games)
+    return availability_table(snapshots, games, candidates, settings, matching)

@@ -12,13 +12,8 @@ import logging
 
 import pandas as pd
 
-from nba_pra.availability.asof import availability_table, empty_availability
-from nba_pra.availability.sources import (
-    SourceInputs,
-    collect_snapshots,
-    name_candidates,
-    schedule_team_games,
-)
+from nba_pra.availability.asof import empty_availability
+from nba_pra.availability.sources import SourceInputs, collect_snapshots, visible_availability
 from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
@@ -55,11 +50,10 @@ def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
     if snapshots is None or snapshots.empty:
         table, summary = empty_availability(), {}
     else:
-        games = schedule_team_games(schedule)
-        box_scores = read_raw_table(data_dir, schema.BOX_SCORES_FILE)
-        rosters = read_raw_table(data_dir, schema.ROSTERS_FILE)
-        candidates = name_candidates(box_scores, rosters, games)
-        table, report = availability_table(snapshots, games, candidates, s.availability, s.odds.matching)
+        table, report = visible_availability(
+            snapshots, schedule, read_raw_table(data_dir, schema.BOX_SCORES_FILE),
+            read_raw_table(data_dir, schema.ROSTERS_FILE), s.availability, s.odds.matching,
+        )
         summary = report.as_dict()
     write_parquet(table, project.path("artifacts", AVAILABILITY_FILE))
     teams = table.loc[table["player_id"].isna()]
