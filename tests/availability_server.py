@@ -10,9 +10,8 @@ from __future__ import annotations
 import threading
 from collections import defaultdict, deque
 from http.server import BaseHTTPRequestHandler
-from typing import Any
 
-from local_http import LocalHTTPServer
+from local_http import LocalHTTPServer, QuietHandler
 
 PREFIX = "/referee/injury/"
 
@@ -38,10 +37,7 @@ class ReportServer(LocalHTTPServer):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 -- keep test output quiet
-                return
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 -- http.server's naming
                 name = self.path[len(PREFIX):] if self.path.startswith(PREFIX) else ""
                 server.requests.append(name)

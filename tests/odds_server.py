@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from local_http import LocalHTTPServer
+from local_http import LocalHTTPServer, QuietHandler
 
 _EVENTS = re.compile(r"^/v4/sports/(?P<sport>[^/]+)/events$")
 _ODDS = re.compile(r"^/v4/sports/(?P<sport>[^/]+)/events/(?P<event>[^/]+)/odds$")
@@ -105,10 +105,7 @@ class OddsApiServer(LocalHTTPServer):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 -- keep test output quiet
-                return
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 -- http.server's naming
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)

@@ -8,7 +8,6 @@ import socket
 from collections.abc import Iterator
 from dataclasses import replace
 from email import message_from_bytes
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pandas as pd
@@ -18,7 +17,7 @@ from aiosmtpd.controller import Controller
 from nba_pra.alerts.dispatch import send_bet_alerts
 from nba_pra.alerts.settings import AlertSettings, SmtpSecurity, SmtpSettings, WebhookSettings
 
-from local_http import LocalHTTPServer
+from local_http import LocalHTTPServer, QuietHandler
 
 HOOK_ENV, USER_ENV, PASSWORD_ENV = "TEST_ALERT_HOOK", "TEST_SMTP_USER", "TEST_SMTP_PASSWORD"
 SECRET_PATH = "/services/T000/B000/s3cretTOKEN"
@@ -51,16 +50,13 @@ class _Hook(LocalHTTPServer):
         self.received: list[tuple[str, Any]] = []
         hook = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server API)
                 length = int(self.headers.get("Content-Length", 0))
                 hook.received.append((self.path, json.loads(self.rfile.read(length))))
                 self.send_response(hook.status)
                 self.end_headers()
                 self.wfile.write(b"ok")
-
-            def log_message(self, *args: object) -> None:
-                pass
 
         super().__init__(Handler)
 

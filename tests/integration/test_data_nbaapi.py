@@ -11,7 +11,6 @@ import json
 import time
 from dataclasses import replace
 from datetime import date
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -23,7 +22,7 @@ from nba_pra.data.nbaapi import NbaApiError, StatsClient, fetch_nba_api, season_
 from nba_pra.data.settings import NbaApiSettings
 
 from conftest import copy_project
-from local_http import LocalHTTPServer
+from local_http import LocalHTTPServer, QuietHandler
 
 P_HEADERS = ["SEASON_ID", "PLAYER_ID", "PLAYER_NAME", "TEAM_ID", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID",
              "GAME_DATE", "MATCHUP", "WL", "MIN", "FGM", "FGA", "FG_PCT", "FG3M", "FG3A", "FG3_PCT", "FTM", "FTA",
@@ -71,10 +70,7 @@ class StatsServer(LocalHTTPServer):
         self.stall_seconds = 1.0
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:  # keep test output quiet
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 url = urlparse(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}

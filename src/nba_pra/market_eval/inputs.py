@@ -13,7 +13,6 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
@@ -41,18 +40,13 @@ class MarketInputs:
     match: MatchReport | None  # the provider's name matching (None when lines carry player ids)
 
 
-def resolve(root: Path, path: str) -> Path:
-    """``path`` as given when absolute, else relative to the project root."""
-    p = Path(path)
-    return p if p.is_absolute() else root / p
-
-
 def load_box_scores(project: Project, path: str = "") -> pd.DataFrame:
     """Box scores from ``path`` (validated like ``nba-pra data import``, not published) or the project's data/."""
     if not path:
         return read_raw_table(project.path("data"), schema.BOX_SCORES_FILE)
     s = project.settings.data
-    frame = prepare_input(read_table_file(resolve(project.root, path)), s.files.season_types)
+    # a relative path is under the project root; an absolute one stays as it is (``root / abs == abs``)
+    frame = prepare_input(read_table_file(project.root / path), s.files.season_types)
     if frame.empty:
         raise DataError(f"the box-score file {path} has no rows (after the season-type filter)")
     validate_input(frame, max_minutes=s.validation.max_minutes, max_rows=s.validation.max_rows_reported,
@@ -77,7 +71,7 @@ def load_inputs(project: Project) -> MarketInputs:
     season = m.season or str(box["season"].astype(str).max())
     odds = s.odds
     if m.lines:
-        historical = dataclasses.replace(odds.historical, path=str(resolve(project.root, m.lines)))
+        historical = dataclasses.replace(odds.historical, path=str(project.root / m.lines))
         odds = dataclasses.replace(odds, provider=ProviderKind.HISTORICAL, historical=historical)
     provider = make_provider(odds, data_dir=project.path("data"))
     lines = provider.fetch_lines(season_slate(box, season, s.data.files.tipoff_hour_eastern), refresh=False)

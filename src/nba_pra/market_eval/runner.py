@@ -151,8 +151,7 @@ def evaluate(project: Project, inputs: MarketInputs | None = None) -> MarketEval
     offers = wagers.priced_offers(lines, props)
     betting = wagers.betting_table(offers, min_edge=s.betting.min_edge, stake=m.flat_stake,
                                    bootstrap=s.backtest.bootstrap, seed=s.seed)
-    blended = wagers.pick_offers(wagers.priced_offers(lines, props, probability="blend_over"),
-                                 s.betting.min_edge)
+    blended = wagers.pick_offers(wagers.repriced_offers(offers, props, "blend_over"), s.betting.min_edge)
     blend_bets = wagers.settle(blended, blended["model_side"].to_numpy(), m.flat_stake)
     blend_row = {"price_source": wagers.BEST_PRICE, "strategy": BLEND,
                  **wagers.summarize_bets(blend_bets, s.backtest.bootstrap, s.seed)}

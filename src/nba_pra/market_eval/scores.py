@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.market_eval.props import OUTCOME_VOID, decided, went_over
+from nba_pra.model import calibration, metrics
 
 #: probabilities are clipped away from 0 and 1 before logs (a certain wrong forecast would be infinite)
 LOG_CLIP: Final = 1e-6
@@ -40,7 +41,8 @@ def paired_difference(a: np.ndarray, b: np.ndarray, n_resamples: int, confidence
 
 
 def brier(p: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((p - y) ** 2)) if len(p) else float("nan")
+    """:func:`nba_pra.model.calibration.brier`, NaN when nothing is scored."""
+    return calibration.brier(p, y) if len(p) else float("nan")
 
 
 def log_loss(p: np.ndarray, y: np.ndarray) -> float:
@@ -53,10 +55,10 @@ def accuracy(props: pd.DataFrame) -> dict[str, float]:
     y = played["actual"].to_numpy(float)
     out: dict[str, float] = {"props_played": float(len(played))}
     for name, column in (("model", "mean"), ("model_median", "median"), ("line", "main_line")):
-        err = played[column].to_numpy(float) - y
-        out[f"{name}_mae"] = float(np.mean(np.abs(err))) if len(err) else float("nan")
-        out[f"{name}_rmse"] = float(np.sqrt(np.mean(err**2))) if len(err) else float("nan")
-        out[f"{name}_bias"] = float(np.mean(err)) if len(err) else float("nan")
+        pred = played[column].to_numpy(float)
+        out[f"{name}_mae"] = metrics.mae(y, pred) if len(y) else float("nan")
+        out[f"{name}_rmse"] = metrics.rmse(y, pred) if len(y) else float("nan")
+        out[f"{name}_bias"] = float(np.mean(pred - y)) if len(y) else float("nan")
     return out
 
 
@@ -75,24 +77,21 @@ def probability_table(props: pd.DataFrame, forecasters: Mapping[str, str]) -> pd
 
 
 def reliability(props: pd.DataFrame, forecasters: Mapping[str, str], n_bins: int) -> pd.DataFrame:
-    """Per forecaster and P(over) bin: props, mean predicted P(over) and observed over frequency."""
+    """Per forecaster and P(over) bin (:func:`nba_pra.model.calibration.reliability`): props, mean predicted
+    P(over) and observed over frequency."""
     rows = decided(props)
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
     parts = []
     for name, col in forecasters.items():
         have = rows.loc[rows[col].notna()]
-        p = have[col].to_numpy(float)
-        frame = pd.DataFrame({"p": p, "y": went_over(have),
-                              "bin": np.clip(np.digitize(p, edges[1:-1]), 0, n_bins - 1)})
-        g = frame.groupby("bin").agg(props=("y", "size"), mean_p_over=("p", "mean"), observed=("y", "mean"))
-        g = g.reset_index().assign(forecaster=name, bin_lo=lambda d: edges[d["bin"]],
-                                   bin_hi=lambda d: edges[d["bin"] + 1])
-        parts.append(g)
+        table = calibration.reliability(have[col].to_numpy(float), went_over(have), n_bins)
+        table = table.rename(columns={"p_mean": "mean_p_over", "o_mean": "observed", "n": "props"})
+        parts.append(table.assign(forecaster=name, bin_lo=table["bin"] / n_bins, bin_hi=(table["bin"] + 1) / n_bins))
     cols = ["forecaster", "bin", "bin_lo", "bin_hi", "props", "mean_p_over", "observed"]
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
 
 def expected_calibration_error(table: pd.DataFrame) -> pd.Series:
-    """Per forecaster: props-weighted mean |mean prediction - observed| over the reliability bins."""
-    gap = (table["mean_p_over"] - table["observed"]).abs() * table["props"]
-    return gap.groupby(table["forecaster"]).sum() / table.groupby("forecaster")["props"].sum()
+    """Per forecaster: :func:`nba_pra.model.calibration.expected_calibration_error` of its reliability bins."""
+    shared = table.rename(columns={"mean_p_over": "p_mean", "observed": "o_mean", "props": "n"})
+    return pd.Series({name: calibration.expected_calibration_error(part)
+                      for name, part in shared.groupby("forecaster", sort=False)})

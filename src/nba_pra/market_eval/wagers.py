@@ -34,34 +34,39 @@ RANDOM_SIDE: Final = "random side"
 ALWAYS_UNDER: Final = "always under"
 
 
-def priced_offers(lines: pd.DataFrame, props: pd.DataFrame, probability: str | None = None) -> pd.DataFrame:
-    """Every two-sided offer of a prop in ``props``, with the model's P(over/under/push) at the offer's line,
-    decimal prices, both sides' EV, and the prop's result.
+def with_expected_returns(offers: pd.DataFrame) -> pd.DataFrame:
+    """Both sides' EV at the offer's prices, the better side (``model_side``) and its EV (``model_ev``)."""
+    out = offers.copy()
+    out["ev_over"] = expected_return(out["p_over"], out["p_under"], out["over_decimal"])
+    out["ev_under"] = expected_return(out["p_under"], out["p_over"], out["under_decimal"])
+    out["model_side"] = np.where(out["ev_under"] > out["ev_over"], SIDE_UNDER, SIDE_OVER)
+    out["model_ev"] = out[["ev_over", "ev_under"]].max(axis=1)
+    return out.dropna(subset=["model_ev"]).reset_index(drop=True)
 
-    ``probability`` (optional) names a ``props`` column of P(over | no push) at the main line to price with
-    instead of the model (the market-aware blend); then only main-line offers are priced.
-    """
+
+def priced_offers(lines: pd.DataFrame, props: pd.DataFrame) -> pd.DataFrame:
+    """Every two-sided offer of a prop in ``props``, with the model's P(over/under/push) at the offer's line,
+    decimal prices, both sides' EV, and the prop's result."""
     keys = list(PROP_KEYS)
     cols = [*keys, "game_date", "main_line", "dist_family", "dist_param_a", "dist_param_b", "actual", "played"]
-    if probability:
-        cols.append(probability)
     offers = lines.loc[lines["over_price"].notna() & lines["under_price"].notna(),
                        [*keys, "bookmaker", "line", "over_price", "under_price"]]
-    offers = offers.merge(props[cols], on=keys, how="inner")
-    offers = add_probabilities(offers)
-    if probability:
-        offers = offers.loc[offers["line"] == offers["main_line"]].copy()
-        no_push = 1.0 - offers["p_push"]
-        offers["p_over"] = offers[probability] * no_push
-        offers["p_under"] = (1.0 - offers[probability]) * no_push
+    offers = add_probabilities(offers.merge(props[cols], on=keys, how="inner"))
     offers["over_decimal"] = american_to_decimal(offers["over_price"].to_numpy(float))
     offers["under_decimal"] = american_to_decimal(offers["under_price"].to_numpy(float))
-    offers["ev_over"] = expected_return(offers["p_over"], offers["p_under"], offers["over_decimal"])
-    offers["ev_under"] = expected_return(offers["p_under"], offers["p_over"], offers["under_decimal"])
-    offers["model_side"] = np.where(offers["ev_under"] > offers["ev_over"], SIDE_UNDER, SIDE_OVER)
-    offers["model_ev"] = offers[["ev_over", "ev_under"]].max(axis=1)
     offers["outcome"] = outcomes(offers["actual"], offers["line"], offers["played"])
-    return offers.dropna(subset=["model_ev"]).reset_index(drop=True)
+    return with_expected_returns(offers)
+
+
+def repriced_offers(offers: pd.DataFrame, props: pd.DataFrame, probability: str) -> pd.DataFrame:
+    """The main-line offers of :func:`priced_offers` priced with ``props[probability]`` -- a P(over | no push)
+    at the main line such as the market-aware blend -- instead of the model (the model's P(push) is kept)."""
+    keys = list(PROP_KEYS)
+    main = offers.loc[offers["line"] == offers["main_line"]].merge(props[[*keys, probability]], on=keys)
+    no_push = 1.0 - main["p_push"]
+    main["p_over"] = main[probability] * no_push
+    main["p_under"] = (1.0 - main[probability]) * no_push
+    return with_expected_returns(main)
 
 
 def pick_offers(offers: pd.DataFrame, min_edge: float) -> pd.DataFrame:
