@@ -54,9 +54,9 @@ def test_pushes_are_excluded_from_over_scores() -> None:
 def test_reference_lines_use_the_books_median_line_else_the_rounded_median() -> None:
     oof = pd.DataFrame({"game_id": ["g1", "g2"], "player_id": [1, 2]})
     lines = pd.DataFrame({"game_id": ["g1", "g1", "g1"], "player_id": [1, 1, 1], "line": [20.5, 21.5, 22.5]})
-    got, share = reference_lines(oof, lines, np.array([30.2, 17.8]))
+    got, at_book = reference_lines(oof, lines, np.array([30.2, 17.8]))
     assert got.tolist() == [21.5, 17.5]
-    assert share == 0.5
+    assert at_book.tolist() == [True, False]
 
 
 def test_evaluation_scores_model_baselines_and_oracle_on_the_same_rows() -> None:

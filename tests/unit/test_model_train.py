@@ -186,3 +186,41 @@ def test_promotion_window_keeps_only_rows_both_versions_held_out_in_the_recent_d
     assert both["game_date"].max() == days[79]
     assert (both["mean_cand"] == 21.0).all() and (both["mean_champ"] == 25.0).all()
     assert common_window(cand, champ.assign(player_id=2), 30).empty
+
+
+def _train(feats: pd.DataFrame, **model_overrides) -> object:
+    return train_ensemble(
+        feats, FEATURES,
+        window=WindowSettings(n_seasons=1, days_per_season=365),
+        cv=CvSettings(n_folds=4, embargo_days=1, variance_warmup_blocks=1),
+        model=ModelSettings(mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30, variance_rounds=15,
+                            **model_overrides),
+        distribution=DistributionSettings(),
+        seed=7,
+    )
+
+
+def test_a_blocks_predictions_never_depend_on_later_games(trained) -> None:
+    """Rewrite every result and feature dated after block 2: blocks up to 2 are predicted exactly as before
+    (this also guards the shared histogram bins, which must come from early rows only)."""
+    feats, result = trained
+    block = result.folds[1].fold
+    later = (feats["game_date"] > block.valid_end) & ~feats["is_slate"]
+    rng = np.random.default_rng(99)
+    changed = feats.copy()
+    changed.loc[later, "target_pra"] = rng.integers(0, 80, int(later.sum())).astype(float)
+    changed.loc[later, FEATURES] = rng.normal(0, 50, (int(later.sum()), len(FEATURES)))
+    again = _train(changed)
+    keep = result.oof["block"] <= block.index
+    pd.testing.assert_frame_equal(again.oof[again.oof["block"] <= block.index], result.oof[keep])
+    assert not again.oof[~keep]["mean"].equals(result.oof[~keep]["mean"])
+
+
+def test_screening_keeps_the_informative_feature_and_the_ensemble_uses_only_it(trained) -> None:
+    feats, _ = trained
+    result = _train(feats, screen_keep=1)
+    assert result.ensemble.feature_names == ["f_skill"]
+    gains = result.feature_importance.set_index("feature")["gain"]
+    assert set(gains.index) == set(FEATURES)
+    assert gains["f_skill"] > 0 and gains["f_noise"] == 0 and gains["f_rest"] == 0
+    assert result.ensemble.predict(feats[feats["is_slate"]].drop(columns=["f_noise", "f_rest"]))["mean"].notna().all()

@@ -117,10 +117,10 @@ def cached_predictions(
 
 def history_features(box_scores: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Features of every box-score row (as-of by construction) with no slate: the walk-forward's input."""
-    return build_features(box_scores, _empty_slate(), settings.features)
+    return build_features(box_scores, empty_slate(), settings.features)
 
 
-def _empty_slate() -> pd.DataFrame:
+def empty_slate() -> pd.DataFrame:
     """A slate with no rows (the backtest predicts history rows, never a future slate)."""
     return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAYER_GAME_COLUMNS})
 

@@ -34,6 +34,8 @@ from nba_pra.betting.market_blend import MarketBlend
 from nba_pra.betting.settings import BettingSettings, ConfidenceMethod
 from nba_pra.data.schema import LINE_COLUMNS, PLAYER_GAME_COLUMNS, require_columns
 from nba_pra.model.distributions import DistributionParams, line_probabilities
+from nba_pra.model.ensemble import CALIBRATION_COLUMNS
+from nba_pra.model.logistic import logit, sigmoid
 from nba_pra.model.settings import DistributionFamily
 
 PREDICTION_COLUMNS: Final = (
@@ -51,6 +53,8 @@ PREDICTION_COLUMNS: Final = (
     "model_version",
     "model_uri",
 )
+#: carried when the model has them (P(over) recalibration at book lines); absent means the raw distribution
+OPTIONAL_PREDICTION_COLUMNS: Final = tuple(CALIBRATION_COLUMNS.values())
 PROP_KEYS: Final = ("game_id", "player_id", "market")
 DECISION_BET: Final = "bet"
 DECISION_PASS: Final = "pass"
@@ -115,14 +119,18 @@ def join_lines(predictions: pd.DataFrame, lines: pd.DataFrame, default_market: s
     book = book.drop(
         columns=[c for c in book.columns if c in PREDICTION_COLUMNS and c not in ("game_id", "player_id")]
     )
-    preds = predictions.loc[:, list(PREDICTION_COLUMNS)]
+    preds = predictions.loc[:, [*PREDICTION_COLUMNS, *(c for c in OPTIONAL_PREDICTION_COLUMNS if c in predictions)]]
     merged = book.merge(preds, on=["game_id", "player_id"], how="left", validate="many_to_one")
     merged["game_date"] = merged["game_date"].fillna(merged["book_game_date"])
     return merged.drop(columns=["book_game_date"]).reset_index(drop=True)
 
 
-def add_probabilities(frame: pd.DataFrame) -> pd.DataFrame:
-    """``p_over``, ``p_under``, ``p_push`` at each row's line from its fitted distribution (NaN without one)."""
+def add_probabilities(frame: pd.DataFrame, *, recalibrate: bool = True) -> pd.DataFrame:
+    """``p_over``, ``p_under``, ``p_push`` at each row's line from its fitted distribution (NaN without one).
+
+    With ``recalibrate`` and the model's ``over_cal_*`` columns, P(over | no push) goes through the model's
+    Platt map (:mod:`nba_pra.model.recalibration`) and P(push) is kept.
+    """
     out = frame.copy()
     for col in ("p_over", "p_under", "p_push"):
         out[col] = np.nan
@@ -139,7 +147,26 @@ def add_probabilities(frame: pd.DataFrame) -> pd.DataFrame:
         out.loc[rows, "p_over"] = probs.p_over
         out.loc[rows, "p_under"] = probs.p_under
         out.loc[rows, "p_push"] = probs.p_push
+    if recalibrate and all(c in out.columns for c in OPTIONAL_PREDICTION_COLUMNS):
+        out = _recalibrate(out)
     return out
+
+
+def _recalibrate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a map and probabilities: ``P(over | no push) -> sigmoid(a + b logit(.))``, push kept."""
+    a = frame["over_cal_intercept"].to_numpy(float)
+    b = frame["over_cal_slope"].to_numpy(float)
+    clip = frame["over_cal_clip"].to_numpy(float)
+    push = frame["p_push"].to_numpy(float)
+    rows = np.isfinite(a) & np.isfinite(b) & np.isfinite(clip) & np.isfinite(push) & (push < 1.0)
+    if not rows.any():
+        return frame
+    decided = 1.0 - push[rows]
+    p = frame["p_over"].to_numpy(float)[rows] / decided
+    calibrated = sigmoid(a[rows] + b[rows] * logit(p, clip[rows]))
+    frame.loc[rows, "p_over"] = calibrated * decided
+    frame.loc[rows, "p_under"] = (1.0 - calibrated) * decided
+    return frame
 
 
 def add_edges(frame: pd.DataFrame, settings: BettingSettings, bankroll: float) -> pd.DataFrame:
@@ -196,7 +223,8 @@ def evaluate_candidates(
     :data:`CANDIDATE_COLUMNS`.
     """
     frame = join_lines(predictions, lines, settings.default_market)
-    frame = add_probabilities(frame)
+    # the blend was fitted on the model's raw probabilities, so it replaces the recalibration, never stacks on it
+    frame = add_probabilities(frame, recalibrate=blend is None)
     if blend is not None:
         frame = blend.apply(frame, lines)
     frame = add_edges(frame, settings, bankroll)

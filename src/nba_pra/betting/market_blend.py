@@ -15,9 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nba_pra.model.logistic import fit_logistic, logit, sigmoid
 from nba_pra.odds.market import DevigMethod, consensus_probabilities, fair_probabilities
-
-_CONVERGED = 1e-10  # Newton step size (max |dw|) below which the fit has converged
 
 
 @dataclass(frozen=True)
@@ -26,11 +25,6 @@ class BlendFit:
     model_weight: float
     market_weight: float
     n_props: int
-
-
-def logit(p: np.ndarray, clip: float) -> np.ndarray:
-    q = np.clip(np.asarray(p, dtype=float), clip, 1.0 - clip)
-    return np.log(q / (1.0 - q))
 
 
 def design(p_model: np.ndarray, p_market: np.ndarray, clip: float) -> np.ndarray:
@@ -44,23 +38,13 @@ def fit_blend(p_model: np.ndarray, p_market: np.ndarray, y: np.ndarray, *, l2: f
     Newton: ``w <- w + (X'WX + P)^-1 (X'(y - p) - P w)``, ``W = diag(p (1 - p))``, ``P = diag(0, l2, l2)``,
     starting from the market (``w = (0, 0, 1)``).
     """
-    x = design(p_model, p_market, clip)
-    penalty = np.diag([0.0, l2, l2])
-    w = np.array([0.0, 0.0, 1.0])
-    for _ in range(max_iter):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        gradient = x.T @ (y - p) - penalty @ w
-        hessian = (x * (p * (1.0 - p))[:, None]).T @ x + penalty
-        step = np.linalg.solve(hessian, gradient)
-        w = w + step
-        if np.max(np.abs(step)) < _CONVERGED:
-            break
+    w = fit_logistic(design(p_model, p_market, clip), np.asarray(y, float), start=np.array([0.0, 0.0, 1.0]),
+                     penalty=np.array([0.0, l2, l2]), max_iter=max_iter)
     return BlendFit(float(w[0]), float(w[1]), float(w[2]), int(len(y)))
 
 
 def apply_blend(fit: BlendFit, p_model: np.ndarray, p_market: np.ndarray, clip: float) -> np.ndarray:
-    z = design(p_model, p_market, clip) @ np.array([fit.intercept, fit.model_weight, fit.market_weight])
-    return 1.0 / (1.0 + np.exp(-z))
+    return sigmoid(design(p_model, p_market, clip) @ np.array([fit.intercept, fit.model_weight, fit.market_weight]))
 
 
 @dataclass(frozen=True)

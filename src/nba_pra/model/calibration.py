@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from nba_pra.model.distributions import DistributionParams, line_probabilities
+from nba_pra.model.distributions import DistributionParams, LineProbabilities
 from nba_pra.model.settings import DistributionFamily
 
 
@@ -65,16 +65,16 @@ def expected_calibration_error(table: pd.DataFrame) -> float:
     return float(np.sum(table["n"] / n * np.abs(table["p_mean"] - table["o_mean"])))
 
 
-def over_probability_scores(
-    params: DistributionParams, y: npt.ArrayLike, line: npt.ArrayLike, n_bins: int
-) -> tuple[dict[str, float], pd.DataFrame]:
-    """Brier, ECE and the reliability table of P(over | not push) at ``line``, pushes excluded."""
-    probs = line_probabilities(params, line)
+def over_given_decided(probs: LineProbabilities) -> np.ndarray:
+    """P(over | no push) (0.5 where a push is certain)."""
     decided = 1.0 - probs.p_push
-    p_over = np.divide(probs.p_over, decided, out=np.full_like(decided, 0.5), where=decided > 0)
-    outcome, not_push = over_outcomes(y, line)
-    table = reliability(p_over[not_push], outcome[not_push], n_bins)
-    return {
-        "brier_over": brier(p_over[not_push], outcome[not_push]),
-        "ece_over": expected_calibration_error(table),
-    }, table
+    return np.divide(probs.p_over, decided, out=np.full_like(decided, 0.5), where=decided > 0)
+
+
+def over_probability_scores(p_over: npt.ArrayLike, outcome: npt.ArrayLike, n_bins: int
+                            ) -> tuple[dict[str, float], pd.DataFrame]:
+    """Brier, ECE and the reliability table of P(over | no push) on decided rows (pushes already excluded)."""
+    table = reliability(p_over, outcome, n_bins)
+    if table.empty:
+        return {"brier_over": float("nan"), "ece_over": float("nan")}, table
+    return {"brier_over": brier(p_over, outcome), "ece_over": expected_calibration_error(table)}, table

@@ -16,7 +16,21 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
+from nba_pra.model.recalibration import PlattMap
+
 MANIFEST = "manifest.json"
+#: floor on the predicted mean (PRA): the distributions need a mean > 0 and no player averages under half a point
+MIN_MEAN = 0.5
+#: PlattMap field -> prediction column carrying it
+CALIBRATION_COLUMNS = {"intercept": "over_cal_intercept", "slope": "over_cal_slope", "clip": "over_cal_clip"}
+
+
+def calibration_from_columns(frame: pd.DataFrame) -> PlattMap:
+    """The map carried by a prediction frame's ``over_cal_*`` columns (identity when absent, e.g. old models)."""
+    if frame.empty or any(c not in frame.columns for c in CALIBRATION_COLUMNS.values()):
+        return PlattMap()
+    first = frame.iloc[0]
+    return PlattMap(**{key: float(first[column]) for key, column in CALIBRATION_COLUMNS.items()})
 
 
 @dataclass
@@ -26,6 +40,8 @@ class Ensemble:
     variance_models: list[xgb.Booster]
     smearing: list[float]
     min_variance_ratio: float
+    #: P(over) recalibration at book lines (identity until the training evaluation sets it)
+    over_calibration: PlattMap = PlattMap()
 
     def _matrix(self, features: pd.DataFrame) -> xgb.DMatrix:
         missing = [f for f in self.feature_names if f not in features.columns]
@@ -35,15 +51,19 @@ class Ensemble:
         return xgb.DMatrix(values, feature_names=self.feature_names)
 
     def predict(self, features: pd.DataFrame) -> pd.DataFrame:
-        """Frame with ``mean`` and ``var`` (PRA and PRA^2) for each input row, index preserved."""
+        """Frame with ``mean`` and ``var`` (PRA and PRA^2) for each input row, index preserved, and the P(over)
+        recalibration map repeated on every row (``over_cal_*``: a pyfunc returns one frame)."""
         dm = self._matrix(features)
         mean = np.mean([m.predict(dm) for m in self.mean_models], axis=0).astype(float)
-        mean = np.maximum(mean, 0.5)
+        mean = np.maximum(mean, MIN_MEAN)
         var = np.mean(
             [c * np.exp(v.predict(dm)) for v, c in zip(self.variance_models, self.smearing, strict=True)], axis=0
         ).astype(float)
         var = np.maximum(var, self.min_variance_ratio * mean)
-        return pd.DataFrame({"mean": mean, "var": var}, index=features.index)
+        out = pd.DataFrame({"mean": mean, "var": var}, index=features.index)
+        for key, column in CALIBRATION_COLUMNS.items():
+            out[column] = float(getattr(self.over_calibration, key))
+        return out
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -55,6 +75,7 @@ class Ensemble:
             "n_models": len(self.mean_models),
             "smearing": self.smearing,
             "min_variance_ratio": self.min_variance_ratio,
+            "over_calibration": self.over_calibration.to_dict(),
         }
         (directory / MANIFEST).write_text(json.dumps(manifest, indent=2))
 
@@ -74,4 +95,5 @@ class Ensemble:
             variance_models=[booster(directory / f"variance_{k:02d}.json") for k in range(n)],
             smearing=[float(c) for c in manifest["smearing"]],
             min_variance_ratio=float(manifest["min_variance_ratio"]),
+            over_calibration=PlattMap.from_dict(manifest.get("over_calibration")),
         )

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.model import calibration, distributions, metrics
-from nba_pra.model.settings import DistributionFamily
+from nba_pra.model.recalibration import PlattMap, fit_platt, recalibrated, walk_forward_platt
+from nba_pra.model.settings import DistributionFamily, OverCalibrationSettings
 
 
 @dataclass
@@ -19,20 +20,49 @@ class Evaluation:
     variance_deciles: pd.DataFrame
     pit: np.ndarray
     comparison: pd.DataFrame = field(default_factory=pd.DataFrame)  # forecaster x metric
+    #: P(over) reliability before recalibration (``reliability`` is after it)
+    reliability_raw: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the map the registered model prices book lines with: fitted on every out-of-fold book-line row
+    over_calibration: PlattMap = field(default_factory=PlattMap)
 
 
-def reference_lines(oof: pd.DataFrame, lines: pd.DataFrame | None, median: np.ndarray) -> tuple[np.ndarray, float]:
+def reference_lines(oof: pd.DataFrame, lines: pd.DataFrame | None, median: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The book's line for each row (median across books), else the rounded predicted median + 0.5.
 
-    Returns the lines and the share of rows that had a real book line.
+    Returns the lines and a mask of the rows that had a real book line.
     """
     fallback = np.floor(median) + 0.5
     if lines is None or lines.empty:
-        return fallback, 0.0
+        return fallback, np.zeros(len(fallback), dtype=bool)
     book = lines.groupby(["game_id", "player_id"], as_index=False)["line"].median()
     joined = oof[["game_id", "player_id"]].merge(book, on=["game_id", "player_id"], how="left")["line"].to_numpy()
     has = ~np.isnan(joined)
-    return np.where(has, joined, fallback), float(has.mean()) if len(has) else 0.0
+    return np.where(has, joined, fallback), has
+
+
+def over_probabilities(
+    oof: pd.DataFrame, p_over: np.ndarray, outcome: np.ndarray, not_push: np.ndarray, at_book: np.ndarray,
+    settings: OverCalibrationSettings,
+) -> tuple[np.ndarray, PlattMap]:
+    """P(over | no push) as the model would price each row out of fold, and the map for the registered model.
+
+    Book-line rows and fallback (median) rows are recalibrated by separate walk-forward maps, since the book
+    only posts some players (its choice is information too); the registered model keeps the book map, the only
+    one a bet ever meets.
+    """
+    if not settings.enabled:
+        return p_over, PlattMap()
+    block = oof["block"].to_numpy()
+    out = p_over.copy()
+    for source in (at_book, ~at_book):
+        rows = source
+        calibrated, _ = walk_forward_platt(p_over, outcome, block, source & not_push, min_rows=settings.min_rows,
+                                           clip=settings.clip, max_iter=settings.max_iter)
+        out[rows] = calibrated[rows]
+    fit_rows = at_book & not_push
+    final = (fit_platt(p_over[fit_rows], outcome[fit_rows], clip=settings.clip, max_iter=settings.max_iter)
+             if fit_rows.sum() >= settings.min_rows else PlattMap())
+    return out, final
 
 
 def evaluate_oof(
@@ -44,12 +74,26 @@ def evaluate_oof(
     lines: pd.DataFrame | None = None,
     baselines: Mapping[str, np.ndarray] | None = None,
     truth: pd.DataFrame | None = None,
+    over_calibration: OverCalibrationSettings | None = None,
 ) -> Evaluation:
-    """Model scores on ``oof`` (y, mean, var) plus baselines' and the oracle's on the same rows."""
+    """Model scores on ``oof`` (y, mean, var) plus baselines' and the oracle's on the same rows.
+
+    P(over) is scored at each row's book line (else the rounded median + 0.5), both raw and as recalibrated
+    out of fold (:mod:`nba_pra.model.recalibration`); ``ece_over`` / ``brier_over`` are the recalibrated ones.
+    """
     y = oof["y"].to_numpy(float)
     params = distributions.fit(family, oof["mean"].to_numpy(float), oof["var"].to_numpy(float))
-    line, line_share = reference_lines(oof, lines, distributions.quantile(params, 0.5))
-    over_scores, table = calibration.over_probability_scores(params, y, line, n_bins)
+    line, at_book = reference_lines(oof, lines, distributions.quantile(params, 0.5))
+    p_raw = calibration.over_given_decided(distributions.line_probabilities(params, line))
+    outcome, not_push = calibration.over_outcomes(y, line)
+    p_cal, over_map = over_probabilities(oof, p_raw, outcome, not_push, at_book,
+                                         over_calibration or OverCalibrationSettings(enabled=False))
+    raw_scores, table_raw = calibration.over_probability_scores(p_raw[not_push], outcome[not_push], n_bins)
+    over_scores, table = calibration.over_probability_scores(p_cal[not_push], outcome[not_push], n_bins)
+    book_scores, _ = calibration.over_probability_scores(p_cal[not_push & at_book], outcome[not_push & at_book],
+                                                         n_bins)
+    over_scores |= {f"{k}_raw": v for k, v in raw_scores.items()} | {f"{k}_book": v for k, v in book_scores.items()}
+    over_scores |= {"over_cal_intercept": over_map.intercept, "over_cal_slope": over_map.slope}
     pit = calibration.randomized_pit(params, y, seed)
     deciles = calibration.variance_by_decile(oof["var"], y, oof["mean"], n_bins)
     model_scores = {
@@ -60,7 +104,7 @@ def evaluate_oof(
         **over_scores,
         "pit_ks": float(np.max(np.abs(np.sort(pit) - (np.arange(1, len(pit) + 1) / len(pit))))),
         "var_ratio": float(deciles["sq_err"].sum() / deciles["pred_var"].sum()),
-        "book_line_share": line_share,
+        "book_line_share": float(at_book.mean()) if len(at_book) else 0.0,
         "n_rows": float(len(y)),
     }
     # both families on the same rows: the evidence for conf/distribution's default
@@ -90,4 +134,4 @@ def evaluate_oof(
             value = rec.get(key)
             if value is not None and not pd.isna(value):
                 model_scores[f"{rec['forecaster']}_{key}"] = float(value)
-    return Evaluation(model_scores, table, deciles, pit, comparison)
+    return Evaluation(model_scores, table, deciles, pit, comparison, table_raw, over_map)

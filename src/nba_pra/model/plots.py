@@ -33,10 +33,13 @@ def pit_histogram(pit: np.ndarray, path: Path, n_bins: int) -> Path:
     return _save(fig, path)
 
 
-def reliability_diagram(table: pd.DataFrame, path: Path, title: str) -> Path:
+def reliability_diagram(table: pd.DataFrame, path: Path, title: str, raw: pd.DataFrame | None = None) -> Path:
+    """Observed over rate against predicted P(over) per bin (marker area ~ rows); ``raw``: before recalibration."""
     fig, ax = plt.subplots(figsize=_SIZE)
     ax.plot([0, 1], [0, 1], color="black", linestyle="--", linewidth=1, label="perfect")
-    ax.scatter(table["p_mean"], table["o_mean"], s=np.sqrt(table["n"]) * 4, color="#dd8452", label="bins")
+    if raw is not None and not raw.empty:
+        ax.plot(raw["p_mean"], raw["o_mean"], color="#8c8c8c", marker="o", markersize=3, label="raw distribution")
+    ax.scatter(table["p_mean"], table["o_mean"], s=np.sqrt(table["n"]) * 4, color="#dd8452", label="recalibrated")
     ax.plot(table["p_mean"], table["o_mean"], color="#dd8452")
     ax.set(xlabel="predicted P(over)", ylabel="observed over rate", xlim=(0, 1), ylim=(0, 1), title=title)
     ax.legend()

@@ -45,10 +45,26 @@ class EvaluationSettings:
 
 
 @dataclass(frozen=True)
+class OverCalibrationSettings:
+    """Platt scaling of P(over) at book lines, fitted out of fold (:mod:`nba_pra.model.recalibration`)."""
+
+    enabled: bool = True
+    #: out-of-fold decided rows needed before a block (or the registered model) gets a fitted map
+    min_rows: int = 1000
+    #: probabilities are clipped to ``[clip, 1 - clip]`` before the logit
+    clip: float = 1e-4
+    max_iter: int = 50
+
+
+@dataclass(frozen=True)
 class ModelSettings:
     kind: str = "xgboost"
     mean_params: dict = field(default_factory=dict)
     variance_params: dict = field(default_factory=dict)
+    #: histogram bins per feature, shared by both models (the window is binned once)
+    max_bin: int = 64
+    #: columns kept by the screening fit on the first fold's training rows (None: every feature)
+    screen_keep: int | None = None
     mean_rounds: int = 300
     variance_rounds: int = 150
     #: floor on the predicted variance, as a fraction of the predicted mean (keeps distributions proper)
@@ -56,6 +72,7 @@ class ModelSettings:
     #: added to squared residuals before the log (PRA^2), so exact predictions do not give log(0)
     variance_log_offset: float = 1.0
     evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
+    over_calibration: OverCalibrationSettings = field(default_factory=OverCalibrationSettings)
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,17 @@ import xgboost as xgb
 
 from nba_pra.errors import DataError
 from nba_pra.model import distributions, metrics
-from nba_pra.model.ensemble import Ensemble
+from nba_pra.model.ensemble import MIN_MEAN, Ensemble
 from nba_pra.model.folds import Fold, make_folds, rows_between
+from nba_pra.model.screening import screen_features
 from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
 
 log = logging.getLogger(__name__)
 
 TARGET = "target_pra"
+ROW_KEYS = ["game_id", "player_id", "game_date"]
+#: the variance model of fold k is seeded ``seed + VARIANCE_SEED_OFFSET + k`` (the mean model ``seed + k``)
+VARIANCE_SEED_OFFSET = 1000
 ProgressFn = Callable[[int, int, str], None]
 
 
@@ -79,10 +83,26 @@ def score(y: np.ndarray, mean: np.ndarray, var: np.ndarray, family: distribution
     }
 
 
+def training_mask(features: pd.DataFrame) -> pd.Series:
+    """History rows with a result (the player played)."""
+    return ~features["is_slate"].astype(bool) & features["played"].astype(bool) & features[TARGET].notna()
+
+
 def training_rows(features: pd.DataFrame) -> pd.DataFrame:
     """History rows with a result (the player played)."""
-    mask = ~features["is_slate"].astype(bool) & features["played"].astype(bool) & features[TARGET].notna()
-    return features.loc[mask]
+    return features.loc[training_mask(features)]
+
+
+def float32_matrix(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> np.ndarray:
+    """``frame.loc[rows, columns]`` as a float32 array, filled column by column.
+
+    ``frame.loc`` on a wide frame read from Parquet first consolidates every float column into one float64
+    block (~0.9 GB at seed scale); filling the small output directly never holds more than one column extra.
+    """
+    out = np.empty((int(np.count_nonzero(rows)), len(columns)), dtype=np.float32)
+    for j, column in enumerate(columns):
+        out[:, j] = frame[column].to_numpy(dtype=np.float32)[rows]
+    return out
 
 
 def as_of_date(features: pd.DataFrame) -> pd.Timestamp:
@@ -93,13 +113,31 @@ def as_of_date(features: pd.DataFrame) -> pd.Timestamp:
     return pd.Timestamp(features["game_date"].max()) + pd.Timedelta(days=1)
 
 
-def _fit(params: dict, X: pd.DataFrame, y: np.ndarray, rounds: int, seed: int) -> xgb.Booster:
-    dtrain = xgb.DMatrix(X.astype("float32"), label=y, feature_names=list(X.columns))
-    return xgb.train({**params, "seed": seed}, dtrain, num_boost_round=rounds)
+class _WindowMatrix:
+    """The training window's feature matrix as float32 once, and XGBoost training matrices for subsets of it.
+
+    Every training matrix reuses the quantile cuts of the first fold's training rows (``ref``), so no fit
+    sketches its data again; those rows precede every validation block, so no bin edge comes from a later game.
+    Each fit's ``base_score`` is the mean of its own labels, passed explicitly.
+    """
+
+    def __init__(self, X: np.ndarray, reference_rows: np.ndarray, max_bin: int) -> None:
+        self.X = X
+        self.max_bin = max_bin
+        self.ref = xgb.QuantileDMatrix(X[reference_rows], max_bin=max_bin)
+
+    def fit(self, params: dict, rows: np.ndarray, label: np.ndarray, rounds: int, seed: int,
+            names: list[str]) -> xgb.Booster:
+        """Booster trained on ``X[rows]`` (integer positions) with targets ``label``."""
+        data = xgb.QuantileDMatrix(self.X[rows], label=label, ref=self.ref, max_bin=self.max_bin)
+        booster = xgb.train({**params, "seed": seed, "base_score": float(np.mean(label)), "max_bin": self.max_bin},
+                            data, num_boost_round=rounds)
+        booster.feature_names = names  # after training: a name check on every boosting round costs ~10 % of a fit
+        return booster
 
 
-def _predict(booster: xgb.Booster, X: pd.DataFrame) -> np.ndarray:
-    return booster.predict(xgb.DMatrix(X.astype("float32"), feature_names=list(X.columns))).astype(float)
+def _predict(booster: xgb.Booster, X: np.ndarray) -> np.ndarray:
+    return booster.inplace_predict(X, validate_features=False).astype(float)
 
 
 def train_ensemble(
@@ -115,16 +153,31 @@ def train_ensemble(
 ) -> TrainResult:
     """Train ``cv.n_folds`` (mean, variance) model pairs on the window before the as-of date."""
     as_of = as_of_date(features)
-    rows = training_rows(features)
-    if rows.empty:
+    mask = training_mask(features)
+    if not mask.any():
         raise DataError("no training rows: the feature table has no played games before the slate")
-    folds = make_folds(rows["game_date"], as_of, window, cv)
+    folds = make_folds(features.loc[mask, "game_date"], as_of, window, cv)
+    # only the window's rows and the columns used are copied (the whole history would double peak memory)
+    mask &= rows_between(features["game_date"], min(f.train_start for f in folds), folds[-1].valid_end)
+    keep = mask.to_numpy()
+    rows = pd.DataFrame({c: features[c].to_numpy()[keep] for c in ROW_KEYS}, index=features.index[keep])
     dates = rows["game_date"]
-    X = rows[feature_names]
-    y = rows[TARGET].to_numpy(dtype=float)
+    y = features[TARGET].to_numpy(dtype=float)[keep]
+    first_train = rows_between(dates, folds[0].train_start, folds[0].train_end)
+    candidates = list(feature_names)
+    X_all = float32_matrix(features, keep, candidates)
+    feature_names = screen_features(
+        X_all[first_train], y[first_train], candidates, keep=model.screen_keep, params=model.mean_params,
+        rounds=model.mean_rounds, seed=seed, max_bin=model.max_bin,
+    )
+    chosen = [candidates.index(name) for name in feature_names]
+    X = X_all if len(chosen) == len(candidates) else np.ascontiguousarray(X_all[:, chosen])
+    del X_all
+    matrices = _WindowMatrix(X, first_train, model.max_bin)
     total = len(folds)
 
     oof_parts: list[pd.DataFrame] = []
+    oof_positions: list[np.ndarray] = []
     mean_models: list[xgb.Booster] = []
     variance_models: list[xgb.Booster] = []
     smearing: list[float] = []
@@ -133,8 +186,9 @@ def train_ensemble(
     for fold in folds:
         train_mask = rows_between(dates, fold.train_start, fold.train_end)
         valid_mask = rows_between(dates, fold.valid_start, fold.valid_end)
-        m = _fit(model.mean_params, X[train_mask], y[train_mask], model.mean_rounds, seed + fold.index)
-        valid_mean = np.maximum(_predict(m, X[valid_mask]), 0.5)
+        m = matrices.fit(model.mean_params, np.flatnonzero(train_mask), y[train_mask], model.mean_rounds,
+                         seed + fold.index, feature_names)
+        valid_mean = np.maximum(_predict(m, X[valid_mask]), MIN_MEAN)
         block = pd.DataFrame(
             {
                 "game_id": rows.loc[valid_mask, "game_id"].to_numpy(),
@@ -148,18 +202,22 @@ def train_ensemble(
         )
         if fold.is_warmup:
             oof_parts.append(block.assign(var=np.nan))
+            oof_positions.append(np.flatnonzero(valid_mask))
             if progress:
                 progress(fold.index + 1, total, f"warm-up block {fold.index}")
             continue
 
         prior = pd.concat(oof_parts)
+        prior_rows = np.concatenate(oof_positions)
         resid2 = (prior["y"] - prior["mean"]).to_numpy() ** 2
         log_target = np.log(resid2 + model.variance_log_offset)
-        v = _fit(model.variance_params, X.loc[prior.index], log_target, model.variance_rounds, seed + 1000 + fold.index)
-        c = float(np.mean(resid2) / np.mean(np.exp(_predict(v, X.loc[prior.index]))))
+        v = matrices.fit(model.variance_params, prior_rows, log_target, model.variance_rounds,
+                         seed + VARIANCE_SEED_OFFSET + fold.index, feature_names)
+        c = float(np.mean(resid2) / np.mean(np.exp(_predict(v, X[prior_rows]))))
         valid_var = np.maximum(c * np.exp(_predict(v, X[valid_mask])), model.min_variance_ratio * valid_mean)
         block["var"] = valid_var
         oof_parts.append(block)
+        oof_positions.append(np.flatnonzero(valid_mask))
 
         fold_metrics = score(block["y"].to_numpy(), valid_mean, valid_var, distribution.family)
         results.append(FoldResult(fold, int(train_mask.sum()), int(valid_mask.sum()), fold_metrics,
@@ -180,7 +238,7 @@ def train_ensemble(
     oof = pd.concat(oof_parts)
     scored = oof[oof["var"].notna()]
     importance = (
-        pd.DataFrame(gains).reindex(columns=feature_names).fillna(0.0).mean().rename("gain").rename_axis("feature")
+        pd.DataFrame(gains).reindex(columns=candidates).fillna(0.0).mean().rename("gain").rename_axis("feature")
         .reset_index().sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
     )
     ensemble = Ensemble(

@@ -14,6 +14,7 @@ from nba_pra.config import Project
 from nba_pra.errors import DataError
 from nba_pra.io import write_parquet
 from nba_pra.model import distributions
+from nba_pra.model.ensemble import calibration_from_columns
 from nba_pra.model.predictions import prediction_frame
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.train import load_features
@@ -28,7 +29,7 @@ def predict_slate(slate: pd.DataFrame, model: object, family: distributions.Dist
     """The prediction table for the slate rows with the pyfunc ensemble's mean and variance."""
     input_names = model.metadata.get_input_schema().input_names()  # type: ignore[attr-defined]
     raw = model.predict(slate[input_names].astype("float64"))  # type: ignore[attr-defined]
-    return prediction_frame(slate, raw["mean"], raw["var"], family)
+    return prediction_frame(slate, raw["mean"], raw["var"], family, calibration_from_columns(raw))
 
 
 def run(project: Project) -> pd.DataFrame:

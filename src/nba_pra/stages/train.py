@@ -11,6 +11,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nba_pra.config import Project
@@ -19,7 +20,7 @@ from nba_pra.features.registry import feature_names
 from nba_pra.io import read_parquet, write_csv, write_json
 from nba_pra.model import plots
 from nba_pra.model.evaluation import Evaluation, evaluate_oof
-from nba_pra.model.train import TrainResult, train_ensemble, training_rows
+from nba_pra.model.train import TrainResult, train_ensemble, training_mask
 from nba_pra.progress import progress_bar
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.features import FEATURES_FILE
@@ -36,6 +37,8 @@ COMPARISON_FILE = "train_comparison.csv"
 PLOTS_DIR = "plots"
 _PYFUNC_FILE = Path(__file__).resolve().parent.parent / "model" / "pyfunc_model.py"
 _INPUT_EXAMPLE_ROWS = 5
+#: recent training rows searched for complete (no missing feature) examples
+_INPUT_EXAMPLE_SEARCH_ROWS = 5000
 
 
 def load_features(project: Project) -> pd.DataFrame:
@@ -63,6 +66,7 @@ def evaluate(project: Project, result: TrainResult, features: pd.DataFrame) -> E
         lines=_optional_raw(project, schema.LINES_FILE),
         baselines=baselines,
         truth=_optional_raw(project, schema.GROUND_TRUTH_FILE),
+        over_calibration=s.model.over_calibration,
     )
 
 
@@ -70,7 +74,8 @@ def write_plots(evaluation: Evaluation, directory: Path, n_bins: int) -> list[Pa
     return [
         plots.pit_histogram(evaluation.pit, directory / "pit_histogram.png", n_bins),
         plots.reliability_diagram(evaluation.reliability, directory / "reliability_over.png",
-                                  "P(over) reliability at the book's lines (out of fold)"),
+                                  "P(over) reliability at the book's lines (out of fold)",
+                                  raw=evaluation.reliability_raw),
         plots.variance_calibration(evaluation.variance_deciles, directory / "variance_calibration.png"),
     ]
 
@@ -85,6 +90,8 @@ def run(project: Project) -> dict:
             progress=update,
         )
     evaluation = evaluate(project, result, features)
+    # the registered model prices book lines through the map fitted on every out-of-fold book-line row
+    result.ensemble.over_calibration = evaluation.over_calibration
     folds = result.fold_table()
     plot_paths = write_plots(evaluation, project.path("reports", PLOTS_DIR), s.model.evaluation.n_bins)
     tracker = Tracker(s.tracking, project.root)
@@ -95,6 +102,7 @@ def run(project: Project) -> dict:
         )
         params["as_of"] = str(result.as_of.date())
         params["n_features"] = len(names)
+        params["n_features_used"] = len(result.ensemble.feature_names)
         tracker.log_params(params)
         log_metrics_batch(tracker, evaluation.metrics, folds)
         with tempfile.TemporaryDirectory() as tmp:
@@ -105,6 +113,7 @@ def run(project: Project) -> dict:
             )
             evaluation.comparison.to_csv(tmp_path / COMPARISON_FILE, index=False)
             evaluation.reliability.to_csv(tmp_path / "reliability_over.csv", index=False)
+            evaluation.reliability_raw.to_csv(tmp_path / "reliability_over_raw.csv", index=False)
             evaluation.variance_deciles.to_csv(tmp_path / "variance_deciles.csv", index=False)
             result.feature_importance.to_csv(tmp_path / "feature_importance.csv", index=False)
             tracker.log_artifacts(tmp_path, "reports")
@@ -138,7 +147,9 @@ def _log_and_register(tracker: Tracker, result: TrainResult, features: pd.DataFr
     from mlflow.models import infer_signature
 
     result.ensemble.save(ens_dir)
-    rows = training_rows(features)[result.ensemble.feature_names].astype("float64")
+    # the latest training rows only: selecting from the whole table would copy all of it
+    latest = np.flatnonzero(training_mask(features).to_numpy())[-_INPUT_EXAMPLE_SEARCH_ROWS:]
+    rows = features.iloc[latest][result.ensemble.feature_names].astype("float64")
     complete = rows.dropna()
     example = (complete if len(complete) >= _INPUT_EXAMPLE_ROWS else rows.fillna(0.0)).tail(_INPUT_EXAMPLE_ROWS)
     signature = infer_signature(example, result.ensemble.predict(example))

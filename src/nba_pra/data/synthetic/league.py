@@ -28,6 +28,10 @@ ROSTER_OUT = "out"
 #: how many days back the rest context looks (a third game in four nights)
 _THREE_IN_FOUR_WINDOW = 3
 
+#: decimals the ground truth is stored with. NumPy picks SIMD kernels by CPU (AVX-512 or not), and the last bits
+#: of exp/log differ between them; rounding keeps data/ (and data.dvc's hash) identical on every machine.
+TRUTH_DECIMALS = 6
+
 
 @dataclass(frozen=True)
 class League:
@@ -246,9 +250,9 @@ def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts
         {
             "game_id": pd.array(game_id[truth["key"]], dtype="str"),
             "player_id": ids[truth["player"]],
-            "true_mean": truth["true_mean"],
-            "true_var": truth["true_var"],
-            "p_play": truth["p_play"],
+            "true_mean": np.round(truth["true_mean"], TRUTH_DECIMALS),
+            "true_var": np.round(truth["true_var"], TRUTH_DECIMALS),
+            "p_play": np.round(truth["p_play"], TRUTH_DECIMALS),
         }
     )
     ln = _concat(line_parts)
