@@ -5,8 +5,8 @@ Synthetic (``scale=seed``, ~587,000 player-games): training uses the configured 
 slate, 19 folds x (mean + variance) XGBoost models, exactly as ``nba-pra train``. Reported: simulation, feature
 and training wall time, peak RSS (of the whole process: simulation, features and training), and out-of-fold
 quality of the model vs the baselines (season average, last 10, EWMA) and the ground-truth oracle on the same
-rows, CRPS / log score of both distributions, and P(over) calibration at the book's lines before and after the
-out-of-fold recalibration.
+rows, CRPS / log score of both distributions, P(over) calibration at the book's lines before and after the
+out-of-fold recalibration, and an information bound: a learner given the oracle's noiseless means as labels.
 
 Real (``../shared/data`` or ``$NBA_PRA_SHARED_DATA``): the box scores go through the files source's validation;
 the ensemble is trained as of the first day of the last season (3 prior seasons, 19 folds) and that one model
@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xgboost as xgb
 
 from nba_pra.availability.sources import visible_availability
 from nba_pra.availability.synthetic import synthetic_snapshots
@@ -45,7 +46,8 @@ from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
 from nba_pra.features.slate import build_slate
 from nba_pra.market_eval.inputs import load_inputs
-from nba_pra.model import metrics
+from nba_pra.model import distributions, metrics
+from nba_pra.model.ensemble import MIN_MEAN
 from nba_pra.model.evaluation import Evaluation, evaluate_oof
 from nba_pra.model.train import train_ensemble, training_mask
 
@@ -65,6 +67,31 @@ def peak_rss_mb() -> float:
 
 def baseline_predictions(features: pd.DataFrame, index: pd.Index, baselines: dict[str, str]) -> dict[str, np.ndarray]:
     return {name: features.loc[index, col].to_numpy(float) for name, col in baselines.items()}
+
+
+def information_bound(features: pd.DataFrame, result, truth: pd.DataFrame, s) -> dict[str, float]:  # noqa: ANN001
+    """How close to the oracle could any learner on these features get? A mean model with the project's settings
+    is fitted on the oracle's noiseless ``true_mean`` (which no real model has) over the first scored fold's
+    training rows, and scored on every scored row with the oracle's own variance: the gap left is the information
+    the features lack (latent talent and form), not label noise or the learner."""
+    keys = ["game_id", "player_id"]
+    first = result.folds[0].fold
+    mask = training_mask(features) & features["game_date"].between(first.train_start, first.train_end)
+    train = features.loc[mask, [*keys, *result.ensemble.feature_names]].merge(truth, on=keys)
+    train = train[train["true_mean"].notna()]
+    scored = features.loc[result.oof.index, [*keys, *result.ensemble.feature_names]].reset_index(drop=True)
+    target = scored[keys].merge(truth, on=keys, how="left")
+    ok = target["true_mean"].notna().to_numpy()
+    params = {**s.model.mean_params, "seed": s.seed, "max_bin": s.model.max_bin}
+    data = xgb.QuantileDMatrix(train[result.ensemble.feature_names].to_numpy(np.float32), label=train["true_mean"],
+                               max_bin=s.model.max_bin)
+    booster = xgb.train(params, data, num_boost_round=s.model.mean_rounds)
+    mean = np.maximum(booster.inplace_predict(scored.loc[ok, result.ensemble.feature_names].to_numpy(np.float32)),
+                      MIN_MEAN)
+    y = result.oof["y"].to_numpy(float)[ok]
+    bound = distributions.fit(s.distribution.family, mean, np.maximum(target.loc[ok, "true_var"], mean * 1.001))
+    oracle = distributions.fit(s.distribution.family, target.loc[ok, "true_mean"], target.loc[ok, "true_var"])
+    return {"bound_mae": metrics.mae(y, mean), "bound_crps_ratio_oracle": metrics.crps(bound, y) / metrics.crps(oracle, y)}
 
 
 def synthetic(scale: str) -> dict:
@@ -88,6 +115,7 @@ def synthetic(scale: str) -> dict:
                                                                                   ev.baselines),
                               truth=league.ground_truth, over_calibration=s.model.over_calibration)
     print_tables("synthetic league, out of fold", evaluation)
+    bound = information_bound(features, result, league.ground_truth, s)
     m = evaluation.metrics
     baseline_maes = [m[f"{name}_mae"] for name in ev.baselines if f"{name}_mae" in m]
     return {
@@ -97,6 +125,8 @@ def synthetic(scale: str) -> dict:
         "ece_over": round(m["ece_over"], 4),
         "mae_gain_vs_best_baseline": round(1 - m["mae"] / min(baseline_maes), 4),
         "ece_over_raw": round(m["ece_over_raw"], 4),
+        "information_bound_crps_ratio_oracle": round(bound["bound_crps_ratio_oracle"], 4),
+        "information_bound_mae": round(bound["bound_mae"], 4),
         "ece_over_book": round(m["ece_over_book"], 4),
         "scale": scale,
         "player_games": len(league.box_scores),

@@ -49,6 +49,10 @@ def test_day_one_runs_every_stage_verb_and_names_the_model_version(project: Path
     assert summary["bets"] == (candidates["decision"] == "bet").sum()
     metrics = json.loads((project / "reports" / "train_metrics.json").read_text())
     assert metrics["n_folds"] == 4 and metrics["crps"] > 0
+    # the registered model hands the bet stage the P(over) map its training fitted at the book's lines
+    assert set(predictions["over_cal_slope"]) == {metrics["over_cal_slope"]}
+    assert set(predictions["over_cal_intercept"]) == {metrics["over_cal_intercept"]}
+    assert metrics["ece_over"] <= metrics["ece_over_raw"] + 0.02
     for png in ("pit_histogram", "reliability_over", "variance_calibration", "bankroll"):
         assert (project / "reports" / "plots" / f"{png}.png").stat().st_size > 1000
 
@@ -66,10 +70,7 @@ def test_recommend_prints_bets_and_all_candidates_with_reasons(project: Path, ca
     assert main(["recommend"]) == 0
     out = capsys.readouterr().out
     bets = pd.read_csv(project / "artifacts" / "bets.csv")
-    if len(bets):
-        assert f"{len(bets)} bets for" in out
-    else:
-        assert "No bets today" in out
+    assert len(bets) > 0 and f"{len(bets)} bets for" in out
     assert main(["recommend", "--all", "--limit", "500"]) == 0
     out_all = capsys.readouterr().out
     assert "candidates for" in out_all
@@ -107,6 +108,7 @@ def test_odds_failure_degrades_to_no_bets_and_strict_fails(project: Path, monkey
 
 def test_next_day_settles_yesterdays_bets_and_new_training_is_the_challenger(project: Path) -> None:
     day1_bets = _ledger_rows(project)
+    assert len(day1_bets) > 0  # otherwise nothing below is tested
     days = load_project(project, from_params=True).settings.data.synthetic.current_season_days_played
     slate1 = pd.read_parquet(project / "artifacts" / "predictions.parquet")["game_date"].min()
     # advance the league until the day-1 slate has been played

@@ -17,7 +17,7 @@ from nba_pra.model.ensemble import Ensemble
 from nba_pra.model.evaluation import evaluate_oof
 from nba_pra.model.recalibration import PlattMap, fit_platt, recalibrated, walk_forward_platt
 from nba_pra.model.settings import DistributionFamily, OverCalibrationSettings
-from tests.unit.test_betting_engine import PLAIN, line, prediction
+from test_betting_engine import PLAIN, line, prediction
 
 CLIP = 1e-4
 
