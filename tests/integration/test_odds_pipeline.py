@@ -31,8 +31,9 @@ FAKE_KEY = "pipeline-fake-key-9f8e7d6c5b4a"
 PRA = "player_points_rebounds_assists"
 #: (key, title, over price, under price); the book at position i % 3 gets the best over price of player i
 BOOKS = (("draftkings", "DraftKings"), ("fanduel", "FanDuel"), ("betmgm", "BetMGM"))
-BEST_OVER, OTHER_OVER, UNDER = -120, -160, 130
-#: lines at mean - 1.5 sd make P(over) ~ 0.9: enough edge and confidence to pass the default filters
+BEST_OVER, OTHER_OVER, UNDER = -120, -130, 130
+#: lines at mean - 1.5 sd make the raw P(over) ~ 0.9 and the recalibrated one >= 0.6: enough edge (even at the
+#: worse books' -130) and confidence to pass the default filters
 LINE_SDS_BELOW_MEAN = 1.5
 #: fast, bounded client behaviour for fault runs (2 attempts, tiny backoff, half-second timeouts)
 FAST_CLIENT = (

@@ -108,14 +108,14 @@ def test_evaluation_recalibrates_out_of_fold_and_fits_the_registered_map_on_book
 
 
 def test_the_map_survives_the_ensemble_files_and_reaches_the_bet_engine(tmp_path: Path) -> None:
-    cal = PlattMap(0.2, 0.5, 1234, CLIP)
+    cal = PlattMap(0.2, 0.5, 1234, CLIP, 0.1, 0.9)
     ens = Ensemble(feature_names=["x"], mean_models=[], variance_models=[], smearing=[], min_variance_ratio=0.25,
                    over_calibration=cal)
     ens.save(tmp_path / "ens")
     assert Ensemble.load(tmp_path / "ens").over_calibration == cal
 
     pred = prediction(1, mean=20.0, std=5.0, family="negbin", over_cal_intercept=0.2, over_cal_slope=0.5,
-                      over_cal_clip=CLIP)
+                      over_cal_clip=CLIP, over_cal_low=0.0, over_cal_high=1.0)
     got = evaluate_candidates(pd.DataFrame([pred]), pd.DataFrame([line(1, 17.5), line(1, 20.0, book="b")]), PLAIN,
                               1000.0)
     n, p = 400 / 5, 20 / 25
@@ -130,3 +130,23 @@ def test_the_map_survives_the_ensemble_files_and_reaches_the_bet_engine(tmp_path
     old = evaluate_candidates(pd.DataFrame([prediction(1, mean=20.0, std=5.0, family="negbin")]),
                               pd.DataFrame([line(1, 17.5)]), PLAIN, 1000.0)
     assert old.iloc[0]["p_over"] == pytest.approx(stats.nbinom.sf(17, n, p))
+
+
+def test_beyond_its_fitted_range_the_map_tapers_back_to_the_raw_certainty() -> None:
+    """A map fitted on probabilities in [0.2, 0.8] must not turn a raw P(PRA >= 1) of 0.999 into ~0.6."""
+    p, y = overconfident(20_000, 0.0, 0.4, seed=6)
+    inside = (p > 0.2) & (p < 0.8)
+    fit = fit_platt(p[inside], y[inside], clip=CLIP, max_iter=50, range_quantile=0.01)
+    assert 0.2 <= fit.low < 0.21 and 0.79 < fit.high <= 0.8
+    grid = np.linspace(0.0, 1.0, 2001)
+    out = fit.apply(grid)
+    assert np.all(np.diff(out) >= 0)  # monotone, so P(over) still falls as the line rises
+    assert out[0] == pytest.approx(0.0) and out[-1] == pytest.approx(1.0)
+    plain = 1 / (1 + np.exp(-(fit.intercept + fit.slope * np.log(grid[1:-1] / (1 - grid[1:-1])))))
+    mid = (grid[1:-1] >= fit.low) & (grid[1:-1] <= fit.high)
+    np.testing.assert_allclose(out[1:-1][mid], plain[mid])  # the plain Platt map where it was fitted
+    assert fit.apply(np.array([0.999]))[0] > 0.99 > plain[-1]
+    # continuous at both ends of the range
+    eps = 1e-9
+    for edge in (fit.low, fit.high):
+        assert fit.apply(np.array([edge - eps]))[0] == pytest.approx(fit.apply(np.array([edge + eps]))[0], abs=1e-6)

@@ -35,7 +35,7 @@ from nba_pra.betting.settings import BettingSettings, ConfidenceMethod
 from nba_pra.data.schema import LINE_COLUMNS, PLAYER_GAME_COLUMNS, require_columns
 from nba_pra.model.distributions import DistributionParams, line_probabilities
 from nba_pra.model.ensemble import CALIBRATION_COLUMNS
-from nba_pra.model.logistic import logit, sigmoid
+from nba_pra.model.recalibration import apply_platt
 from nba_pra.model.settings import DistributionFamily
 
 PREDICTION_COLUMNS: Final = (
@@ -153,17 +153,15 @@ def add_probabilities(frame: pd.DataFrame, *, recalibrate: bool = True) -> pd.Da
 
 
 def _recalibrate(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows with a map and probabilities: ``P(over | no push) -> sigmoid(a + b logit(.))``, push kept."""
-    a = frame["over_cal_intercept"].to_numpy(float)
-    b = frame["over_cal_slope"].to_numpy(float)
-    clip = frame["over_cal_clip"].to_numpy(float)
+    """Rows with a map and probabilities: P(over | no push) through the model's tapered Platt map, push kept."""
+    cal = {key: frame[column].to_numpy(float) for key, column in CALIBRATION_COLUMNS.items()}
     push = frame["p_push"].to_numpy(float)
-    rows = np.isfinite(a) & np.isfinite(b) & np.isfinite(clip) & np.isfinite(push) & (push < 1.0)
+    rows = np.logical_and.reduce([np.isfinite(v) for v in cal.values()]) & np.isfinite(push) & (push < 1.0)
     if not rows.any():
         return frame
     decided = 1.0 - push[rows]
     p = frame["p_over"].to_numpy(float)[rows] / decided
-    calibrated = sigmoid(a[rows] + b[rows] * logit(p, clip[rows]))
+    calibrated = apply_platt(p, **{key: v[rows] for key, v in cal.items()})
     frame.loc[rows, "p_over"] = calibrated * decided
     frame.loc[rows, "p_under"] = (1.0 - calibrated) * decided
     return frame

@@ -22,7 +22,8 @@ MANIFEST = "manifest.json"
 #: floor on the predicted mean (PRA): the distributions need a mean > 0 and no player averages under half a point
 MIN_MEAN = 0.5
 #: PlattMap field -> prediction column carrying it
-CALIBRATION_COLUMNS = {"intercept": "over_cal_intercept", "slope": "over_cal_slope", "clip": "over_cal_clip"}
+CALIBRATION_COLUMNS = {"intercept": "over_cal_intercept", "slope": "over_cal_slope", "clip": "over_cal_clip",
+                       "low": "over_cal_low", "high": "over_cal_high"}
 
 
 def calibration_from_columns(frame: pd.DataFrame) -> PlattMap:

@@ -57,10 +57,12 @@ def over_probabilities(
     for source in (at_book, ~at_book):
         rows = source
         calibrated, _ = walk_forward_platt(p_over, outcome, block, source & not_push, min_rows=settings.min_rows,
-                                           clip=settings.clip, max_iter=settings.max_iter)
+                                           clip=settings.clip, max_iter=settings.max_iter,
+                                           range_quantile=settings.range_quantile)
         out[rows] = calibrated[rows]
     fit_rows = at_book & not_push
-    final = (fit_platt(p_over[fit_rows], outcome[fit_rows], clip=settings.clip, max_iter=settings.max_iter)
+    final = (fit_platt(p_over[fit_rows], outcome[fit_rows], clip=settings.clip, max_iter=settings.max_iter,
+                       range_quantile=settings.range_quantile)
              if fit_rows.sum() >= settings.min_rows else PlattMap())
     return out, final
 

@@ -8,7 +8,11 @@ is most often wrong. Measured on the synthetic league the raw P(over | no push) 
     p_cal = sigmoid(a + b * logit(p)),    p = P(over | no push) at the line
 
 ``(a, b)`` minimise the log loss of the over on earlier out-of-fold rows (Newton's method from the identity
-``a = 0, b = 1``). A whole line keeps the model's P(push): ``P(over) = p_cal * (1 - P(push))`` and
+``a = 0, b = 1``). The map only holds where it was fitted: book lines sit near a player's median, so raw
+probabilities beyond the fit rows' ``[low, high]`` quantiles are never seen, and Platt's shrink would turn a raw
+P(PRA >= 1) of 0.99 into ~0.6. Beyond that range the map tapers linearly back to the raw certainty:
+``p_cal = f(high) + (p - high) (1 - f(high)) / (1 - high)`` above ``high`` and ``p_cal = f(low) p / low`` below
+``low``, continuous and still monotone. A whole line keeps the model's P(push): ``P(over) = p_cal * (1 - P(push))`` and
 ``P(under) = (1 - p_cal) * (1 - P(push))``, so the three still sum to 1. The map is monotone (``b > 0`` in
 every fit we have seen; a fit with ``b <= 0`` is refused and the identity kept), so P(over) still falls as the
 line rises at lines of the same kind (all half-points, or all whole numbers).
@@ -34,6 +38,9 @@ class PlattMap:
     n_rows: int = 0
     #: probabilities are clipped to ``[clip, 1 - clip]`` before the logit (as when the map was fitted)
     clip: float = 1e-4
+    #: the raw probabilities the map was fitted over; beyond them it tapers back to the raw value
+    low: float = 0.0
+    high: float = 1.0
 
     @property
     def is_identity(self) -> bool:
@@ -42,32 +49,56 @@ class PlattMap:
     def apply(self, p: npt.ArrayLike) -> np.ndarray:
         if self.is_identity:
             return np.asarray(p, dtype=float)
-        return sigmoid(self.intercept + self.slope * logit(p, self.clip))
+        return apply_platt(p, self.intercept, self.slope, self.clip, self.low, self.high)
 
     def to_dict(self) -> dict[str, float | int]:
-        return {"intercept": self.intercept, "slope": self.slope, "n_rows": self.n_rows, "clip": self.clip}
+        return {"intercept": self.intercept, "slope": self.slope, "n_rows": self.n_rows, "clip": self.clip,
+                "low": self.low, "high": self.high}
 
     @classmethod
     def from_dict(cls, data: dict | None) -> PlattMap:
         """The map saved by :meth:`to_dict`; the identity for models saved before recalibration existed."""
         if not data:
             return cls()
-        return cls(float(data["intercept"]), float(data["slope"]), int(data["n_rows"]), float(data["clip"]))
+        return cls(float(data["intercept"]), float(data["slope"]), int(data["n_rows"]), float(data["clip"]),
+                   float(data["low"]), float(data["high"]))
 
 
-def fit_platt(p: npt.ArrayLike, outcome: npt.ArrayLike, *, clip: float, max_iter: int) -> PlattMap:
-    """The log-loss-optimal ``(a, b)`` for P(over | no push) ``p`` and over outcomes in {0, 1}."""
+def apply_platt(p: npt.ArrayLike, intercept: npt.ArrayLike, slope: npt.ArrayLike, clip: npt.ArrayLike,
+                low: npt.ArrayLike, high: npt.ArrayLike) -> np.ndarray:
+    """The tapered Platt map of the module docstring, broadcast over arrays of probabilities and parameters."""
+    p = np.asarray(p, dtype=float)
+    a, b = np.asarray(intercept, dtype=float), np.asarray(slope, dtype=float)
+    lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+    def f(x: np.ndarray) -> np.ndarray:
+        return sigmoid(a + b * logit(x, clip))
+
+    inside = f(np.clip(p, lo, hi))
+    f_hi, f_lo = f(hi), f(lo)
+    above = f_hi + (p - hi) * (1.0 - f_hi) / np.maximum(1.0 - hi, np.finfo(float).tiny)
+    below = f_lo * p / np.maximum(lo, np.finfo(float).tiny)
+    return np.where(p > hi, above, np.where(p < lo, below, inside))
+
+
+def fit_platt(p: npt.ArrayLike, outcome: npt.ArrayLike, *, clip: float, max_iter: int,
+              range_quantile: float = 0.0) -> PlattMap:
+    """The log-loss-optimal ``(a, b)`` for P(over | no push) ``p`` and over outcomes in {0, 1}; the map holds
+    between the ``range_quantile`` and ``1 - range_quantile`` quantiles of ``p``."""
     x = logit(p, clip)
+    low, high = (float(q) for q in np.quantile(x, [range_quantile, 1.0 - range_quantile]))
+    low, high = float(sigmoid(low)), float(sigmoid(high))
     design = np.column_stack([np.ones(len(x)), x])
     w = fit_logistic(design, np.asarray(outcome, float), start=np.array([0.0, 1.0]), penalty=np.zeros(2),
                      max_iter=max_iter)
     if not (np.all(np.isfinite(w)) and w[1] > 0):
         return PlattMap(n_rows=int(len(x)), clip=clip)
-    return PlattMap(float(w[0]), float(w[1]), int(len(x)), clip)
+    return PlattMap(float(w[0]), float(w[1]), int(len(x)), clip, low, high)
 
 
 def walk_forward_platt(p: np.ndarray, outcome: np.ndarray, block: np.ndarray, fit_rows: np.ndarray, *,
-                       min_rows: int, clip: float, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
+                       min_rows: int, clip: float, max_iter: int, range_quantile: float = 0.0
+                       ) -> tuple[np.ndarray, np.ndarray]:
     """Each block's ``p`` recalibrated by a map fitted on the ``fit_rows`` of earlier blocks only.
 
     Returns the recalibrated probabilities (the raw ``p`` where earlier blocks hold fewer than ``min_rows``
@@ -80,7 +111,8 @@ def walk_forward_platt(p: np.ndarray, outcome: np.ndarray, block: np.ndarray, fi
         if train.sum() < min_rows:
             continue
         rows = block == b
-        out[rows] = fit_platt(p[train], outcome[train], clip=clip, max_iter=max_iter).apply(p[rows])
+        fit = fit_platt(p[train], outcome[train], clip=clip, max_iter=max_iter, range_quantile=range_quantile)
+        out[rows] = fit.apply(p[rows])
         done |= rows
     return out, done
 

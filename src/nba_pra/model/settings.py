@@ -54,6 +54,8 @@ class OverCalibrationSettings:
     #: probabilities are clipped to ``[clip, 1 - clip]`` before the logit
     clip: float = 1e-4
     max_iter: int = 50
+    #: the map holds between these quantiles of the fit rows' raw P(over); beyond, it tapers to the raw value
+    range_quantile: float = 0.001
 
 
 @dataclass(frozen=True)
