@@ -113,6 +113,10 @@ def test_the_map_survives_the_ensemble_files_and_reaches_the_bet_engine(tmp_path
                    over_calibration=cal)
     ens.save(tmp_path / "ens")
     assert Ensemble.load(tmp_path / "ens").over_calibration == cal
+    # versions registered before the map (no entry) or before its taper (no low/high) still load
+    assert PlattMap.from_dict(None).is_identity
+    older = PlattMap.from_dict({"intercept": 0.2, "slope": 0.5, "n_rows": 1234, "clip": CLIP})
+    assert (older.low, older.high, older.slope) == (0.0, 1.0, 0.5)
 
     pred = prediction(1, mean=20.0, std=5.0, family="negbin", over_cal_intercept=0.2, over_cal_slope=0.5,
                       over_cal_clip=CLIP, over_cal_low=0.0, over_cal_high=1.0)

@@ -20,7 +20,7 @@ line rises at lines of the same kind (all half-points, or all whole numbers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -57,11 +57,12 @@ class PlattMap:
 
     @classmethod
     def from_dict(cls, data: dict | None) -> PlattMap:
-        """The map saved by :meth:`to_dict`; the identity for models saved before recalibration existed."""
+        """The map saved by :meth:`to_dict`; the identity for models saved before recalibration existed, and no
+        taper for maps saved before it existed (registered versions stay loadable)."""
         if not data:
             return cls()
-        return cls(float(data["intercept"]), float(data["slope"]), int(data["n_rows"]), float(data["clip"]),
-                   float(data["low"]), float(data["high"]))
+        known = {f.name: f.type for f in fields(cls)}
+        return cls(**{k: (int(v) if k == "n_rows" else float(v)) for k, v in data.items() if k in known})
 
 
 def apply_platt(p: npt.ArrayLike, intercept: npt.ArrayLike, slope: npt.ArrayLike, clip: npt.ArrayLike,
