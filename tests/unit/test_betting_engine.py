@@ -117,7 +117,10 @@ def test_gamma_probabilities_and_edges_use_each_sides_actual_price() -> None:
     assert out["edge_over"] == pytest.approx(p_over * (d_over - 1) - (1 - p_over))
     assert out["edge_under"] == pytest.approx((1 - p_over) * 1.0 - p_over)
     assert out["side"] == "over" and out["edge"] == pytest.approx(out["edge_over"])
-    assert out["confidence"] == pytest.approx(abs(p_over - 0.5) / 0.5)
+    assert out["confidence"] == pytest.approx(p_over)  # the default: P(win) of the side bet
+    distance = dataclasses.replace(PLAIN, confidence_method=ConfidenceMethod.DISTANCE)
+    again = run([prediction(1)], [line(1, 24.5, over=-120, under=+100)], distance).iloc[0]
+    assert again["confidence"] == pytest.approx(abs(p_over - 0.5) / 0.5)
 
 
 def test_negbin_whole_line_push_is_neither_a_win_nor_a_loss_in_the_edge() -> None:

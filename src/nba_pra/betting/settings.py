@@ -48,7 +48,7 @@ class BettingSettings:
     max_edge: float | None = None
     #: minimum confidence (see :class:`ConfidenceMethod`)
     min_confidence: float = 0.60
-    confidence_method: ConfidenceMethod = ConfidenceMethod.DISTANCE
+    confidence_method: ConfidenceMethod = ConfidenceMethod.SIDE_PROBABILITY
     #: maximum coefficient of variation (predicted std / predicted mean)
     max_cv: float = 0.35
     #: prior games a player needs before we bet on him
