@@ -33,9 +33,10 @@ from nba_pra.betting.prices import american_to_decimal
 from nba_pra.betting.market_blend import MarketBlend
 from nba_pra.betting.settings import BettingSettings, ConfidenceMethod
 from nba_pra.data.schema import LINE_COLUMNS, PLAYER_GAME_COLUMNS, require_columns
-from nba_pra.model.distributions import DistributionParams, line_probabilities
+from nba_pra.model.calibration import over_given_decided
+from nba_pra.model.distributions import DistributionParams, LineProbabilities, line_probabilities
 from nba_pra.model.ensemble import CALIBRATION_COLUMNS
-from nba_pra.model.recalibration import apply_platt
+from nba_pra.model.recalibration import apply_platt, recalibrated
 from nba_pra.model.settings import DistributionFamily
 
 PREDICTION_COLUMNS: Final = (
@@ -159,11 +160,11 @@ def _recalibrate(frame: pd.DataFrame) -> pd.DataFrame:
     rows = np.logical_and.reduce([np.isfinite(v) for v in cal.values()]) & np.isfinite(push) & (push < 1.0)
     if not rows.any():
         return frame
-    decided = 1.0 - push[rows]
-    p = frame["p_over"].to_numpy(float)[rows] / decided
-    calibrated = apply_platt(p, **{key: v[rows] for key, v in cal.items()})
-    frame.loc[rows, "p_over"] = calibrated * decided
-    frame.loc[rows, "p_under"] = (1.0 - calibrated) * decided
+    probs = LineProbabilities(frame["p_over"].to_numpy(float)[rows], frame["p_under"].to_numpy(float)[rows],
+                              push[rows])
+    out = recalibrated(probs, apply_platt(over_given_decided(probs), **{key: v[rows] for key, v in cal.items()}))
+    frame.loc[rows, "p_over"] = out.p_over
+    frame.loc[rows, "p_under"] = out.p_under
     return frame
 
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nba_pra.model.distributions import LineProbabilities
 from nba_pra.model.logistic import fit_logistic, logit, sigmoid
+from nba_pra.model.recalibration import recalibrated
 from nba_pra.odds.market import DevigMethod, consensus_probabilities, fair_probabilities
 
 
@@ -62,13 +64,13 @@ class MarketBlend:
         market = consensus_probabilities(fair_probabilities(lines, self.devig))
         market = market.drop(columns=["market"], errors="ignore").drop_duplicates(keys)[[*keys, "fair_over"]]
         out = candidates.merge(market, on=keys, how="left")
-        no_push = 1.0 - out["p_push"].to_numpy(float)
+        push = out["p_push"].to_numpy(float)
         p_over, p_under = np.array(out["p_over"], dtype=float), np.array(out["p_under"], dtype=float)
         model_over = p_over / (p_over + p_under)
         priced = np.isfinite(out["fair_over"].to_numpy(float)) & np.isfinite(model_over)
         blended = apply_blend(self.fit, model_over[priced], out["fair_over"].to_numpy(float)[priced], self.clip)
-        p_over[priced] = blended * no_push[priced]
-        p_under[priced] = (1.0 - blended) * no_push[priced]
+        split = recalibrated(LineProbabilities(p_over[priced], p_under[priced], push[priced]), blended)
+        p_over[priced], p_under[priced] = split.p_over, split.p_under
         out["p_over"], out["p_under"] = p_over, p_under
         return out.drop(columns=["fair_over"]).set_axis(candidates.index)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.model import calibration, distributions, metrics
-from nba_pra.model.recalibration import PlattMap, fit_platt, recalibrated, walk_forward_platt
+from nba_pra.model.recalibration import PlattMap, fit_platt, walk_forward_platt
 from nba_pra.model.settings import DistributionFamily, OverCalibrationSettings
 
 
@@ -55,11 +55,10 @@ def over_probabilities(
     block = oof["block"].to_numpy()
     out = p_over.copy()
     for source in (at_book, ~at_book):
-        rows = source
         calibrated, _ = walk_forward_platt(p_over, outcome, block, source & not_push, min_rows=settings.min_rows,
                                            clip=settings.clip, max_iter=settings.max_iter,
                                            range_quantile=settings.range_quantile)
-        out[rows] = calibrated[rows]
+        out[source] = calibrated[source]
     fit_rows = at_book & not_push
     final = (fit_platt(p_over[fit_rows], outcome[fit_rows], clip=settings.clip, max_iter=settings.max_iter,
                        range_quantile=settings.range_quantile)

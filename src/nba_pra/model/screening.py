@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import xgboost as xgb
+
+from nba_pra.model.boosting import fit_booster
 
 
 def screen_features(
@@ -21,10 +22,7 @@ def screen_features(
     ``None`` or at least ``len(names)``). Ties (e.g. unused columns) keep the earlier column."""
     if keep is None or keep >= len(names):
         return list(names)
-    data = xgb.QuantileDMatrix(X, label=y, max_bin=max_bin)
-    booster = xgb.train({**params, "seed": seed, "base_score": float(np.mean(y)), "max_bin": max_bin}, data,
-                        num_boost_round=rounds)
-    gain = booster.get_score(importance_type="total_gain")  # keyed f0, f1, ... (the matrix has no names)
-    total = pd.Series([gain.get(f"f{i}", 0.0) for i in range(len(names))], index=names)
+    booster = fit_booster(params, X, y, rounds=rounds, seed=seed, max_bin=max_bin, names=list(names))
+    total = pd.Series(booster.get_score(importance_type="total_gain"), dtype=float).reindex(names).fillna(0.0)
     chosen = set(total.sort_values(ascending=False, kind="stable").index[:keep])
     return [n for n in names if n in chosen]
