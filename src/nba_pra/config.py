@@ -143,7 +143,7 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
 from nba_pra.alerts.settings import AlertSettings  # noqa: E402
 from nba_pra.availability.settings import AvailabilitySettings  # noqa: E402
 from nba_pra.backtest.settings import BacktestSettings  # noqa: E402
-from nba_pra.betting.settings import BettingSettings  # noqa: E402
+from nba_pra.betting.settings import BettingSettings, PricingSettings  # noqa: E402
 from nba_pra.dashboard.settings import DashboardSettings  # noqa: E402
 from nba_pra.data.settings import DataSettings  # noqa: E402
 from nba_pra.features.settings import FeatureSettings  # noqa: E402
@@ -181,6 +181,7 @@ class Settings:
     cv: CvSettings
     model: ModelSettings
     distribution: DistributionSettings
+    pricing: PricingSettings
     betting: BettingSettings
     odds: OddsSettings
     ledger: LedgerSettings

@@ -11,7 +11,6 @@ import pytest
 from conftest import make_small_project, set_config_value
 
 from nba_pra.backtest import runner
-from nba_pra.backtest.engine import simulate
 from nba_pra.config import load_project
 from nba_pra.data.sources import generate
 
@@ -22,6 +21,12 @@ LIGHT = {
     "backtest.model.n_folds": 2,
     "backtest.retrain_every_days": 7,
     "betting.min_confidence": 0.3,
+    # small enough that the market-aware stack, the Platt map and the gate's evidence all act within the range
+    "pricing.stacking.min_train_props": 60,
+    "pricing.stacking.refit_every_days": 4,
+    "model.over_calibration.min_rows": 60,
+    "betting.evidence.min_bets": 3,
+    "betting.evidence.min_roi_lo": -1.0,
 }
 DAYS = 21
 #: D sits inside the second retrain block, so both a model trained before D and one straddling it are checked
@@ -67,8 +72,9 @@ def test_results_and_lines_after_day_d_change_no_decision_on_or_before_d(project
     assert not entry.hit  # the perturbed history is a different cache key: it really was recomputed
 
     s = project.settings
-    base = simulate(base_preds, lines, box, s.betting, s.backtest.initial_bankroll)
-    new = simulate(new_preds, lines2, box2, s.betting, s.backtest.initial_bankroll)
+    # the whole walk-forward: the replay's fits, the gate's evidence and the day-by-day betting
+    *_, base = runner.walk_forward_betting(base_preds, lines, box, s)
+    *_, new = runner.walk_forward_betting(new_preds, lines2, box2, s)
 
     def upto(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         part = frame[frame["game_date"] <= cut]
@@ -81,6 +87,7 @@ def test_results_and_lines_after_day_d_change_no_decision_on_or_before_d(project
     pd.testing.assert_frame_equal(upto(base.bets, ["bet_id"]), upto(new.bets, ["bet_id"]))
     pd.testing.assert_frame_equal(upto(base.daily, ["game_date"]), upto(new.daily, ["game_date"]))
     assert len(upto(base.bets, ["bet_id"])) > 0
+    assert (upto(base.bets, ["bet_id"])["state"] == "staked").any()  # the gate did let some bets stake
 
     # and the perturbation did reach the later days (the test could fail)
     later = base_preds["game_date"] > cut

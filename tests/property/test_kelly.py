@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from nba_pra.betting.engine import evaluate_candidates
 from nba_pra.betting.kelly import expected_return, kelly_fraction
 from nba_pra.betting.settings import BettingSettings
+from settings_support import betting_settings, model_pricing
 
 probability = st.floats(0.0, 1.0, allow_nan=False)
 decimal = st.floats(1.01, 20.0, allow_nan=False)
@@ -104,8 +105,8 @@ def test_engine_stakes_respect_every_cap_and_only_positive_kelly_bets(
     slate: tuple[pd.DataFrame, pd.DataFrame], bankroll: float, kelly: float, min_conf: float
 ) -> None:
     preds, lines = slate
-    s = BettingSettings(kelly_fraction=kelly, min_confidence=min_conf)
-    out = evaluate_candidates(preds, lines, s, bankroll)
+    s = betting_settings(kelly_fraction=kelly, min_confidence=min_conf)
+    out = evaluate_candidates(preds, lines, s, bankroll, **model_pricing())
     bets = out[out["decision"] == "bet"]
     tol = 1e-9 * bankroll
     assert (out.loc[out["decision"] == "pass", "stake"] == 0).all()

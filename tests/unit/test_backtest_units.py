@@ -14,7 +14,10 @@ from nba_pra.backtest.metrics import backtest_metrics, bootstrap_intervals, metr
 from nba_pra.backtest.settings import BacktestModelSettings, BootstrapSettings
 from nba_pra.backtest.sweep import format_table, summary_table, sweep_points
 from nba_pra.backtest.walkforward import backtest_range, retrain_dates, training_settings
-from nba_pra.betting.settings import BettingSettings
+from nba_pra.betting.gate import Gate
+from nba_pra.betting.settings import PricingMethod
+from nba_pra.evidence.context import DayContext
+from settings_support import betting_settings, pricing_settings
 from nba_pra.errors import DataError
 from nba_pra.model.settings import CvSettings, ModelSettings
 
@@ -126,6 +129,10 @@ def test_bucket_labels_become_mlflow_safe_metric_names() -> None:
     assert [metric_name(b) for b in ("<0.03", "0.03-0.05", ">=0.2")] == ["lt0.03", "0.03-0.05", "ge0.2"]
 
 
+def OPEN_DAY(day: pd.Timestamp) -> DayContext:  # noqa: N802 -- a constant-like context: no fit, no gate
+    return DayContext(stack=None, calibration={}, gate=Gate.open())
+
+
 def _day(date: str, game: str, line: float, mean: float, pra: float) -> tuple[dict, dict, dict]:
     pred = {"game_id": game, "game_date": D(date), "season": "2024-25", "player_id": 1, "player_name": "A",
             "team": "AAA", "opponent": "BBB", "home": True, "position": "G", "n_prior_games": 50, "eligible": True,
@@ -144,9 +151,9 @@ def _day(date: str, game: str, line: float, mean: float, pra: float) -> tuple[di
 def test_day_two_stakes_are_sized_on_the_bankroll_after_day_one_settles() -> None:
     rows = [_day("2024-10-22", "g1", 20.5, 30.0, 25.0), _day("2024-10-23", "g2", 20.5, 30.0, 25.0)]
     preds, lines, box = (pd.DataFrame([r[i] for r in rows]) for i in range(3))
-    betting = BettingSettings(min_confidence=0.0, max_cv=1.0, min_games=0, max_stake_fraction=0.05,
-                              max_player_fraction=1.0, max_game_fraction=1.0, max_day_fraction=1.0)
-    sim = simulate(preds, lines, box, betting, 100.0)
+    betting = betting_settings(min_confidence=0.0, max_cv=1.0, min_games=0, max_stake_fraction=0.05,
+                               max_player_fraction=1.0, max_game_fraction=1.0, max_day_fraction=1.0)
+    sim = simulate(preds, lines, box, betting, pricing_settings(PricingMethod.MODEL), 100.0, OPEN_DAY)
     assert list(sim.bets["result"]) == ["win", "win"]
     first, second = sim.bets["stake"].to_numpy()
     assert first == pytest.approx(5.0)  # capped at 5 % of 100
@@ -156,7 +163,8 @@ def test_day_two_stakes_are_sized_on_the_bankroll_after_day_one_settles() -> Non
 
 def test_a_day_without_lines_places_no_bet_and_keeps_the_bankroll() -> None:
     pred, line, box = _day("2024-10-22", "g1", 20.5, 30.0, 25.0)
-    sim = simulate(pd.DataFrame([pred]), pd.DataFrame([line]).iloc[:0], pd.DataFrame([box]), BettingSettings(), 50.0)
+    sim = simulate(pd.DataFrame([pred]), pd.DataFrame([line]).iloc[:0], pd.DataFrame([box]), betting_settings(),
+                   pricing_settings(PricingMethod.MODEL), 50.0, OPEN_DAY)
     assert sim.bets.empty and list(sim.daily["bankroll"]) == [50.0]
 
 

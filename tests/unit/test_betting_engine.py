@@ -15,11 +15,12 @@ from nba_pra.betting.engine import CANDIDATE_COLUMNS, add_edges, bet_id, evaluat
 from nba_pra.betting.settings import BettingSettings, ConfidenceMethod
 from nba_pra.data.schema import LINE_COLUMNS
 from nba_pra.errors import DataValidationError
+from settings_support import betting_settings, model_pricing
 
 DAY = pd.Timestamp("2024-01-05")
 MARKET = "player_points_rebounds_assists"
 #: no correlation shrink and no group caps unless a test asks: keeps hand-derived stakes exact
-PLAIN = BettingSettings(
+PLAIN = betting_settings(
     same_player_correlation=0.0,
     same_game_correlation=0.0,
     max_player_fraction=1.0,
@@ -104,7 +105,7 @@ def run(
     bankroll: float = 1000.0,
     **kw: Any,
 ) -> pd.DataFrame:
-    return evaluate_candidates(pd.DataFrame(preds), pd.DataFrame(lines), settings, bankroll, **kw)
+    return evaluate_candidates(pd.DataFrame(preds), pd.DataFrame(lines), settings, bankroll, **{**model_pricing(), **kw})
 
 
 def test_gamma_probabilities_and_edges_use_each_sides_actual_price() -> None:
@@ -273,7 +274,7 @@ def test_stake_is_floored_to_cents_when_configured() -> None:
 def test_missing_columns_fail_with_a_clear_error() -> None:
     with pytest.raises(DataValidationError, match="predictions is missing"):
         evaluate_candidates(
-            pd.DataFrame({"game_id": []}), pd.DataFrame(columns=list(LINE_COLUMNS)), PLAIN, 1.0
+            pd.DataFrame({"game_id": []}), pd.DataFrame(columns=list(LINE_COLUMNS)), PLAIN, 1.0, **model_pricing()
         )
 
 
@@ -287,8 +288,8 @@ def test_lines_market_column_is_part_of_the_prop_key() -> None:
 def test_a_unit_bankroll_gives_stakes_as_fractions_of_any_bankroll() -> None:
     preds = [prediction(i, mean=20 + i, game_id=f"G{i % 2}") for i in range(1, 9)]
     lines = [line(i, 14.5 + i, game_id=f"G{i % 2}") for i in range(1, 9)]
-    unit = run(preds, lines, BettingSettings(), bankroll=1.0)
-    big = run(preds, lines, BettingSettings(), bankroll=2500.0)
+    unit = run(preds, lines, betting_settings(), bankroll=1.0)
+    big = run(preds, lines, betting_settings(), bankroll=2500.0)
     assert (unit["reason"] == big["reason"]).all()
     assert (unit["stake"] * 2500.0).to_numpy() == pytest.approx(big["stake"].to_numpy())
     assert (unit["decision"] == "bet").any()

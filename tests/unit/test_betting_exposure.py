@@ -10,9 +10,10 @@ import pytest
 
 from nba_pra.betting.exposure import fill_cap, floor_stake, size_stakes
 from nba_pra.betting.settings import BettingSettings
+from settings_support import betting_settings
 
 DAY = pd.Timestamp("2024-01-05")
-NO_CORR = BettingSettings(same_player_correlation=0.0, same_game_correlation=0.0)
+NO_CORR = betting_settings(same_player_correlation=0.0, same_game_correlation=0.0)
 
 
 def bets(
@@ -70,7 +71,7 @@ def test_day_cap_limits_the_sum_over_all_games() -> None:
 
 
 def test_correlation_shrinks_same_player_and_same_game_bets() -> None:
-    settings = BettingSettings(same_player_correlation=0.5, same_game_correlation=0.1)
+    settings = betting_settings(same_player_correlation=0.5, same_game_correlation=0.1)
     # two markets on one player in one game: n_player = n_game = 2
     out = size_stakes(bets([20.0, 20.0], ["G1", "G1"], [7, 7]), settings, 1000.0)
     factor = 1 / np.sqrt(1 + 0.5) / np.sqrt(1 + 0.1)

@@ -10,8 +10,9 @@ import pytest
 
 from nba_pra.betting.filters import PASS, RULES, first_rejection
 from nba_pra.betting.settings import BettingSettings
+from settings_support import betting_settings
 
-S = BettingSettings()  # min_games 5, max_cv 0.35, min_edge 0.03, min_confidence 0.60
+S = betting_settings()  # min_games 5, max_cv 0.35, min_edge 0.03, min_confidence 0.60
 
 
 def candidate(**overrides: Any) -> dict[str, Any]:

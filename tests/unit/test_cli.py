@@ -31,8 +31,8 @@ def test_market_files_become_absolute_overrides_relative_to_the_callers_director
 ) -> None:
     monkeypatch.chdir(tmp_path)
     args = build_parser().parse_args(["market", "--box-scores", "box.parquet", "--lines", "/x/l.csv",
-                                      "--season", "2023-24", "market.blend.l2=3"])
-    assert _flag_overrides(args) == ["market.blend.l2=3", f"market.box_scores={tmp_path / 'box.parquet'}",
+                                      "--season", "2023-24", "pricing.stacking.l2=3"])
+    assert _flag_overrides(args) == ["pricing.stacking.l2=3", f"market.box_scores={tmp_path / 'box.parquet'}",
                                      "market.lines=/x/l.csv", "market.season=2023-24"]
 
 

@@ -292,7 +292,7 @@ def test_open_ledger_uses_the_configured_url_under_the_project_root(tmp_path: Pa
 
 def test_the_engines_candidates_frame_records_directly_and_only_its_bets(store: LedgerStore) -> None:
     from nba_pra.betting.engine import evaluate_candidates
-    from nba_pra.betting.settings import BettingSettings
+    from settings_support import betting_settings, model_pricing
 
     preds = pd.DataFrame(
         [
@@ -340,7 +340,7 @@ def test_the_engines_candidates_frame_records_directly_and_only_its_bets(store: 
         ]
     )
     as_of = pd.Timestamp("2024-01-05 15:00", tz="UTC")
-    candidates = evaluate_candidates(preds, lines, BettingSettings(), 1000.0, as_of=as_of)
+    candidates = evaluate_candidates(preds, lines, betting_settings(), 1000.0, as_of=as_of, **model_pricing())
     assert store.record_bets(candidates) == 1
     assert store.record_bets(candidates) == 0
     assert store.record_bets(candidates[candidates["decision"] == "pass"]) == 0

@@ -1,4 +1,4 @@
-"""Model-vs-market evaluation: props, scores, flat-stake betting, the walk-forward blend and the anatomy."""
+"""Model-vs-market evaluation: props, scores, flat-stake betting, the walk-forward stack and the anatomy."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import pandas as pd
 import pytest
 
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.betting.market_blend import fit_blend
-from nba_pra.market_eval import anatomy, blend, scores, wagers
-from nba_pra.market_eval.props import build_props, fair_column, outcomes
-from nba_pra.market_eval.settings import AnatomySettings, BlendSettings
+from nba_pra.betting.settings import StackingSettings
+from nba_pra.betting.stacking import fit_for_day, fit_stack, walk_forward_fits
+from nba_pra.evidence import scores, wagers
+from nba_pra.market_eval import anatomy
+from nba_pra.evidence.props import build_props, fair_column, outcomes
+from nba_pra.market_eval.settings import AnatomySettings
 from nba_pra.model import distributions
 from nba_pra.model.settings import DistributionFamily
 from nba_pra.odds.market import DevigMethod
@@ -96,46 +98,53 @@ def _stacking_data(n: int, truth: str, seed: int = 0) -> tuple[np.ndarray, np.nd
 
 
 @pytest.mark.parametrize("truth", ["model", "market"])
-def test_blend_weights_the_informative_forecaster(truth: str) -> None:
+def test_the_stack_weights_the_informative_forecaster(truth: str) -> None:
     p_model, p_market, y = _stacking_data(20_000, truth)
-    fit = fit_blend(p_model, p_market, y, l2=1.0, max_iter=50, clip=1e-4)
+    fit = fit_stack(p_model, p_market, y, l2=1.0, max_iter=50, clip=1e-4)
     informed, other = (fit.model_weight, fit.market_weight) if truth == "model" else (fit.market_weight, fit.model_weight)
     assert informed == pytest.approx(1.0, abs=0.1)
     assert abs(other) < 0.1
     assert abs(fit.intercept) < 0.1
 
 
-def _blend_props(n_days: int = 30, per_day: int = 100, seed: int = 1) -> pd.DataFrame:
+def _stack_props(n_days: int = 30, per_day: int = 100, seed: int = 1) -> pd.DataFrame:
     p_model, p_market, y = _stacking_data(n_days * per_day, "market", seed)
     days = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.repeat(np.arange(n_days), per_day), unit="D")
     return pd.DataFrame({"game_date": days, "m": p_model, "k": p_market,
                          "outcome": np.where(y == 1, "over", "under")})
 
 
-def test_walk_forward_blend_waits_for_enough_props_then_refits_per_block() -> None:
-    props = _blend_props()
-    settings = BlendSettings(refit_every_days=7, min_train_props=1000)
-    p, fits = blend.walk_forward_blend(props, "m", "k", settings)
+def _fits(props: pd.DataFrame) -> pd.DataFrame:
+    settings = StackingSettings(refit_every_days=7, min_train_props=1000, l2=1.0, max_iter=50)
+    y = (props["outcome"] == "over").to_numpy(float)
+    return walk_forward_fits(props["game_date"], props["m"].to_numpy(), props["k"].to_numpy(), y,
+                             np.ones(len(props), bool), settings, clip=1e-4)
+
+
+def test_walk_forward_stacking_waits_for_enough_props_then_refits_per_block() -> None:
+    props = _stack_props()
+    fits = _fits(props)
     # 700 props settle in the first week, 1400 by the second block: the first fit starts on day 14
     assert fits["block_start"].min() == pd.Timestamp("2024-01-15")
-    early = props["game_date"] < pd.Timestamp("2024-01-15")
-    assert np.allclose(p[early], props.loc[early, "k"])
+    assert fit_for_day(fits, pd.Timestamp("2024-01-14")) is None  # before it: the market alone
     assert fits["n_props"].is_monotonic_increasing
-    assert len(fits) == 3  # blocks starting on days 14, 21, 28
+    # blocks starting on days 14, 21, 28, and the fit on everything for the days after the range (day 30)
+    assert list(fits["block_start"]) == [pd.Timestamp(f"2024-01-{d}") for d in (15, 22, 29, 31)]
+    assert fits["n_props"].iloc[-1] == 3000
+    assert fit_for_day(fits, pd.Timestamp("2024-01-25")).n_props == 2100
 
 
-def test_walk_forward_blend_never_sees_results_of_its_own_block_or_later() -> None:
-    props = _blend_props()
-    settings = BlendSettings(refit_every_days=7, min_train_props=1000)
-    before, _ = blend.walk_forward_blend(props, "m", "k", settings)
+def test_walk_forward_stacking_never_sees_results_of_its_own_block_or_later() -> None:
+    props = _stack_props()
+    before = _fits(props)
     cut = pd.Timestamp("2024-01-22")  # a block start
     flipped = props.copy()
     later = flipped["game_date"] >= cut
     flipped.loc[later, "outcome"] = np.where(flipped.loc[later, "outcome"] == "over", "under", "over")
-    after, _ = blend.walk_forward_blend(flipped, "m", "k", settings)
-    upto = (props["game_date"] < cut + pd.Timedelta(days=7)).to_numpy()
-    assert np.array_equal(before[upto], after[upto])
-    assert not np.array_equal(before[~upto], after[~upto])
+    after = _fits(flipped)
+    upto = before["block_start"] <= cut
+    pd.testing.assert_frame_equal(before.loc[upto], after.loc[upto])
+    assert not np.allclose(before.loc[~upto, "model_weight"], after.loc[~upto, "model_weight"])
 
 
 def _offers() -> pd.DataFrame:
@@ -146,11 +155,6 @@ def _offers() -> pd.DataFrame:
         "model_ev": [0.05, 0.15, 0.10, 0.01], "model_side": ["over", "over", "under", "under"],
         "outcome": ["over", "over", "push", "void"], "main_line": [20.5, 20.5, 10.0, 30.5]})
     return frame
-
-
-def test_pick_offers_takes_the_best_ev_per_prop_above_the_minimum_edge() -> None:
-    picks = wagers.pick_offers(_offers(), min_edge=0.03)
-    assert picks[["game_id", "bookmaker"]].values.tolist() == [["g1", "B"], ["g2", "A"]]
 
 
 def test_flat_settlement_pays_the_price_returns_pushes_and_drops_voids() -> None:
@@ -164,13 +168,15 @@ def test_flat_settlement_pays_the_price_returns_pushes_and_drops_voids() -> None
 
 
 def test_controls_bet_the_same_offers_as_the_model() -> None:
-    offers = _offers()
-    table = wagers.betting_table(offers, min_edge=0.03, stake=1.0, bootstrap=BOOT, seed=3)
+    picks = _offers().iloc[[1, 2]]  # the method's picks: g1 at B, g2 at A
+    table = wagers.betting_table(picks, stake=1.0, bootstrap=BOOT, seed=3)
     best = table.loc[table["price_source"] == wagers.BEST_PRICE].set_index("strategy")
     assert best["bets"].nunique() == 1 and best.loc["model", "bets"] == 2
     # always under on g1 (over won) loses 1 at B; g2 pushes
     assert best.loc["always under", "roi"] == pytest.approx(-1.0 / 2.0)
-    again = wagers.betting_table(offers, min_edge=0.03, stake=1.0, bootstrap=BOOT, seed=3)
+    per_book = table.loc[table["strategy"] == "model"].set_index("price_source")["bets"]
+    assert per_book.to_dict() == {"A": 1, "B": 1, wagers.BEST_PRICE: 2}
+    again = wagers.betting_table(picks, stake=1.0, bootstrap=BOOT, seed=3)
     pd.testing.assert_frame_equal(table, again)
 
 

@@ -12,11 +12,14 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from nba_pra.betting.engine import evaluate_candidates
+from nba_pra.betting.gate import Gate
+from nba_pra.betting.settings import PricingMethod
 from nba_pra.model import distributions
 from nba_pra.model.ensemble import Ensemble
 from nba_pra.model.evaluation import evaluate_oof
 from nba_pra.model.recalibration import PlattMap, fit_platt, recalibrated, walk_forward_platt
 from nba_pra.model.settings import DistributionFamily, OverCalibrationSettings
+from settings_support import pricing_settings
 from test_betting_engine import PLAIN, line, prediction
 
 CLIP = 1e-4
@@ -121,7 +124,7 @@ def test_the_map_survives_the_ensemble_files_and_reaches_the_bet_engine(tmp_path
     pred = prediction(1, mean=20.0, std=5.0, family="negbin", over_cal_intercept=0.2, over_cal_slope=0.5,
                       over_cal_clip=CLIP, over_cal_low=0.0, over_cal_high=1.0)
     got = evaluate_candidates(pd.DataFrame([pred]), pd.DataFrame([line(1, 17.5), line(1, 20.0, book="b")]), PLAIN,
-                              1000.0)
+                              1000.0, pricing=pricing_settings(PricingMethod.RECALIBRATED), gate=Gate.open())
     n, p = 400 / 5, 20 / 25
     for value, row in zip((17.5, 20.0), got.itertuples(), strict=True):
         push = stats.nbinom.pmf(value, n, p) if value == int(value) else 0.0
@@ -132,7 +135,8 @@ def test_the_map_survives_the_ensemble_files_and_reaches_the_bet_engine(tmp_path
         assert row.p_push == pytest.approx(push)
     # without the columns (a model registered before recalibration) the raw distribution prices the line
     old = evaluate_candidates(pd.DataFrame([prediction(1, mean=20.0, std=5.0, family="negbin")]),
-                              pd.DataFrame([line(1, 17.5)]), PLAIN, 1000.0)
+                              pd.DataFrame([line(1, 17.5)]), PLAIN, 1000.0,
+                              pricing=pricing_settings(PricingMethod.RECALIBRATED), gate=Gate.open())
     assert old.iloc[0]["p_over"] == pytest.approx(stats.nbinom.sf(17, n, p))
 
 

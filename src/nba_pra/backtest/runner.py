@@ -19,7 +19,14 @@ from nba_pra.backtest import plots
 from nba_pra.backtest.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
 from nba_pra.backtest.engine import Simulation, simulate
 from nba_pra.backtest.metrics import backtest_metrics, edge_table, metric_name
+from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.backtest.walkforward import backtest_range, training_settings, walk_forward_predictions
+from nba_pra.betting.gate import BetState, Evidence, write_evidence
+from nba_pra.betting.settings import EvidenceSettings, PricingMethod
+from nba_pra.evidence.context import walk_forward_context
+from nba_pra.evidence.gate_figures import GateWalkForward, evidence_before, gate_walk_forward, method_evidence, roi_figures
+from nba_pra.evidence.replay import Replay, replay
+from nba_pra.odds.settings import ProviderKind
 from nba_pra.config import Project, Settings
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
@@ -36,6 +43,8 @@ from nba_pra.tracking.run_logging import flatten_params
 log = logging.getLogger(__name__)
 
 METRICS_FILE: Final = "backtest_metrics.json"
+METHODS_FILE: Final = "backtest_pricing.csv"
+GATE_FILE: Final = "backtest_gate.csv"
 EDGE_FILE: Final = "backtest_by_edge.csv"
 DAILY_FILE: Final = "backtest_daily.csv"
 BANKROLL_PLOT: Final = "plots/backtest_bankroll.png"
@@ -44,7 +53,7 @@ CALIBRATION_PLOT: Final = "plots/backtest_edge_calibration.png"
 SCALAR_METRICS: Final = (
     "bets", "settled", "wins", "losses", "pushes", "voids", "win_rate", "staked", "profit", "roi", "roi_lo",
     "roi_hi", "yield", "yield_lo", "yield_hi", "log_loss", "brier", "mean_p_win", "clv_bets", "avg_clv",
-    "avg_clv_prob", "max_drawdown", "max_drawdown_fraction", "final_bankroll", "bankroll_return",
+    "avg_clv_prob", "max_drawdown", "max_drawdown_fraction", "final_bankroll", "bankroll_return", "paper_bets",
 )
 
 
@@ -63,8 +72,12 @@ class BacktestResult:
     predictions: pd.DataFrame
     simulation: Simulation
     bets: pd.DataFrame  # the backtest ledger's bets with settlements and CLV
-    metrics: dict[str, Any]
+    metrics: dict[str, Any]  # of the staked bets (real money); paper bets are counted in ``paper_bets``
     by_edge: pd.DataFrame
+    replay: Replay  # every pricing method replayed with flat stakes (the evidence)
+    gate: GateWalkForward
+    evidence: Evidence  # as of the day after the range: what the bet stage reads
+    methods: pd.DataFrame  # method_table()
 
 
 def load_inputs(project: Project) -> BacktestInputs:
@@ -135,6 +148,18 @@ def fetch_lines(project: Project, predictions: pd.DataFrame, schedule: pd.DataFr
     return lines[lines["market"] == s.odds.market] if "market" in lines.columns else lines
 
 
+def walk_forward_betting(predictions: pd.DataFrame, lines: pd.DataFrame, box_scores: pd.DataFrame,
+                         s: Settings) -> tuple[Replay, GateWalkForward, Simulation]:
+    """Every pricing method replayed with flat stakes (the evidence), the gate's walk-forward decisions, and the
+    day-by-day betting of the configured method with them -- each day seeing only fits and evidence of earlier
+    days. Pure."""
+    rep = replay(predictions, lines, box_scores, s.betting, s.pricing, s.model.over_calibration)
+    gate = gate_walk_forward(rep, s.betting.evidence, s.backtest.bootstrap, s.seed, s.pricing.stacking.refit_every_days)
+    sim = simulate(predictions, lines, box_scores, s.betting, s.pricing, s.backtest.initial_bankroll,
+                   walk_forward_context(rep, gate, s.betting.evidence))
+    return rep, gate, sim
+
+
 def run_backtest(project: Project, inputs: BacktestInputs | None = None) -> BacktestResult:
     """Predictions (cached), lines, the day-by-day replay, the backtest ledger, metrics and edge buckets."""
     s = project.settings
@@ -142,16 +167,52 @@ def run_backtest(project: Project, inputs: BacktestInputs | None = None) -> Back
     inputs = inputs or load_inputs(project)
     predictions, entry = cached_predictions(project, inputs.box_scores)
     lines = fetch_lines(project, predictions, inputs.schedule)
-    sim = simulate(predictions, lines, inputs.box_scores, s.betting, bt.initial_bankroll)
-    run_key = cache_key({"predictions": entry.key, "betting": s.betting, "bankroll": bt.initial_bankroll,
-                         "lines": frame_fingerprint(lines)})
-    bets = record_in_ledger(project, run_key, sim, inputs.box_scores, lines)
     start, end = backtest_range(inputs.box_scores, bt.start, bt.end)
+    rep, gate, sim = walk_forward_betting(predictions, lines, inputs.box_scores, s)
+    run_key = cache_key({"predictions": entry.key, "betting": s.betting, "pricing": s.pricing,
+                         "bankroll": bt.initial_bankroll, "lines": frame_fingerprint(lines)})
+    bets = record_in_ledger(project, run_key, sim, inputs.box_scores, lines)
+    if "state" not in bets.columns and len(sim.bets):  # a ledger that does not store the state
+        bets = bets.merge(sim.bets[["bet_id", "state"]], on="bet_id", how="left")
+    staked = bets.loc[bets["state"] == BetState.STAKED.value] if len(bets) else bets
+    after = end + pd.Timedelta(days=1)
+    evidence = evidence_before(rep, after, s.betting.evidence, bt.bootstrap, s.seed, source="backtest",
+                               synthetic=s.odds.provider is ProviderKind.SYNTHETIC,
+                               written_at=pd.Timestamp.now(tz="UTC").isoformat())
     return BacktestResult(
         start=start, end=end, run_key=run_key, cache=entry, predictions=predictions, simulation=sim, bets=bets,
-        metrics=backtest_metrics(bets, bt.initial_bankroll, bt.bootstrap, s.seed),
-        by_edge=edge_table(bets, s.ledger.edge_buckets),
+        metrics={**backtest_metrics(staked, bt.initial_bankroll, bt.bootstrap, s.seed),
+                 "paper_bets": int((bets["state"] == BetState.PAPER.value).sum()) if len(bets) else 0},
+        by_edge=edge_table(staked, s.ledger.edge_buckets),
+        replay=rep, gate=gate, evidence=evidence,
+        methods=method_table(rep, gate, bt.bootstrap, s.seed),
     )
+
+
+def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSettings, seed: int) -> pd.DataFrame:
+    """Every pricing method side by side on the same props: log loss minus the market's (interval), and the
+    flat ROI of its picks -- all of them, per book, and split by the walk-forward gate's state."""
+    everything = rep.props["game_date"].max() + pd.Timedelta(days=1)
+    window = (everything - rep.props["game_date"].min()).days + 1 if len(rep.props) else 1
+    rows = []
+    for method in PricingMethod:
+        m = method_evidence(rep.props, rep.bets, method, _whole_range(window), bootstrap, seed)
+        picks = rep.bets.loc[rep.bets["method"] == method.value]
+        base = {"method": method.value, "props": m.props, "logloss": m.logloss, "market_logloss": m.market_logloss,
+                "minus_market": m.logloss_minus_market, "minus_market_lo": m.logloss_minus_market_lo,
+                "minus_market_hi": m.logloss_minus_market_hi}
+        rows.append({**base, "price_source": "all picks", **roi_figures(picks, bootstrap, seed)})
+        for book, part in picks.groupby("bookmaker", sort=True):
+            rows.append({**base, "price_source": str(book), **roi_figures(part, bootstrap, seed)})
+        for state in BetState:
+            part = gate.bets.loc[(gate.bets["method"] == method.value) & (gate.bets["state"] == state.value)]
+            rows.append({**base, "price_source": f"gate: {state.value}", **roi_figures(part, bootstrap, seed)})
+    return pd.DataFrame(rows)
+
+
+def _whole_range(days: int) -> EvidenceSettings:
+    """Evidence settings whose window covers a whole range (for the side-by-side table, not for staking)."""
+    return EvidenceSettings(required=True, path="", window_days=days, min_bets=0, min_roi_lo=0.0)
 
 
 def record_in_ledger(project: Project, run_key: str, sim: Simulation, box_scores: pd.DataFrame,
@@ -197,6 +258,8 @@ def write_reports(result: BacktestResult, directory: Path, initial_bankroll: flo
         write_json(report(result), directory / METRICS_FILE),
         write_csv(result.by_edge, directory / EDGE_FILE),
         write_csv(result.simulation.daily, directory / DAILY_FILE),
+        write_csv(result.methods, directory / METHODS_FILE),
+        write_csv(result.gate.decisions, directory / GATE_FILE),
     ]
     for name, figure in ((BANKROLL_PLOT, plots.bankroll_curve(result.bets, initial_bankroll)),
                          (CALIBRATION_PLOT, plots.edge_calibration(result.by_edge))):
@@ -238,6 +301,9 @@ def run(project: Project) -> dict[str, Any]:
     """``nba-pra backtest`` / the DVC stage: one backtest, its reports under ``reports/`` and one MLflow run."""
     result = run_backtest(project)
     write_reports(result, project.path("reports"), project.settings.backtest.initial_bankroll)
+    path = write_evidence(result.evidence, project.root / project.settings.betting.evidence.path)
+    log.info("evidence for the bet stage written to %s (%s..%s)", path, result.evidence.window_start,
+             result.evidence.window_end)
     log_run(project, result, run_name=f"backtest-{result.start.date()}-{result.end.date()}")
     m = result.metrics
     if m["bets"] == 0:

@@ -4,18 +4,23 @@ The result has one row per candidate -- bets *and* passes -- so ``recommend --al
 
 Definitions (per unit staked; see :mod:`nba_pra.betting.kelly` for the formulas):
 
-* ``p_over``/``p_under``/``p_push``: from the predicted distribution (``dist_family``, ``dist_param_a/b``) at the
-  line; they sum to 1. Over wins iff PRA > line, under wins iff PRA < line, push iff PRA == line.
+* ``p_over``/``p_under``/``p_push``: by the configured pricing method (:mod:`nba_pra.betting.pricing`: the
+  model, its recalibration, the de-vigged market or the market-aware stack) at the line; they sum to 1. Over
+  wins iff PRA > line, under wins iff PRA < line, push iff PRA == line.
 * ``edge_over = p_over (d_over - 1) - p_under``; ``edge_under = p_under (d_under - 1) - p_over`` at each side's
   actual decimal price (a push returns the stake).
 * ``side``: the side with the larger edge (``edge`` is that edge; if neither is positive the row fails
-  ``min_edge``). ``confidence`` follows ``settings.confidence_method`` (default ``|p_over - 0.5| / 0.5``).
+  ``min_edge``). ``confidence`` follows ``settings.confidence_method`` (default: P(win) of the side).
+  ``edge_suspect``: the edge exceeds ``settings.suspect_edge`` -- more likely the forecaster's error than value.
 * ``kelly_full``: three-outcome Kelly fraction of the chosen side; ``stake_kelly = kelly_fraction * kelly_full *
   bankroll``; ``stake``: after correlation shrink, caps and optional flooring (0 for passes).
 * One prop = (game_id, player_id, market). Among a prop's candidates that pass every filter, the one with the
   largest edge (at equal lines: the best price for the side) is the bet; the others get ``not_best_price``.
   ``bet_id = sha1("game_id|player_id|market")``, shared by all candidates of a prop, so re-running a day or
   seeing the prop at another book never makes a second bet.
+* ``state``: ``staked`` when the evidence gate (:mod:`nba_pra.betting.gate`) lets the pricing method stake at
+  the bet's book, else ``paper`` (stake 0, ``gate_reason`` gives the evidence): a paper bet is recorded and
+  settled like any other, so the evidence keeps accumulating.
 """
 
 from __future__ import annotations
@@ -28,16 +33,14 @@ import pandas as pd
 
 from nba_pra.betting import filters
 from nba_pra.betting.exposure import size_stakes
+from nba_pra.betting.gate import BetState, Gate
 from nba_pra.betting.kelly import confidence_distance, expected_return, kelly_fraction
 from nba_pra.betting.prices import american_to_decimal
-from nba_pra.betting.market_blend import MarketBlend
-from nba_pra.betting.settings import BettingSettings, ConfidenceMethod
+from nba_pra.betting.pricing import price_offers
+from nba_pra.betting.settings import BettingSettings, ConfidenceMethod, PricingSettings
+from nba_pra.betting.stacking import StackFit
 from nba_pra.data.schema import LINE_COLUMNS, PLAYER_GAME_COLUMNS, require_columns
-from nba_pra.model.calibration import over_given_decided
-from nba_pra.model.distributions import DistributionParams, LineProbabilities, line_probabilities
 from nba_pra.model.ensemble import CALIBRATION_COLUMNS
-from nba_pra.model.recalibration import apply_platt, recalibrated
-from nba_pra.model.settings import DistributionFamily
 
 PREDICTION_COLUMNS: Final = (
     *PLAYER_GAME_COLUMNS,
@@ -95,6 +98,12 @@ CANDIDATE_COLUMNS: Final = (
     "capped_by",
     "decision",
     "reason",
+    "pricing",
+    "state",
+    "gate_reason",
+    "edge_suspect",
+    "consensus_line",
+    "consensus_over",
     "bet_id",
     "bankroll",
     "decided_at",
@@ -126,48 +135,6 @@ def join_lines(predictions: pd.DataFrame, lines: pd.DataFrame, default_market: s
     return merged.drop(columns=["book_game_date"]).reset_index(drop=True)
 
 
-def add_probabilities(frame: pd.DataFrame, *, recalibrate: bool = True) -> pd.DataFrame:
-    """``p_over``, ``p_under``, ``p_push`` at each row's line from its fitted distribution (NaN without one).
-
-    With ``recalibrate`` and the model's ``over_cal_*`` columns, P(over | no push) goes through the model's
-    Platt map (:mod:`nba_pra.model.recalibration`) and P(push) is kept.
-    """
-    out = frame.copy()
-    for col in ("p_over", "p_under", "p_push"):
-        out[col] = np.nan
-    a = out["dist_param_a"].to_numpy(dtype=float)
-    b = out["dist_param_b"].to_numpy(dtype=float)
-    usable = np.isfinite(a) & np.isfinite(b)
-    for family in DistributionFamily:
-        rows = usable & (out["dist_family"] == family.value).to_numpy()
-        if not rows.any():
-            continue
-        probs = line_probabilities(
-            DistributionParams(family, a[rows], b[rows]), out["line"].to_numpy(dtype=float)[rows]
-        )
-        out.loc[rows, "p_over"] = probs.p_over
-        out.loc[rows, "p_under"] = probs.p_under
-        out.loc[rows, "p_push"] = probs.p_push
-    if recalibrate and all(c in out.columns for c in OPTIONAL_PREDICTION_COLUMNS):
-        out = _recalibrate(out)
-    return out
-
-
-def _recalibrate(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows with a map and probabilities: P(over | no push) through the model's tapered Platt map, push kept."""
-    cal = {key: frame[column].to_numpy(float) for key, column in CALIBRATION_COLUMNS.items()}
-    push = frame["p_push"].to_numpy(float)
-    rows = np.logical_and.reduce([np.isfinite(v) for v in cal.values()]) & np.isfinite(push) & (push < 1.0)
-    if not rows.any():
-        return frame
-    probs = LineProbabilities(frame["p_over"].to_numpy(float)[rows], frame["p_under"].to_numpy(float)[rows],
-                              push[rows])
-    out = recalibrated(probs, apply_platt(over_given_decided(probs), **{key: v[rows] for key, v in cal.items()}))
-    frame.loc[rows, "p_over"] = out.p_over
-    frame.loc[rows, "p_under"] = out.p_under
-    return frame
-
-
 def add_edges(frame: pd.DataFrame, settings: BettingSettings, bankroll: float) -> pd.DataFrame:
     """Decimal prices, both sides' edges, the chosen side and its Kelly sizing before caps."""
     out = frame.copy()
@@ -194,15 +161,38 @@ def add_edges(frame: pd.DataFrame, settings: BettingSettings, bankroll: float) -
     return out
 
 
-def mark_best_price(frame: pd.DataFrame, open_: pd.Series) -> pd.Series:
-    """True for the one open candidate per prop with the largest edge (ties: higher price, then bookmaker)."""
-    ranked = frame.loc[open_].sort_values(
-        ["edge", "decimal_price", "bookmaker"], ascending=[False, False, True], kind="mergesort"
-    )
+def mark_best_price(frame: pd.DataFrame, open_: pd.Series, preferred: pd.Series | None = None) -> pd.Series:
+    """True for the one open candidate per prop: a ``preferred`` one (a book the evidence gate lets stake) before
+    any other, then the largest edge (ties: higher price, then bookmaker)."""
+    ranked = frame.loc[open_].assign(_preferred=True if preferred is None else preferred.loc[open_])
+    ranked = ranked.sort_values(["_preferred", "edge", "decimal_price", "bookmaker"],
+                                ascending=[False, False, False, True], kind="mergesort")
     first = ~ranked.duplicated(subset=list(PROP_KEYS), keep="first")
     best = pd.Series(False, index=frame.index)
     best[first[first].index] = True
     return best
+
+
+def priced_candidates(predictions: pd.DataFrame, lines: pd.DataFrame, settings: BettingSettings,
+                      pricing: PricingSettings, *, stack: StackFit | None = None,
+                      as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every candidate priced by the one pricing path (:func:`nba_pra.betting.pricing.price_offers`), with both
+    sides' edges, Kelly sizing before caps and ``reason``: the first filter rule that rejects it, else ``bet``."""
+    frame = join_lines(predictions, lines, settings.default_market)
+    frame = price_offers(frame, pricing, stack=stack)
+    frame["pricing"] = pricing.method.value
+    frame = add_edges(frame, settings, 1.0)
+    frame["bet_id"] = bet_id(frame["game_id"], frame["player_id"], frame["market"])
+    frame["reason"] = filters.first_rejection(frame, settings, as_of)
+    frame["edge_suspect"] = (frame["edge"] > settings.suspect_edge).fillna(False).astype(bool)
+    return frame
+
+
+def select_bets(frame: pd.DataFrame) -> pd.DataFrame:
+    """One bet per prop among :func:`priced_candidates` that passed every filter (the largest edge), as the
+    walk-forward evidence counts them: before the gate and the exposure caps, which do not change the forecast."""
+    open_ = frame["reason"] == filters.PASS
+    return frame.loc[mark_best_price(frame, open_)]
 
 
 def evaluate_candidates(
@@ -211,41 +201,45 @@ def evaluate_candidates(
     settings: BettingSettings,
     bankroll: float,
     *,
+    pricing: PricingSettings,
+    gate: Gate,
+    stack: StackFit | None = None,
     as_of: pd.Timestamp | None = None,
-    blend: MarketBlend | None = None,
 ) -> pd.DataFrame:
-    """Every candidate with its probabilities, edges, Kelly sizing, decision and the first rule that rejected it.
+    """Every candidate with its probabilities, edges, Kelly sizing, decision, state and the first rule that
+    rejected it.
 
     ``bankroll`` is in units (the ledger's current bankroll). ``as_of`` (optional) rejects lines of games dated
-    before its calendar day (``past_game``) and is stored in ``decided_at``. ``blend`` (optional) prices every
-    line the books quote with the market-aware probability instead of the model's. Columns:
-    :data:`CANDIDATE_COLUMNS`.
+    before its calendar day (``past_game``) and is stored in ``decided_at``. ``pricing`` and ``stack`` price
+    every offer (:mod:`nba_pra.betting.pricing`); ``gate`` says which (method, book) may stake: the bet of a
+    prop is placed at a book the gate lets stake when one passes every filter, else at the best edge as a
+    *paper* bet (stake 0, ``gate_reason`` says why). Columns: :data:`CANDIDATE_COLUMNS`.
     """
-    frame = join_lines(predictions, lines, settings.default_market)
-    # the blend was fitted on the model's raw probabilities, so it replaces the recalibration, never stacks on it
-    frame = add_probabilities(frame, recalibrate=blend is None)
-    if blend is not None:
-        frame = blend.apply(frame, lines)
-    frame = add_edges(frame, settings, bankroll)
-    frame["bet_id"] = bet_id(frame["game_id"], frame["player_id"], frame["market"])
-
-    reason = filters.first_rejection(frame, settings, as_of)
+    frame = priced_candidates(predictions, lines, settings, pricing, stack=stack, as_of=as_of)
+    frame["stake_kelly"] = frame["stake_kelly"] * bankroll
+    reason = frame.pop("reason")
     open_ = reason == filters.PASS
-    best = mark_best_price(frame, open_)
+    staked_book, gate_reason = gate.decide(pricing.method, frame["bookmaker"])
+    best = mark_best_price(frame, open_, staked_book)
     reason[open_ & ~best] = "not_best_price"
 
     chosen = reason == filters.PASS
+    paper = chosen & ~staked_book
     frame["stake"] = 0.0
     frame["capped_by"] = ""
-    if chosen.any():
-        sized = size_stakes(frame.loc[chosen], settings, bankroll)
-        frame.loc[chosen, "stake"] = sized["stake"]
-        frame.loc[chosen, "capped_by"] = sized["capped_by"]
+    sized_rows = chosen & ~paper
+    if sized_rows.any():
+        sized = size_stakes(frame.loc[sized_rows], settings, bankroll)
+        frame.loc[sized_rows, "stake"] = sized["stake"]
+        frame.loc[sized_rows, "capped_by"] = sized["capped_by"]
         cut = sized["cap_reason"] != ""
         reason[cut[cut].index] = sized.loc[cut, "cap_reason"]
 
     frame["reason"] = reason
     frame["decision"] = np.where(reason == filters.PASS, DECISION_BET, DECISION_PASS)
+    placed = frame["decision"] == DECISION_BET
+    frame["state"] = np.where(placed, np.where(paper, BetState.PAPER.value, BetState.STAKED.value), "")
+    frame["gate_reason"] = np.where(placed & paper, gate_reason, "")
     frame["bankroll"] = float(bankroll)
     frame["decided_at"] = pd.Timestamp(as_of) if as_of is not None else pd.NaT
     return frame.loc[:, list(CANDIDATE_COLUMNS)]

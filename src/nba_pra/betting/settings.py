@@ -7,9 +7,9 @@ sets them. Fractions of bankroll are plain fractions (0.05 = 5 %), stakes are in
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from nba_pra.odds.market import DevigMethod
+from nba_pra.odds.market import ConsensusMethod, DevigMethod
 
 
 class ConfidenceMethod(enum.StrEnum):
@@ -24,21 +24,58 @@ class ConfidenceMethod(enum.StrEnum):
     SIDE_PROBABILITY = "side_probability"
 
 
-@dataclass(frozen=True)
-class MarketBlendSettings:
-    """Price with the market-aware blend (:mod:`nba_pra.betting.market_blend`) instead of the model alone."""
+class PricingMethod(enum.StrEnum):
+    """How an offer's probabilities are made (:mod:`nba_pra.betting.pricing` gives the formulas)."""
 
-    #: off until the blend earns its place (``nba-pra market`` reports its log loss against the market's)
-    enabled: bool = False
-    #: the walk-forward fits written by ``nba-pra market`` (the latest row is used), relative to the project root
-    fits: str = "reports/market/blend_fits.csv"
-    #: de-vig method of the market probability (must be the one the fits were made with: ``market.primary_devig``)
-    devig: DevigMethod = DevigMethod.MULTIPLICATIVE
-    #: probabilities are clipped to [clip, 1 - clip] before logits
-    prob_clip: float = 1e-4
+    MODEL = "model"
+    RECALIBRATED = "recalibrated"
+    MARKET = "market"
+    MARKET_AWARE = "market_aware"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class SolverSettings:
+    """Bisection for the market-implied mean: the bracket (PRA points) and the number of halvings."""
+
+    mean_low: float
+    mean_high: float
+    steps: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackingSettings:
+    """Walk-forward logistic stacking of the model on the market (:mod:`nba_pra.betting.stacking`)."""
+
+    refit_every_days: int
+    min_train_props: int
+    l2: float
+    max_iter: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PricingSettings:
+    """``conf/pricing/``: the one pricing path of the bet stage, the backtest and ``nba-pra market``."""
+
+    method: PricingMethod
+    devig: DevigMethod
+    consensus: ConsensusMethod
+    prob_clip: float
+    solver: SolverSettings
+    stacking: StackingSettings
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceSettings:
+    """``betting.evidence``: stake only where walk-forward evidence says the pricing beats the market."""
+
+    required: bool
+    path: str
+    window_days: int
+    min_bets: int
+    min_roi_lo: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class BettingSettings:
     #: fraction of full Kelly staked
     kelly_fraction: float = 0.25
@@ -72,4 +109,6 @@ class BettingSettings:
     min_stake_fraction: float = 0.0
     #: market assumed when the lines table has no ``market`` column
     default_market: str = "player_points_rebounds_assists"
-    market_blend: MarketBlendSettings = field(default_factory=MarketBlendSettings)
+    #: claimed edges above this are flagged as more likely model error than value (never a filter)
+    suspect_edge: float
+    evidence: EvidenceSettings

@@ -19,7 +19,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.market_eval.props import OUTCOME_VOID, PROP_KEYS
+from nba_pra.evidence.props import OUTCOME_VOID, PROP_KEYS
 from nba_pra.market_eval.settings import AnatomySettings
 
 #: as-of features the anatomy buckets by (all from the feature registry)

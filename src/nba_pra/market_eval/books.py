@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nba_pra.market_eval.props import PROP_KEYS
+from nba_pra.evidence.props import PROP_KEYS
 from nba_pra.odds.market import DevigMethod, fair_probabilities, main_lines
 
 

@@ -22,27 +22,33 @@ from nba_pra.backtest.runner import history_features
 from nba_pra.config import Project
 from nba_pra.io import write_csv, write_json
 from nba_pra.market_eval import anatomy as anatomy_mod
-from nba_pra.market_eval import plots, scores, wagers
-from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.market_eval.blend import walk_forward_blend
+from nba_pra.evidence import wagers
+from nba_pra.evidence import scores
+from nba_pra.market_eval import plots
+from nba_pra.betting.gate import BetState, Evidence, write_evidence
+from nba_pra.betting.settings import PricingMethod
+from nba_pra.evidence.gate_figures import evidence_before, gate_walk_forward, state_summary
+from nba_pra.evidence.replay import over_column, replay
+from nba_pra.odds.settings import ProviderKind
 from nba_pra.market_eval.books import book_quality
 from nba_pra.market_eval.inputs import MarketInputs, load_inputs
 from nba_pra.market_eval.predictions import walk_forward
-from nba_pra.market_eval.props import build_props, decided, fair_column, went_over
+from nba_pra.evidence.props import PROP_KEYS, build_props, fair_column
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.run_logging import flatten_params
 
 log = logging.getLogger(__name__)
 
-MODEL: Final = "model"
-BLEND: Final = "blend"
+MODEL: Final = PricingMethod.MODEL.value
 MARKET_PREFIX: Final = "market"
 FILES: Final = {
     "summary": "market_summary.json",
     "probabilities": "probability_scores.csv",
     "reliability": "reliability.csv",
     "betting": "betting.csv",
-    "blend": "blend_fits.csv",
+    "stack": "stack_fits.csv",
+    "gate": "gate_decisions.csv",
+    "gate_summary": "gate_summary.csv",
     "anatomy": "error_anatomy.csv",
     "unmatched": "unmatched_names.csv",
     "books": "books.csv",
@@ -62,7 +68,10 @@ class MarketEvaluation:
     probabilities: pd.DataFrame
     reliability: pd.DataFrame
     betting: pd.DataFrame
-    blend_fits: pd.DataFrame
+    stack_fits: pd.DataFrame
+    gate: pd.DataFrame
+    gate_summary: pd.DataFrame
+    evidence: Evidence
     anatomy: pd.DataFrame
     unmatched: pd.DataFrame
     books: pd.DataFrame
@@ -70,11 +79,11 @@ class MarketEvaluation:
 
 
 def forecasters(project: Project) -> dict[str, str]:
-    """Forecaster name -> P(over) column: the model, the market per de-vig method, the blend."""
+    """Forecaster name -> P(over | no push) column at the consensus line: every pricing method, then the market
+    per de-vig method."""
     m = project.settings.market
-    return {MODEL: "model_over",
-            **{f"{MARKET_PREFIX} ({method.value})": fair_column(method) for method in m.devig_methods},
-            BLEND: "blend_over"}
+    return {**{method.value: over_column(method) for method in PricingMethod},
+            **{f"{MARKET_PREFIX} ({method.value})": fair_column(method) for method in m.devig_methods}}
 
 
 def match_figures(inputs: MarketInputs) -> tuple[dict[str, float], pd.DataFrame]:
@@ -91,39 +100,63 @@ def _row(table: pd.DataFrame, **where: str) -> pd.Series:
     return table.loc[mask].iloc[0]
 
 
-def headline(accuracy: dict[str, float], probabilities: pd.DataFrame, blend_scores: pd.DataFrame,
-             betting: pd.DataFrame, match: dict[str, float], props: pd.DataFrame, primary: str) -> dict[str, Any]:
-    """The benchmark's figures (see ``benchmarks/real_market.py``)."""
+def pricing_headline(probabilities: pd.DataFrame, reliability_table: pd.DataFrame, evidence_all: Evidence,
+                     default: PricingMethod) -> dict[str, float]:
+    """Per pricing method: log loss, minus the market's, and its interval (on every decided prop of the range);
+    the default method's figures again under ``pricing_*`` (the benchmark's keys) with its ECE."""
+    ece = scores.expected_calibration_error(reliability_table)
+    out: dict[str, float] = {}
+    for method in PricingMethod:
+        m = evidence_all.methods[method.value]
+        out.update({f"{method.value}_logloss": m.logloss, f"{method.value}_minus_market": m.logloss_minus_market,
+                    f"{method.value}_minus_market_lo": m.logloss_minus_market_lo,
+                    f"{method.value}_minus_market_hi": m.logloss_minus_market_hi,
+                    f"{method.value}_brier": float(_row(probabilities, forecaster=method.value)["brier"]),
+                    f"{method.value}_ece": float(ece.get(method.value, float("nan")))})
+    d = default.value
+    out.update({"pricing_method": d, "pricing_logloss": out[f"{d}_logloss"], "pricing_ece": out[f"{d}_ece"],
+                "pricing_minus_market": out[f"{d}_minus_market"],
+                "pricing_minus_market_lo": out[f"{d}_minus_market_lo"],
+                "pricing_minus_market_hi": out[f"{d}_minus_market_hi"],
+                "market_logloss": evidence_all.methods[d].market_logloss})
+    return out
+
+
+def gate_headline(summary: pd.DataFrame, default: PricingMethod) -> dict[str, float]:
+    """The default method's bets under the walk-forward gate: staked and paper, count, ROI [lo, hi], CLV."""
+    out: dict[str, float] = {}
+    for state in BetState:
+        rows = summary.loc[(summary["method"] == default.value) & (summary["state"] == state.value)]
+        row = rows.iloc[0] if len(rows) else pd.Series(dtype=float)
+        for key in ("bets", "roi", "roi_lo", "roi_hi", "clv_bets", "avg_clv_prob"):
+            out[f"gate_{state.value}_{key}"] = float(row.get(key, 0.0 if key in ("bets", "clv_bets") else np.nan))
+    return out
+
+
+def headline(accuracy: dict[str, float], probabilities: pd.DataFrame, betting: pd.DataFrame,
+             match: dict[str, float], props: pd.DataFrame, primary: str) -> dict[str, Any]:
+    """The benchmark's accuracy, probability and flat-betting figures (see ``benchmarks/real_market.py``)."""
     model = _row(probabilities, forecaster=MODEL)
     market = _row(probabilities, forecaster=primary)
-    best = _row(betting, price_source=wagers.BEST_PRICE, strategy=wagers.MODEL)
-    random_side = _row(betting, price_source=wagers.BEST_PRICE, strategy=wagers.RANDOM_SIDE)
-    blend_rows = _row(blend_scores, forecaster=BLEND)
-    blend_market = _row(blend_scores, forecaster=primary)
+    best = _row(betting, price_source=wagers.BEST_PRICE, strategy=wagers.MODEL, method=MODEL)
+    random_side = _row(betting, price_source=wagers.BEST_PRICE, strategy=wagers.RANDOM_SIDE, method=MODEL)
     return {
         "props": int(len(props)), "props_played": int(accuracy["props_played"]),
         "props_decided": int(model["props"]), **match,
         "model_mae": accuracy["model_mae"], "model_median_mae": accuracy["model_median_mae"],
         "line_mae": accuracy["line_mae"],
         "model_brier": float(model["brier"]), "market_brier": float(market["brier"]),
-        "model_logloss": float(model["log_loss"]), "market_logloss_all": float(market["log_loss"]),
-        "blend_props": int(blend_rows["props"]), "blend_logloss": float(blend_rows["log_loss"]),
-        "market_logloss": float(blend_market["log_loss"]), "blend_brier": float(blend_rows["brier"]),
+        "model_logloss_all": float(model["log_loss"]), "market_logloss_all": float(market["log_loss"]),
         "bets_best_price": int(best["bets"]), "roi_best_price": float(best["roi"]),
         "roi_best_price_lo": float(best["roi_lo"]), "roi_best_price_hi": float(best["roi_hi"]),
         "roi_random_side": float(random_side["roi"]),
     }
 
 
-def blend_vs_market(props: pd.DataFrame, market_col: str, bootstrap: BootstrapSettings,
-                    seed: int) -> dict[str, float]:
-    """Blend minus market log loss per decided prop: mean and bootstrap interval (negative: the blend wins)."""
-    rows = decided(props)
-    y = went_over(rows)
-    mean, lo, hi = scores.paired_difference(
-        scores.log_losses(rows["blend_over"].to_numpy(float), y),
-        scores.log_losses(rows[market_col].to_numpy(float), y), bootstrap.n_resamples, bootstrap.confidence, seed)
-    return {"blend_minus_market_logloss": mean, "blend_minus_market_lo": lo, "blend_minus_market_hi": hi}
+def is_synthetic(project: Project) -> bool:
+    """The evaluated lines are the synthetic league's (no recorded lines file, synthetic odds)."""
+    s = project.settings
+    return not s.market.lines and s.odds.provider is ProviderKind.SYNTHETIC
 
 
 def evaluate(project: Project, inputs: MarketInputs | None = None) -> MarketEvaluation:
@@ -140,34 +173,41 @@ def evaluate(project: Project, inputs: MarketInputs | None = None) -> MarketEval
     features = history_features(inputs.box_scores, s)
     predictions, entry = walk_forward(project, inputs.box_scores, features, inputs.start, inputs.end)
     props = build_props(lines, predictions, inputs.box_scores, m.devig_methods)
-    primary_col = fair_column(m.primary_devig)
-    props["blend_over"], fits = walk_forward_blend(props, "model_over", primary_col, m.blend)
+    log.info("replaying %d props walk-forward with every pricing method", len(props))
+    rep = replay(predictions, lines, inputs.box_scores, s.betting, s.pricing, s.model.over_calibration)
+    props = props.merge(rep.props[[*PROP_KEYS, *(over_column(x) for x in PricingMethod)]], on=list(PROP_KEYS),
+                        how="left")
     names = forecasters(project)
     probabilities = scores.probability_table(props, names)
-    fitted_days = props["game_date"] >= fits["block_start"].min() if len(fits) else props["game_date"].isna()
+    reliability_table = scores.reliability(props, names, m.reliability_bins)
     primary = f"{MARKET_PREFIX} ({m.primary_devig.value})"
-    blend_scores = scores.probability_table(props.loc[fitted_days], {BLEND: "blend_over", primary: primary_col,
-                                                                     MODEL: "model_over"})
-    offers = wagers.priced_offers(lines, props)
-    betting = wagers.betting_table(offers, min_edge=s.betting.min_edge, stake=m.flat_stake,
-                                   bootstrap=s.backtest.bootstrap, seed=s.seed)
-    blended = wagers.pick_offers(wagers.repriced_offers(offers, props, "blend_over"), s.betting.min_edge)
-    blend_bets = wagers.settle(blended, blended["model_side"].to_numpy(), m.flat_stake)
-    blend_row = {"price_source": wagers.BEST_PRICE, "strategy": BLEND,
-                 **wagers.summarize_bets(blend_bets, s.backtest.bootstrap, s.seed)}
-    controls = wagers.shopped_controls(offers, stake=m.flat_stake, bootstrap=s.backtest.bootstrap, seed=s.seed)
-    betting = pd.concat([betting, pd.DataFrame([blend_row]), controls], ignore_index=True)
+    picks = wagers.replay_picks(rep.bets)
+    betting = pd.concat(
+        [wagers.betting_table(part, stake=m.flat_stake, bootstrap=s.backtest.bootstrap, seed=s.seed).assign(method=method)
+         for method, part in picks.groupby("method", sort=False)], ignore_index=True)
+    controls = wagers.shopped_controls(wagers.line_offers(lines, rep.props), stake=m.flat_stake,
+                                       bootstrap=s.backtest.bootstrap, seed=s.seed).assign(method="")
+    betting = pd.concat([betting, controls], ignore_index=True)
+    ev_settings = s.betting.evidence
+    gate = gate_walk_forward(rep, ev_settings, s.backtest.bootstrap, s.seed, s.pricing.stacking.refit_every_days)
+    gate_summary = state_summary(gate.bets, s.backtest.bootstrap, s.seed)
+    after = inputs.end + pd.Timedelta(days=1)
+    everything = dataclasses.replace(ev_settings, window_days=(after - inputs.start).days + 1)
+    evidence_all = evidence_before(rep, after, everything, s.backtest.bootstrap, s.seed, source="market",
+                                   synthetic=is_synthetic(project))
+    evidence = evidence_before(rep, after, ev_settings, s.backtest.bootstrap, s.seed, source="market",
+                               synthetic=is_synthetic(project), written_at=pd.Timestamp.now(tz="UTC").isoformat())
     accuracy = scores.accuracy(props)
     match, unmatched = match_figures(inputs)
-    blend_gain = blend_vs_market(props.loc[fitted_days], primary_col, s.backtest.bootstrap, s.seed)
     return MarketEvaluation(
         season=inputs.season, start=inputs.start, end=inputs.end, cache=entry, props=props, accuracy=accuracy,
-        probabilities=probabilities, reliability=scores.reliability(props, names, m.reliability_bins),
-        betting=betting, blend_fits=fits,
+        probabilities=probabilities, reliability=reliability_table, betting=betting, stack_fits=rep.stack_fits,
+        gate=gate.decisions, gate_summary=gate_summary, evidence=evidence,
         anatomy=anatomy_mod.error_anatomy(props, features, inputs.box_scores, m.anatomy),
         unmatched=unmatched, books=books,
-        headline={**headline(accuracy, probabilities, blend_scores, betting, match, props, primary),
-                  **blend_gain, "books_left_out": inverted},
+        headline={**headline(accuracy, probabilities, betting, match, props, primary),
+                  **pricing_headline(probabilities, reliability_table, evidence_all, s.pricing.method),
+                  **gate_headline(gate_summary, s.pricing.method), "books_left_out": inverted},
     )
 
 
@@ -182,7 +222,8 @@ def write_reports(ev: MarketEvaluation, directory: Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     tables = {"probabilities": ev.probabilities, "reliability": ev.reliability, "betting": ev.betting,
-              "blend": ev.blend_fits, "anatomy": ev.anatomy, "unmatched": ev.unmatched, "books": ev.books}
+              "stack": ev.stack_fits, "gate": ev.gate, "gate_summary": ev.gate_summary, "anatomy": ev.anatomy,
+              "unmatched": ev.unmatched, "books": ev.books}
     paths = [write_json(summary(ev), directory / FILES["summary"])]
     paths += [write_csv(frame, directory / FILES[name]) for name, frame in tables.items()]
     from nba_pra.io import write_parquet
@@ -219,5 +260,8 @@ def run(project: Project) -> MarketEvaluation:
     """``nba-pra market``: evaluate, write ``reports/<market.report_dir>/``, log one MLflow run."""
     ev = evaluate(project)
     write_reports(ev, project.path("reports", project.settings.market.report_dir))
+    path = write_evidence(ev.evidence, project.root / project.settings.betting.evidence.path)
+    log.info("evidence for the bet stage written to %s (%s..%s)", path, ev.evidence.window_start,
+             ev.evidence.window_end)
     log_run(project, ev)
     return ev

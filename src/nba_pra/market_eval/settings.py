@@ -8,22 +8,6 @@ from nba_pra.odds.market import DevigMethod
 
 
 @dataclass(frozen=True)
-class BlendSettings:
-    """Logistic stacking of the model's and the market's P(over), refitted walk-forward."""
-
-    #: calendar days between refits; a fit sees only props settled before its first day
-    refit_every_days: int = 7
-    #: no blend before this many settled props (earlier days use the market alone)
-    min_train_props: int = 1500
-    #: ridge penalty on the slopes (not on the intercept)
-    l2: float = 1.0
-    #: Newton iterations at most
-    max_iter: int = 50
-    #: probabilities are clipped to [clip, 1 - clip] before logits
-    prob_clip: float = 1e-4
-
-
-@dataclass(frozen=True)
 class AnatomySettings:
     """Buckets of the error anatomy (bucket edges are left-closed: ``[a, b)``)."""
 
@@ -48,7 +32,6 @@ class MarketEvalSettings:
     #: offers a book needs below and above the main line before its prices can be called inverted
     sanity_min_offers: int = 50
     reliability_bins: int = 10
-    blend: BlendSettings = field(default_factory=BlendSettings)
     anatomy: AnatomySettings = field(default_factory=AnatomySettings)
     experiment: str = "nba-pra-market"
     #: folder under reports/ for the last evaluation's files

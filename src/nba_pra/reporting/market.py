@@ -6,6 +6,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from nba_pra.betting.settings import PricingMethod
 from nba_pra.market_eval.runner import MODEL, MarketEvaluation
 from nba_pra.reporting.recommend import console_for_output
 
@@ -26,14 +27,43 @@ def forecaster_table(ev: MarketEvaluation) -> Table:
 
 
 def betting_table(frame: pd.DataFrame) -> Table:
-    table = Table(title="Flat 1-unit bets: each book's own price, the best price, and controls")
-    for header in ("price", "strategy", "bets", "win rate", "ROI (= yield)", "95% interval"):
-        table.add_column(header, justify="left" if header in ("price", "strategy") else "right")
+    table = Table(title="Flat 1-unit bets of each pricing method (walk-forward replay): per book, all picks, controls")
+    for header in ("pricing", "price", "strategy", "bets", "win rate", "ROI (= yield)", "95% interval"):
+        table.add_column(header, justify="left" if header in ("pricing", "price", "strategy") else "right")
     for row in frame.itertuples(index=False):
         interval = "" if pd.isna(row.roi_lo) else f"[{row.roi_lo:+.1%}, {row.roi_hi:+.1%}]"
         roi = "" if pd.isna(row.roi) else f"{row.roi:+.2%}"
         rate = "" if pd.isna(row.win_rate) else f"{row.win_rate:.1%}"
-        table.add_row(str(row.price_source), str(row.strategy), str(int(row.bets)), rate, roi, interval)
+        table.add_row(str(row.method), str(row.price_source), str(row.strategy), str(int(row.bets)), rate, roi,
+                      interval)
+    return table
+
+
+def pricing_table(ev: MarketEvaluation) -> Table:
+    """Each pricing method's log loss against the market's on every decided prop, with the paired interval."""
+    h = ev.headline
+    table = Table(title=f"Pricing methods against the de-vigged market (log loss {h['market_logloss']:.4f}; "
+                        "negative difference = beats the market)")
+    for header in ("pricing", "log loss", "minus market", "95% interval", "ECE"):
+        table.add_column(header, justify="left" if header == "pricing" else "right")
+    for method in PricingMethod:
+        m = method.value
+        mark = " (default)" if m == h["pricing_method"] else ""
+        table.add_row(m + mark, f"{h[f'{m}_logloss']:.4f}", f"{h[f'{m}_minus_market']:+.4f}",
+                      f"[{h[f'{m}_minus_market_lo']:+.4f}, {h[f'{m}_minus_market_hi']:+.4f}]", f"{h[f'{m}_ece']:.2%}")
+    return table
+
+
+def gate_table(summary: pd.DataFrame) -> Table:
+    """Bets the walk-forward gate would have staked beside the ones it kept on paper, per pricing method."""
+    table = Table(title="Evidence gate, walk-forward (each week's decision uses only earlier props)")
+    for header in ("pricing", "state", "bets", "ROI", "95% interval", "CLV bets", "mean CLV (prob)"):
+        table.add_column(header, justify="left" if header in ("pricing", "state") else "right")
+    for row in summary.itertuples(index=False):
+        interval = "" if pd.isna(row.roi_lo) else f"[{row.roi_lo:+.1%}, {row.roi_hi:+.1%}]"
+        roi = "" if pd.isna(row.roi) else f"{row.roi:+.2%}"
+        clv = "n/a (no closes)" if pd.isna(row.avg_clv_prob) else f"{row.avg_clv_prob:+.4f}"
+        table.add_row(str(row.method), str(row.state), str(int(row.bets)), roi, interval, str(int(row.clv_bets)), clv)
     return table
 
 
@@ -46,8 +76,6 @@ def show(ev: MarketEvaluation, console: Console | None = None) -> None:
     if h["books_left_out"]:
         console.print(f"left out (prices inverted against their lines, see books.csv): "
                       f"{', '.join(h['books_left_out'])}")
-    console.print(f"blend vs market on the {h['blend_props']} props after the first fit: log loss "
-                  f"{h['blend_logloss']:.4f} vs {h['market_logloss']:.4f} (difference "
-                  f"{h['blend_minus_market_logloss']:+.4f}, 95% interval [{h['blend_minus_market_lo']:+.4f}, "
-                  f"{h['blend_minus_market_hi']:+.4f}])")
+    console.print(pricing_table(ev))
     console.print(betting_table(ev.betting))
+    console.print(gate_table(ev.gate_summary))

@@ -14,14 +14,16 @@ import pandas as pd
 
 from nba_pra.alerts.dispatch import send_bet_alerts
 from nba_pra.betting.engine import evaluate_candidates
-from nba_pra.betting.market_blend import MarketBlend, latest_fit
+from nba_pra.betting.gate import GET_EVIDENCE, BetState, Gate, read_evidence
+from nba_pra.betting.settings import PricingMethod
+from nba_pra.betting.stacking import StackFit
 from nba_pra.config import Project
 from nba_pra.features.slate import build_slate
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
-from nba_pra.errors import ConfigError
 from nba_pra.io import read_parquet, write_csv, write_json, write_parquet
 from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
+from nba_pra.odds.settings import ProviderKind
 from nba_pra.odds.quota import QUOTA_FILE, save_provider_quota
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.predict import PREDICTIONS_FILE
@@ -44,22 +46,31 @@ def read_bets(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=_STRING_COLUMNS, parse_dates=["game_date"])
 
 
-def load_market_blend(project: Project) -> MarketBlend | None:
-    """The market-aware blend to price with, when ``betting.market_blend.enabled`` (else None)."""
-    cfg = project.settings.betting.market_blend
-    if not cfg.enabled:
-        return None
-    path = project.root / cfg.fits
-    if not path.is_file():
-        raise ConfigError(f"betting.market_blend.enabled is true but {path} does not exist; run `nba-pra market` "
-                          "first (it fits the blend) or disable the blend")
-    fits = pd.read_csv(path, parse_dates=["block_start"])
-    if fits.empty:
-        raise ConfigError(f"{path} holds no blend fit (too few settled props); disable betting.market_blend")
-    fit = latest_fit(fits)
-    log.info("pricing with the market-aware blend fitted on %d props (model %.2f, market %.2f)", fit.n_props,
-             fit.model_weight, fit.market_weight)
-    return MarketBlend(fit=fit, devig=cfg.devig, clip=cfg.prob_clip)
+def load_gate(project: Project) -> tuple[Gate, StackFit | None, list[str]]:
+    """The evidence gate, the market-aware stack to price with and the warnings to print (every run).
+
+    Evidence from the other kind of market (real lines while the odds are synthetic, or the reverse) says
+    nothing about these books: it is set aside, with a warning.
+    """
+    s = project.settings
+    cfg = s.betting.evidence
+    evidence = read_evidence(project.root / cfg.path)
+    warnings: list[str] = []
+    synthetic = s.odds.provider is ProviderKind.SYNTHETIC
+    if evidence is not None and evidence.synthetic != synthetic:
+        warnings.append(f"{cfg.path} was measured on {'synthetic' if evidence.synthetic else 'real'} lines but the "
+                        f"odds are {'synthetic' if synthetic else 'real'}: it is set aside ({GET_EVIDENCE})")
+        evidence = None
+    if not cfg.required:
+        warnings.append("betting.evidence.required=false: staking on every bet that passes the filters, with no "
+                        "walk-forward evidence that the pricing beats the market")
+    elif evidence is None:
+        warnings.append(f"no walk-forward evidence ({cfg.path}): every bet is a paper bet (stake 0); "
+                        f"{GET_EVIDENCE} to measure the pricing against the market")
+    stack = evidence.stack if evidence is not None else None
+    if s.pricing.method is PricingMethod.MARKET_AWARE and stack is None:
+        log.info("market_aware pricing without a stacking fit: pricing with the de-vigged market alone")
+    return Gate(evidence, cfg), stack, warnings
 
 
 def run(project: Project) -> pd.DataFrame:
@@ -75,23 +86,36 @@ def run(project: Project) -> pd.DataFrame:
         log.warning("%s", warning)
     # reference markets (points, rebounds, assists) are never priced as PRA
     lines = lines[lines["market"] == s.odds.market] if "market" in lines.columns else lines
-    candidates = evaluate_candidates(predictions, lines, s.betting, _UNIT_BANKROLL, blend=load_market_blend(project))
+    gate, stack, gate_warnings = load_gate(project)
+    for message in gate_warnings:
+        log.warning("%s", message)
+    candidates = evaluate_candidates(predictions, lines, s.betting, _UNIT_BANKROLL, pricing=s.pricing, gate=gate,
+                                     stack=stack)
     bets = candidates[candidates["decision"] == "bet"].rename(columns={"stake": "stake_fraction"})
+    staked = bets["state"] == BetState.STAKED.value
     write_parquet(candidates, project.path("artifacts", CANDIDATES_FILE))
     write_csv(bets, project.path("artifacts", BETS_FILE))
     summary = {
         "candidates": len(candidates),
         "bets": len(bets),
+        "staked": int(staked.sum()),
+        "paper": int((~staked).sum()),
+        "pricing": s.pricing.method.value,
+        "synthetic_data": s.data.source == "synthetic",
+        "synthetic_market": s.odds.provider is ProviderKind.SYNTHETIC,
+        "evidence": gate.evidence.to_dict() if gate.evidence is not None else None,
+        "gate_warnings": gate_warnings,
         "stake_fraction_total": float(bets["stake_fraction"].sum()) if len(bets) else 0.0,
         "odds_provider": provider.name,
         "odds_warning": warning,
         "reasons": {str(k): int(v) for k, v in candidates["reason"].value_counts().items()},
     }
     write_json(summary, project.path("reports", SUMMARY_FILE))
-    log.info("bet: %d candidates, %d bets", len(candidates), len(bets))
+    log.info("bet: %d candidates, %d bets (%d staked, %d paper; pricing %s)", len(candidates), len(bets),
+             int(staked.sum()), int((~staked).sum()), s.pricing.method.value)
     save_provider_quota(provider, project.path("artifacts", QUOTA_FILE))
     # after the bets are written: an alert failure logs one warning and never fails the stage
-    send_bet_alerts(bets, s.alerts)
+    send_bet_alerts(bets.loc[staked], s.alerts)  # a paper bet is not a bet to place
     return bets
 
 

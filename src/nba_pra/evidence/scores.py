@@ -15,7 +15,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.market_eval.props import OUTCOME_VOID, decided, went_over
+from nba_pra.evidence.props import OUTCOME_VOID, decided, went_over
 from nba_pra.model import calibration, metrics
 
 #: probabilities are clipped away from 0 and 1 before logs (a certain wrong forecast would be infinite)

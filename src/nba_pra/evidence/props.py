@@ -22,7 +22,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.betting.engine import add_probabilities
+from nba_pra.betting.pricing import family_probabilities
 from nba_pra.odds.market import DevigMethod, consensus_probabilities, fair_probabilities, main_lines
 
 PROP_KEYS: Final = ("game_id", "player_id")
@@ -72,10 +72,9 @@ def build_props(lines: pd.DataFrame, predictions: pd.DataFrame, box_scores: pd.D
     market = market_side(lines, methods)
     preds = predictions.loc[:, [*keys, *_MODEL_COLUMNS]].drop_duplicates(keys)
     props = market.merge(preds, on=keys, how="inner")
-    probs = add_probabilities(props.rename(columns={"main_line": "line"}))
-    props["p_over"] = probs["p_over"].to_numpy()
-    props["p_under"] = probs["p_under"].to_numpy()
-    props["p_push"] = probs["p_push"].to_numpy()
+    probs = family_probabilities(props["dist_family"].to_numpy(dtype=object), props["dist_param_a"].to_numpy(float),
+                                 props["dist_param_b"].to_numpy(float), props["main_line"].to_numpy(float))
+    props["p_over"], props["p_under"], props["p_push"] = probs.p_over, probs.p_under, probs.p_push
     props["model_over"] = props["p_over"] / (props["p_over"] + props["p_under"])
     box = box_scores.loc[:, [*keys, "played", "starter", "minutes", "pts", "reb", "ast"]].drop_duplicates(keys)
     box["actual"] = box[["pts", "reb", "ast"]].astype("float64").sum(axis=1, min_count=3)

@@ -1,10 +1,11 @@
 """Honest betting figures: flat stakes at each book's own price and at the best price, beside two controls.
 
-A *strategy* turns offers (one row per book, line and prop, with both American prices) into at most one bet per
-prop: the model bets the side with the larger expected return ``EV = p_w (d - 1) - p_l`` (a push returns the
-stake) when ``EV >= min_edge``; at the best price it takes the offer with the largest EV across books and lines.
-Controls on **the same props and offers** the model bet: a seeded random side, and always the under -- if they
-also "make money", the model's ROI says more about the prices (stale quotes, line shopping) than about skill.
+A pricing method's *picks* are the replay's bets (:mod:`nba_pra.evidence.replay`): at most one per prop, the
+side with the larger expected return ``EV = p_w (d - 1) - p_l`` (a push returns the stake) at the offer with the
+largest EV across books and lines, after every filter of the daily engine. Figures are given per book (the picks
+that landed there) and for all picks, beside two controls on **the same offers**: a seeded random side, and
+always the under -- if they also "make money", the ROI says more about the prices (stale quotes, line shopping)
+than about skill.
 
 Settlement: ``win`` if the side's outcome happened, ``loss`` if the other side's did, ``push`` (profit 0) on a
 whole line hit exactly, ``void`` (not counted) when the player did not play. ROI = profit / staked; with flat
@@ -20,10 +21,8 @@ import pandas as pd
 
 from nba_pra.backtest.metrics import bootstrap_intervals
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.betting.engine import add_probabilities
-from nba_pra.betting.kelly import expected_return
 from nba_pra.betting.prices import american_to_decimal
-from nba_pra.market_eval.props import OUTCOME_PUSH, OUTCOME_VOID, PROP_KEYS, outcomes
+from nba_pra.evidence.props import OUTCOME_PUSH, OUTCOME_VOID, PROP_KEYS, outcomes
 
 SIDE_OVER: Final = "over"
 SIDE_UNDER: Final = "under"
@@ -34,47 +33,28 @@ RANDOM_SIDE: Final = "random side"
 ALWAYS_UNDER: Final = "always under"
 
 
-def with_expected_returns(offers: pd.DataFrame) -> pd.DataFrame:
-    """Both sides' EV at the offer's prices, the better side (``model_side``) and its EV (``model_ev``)."""
-    out = offers.copy()
-    out["ev_over"] = expected_return(out["p_over"], out["p_under"], out["over_decimal"])
-    out["ev_under"] = expected_return(out["p_under"], out["p_over"], out["under_decimal"])
-    out["model_side"] = np.where(out["ev_under"] > out["ev_over"], SIDE_UNDER, SIDE_OVER)
-    out["model_ev"] = out[["ev_over", "ev_under"]].max(axis=1)
-    return out.dropna(subset=["model_ev"]).reset_index(drop=True)
+def replay_picks(bets: pd.DataFrame) -> pd.DataFrame:
+    """The replay's bets (:mod:`nba_pra.evidence.replay`) as picks: one offer per prop with both decimal prices,
+    the side the method took (``model_side``) and the outcome at the offer's line."""
+    picks = bets.copy()
+    void = picks["result"] == OUTCOME_VOID
+    picks["outcome"] = outcomes(picks["actual_pra"].astype(float), picks["line"].astype(float), ~void)
+    picks["model_side"] = picks["side"]
+    return picks.reset_index(drop=True)
 
 
-def priced_offers(lines: pd.DataFrame, props: pd.DataFrame) -> pd.DataFrame:
-    """Every two-sided offer of a prop in ``props``, with the model's P(over/under/push) at the offer's line,
-    decimal prices, both sides' EV, and the prop's result."""
+def line_offers(lines: pd.DataFrame, props: pd.DataFrame) -> pd.DataFrame:
+    """Every two-sided offer of a prop in ``props`` with decimal prices, the prop's consensus line
+    (``main_line``) and the outcome at the offer's own line."""
     keys = list(PROP_KEYS)
-    cols = [*keys, "game_date", "main_line", "dist_family", "dist_param_a", "dist_param_b", "actual", "played"]
     offers = lines.loc[lines["over_price"].notna() & lines["under_price"].notna(),
                        [*keys, "bookmaker", "line", "over_price", "under_price"]]
-    offers = add_probabilities(offers.merge(props[cols], on=keys, how="inner"))
+    offers = offers.merge(props[[*keys, "game_date", "consensus_line", "actual", "played"]], on=keys, how="inner")
+    offers["main_line"] = offers.pop("consensus_line")
     offers["over_decimal"] = american_to_decimal(offers["over_price"].to_numpy(float))
     offers["under_decimal"] = american_to_decimal(offers["under_price"].to_numpy(float))
     offers["outcome"] = outcomes(offers["actual"], offers["line"], offers["played"])
-    return with_expected_returns(offers)
-
-
-def repriced_offers(offers: pd.DataFrame, props: pd.DataFrame, probability: str) -> pd.DataFrame:
-    """The main-line offers of :func:`priced_offers` priced with ``props[probability]`` -- a P(over | no push)
-    at the main line such as the market-aware blend -- instead of the model (the model's P(push) is kept)."""
-    keys = list(PROP_KEYS)
-    main = offers.loc[offers["line"] == offers["main_line"]].merge(props[[*keys, probability]], on=keys)
-    no_push = 1.0 - main["p_push"]
-    main["p_over"] = main[probability] * no_push
-    main["p_under"] = (1.0 - main[probability]) * no_push
-    return with_expected_returns(main)
-
-
-def pick_offers(offers: pd.DataFrame, min_edge: float) -> pd.DataFrame:
-    """Per prop, the offer with the largest model EV (ties: bookmaker name), kept when EV >= ``min_edge``."""
-    ranked = offers.sort_values([*PROP_KEYS, "model_ev", "bookmaker", "line"],
-                                ascending=[True, True, False, True, True], kind="mergesort")
-    best = ranked.drop_duplicates(list(PROP_KEYS), keep="first")
-    return best.loc[best["model_ev"] >= min_edge].reset_index(drop=True)
+    return offers.reset_index(drop=True)
 
 
 def settle(picks: pd.DataFrame, side: np.ndarray, stake: float) -> pd.DataFrame:
@@ -117,18 +97,17 @@ def strategy_sides(picks: pd.DataFrame, rng: np.random.Generator) -> dict[str, n
     }
 
 
-def betting_table(offers: pd.DataFrame, *, min_edge: float, stake: float, bootstrap: BootstrapSettings,
-                  seed: int) -> pd.DataFrame:
-    """One row per (price source, strategy): each book on its own, then the best price across books."""
+def betting_table(picks: pd.DataFrame, *, stake: float, bootstrap: BootstrapSettings, seed: int) -> pd.DataFrame:
+    """One row per (price source, strategy) of one method's picks: each book on its own, then every pick (the
+    best edge across books, as the engine bets)."""
     rng = np.random.default_rng(seed)
     sources: list[tuple[str, pd.DataFrame]] = [
-        (str(book), group) for book, group in offers.groupby("bookmaker", sort=True)]
-    sources.append((BEST_PRICE, offers))
+        (str(book), group) for book, group in picks.groupby("bookmaker", sort=True)]
+    sources.append((BEST_PRICE, picks))
     rows = []
     for source, frame in sources:
-        picks = pick_offers(frame, min_edge)
-        for strategy, side in strategy_sides(picks, rng).items():
-            bets = settle(picks, side, stake)
+        for strategy, side in strategy_sides(frame, rng).items():
+            bets = settle(frame, side, stake)
             rows.append({"price_source": source, "strategy": strategy, **summarize_bets(bets, bootstrap, seed)})
     return pd.DataFrame(rows)
 

@@ -1,0 +1,112 @@
+"""The evidence gate: staked only where walk-forward evidence beats the market; paper bets otherwise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nba_pra.betting.gate import BookEvidence, Evidence, Gate, MethodEvidence, read_evidence, write_evidence
+from nba_pra.betting.settings import PricingMethod
+from nba_pra.betting.stacking import StackFit
+from nba_pra.errors import DataError
+from settings_support import evidence_settings, pricing_settings
+from test_betting_engine import PLAIN, line, prediction, run
+
+BOOKS = pd.Series(["sharp", "soft", "absent"])
+
+
+def evidence(soft_bets: int = 400, soft_lo: float = 0.012, stack: StackFit | None = None) -> Evidence:
+    books = {"sharp": BookEvidence(bets=900, roi=-0.021, roi_lo=-0.05, roi_hi=0.026, staked=False),
+             "soft": BookEvidence(bets=soft_bets, roi=0.051, roi_lo=soft_lo, roi_hi=0.09, staked=True)}
+    method = MethodEvidence(props=3000, logloss=0.6905, market_logloss=0.6910, logloss_minus_market=-0.0005,
+                            logloss_minus_market_lo=-0.0015, logloss_minus_market_hi=0.0004, books=books)
+    return Evidence(source="backtest", synthetic=True, written_at="2024-12-21T00:00:00+00:00",
+                    window_start="2024-10-22", window_end="2024-12-20", min_bets=100, min_roi_lo=0.0,
+                    methods={"market_aware": method}, stack=stack)
+
+
+def test_without_evidence_every_book_is_paper_and_the_reason_says_how_to_get_some() -> None:
+    staked, reason = Gate(None, evidence_settings()).decide(PricingMethod.MARKET_AWARE, BOOKS)
+    assert not staked.any()
+    assert (reason == "no_evidence: none yet (run `nba-pra backtest` or `nba-pra market`)").all()
+
+
+def test_only_a_book_whose_roi_interval_clears_zero_on_enough_bets_may_stake() -> None:
+    staked, reason = Gate(evidence(), evidence_settings()).decide(PricingMethod.MARKET_AWARE, BOOKS)
+    assert staked.tolist() == [False, True, False]
+    assert reason[0] == ("no_evidence: sharp ROI -2.1% [-5.0%, +2.6%] on 900 bets "
+                         "(market_aware, 2024-10-22..2024-12-20)")
+    assert reason[1] == ""
+    assert reason[2] == "no_evidence: no market_aware bets at absent (market_aware, 2024-10-22..2024-12-20)"
+
+
+def test_the_gate_applies_todays_settings_not_the_ones_the_evidence_was_written_with() -> None:
+    few = Gate(evidence(soft_bets=60), evidence_settings(min_bets=100))
+    staked, reason = few.decide(PricingMethod.MARKET_AWARE, BOOKS)
+    assert not staked[1] and reason[1] == "no_evidence: soft 60 bets < 100 (market_aware, 2024-10-22..2024-12-20)"
+    strict = Gate(evidence(), evidence_settings(min_roi_lo=0.02))
+    assert not strict.decide(PricingMethod.MARKET_AWARE, BOOKS)[0].any()
+
+
+def test_evidence_for_another_method_does_not_let_this_one_stake() -> None:
+    staked, reason = Gate(evidence(), evidence_settings()).decide(PricingMethod.MODEL, BOOKS)
+    assert not staked.any() and reason[0].startswith("no_evidence: none for pricing model")
+
+
+def test_an_open_gate_or_required_false_stakes_everything() -> None:
+    for gate in (Gate.open(), Gate(None, evidence_settings(required=False))):
+        staked, reason = gate.decide(PricingMethod.MARKET_AWARE, BOOKS)
+        assert staked.all() and (reason == "").all()
+
+
+def test_evidence_survives_its_file_and_a_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
+    ev = evidence(stack=StackFit(0.01, 0.1, 0.9, 2500))
+    path = write_evidence(ev, tmp_path / "reports" / "evidence.json")
+    assert read_evidence(path) == ev
+    assert json.loads(path.read_text())["methods"]["market_aware"]["books"]["soft"]["roi_lo"] == 0.012
+    assert read_evidence(tmp_path / "missing.json") is None
+    path.write_text("{not json")
+    with pytest.raises(DataError, match="not a readable evidence file"):
+        read_evidence(path)
+
+
+def _two_books() -> tuple[list, list]:
+    preds = [prediction(1, mean=30.0, std=6.0)]
+    # both books pass every filter under the raw model; "sharp" has the larger edge
+    lines = [line(1, 24.5, book="sharp", over=+105), line(1, 24.5, book="soft", over=-105)]
+    return preds, lines
+
+
+def test_the_engine_places_the_bet_at_a_book_the_gate_lets_stake_before_a_larger_paper_edge() -> None:
+    preds, lines = _two_books()
+    model = pricing_settings(PricingMethod.MODEL)
+    ev = Evidence(**{**evidence().__dict__, "methods": {"model": evidence().methods["market_aware"]}})
+    out = run(preds, lines, PLAIN, pricing=model, gate=Gate(ev, evidence_settings())).set_index("bookmaker")
+    assert out.loc["sharp", "edge"] > out.loc["soft", "edge"]
+    assert out.loc["soft", ["decision", "state", "gate_reason"]].tolist() == ["bet", "staked", ""]
+    assert out.loc["soft", "stake"] > 0
+    assert out.loc["sharp", ["decision", "reason", "state"]].tolist() == ["pass", "not_best_price", ""]
+
+
+def test_without_evidence_the_best_edge_is_a_paper_bet_with_no_stake() -> None:
+    preds, lines = _two_books()
+    out = run(preds, lines, PLAIN, pricing=pricing_settings(PricingMethod.MODEL),
+              gate=Gate(None, evidence_settings())).set_index("bookmaker")
+    bet = out.loc["sharp"]
+    assert bet[["decision", "reason", "state", "stake"]].tolist() == ["bet", "bet", "paper", 0.0]
+    assert bet["gate_reason"].startswith("no_evidence: none yet")
+    assert bet["pricing"] == "model"
+    assert np.isfinite(bet["kelly_full"]) and bet["stake_kelly"] > 0  # what it would have staked is still shown
+
+
+def test_an_edge_above_the_bound_is_flagged_as_more_likely_model_error() -> None:
+    preds, lines = _two_books()
+    out = run(preds, lines, PLAIN, pricing=pricing_settings(PricingMethod.MODEL), gate=Gate.open())
+    assert (out["edge"] > 0.10).all() and out["edge_suspect"].all()
+    calm = run(preds, [line(1, 29.5, book="sharp")], PLAIN, pricing=pricing_settings(PricingMethod.MODEL),
+               gate=Gate.open())
+    assert not calm["edge_suspect"].any()
