@@ -93,6 +93,8 @@ cv:
 model:
   mean_rounds: 25
   variance_rounds: 10
+pricing:
+  method: model   # the plumbing tests need bets on a small league: the raw model still claims edges there
 """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,11 @@ import pytest
 from conftest import make_small_project, set_config_value
 
 from nba_pra.backtest import runner
+from nba_pra.betting.engine import evaluate_candidates
+from nba_pra.betting.gate import write_evidence
+from nba_pra.betting.settings import PricingMethod
+from nba_pra.evidence.context import walk_forward_context
+from nba_pra.stages.bet import load_gate
 from nba_pra.config import load_project
 from nba_pra.data.sources import generate
 
@@ -27,6 +33,7 @@ LIGHT = {
     "model.over_calibration.min_rows": 60,
     "betting.evidence.min_bets": 3,
     "betting.evidence.min_roi_lo": -1.0,
+    "pricing.method": "market_aware",  # the small project's plumbing default is the raw model
 }
 DAYS = 21
 #: D sits inside the second retrain block, so both a model trained before D and one straddling it are checked
@@ -92,3 +99,39 @@ def test_results_and_lines_after_day_d_change_no_decision_on_or_before_d(project
     # and the perturbation did reach the later days (the test could fail)
     later = base_preds["game_date"] > cut
     assert not np.allclose(base_preds.loc[later, "mean"].to_numpy(), new_preds.loc[later, "mean"].to_numpy())
+
+
+def test_the_daily_stage_the_backtest_and_the_market_evaluation_price_one_offer_identically(project) -> None:  # type: ignore[no-untyped-def]
+    """One pricing path: the bet stage (its evidence file's stack), the backtest's day-by-day engine and the
+    walk-forward replay behind ``nba-pra market`` give every offer of a day the same probabilities."""
+    s = project.settings
+    assert s.pricing.method is PricingMethod.MARKET_AWARE  # the default: market + the walk-forward stack
+    inputs = runner.load_inputs(project)
+    preds, _ = runner.cached_predictions(project, inputs.box_scores)
+    lines = runner.fetch_lines(project, preds, inputs.schedule)
+    rep, gate, sim = runner.walk_forward_betting(preds, lines, inputs.box_scores, s)
+    day = pd.Timestamp(sorted(preds["game_date"].unique())[-1])
+    ctx = walk_forward_context(rep, gate, s.betting.evidence)(day)
+    assert ctx.stack is not None  # the stack has been fitted by then: market_aware is not just the market
+
+    # the bet stage reads the stack from the evidence file the backtest / `nba-pra market` write
+    write_evidence(dataclasses.replace(gate.evidence_for(day), stack=ctx.stack, synthetic=True),
+                   project.root / s.betting.evidence.path)
+    stage_gate, stage_stack, _ = load_gate(project)
+    assert stage_stack == ctx.stack
+    day_preds = preds.loc[pd.to_datetime(preds["game_date"]) == day].assign(**ctx.calibration)
+    day_lines = lines.loc[pd.to_datetime(lines["game_date"]) == day]
+    daily = evaluate_candidates(day_preds, day_lines, s.betting, 1.0, pricing=s.pricing, gate=stage_gate,
+                                stack=stage_stack)
+    backtest = sim.candidates.loc[pd.to_datetime(sim.candidates["game_date"]) == day]
+    keys = ["game_id", "player_id", "bookmaker", "line"]
+    probs = ["p_over", "p_under", "p_push", "edge"]
+    both = daily.merge(backtest, on=keys, suffixes=("_daily", "_backtest"))
+    assert len(both) == len(daily) == len(backtest) > 0
+    for col in probs:
+        np.testing.assert_array_equal(both[f"{col}_daily"].to_numpy(), both[f"{col}_backtest"].to_numpy())
+    market = rep.bets.loc[(rep.bets["method"] == s.pricing.method.value) & (pd.to_datetime(rep.bets["game_date"]) == day)]
+    picked = market.merge(daily, on=keys, suffixes=("_market", "_daily"))
+    assert len(picked) == len(market) > 0
+    for col in ("p_win", "p_loss", "edge"):
+        np.testing.assert_array_equal(picked[f"{col}_market"].to_numpy(), picked[f"{col}_daily"].to_numpy())

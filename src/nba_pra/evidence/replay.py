@@ -147,10 +147,10 @@ def replay(predictions: pd.DataFrame, lines: pd.DataFrame, box_scores: pd.DataFr
             chosen = select_bets(cands)
             if len(chosen):
                 bets.append(_settle(chosen, method, box_scores))
-    targets = pd.concat(at_consensus, ignore_index=True).pivot_table(
-        index=list(PROP_KEYS), columns="method", values="target_over", aggfunc="first").reset_index()
-    targets = targets.rename(columns={m.value: over_column(m) for m in methods})
-    props = props.merge(targets.drop(columns=[c for c in ("market",) if c not in PROP_KEYS], errors="ignore"),
-                        on=list(PROP_KEYS), how="left")
+    targets = pd.concat(at_consensus, ignore_index=True)
+    targets["method"] = targets["method"].map(over_column)  # a method named "market" must not meet the key
+    targets = targets.pivot_table(index=list(PROP_KEYS), columns="method", values="target_over",
+                                  aggfunc="first").reset_index()
+    props = props.merge(targets, on=list(PROP_KEYS), how="left")
     all_bets = pd.concat(bets, ignore_index=True) if bets else pd.DataFrame(columns=list(BET_COLUMNS))
     return Replay(props=props, bets=all_bets, stack_fits=stack_fits, platt_fits=maps)

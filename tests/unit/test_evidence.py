@@ -1,0 +1,100 @@
+"""The gate's figures from a walk-forward replay: windows, log loss against the market, ROI per book, decisions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nba_pra.backtest.settings import BootstrapSettings
+from nba_pra.betting.settings import PricingMethod
+from nba_pra.betting.stacking import FIT_COLUMNS
+from nba_pra.evidence.gate_figures import evidence_before, gate_walk_forward, method_evidence, roi_figures, state_summary
+from nba_pra.evidence.replay import Replay, over_column
+from settings_support import evidence_settings
+
+BOOT = BootstrapSettings(n_resamples=400, confidence=0.95)
+START = pd.Timestamp("2024-01-01")
+
+
+def _props(n_days: int = 28, per_day: int = 10) -> pd.DataFrame:
+    days = START + pd.to_timedelta(np.repeat(np.arange(n_days), per_day), unit="D")
+    n = len(days)
+    outcome = np.where(np.arange(n) % 2 == 0, "over", "under")
+    frame = pd.DataFrame({"game_id": [f"g{i}" for i in range(n)], "player_id": 1, "market": "m", "game_date": days,
+                          "consensus_over": 0.5, "outcome": outcome})
+    for method in PricingMethod:
+        frame[over_column(method)] = 0.5
+    # the model method knows the result a little: 0.6 on overs, 0.4 on unders
+    frame[over_column(PricingMethod.MODEL)] = np.where(outcome == "over", 0.6, 0.4)
+    return frame
+
+
+def _bets(props: pd.DataFrame, book_profit: dict[str, float]) -> pd.DataFrame:
+    """One market_aware bet per prop, books in turn, each book's profit constant per bet."""
+    books = list(book_profit)
+    frame = props[["game_id", "player_id", "market", "game_date"]].copy()
+    frame["bookmaker"] = [books[i % len(books)] for i in range(len(frame))]
+    frame["method"] = PricingMethod.MARKET_AWARE.value
+    frame["result"] = np.where(frame["bookmaker"].map(book_profit) > 0, "win", "loss")
+    frame["profit"] = frame["bookmaker"].map(book_profit)
+    frame["clv_prob"] = np.nan
+    return frame
+
+
+def _replay(props: pd.DataFrame, bets: pd.DataFrame) -> Replay:
+    return Replay(props=props, bets=bets, stack_fits=pd.DataFrame(columns=list(FIT_COLUMNS)),
+                  platt_fits=pd.DataFrame(columns=["block_start"]))
+
+
+def test_roi_is_the_mean_flat_profit_of_bets_that_ran() -> None:
+    bets = pd.DataFrame({"result": ["win", "loss", "push", "void"], "profit": [0.9, -1.0, 0.0, 0.0]})
+    fig = roi_figures(bets, BOOT, seed=1)
+    assert fig["bets"] == 3 and fig["roi"] == pytest.approx(-0.1 / 3)
+    assert fig["roi_lo"] <= fig["roi"] <= fig["roi_hi"]
+
+
+def test_a_method_that_knows_more_than_the_market_has_a_negative_log_loss_difference() -> None:
+    props = _props()
+    ev = method_evidence(props, _bets(props, {"a": 0.9}), PricingMethod.MODEL, evidence_settings(), BOOT, 1)
+    assert ev.props == len(props)
+    assert ev.market_logloss == pytest.approx(np.log(2.0))
+    assert ev.logloss == pytest.approx(-np.log(0.6))
+    assert ev.logloss_minus_market_hi < 0  # every prop favours the model: the interval excludes zero
+    same = method_evidence(props, _bets(props, {"a": 0.9}), PricingMethod.MARKET, evidence_settings(), BOOT, 1)
+    assert same.logloss_minus_market == 0.0
+
+
+def test_evidence_before_a_day_sees_only_the_window_strictly_before_it() -> None:
+    props = _props()
+    rep = _replay(props, _bets(props, {"soft": 0.5, "sharp": -1.0}))
+    day = START + pd.Timedelta(days=20)
+    ev = evidence_before(rep, day, evidence_settings(window_days=10, min_bets=20), BOOT, 1, source="backtest",
+                         synthetic=True)
+    assert (ev.window_start, ev.window_end) == ("2024-01-11", "2024-01-20")
+    books = ev.methods["market_aware"].books
+    assert books["soft"].bets + books["sharp"].bets == 100  # 10 days x 10 props
+    assert books["soft"].staked and not books["sharp"].staked
+    assert ev.methods["market_aware"].props == 100
+
+
+def test_the_gates_weekly_decisions_use_only_earlier_bets() -> None:
+    props = _props()
+    bets = _bets(props, {"soft": 0.5, "sharp": -1.0})
+    settings = evidence_settings(window_days=28, min_bets=20)
+    gate = gate_walk_forward(_replay(props, bets), settings, BOOT, 1, every_days=7)
+    soft = gate.decisions.loc[gate.decisions["bookmaker"] == "soft"].set_index("block_start")["staked"]
+    # week 1 has no earlier bets; from week 2 on the soft book has 35+ winning bets
+    assert soft.index.min() == START + pd.Timedelta(days=7) and soft.all()
+    staked = gate.bets.loc[gate.bets["state"] == "staked"]
+    assert set(staked["bookmaker"]) == {"soft"}
+    assert pd.to_datetime(staked["game_date"]).min() == START + pd.Timedelta(days=7)
+    # turning the last week's results around changes no decision made before it
+    flipped = bets.copy()
+    last = pd.to_datetime(flipped["game_date"]) >= START + pd.Timedelta(days=21)
+    flipped.loc[last, "profit"] = -flipped.loc[last, "profit"]
+    again = gate_walk_forward(_replay(props, flipped), settings, BOOT, 1, every_days=7)
+    pd.testing.assert_frame_equal(gate.decisions, again.decisions)
+    summary = state_summary(gate.bets, BOOT, 1).set_index("state")
+    assert summary.loc["staked", "roi"] == pytest.approx(0.5)
+    assert summary.loc["paper", "bets"] == len(bets) - len(staked)
