@@ -236,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     _overrides(p)
     _overrides(verb("train", _stage("train"), "train the fold ensemble, log it to MLflow and register a version"))
     _overrides(verb("predict", _stage("predict"), "predict the next slate with the model behind the alias"))
+    _overrides(verb("evidence", _stage("evidence"),
+                    "replay every pricing method walk-forward over the season: the evidence the bet gate reads"))
     for name, text in (("bet", "price the slate against the odds provider and decide bets"),):
         p = verb(name, _stage(name), text)
         p.add_argument("--strict", action="store_true", help="fail (exit 5) instead of warning when odds fail")

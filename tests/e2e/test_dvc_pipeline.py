@@ -41,7 +41,9 @@ def _git_project(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def piped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    root = _git_project(make_small_project(tmp_path_factory.mktemp("e2e") / "project"))
+    root = make_small_project(tmp_path_factory.mktemp("e2e") / "project")
+    set_config_value(root, "pricing.method", "market_aware")  # the real default, not the plumbing tests' model
+    root = _git_project(root)
     result = _run([str(_BIN / "nba-pra"), "pipeline"], root)
     return root, result
 
@@ -49,11 +51,11 @@ def piped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Co
 def test_pipeline_runs_every_stage_and_writes_their_outputs(piped) -> None:
     root, result = piped
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    for stage in ("availability", "features", "train", "predict", "bet", "ledger"):
+    for stage in ("availability", "features", "train", "predict", "evidence", "bet", "ledger"):
         assert f"Running stage '{stage}'" in result.stdout
     for out in ("artifacts/availability.parquet", "artifacts/features.parquet", "artifacts/model.json", "artifacts/predictions.parquet",
                 "artifacts/candidates.parquet", "artifacts/bets.csv", "reports/train_metrics.json",
-                "reports/ledger_metrics.json", "dvc.lock"):
+                "reports/evidence.json", "reports/evidence_summary.json", "reports/ledger_metrics.json", "dvc.lock"):
         assert (root / out).is_file(), out
     pointer = json.loads((root / "artifacts/model.json").read_text())
     settings = load_project(root, from_params=True).settings
@@ -72,8 +74,30 @@ def test_second_repro_reruns_only_the_availability_stage(piped) -> None:
     running = [line for line in again.stdout.splitlines() if line.startswith("Running stage")]
     assert running == ["Running stage 'availability':"], again.stdout
     assert (root / "artifacts/availability.parquet").read_bytes() == before
-    for stage in ("features", "train", "predict", "bet", "ledger"):
+    for stage in ("features", "train", "predict", "evidence", "bet", "ledger"):
         assert f"Stage '{stage}' didn't change" in again.stdout
+
+
+def test_the_daily_bets_are_staked_or_paper_exactly_as_the_evidence_says(piped) -> None:
+    """The gate reads the evidence stage's walk-forward figures: a bet stakes only at a book whose ROI interval
+    cleared zero there; every other bet is paper with the figures as its reason, and the market is synthetic."""
+    root, result = piped
+    summary = json.loads((root / "reports/bet_summary.json").read_text())
+    evidence = json.loads((root / "reports/evidence.json").read_text())
+    settings = load_project(root, from_params=True).settings
+    assert summary["synthetic_market"] and evidence["synthetic"] and evidence["source"] == "backtest"
+    assert summary["pricing"] == "market_aware" and summary["evidence"]["window_end"] == evidence["window_end"]
+    candidates = pd.read_parquet(root / "artifacts/candidates.parquet")
+    bets = candidates.loc[candidates["decision"] == "bet"]
+    assert summary["staked"] + summary["paper"] == len(bets) and set(bets["state"]) <= {"staked", "paper"}
+    books = evidence["methods"]["market_aware"]["books"]
+    for row in bets.itertuples(index=False):
+        book = books.get(row.bookmaker)
+        may_stake = (book is not None and book["bets"] >= settings.betting.evidence.min_bets
+                     and book["roi_lo"] > settings.betting.evidence.min_roi_lo)
+        assert (row.state == "staked") == may_stake
+        assert (row.stake > 0) == may_stake and (row.gate_reason.startswith("no_evidence") != may_stake)
+    assert "synthetic" in (result.stdout + result.stderr).lower()
 
 
 def test_metrics_show_prints_training_and_ledger_metrics(piped) -> None:

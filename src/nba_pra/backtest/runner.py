@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -20,7 +21,7 @@ from nba_pra.backtest.cache import CacheEntry, PredictionCache, cache_key, frame
 from nba_pra.backtest.engine import Simulation, simulate
 from nba_pra.backtest.metrics import backtest_metrics, edge_table, metric_name
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.backtest.walkforward import backtest_range, training_settings, walk_forward_predictions
+from nba_pra.backtest.walkforward import BlockMemo, backtest_range, training_settings, walk_forward_predictions
 from nba_pra.betting.gate import BetState, Evidence, write_evidence
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.evidence.context import walk_forward_context
@@ -115,7 +116,7 @@ def cached_predictions(
     cached = cache.load(key)
     if cached is not None:
         return cached, CacheEntry(key, cache.path(key), hit=True)
-    log.info("prediction cache miss %s: walk-forward retraining %s..%s", key,
+    log.info("prediction cache miss %s: walk-forward retraining %s..%s (blocks already cached are reused)", key,
              material["start"].date(), material["end"].date())
     if features is None:
         features = history_features(box_scores, s)
@@ -124,8 +125,29 @@ def cached_predictions(
             features, feature_names(s.features), start=material["start"], end=material["end"],
             retrain_every_days=s.backtest.retrain_every_days, window=s.window, cv=material["cv"],
             model=material["model"], distribution=s.distribution, seed=s.seed, progress=update,
+            memo=block_memo(cache, material, box_scores),
         )
     return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
+
+
+def block_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.DataFrame) -> BlockMemo:
+    """A retrain block cached under the settings, its retrain day, its last day and a fingerprint of the box
+    scores up to that day (what its features and its training can see), not of the whole range."""
+    dates = pd.to_datetime(box_scores["game_date"])
+    settings = {k: v for k, v in material.items() if k not in ("start", "end", "box_scores")}
+
+    def memo(day: pd.Timestamp, last: pd.Timestamp, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        block = {**settings, "block": "retrain", "retrain": day, "last": last,
+                 "box_scores": frame_fingerprint(box_scores.loc[(dates <= last).to_numpy()])}
+        key = cache_key(block)
+        found = cache.load(key)
+        if found is not None:
+            return found
+        frame = compute()
+        cache.store(key, frame, block)
+        return frame
+
+    return memo
 
 
 def history_features(box_scores: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -160,32 +182,58 @@ def walk_forward_betting(predictions: pd.DataFrame, lines: pd.DataFrame, box_sco
     return rep, gate, sim
 
 
-def run_backtest(project: Project, inputs: BacktestInputs | None = None) -> BacktestResult:
-    """Predictions (cached), lines, the day-by-day replay, the backtest ledger, metrics and edge buckets."""
+@dataclass
+class EvidenceRun:
+    """The walk-forward pieces the evidence stage and the backtest share."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    cache: CacheEntry
+    predictions: pd.DataFrame
+    lines: pd.DataFrame
+    replay: Replay
+    gate: GateWalkForward
+    evidence: Evidence  # as of the day after the range: what the bet stage reads
+
+
+def walk_forward_evidence(project: Project, inputs: BacktestInputs) -> EvidenceRun:
+    """Cached walk-forward predictions of the backtest range, its lines, every pricing method replayed with flat
+    stakes, the gate's weekly decisions, and the evidence as of the day after the range."""
     s = project.settings
     bt = s.backtest
-    inputs = inputs or load_inputs(project)
     predictions, entry = cached_predictions(project, inputs.box_scores)
     lines = fetch_lines(project, predictions, inputs.schedule)
     start, end = backtest_range(inputs.box_scores, bt.start, bt.end)
-    rep, gate, sim = walk_forward_betting(predictions, lines, inputs.box_scores, s)
-    run_key = cache_key({"predictions": entry.key, "betting": s.betting, "pricing": s.pricing,
-                         "bankroll": bt.initial_bankroll, "lines": frame_fingerprint(lines)})
-    bets = record_in_ledger(project, run_key, sim, inputs.box_scores, lines)
+    rep = replay(predictions, lines, inputs.box_scores, s.betting, s.pricing, s.model.over_calibration)
+    gate = gate_walk_forward(rep, s.betting.evidence, bt.bootstrap, s.seed, s.pricing.stacking.refit_every_days)
+    evidence = evidence_before(rep, end + pd.Timedelta(days=1), s.betting.evidence, bt.bootstrap, s.seed,
+                               source="backtest", synthetic=s.odds.provider is ProviderKind.SYNTHETIC,
+                               written_at=pd.Timestamp.now(tz="UTC").isoformat())
+    return EvidenceRun(start, end, entry, predictions, lines, rep, gate, evidence)
+
+
+def run_backtest(project: Project, inputs: BacktestInputs | None = None) -> BacktestResult:
+    """Predictions (cached), lines, the evidence replay, the day-by-day betting, the backtest ledger, metrics."""
+    s = project.settings
+    bt = s.backtest
+    inputs = inputs or load_inputs(project)
+    ev = walk_forward_evidence(project, inputs)
+    sim = simulate(ev.predictions, ev.lines, inputs.box_scores, s.betting, s.pricing, bt.initial_bankroll,
+                   walk_forward_context(ev.replay, ev.gate, s.betting.evidence))
+    run_key = cache_key({"predictions": ev.cache.key, "betting": s.betting, "pricing": s.pricing,
+                         "bankroll": bt.initial_bankroll, "lines": frame_fingerprint(ev.lines)})
+    bets = record_in_ledger(project, run_key, sim, inputs.box_scores, ev.lines)
     if "state" not in bets.columns and len(sim.bets):  # a ledger that does not store the state
         bets = bets.merge(sim.bets[["bet_id", "state"]], on="bet_id", how="left")
     staked = bets.loc[bets["state"] == BetState.STAKED.value] if len(bets) else bets
-    after = end + pd.Timedelta(days=1)
-    evidence = evidence_before(rep, after, s.betting.evidence, bt.bootstrap, s.seed, source="backtest",
-                               synthetic=s.odds.provider is ProviderKind.SYNTHETIC,
-                               written_at=pd.Timestamp.now(tz="UTC").isoformat())
     return BacktestResult(
-        start=start, end=end, run_key=run_key, cache=entry, predictions=predictions, simulation=sim, bets=bets,
+        start=ev.start, end=ev.end, run_key=run_key, cache=ev.cache, predictions=ev.predictions, simulation=sim,
+        bets=bets,
         metrics={**backtest_metrics(staked, bt.initial_bankroll, bt.bootstrap, s.seed),
                  "paper_bets": int((bets["state"] == BetState.PAPER.value).sum()) if len(bets) else 0},
         by_edge=edge_table(staked, s.ledger.edge_buckets),
-        replay=rep, gate=gate, evidence=evidence,
-        methods=method_table(rep, gate, bt.bootstrap, s.seed),
+        replay=ev.replay, gate=ev.gate, evidence=ev.evidence,
+        methods=method_table(ev.replay, ev.gate, bt.bootstrap, s.seed),
     )
 
 

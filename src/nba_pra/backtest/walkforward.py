@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 WALK_FORWARD_COLUMNS = (*PREDICTION_COLUMNS, "retrain_date")
 MODEL_VERSION_PREFIX = "backtest-"
 ProgressFn = Callable[[int, int, str], None]
+#: ``(retrain day, last day of its block, compute) -> predictions``: a block-level cache around ``compute``
+BlockMemo = Callable[[pd.Timestamp, pd.Timestamp, Callable[[], pd.DataFrame]], pd.DataFrame]
 
 
 def backtest_range(box_scores: pd.DataFrame, start: str | None, end: str | None) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -104,10 +106,13 @@ def walk_forward_predictions(
     distribution: DistributionSettings,
     seed: int,
     progress: ProgressFn | None = None,
+    memo: BlockMemo | None = None,
 ) -> pd.DataFrame:
     """Predictions (:data:`WALK_FORWARD_COLUMNS`) for every history row dated in ``[start, end]``.
 
     DNP rows are predicted too: the book may post a line for a player who then sits (the bet is void).
+    ``memo`` (optional) caches each retrain block: a block depends only on the days up to its last one, so a
+    range extended by a day retrains only its last block.
     """
     history = features.loc[~features["is_slate"].astype(bool)]
     in_range = history.loc[(history["game_date"] >= start) & (history["game_date"] <= end)]
@@ -118,14 +123,18 @@ def walk_forward_predictions(
     parts: list[pd.DataFrame] = []
     for i, day in enumerate(blocks):
         day = pd.Timestamp(day)
-        result = train_ensemble(
-            as_of_frame(history, day, window), feature_names,
-            window=window, cv=cv, model=model, distribution=distribution, seed=seed,
-        )
         rows = in_range.loc[(retrain == day).to_numpy()]
-        predicted = result.ensemble.predict(rows)
-        parts.append(backtest_prediction_frame(rows, predicted["mean"].to_numpy(float), predicted["var"].to_numpy(float),
-                                      distribution.family, day))
+
+        def compute(day: pd.Timestamp = day, rows: pd.DataFrame = rows) -> pd.DataFrame:
+            result = train_ensemble(
+                as_of_frame(history, day, window), feature_names,
+                window=window, cv=cv, model=model, distribution=distribution, seed=seed,
+            )
+            predicted = result.ensemble.predict(rows)
+            return backtest_prediction_frame(rows, predicted["mean"].to_numpy(float),
+                                             predicted["var"].to_numpy(float), distribution.family, day)
+
+        parts.append(memo(day, pd.Timestamp(rows["game_date"].max()), compute) if memo else compute())
         log.info("backtest retrain %d/%d as of %s: predicted %d rows", i + 1, len(blocks), day.date(), len(rows))
         if progress:
             progress(i + 1, len(blocks), f"retrain as of {day.date()}")

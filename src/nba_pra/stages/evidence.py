@@ -1,0 +1,68 @@
+"""Stage ``evidence``: every pricing method replayed walk-forward over the backtest range (by default the
+current season up to the last finished day), and the evidence the bet stage's gate reads.
+
+Retrain blocks are cached (:func:`nba_pra.backtest.runner.block_memo`), so a day added to the data retrains only
+the last block. A range without priced props (e.g. real odds with no line history) leaves an existing evidence
+file -- such as one written by ``nba-pra market`` on recorded lines -- untouched, and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nba_pra.backtest.runner import load_inputs, walk_forward_evidence
+from nba_pra.betting.gate import write_evidence
+from nba_pra.config import Project
+from nba_pra.evidence.gate_figures import state_summary
+from nba_pra.io import write_json
+from nba_pra.stages._runner import run_stage
+
+log = logging.getLogger(__name__)
+
+SUMMARY_FILE = "evidence_summary.json"
+
+
+def summary(run: Any, method: str) -> dict[str, Any]:
+    """Flat figures for ``dvc metrics``: the configured method against the market, and the gate's bets."""
+    m = run.evidence.methods.get(method)
+    out: dict[str, Any] = {"pricing": method, "start": str(run.start.date()), "end": str(run.end.date()),
+                           "props": int(len(run.replay.props)), "synthetic": run.evidence.synthetic}
+    if m is not None:
+        out.update({"logloss_minus_market": m.logloss_minus_market, "logloss_minus_market_lo": m.logloss_minus_market_lo,
+                    "logloss_minus_market_hi": m.logloss_minus_market_hi,
+                    "books_staked": sorted(b for b, v in m.books.items() if v.staked)})
+    return out
+
+
+def run(project: Project) -> dict[str, Any]:
+    s = project.settings
+    result = walk_forward_evidence(project, load_inputs(project))
+    method = s.pricing.method.value
+    figures = summary(result, method)
+    states = state_summary(result.gate.bets, s.backtest.bootstrap, s.seed)
+    for row in states.loc[states["method"] == method].itertuples(index=False):
+        figures[f"gate_{row.state}_bets"] = int(row.bets)
+        figures[f"gate_{row.state}_roi"] = float(row.roi)
+    write_json(figures, project.path("reports", SUMMARY_FILE))
+    path = project.root / s.betting.evidence.path
+    if result.replay.props.empty:
+        if path.is_file():
+            log.warning("no priced prop between %s and %s: %s left as it was", result.start.date(),
+                        result.end.date(), path)
+            return figures
+        log.warning("no priced prop between %s and %s: no evidence (every bet stays paper)", result.start.date(),
+                    result.end.date())
+    write_evidence(result.evidence, path)
+    if result.replay.props.empty:
+        return figures
+    m = result.evidence.methods[method]
+    staked = figures.get("books_staked") or []
+    log.info("evidence %s..%s (%d props): %s log loss %+.4f vs the market [%+.4f, %+.4f]; books that may stake: %s",
+             result.evidence.window_start, result.evidence.window_end, m.props, method, m.logloss_minus_market,
+             m.logloss_minus_market_lo, m.logloss_minus_market_hi, ", ".join(staked) or "none")
+    return figures
+
+
+if __name__ == "__main__":
+    run_stage(run)
