@@ -1,17 +1,21 @@
-"""Benchmark: model vs market on the real 2023-24 PRA lines (``../shared/data``), walk-forward.
+"""Benchmark: every pricing method vs the market on the real 2023-24 PRA lines (``../shared/data``), walk-forward.
 
-Goals (issue #11): ``match_rate`` >= 0.97; ``model_mae`` <= ``line_mae``; ``blend_logloss`` < ``market_logloss``.
+Goals (issue #11): ``match_rate`` >= 0.97; ``model_mae`` <= ``line_mae``. Issue #17: ``pricing_logloss`` (the
+default pricing method, ``pricing_method``) <= ``market_logloss`` and <= 0.6931; ``pricing_ece`` <= 1.5 %; the
+gate's staked bets (``gate_staked_*``: count, ROI with interval, CLV where closes exist) beside its paper bets
+(``gate_paper_*``); moonshot ``pricing_minus_market_hi`` < 0 (beating the market with 95 % confidence).
 
 Runs ``nba-pra market`` on the shared real files -- box scores 2012-13 -> 2023-24 (walked through 2023-24 with
 weekly retrains on the three seasons before each week: the backtest's light model, ``conf/backtest/``) and the
 10 books' PRA lines -- in the project itself: predictions are cached under ``artifacts/backtest/cache/`` (the
-first run retrains ~30 times: 10-20 minutes on 2 cores; later runs take a minute), reports go to
-``reports/market/`` and one MLflow run to the experiment ``nba-pra-market``.
+first run retrains ~30 times: 15-25 minutes on 2 cores; later runs take a few minutes), reports go to
+``reports/market/``, the evidence to ``reports/evidence.json`` and one MLflow run to the experiment
+``nba-pra-market``.
 
 Run: ``uv run python benchmarks/real_market.py [--data DIR] [overrides ...]``. The last line printed is one JSON
-object with ``props``, ``match_rate``, ``model_mae``, ``line_mae``, ``model_brier``, ``market_brier``,
-``blend_logloss``, ``market_logloss``, ``roi_best_price``, ``roi_random_side`` and more (see
-``nba_pra.market_eval.runner.headline``), plus ``wall_s``.
+object with ``props``, ``match_rate``, ``model_mae``, ``line_mae``, per pricing method ``<method>_logloss``,
+``<method>_minus_market`` (``_lo``/``_hi``), ``<method>_ece``, the ``pricing_*`` and ``gate_*`` keys above, the
+model's flat-bet ``roi_best_price`` beside ``roi_random_side``, and ``wall_s``.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ DEFAULT_DATA = Path(os.environ.get("NBA_PRA_SHARED_DATA", ROOT.parent / "shared"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the shared real data")
-    parser.add_argument("overrides", nargs="*", help="Hydra overrides of conf/ (e.g. market.blend.l2=10)")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides of conf/ (e.g. pricing.stacking.l2=10)")
     args = parser.parse_args()
     box, lines = args.data / "box_scores_2012-13_to_2023-24.parquet", args.data / "pra_lines_2023-24.csv"
     for path in (box, lines):

@@ -265,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sweep: one MLflow run per point of e.g. betting.min_edge=0.02,0.05 (hydra/launcher=joblib)")
     _overrides(p)
     p = verb("market", _cmd_market,
-             "model vs market on recorded lines: walk-forward accuracy, Brier, honest ROI, blend, error anatomy")
+             "every pricing method vs the market on recorded lines: accuracy, log loss, honest ROI, the gate, anatomy")
     p.add_argument("--box-scores", dest="box_scores", default=None, metavar="FILE",
                    help="box-score file to walk through (not imported into data/)")
     p.add_argument("--lines", default=None, metavar="FILE", help="recorded lines (historical provider schemas)")

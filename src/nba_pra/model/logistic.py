@@ -1,4 +1,4 @@
-"""Logistic regression by damped Newton's method, shared by P(over) recalibration and the model-market blend.
+"""Logistic regression by damped Newton's method, shared by P(over) recalibration and the market-aware stack.
 
     w <- w + t (X'WX + P)^+ (X'(y - p) - P w),   p = sigmoid(X w),   W = diag(p (1 - p))
 
