@@ -46,6 +46,9 @@ class BettingSettings:
     min_edge: float = 0.03
     #: edges above this are treated as a stale or erroneous line and not bet (null = no upper limit)
     max_edge: float | None = None
+    #: a claimed edge above this is flagged (never filtered) as more likely model error than value; the bound
+    #: lives in conf/betting/ only (None: no flag, for engine tests that build settings by hand)
+    suspect_edge: float | None = None
     #: minimum confidence (see :class:`ConfidenceMethod`)
     min_confidence: float = 0.60
     confidence_method: ConfidenceMethod = ConfidenceMethod.SIDE_PROBABILITY
