@@ -28,11 +28,11 @@ def market_is_synthetic(settings: Settings) -> bool:
 def banner_text(data_synthetic: bool, market_synthetic: bool) -> str:
     """The warning for the given provenance ("" when both data and market are real)."""
     if data_synthetic and market_synthetic:
-        return "SYNTHETIC DATA AND MARKET: figures describe a simulated league and simulated books, not real betting"
+        return "SYNTHETIC DATA AND MARKET: a simulated league and simulated books, not real bets"
     if data_synthetic:
-        return "SYNTHETIC DATA: predictions describe a simulated league, so no figure here is about real players"
+        return "SYNTHETIC DATA: a simulated league, so no figure here is about real players"
     if market_synthetic:
-        return "SYNTHETIC MARKET: lines come from simulated books, so edges and stakes are not real betting"
+        return "SYNTHETIC MARKET: lines from simulated books, so edges and stakes are not real betting"
     return ""
 
 

@@ -38,10 +38,10 @@ def test_the_configured_method_is_shown_with_every_book(tmp_path: Path) -> None:
     assert summary["available"] and summary["props"] == 900
     assert [b["bookmaker"] for b in summary["books"]] == ["bookb", "fastline"]
     lines = evidence_lines(summary)
-    assert lines[0] == ("market_aware from market (synthetic), 2024-10-22..2024-12-20, 900 props: log loss - market "
-                        "-0.0024 [-0.0051, +0.0003]")
-    assert lines[1] == "bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%] -> staked"
-    assert lines[2] == "fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%] -> paper"
+    assert lines[0] == "market_aware vs market: log loss -0.0024 [-0.0051, +0.0003] on 900 props"
+    assert lines[1] == "window 2024-10-22..2024-12-20 (market, synthetic)"
+    assert lines[2] == "bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%] -> staked"
+    assert lines[3] == "fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%] -> paper"
 
 
 def test_a_method_the_file_does_not_cover_says_so() -> None:

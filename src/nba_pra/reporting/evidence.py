@@ -84,16 +84,18 @@ def _num(value: float | None) -> str:
 
 
 def evidence_lines(summary: dict[str, Any] | None) -> list[str]:
-    """The evidence as short sentences: the window and log loss against the market, then one line per book."""
+    """The evidence as short lines (each fits a status row): the log-loss difference against the market with its
+    interval, the window, then one line per book."""
     if summary is None:
         return [NO_EVIDENCE]
     if not summary["available"]:
         return [str(summary["message"])]
-    synthetic = " (synthetic)" if summary["synthetic"] else ""
+    synthetic = ", synthetic" if summary["synthetic"] else ""
     lines = [
-        f"{summary['method']} from {summary['source']}{synthetic}, {summary['window_start']}..{summary['window_end']}, "
-        f"{summary['props']} props: log loss - market {_num(summary['logloss_minus_market'])} "
-        f"[{_num(summary['logloss_minus_market_lo'])}, {_num(summary['logloss_minus_market_hi'])}]"
+        f"{summary['method']} vs market: log loss {_num(summary['logloss_minus_market'])} "
+        f"[{_num(summary['logloss_minus_market_lo'])}, {_num(summary['logloss_minus_market_hi'])}] "
+        f"on {summary['props']} props",
+        f"window {summary['window_start']}..{summary['window_end']} ({summary['source']}{synthetic})",
     ]
     lines += [
         f"{b['bookmaker']}: {b['bets']} bets, ROI {_pct(b['roi'])} [{_pct(b['roi_lo'])}, {_pct(b['roi_hi'])}] "
