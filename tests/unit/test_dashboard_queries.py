@@ -154,7 +154,7 @@ def test_the_slate_shows_state_and_gate_reason_for_bets_only_and_flags_suspect_e
     assert table.loc[1, "state"] == "staked" and pd.isna(table.loc[1, "gate_reason"])
     assert (table.loc[2, "state"], table.loc[2, "gate_reason"], table.loc[2, "stake_pct"]) == ("paper", reason, 0.0)
     assert pd.isna(table.loc[3, "state"]) and pd.isna(table.loc[3, "gate_reason"])  # a pass has no state
-    assert table["edge_suspect"].tolist() == [False, True, True]  # the stage's flag, on passes too
+    assert table.loc[[1, 2, 3], "edge_suspect"].tolist() == [False, True, True]  # the stage's flag, on passes too
     assert table["pricing"].eq("market").all()
 
 
@@ -162,5 +162,5 @@ def test_decisions_written_before_the_gate_flag_edges_with_the_configured_bound(
     candidates = pd.DataFrame([_candidate(1, "a", 0.12, "bet"), _candidate(2, "a", 0.08, "pass")])
     predictions = candidates.loc[:, ["game_id", "game_date", "player_id", "player_name", "team", "opponent"]]
     table = queries.slate_table(predictions, candidates, pd.Series(dtype=float), 0.10).set_index("player_id")
-    assert table["edge_suspect"].tolist() == [True, False]
+    assert table.loc[[1, 2], "edge_suspect"].tolist() == [True, False]
     assert table["state"].isna().all()
