@@ -1,10 +1,11 @@
 """``nba-pra status``: one screen (<= 25 lines at 100 columns) of what an operator checks every morning.
 
-A banner first when the data or the market are synthetic. Data through date and rows; champion/challenger
-versions and their metrics; the last pipeline run and its duration (and the last MLflow run); The Odds API quota
-left; the pricing method and today's staked / paper bets; the walk-forward evidence the gate reads
-(``reports/evidence.json``); the ledger split into staked (bankroll, ROI, CLV: real money) and paper (flat 1-unit
-ROI, CLV) bets; health warnings (ledger health, odds failure of the last bet stage, a failed pipeline run). Every part degrades to a short
+A banner first (the title) when the data or the market are synthetic. Data through date and rows;
+champion/challenger versions and their metrics; the last pipeline run and its duration (and the last MLflow
+run); The Odds API quota left; the pricing method and today's staked / paper bets; the walk-forward evidence
+the gate reads (``reports/evidence.json``); the ledger split into staked (bankroll, ROI, CLV: real money) and
+paper (flat 1-unit ROI, CLV) bets; health warnings (ledger health, odds failure of the last bet stage, a
+failed pipeline run). Every part degrades to a short
 "unavailable: ..." instead of failing the command, so status works on a half-built project.
 """
 
@@ -135,8 +136,10 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     if bet_summary and bet_summary.get("odds_warning"):
         status["warnings"].append(str(bet_summary["odds_warning"]))
     status["pricing"] = (bet_summary or {}).get("pricing")
+    # a bet summary written before the gate has no "staked": every bet then had a real stake
     status["today"] = (
-        {"staked": int(bet_summary.get("staked", bet_summary.get("bets", 0))), "paper": int(bet_summary.get("paper", 0))}
+        {"staked": int(bet_summary.get("staked", bet_summary.get("bets", 0))),
+         "paper": int(bet_summary.get("paper", 0))}
         if bet_summary else None
     )
     status["evidence"] = evidence_summary(
@@ -201,9 +204,9 @@ def _ledger_rows(ledger: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     paper = ledger.get("paper")
     if paper:
-        rows.append(("paper", f"{paper['bets']} bets, {paper['settled']} settled, win rate {_rate(paper['win_rate'])},"
-                              f" 1-unit ROI {_pct(paper['notional_roi'])}, CLV {_pct(paper['avg_clv'], 2)} "
-                              f"({paper['clv_bets']})"))
+        rows.append(("paper", f"{paper['bets']} bets, {paper['settled']} settled, win rate "
+                              f"{_rate(paper['win_rate'])}, 1-unit ROI {_pct(paper['notional_roi'])}, CLV "
+                              f"{_pct(paper['avg_clv'], 2)} ({paper['clv_bets']})"))
     everything = ledger.get("all_bets")
     if everything:
         rows.append(("CLV (all)", f"{_pct(everything['avg_clv'], 2)} price, "
@@ -215,7 +218,8 @@ def _ledger_rows(ledger: dict[str, Any]) -> list[tuple[str, str]]:
 def _pricing_row(pricing: str | None, today: dict[str, int] | None) -> str:
     if today is None:
         return "no bet stage yet (run `nba-pra pipeline`)"
-    return f"{pricing or 'unknown (bet stage predates pricing)'}; today {today['staked']} staked, {today['paper']} paper"
+    method = pricing or "unknown (bet stage predates pricing)"
+    return f"{method}; today {today['staked']} staked, {today['paper']} paper"
 
 
 def _evidence_rows(evidence: dict[str, Any] | None) -> list[str]:
@@ -233,7 +237,9 @@ def _first_line(text: str) -> str:
 def render(status: dict[str, Any], project: Project) -> Table:
     """The status as one table: one line per row (long values are cut with an ellipsis, never wrapped)."""
     # the synthetic banner is the title: the first thing read, and no extra line on a full screen
-    title = f"nba-pra status: [bold yellow]{escape(status['banner'])}[/]" if status.get("banner") else "nba-pra status"
+    title = "nba-pra status"
+    if status.get("banner"):
+        title += f": [bold yellow]{escape(status['banner'])}[/]"
     # expand: the title (banner) may be wider than the rows, and a wrapped banner would cost a line
     table = Table(title=title, show_header=False, box=box.SIMPLE, padding=(0, 1), pad_edge=False, expand=True)
     table.add_column("what", style="bold", no_wrap=True, min_width=_LABEL_WIDTH)
