@@ -46,9 +46,6 @@ class BettingSettings:
     min_edge: float = 0.03
     #: edges above this are treated as a stale or erroneous line and not bet (null = no upper limit)
     max_edge: float | None = None
-    #: a claimed edge above this is flagged (never filtered) as more likely model error than value; the bound
-    #: lives in conf/betting/ only (None: no flag, for engine tests that build settings by hand)
-    suspect_edge: float | None = None
     #: minimum confidence (see :class:`ConfidenceMethod`)
     min_confidence: float = 0.60
     confidence_method: ConfidenceMethod = ConfidenceMethod.SIDE_PROBABILITY
@@ -76,3 +73,6 @@ class BettingSettings:
     #: market assumed when the lines table has no ``market`` column
     default_market: str = "player_points_rebounds_assists"
     market_blend: MarketBlendSettings = field(default_factory=MarketBlendSettings)
+    #: claimed edges above this are flagged as more likely model error than value (never a filter); the bound
+    #: lives in conf/betting/ only (None: no flag, for tests that build settings by hand)
+    suspect_edge: float | None = None
