@@ -71,3 +71,16 @@ def test_a_migration_that_fails_half_way_leaves_the_version_1_ledger_untouched(t
     names, version = columns_and_version(url)
     assert version == "1"
     assert "state" not in names and "pricing" not in names
+
+
+def test_bets_without_a_state_are_staked_and_a_paper_bet_with_a_stake_is_refused(tmp_path: Path) -> None:
+    with LedgerStore(f"sqlite:///{tmp_path}/ledger.db") as store:
+        mixed = pd.DataFrame([bet("a", 1, "over", 20.5, -110, 2.0, state=None),
+                              bet("b", 2, "over", 20.5, -110, 0.0, state="paper")])
+        assert store.record_bets(mixed) == 2
+        assert store.bets().set_index("bet_id")["state"].to_dict() == {"a": "staked", "b": "paper"}
+        with pytest.raises(LedgerError, match="paper bet"):
+            store.record_bets(pd.DataFrame([bet("c", 3, "over", 20.5, -110, 1.0, state="paper")]))
+        with pytest.raises(LedgerError, match="staked or paper"):
+            store.record_bets(pd.DataFrame([bet("d", 4, "over", 20.5, -110, 1.0, state="maybe")]))
+        assert len(store.bets()) == 2

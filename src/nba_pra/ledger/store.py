@@ -171,9 +171,9 @@ class LedgerStore:
         if "decision" in bets.columns:
             bets = bets[bets["decision"] == _DECISION_BET]
         require_columns(bets, REQUIRED_BET_COLUMNS, "bets")
-        if "state" not in bets.columns:
-            # bets sized before the evidence gate existed all carried real stakes
-            bets = bets.assign(state=STATE_STAKED)
+        # bets sized before the evidence gate existed (no state) all carried real stakes
+        state = bets["state"] if "state" in bets.columns else pd.Series(np.nan, index=bets.index, dtype=object)
+        bets = bets.assign(state=state.fillna(STATE_STAKED))
         _check_states(bets)
         dupes = bets["bet_id"][bets["bet_id"].duplicated()]
         if len(dupes):
