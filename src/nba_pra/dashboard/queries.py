@@ -380,8 +380,7 @@ def ledger_view(project: Project, *, page: int = 1) -> schemas.Ledger:
     # the money figures (buckets' ROI, the bankroll curve) are the staked bets'; paper bets stake nothing
     staked = bets[~is_paper(bets)]
     buckets = edge_bucket_table(staked, s.dashboard.edge_buckets, s.dashboard.bootstrap, s.seed)
-    bets = bets.assign(edge_suspect=bets["edge"].astype(float).gt(s.betting.suspect_edge)
-                       if s.betting.suspect_edge is not None else False)
+    bets = bets.assign(edge_suspect=suspect_edges(bets, s.betting.suspect_edge))  # the ledger keeps no flag
     newest = bets.sort_values(["game_date", "bet_id"], ascending=[False, True], kind="mergesort")
     rows, page, pages = paginate(newest, page, s.dashboard.page_size)
     return schemas.Ledger(

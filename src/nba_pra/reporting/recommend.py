@@ -99,10 +99,9 @@ def _fmt(value: object) -> str:
 
 def _cell(column: str, record: dict[str, object], suspect: bool) -> str:
     """One cell as escaped markup (a player called ``[bold]`` must not restyle or crash the table)."""
-    value = record[column]
+    text = escape(_fmt(record[column]))
     if column == "state":
-        return escape(str(value).upper()) if value else ""
-    text = escape(_fmt(value))
+        return text.upper()
     if column == "edge" and suspect:
         return f"[bold red]{text} {SUSPECT_MARK}[/]"
     return text
