@@ -17,6 +17,7 @@ from pathlib import Path
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -119,7 +120,9 @@ def test_the_slate_api_shows_every_predicted_player_with_the_best_book_and_the_d
     placed = both[both["decision"] == "bet"]
     recorded = bets.set_index("bet_id")["stake"]
     assert placed["stake_units"].to_numpy() == pytest.approx(recorded.loc[placed["bet_id"]].to_numpy())
-    assert (placed["stake_pct"] > 0).all()
+    # paper bets (the evidence gate's) stake nothing; every other bet stakes something
+    paper = placed["state"].eq("paper")
+    assert (placed.loc[~paper, "stake_pct"] > 0).all() and (placed.loc[paper, "stake_pct"] == 0).all()
 
 
 def test_the_slate_sorts_filters_and_pages_through_query_parameters(project, client) -> None:
@@ -155,6 +158,127 @@ def test_the_slate_page_renders_the_rows_with_sort_links_and_the_filter_form(pro
     assert best["player_name"] in client.get("/").text
 
 
+def test_the_slate_shows_each_bets_state_the_gate_reason_and_flags_suspect_edges(project, client) -> None:
+    """Decisions as the evidence gate writes them: the largest-edge bet staked, the other bets on paper."""
+    path = project.path("artifacts", "candidates.parquet")
+    original = pd.read_parquet(path)
+    reason = "no_evidence: fastline ROI -1.2% [-5.0%, +2.6%] on 140 bets (market_aware, 2024-10-22..2024-12-20)"
+    gated = original.copy()
+    is_bet = gated["decision"].eq("bet")
+    top = gated.loc[is_bet, "edge"].idxmax()
+    paper = is_bet & (gated.index != top)
+    gated["pricing"] = "market_aware"
+    gated["state"] = np.select([paper, is_bet], ["paper", "staked"], default="")
+    gated["gate_reason"] = np.where(paper, reason, "")
+    gated.loc[paper, "stake"] = 0.0
+    gated["edge_suspect"] = gated["edge"].gt(0.10)
+    try:
+        gated.to_parquet(path)
+        slate = client.get("/api/slate").json()
+        assert (slate["staked"], slate["paper"], slate["bets"]) == (1, int(paper.sum()), int(is_bet.sum()))
+        assert slate["pricing"] == "market_aware" and slate["suspect_edge"] == pytest.approx(0.10)
+        assert slate["banner"].startswith("SYNTHETIC DATA AND MARKET")
+        rows = pd.DataFrame(slate["rows"])
+        bets = rows[rows["decision"] == "bet"].set_index(["game_id", "player_id"])
+        top_key = (gated.loc[top, "game_id"], gated.loc[top, "player_id"])
+        assert bets.loc[top_key, "state"] == "staked" and pd.isna(bets.loc[top_key, "gate_reason"])
+        paper_rows = bets[bets["state"] == "paper"]
+        assert len(paper_rows) == paper.sum() and paper_rows["gate_reason"].eq(reason).all()
+        assert (paper_rows["stake_pct"] == 0).all()
+        assert all(r["state"] is None and r["gate_reason"] is None for r in slate["rows"] if r["decision"] != "bet")
+        suspect = rows[rows["edge"].gt(0.10)]
+        priced = rows[rows["edge"].notna()]  # a player without a line has no edge to suspect
+        assert priced["edge_suspect"].eq(priced["edge"].gt(0.10)).all()
+        assert rows.loc[rows["edge"].isna(), "edge_suspect"].isna().all()
+        html = client.get("/", params={"sort": "edge"}).text
+        assert 'id="synthetic-banner"' in html
+        assert f'id="slate-staked">1<' in html and f'id="slate-paper">{int(paper.sum())}<' in html
+        assert 'data-col="state">PAPER<' in html and 'data-col="state">STAKED<' in html
+        assert "no_evidence: fastline ROI -1.2% [-5.0%, +2.6%]" in html
+        if len(suspect):
+            assert html.count('data-suspect="true"') == min(len(suspect), project.settings.dashboard.page_size)
+            assert 'id="suspect-note"' in html and "more likely model error than value" in html
+    finally:
+        original.to_parquet(path)
+
+
+def test_every_page_and_view_carries_the_synthetic_banner_and_real_settings_drop_it(project, client) -> None:
+    for page in ("/", "/ledger", "/models", "/health"):
+        assert 'id="synthetic-banner"' in client.get(page).text, page
+    for api in ("/api/slate", "/api/ledger", "/api/models", "/api/health"):
+        view = client.get(api).json()
+        assert view["synthetic_data"] and view["synthetic_market"] and view["banner"], api
+    real = TestClient(create_app(load_project(project.root, ["data.source=files", "odds=historical"])))
+    for page in ("/", "/ledger", "/health"):
+        assert 'id="synthetic-banner"' not in real.get(page).text, page
+    assert real.get("/api/slate").json()["banner"] == ""
+
+
+def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(project, client) -> None:
+    health = client.get("/api/health").json()
+    assert health["evidence"] is None and "every bet is paper" in health["evidence_message"]
+    assert "no walk-forward evidence yet: every bet is paper" in client.get("/health").text
+    summary_path = project.path("reports", "bet_summary.json")
+    evidence_path = project.path("reports", "evidence.json")
+    original = summary_path.read_text()
+    books = {"fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "staked": False},
+             "simbook": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "staked": True}}
+    evidence = {"source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
+                "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100,
+                "methods": {"market_aware": {"props": 900, "logloss": 0.689, "market_logloss": 0.6914,
+                                             "logloss_minus_market": -0.0024, "logloss_minus_market_lo": -0.0051,
+                                             "logloss_minus_market_hi": 0.0003, "books": books}}}
+    try:
+        summary_path.write_text(json.dumps({**json.loads(original), "pricing": "market_aware", "staked": 1,
+                                            "paper": 3}))
+        evidence_path.write_text(json.dumps(evidence))
+        health = client.get("/api/health").json()
+        assert health["pricing"] == "market_aware" and health["today"] == {"staked": 1, "paper": 3}
+        shown = health["evidence"]
+        assert shown["available"] and shown["logloss_minus_market_hi"] == pytest.approx(0.0003)
+        assert {b["bookmaker"]: b["staked"] for b in shown["books"]} == {"fastline": False, "simbook": True}
+        html = client.get("/health").text
+        assert 'id="evidence-table"' in html and "-0.0024" in html and "[-0.0051," in html
+        assert 'data-book="fastline"' in html and "PAPER" in html and "STAKED" in html
+        assert "-1.20%" in html and "+2.60%" in html
+    finally:
+        summary_path.write_text(original)
+        evidence_path.unlink(missing_ok=True)
+
+
+def test_the_ledger_page_splits_staked_and_paper_bets(tmp_path: Path) -> None:
+    from nba_pra.ledger.store import LedgerStore
+
+    root = copy_project(tmp_path / "ledgered")
+    row = {"game_id": "G1", "game_date": pd.Timestamp("2025-01-02"), "market": "player_points_rebounds_assists",
+           "bookmaker": "fastline", "side": "over", "line": 20.5, "price": +150.0, "decimal_price": 2.5,
+           "pricing": "market_aware", "player_name": "[b]Bold[/b] Name"}
+    bets = pd.DataFrame([
+        {**row, "bet_id": "s" * 40, "player_id": 1, "stake": 10.0, "edge": 0.05, "state": "staked",
+         "gate_reason": ""},
+        {**row, "bet_id": "p" * 40, "player_id": 2, "stake": 0.0, "edge": 0.20, "state": "paper",
+         "gate_reason": "no_evidence: none yet (run nba-pra backtest or nba-pra market)"},
+    ])
+    box = pd.DataFrame({"game_id": "G1", "player_id": [1, 2], "played": True, "pts": 20.0, "reb": 1.0, "ast": 0.0})
+    with LedgerStore(f"sqlite:///{root / 'ledger.db'}") as store:  # both win at 2.5
+        store.record_bets(bets)
+        store.settle(box)
+    app = TestClient(create_app(load_project(root)))
+    ledger = app.get("/api/ledger").json()
+    s = ledger["summary"]
+    assert (s["bets"], s["profit"], s["roi"]) == (1, pytest.approx(15.0), pytest.approx(1.5))
+    assert (s["paper"]["bets"], s["paper"]["notional_roi"]) == (1, pytest.approx(1.5))  # 1 unit at 2.5
+    assert s["all_bets"]["bets"] == 2
+    shown = {b["bet_id"][0]: b for b in ledger["bets"]}
+    assert (shown["s"]["state"], shown["p"]["state"], shown["p"]["profit"]) == ("staked", "paper", 0.0)
+    assert (shown["s"]["edge_suspect"], shown["p"]["edge_suspect"]) == (False, True)
+    assert len(ledger["bankroll_curve"]) == 2  # start + the staked bet
+    html = app.get("/ledger").text
+    assert 'id="summary-staked"' in html and 'id="paper-roi">+150.00%' in html
+    assert 'data-col="state">PAPER<' in html and "no_evidence: none yet" in html
+    assert html.count('data-suspect="true"') == 1 and "[b]Bold[/b] Name" in html
+
+
 # --- ledger -----------------------------------------------------------------------------------------------------
 
 
@@ -164,15 +288,19 @@ def test_the_ledger_api_matches_the_ledger_database_and_the_ledger_stage_metrics
     ledger = client.get("/api/ledger").json()
     assert ledger["available"] and ledger["total"] == len(bets)
     summary = ledger["summary"]
-    assert summary["bets"] == len(bets) and summary["settled"] == len(settlements) > 0
-    assert summary["open"] == len(bets) - len(settlements) > 0  # day-2 bets wait for their games
+    # the summary's top level is the staked bets' (a paper bet has stake 0 and profit 0)
+    staked = bets[bets["state"].ne("paper")]
+    settled_staked = settlements[settlements["bet_id"].isin(staked["bet_id"])]
+    assert summary["bets"] == len(staked) and summary["settled"] == len(settled_staked) > 0
+    assert summary["open"] == len(staked) - len(settled_staked) > 0  # day-2 bets wait for their games
+    assert summary["paper"]["bets"] == len(bets) - len(staked) and summary["all_bets"]["bets"] == len(bets)
     initial = project.settings.ledger.initial_bankroll
     assert summary["bankroll"] == pytest.approx(initial + settlements["profit"].sum())
     for key in ("bankroll", "profit", "roi", "win_rate", "wins", "losses", "max_drawdown"):
         assert summary[key] == pytest.approx(metrics[key]), key
     curve = ledger["bankroll_curve"]
     assert curve[0] == {"date": "start", "bankroll": initial}
-    assert curve[-1]["bankroll"] == pytest.approx(summary["bankroll"]) and len(curve) == len(settlements) + 1
+    assert curve[-1]["bankroll"] == pytest.approx(summary["bankroll"]) and len(curve) == len(settled_staked) + 1
     buckets = {b["bucket"]: b for b in ledger["buckets"]}
     assert set(buckets) == set(metrics["by_edge"])
     for label, expected in metrics["by_edge"].items():
@@ -450,7 +578,8 @@ def test_a_browser_renders_every_page_with_the_real_numbers(project, server, bro
     first = browser.find_element(By.CSS_SELECTOR, "#slate-table tbody tr")
     cell = {c.get_attribute("data-col"): c.text for c in first.find_elements(By.TAG_NAME, "td")}
     assert cell["player_name"] == top["player_name"] and cell["line"] == f"{top['line']:.1f}"
-    assert cell["p_over"] == f"{top['p_over']:.3f}" and cell["edge"] == f"{top['edge']:.1%}"
+    # a suspect edge carries a mark after the number
+    assert cell["p_over"] == f"{top['p_over']:.3f}" and cell["edge"].split()[0] == f"{top['edge']:.1%}"
     _shoot(browser, "slate")
     # sorting by a header link and filtering by team through the form
     def follow(element) -> None:
@@ -476,8 +605,10 @@ def test_a_browser_renders_every_page_with_the_real_numbers(project, server, bro
     bankroll = project.settings.ledger.initial_bankroll + settlements["profit"].sum()
     browser.get(server + "/ledger")
     assert text("#summary-bankroll") == f"{bankroll:.2f}"
-    assert text("#summary-bets") == str(len(bets))
-    assert text("#summary-settled") == f"{len(settlements)} / {len(bets) - len(settlements)}"
+    staked = bets[bets["state"].ne("paper")]
+    settled_staked = settlements["bet_id"].isin(staked["bet_id"]).sum()
+    assert text("#summary-bets") == str(len(staked))
+    assert text("#summary-settled") == f"{settled_staked} / {len(staked) - settled_staked}"
     assert text("#bankroll-last") == f"{bankroll:.2f}"
     assert len(browser.find_elements(By.CSS_SELECTOR, "#bets-table tbody tr")) == min(
         len(bets), project.settings.dashboard.page_size)

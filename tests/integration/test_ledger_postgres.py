@@ -99,3 +99,53 @@ def test_postgres_rolls_back_a_failed_batch_entirely(schema: str) -> None:
             store.record_bets(frame)
         assert store.bets().empty
         assert store.record_bets(frame.drop(index=250)) == 299
+
+
+def _as_version_1(schema: str, *, keep: tuple[str, ...] = ()) -> None:
+    """Turn the ledger in ``schema`` into what version 1 wrote: no state / pricing / gate_reason, meta = 1."""
+    engine = create_engine(URL)
+    with engine.begin() as conn:
+        for column in ("state", "pricing", "gate_reason"):
+            if column not in keep:
+                conn.execute(text(f'ALTER TABLE "{schema}".bets DROP COLUMN {column}'))
+        conn.execute(text(f"UPDATE \"{schema}\".ledger_meta SET value = '1' WHERE key = 'schema_version'"))
+    engine.dispose()
+
+
+def _columns_and_version(schema: str) -> tuple[set[str], str]:
+    engine = create_engine(URL)
+    with engine.connect() as conn:
+        names = set(
+            conn.execute(
+                text("SELECT column_name FROM information_schema.columns WHERE table_schema = :s "
+                     "AND table_name = 'bets'"), {"s": schema}
+            ).scalars()
+        )
+        version = conn.execute(
+            text(f"SELECT value FROM \"{schema}\".ledger_meta WHERE key = 'schema_version'")
+        ).scalar_one()
+    engine.dispose()
+    return names, version
+
+
+def test_postgres_migrates_a_version_1_ledger_in_place(schema: str) -> None:
+    with LedgerStore(URL, schema=schema) as store:
+        store.record_bets(bets(3))
+    _as_version_1(schema)
+    with LedgerStore(URL, schema=schema) as store:
+        stored = store.bets()
+        assert len(stored) == 3 and stored["state"].eq("staked").all()
+        paper = bets(4, stake=0.0).iloc[3:].assign(state="paper", pricing="market", gate_reason="no_evidence")
+        assert store.record_bets(paper) == 1
+    names, version = _columns_and_version(schema)
+    assert {"state", "pricing", "gate_reason"} <= names and version == "2"
+
+
+def test_postgres_rolls_back_a_migration_that_fails_half_way(schema: str) -> None:
+    with LedgerStore(URL, schema=schema) as store:
+        store.record_bets(bets(2))
+    _as_version_1(schema, keep=("gate_reason",))  # the third ADD COLUMN fails
+    with pytest.raises(LedgerError, match="cannot open the ledger"):
+        LedgerStore(URL, schema=schema)
+    names, version = _columns_and_version(schema)
+    assert version == "1" and "state" not in names and "pricing" not in names

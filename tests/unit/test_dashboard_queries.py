@@ -139,3 +139,28 @@ def test_cells_and_the_chart_format_missing_values_as_a_dash_and_flat_curves_mid
     assert pages.svg_points([]) == ""
     assert pages.svg_points([5.0, 5.0], width=100, height=50, pad=0) == "0.0,25.0 100.0,25.0"
     assert pages.svg_points([0.0, 10.0], width=100, height=50, pad=0) == "0.0,50.0 100.0,0.0"
+
+
+def test_the_slate_shows_state_and_gate_reason_for_bets_only_and_flags_suspect_edges() -> None:
+    reason = "no_evidence: none yet (run nba-pra backtest or nba-pra market)"
+    candidates = pd.DataFrame([
+        _candidate(1, "a", 0.04, "bet", state="staked", gate_reason="", edge_suspect=False, pricing="market"),
+        _candidate(2, "a", 0.17, "bet", state="paper", gate_reason=reason, edge_suspect=True, pricing="market",
+                   stake=0.0),
+        _candidate(3, "a", 0.30, "pass", state="", gate_reason="", edge_suspect=True, pricing="market"),
+    ])
+    predictions = candidates.loc[:, ["game_id", "game_date", "player_id", "player_name", "team", "opponent"]]
+    table = queries.slate_table(predictions, candidates, pd.Series(dtype=float), 0.10).set_index("player_id")
+    assert table.loc[1, "state"] == "staked" and pd.isna(table.loc[1, "gate_reason"])
+    assert (table.loc[2, "state"], table.loc[2, "gate_reason"], table.loc[2, "stake_pct"]) == ("paper", reason, 0.0)
+    assert pd.isna(table.loc[3, "state"]) and pd.isna(table.loc[3, "gate_reason"])  # a pass has no state
+    assert table.loc[[1, 2, 3], "edge_suspect"].tolist() == [False, True, True]  # the stage's flag, on passes too
+    assert table["pricing"].eq("market").all()
+
+
+def test_decisions_written_before_the_gate_flag_edges_with_the_configured_bound() -> None:
+    candidates = pd.DataFrame([_candidate(1, "a", 0.12, "bet"), _candidate(2, "a", 0.08, "pass")])
+    predictions = candidates.loc[:, ["game_id", "game_date", "player_id", "player_name", "team", "opponent"]]
+    table = queries.slate_table(predictions, candidates, pd.Series(dtype=float), 0.10).set_index("player_id")
+    assert table.loc[[1, 2], "edge_suspect"].tolist() == [True, False]
+    assert table["state"].isna().all()

@@ -123,3 +123,13 @@ def test_ledger_metrics_and_warnings_use_the_configured_buckets_and_thresholds()
     assert list(metrics["by_edge"]) == ["<0.03", "0.03-0.1", ">=0.1"]
     assert metrics["by_edge"]["0.03-0.1"]["bets"] == 10
     assert len(ledger_warnings(bets, settings, AS_OF)) == 1
+
+
+def test_the_ledger_metrics_buckets_count_staked_bets_and_paper_bets_have_their_own_figures() -> None:
+    staked = ledger([(0.05, "win", 1)] * 2).assign(state="staked")
+    paper = ledger([(0.05, "loss", 1)] * 3).assign(state="paper", stake=0.0, profit=0.0)
+    paper["bet_id"] = [f"paper{i}" for i in range(3)]
+    settings = LedgerSettings(initial_bankroll=100.0, edge_buckets=(0.03, 0.10))
+    metrics = ledger_metrics(pd.concat([staked, paper], ignore_index=True), settings)
+    assert metrics["by_edge"]["0.03-0.1"]["bets"] == 2 and metrics["by_edge"]["0.03-0.1"]["wins"] == 2
+    assert (metrics["bets"], metrics["paper"]["bets"], metrics["paper"]["losses"]) == (2, 3, 3)

@@ -35,3 +35,44 @@ def test_clv_is_averaged_over_settled_bets_that_ran_and_have_one() -> None:
     assert s["avg_clv_prob"] == pytest.approx(0.01)
     assert s["max_drawdown"] == pytest.approx(10.0)  # 109 -> 99
     assert s["open_exposure"] == 10.0 and s["roi"] == pytest.approx(-1.0 / 20.0)
+
+
+def test_paper_bets_stay_out_of_the_money_figures_and_get_a_flat_unit_roi() -> None:
+    bets = pd.DataFrame(
+        {
+            "bet_id": ["s1", "s2", "p1", "p2", "p3", "p4", "p5"],
+            "game_date": pd.to_datetime(["2024-01-01"] * 7),
+            "state": ["staked", "staked", "paper", "paper", "paper", "paper", "paper"],
+            "stake": [10.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            "decimal_price": [1.9, 2.0, 2.5, 1.8, 2.0, 1.9, 1.9],
+            "result": ["win", "loss", "win", "loss", "push", "void", None],
+            "profit": [9.0, -10.0, 0.0, 0.0, 0.0, 0.0, np.nan],
+            "clv_price": [0.02, np.nan, 0.06, -0.02, np.nan, 0.9, np.nan],
+            "clv_prob": [np.nan] * 7,
+        }
+    )
+    s = summarize(bets, 100.0)
+    # staked: +9 - 10 on 20 staked
+    assert (s["bets"], s["settled"], s["wins"], s["losses"]) == (2, 2, 1, 1)
+    assert s["roi"] == pytest.approx(-1.0 / 20.0) and s["bankroll"] == pytest.approx(99.0)
+    assert s["clv_bets"] == 1 and s["avg_clv"] == pytest.approx(0.02)
+    p = s["paper"]
+    # paper: win at 2.5 -> +1.5, loss -1, push 0 over 3 bets that ran (the void does not count, the open one neither)
+    assert (p["bets"], p["open"], p["settled"], p["voids"]) == (5, 1, 4, 1)
+    assert p["win_rate"] == pytest.approx(0.5)
+    assert p["notional_profit"] == pytest.approx(0.5)
+    assert p["notional_roi"] == pytest.approx(0.5 / 3)
+    assert p["clv_bets"] == 2 and p["avg_clv"] == pytest.approx(0.02)  # (0.06 - 0.02) / 2; the void's 0.9 is out
+    everything = s["all_bets"]
+    assert everything["bets"] == 7 and everything["clv_bets"] == 3
+    assert everything["avg_clv"] == pytest.approx((0.02 + 0.06 - 0.02) / 3)
+
+
+def test_a_ledger_without_states_is_all_staked_and_has_no_paper_figures() -> None:
+    bets = pd.DataFrame(
+        {"bet_id": ["a"], "game_date": pd.to_datetime(["2024-01-01"]), "stake": [5.0], "result": ["loss"],
+         "profit": [-5.0], "clv_price": [np.nan], "clv_prob": [np.nan]}
+    )
+    s = summarize(bets, 100.0)
+    assert s["bets"] == 1 and s["roi"] == pytest.approx(-1.0)
+    assert s["paper"]["bets"] == 0 and s["paper"]["notional_roi"] is None and s["paper"]["win_rate"] is None

@@ -193,3 +193,41 @@ def test_the_cli_imports_and_exports_and_needs_a_path(tmp_project: Path, capsys)
     assert len(pd.read_parquet(tmp_project / "out.bin")) == 4
     assert main(["ledger", "export", "-q"]) == 2
     assert "needs a file path" in capsys.readouterr().err
+
+
+def test_legacy_rows_are_staked_bets() -> None:
+    bets, _, _ = parse(LEGACY)
+    assert bets["state"].eq("staked").all()
+
+
+def test_a_paper_bet_needs_a_zero_stake_and_a_staked_one_a_positive_stake() -> None:
+    header = "Date,Player,Line,Bet,Odds,Stake,State\n"
+    bets, _, _ = parse(header + "2024-01-15,A B,45.5,over,-110,0,paper\n2024-01-15,C D,40.5,over,-110,2,\n")
+    assert bets["state"].tolist() == ["paper", "staked"] and bets["stake"].tolist() == [0.0, 2.0]
+    with pytest.raises(DataValidationError, match="paper bet's stake must be 0"):
+        parse(header + "2024-01-15,A B,45.5,over,-110,3,paper\n")
+    with pytest.raises(DataValidationError, match="stake must be a number > 0"):
+        parse(header + "2024-01-15,A B,45.5,over,-110,0,staked\n")
+    with pytest.raises(DataValidationError, match="state must be staked, paper or empty"):
+        parse(header + "2024-01-15,A B,45.5,over,-110,1,maybe\n")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_an_export_carries_state_pricing_and_gate_reason_back_in(tmp_path: Path, suffix: str) -> None:
+    reason = "no_evidence: fastline ROI -1.2% [-5.0%, +2.6%] on 140 bets (market_aware, 2024-10-22..2024-12-20)"
+    row = {"game_id": "G1", "game_date": pd.Timestamp("2024-01-05"), "player_id": 7, "player_name": "A B",
+           "market": PRA, "bookmaker": "fastline", "side": "over", "line": 20.5, "price": -110.0,
+           "decimal_price": 1 + 100 / 110, "pricing": "market_aware"}
+    frame = pd.DataFrame([
+        {**row, "bet_id": "a" * 40, "stake": 2.0, "state": "staked", "gate_reason": ""},
+        {**row, "bet_id": "b" * 40, "side": "under", "stake": 0.0, "state": "paper", "gate_reason": reason},
+    ])
+    with store(tmp_path) as ledger:
+        ledger.record_bets(frame)
+        export_ledger(ledger, tmp_path / f"out.{suffix}")
+    with store(tmp_path, "copy.db") as copy:
+        assert import_ledger(copy, tmp_path / f"out.{suffix}").bets_added == 2
+        copied = copy.bets().set_index("bet_id")
+    assert copied.loc["a" * 40, "state"] == "staked" and copied.loc["b" * 40, "state"] == "paper"
+    assert copied["pricing"].eq("market_aware").all()
+    assert copied.loc["b" * 40, "gate_reason"] == reason and copied.loc["b" * 40, "stake"] == 0.0

@@ -135,3 +135,48 @@ def test_the_quota_a_provider_saw_is_saved_and_a_provider_without_one_writes_not
     assert read_quota(path) == saved
     path.write_text("[]")
     assert read_quota(path) is None
+
+
+def test_the_banner_pricing_evidence_and_paper_ledger_are_shown(project) -> None:
+    from test_reporting_evidence import EVIDENCE
+
+    summary_path = project.path("reports", "bet_summary.json")
+    evidence_path = project.path("reports", "evidence.json")
+    original = summary_path.read_text()
+    try:
+        summary_path.write_text(json.dumps({**json.loads(original), "pricing": "market_aware", "staked": 2,
+                                            "paper": 4}))
+        lines, shown = _screen(project)
+        assert lines[0].strip() == (
+            "nba-pra status: SYNTHETIC DATA AND MARKET: a simulated league and simulated books, not real bets"
+        )
+        assert "market_aware; today 2 staked, 4 paper" in _row(lines, "pricing")
+        assert "no walk-forward evidence yet: every bet is paper" in _row(lines, "evidence")
+        assert "1-unit ROI" in _row(lines, "paper") and "CLV" in _row(lines, "CLV (all)")
+        assert shown["evidence"] is None
+
+        evidence_path.write_text(json.dumps(EVIDENCE))
+        lines, shown = _screen(project)
+        assert "-0.0024 [-0.0051, +0.0003]" in _row(lines, "evidence")
+        assert any("fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%] -> paper" in line for line in lines)
+        assert any("bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%] -> staked" in line for line in lines)
+        assert len(lines) <= SCREEN_LINES
+    finally:
+        summary_path.write_text(original)
+        evidence_path.unlink(missing_ok=True)
+
+
+def test_many_books_and_warnings_still_fit_one_screen(project) -> None:
+    from test_reporting_evidence import EVIDENCE
+
+    collected = status.collect(project)
+    books = {f"book{i}": {"bets": 100, "roi": 0.0, "roi_lo": -0.1, "roi_hi": 0.1, "staked": False} for i in range(8)}
+    evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
+    collected["evidence"] = status.evidence_summary(evidence, "market_aware")
+    collected["warnings"] = [f"ledger health: warning number {i}" for i in range(9)]
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=SCREEN_WIDTH)
+    console.print(status.render(collected, project))
+    lines = buffer.getvalue().rstrip("\n").splitlines()
+    assert len(lines) <= SCREEN_LINES, "\n".join(lines)
+    assert "... and 6 more books" in buffer.getvalue()

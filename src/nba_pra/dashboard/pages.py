@@ -34,16 +34,19 @@ SLATE_COLUMNS: Final = (
     ("p_over", "P(over)", "prob"), ("p_under", "P(under)", "prob"), ("p_push", "P(push)", "prob"),
     ("side", "side", "text"), ("best_book", "best book", "text"), ("price", "price", "american"),
     ("edge", "edge", "pct"), ("stake_pct", "stake %", "num2"), ("stake_units", "stake (u)", "num2"),
-    ("decision", "decision", "text"), ("reason", "reason", "text"),
+    ("decision", "decision", "text"), ("state", "state", "text"), ("reason", "reason", "text"),
+    ("gate_reason", "why paper", "text"),
 )
 LEDGER_COLUMNS: Final = (
     ("game_date", "date", "text"), ("player_name", "player", "text"), ("team", "team", "text"),
     ("bookmaker", "book", "text"), ("side", "side", "text"), ("line", "line", "num1"),
-    ("price", "price", "american"), ("stake", "stake (u)", "num2"), ("edge", "edge", "pct"),
-    ("p_win", "P(win)", "prob"), ("result", "result", "text"), ("actual_pra", "PRA", "num0"),
+    ("price", "price", "american"), ("state", "state", "text"), ("stake", "stake (u)", "num2"),
+    ("edge", "edge", "pct"), ("p_win", "P(win)", "prob"), ("result", "result", "text"), ("actual_pra", "PRA", "num0"),
     ("profit", "profit (u)", "signed2"), ("close_line", "close", "num1"), ("clv_price", "CLV price", "spct"),
-    ("clv_prob", "CLV prob", "spct"),
+    ("clv_prob", "CLV prob", "spct"), ("gate_reason", "why paper", "text"),
 )
+#: the mark after a suspect edge (its meaning is the footnote under the table)
+SUSPECT_MARK: Final = "!"
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,7 +88,7 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_aut
 _env.filters["fmt"] = _fmt
 _env.globals.update(
     query=_query, svg_points=svg_points, version=__version__, chart={"w": CHART_WIDTH, "h": CHART_HEIGHT},
-    SLATE_COLUMNS=SLATE_COLUMNS, LEDGER_COLUMNS=LEDGER_COLUMNS, MISSING=MISSING,
+    SLATE_COLUMNS=SLATE_COLUMNS, LEDGER_COLUMNS=LEDGER_COLUMNS, MISSING=MISSING, SUSPECT_MARK=SUSPECT_MARK,
 )
 
 

@@ -31,7 +31,10 @@ from nba_pra.dashboard import schemas
 from nba_pra.data.freshness import check_freshness, data_lag_days
 from nba_pra.errors import LedgerError, NbaPraError
 from nba_pra.ledger.health import bucket_labels, by_bucket
-from nba_pra.ledger.summary import summarize
+from nba_pra.ledger.summary import is_paper, summarize
+from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
+from nba_pra.provenance import banner, data_is_synthetic, market_is_synthetic
+from nba_pra.reporting.recommend import pricing_of, suspect_edges
 
 #: what replaces a secret in any text a view shows
 MASK: Final = "***"
@@ -147,15 +150,24 @@ def _relative(project: Project, path: Path) -> str:
         return str(path)
 
 
+def provenance(project: Project) -> dict[str, Any]:
+    """The :class:`~nba_pra.dashboard.schemas.Provenance` fields every view carries."""
+    s = project.settings
+    return {"synthetic_data": data_is_synthetic(s), "synthetic_market": market_is_synthetic(s), "banner": banner(s)}
+
+
 # --- slate ------------------------------------------------------------------------------------------------------
 
 
-def slate_table(predictions: pd.DataFrame, candidates: pd.DataFrame, recorded: pd.Series) -> pd.DataFrame:
+def slate_table(
+    predictions: pd.DataFrame, candidates: pd.DataFrame, recorded: pd.Series, suspect_edge: float | None = None
+) -> pd.DataFrame:
     """One row per prop with its best book, plus one per predicted player without a line (``decision`` no line).
 
     A prop's row is its bet when one was placed, else the book whose price gives the largest edge. ``recorded``
-    maps ``bet_id`` to the stake (units) the ledger recorded. Columns: the fields of
-    :class:`~nba_pra.dashboard.schemas.SlateRow`.
+    maps ``bet_id`` to the stake (units) the ledger recorded. ``edge_suspect`` is the bet stage's flag (or, for
+    decisions written before it, ``edge > suspect_edge``); ``state`` and ``gate_reason`` are shown for bets only.
+    Columns: the fields of :class:`~nba_pra.dashboard.schemas.SlateRow`.
     """
     keys = ["game_id", "player_id"]
     ranked = candidates.assign(_is_bet=candidates["decision"].eq(DECISION_BET)).sort_values(
@@ -167,6 +179,11 @@ def slate_table(predictions: pd.DataFrame, candidates: pd.DataFrame, recorded: p
     # stakes in the candidates are fractions of the bankroll they were sized on
     best["stake_pct"] = 100.0 * best["stake"] / best["bankroll"]
     best["stake_units"] = best["bet_id"].map(recorded).where(best["_is_bet"])
+    best["edge_suspect"] = suspect_edges(best, suspect_edge)
+    for column in ("state", "gate_reason"):
+        # a pass has no state; "" from the bet stage would render as an empty cell, None as a dash
+        values = best[column] if column in best.columns else pd.Series(None, index=best.index, dtype=object)
+        best[column] = values.where(best["_is_bet"] & values.notna() & values.ne(""), None)
     priced = pd.MultiIndex.from_frame(best[keys])
     unpriced = predictions[~pd.MultiIndex.from_frame(predictions[keys]).isin(priced)].assign(
         decision=NO_LINE, reason=NO_LINE
@@ -216,7 +233,7 @@ def slate_view(
 
     settings = project.settings.dashboard
     sort = sort or settings.slate_sort
-    echo = {"sort": sort, "descending": descending, "player": player, "team": team}
+    echo = {"sort": sort, "descending": descending, "player": player, "team": team, **provenance(project)}
     pred_path = project.path("artifacts", PREDICTIONS_FILE)
     if not pred_path.is_file():
         return schemas.Slate(
@@ -237,17 +254,25 @@ def slate_view(
             f"no bet decisions for this slate ({_relative(project, cand_path)}): run `nba-pra bet` "
             "(or `nba-pra pipeline`)"
         )
-    table = slate_table(predictions, candidates, _recorded_stakes(project))
+    suspect_edge = project.settings.betting.suspect_edge
+    table = slate_table(predictions, candidates, _recorded_stakes(project), suspect_edge)
     shown = filter_sort(table, player=player, team=team, sort=sort, descending=descending)
     rows, page, pages = paginate(shown, page, settings.page_size)
     slate_date = pd.to_datetime(predictions["game_date"]).min() if len(predictions) else None
     versions = sorted({str(v) for v in predictions.get("model_version", pd.Series(dtype=str)).dropna()})
+    is_bet = candidates["decision"].eq(DECISION_BET)
+    # decisions written before the evidence gate carry no state: every bet then had a real stake
+    state = candidates["state"] if "state" in candidates.columns else pd.Series(STATE_STAKED, index=candidates.index)
     return schemas.Slate(
         available=True,
         message=message,
         slate_date=str(slate_date.date()) if slate_date is not None else None,
         model_version=", ".join(versions) or None,
-        bets=int(candidates["decision"].eq(DECISION_BET).sum()),
+        bets=int(is_bet.sum()),
+        staked=int((is_bet & state.eq(STATE_STAKED)).sum()),
+        paper=int((is_bet & state.eq(STATE_PAPER)).sum()),
+        pricing=pricing_of(candidates),
+        suspect_edge=suspect_edge,
         candidates=len(candidates),
         players=int(predictions["player_id"].nunique()),
         total=len(shown),
@@ -339,7 +364,8 @@ def ledger_view(project: Project, *, page: int = 1) -> schemas.Ledger:
     s = project.settings
     head = {
         "url": redact_url(s.ledger.url), "initial_bankroll": s.ledger.initial_bankroll,
-        "confidence": s.dashboard.bootstrap.confidence,
+        "confidence": s.dashboard.bootstrap.confidence, "suspect_edge": s.betting.suspect_edge,
+        **provenance(project),
     }
     missing = missing_sqlite(s.ledger.url, project.root)
     if missing is not None:
@@ -351,7 +377,10 @@ def ledger_view(project: Project, *, page: int = 1) -> schemas.Ledger:
             bets = store.bets()
     except LedgerError as exc:
         return schemas.Ledger(available=False, message=str(exc), **head)
-    buckets = edge_bucket_table(bets, s.dashboard.edge_buckets, s.dashboard.bootstrap, s.seed)
+    # the money figures (buckets' ROI, the bankroll curve) are the staked bets'; paper bets stake nothing
+    staked = bets[~is_paper(bets)]
+    buckets = edge_bucket_table(staked, s.dashboard.edge_buckets, s.dashboard.bootstrap, s.seed)
+    bets = bets.assign(edge_suspect=suspect_edges(bets, s.betting.suspect_edge))  # the ledger keeps no flag
     newest = bets.sort_values(["game_date", "bet_id"], ascending=[False, True], kind="mergesort")
     rows, page, pages = paginate(newest, page, s.dashboard.page_size)
     return schemas.Ledger(
@@ -363,7 +392,7 @@ def ledger_view(project: Project, *, page: int = 1) -> schemas.Ledger:
         }),
         bankroll_curve=[
             schemas.BankrollPoint(**r)
-            for r in records(bankroll_curve(bets, s.ledger.initial_bankroll), schemas.BankrollPoint.model_fields)
+            for r in records(bankroll_curve(staked, s.ledger.initial_bankroll), schemas.BankrollPoint.model_fields)
         ],
         buckets=[schemas.EdgeBucket(**r) for r in records(buckets, schemas.EdgeBucket.model_fields)],
         total=len(bets),
@@ -405,7 +434,7 @@ def models_view(project: Project) -> schemas.Models:
     head = {
         "model_name": s.tracking.model_name, "tracking_uri": redact_url(tracker.uri),
         "mlflow_ui_url": s.dashboard.mlflow_ui_url, "metric_names": list(s.dashboard.model_metrics),
-        "latest_training": _latest_training(project),
+        "latest_training": _latest_training(project), **provenance(project),
     }
     missing = tracker.missing_store()
     if missing is not None:
@@ -501,6 +530,7 @@ def health_view(project: Project, now: pd.Timestamp | None = None) -> schemas.He
     """Data freshness, odds quota, last pipeline and MLflow runs, artifact ages, and every health warning
     (:func:`nba_pra.reporting.status.collect`'s, plus stale data)."""
     from nba_pra.reporting import status
+    from nba_pra.reporting.evidence import NO_EVIDENCE
 
     s = project.settings
     now = now if now is not None else pd.Timestamp.now(tz="UTC")
@@ -524,6 +554,11 @@ def health_view(project: Project, now: pd.Timestamp | None = None) -> schemas.He
     if data["rows"] is None:
         collected["errors"]["data"] = f"no box scores in {_relative(project, project.path('data'))}: {_PIPELINE_HINT}"
     return schemas.Health(
+        **provenance(project),
+        pricing=collected["pricing"],
+        today=collected["today"],
+        evidence=collected["evidence"],
+        evidence_message="" if collected["evidence"] else NO_EVIDENCE,
         ok=not warnings and not collected["errors"],
         data=schemas.Freshness(**data, lag_days=lag, max_lag_days=max_lag, stale=stale_warning is not None),
         odds_provider=s.odds.provider,

@@ -11,7 +11,16 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
-class Notice(BaseModel):
+class Provenance(BaseModel):
+    """Whether the figures describe a simulated league or simulated books (every view carries it; pages show
+    ``banner`` on top)."""
+
+    synthetic_data: bool = Field(False, description="`data.source` is the synthetic league")
+    synthetic_market: bool = Field(False, description="`odds.provider` is the synthetic sportsbooks")
+    banner: str = Field("", description="the warning every page shows; empty when data and market are real")
+
+
+class Notice(Provenance):
     """Why a view is empty or partial: a sentence telling the user what to run."""
 
     available: bool = Field(description="False when the view's source does not exist yet or could not be read")
@@ -44,12 +53,22 @@ class SlateRow(BaseModel):
     stake_units: float | None = Field(description="stake recorded in the ledger, units (bets only)")
     decision: str = Field(description="bet | pass | no line")
     reason: str = Field(description="the first rule that rejected the candidate (`bet` when none did)")
+    state: str | None = Field(None, description="bets: staked | paper (paper: stake 0, kept by the evidence gate)")
+    gate_reason: str | None = Field(None, description="why the evidence gate kept a bet on paper, with its figures")
+    edge_suspect: bool | None = Field(
+        None, description="edge above `betting.suspect_edge`: more likely model error than value"
+    )
+    pricing: str | None = Field(None, description="pricing method: model | recalibrated | market | market_aware")
 
 
 class Slate(Notice):
     slate_date: str | None = None
     model_version: str | None = None
-    bets: int = 0
+    bets: int = Field(0, description="staked + paper")
+    staked: int = Field(0, description="bets with money on them")
+    paper: int = Field(0, description="bets the evidence gate kept at stake 0")
+    pricing: str | None = Field(None, description="pricing method(s) of the decisions")
+    suspect_edge: float | None = Field(None, description="edges above this are flagged (`betting.suspect_edge`)")
     candidates: int = Field(0, description="(prop, book) pairs priced")
     players: int = Field(0, description="players predicted")
     total: int = Field(0, description="rows after filtering")
@@ -80,7 +99,11 @@ class LedgerBet(BaseModel):
     price: float
     stake: float
     edge: float | None
+    edge_suspect: bool = Field(False, description="edge above `betting.suspect_edge`")
     p_win: float | None
+    state: str | None = Field(description="staked | paper (a paper bet has stake 0, so profit 0)")
+    pricing: str | None = Field(None, description="pricing method the bet was priced with")
+    gate_reason: str | None = Field(None, description="why the evidence gate kept the bet on paper")
     status: str = Field(description="open | settled")
     result: str | None = Field(description="win | loss | push | void")
     actual_pra: float | None
@@ -113,8 +136,35 @@ class EdgeBucket(BaseModel):
     roi_hi: float | None
 
 
+class PaperSummary(BaseModel):
+    """Paper bets (stake 0): counts, win rate, and a flat 1-unit notional ROI."""
+
+    bets: int
+    open: int
+    settled: int
+    wins: int
+    losses: int
+    pushes: int
+    voids: int
+    win_rate: float | None
+    notional_profit: float = Field(description="sum of the 1-unit profits: win decimal - 1, loss -1, push 0")
+    notional_roi: float | None = Field(description="notional_profit / (wins + losses + pushes)")
+    clv_bets: int
+    avg_clv: float | None
+    avg_clv_prob: float | None
+
+
+class AllBetsClv(BaseModel):
+    """CLV over every bet, staked and paper (it needs no stake)."""
+
+    bets: int
+    clv_bets: int
+    avg_clv: float | None
+    avg_clv_prob: float | None
+
+
 class LedgerSummary(BaseModel):
-    """:func:`nba_pra.ledger.summary.summarize` of the whole ledger."""
+    """:func:`nba_pra.ledger.summary.summarize` of the whole ledger: the top-level figures are the staked bets'."""
 
     bets: int
     open: int
@@ -133,6 +183,8 @@ class LedgerSummary(BaseModel):
     clv_bets: int
     avg_clv: float | None
     avg_clv_prob: float | None
+    paper: PaperSummary | None = None
+    all_bets: AllBetsClv | None = None
 
 
 class Ledger(Notice):
@@ -145,6 +197,7 @@ class Ledger(Notice):
     total: int = 0
     page: int = 1
     pages: int = 1
+    suspect_edge: float | None = Field(None, description="edges above this are flagged (`betting.suspect_edge`)")
     bets: list[LedgerBet] = Field(default_factory=list, description="newest game first, one page")
 
 
@@ -209,8 +262,42 @@ class ArtifactFile(BaseModel):
     age_hours: float | None
 
 
-class Health(BaseModel):
+class EvidenceBook(BaseModel):
+    bookmaker: str
+    bets: int
+    roi: float | None
+    roi_lo: float | None
+    roi_hi: float | None
+    staked: bool = Field(description="the gate lets this (method, book) stake")
+
+
+class Evidence(BaseModel):
+    """The walk-forward evidence (``reports/evidence.json``) for the pricing method in use, read-only."""
+
+    available: bool = Field(description="False when the file has no figures for the method")
+    message: str | None = None
+    source: str | None = Field(None, description="backtest | market")
+    synthetic: bool = False
+    written_at: str | None = None
+    window_start: str | None = None
+    window_end: str | None = None
+    min_bets: int | None = None
+    method: str | None = None
+    props: int | None = None
+    logloss: float | None = None
+    market_logloss: float | None = None
+    logloss_minus_market: float | None = Field(None, description="< 0: the method beats the de-vigged market")
+    logloss_minus_market_lo: float | None = None
+    logloss_minus_market_hi: float | None = None
+    books: list[EvidenceBook] = Field(default_factory=list)
+
+
+class Health(Provenance):
     ok: bool = Field(description="no warnings and no unreadable part")
+    pricing: str | None = Field(None, description="pricing method of the last bet stage")
+    today: dict[str, int] | None = Field(None, description="staked and paper bets of the last bet stage")
+    evidence: Evidence | None = Field(None, description="null: no walk-forward evidence yet, every bet is paper")
+    evidence_message: str = Field("", description="the evidence in one sentence when there is none")
     data: Freshness
     odds_provider: str
     odds_quota: OddsQuota | None

@@ -21,7 +21,7 @@ import pandas as pd
 
 from nba_pra.ledger.settings import LedgerSettings
 from nba_pra.ledger.settlement import RESULT_LOSS, RESULT_VOID, RESULT_WIN
-from nba_pra.ledger.summary import summarize
+from nba_pra.ledger.summary import is_paper, summarize
 
 
 def bucket_labels(edges: Sequence[float]) -> list[str]:
@@ -103,10 +103,11 @@ def health_warnings(
 
 
 def ledger_metrics(bets: pd.DataFrame, settings: LedgerSettings) -> dict[str, Any]:
-    """The DVC metrics of the ledger: :func:`~nba_pra.ledger.summary.summarize` plus ``by_edge`` buckets."""
+    """The DVC metrics of the ledger: :func:`~nba_pra.ledger.summary.summarize` plus ``by_edge`` buckets of the
+    staked bets (a paper bet's stake and profit are 0: it would dilute the buckets' win counts, not their money)."""
     return {
         **summarize(bets, settings.initial_bankroll),
-        "by_edge": bucket_metrics(by_bucket(bets, "edge", settings.edge_buckets)),
+        "by_edge": bucket_metrics(by_bucket(bets[~is_paper(bets)], "edge", settings.edge_buckets)),
     }
 
 

@@ -5,18 +5,19 @@
 * ``settle`` writes one settlement per finished bet (upsert, same transaction as the bankroll snapshot). Re-settling
   identical results writes nothing; a corrected box score or a newly known closing line rewrites that settlement.
 * Reading (``bets``, ``bankroll``, ``summary``) joins bets with their settlements.
+* Opening a database of an older schema version migrates it in place, in one transaction (see ``_MIGRATIONS``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, Self
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.schema import CreateSchema
@@ -28,10 +29,13 @@ from nba_pra.ledger.settings import LedgerSettings
 from nba_pra.ledger.settlement import settle_bets
 from nba_pra.ledger.summary import summarize
 from nba_pra.ledger.tables import (
+    BET_COLUMNS_ADDED,
     LEDGER_SCHEMA_VERSION,
     OPTIONAL_BET_COLUMNS,
     REQUIRED_BET_COLUMNS,
     SETTLEMENT_COLUMNS,
+    STATE_PAPER,
+    STATE_STAKED,
     LedgerTables,
     build_tables,
 )
@@ -117,9 +121,20 @@ class LedgerStore:
                     insert(self.tables.meta).values(key=_VERSION_KEY, value=str(LEDGER_SCHEMA_VERSION))
                 )
             elif stored != str(LEDGER_SCHEMA_VERSION):
-                raise LedgerError(
-                    f"the ledger at {_safe(self.url)} has schema version {stored}, this code needs "
-                    f"{LEDGER_SCHEMA_VERSION}; export it with the old version and import it into a new ledger"
+                old = int(stored) if stored.isdigit() else None
+                if old is None or old > LEDGER_SCHEMA_VERSION:
+                    raise LedgerError(
+                        f"the ledger at {_safe(self.url)} has schema version {stored}, this code needs "
+                        f"{LEDGER_SCHEMA_VERSION}; export it with the newer version and import it into a new ledger"
+                    )
+                # same transaction as the version bump: a failed migration leaves the old database untouched
+                # (PostgreSQL and SQLite both run ALTER TABLE inside a transaction)
+                for version in range(old + 1, LEDGER_SCHEMA_VERSION + 1):
+                    _MIGRATIONS[version](conn, self.tables)
+                conn.execute(
+                    update(self.tables.meta)
+                    .where(self.tables.meta.c.key == _VERSION_KEY)
+                    .values(value=str(LEDGER_SCHEMA_VERSION))
                 )
 
     def dispose(self) -> None:
@@ -156,6 +171,10 @@ class LedgerStore:
         if "decision" in bets.columns:
             bets = bets[bets["decision"] == _DECISION_BET]
         require_columns(bets, REQUIRED_BET_COLUMNS, "bets")
+        # bets sized before the evidence gate existed (no state) all carried real stakes
+        state = bets["state"] if "state" in bets.columns else pd.Series(np.nan, index=bets.index, dtype=object)
+        bets = bets.assign(state=state.fillna(STATE_STAKED))
+        _check_states(bets)
         dupes = bets["bet_id"][bets["bet_id"].duplicated()]
         if len(dupes):
             raise LedgerError(f"{len(dupes)} bet_id(s) appear twice in one batch, e.g. {dupes.iloc[0]}")
@@ -289,6 +308,37 @@ class LedgerStore:
     def summary(self, initial_bankroll: float) -> dict[str, Any]:
         """Summary figures (:func:`nba_pra.ledger.summary.summarize`) of the whole ledger."""
         return summarize(self.bets(), initial_bankroll)
+
+
+def _check_states(bets: pd.DataFrame) -> None:
+    """A bet is staked or paper, and a paper bet stakes nothing (its profit must stay 0 whatever happens)."""
+    state = bets["state"]
+    unknown = state[~state.isin([STATE_STAKED, STATE_PAPER])]
+    if len(unknown):
+        raise LedgerError(f"bet state must be {STATE_STAKED} or {STATE_PAPER}, got {unknown.iloc[0]!r}")
+    staked_paper = bets.loc[state.eq(STATE_PAPER) & bets["stake"].astype(float).ne(0.0), "bet_id"]
+    if len(staked_paper):
+        raise LedgerError(f"{len(staked_paper)} paper bet(s) carry a stake, e.g. {staked_paper.iloc[0]}")
+
+
+def _add_bet_columns(conn: Connection, tables: LedgerTables, version: int) -> None:
+    """ALTER TABLE ... ADD COLUMN for each bets column that ``version`` added (types as :func:`build_tables`)."""
+    prep = conn.dialect.identifier_preparer
+    table = prep.format_table(tables.bets)
+    for name in BET_COLUMNS_ADDED[version]:
+        column = tables.bets.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {prep.format_column(column)} {kind}"))
+
+
+def _to_version_2(conn: Connection, tables: LedgerTables) -> None:
+    """Version 1 -> 2: add ``state``, ``pricing``, ``gate_reason``; every existing bet had a real stake."""
+    _add_bet_columns(conn, tables, 2)
+    conn.execute(update(tables.bets).values(state=STATE_STAKED))
+
+
+#: target version -> the step that brings a database from the version before it (run in order, one transaction)
+_MIGRATIONS: Final[dict[int, Callable[[Connection, LedgerTables], None]]] = {2: _to_version_2}
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:

@@ -1,6 +1,10 @@
 """Ledger summary figures from the bets frame (``LedgerStore.bets()``) -- a pure function.
 
-Definitions (money in bankroll units):
+Bets are **staked** (real money) or **paper** (``state``; stake 0, kept by the evidence gate so evidence keeps
+accumulating). A frame without ``state`` (the backtest's, a pre-gate ledger's) is all staked. The top-level figures
+describe the staked bets only -- they are the bankroll's story; ``paper`` and ``all_bets`` are sub-dicts.
+
+Definitions of the staked figures (money in bankroll units):
 
 * ``staked``: total stake of settled bets that were not void (a void bet never ran; a push did).
 * ``profit`` = ``units``: net result of settled bets; ``roi`` (= yield) = ``profit / staked``.
@@ -9,6 +13,16 @@ Definitions (money in bankroll units):
 * ``max_drawdown``: largest fall of the settled bankroll curve from its running peak (ordered by game date).
 * ``avg_clv`` / ``avg_clv_prob``: means of price CLV and fair-probability CLV over settled, non-void bets that
   have one (``clv_bets`` counts them).
+
+``paper`` (stake 0, so money figures would all be 0; a flat notional unit per bet measures them instead):
+
+* ``bets``, ``open``, ``settled``, ``wins``, ``losses``, ``pushes``, ``voids``, ``win_rate`` as above;
+* ``profit_at_1_unit`` per settled bet: win ``decimal_price - 1``, loss ``-1``, push and void ``0``;
+* ``notional_profit`` = sum of ``profit_at_1_unit``; ``notional_roi`` = ``notional_profit / (wins + losses +
+  pushes)`` (1 unit on each bet that ran);
+* ``clv_bets``, ``avg_clv``, ``avg_clv_prob`` over settled, non-void paper bets (CLV needs no stake).
+
+``all_bets``: ``bets`` (staked + paper) and CLV over every settled, non-void bet that has one.
 
 Ratios with an empty denominator are ``None`` (JSON ``null``) rather than a misleading 0.
 """
@@ -21,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.ledger.settlement import RESULT_LOSS, RESULT_PUSH, RESULT_VOID, RESULT_WIN
+from nba_pra.ledger.tables import STATE_PAPER
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -39,32 +54,78 @@ def max_drawdown(profits: pd.Series, initial_bankroll: float) -> float:
     return float(np.max(peak - equity.to_numpy(), initial=0.0))
 
 
-def summarize(bets: pd.DataFrame, initial_bankroll: float) -> dict[str, Any]:
-    """The ledger summary (see module docstring) of a bets frame with ``stake``, ``result``, ``profit``, ``clv_*``."""
+def is_paper(bets: pd.DataFrame) -> pd.Series:
+    """True for paper bets (``state == paper``); a frame without ``state`` has none."""
+    if "state" not in bets.columns:
+        return pd.Series(False, index=bets.index)
+    return bets["state"].eq(STATE_PAPER)
+
+
+def _counts(bets: pd.DataFrame) -> dict[str, Any]:
     result = bets["result"]
-    settled = bets[result.notna()].sort_values(["game_date", "bet_id"], kind="mergesort")
-    counts = settled["result"].value_counts()
+    counts = result[result.notna()].value_counts()
     wins, losses = int(counts.get(RESULT_WIN, 0)), int(counts.get(RESULT_LOSS, 0))
-    ran = settled[settled["result"] != RESULT_VOID]
-    staked = float(ran["stake"].sum())
-    profit = float(settled["profit"].sum())
     return {
         "bets": len(bets),
         "open": int(result.isna().sum()),
-        "settled": len(settled),
+        "settled": int(result.notna().sum()),
         "wins": wins,
         "losses": losses,
         "pushes": int(counts.get(RESULT_PUSH, 0)),
         "voids": int(counts.get(RESULT_VOID, 0)),
         "win_rate": _ratio(wins, wins + losses),
+    }
+
+
+def _clv(bets: pd.DataFrame) -> dict[str, Any]:
+    ran = bets[bets["result"].notna() & bets["result"].ne(RESULT_VOID)]
+    return {
+        "clv_bets": int(ran["clv_price"].notna().sum()),
+        "avg_clv": _mean(ran["clv_price"]),
+        "avg_clv_prob": _mean(ran["clv_prob"]),
+    }
+
+
+def profit_at_1_unit(result: pd.Series, decimal_price: pd.Series) -> pd.Series:
+    """Profit of a 1-unit stake: win ``decimal_price - 1``, loss ``-1``, push / void ``0``, open NaN."""
+    won, lost = result.eq(RESULT_WIN), result.eq(RESULT_LOSS)
+    profit = np.select([won, lost], [decimal_price.astype(float) - 1.0, -1.0], default=0.0)
+    return pd.Series(profit, index=result.index).where(result.notna())
+
+
+def summarize_paper(paper: pd.DataFrame) -> dict[str, Any]:
+    """The ``paper`` figures (see module docstring) of paper bets."""
+    counts = _counts(paper)
+    decimal = paper["decimal_price"] if "decimal_price" in paper.columns else pd.Series(np.nan, index=paper.index)
+    notional = float(profit_at_1_unit(paper["result"], decimal).sum())
+    return {
+        **counts,
+        "notional_profit": notional,
+        "notional_roi": _ratio(notional, counts["wins"] + counts["losses"] + counts["pushes"]),
+        **_clv(paper),
+    }
+
+
+def summarize(bets: pd.DataFrame, initial_bankroll: float) -> dict[str, Any]:
+    """The ledger summary (see module docstring) of a bets frame with ``stake``, ``result``, ``profit``, ``clv_*``
+    (and ``state``, ``decimal_price`` when it holds paper bets)."""
+    paper = is_paper(bets)
+    staked_bets = bets[~paper]
+    result = staked_bets["result"]
+    settled = staked_bets[result.notna()].sort_values(["game_date", "bet_id"], kind="mergesort")
+    ran = settled[settled["result"] != RESULT_VOID]
+    staked = float(ran["stake"].sum())
+    profit = float(settled["profit"].sum())
+    return {
+        **_counts(staked_bets),
         "staked": staked,
         "profit": profit,
         "roi": _ratio(profit, staked),
         "units": profit,
         "bankroll": float(initial_bankroll + profit),
-        "open_exposure": float(bets.loc[result.isna(), "stake"].sum()),
+        "open_exposure": float(staked_bets.loc[result.isna(), "stake"].sum()),
         "max_drawdown": max_drawdown(settled["profit"], initial_bankroll),
-        "clv_bets": int(ran["clv_price"].notna().sum()),
-        "avg_clv": _mean(ran["clv_price"]),
-        "avg_clv_prob": _mean(ran["clv_prob"]),
+        **_clv(staked_bets),
+        "paper": summarize_paper(bets[paper]),
+        "all_bets": {"bets": len(bets), **_clv(bets)},
     }

@@ -1,8 +1,12 @@
 """SQLAlchemy Core tables of the ledger: append-only ``bets``, upserted ``settlements``, ``bankroll_snapshots``.
 
 Tables are built per store (``build_tables``) so a schema or a table-name prefix can be chosen at runtime
-(tests use a throwaway schema on PostgreSQL). ``LEDGER_SCHEMA_VERSION`` is stored in ``meta``; a store refuses a
-database written by a different version instead of misreading it (the documented stand-in for migrations).
+(tests use a throwaway schema on PostgreSQL). ``LEDGER_SCHEMA_VERSION`` is stored in ``meta``; an older database
+is migrated in place by the store (:data:`BET_COLUMNS_ADDED` says what each version added), a newer one is refused
+instead of misread.
+
+Versions: 1 = the first ledger; 2 = bets carry ``state`` (staked | paper), ``pricing`` (the pricing method) and
+``gate_reason`` (why the evidence gate kept a bet on paper). A paper bet has stake 0, so its profit is always 0.
 """
 
 from __future__ import annotations
@@ -23,8 +27,15 @@ from sqlalchemy import (
     Table,
 )
 
-LEDGER_SCHEMA_VERSION: Final = 1
+from nba_pra.betting.gate import BetState
+
+LEDGER_SCHEMA_VERSION: Final = 2
 BET_ID_LENGTH: Final = 40  # hex sha1
+#: ``state`` of a bet with real money on it / of a bet the evidence gate kept at stake 0
+STATE_STAKED: Final = BetState.STAKED.value
+STATE_PAPER: Final = BetState.PAPER.value
+#: bets columns each schema version added (version -> names); the store adds them to an older database
+BET_COLUMNS_ADDED: Final[dict[int, tuple[str, ...]]] = {2: ("state", "pricing", "gate_reason")}
 
 #: bet columns a caller must provide (the engine's candidates frame has all of them)
 REQUIRED_BET_COLUMNS: Final = (
@@ -64,6 +75,9 @@ OPTIONAL_BET_COLUMNS: Final = (
     "close_over_price",
     "close_under_price",
     "decided_at",
+    "state",
+    "pricing",
+    "gate_reason",
 )
 SETTLEMENT_COLUMNS: Final = (
     "bet_id",
@@ -139,6 +153,10 @@ def build_tables(schema: str | None = None, prefix: str = "") -> LedgerTables:
         Column("dist_family", String(16)),
         Column("model_version", String(64)),
         Column("model_uri", String(256)),
+        # nullable: added by version 2 (a migrated version-1 bet is ``staked``: it had a real stake)
+        Column("state", String(8)),  # staked | paper
+        Column("pricing", String(16)),  # model | recalibrated | market | market_aware
+        Column("gate_reason", String(512)),  # "" when staked; the evidence figures when paper
     )
     settlements = Table(
         f"{prefix}settlements",

@@ -24,7 +24,8 @@ Fields (``header aliases``: rule); required unless marked optional:
 * odds (``odds, price, american_odds, odds_american``) and/or decimal_odds (``decimal_odds, decimal_price,
   odds_decimal``), at least one: American odds (<= -100 or >= +100); an ``odds`` value in (1, 100) can only be
   decimal odds and is read as such;
-* stake (``stake, amount, bet_amount, wager, bet_size, units, risk``): a number > 0, in ledger units;
+* stake (``stake, amount, bet_amount, wager, bet_size, units, risk``): a number > 0, in ledger units (exactly 0
+  for a paper bet);
 * result (``result, outcome, bet_result, status``), optional: win/w/won/hit, loss/l/lost/lose/miss,
   push/p/tie, void/dnp/cancelled/canceled/refund/no action; pending/open/empty = not settled yet;
 * profit (``profit, pnl, profit_loss, net, net_profit, p_l``), optional: units;
@@ -35,6 +36,8 @@ Fields (``header aliases``: rule); required unless marked optional:
   confidence, p_win (``p_win, probability, win_prob, win_probability``), mean (``mean, predicted_pra,
   prediction, projection``) and the closing-line columns of an export (close_line, close_price, close_decimal,
   clv_price, clv_prob).
+* state (``state``), optional: staked | paper (an export's); empty or absent = staked, since every bet of the
+  original system carried a real stake. pricing and gate_reason (an export's) pass through.
 
 Validation: every rule above is checked for every row; a failing file raises :class:`DataValidationError`
 naming the rule and the first offending CSV line numbers, and nothing is written. A recorded ``profit`` must
@@ -77,7 +80,7 @@ from nba_pra.errors import DataValidationError, LedgerError
 from nba_pra.io import atomic_write
 from nba_pra.ledger.settlement import MARKET_STATS, RESULT_LOSS, RESULT_PUSH, RESULT_VOID, RESULT_WIN
 from nba_pra.ledger.store import _ID_CHUNK, LedgerStore, _chunks, _records
-from nba_pra.ledger.tables import OPTIONAL_BET_COLUMNS, REQUIRED_BET_COLUMNS
+from nba_pra.ledger.tables import OPTIONAL_BET_COLUMNS, REQUIRED_BET_COLUMNS, STATE_PAPER, STATE_STAKED
 from nba_pra.odds.market import american_to_decimal, decimal_to_american
 from nba_pra.odds.matching import normalize_name
 
@@ -118,6 +121,9 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "close_decimal": ("close_decimal",),
     "clv_price": ("clv_price",),
     "clv_prob": ("clv_prob",),
+    "state": ("state",),
+    "pricing": ("pricing",),
+    "gate_reason": ("gate_reason",),
 }
 REQUIRED_FIELDS: Final = ("date", "player", "line", "side", "stake")
 RESULT_WORDS: Final[dict[str, str | None]] = {
@@ -325,8 +331,14 @@ def parse_ledger(
     _problem(problems, ~(np.isfinite(line) & line.ge(0)), "line must be a finite number >= 0")
     side = _text(c["side"]).str.lower().str.split().str[0].map(SIDE_WORDS)
     _problem(problems, side.isna(), "side must be over or under")
+    state = _text(c["state"]).str.lower().replace("", STATE_STAKED) if "state" in c else pd.Series(
+        STATE_STAKED, index=c.index
+    )
+    _problem(problems, ~state.isin([STATE_STAKED, STATE_PAPER]), "state must be staked, paper or empty")
+    paper = state.eq(STATE_PAPER)
     stake = _numbers(c["stake"])
-    _problem(problems, ~(np.isfinite(stake) & stake.gt(0)), "stake must be a number > 0")
+    _problem(problems, ~paper & ~(np.isfinite(stake) & stake.gt(0)), "stake must be a number > 0")
+    _problem(problems, paper & ~stake.eq(0), "a paper bet's stake must be 0")
     american, dec = _prices(c, problems)
     if "result" in c:
         words = _text(c["result"]).str.lower()
@@ -388,7 +400,8 @@ def parse_ledger(
         + name_key.str.replace(" ", "-").str[:_GAME_NAME_CHARS]
     )
     frame["game_id"] = gid.where(gid.ne(""), legacy_gid)
-    for name in ("team", "opponent"):
+    frame["state"] = state.astype(object)
+    for name in ("team", "opponent", "pricing", "gate_reason"):
         if name in c:
             frame[name] = _text(c[name]).astype(object).mask(_text(c[name]).eq(""))
     for name in ("edge", "confidence", "p_win", "mean"):

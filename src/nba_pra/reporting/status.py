@@ -1,8 +1,11 @@
 """``nba-pra status``: one screen (<= 25 lines at 100 columns) of what an operator checks every morning.
 
-Data through date and rows; champion/challenger versions and their metrics; the last pipeline run and its
-duration (and the last MLflow run); The Odds API quota left; ledger bankroll, ROI and CLV; health warnings
-(ledger health, odds failure of the last bet stage, a failed pipeline run). Every part degrades to a short
+A banner first (the title) when the data or the market are synthetic. Data through date and rows;
+champion/challenger versions and their metrics; the last pipeline run and its duration (and the last MLflow
+run); The Odds API quota left; the pricing method and today's staked / paper bets; the walk-forward evidence
+the gate reads (``reports/evidence.json``); the ledger split into staked (bankroll, ROI, CLV: real money) and
+paper (flat 1-unit ROI, CLV) bets; health warnings (ledger health, odds failure of the last bet stage, a
+failed pipeline run). Every part degrades to a short
 "unavailable: ..." instead of failing the command, so status works on a half-built project.
 """
 
@@ -17,11 +20,14 @@ from typing import Any
 import pandas as pd
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.errors import NbaPraError
+from nba_pra.provenance import banner
+from nba_pra.reporting.evidence import evidence_lines, evidence_summary, read_evidence
 from nba_pra.reporting.pipeline_run import read_pipeline_run
 from nba_pra.reporting.recommend import console_for_output
 
@@ -33,6 +39,8 @@ MAX_WARNINGS = 4
 _TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
 #: the longest row label ("odds quota", "mlflow run", "challenger") never gets squeezed
 _LABEL_WIDTH = 10
+#: evidence lines shown (log loss, window, then one per book); the rest are counted to keep one screen
+MAX_EVIDENCE_LINES = 5
 
 
 def _data(project: Project) -> dict[str, Any]:
@@ -94,7 +102,10 @@ def _read_json(path: Any) -> dict[str, Any] | None:
 def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Everything the status screen shows, as plain data (also what tests check).
 
-    Keys: ``data`` (rows, through, next_slate), ``models`` ({alias: {version, crps, mae, log_score}}),
+    Keys: ``banner`` ("" when data and market are real), ``pricing`` (method of the last bet stage, None before
+    one ran), ``today`` ({staked, paper} bets of the last bet stage, None before), ``evidence``
+    (:func:`~nba_pra.reporting.evidence.evidence_summary` of the pricing in use, None without evidence),
+    ``data`` (rows, through, next_slate), ``models`` ({alias: {version, crps, mae, log_score}}),
     ``mlflow_run`` (name, status, started), ``pipeline`` (started, finished, duration_s, returncode, ok),
     ``odds_quota`` (provider, remaining, used, last, seen_at), ``ledger`` (the ledger summary), ``warnings``
     (sentences), ``errors`` ({part: message} for the parts that could not be read).
@@ -106,7 +117,7 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     from nba_pra.odds.quota import QUOTA_FILE, read_quota
     from nba_pra.stages.bet import SUMMARY_FILE as BET_SUMMARY
 
-    status: dict[str, Any] = {"errors": {}, "warnings": []}
+    status: dict[str, Any] = {"errors": {}, "warnings": [], "banner": banner(project.settings)}
     status["data"] = _data(project)
     try:
         if "models" in skip:
@@ -124,6 +135,17 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     bet_summary = _read_json(project.path("reports", BET_SUMMARY))
     if bet_summary and bet_summary.get("odds_warning"):
         status["warnings"].append(str(bet_summary["odds_warning"]))
+    status["pricing"] = (bet_summary or {}).get("pricing")
+    # a bet summary written before the gate has no "staked": every bet then had a real stake
+    status["today"] = (
+        {"staked": int(bet_summary.get("staked", bet_summary.get("bets", 0))),
+         "paper": int(bet_summary.get("paper", 0))}
+        if bet_summary else None
+    )
+    status["evidence"] = evidence_summary(
+        read_evidence(project.root / project.settings.betting.evidence.path), status["pricing"],
+        project.settings.betting.evidence
+    )
     try:
         if "ledger" in skip:
             raise NbaPraError(skip["ledger"])
@@ -166,16 +188,46 @@ def _quota_row(quota: dict[str, Any] | None, provider: str) -> str:
     return f"{quota['remaining']} requests left, {quota['used']} used (seen {seen})"
 
 
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else format(value, ".1%")
+
+
 def _ledger_rows(ledger: dict[str, Any]) -> list[tuple[str, str]]:
-    return [
+    """Staked bets (real money) first, then paper bets (1 unit each, notional), then CLV over every bet."""
+    rows = [
         ("bankroll", f"{ledger['bankroll']:.2f} units (profit {ledger['profit']:+.2f}, "
-                     f"max drawdown {ledger['max_drawdown']:.1%})"),
-        ("bets", f"{ledger['bets']} total, {ledger['open']} open, {ledger['settled']} settled, win rate "
-                 f"{'n/a' if ledger['win_rate'] is None else format(ledger['win_rate'], '.1%')}"),
+                     f"max drawdown {ledger['max_drawdown']:.1%}; staked bets only)"),
+        ("bets", f"{ledger['bets']} total staked, {ledger['open']} open, {ledger['settled']} settled, win rate "
+                 f"{_rate(ledger['win_rate'])}"),
         ("ROI / CLV", f"ROI {_pct(ledger['roi'])} on {ledger['staked']:.2f} staked; CLV "
                       f"{_pct(ledger['avg_clv'], 2)} price, {_pct(ledger['avg_clv_prob'], 2)} prob "
                       f"({ledger['clv_bets']} bets)"),
     ]
+    paper = ledger.get("paper")
+    if paper:
+        rows.append(("paper", f"{paper['bets']} bets, {paper['settled']} settled, win rate "
+                              f"{_rate(paper['win_rate'])}, 1-unit ROI {_pct(paper['notional_roi'])}, CLV "
+                              f"{_pct(paper['avg_clv'], 2)} ({paper['clv_bets']})"))
+    everything = ledger.get("all_bets")
+    if everything:
+        rows.append(("CLV (all)", f"{_pct(everything['avg_clv'], 2)} price, "
+                                  f"{_pct(everything['avg_clv_prob'], 2)} prob over {everything['clv_bets']} of "
+                                  f"{everything['bets']} bets"))
+    return rows
+
+
+def _pricing_row(pricing: str | None, today: dict[str, int] | None) -> str:
+    if today is None:
+        return "no bet stage yet (run `nba-pra pipeline`)"
+    method = pricing or "unknown (bet stage predates pricing)"
+    return f"{method}; today {today['staked']} staked, {today['paper']} paper"
+
+
+def _evidence_rows(evidence: dict[str, Any] | None) -> list[str]:
+    lines = evidence_lines(evidence)
+    if len(lines) > MAX_EVIDENCE_LINES:
+        lines = [*lines[: MAX_EVIDENCE_LINES - 1], f"... and {len(lines) - MAX_EVIDENCE_LINES + 1} more books"]
+    return lines
 
 
 def _first_line(text: str) -> str:
@@ -185,7 +237,12 @@ def _first_line(text: str) -> str:
 
 def render(status: dict[str, Any], project: Project) -> Table:
     """The status as one table: one line per row (long values are cut with an ellipsis, never wrapped)."""
-    table = Table(title="nba-pra status", show_header=False, box=box.SIMPLE, padding=(0, 1), pad_edge=False)
+    # the synthetic banner is the title: the first thing read, and no extra line on a full screen
+    title = "nba-pra status"
+    if status.get("banner"):
+        title += f": [bold yellow]{escape(status['banner'])}[/]"
+    # expand: the title (banner) may be wider than the rows, and a wrapped banner would cost a line
+    table = Table(title=title, show_header=False, box=box.SIMPLE, padding=(0, 1), pad_edge=False, expand=True)
     table.add_column("what", style="bold", no_wrap=True, min_width=_LABEL_WIDTH)
     table.add_column("value", no_wrap=True, overflow="ellipsis")
     table.add_row("data", _data_row(status["data"]))
@@ -199,6 +256,9 @@ def render(status: dict[str, Any], project: Project) -> Table:
     run = status["mlflow_run"]
     table.add_row("mlflow run", f"{run['name']} {run['status']} at {run['started']}" if run else "none")
     table.add_row("odds quota", _quota_row(status["odds_quota"], project.settings.odds.provider))
+    table.add_row("pricing", escape(_pricing_row(status["pricing"], status["today"])))
+    for i, line in enumerate(_evidence_rows(status["evidence"])):
+        table.add_row("evidence" if i == 0 else "", escape(line))
     if status["ledger"] is not None:
         for what, value in _ledger_rows(status["ledger"]):
             table.add_row(what, value)

@@ -1,0 +1,113 @@
+"""The walk-forward evidence behind the evidence gate, read-only, for ``status`` and the dashboard.
+
+``reports/evidence.json`` is written by ``nba-pra backtest`` / ``nba-pra market`` and read by the bet stage::
+
+    {"source": "backtest" | "market", "synthetic": bool, "written_at": iso, "window_start": "YYYY-MM-DD",
+     "window_end": ..., "min_bets": int,
+     "methods": {"<method>": {"props", "logloss", "market_logloss", "logloss_minus_market",
+                              "logloss_minus_market_lo", "logloss_minus_market_hi",
+                              "books": {"<bookmaker>": {"bets", "roi", "roi_lo", "roi_hi", "staked"}}}}}
+
+``staked`` says the gate lets that (method, book) stake. This module only shows the file (pure functions plus
+one reader at the edge); the gate's decision lives with the bet stage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from nba_pra.betting import gate
+from nba_pra.betting.settings import EvidenceSettings
+from nba_pra.errors import DataError
+
+NO_EVIDENCE: Final = (
+    "no walk-forward evidence yet: every bet is paper (run `nba-pra backtest` or `nba-pra market`)"
+)
+
+
+def read_evidence(path: Path) -> dict[str, Any] | None:
+    """The evidence file as the gate reads it (:func:`nba_pra.betting.gate.read_evidence`), or None when it is
+    missing or unreadable (both mean "no evidence" to the gate too; the bet stage says which)."""
+    try:
+        evidence = gate.read_evidence(path)
+    except DataError:
+        return None
+    return evidence.to_dict() if evidence is not None else None
+
+
+def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
+                     settings: EvidenceSettings | None = None) -> dict[str, Any] | None:
+    """The figures of ``method`` (the pricing in use): source, window, the log-loss difference against the market
+    with its interval, and one row per book (bets, ROI [lo, hi], staked); None without evidence.
+
+    ``staked`` is the gate's rule (:func:`nba_pra.betting.gate.book_staked`) under today's ``settings`` (the
+    file's own flag without them), so the surfaces say what the bet stage will do. ``available`` is False (with
+    ``message``) when the file holds no figures for ``method``.
+    """
+    if evidence is None:
+        return None
+    head = {
+        "source": evidence.get("source"),
+        "synthetic": bool(evidence.get("synthetic", False)),
+        "written_at": evidence.get("written_at"),
+        "window_start": evidence.get("window_start"),
+        "window_end": evidence.get("window_end"),
+        "min_bets": evidence.get("min_bets"),
+        "method": method,
+    }
+    methods = evidence.get("methods") or {}
+    figures = methods.get(method) if method else None
+    if not isinstance(figures, dict):
+        known = ", ".join(sorted(methods)) or "none"
+        return {**head, "available": False, "books": [],
+                "message": f"the evidence holds no figures for pricing {method or '(unknown)'} (methods: {known})"}
+    books = [
+        {"bookmaker": str(name), "bets": int(book.get("bets", 0)), "roi": book.get("roi"),
+         "roi_lo": book.get("roi_lo"), "roi_hi": book.get("roi_hi"),
+         "staked": (gate.book_staked(int(book.get("bets", 0)), float(book.get("roi_lo", float("nan"))), settings)
+                    if settings is not None else bool(book.get("staked", False)))}
+        for name, book in sorted((figures.get("books") or {}).items())
+    ]
+    return {
+        **head,
+        "available": True,
+        "message": None,
+        "props": figures.get("props"),
+        "logloss": figures.get("logloss"),
+        "market_logloss": figures.get("market_logloss"),
+        "logloss_minus_market": figures.get("logloss_minus_market"),
+        "logloss_minus_market_lo": figures.get("logloss_minus_market_lo"),
+        "logloss_minus_market_hi": figures.get("logloss_minus_market_hi"),
+        "books": books,
+    }
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.1%}"
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.4f}"
+
+
+def evidence_lines(summary: dict[str, Any] | None) -> list[str]:
+    """The evidence as short lines (each fits a status row): the log-loss difference against the market with its
+    interval, the window, then one line per book."""
+    if summary is None:
+        return [NO_EVIDENCE]
+    if not summary["available"]:
+        return [str(summary["message"])]
+    synthetic = ", synthetic" if summary["synthetic"] else ""
+    lines = [
+        f"{summary['method']} vs market: log loss {_num(summary['logloss_minus_market'])} "
+        f"[{_num(summary['logloss_minus_market_lo'])}, {_num(summary['logloss_minus_market_hi'])}] "
+        f"on {summary['props']} props",
+        f"window {summary['window_start']}..{summary['window_end']} ({summary['source']}{synthetic})",
+    ]
+    lines += [
+        f"{b['bookmaker']}: {b['bets']} bets, ROI {_pct(b['roi'])} [{_pct(b['roi_lo'])}, {_pct(b['roi_hi'])}] "
+        f"-> {'staked' if b['staked'] else 'paper'}"
+        for b in summary["books"]
+    ]
+    return lines

@@ -1,0 +1,86 @@
+"""A version-1 ledger (no state / pricing / gate_reason) is migrated in place to version 2, in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from nba_pra.errors import LedgerError
+from nba_pra.ledger.store import LedgerStore
+from nba_pra.ledger.tables import LEDGER_SCHEMA_VERSION
+
+from test_ledger_store import BETS, bet
+
+NEW_COLUMNS = ("state", "pricing", "gate_reason")
+
+
+def make_version_1(url: str, *, keep: tuple[str, ...] = ()) -> None:
+    """A ledger holding BETS as version 1 wrote it: the version-2 columns (except ``keep``) dropped, meta = 1."""
+    with LedgerStore(url) as store:
+        store.record_bets(BETS)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for column in NEW_COLUMNS:
+            if column not in keep:
+                conn.execute(text(f"ALTER TABLE bets DROP COLUMN {column}"))
+        conn.execute(text("UPDATE ledger_meta SET value = '1' WHERE key = 'schema_version'"))
+    engine.dispose()
+
+
+def columns_and_version(url: str) -> tuple[set[str], str]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        names = {c["name"] for c in inspect(conn).get_columns("bets")}
+        version = conn.execute(text("SELECT value FROM ledger_meta WHERE key = 'schema_version'")).scalar_one()
+    engine.dispose()
+    return names, version
+
+
+def test_the_schema_version_is_2() -> None:
+    assert LEDGER_SCHEMA_VERSION == 2
+
+
+def test_a_version_1_ledger_gains_the_columns_and_its_bets_count_as_staked(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/ledger.db"
+    make_version_1(url)
+    assert not set(NEW_COLUMNS) & columns_and_version(url)[0]
+    with LedgerStore(url) as store:
+        stored = store.bets()
+        assert sorted(stored["bet_id"]) == ["a", "b", "c", "d", "e"]
+        assert stored["state"].eq("staked").all()
+        assert stored["pricing"].isna().all() and stored["gate_reason"].isna().all()
+        # the migrated ledger takes paper bets like a new one
+        paper = pd.DataFrame([bet("p", 9, "over", 20.5, -110, 0.0, state="paper", pricing="market_aware",
+                                  gate_reason="no_evidence: none yet")])
+        assert store.record_bets(paper) == 1
+    names, version = columns_and_version(url)
+    assert set(NEW_COLUMNS) <= names and version == "2"
+    with LedgerStore(url) as again:  # reopening a migrated ledger migrates nothing
+        assert again.bets().set_index("bet_id").loc["p", "state"] == "paper"
+
+
+def test_a_migration_that_fails_half_way_leaves_the_version_1_ledger_untouched(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/ledger.db"
+    # gate_reason already there: the third ALTER TABLE fails after the first two succeeded
+    make_version_1(url, keep=("gate_reason",))
+    with pytest.raises(LedgerError, match="cannot open the ledger"):
+        LedgerStore(url)
+    names, version = columns_and_version(url)
+    assert version == "1"
+    assert "state" not in names and "pricing" not in names
+
+
+def test_bets_without_a_state_are_staked_and_a_paper_bet_with_a_stake_is_refused(tmp_path: Path) -> None:
+    with LedgerStore(f"sqlite:///{tmp_path}/ledger.db") as store:
+        mixed = pd.DataFrame([bet("a", 1, "over", 20.5, -110, 2.0, state=None),
+                              bet("b", 2, "over", 20.5, -110, 0.0, state="paper")])
+        assert store.record_bets(mixed) == 2
+        assert store.bets().set_index("bet_id")["state"].to_dict() == {"a": "staked", "b": "paper"}
+        with pytest.raises(LedgerError, match="paper bet"):
+            store.record_bets(pd.DataFrame([bet("c", 3, "over", 20.5, -110, 1.0, state="paper")]))
+        with pytest.raises(LedgerError, match="staked or paper"):
+            store.record_bets(pd.DataFrame([bet("d", 4, "over", 20.5, -110, 1.0, state="maybe")]))
+        assert len(store.bets()) == 2

@@ -1,0 +1,97 @@
+"""``nba-pra recommend`` tells the truth: state and gate reason per bet, the synthetic banner, suspect edges."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from nba_pra.config import Project, load_project
+from nba_pra.reporting.recommend import footnotes, pricing_of, show, state_counts, suspect_edges
+
+REASON = "no_evidence: fastline ROI -1.2% [-5.0%, +2.6%] on 140 bets (market_aware, 2024-10-22..2024-12-20)"
+
+
+def candidate(player: str, edge: float, state: str, stake: float, *, decision: str = "bet",
+              suspect: bool = False, reason: str = "") -> dict[str, object]:
+    return {
+        "bet_id": f"{player}-{edge}", "game_id": "G1", "game_date": pd.Timestamp("2025-01-02"), "player_id": 1,
+        "player_name": player, "team": "BOS", "opponent": "NYK", "bookmaker": "fastline", "side": "over",
+        "line": 30.5, "price": -110.0, "mean": 33.0, "p_over": 0.6, "p_under": 0.4, "p_push": 0.0, "p_win": 0.6,
+        "edge": edge, "stake": stake, "decision": decision, "reason": decision, "pricing": "market_aware",
+        "state": state, "gate_reason": reason, "edge_suspect": suspect,
+    }
+
+
+CANDIDATES = pd.DataFrame([
+    candidate("Staked One", 0.05, "staked", 0.02),
+    candidate("[bold]Paper[/bold] Two", 0.17, "paper", 0.0, suspect=True, reason=REASON),
+    candidate("Paper Three", 0.04, "paper", 0.0, reason=REASON),
+    candidate("Passed Four", 0.01, "", 0.0, decision="pass"),
+])
+
+
+@pytest.fixture
+def project(tmp_path: Path, project_root: Path) -> Project:
+    settings = load_project(project_root).settings
+    root = tmp_path / "proj"
+    (root / "artifacts").mkdir(parents=True)
+    CANDIDATES.to_parquet(root / "artifacts" / "candidates.parquet")
+    bets = CANDIDATES[CANDIDATES["decision"] == "bet"].rename(columns={"stake": "stake_fraction"})
+    bets.to_csv(root / "artifacts" / "bets.csv", index=False)
+    return Project(root=root, settings=settings)
+
+
+def printed(project: Project, **kwargs: object) -> str:
+    console = Console(width=400, record=True, color_system=None)
+    show(project, show_all=False, limit=20, console=console, **kwargs)
+    return console.export_text()
+
+
+def test_bets_are_counted_by_state() -> None:
+    assert state_counts(CANDIDATES) == "1 staked, 2 paper"
+    assert state_counts(CANDIDATES.drop(columns="state").head(1)) == "1 staked, 0 paper"  # pre-gate decisions
+    assert pricing_of(CANDIDATES) == "market_aware" and pricing_of(CANDIDATES.drop(columns="pricing")) is None
+
+
+def test_suspect_edges_come_from_the_stage_or_from_the_configured_bound() -> None:
+    assert suspect_edges(CANDIDATES, 0.10).tolist() == [False, True, False, False]
+    old = CANDIDATES.drop(columns="edge_suspect")
+    assert suspect_edges(old, 0.045).tolist() == [True, True, False, False]
+    assert not suspect_edges(old, None).any()
+
+
+def test_the_table_shows_banner_state_reason_pricing_and_flags_suspect_edges(project: Project) -> None:
+    out = printed(project)
+    lines = out.splitlines()
+    assert lines[0].startswith("SYNTHETIC DATA AND MARKET")
+    assert "3 bets for 2025-01-02 (1 staked, 2 paper); pricing market_aware" in out
+    # markup in a name is shown, not applied; staked bets come first
+    rows = [line for line in lines if "fastline" in line]
+    assert ["Staked One" in rows[0], "Paper[/bold] Two" in rows[1], "Paper Three" in rows[2]] == [True] * 3
+    paper_row = rows[1]
+    assert "[bold]Paper[/bold] Two" in paper_row
+    assert "PAPER" in paper_row and "0.170 !" in paper_row and REASON in paper_row
+    staked_row = next(line for line in lines if "Staked One" in line)
+    assert "STAKED" in staked_row and "0.050 !" not in staked_row and "no_evidence" not in staked_row
+    assert "! edge above 10%: more likely model error than value" in out
+    assert "Passed Four" not in out
+
+
+def test_real_data_and_market_print_no_banner(project: Project) -> None:
+    real = dataclasses.replace(
+        project.settings,
+        data=dataclasses.replace(project.settings.data, source="files"),
+        odds=dataclasses.replace(project.settings.odds, provider="historical"),
+    )
+    out = printed(dataclasses.replace(project, settings=real))
+    assert "SYNTHETIC" not in out and out.splitlines()[0].strip().startswith("3 bets")
+
+
+def test_footnotes_only_explain_marks_that_appear() -> None:
+    plain = CANDIDATES.iloc[[0]]
+    assert footnotes(plain, 0.10) == []
+    assert len(footnotes(CANDIDATES, 0.10)) == 2

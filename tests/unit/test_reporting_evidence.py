@@ -1,0 +1,52 @@
+"""The evidence file shown read-only: the configured method's log loss against the market and each book's gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nba_pra.reporting.evidence import NO_EVIDENCE, evidence_lines, evidence_summary, read_evidence
+
+EVIDENCE = {
+    "source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
+    "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100,
+    "methods": {
+        "market_aware": {
+            "props": 900, "logloss": 0.6890, "market_logloss": 0.6914, "logloss_minus_market": -0.0024,
+            "logloss_minus_market_lo": -0.0051, "logloss_minus_market_hi": 0.0003,
+            "books": {
+                "fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "staked": False},
+                "bookb": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "staked": True},
+            },
+        },
+        "model": {"props": 900, "books": {}},
+    },
+}
+
+
+def test_a_missing_or_broken_file_is_no_evidence(tmp_path: Path) -> None:
+    assert read_evidence(tmp_path / "evidence.json") is None
+    (tmp_path / "evidence.json").write_text("[1, 2")
+    assert read_evidence(tmp_path / "evidence.json") is None
+    assert evidence_lines(evidence_summary(None, "market_aware")) == [NO_EVIDENCE]
+    assert "every bet is paper" in NO_EVIDENCE
+
+
+def test_the_configured_method_is_shown_with_every_book(tmp_path: Path) -> None:
+    (tmp_path / "evidence.json").write_text(json.dumps(EVIDENCE))
+    summary = evidence_summary(read_evidence(tmp_path / "evidence.json"), "market_aware")
+    assert summary["available"] and summary["props"] == 900
+    assert [b["bookmaker"] for b in summary["books"]] == ["bookb", "fastline"]
+    lines = evidence_lines(summary)
+    assert lines[0] == "market_aware vs market: log loss -0.0024 [-0.0051, +0.0003] on 900 props"
+    assert lines[1] == "window 2024-10-22..2024-12-20 (market, synthetic)"
+    assert lines[2] == "bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%] -> staked"
+    assert lines[3] == "fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%] -> paper"
+
+
+def test_a_method_the_file_does_not_cover_says_so() -> None:
+    summary = evidence_summary(EVIDENCE, "recalibrated")
+    assert not summary["available"]
+    assert evidence_lines(summary) == [
+        "the evidence holds no figures for pricing recalibrated (methods: market_aware, model)"
+    ]
