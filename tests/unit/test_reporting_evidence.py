@@ -9,7 +9,7 @@ from nba_pra.reporting.evidence import NO_EVIDENCE, evidence_lines, evidence_sum
 
 EVIDENCE = {
     "source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
-    "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100,
+    "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100, "min_roi_lo": 0.0, "stack": None,
     "methods": {
         "market_aware": {
             "props": 900, "logloss": 0.6890, "market_logloss": 0.6914, "logloss_minus_market": -0.0024,
@@ -19,7 +19,8 @@ EVIDENCE = {
                 "bookb": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "staked": True},
             },
         },
-        "model": {"props": 900, "books": {}},
+        "model": {"props": 900, "logloss": 0.724, "market_logloss": 0.6914, "logloss_minus_market": 0.0326,
+                  "logloss_minus_market_lo": 0.028, "logloss_minus_market_hi": 0.037, "books": {}},
     },
 }
 
