@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -54,7 +55,9 @@ def main() -> None:
     wall = time.perf_counter() - t0
     show(evaluation)
     print(evaluation.anatomy.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    figures = {k: (round(v, 5) if isinstance(v, float) else v) for k, v in evaluation.headline.items()}
+    # NaN (e.g. no staked bet to take an ROI of) is JSON null: the last line stays strict JSON
+    figures = {k: ((round(v, 5) if math.isfinite(v) else None) if isinstance(v, float) else v)
+               for k, v in evaluation.headline.items()}
     print(json.dumps({**figures, "predictions_cache": "hit" if evaluation.cache.hit else "miss",
                       "wall_s": round(wall, 1)}))
 
