@@ -8,12 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synthetic_support import default_league_settings
+
 from nba_pra.data import schema
 from nba_pra.data.settings import ScheduleSettings, SyntheticLeagueSettings
 from nba_pra.data.synthetic import League, simulate_league
 from nba_pra.errors import ConfigError
 
-BASE = SyntheticLeagueSettings()
+BASE = default_league_settings()
 
 
 def small(**changes: object) -> SyntheticLeagueSettings:
