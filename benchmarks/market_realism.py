@@ -7,10 +7,12 @@ Compares the synthetic league's lines (the project's ``data/``, current season) 
 (:func:`nba_pra.market_eval.inputs.load_inputs`, :func:`nba_pra.market_eval.props.build_props`,
 :mod:`nba_pra.odds.market`). The statistics are defined in :mod:`nba_pra.market_eval.realism`.
 
-``rel_diff = |synthetic - real| / max(|real|, floor)`` with ``floor`` = :data:`FLOORS` (0 unless listed): shares
-whose real value can be near 0 (whole-number lines: 0 on the real books) are compared in units of
-``SHARE_FLOOR`` (5 percentage points); the log-loss gap (model minus market, a few hundredths) relative to the
-real gap but never below ``LOGLOSS_FLOOR``. The close statistics are printed for the synthetic market only: the
+``rel_diff = |synthetic - real| / max(|real - reference|, floor)`` (:func:`nba_pra.market_eval.realism.
+relative_difference`): the reference is 1 for the two MAE ratios (:data:`REFERENCES`: the model being 4.7 % worse
+than the line is compared on 0.047, not on 1.047) and 0 otherwise; ``floor`` (:data:`FLOORS`, 0 unless listed)
+keeps shares whose real value can be near 0 (whole-number lines: 0 on the real books) in units of
+``SHARE_FLOOR`` (5 percentage points); the log-loss gap (model minus market, a few hundredths) is relative to
+the real gap but never below ``LOGLOSS_FLOOR``. The close statistics are printed for the synthetic market only: the
 real file has no closing lines, so they are left out of ``max_rel_diff``.
 
 Model statistics need walk-forward predictions: they come from the backtest's prediction cache
@@ -51,6 +53,7 @@ SHARE_FLOOR = 0.05
 LOGLOSS_FLOOR = 0.01
 FLOORS = {"whole_share": SHARE_FLOOR, "disagree_share": SHARE_FLOOR, "minutes_below_24": SHARE_FLOOR,
           "logloss_gap": LOGLOSS_FLOOR}
+REFERENCES = {"line_over_ewma_mae": 1.0, "model_over_line_mae": 1.0}
 COMPARED = ("line_mae", "line_over_ewma_mae", "model_over_line_mae", "logloss_gap", "over_rate", "market_over_mean",
             "hold_median",
             "hold_iqr", "books_per_prop", "props_per_game", "minutes_median", "minutes_below_24", "disagree_share",
@@ -142,7 +145,7 @@ def main() -> None:
     setup_logging(project.path("logs"), verbose=False, quiet=True)
     real = real_statistics(args.data, args.real_cache, refresh=args.refresh_real, train=args.train_real)
     synthetic = side_statistics(project, with_model=True)
-    table = comparison(real, synthetic, FLOORS, COMPARED)
+    table = comparison(real, synthetic, FLOORS, REFERENCES, COMPARED)
     table.loc[table["statistic"].isin(CLOSE_STATISTICS), "compared"] = False
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     used = table.loc[table["compared"]]
