@@ -23,9 +23,10 @@ statistics are reported as missing unless ``--train-real`` (a cold real walk-for
 The real side's statistics are stored in ``artifacts/market_realism/real.json`` (delete it or pass
 ``--refresh-real`` to recompute).
 
-The soft book's ground truth (:mod:`nba_pra.data.synthetic.truth`): the true expected return per unit staked
-of the side the other books' consensus favours at its prices, on its stale props and on all its props, and the
-same figure for the sharp books (about minus half their hold).
+The soft book's ground truth (:func:`nba_pra.data.synthetic.truth.consensus_side_returns`, current season's
+played games): true expected returns per unit staked at its prices -- the side today's news favours on its stale
+props, the line shopper's side, the better side by the truth -- and the same for the sharp books (both sides on
+average: minus their hold, no edge).
 
 Run: ``uv run python benchmarks/market_realism.py [--data DIR] [--real-cache DIR]``. The last line printed is
 one JSON object with ``max_rel_diff``, ``n_stats``, each statistic's ``<name>_real`` and ``<name>_synthetic``,
@@ -115,14 +116,18 @@ def real_statistics(data: Path, cache_dir: Path, *, refresh: bool, train: bool) 
 
 def soft_book_figures(project) -> dict[str, float]:
     """Ground-truth expected returns of the soft book and the sharp books (see the module docstring)."""
-    import pandas as pd
-
+    from nba_pra.data import schema
     from nba_pra.data.store import read_raw_table
     from nba_pra.data.synthetic.truth import consensus_side_returns
 
     data = project.path("data")
-    lines = pd.read_parquet(data / "lines.parquet")
-    truth = read_raw_table(data, "ground_truth.parquet")
+    schedule = read_raw_table(data, schema.SCHEDULE_FILE)
+    # the range the backtest and `nba-pra market` walk through: the current season's played games
+    games = schedule.loc[(schedule["season"] == schedule["season"].max()) & (schedule["status"] == schema.STATUS_FINAL),
+                         "game_id"]
+    lines = read_raw_table(data, schema.LINES_FILE)
+    lines = lines.loc[lines["game_id"].isin(games)]
+    truth = read_raw_table(data, schema.GROUND_TRUTH_FILE)
     soft = project.settings.data.synthetic.sportsbook.soft
     return consensus_side_returns(lines, truth, soft.bookmaker)
 

@@ -178,8 +178,8 @@ def test_the_books_draw_from_their_own_stream_so_box_scores_never_depend_on_them
     )
     other = simulate_league(small(sportsbook=other_books))
     pd.testing.assert_frame_equal(other.box_scores, league.box_scores)
-    pd.testing.assert_frame_equal(other.ground_truth.drop(columns="soft_stale"),
-                                  league.ground_truth.drop(columns="soft_stale"))
+    books = ["soft_stale", "soft_stale_shift"]
+    pd.testing.assert_frame_equal(other.ground_truth.drop(columns=books), league.ground_truth.drop(columns=books))
     assert not other.lines.equals(league.lines)
 
 
@@ -190,6 +190,7 @@ def test_only_props_the_soft_book_posts_can_be_stale_and_about_its_stale_share_a
     assert len(stale) > 0 and len(stale.merge(posted)) == len(stale)
     # binomial over a few thousand soft-book props: within 5 points of the configured share
     assert abs(len(stale) / len(posted) - soft.stale_share) < 0.05
+    assert (league.ground_truth.loc[~league.ground_truth["soft_stale"], "soft_stale_shift"] == 0).all()
 
 
 def test_props_go_to_players_expected_to_play_enough_minutes(league: League) -> None:

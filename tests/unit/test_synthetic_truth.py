@@ -41,7 +41,7 @@ def test_a_soft_book_hanging_a_low_line_gives_the_shopper_the_over_worth_its_tru
     lines = pd.DataFrame({**keys, "bookmaker": ["a", "b", "soft"], "line": [2.5, 2.5, 1.5],
                           "over_price": [100, 100, 100], "under_price": [100, 100, 100]})
     truth = pd.DataFrame({"game_id": ["g"], "player_id": [1], "true_mean": [2.0], "true_var": [4.0],
-                          "soft_stale": [True]})
+                          "soft_stale": [True], "soft_stale_shift": [-0.4]})
     got = consensus_side_returns(lines, truth, "soft")
     # soft over 1.5 at +100: 0.5 - 0.5 = 0; sharp over 2.5: P(X >= 3) = 0.3125 -> 0.3125 - 0.6875 = -0.375 and
     # under 0.6875 - 0.3125 = 0.375: mean side 0, better side 0.375; the sharp books quote the main line
@@ -50,3 +50,5 @@ def test_a_soft_book_hanging_a_low_line_gives_the_shopper_the_over_worth_its_tru
     assert got["sharp_ev_mean_side"] == pytest.approx(0.0)
     assert got["sharp_ev_better_side"] == pytest.approx(0.375)
     assert got["sharp_line_shop_share"] == 0.0 and got["soft_line_shop_share"] == 1.0
+    # its stale mean is too low (shift < 0): the news favours the over, worth 0 at +100 on line 1.5
+    assert got["soft_ev_news_stale"] == pytest.approx(0.0) and got["soft_news_positive_share"] == 0.0

@@ -173,6 +173,7 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
                     "true_var": pre.true_var,
                     "p_play": pre.p_play,
                     "soft_stale": day_lines.pop("stale_prop"),
+                    "soft_stale_shift": day_lines.pop("stale_shift"),
                 }
             )
             line_parts.append(day_lines)
@@ -227,8 +228,9 @@ def _ar1(x: np.ndarray, shock: np.ndarray, phi: float, sd: float) -> np.ndarray:
 def _lines(
     pre: gm.Pregame, key: np.ndarray, form: PublicForm, cfg, season: int, day: int, *, closed: bool
 ) -> dict[str, np.ndarray]:
-    """Today's lines (see :mod:`.sportsbook`) plus ``stale_prop``: per pre-game row, the soft book posted a stale
-    line for it (ground truth, never in the lines)."""
+    """Today's lines (see :mod:`.sportsbook`) plus, per pre-game row, ``stale_prop`` (the soft book posted a stale
+    line for it) and ``stale_shift`` (its stale log-mean minus the market's; 0 elsewhere): ground truth, never in
+    the lines."""
     sb = cfg.sportsbook
     props = np.flatnonzero((pre.p_play > 0) & (pre.expected_minutes >= sb.min_expected_minutes))
     rng = stream(cfg.seed, season, day, Stream.BOOK)
@@ -241,10 +243,15 @@ def _lines(
     stale_shift = sb.soft.news_miss * np.where(np.isfinite(news), news, 0.0)
     posted = post_lines(true_mean, log_market, stale_shift, cfg.bookmakers, rng, sb,
                         closed=np.full(props.size, closed))
-    rows = props[posted.pop("prop")]
+    prop = posted.pop("prop")
+    rows = props[prop]
+    stale = posted.pop("stale")
     stale_prop = np.zeros(pre.player.size, dtype=bool)
-    stale_prop[rows[posted.pop("stale")]] = True
-    return {"key": key[rows], "player": pre.player[rows], "stale_prop": stale_prop, **posted}
+    stale_prop[rows[stale]] = True
+    shift = np.zeros(pre.player.size)
+    shift[rows[stale]] = stale_shift[prop[stale]]
+    return {"key": key[rows], "player": pre.player[rows], "stale_prop": stale_prop, "stale_shift": shift,
+            **posted}
 
 
 def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -274,6 +281,7 @@ def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts
             "true_var": np.round(truth["true_var"], TRUTH_DECIMALS),
             "p_play": np.round(truth["p_play"], TRUTH_DECIMALS),
             "soft_stale": truth["soft_stale"].astype(bool),
+            "soft_stale_shift": np.round(truth["soft_stale_shift"], TRUTH_DECIMALS) + 0.0,
         }
     )
     ln = _concat(line_parts)

@@ -44,7 +44,7 @@ def offer_returns(lines: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     ``ev_under`` (true EVs at its prices), ``ev_better`` (the larger) and ``ev_mean`` (their average), plus the
     truth's ``soft_stale`` flag."""
     offers = lines.loc[lines["over_price"].notna() & lines["under_price"].notna()]
-    cols = [*_KEYS, "true_mean", "true_var", *(["soft_stale"] if "soft_stale" in truth else [])]
+    cols = [*_KEYS, "true_mean", "true_var", *(c for c in ("soft_stale", "soft_stale_shift") if c in truth)]
     offers = offers.merge(truth[cols], on=_KEYS, how="inner")
     offers = offers.loc[np.isfinite(offers["true_mean"]) & (offers["true_mean"] > 0)].reset_index(drop=True)
     args = (offers["true_mean"].to_numpy(float), offers["true_var"].to_numpy(float), offers["line"].to_numpy(float))
@@ -76,6 +76,10 @@ def consensus_side_returns(lines: pd.DataFrame, truth: pd.DataFrame, soft_book: 
       truth (an oracle's pick: an upper bound), at the sharp books, at the soft book on all its offers and on
       its stale ones;
     * ``sharp_ev_line_shop`` -- the same at a sharp book whose line differs from the sharp main line (no edge);
+    * ``soft_ev_news_stale`` -- on the soft book's stale offers, the side today's news favours (the under when
+      its stale mean is too high, ``soft_stale_shift > 0``, else the over): the edge a bettor who knows the news
+      (or reads it off the consensus) has there, and ``soft_news_positive_share`` the share of those bets with a
+      positive true EV;
     * ``soft_ev_line_shop`` -- the side a line shopper takes at the soft book where its line differs from the
       sharp books' main line (:func:`line_shop_side`), and ``soft_line_shop_share`` the share of its offers
       where it does.
@@ -89,6 +93,8 @@ def consensus_side_returns(lines: pd.DataFrame, truth: pd.DataFrame, soft_book: 
     shop = np.where(side == SIDE_OVER, at_soft["ev_over"], np.where(side == SIDE_UNDER, at_soft["ev_under"],
                                                                   np.nan))
     stale = at_soft["soft_stale"].to_numpy(bool) if "soft_stale" in at_soft else np.zeros(len(at_soft), bool)
+    shift = at_soft["soft_stale_shift"].to_numpy(float) if "soft_stale_shift" in at_soft else np.zeros(len(at_soft))
+    news = np.where(shift > 0, at_soft["ev_under"], at_soft["ev_over"])[stale]
     at_sharp = offers.loc[~soft].merge(consensus, on=_KEYS, how="left")
     sharp_side = line_shop_side(at_sharp["line"].to_numpy(float), at_sharp["consensus_line"].to_numpy(float))
     sharp_shop = np.where(sharp_side == SIDE_OVER, at_sharp["ev_over"],
@@ -102,6 +108,8 @@ def consensus_side_returns(lines: pd.DataFrame, truth: pd.DataFrame, soft_book: 
         "soft_ev_better_all": float(at_soft["ev_better"].mean()),
         "soft_ev_better_stale": float(at_soft.loc[stale, "ev_better"].mean()),
         "soft_stale_share": float(stale.mean()),
+        "soft_ev_news_stale": _finite_mean(news),
+        "soft_news_positive_share": float(np.mean(news > 0)) if news.size else float("nan"),
         "soft_ev_line_shop": _finite_mean(shop),
         "soft_line_shop_share": float(np.mean(side != "")),
         "soft_ev_line_shop_stale": _finite_mean(shop[stale]),
