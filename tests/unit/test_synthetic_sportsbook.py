@@ -11,9 +11,9 @@ from synthetic_support import default_sportsbook
 
 from nba_pra.data.synthetic.sportsbook import (
     PublicForm,
+    even_money_hook,
     fair_over_probability,
     half_point,
-    hook_line,
     implied_to_american,
     market_log_mean,
     median_estimate,
@@ -41,8 +41,13 @@ def test_lines_round_to_the_nearest_half_point_and_never_below_half_a_point() ->
     assert half_point(np.array([20.2, 20.3, 20.76, 0.1])).tolist() == [20.0, 20.5, 21.0, 0.5]
 
 
-def test_hooked_lines_are_the_nearest_n_and_a_half() -> None:
-    assert hook_line(np.array([20.0, 20.5, 20.99, 0.1])).tolist() == [20.5, 20.5, 20.5, 0.5]
+def test_the_hooked_line_is_the_one_nearest_even_money() -> None:
+    # NB mean 2, variance 4 (dispersion 2): P(X >= 1) = 0.75, P(X >= 2) = 0.5, P(X >= 3) = 0.3125. The median
+    # is 1: 0.5 (P(over) 0.75) or 1.5 (0.5) -> 1.5
+    assert even_money_hook(np.array([2.0]), 2.0).tolist() == [1.5]
+    # mean 30, dispersion 3: the line's P(over) is within half a point-mass of 1/2
+    line = even_money_hook(np.array([30.0]), 3.0)
+    assert line[0] % 1 == 0.5 and abs(fair_over_probability(np.array([30.0]), line, 3.0)[0] - 0.5) < 0.03
 
 
 def test_the_median_of_a_skewed_count_is_below_its_mean() -> None:

@@ -13,9 +13,9 @@ books cover):
 * **Each book** with chance ``own_line_share`` hangs its own line, from ``mu_mkt exp(s_l z_l)``, otherwise it
   quotes the market's line; it prices either line from ``mu_mkt exp(s_p z_p)`` (``s_p`` small): books disagree
   on lines more than on the mean, so a shopper finds a different line at a fair price, not an edge. PRA is
-  negative binomial with variance ``dispersion * mean`` for the books; the line is the median (Wilson-Hilferty
-  gamma approximation), rounded to a half point (``x.5`` only unless ``whole_number_lines``), and both fair
-  probabilities are scaled up by the offer's overround.
+  negative binomial with variance ``dispersion * mean`` for the books; the line is the ``n + 0.5`` nearest even
+  money (with ``whole_number_lines``: the median, Wilson-Hilferty gamma approximation, rounded to a half point),
+  and both fair probabilities are scaled up by the offer's overround.
 * **The soft book** (``soft.bookmaker``) on a share ``soft.stale_share`` of its props prices from a stale
   estimate that misses today's minutes news: its minutes are the player's as-of EWMA minutes instead of today's
   expected minutes, ``log mu_stale = log mu_mkt + soft.news_miss * log(m_pub / E[M])``. That is the known
@@ -46,9 +46,18 @@ def half_point(x: np.ndarray) -> np.ndarray:
     return np.maximum(np.rint(2.0 * x) / 2.0, 0.5)
 
 
-def hook_line(x: np.ndarray) -> np.ndarray:
-    """Round to the nearest ``n + 0.5`` (a "hooked" line: no push possible): ``floor(x) + 0.5``."""
-    return np.maximum(np.floor(x), 0.0) + 0.5
+def even_money_hook(mean: np.ndarray, dispersion: float) -> np.ndarray:
+    """The ``n + 0.5`` line nearest even money for PRA ~ NB(mean, variance = dispersion * mean).
+
+    With ``M`` the integer median, the candidates are ``M - 0.5`` (P(over) = P(X >= M) >= 1/2) and ``M + 0.5``
+    (P(over) = P(X >= M + 1) <= 1/2); the one whose P(over) is closer to 1/2 is hung. (Hooking the continuous
+    gamma median instead leaves the line about a quarter point low: P(over) 0.51 on average.)
+    """
+    p = 1.0 / dispersion
+    n = mean / (dispersion - 1.0)
+    med = nbinom.ppf(0.5, n, p)
+    low, high = nbinom.sf(med - 1.0, n, p), nbinom.sf(med, n, p)
+    return np.maximum(np.where(low - 0.5 < 0.5 - high, med - 0.5, med + 0.5), 0.5)
 
 
 def fair_over_probability(mean: np.ndarray, line: np.ndarray, dispersion: float) -> np.ndarray:
@@ -75,9 +84,11 @@ def implied_to_american(prob: np.ndarray) -> np.ndarray:
 
 
 def posted_line(mean: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
-    """The line a book hangs for its estimated mean: shaded median, rounded (see the module docstring)."""
-    target = median_estimate(mean, cfg.book_dispersion)
-    return half_point(target) if cfg.whole_number_lines else hook_line(target)
+    """The line a book hangs for its estimated mean: the hooked line nearest even money, or with
+    ``whole_number_lines`` its median rounded to a half point (see the module docstring)."""
+    if cfg.whole_number_lines:
+        return half_point(median_estimate(mean, cfg.book_dispersion))
+    return even_money_hook(mean, cfg.book_dispersion)
 
 
 def price(mean: np.ndarray, cfg: SportsbookSettings, overround: np.ndarray,
