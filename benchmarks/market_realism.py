@@ -55,10 +55,10 @@ LOGLOSS_FLOOR = 0.01
 FLOORS = {"whole_share": SHARE_FLOOR, "disagree_share": SHARE_FLOOR, "minutes_below_24": SHARE_FLOOR,
           "logloss_gap": LOGLOSS_FLOOR}
 REFERENCES = {"line_over_ewma_mae": 1.0, "model_over_line_mae": 1.0}
-COMPARED = ("line_mae", "line_over_ewma_mae", "model_over_line_mae", "logloss_gap", "over_rate", "market_over_mean",
-            "hold_median",
-            "hold_iqr", "books_per_prop", "props_per_game", "minutes_median", "minutes_below_24", "disagree_share",
-            "line_spread", "whole_share", "close_moved_share", "close_move_mean")
+COMPARED = ("line_mae", "line_over_ewma_mae", "model_over_line_mae", "logloss_gap", "over_rate",
+            "market_over_mean", "hold_median", "hold_iqr", "books_per_prop", "props_per_game", "minutes_median",
+            "minutes_below_24", "disagree_share", "line_spread", "whole_share", "close_moved_share",
+            "close_move_mean")
 
 
 def _ewma_columns(settings) -> list[str]:
@@ -123,8 +123,8 @@ def soft_book_figures(project) -> dict[str, float]:
     data = project.path("data")
     schedule = read_raw_table(data, schema.SCHEDULE_FILE)
     # the range the backtest and `nba-pra market` walk through: the current season's played games
-    games = schedule.loc[(schedule["season"] == schedule["season"].max()) & (schedule["status"] == schema.STATUS_FINAL),
-                         "game_id"]
+    current = (schedule["season"] == schedule["season"].max()) & (schedule["status"] == schema.STATUS_FINAL)
+    games = schedule.loc[current, "game_id"]
     lines = read_raw_table(data, schema.LINES_FILE)
     lines = lines.loc[lines["game_id"].isin(games)]
     truth = read_raw_table(data, schema.GROUND_TRUTH_FILE)
@@ -138,7 +138,8 @@ def main() -> None:
     parser.add_argument("--real-cache", type=Path, default=DEFAULT_REAL_CACHE,
                         help="prediction cache of the real walk-forward (backtest.cache_dir)")
     parser.add_argument("--refresh-real", action="store_true", help="recompute the real side's statistics")
-    parser.add_argument("--train-real", action="store_true", help="run the real walk-forward if it is not cached")
+    parser.add_argument("--train-real", action="store_true",
+                        help="run the real walk-forward if it is not cached")
     args = parser.parse_args()
 
     from nba_pra.config import load_project

@@ -42,9 +42,11 @@ def _market() -> tuple[pd.DataFrame, pd.DataFrame]:
         "line": [20.5, 20.5, 21.5, 10.0], "over_price": [-110, -110, -110, -110],
         "under_price": [-110, -110, -110, -110],
     })
-    box = pd.DataFrame({"game_id": ["g", "g"], "player_id": [1, 2], "game_date": pd.to_datetime(["2024-01-02"] * 2),
+    box = pd.DataFrame({"game_id": ["g", "g"], "player_id": [1, 2],
+                        "game_date": pd.to_datetime(["2024-01-02"] * 2),
                         "played": [True, True], "pts": [15.0, 4.0], "reb": [5.0, 3.0], "ast": [3.0, 1.0]})
-    features = pd.DataFrame({"game_id": ["g", "g"], "player_id": [1, 2], "ewm": [20.0, 11.0], "mins": [30.0, 20.0]})
+    features = pd.DataFrame({"game_id": ["g", "g"], "player_id": [1, 2], "ewm": [20.0, 11.0],
+                             "mins": [30.0, 20.0]})
     return lines, prop_results(lines, box, features, ["ewm"], "mins")
 
 

@@ -179,7 +179,8 @@ def test_the_books_draw_from_their_own_stream_so_box_scores_never_depend_on_them
     other = simulate_league(small(sportsbook=other_books))
     pd.testing.assert_frame_equal(other.box_scores, league.box_scores)
     books = ["soft_stale", "soft_stale_shift"]
-    pd.testing.assert_frame_equal(other.ground_truth.drop(columns=books), league.ground_truth.drop(columns=books))
+    pd.testing.assert_frame_equal(other.ground_truth.drop(columns=books),
+                                  league.ground_truth.drop(columns=books))
     assert not other.lines.equals(league.lines)
 
 

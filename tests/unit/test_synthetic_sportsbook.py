@@ -1,4 +1,4 @@
-"""Sportsbook pricing formulas, the market's estimate and the books' lines, checked against hand-computed values."""
+"""Sportsbook pricing, the market's estimate and the books' lines, checked against hand-computed values."""
 
 from __future__ import annotations
 
@@ -96,7 +96,8 @@ def test_the_market_leans_on_the_public_rate_by_its_weight_and_on_the_truth_with
                           np.zeros((2, 2)), cfg)
     assert np.exp(got) == pytest.approx([27.0, 30.0])
     biased = dataclasses.replace(cfg, over_bias=0.1, rate_error_sd=0.2)
-    got = market_log_mean(np.array([30.0]), np.array([1.0]), np.array([np.nan]), np.array([[1.0], [0.0]]), biased)
+    got = market_log_mean(np.array([30.0]), np.array([1.0]), np.array([np.nan]), np.array([[1.0], [0.0]]),
+                          biased)
     assert got[0] == pytest.approx(np.log(30.0) + 0.1 + 0.2)
 
 

@@ -284,7 +284,10 @@ class SyntheticLeagueSettings:
     #: calendar days of the current (last) season already played; the next day with games is the slate
     current_season_days_played: int = 60
     #: the sharp books and the soft one (``sportsbook.soft.bookmaker``)
-    bookmakers: tuple[str, ...] = ("simbook", "fastline", "northbet", "eastline", "westbet", "primebook", "laggard")
+    # fmt: off
+    bookmakers: tuple[str, ...] = ("simbook", "fastline", "northbet", "eastline", "westbet", "primebook",
+        "laggard")
+    # fmt: on
     team_codes: tuple[str, ...] = NBA_TRICODES
     #: first player id; ids are consecutive from here in order of entering the league
     first_player_id: int = 1_600_000

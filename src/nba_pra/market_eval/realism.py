@@ -1,4 +1,5 @@
-"""How a market looks: the statistics ``benchmarks/market_realism.py`` compares between real and synthetic lines.
+"""How a market looks: the statistics ``benchmarks/market_realism.py`` compares between real and synthetic
+lines.
 
 Every statistic is computed from the same tables ``nba-pra market`` builds (``market_eval.props``): the lines
 matched to player-games, the props table (one row per prop, main line = the line most books quote) and, for the
@@ -69,8 +70,8 @@ def relative_difference(synthetic: float, real: float, floor: float, reference: 
     return abs(synthetic - real) / max(abs(real - reference), floor)
 
 
-def prop_results(lines: pd.DataFrame, box_scores: pd.DataFrame, features: pd.DataFrame, ewma_columns: Sequence[str],
-                 minutes_column: str) -> pd.DataFrame:
+def prop_results(lines: pd.DataFrame, box_scores: pd.DataFrame, features: pd.DataFrame,
+                 ewma_columns: Sequence[str], minutes_column: str) -> pd.DataFrame:
     """The market side of each prop (:func:`market_side`, multiplicative) with its result and as-of features.
 
     Adds ``played``, ``actual``, ``outcome`` (at the main line) and the ``ewma_columns`` and ``minutes_column``

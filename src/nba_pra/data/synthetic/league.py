@@ -82,7 +82,9 @@ def validate(cfg: SyntheticLeagueSettings) -> None:
         raise ConfigError("data.synthetic.sportsbook.book_dispersion must exceed 1 (over-dispersed PRA)")
     soft = cfg.sportsbook.soft.bookmaker
     if soft and soft not in cfg.bookmakers:
-        raise ConfigError(f"data.synthetic.sportsbook.soft.bookmaker '{soft}' is not one of data.synthetic.bookmakers")
+        raise ConfigError(
+            f"data.synthetic.sportsbook.soft.bookmaker '{soft}' is not one of data.synthetic.bookmakers"
+        )
 
 
 def _season_games(cfg: SyntheticLeagueSettings, season: int) -> pd.DataFrame:
@@ -123,7 +125,8 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
     all_games, box_parts, truth_parts, line_parts, report_parts = [], [], [], [], []
     game_offset = 0
     slate_teams = np.array([], dtype=np.int64)
-    form = PublicForm.empty(pool.size)  # the public box-score form the books lean on (no draws: box scores unchanged)
+    # the public box-score form the books lean on (it draws nothing: the box scores do not depend on the books)
+    form = PublicForm.empty(pool.size)
     for season in range(cfg.n_seasons):
         if season:
             pool = offseason(pool, stream(cfg.seed, season, SEASON_LEVEL, Stream.OFFSEASON), cfg)
@@ -228,16 +231,17 @@ def _ar1(x: np.ndarray, shock: np.ndarray, phi: float, sd: float) -> np.ndarray:
 def _lines(
     pre: gm.Pregame, key: np.ndarray, form: PublicForm, cfg, season: int, day: int, *, closed: bool
 ) -> dict[str, np.ndarray]:
-    """Today's lines (see :mod:`.sportsbook`) plus, per pre-game row, ``stale_prop`` (the soft book posted a stale
-    line for it) and ``stale_shift`` (its stale log-mean minus the market's; 0 elsewhere): ground truth, never in
-    the lines."""
+    """Today's lines (see :mod:`.sportsbook`) plus, per pre-game row, ``stale_prop`` (the soft book posted a
+    stale line for it) and ``stale_shift`` (its stale log-mean minus the market's; 0 elsewhere): ground truth,
+    never in the lines."""
     sb = cfg.sportsbook
     props = np.flatnonzero((pre.p_play > 0) & (pre.expected_minutes >= sb.min_expected_minutes))
     rng = stream(cfg.seed, season, day, Stream.BOOK)
     player = pre.player[props]
     true_mean = pre.true_mean[props]
     true_rate = pre.rates[props] @ gm.PRA_PER_MAKE
-    log_market = market_log_mean(true_mean, true_rate, form.rate(player), rng.standard_normal((2, props.size)), sb)
+    shocks = rng.standard_normal((2, props.size))
+    log_market = market_log_mean(true_mean, true_rate, form.rate(player), shocks, sb)
     # the soft book's stale minutes: the public as-of mean minutes instead of today's expected minutes E[M]
     news = np.log(form.mean_minutes(player) / (true_mean / true_rate))
     stale_shift = sb.soft.news_miss * np.where(np.isfinite(news), news, 0.0)

@@ -1,10 +1,10 @@
 """What an offer is truly worth: expected returns of prop bets under the synthetic league's ground truth.
 
-Evaluation only (benchmarks, tests): it reads ``ground_truth.parquet``, which no feature, pricing or betting code
-may read. The truth of a player-game is PRA ~ negative binomial with mean ``true_mean`` and variance
-``true_var`` (method of moments, :func:`nba_pra.model.distributions.fit`), given that he plays; a bet on a player
-who does not play is void (stake returned), so every expected return here is conditional on playing, the same
-footing as an ROI over settled bets.
+Evaluation only (benchmarks, tests): it reads ``ground_truth.parquet``, which no feature, pricing or betting
+code may read. The truth of a player-game is PRA ~ negative binomial with mean ``true_mean`` and variance
+``true_var`` (method of moments, :func:`nba_pra.model.distributions.fit`), given that he plays; a bet on a
+player who does not play is void (stake returned), so every expected return here is conditional on playing,
+the same footing as an ROI over settled bets.
 
 Expected return per unit staked of one side at decimal odds ``d``: ``EV = p_win (d - 1) - p_loss`` (a push on a
 whole-number line returns the stake), as :func:`nba_pra.betting.kelly.expected_return`.
@@ -47,7 +47,7 @@ def offer_returns(lines: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     cols = [*_KEYS, "true_mean", "true_var", *(c for c in ("soft_stale", "soft_stale_shift") if c in truth)]
     offers = offers.merge(truth[cols], on=_KEYS, how="inner")
     offers = offers.loc[np.isfinite(offers["true_mean"]) & (offers["true_mean"] > 0)].reset_index(drop=True)
-    args = (offers["true_mean"].to_numpy(float), offers["true_var"].to_numpy(float), offers["line"].to_numpy(float))
+    args = tuple(offers[c].to_numpy(float) for c in ("true_mean", "true_var", "line"))
     offers["ev_over"] = true_expected_return(*args, offers["over_price"].to_numpy(float), SIDE_OVER)
     offers["ev_under"] = true_expected_return(*args, offers["under_price"].to_numpy(float), SIDE_UNDER)
     offers["ev_better"] = np.maximum(offers["ev_over"], offers["ev_under"])
@@ -93,7 +93,8 @@ def consensus_side_returns(lines: pd.DataFrame, truth: pd.DataFrame, soft_book: 
     shop = np.where(side == SIDE_OVER, at_soft["ev_over"], np.where(side == SIDE_UNDER, at_soft["ev_under"],
                                                                   np.nan))
     stale = at_soft["soft_stale"].to_numpy(bool) if "soft_stale" in at_soft else np.zeros(len(at_soft), bool)
-    shift = at_soft["soft_stale_shift"].to_numpy(float) if "soft_stale_shift" in at_soft else np.zeros(len(at_soft))
+    shift = (at_soft["soft_stale_shift"].to_numpy(float) if "soft_stale_shift" in at_soft
+             else np.zeros(len(at_soft)))
     news = np.where(shift > 0, at_soft["ev_under"], at_soft["ev_over"])[stale]
     at_sharp = offers.loc[~soft].merge(consensus, on=_KEYS, how="left")
     sharp_side = line_shop_side(at_sharp["line"].to_numpy(float), at_sharp["consensus_line"].to_numpy(float))
