@@ -66,11 +66,11 @@ def tiled_real(rows: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 def synthetic(rows: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # pragma: no cover - depends on the simulator
     from dataclasses import replace
 
-    from nba_pra.data.settings import SyntheticLeagueSettings
+    from nba_pra.config import load_project
     from nba_pra.data.synthetic import simulate_league
     from nba_pra.features.slate import build_slate
 
-    base = SyntheticLeagueSettings()
+    base = load_project(ROOT).settings.data.synthetic  # the sportsbook's values live only in conf/
     per_season = base.n_teams * base.games_per_team * base.roster_size
     league = simulate_league(replace(base, n_seasons=max(1, round(rows / per_season))))
     return league.box_scores, build_slate(league.schedule, league.rosters)

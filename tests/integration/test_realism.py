@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nba_pra.data.settings import SyntheticLeagueSettings
+from synthetic_support import default_league_settings
+
 from nba_pra.data.synthetic import simulate_league
 from nba_pra.data.synthetic.realism import REALISM_TOLERANCE, compare, league_statistics, real_regular_season
 
@@ -21,7 +22,7 @@ def test_the_default_league_is_within_15_percent_of_the_real_nba_on_every_statis
     if not path.is_file():
         pytest.skip(f"real box scores not available at {path}")
     real = league_statistics(real_regular_season(pd.read_parquet(path)))
-    table = compare(league_statistics(simulate_league(SyntheticLeagueSettings()).box_scores), real)
+    table = compare(league_statistics(simulate_league(default_league_settings()).box_scores), real)
     assert len(table) == len(real)
     off = table[table["rel_diff"] > REALISM_TOLERANCE]
     assert off.empty, "statistics off by more than 15 %:\n" + off.to_string(index=False)

@@ -8,12 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synthetic_support import default_league_settings
+
 from nba_pra.data import schema
 from nba_pra.data.settings import ScheduleSettings, SyntheticLeagueSettings
 from nba_pra.data.synthetic import League, simulate_league
 from nba_pra.errors import ConfigError
 
-BASE = SyntheticLeagueSettings()
+BASE = default_league_settings()
 
 
 def small(**changes: object) -> SyntheticLeagueSettings:
@@ -148,18 +150,56 @@ def _implied(american: pd.Series) -> pd.Series:
     return np.where(american < 0, -american / (-american + 100.0), 100.0 / (american + 100.0))
 
 
-def test_lines_are_half_points_or_whole_numbers_with_two_prices_and_a_4_to_5_percent_margin(
-    league: League,
-) -> None:
+def test_lines_are_hooked_half_points_with_two_prices_and_the_configured_margin(league: League) -> None:
     lines = league.lines
-    assert ((lines["line"] * 2) % 1 == 0).all()
-    assert (lines["line"] % 1 == 0).any() and (lines["line"] % 1 == 0.5).any()
+    # like the real PRA books (no whole-number line in 2023-24): n + 0.5 only, so no push
+    assert (lines["line"] % 1 == 0.5).all()
     assert ((lines["over_price"].abs() >= 100) & (lines["under_price"].abs() >= 100)).all()
     overround = _implied(lines["over_price"]) + _implied(lines["under_price"]) - 1.0
+    lo, hi = BASE.sportsbook.overround_range
     # American prices are rounded to whole numbers, which moves the margin by up to a quarter of a point at
     # long odds
-    assert overround.min() > 0.035 and overround.max() < 0.055
-    assert 0.04 < overround.mean() < 0.05
+    assert overround.min() > lo - 0.005 and overround.max() < hi + 0.005
+    assert lo < overround.mean() < hi
+
+
+def test_whole_number_lines_appear_when_configured() -> None:
+    lines = simulate_league(
+        small(n_seasons=1, sportsbook=dataclasses.replace(BASE.sportsbook, whole_number_lines=True))
+    ).lines
+    assert ((lines["line"] * 2) % 1 == 0).all()
+    assert (lines["line"] % 1 == 0).any() and (lines["line"] % 1 == 0.5).any()
+
+
+def test_the_books_draw_from_their_own_stream_so_box_scores_never_depend_on_them(league: League) -> None:
+    other_books = dataclasses.replace(
+        BASE.sportsbook, public_weight=0.0, rate_error_sd=0.3, coverage=0.5, min_expected_minutes=30.0,
+        soft=dataclasses.replace(BASE.sportsbook.soft, stale_share=1.0),
+    )
+    other = simulate_league(small(sportsbook=other_books))
+    pd.testing.assert_frame_equal(other.box_scores, league.box_scores)
+    books = ["soft_stale", "soft_stale_shift"]
+    pd.testing.assert_frame_equal(other.ground_truth.drop(columns=books),
+                                  league.ground_truth.drop(columns=books))
+    assert not other.lines.equals(league.lines)
+
+
+def test_only_props_the_soft_book_posts_can_be_stale_and_about_its_stale_share_are(league: League) -> None:
+    soft = BASE.sportsbook.soft
+    stale = league.ground_truth.loc[league.ground_truth["soft_stale"], ["game_id", "player_id"]]
+    posted = league.lines.loc[league.lines["bookmaker"] == soft.bookmaker, ["game_id", "player_id"]]
+    assert len(stale) > 0 and len(stale.merge(posted)) == len(stale)
+    # binomial over a few thousand soft-book props: within 5 points of the configured share
+    assert abs(len(stale) / len(posted) - soft.stale_share) < 0.05
+    assert (league.ground_truth.loc[~league.ground_truth["soft_stale"], "soft_stale_shift"] == 0).all()
+
+
+def test_props_go_to_players_expected_to_play_enough_minutes(league: League) -> None:
+    played = league.box_scores.loc[league.box_scores["played"]]
+    with_prop = played.merge(league.lines[["game_id", "player_id"]].drop_duplicates())
+    # the books pick by today's expected minutes; realised minutes scatter around them
+    assert with_prop["minutes"].median() > BASE.sportsbook.min_expected_minutes
+    assert with_prop["minutes"].median() > played["minutes"].median()
 
 
 def test_closing_lines_are_closer_to_the_truth_than_opening_lines(league: League) -> None:
@@ -263,6 +303,9 @@ def test_opening_night_as_the_slate_leaves_the_current_season_without_box_scores
         {"minutes": dataclasses.replace(BASE.minutes, coach_dnp_by_rank=(0.0,))},
         {"minutes": dataclasses.replace(BASE.minutes, lineup_by_position=(3, 2, 1))},
         {"sportsbook": dataclasses.replace(BASE.sportsbook, book_dispersion=1.0)},
+        {"sportsbook": dataclasses.replace(BASE.sportsbook, soft=dataclasses.replace(BASE.sportsbook.soft,
+                                                                                    bookmaker="nobody"))},
+        {"sportsbook": None},
         {"n_teams": 3, "games_per_team": 3},
         {"games_per_team": 200, "schedule": ScheduleSettings(season_length_days=1)},
     ],

@@ -6,11 +6,12 @@ import dataclasses
 
 import numpy as np
 
-from nba_pra.data.settings import SyntheticLeagueSettings
+from synthetic_support import default_league_settings
+
 from nba_pra.data.synthetic.players import FREE_AGENT, RETIRED, initial_pool, offseason, player_name
 from nba_pra.data.synthetic.transactions import call_ups_and_releases, trade
 
-CFG = SyntheticLeagueSettings()
+CFG = default_league_settings()
 
 
 def test_player_names_are_distinct_for_thousands_of_players() -> None:

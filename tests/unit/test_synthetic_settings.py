@@ -9,8 +9,13 @@ from nba_pra.data.settings import SyntheticLeagueSettings
 
 
 def test_the_composed_default_config_equals_the_dataclass_defaults(project_root: Path) -> None:
-    settings = settings_from_dict(compose(project_root))
-    assert settings.data.synthetic == SyntheticLeagueSettings()
+    synthetic = settings_from_dict(compose(project_root)).data.synthetic
+    # the sportsbook's values live only in conf/ (its dataclass has no defaults)
+    assert synthetic == SyntheticLeagueSettings(sportsbook=synthetic.sportsbook)
+
+
+def test_the_other_data_sources_compose_without_the_synthetic_league(project_root: Path) -> None:
+    assert settings_from_dict(compose(project_root, ["data=files"])).data.synthetic.sportsbook is None
 
 
 def test_the_default_scale_has_three_seasons_of_history_plus_the_current_one(project_root: Path) -> None:

@@ -1,18 +1,33 @@
-"""Sportsbook pricing formulas, checked against hand-computed values."""
+"""Sportsbook pricing, the market's estimate and the books' lines, checked against hand-computed values."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
 
-from nba_pra.data.settings import SportsbookSettings
+from synthetic_support import default_sportsbook
+
 from nba_pra.data.synthetic.sportsbook import (
+    PublicForm,
+    even_money_hook,
     fair_over_probability,
     half_point,
     implied_to_american,
+    market_log_mean,
     median_estimate,
     post_lines,
     price,
+    update_form,
+)
+
+BOOK = default_sportsbook()
+#: a market without noise, bias or public lean, one line per book, every book posting every prop
+EXACT = dataclasses.replace(
+    BOOK, coverage=1.0, public_weight=0.0, rate_error_sd=0.0, minutes_error_sd=0.0, own_line_share=0.0,
+    line_error_sd=0.0, price_error_sd=0.0, over_bias=0.0, closing_error_sd=0.0,
+    soft=dataclasses.replace(BOOK.soft, bookmaker="soft", coverage=1.0, stale_share=1.0),
 )
 
 
@@ -24,6 +39,15 @@ def test_american_odds_of_common_implied_probabilities() -> None:
 
 def test_lines_round_to_the_nearest_half_point_and_never_below_half_a_point() -> None:
     assert half_point(np.array([20.2, 20.3, 20.76, 0.1])).tolist() == [20.0, 20.5, 21.0, 0.5]
+
+
+def test_the_hooked_line_is_the_one_nearest_even_money() -> None:
+    # NB mean 2, variance 4 (dispersion 2): P(X >= 1) = 0.75, P(X >= 2) = 0.5, P(X >= 3) = 0.3125. The median
+    # is 1: 0.5 (P(over) 0.75) or 1.5 (0.5) -> 1.5
+    assert even_money_hook(np.array([2.0]), 2.0).tolist() == [1.5]
+    # mean 30, dispersion 3: the line's P(over) is within half a point-mass of 1/2
+    line = even_money_hook(np.array([30.0]), 3.0)
+    assert line[0] % 1 == 0.5 and abs(fair_over_probability(np.array([30.0]), line, 3.0)[0] - 0.5) < 0.03
 
 
 def test_the_median_of_a_skewed_count_is_below_its_mean() -> None:
@@ -45,24 +69,54 @@ def test_a_whole_number_line_excludes_the_push_from_the_fair_probability() -> No
 
 
 def test_both_prices_carry_the_requested_margin() -> None:
-    line, over, under = price(np.array([30.0]), SportsbookSettings(), np.array([0.045]))
+    line, over, under = price(np.array([30.0]), BOOK, np.array([0.045]))
     implied = [(-o / (-o + 100) if o < 0 else 100 / (o + 100)) for o in (over[0], under[0])]
     assert sum(implied) - 1 == pytest.approx(0.045, abs=0.003)
     assert line[0] * 2 == int(line[0] * 2)
 
 
+def test_the_public_form_is_an_exponentially_weighted_rate_per_minute() -> None:
+    form = PublicForm.empty(3)
+    player = np.array([0, 1, 2])
+    played = np.array([True, True, False])
+    # half-life of one game: the old sums halve before adding the new game
+    form = update_form(form, player, np.array([30.0, 20.0, 0.0]), np.array([30.0, 10.0, np.nan]), played, 1.0)
+    form = update_form(form, player, np.array([20.0, 20.0, 0.0]), np.array([40.0, 10.0, np.nan]), played, 1.0)
+    # player 0: PRA 0.5*30 + 40 = 55 over minutes 0.5*30 + 20 = 35; mean minutes 35 / 1.5
+    assert form.rate(player)[0] == pytest.approx(55 / 35)
+    assert form.mean_minutes(player)[0] == pytest.approx(35 / 1.5)
+    assert form.rate(player)[1] == pytest.approx(0.5) and np.isnan(form.rate(player)[2])
+    assert form.grown(5).games.tolist() == [1.5, 1.5, 0.0, 0.0, 0.0]
+
+
+def test_the_market_leans_on_the_public_rate_by_its_weight_and_on_the_truth_without_one() -> None:
+    cfg = dataclasses.replace(EXACT, public_weight=0.5)
+    # true mean 30 at a true rate 1.0; public rate 0.81 -> 30 * 0.81^0.5 = 27
+    got = market_log_mean(np.array([30.0, 30.0]), np.array([1.0, 1.0]), np.array([0.81, np.nan]),
+                          np.zeros((2, 2)), cfg)
+    assert np.exp(got) == pytest.approx([27.0, 30.0])
+    biased = dataclasses.replace(cfg, over_bias=0.1, rate_error_sd=0.2)
+    got = market_log_mean(np.array([30.0]), np.array([1.0]), np.array([np.nan]), np.array([[1.0], [0.0]]),
+                          biased)
+    assert got[0] == pytest.approx(np.log(30.0) + 0.1 + 0.2)
+
+
+def test_books_quote_the_market_line_and_a_stale_soft_book_its_own() -> None:
+    log_market = np.log(np.array([30.0]))
+    out = post_lines(np.array([30.0]), log_market, np.array([np.log(0.8)]), ("a", "soft"),
+                     np.random.default_rng(0), EXACT, closed=np.array([True]))
+    assert out["bookmaker"].tolist() == ["a", "soft"] and out["stale"].tolist() == [False, True]
+    # median of NB(30, var 90): 30 (1 - 1/90)^3 = 29.0 -> 29.5; the stale book prices 24 -> 23.1 -> 23.5
+    assert out["line"].tolist() == [29.5, 23.5]
+    # the close moves half-way (log scale) to the truth, so the stale book's close is back near the market
+    assert out["close_line"][1] > out["line"][1]
+
+
 def test_posted_lines_only_close_for_started_games_and_respect_coverage() -> None:
-    cfg = SportsbookSettings(coverage=1.0)
-    out = post_lines(
-        np.array([10.0, 30.0]), ("a", "b"), np.random.default_rng(0), cfg, closed=np.array([True, False])
-    )
+    out = post_lines(np.array([10.0, 30.0]), np.log([10.0, 30.0]), np.zeros(2), ("a", "b"),
+                     np.random.default_rng(0), EXACT, closed=np.array([True, False]))
     assert out["prop"].tolist() == [0, 0, 1, 1] and out["bookmaker"].tolist() == ["a", "b", "a", "b"]
     assert np.isfinite(out["close_line"][:2]).all() and np.isnan(out["close_line"][2:]).all()
-    none = post_lines(
-        np.array([10.0]),
-        ("a",),
-        np.random.default_rng(0),
-        SportsbookSettings(coverage=0.0),
-        closed=np.array([True]),
-    )
+    none = post_lines(np.array([10.0]), np.log([10.0]), np.zeros(1), ("a",), np.random.default_rng(0),
+                      dataclasses.replace(EXACT, coverage=0.0), closed=np.array([True]))
     assert none["prop"].size == 0

@@ -9,13 +9,14 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from synthetic_support import default_league_settings
+
 from nba_pra.data import schema
-from nba_pra.data.settings import SyntheticLeagueSettings
 from nba_pra.data.store import RAW_TABLES, read_raw_table, write_raw_tables
 from nba_pra.data.synthetic import League, simulate_league
 from nba_pra.errors import DataError
 
-BASE = SyntheticLeagueSettings()
+BASE = default_league_settings()
 SMALL = dataclasses.replace(
     BASE,
     n_teams=6,

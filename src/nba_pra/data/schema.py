@@ -92,6 +92,8 @@ GROUND_TRUTH_COLUMNS: Final = (
     "true_mean",  # E[PRA | the simulator's state], given the player plays
     "true_var",  # Var[PRA | ...]
     "p_play",  # probability the player plays at all
+    "soft_stale",  # bool: the soft book (sportsbook.soft) priced this prop from its stale estimate
+    "soft_stale_shift",  # its stale log-mean minus the market's (> 0: it overrates him); 0 when not stale
 )
 
 #: Synthetic league only: its pre-game injury report / projected lineups, one row per listed player-game (players

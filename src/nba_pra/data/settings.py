@@ -1,7 +1,8 @@
 """Settings of the data sources (``conf/data/``).
 
-The synthetic league's defaults here mirror ``conf/data/synthetic.yaml`` exactly (a test proves it), so code
-and tests may build ``SyntheticLeagueSettings()`` directly; ``conf/`` stays the place users change them.
+The synthetic league's defaults here mirror ``conf/data/synthetic.yaml`` exactly (a test proves it), except the
+sportsbook's (:class:`SportsbookSettings`), which are types only: their values live in ``conf/`` alone, so a
+``SyntheticLeagueSettings`` is built from the composed config (tests: ``tests/synthetic_support.py``).
 """
 
 from __future__ import annotations
@@ -226,23 +227,47 @@ class TransactionSettings:
 
 
 @dataclass(frozen=True)
-class SportsbookSettings:
-    """The simulated books: which players get lines, estimate error, margin, closing-line move."""
+class SoftBookSettings:
+    """The soft book: a book that lags the market on some of its props (a known inefficiency).
 
-    #: players whose expected minutes are at least this get props
-    min_expected_minutes: float = 14.0
-    #: chance a given book posts a given prop
-    coverage: float = 0.85
-    #: log-sd of the market-wide estimate error of the mean, and of each book's own error on top
-    market_error_sd: float = 0.12
-    book_error_sd: float = 0.04
-    #: the book's overround (sum of the two implied probabilities minus 1) range
-    overround_range: tuple[float, ...] = (0.04, 0.05)
-    #: weight of the truth in the closing estimate (log scale) and the closing noise left
-    closing_truth_weight: float = 0.5
-    closing_error_sd: float = 0.04
-    #: the book's variance-to-mean ratio for PRA when pricing (its distribution is negative binomial)
-    book_dispersion: float = 3.0
+    Types only: the values (and what they were calibrated against) live in ``conf/data/synthetic.yaml``.
+    """
+
+    #: its name, one of ``bookmakers`` ("" = no soft book)
+    bookmaker: str
+    #: chance it posts a given prop
+    coverage: float
+    #: share of its props priced from the stale estimate
+    stale_share: float
+    #: share of today's minutes news (log scale) the stale estimate misses (1 = all of it)
+    news_miss: float
+
+
+@dataclass(frozen=True)
+class SportsbookSettings:
+    """The simulated books (:mod:`nba_pra.data.synthetic.sportsbook`): who gets props, the market's estimate,
+    how books differ, margins, the close and the soft book.
+
+    Types only: every value (with what it means and what it was calibrated against) lives in
+    ``conf/data/synthetic.yaml``; tests build these from the composed config.
+    """
+
+    min_expected_minutes: float
+    coverage: float
+    public_halflife_games: float
+    public_weight: float
+    rate_error_sd: float
+    minutes_error_sd: float
+    own_line_share: float
+    line_error_sd: float
+    price_error_sd: float
+    over_bias: float
+    whole_number_lines: bool
+    overround_range: tuple[float, ...]
+    closing_truth_weight: float
+    closing_error_sd: float
+    book_dispersion: float
+    soft: SoftBookSettings
 
 
 @dataclass(frozen=True)
@@ -258,7 +283,11 @@ class SyntheticLeagueSettings:
     games_per_team: int = 82
     #: calendar days of the current (last) season already played; the next day with games is the slate
     current_season_days_played: int = 60
-    bookmakers: tuple[str, ...] = ("simbook", "fastline", "northbet")
+    #: the sharp books and the soft one (``sportsbook.soft.bookmaker``)
+    # fmt: off
+    bookmakers: tuple[str, ...] = ("simbook", "fastline", "northbet", "eastline", "westbet", "primebook",
+        "laggard")
+    # fmt: on
     team_codes: tuple[str, ...] = NBA_TRICODES
     #: first player id; ids are consecutive from here in order of entering the league
     first_player_id: int = 1_600_000
@@ -268,7 +297,9 @@ class SyntheticLeagueSettings:
     rates: RateSettings = field(default_factory=RateSettings)
     injuries: InjurySettings = field(default_factory=InjurySettings)
     transactions: TransactionSettings = field(default_factory=TransactionSettings)
-    sportsbook: SportsbookSettings = field(default_factory=SportsbookSettings)
+    #: no values here: they live only in conf/data/synthetic.yaml (None = not composed, e.g. with data=files;
+    #: simulating then fails with a ConfigError)
+    sportsbook: SportsbookSettings | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ SECONDS_PER_MINUTE = 60.0
 #: smallest gamma cv (a zero cv in the config means "no randomness", approximated by this)
 _MIN_CV = 1e-3
 MINUTES_PER_GAME = 48.0
+#: PRA per make of each rate column (2pt, 3pt, ft, reb, ast): ``rho = rates @ PRA_PER_MAKE`` is PRA per minute
+PRA_PER_MAKE = np.array([2.0, 3.0, 1.0, 1.0, 1.0])
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,7 @@ def pregame(
     m = np.where(healthy, scale[team] * m0, 0.0)
     e_m, e_m2 = _capped_minutes_moments(m, cv, states, mc.max_minutes)
 
-    rho = rates @ np.array([2.0, 3.0, 1.0, 1.0, 1.0])
+    rho = rates @ PRA_PER_MAKE
     nu = rates @ np.array([4.0, 9.0, 1.0, 1.0, 1.0])
     e_h2 = 1.0 + rc.game_form_cv**2
     true_mean = rho * e_m

@@ -19,7 +19,7 @@ from nba_pra.data.synthetic.players import POSITIONS, initial_pool, offseason, p
 from nba_pra.data.synthetic.report import pregame_report
 from nba_pra.data.synthetic.rng import SEASON_LEVEL, Stream, stream
 from nba_pra.data.synthetic.schedule import EASTERN, opening_date, season_label, simulate_schedule
-from nba_pra.data.synthetic.sportsbook import post_lines
+from nba_pra.data.synthetic.sportsbook import PublicForm, market_log_mean, post_lines, update_form
 from nba_pra.data.synthetic.transactions import call_ups_and_releases, trade
 from nba_pra.errors import ConfigError
 
@@ -76,8 +76,15 @@ def validate(cfg: SyntheticLeagueSettings) -> None:
         )
     if cfg.roster_size < mc.active_list_size:
         raise ConfigError("data.synthetic.roster_size must be at least minutes.active_list_size")
+    if cfg.sportsbook is None:
+        raise ConfigError("data.synthetic.sportsbook is missing: compose conf/ with data=synthetic")
     if cfg.sportsbook.book_dispersion <= 1.0:
         raise ConfigError("data.synthetic.sportsbook.book_dispersion must exceed 1 (over-dispersed PRA)")
+    soft = cfg.sportsbook.soft.bookmaker
+    if soft and soft not in cfg.bookmakers:
+        raise ConfigError(
+            f"data.synthetic.sportsbook.soft.bookmaker '{soft}' is not one of data.synthetic.bookmakers"
+        )
 
 
 def _season_games(cfg: SyntheticLeagueSettings, season: int) -> pd.DataFrame:
@@ -118,9 +125,12 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
     all_games, box_parts, truth_parts, line_parts, report_parts = [], [], [], [], []
     game_offset = 0
     slate_teams = np.array([], dtype=np.int64)
+    # the public box-score form the books lean on (it draws nothing: the box scores do not depend on the books)
+    form = PublicForm.empty(pool.size)
     for season in range(cfg.n_seasons):
         if season:
             pool = offseason(pool, stream(cfg.seed, season, SEASON_LEVEL, Stream.OFFSEASON), cfg)
+            form = form.grown(pool.size)
         games = _season_games(cfg, season)
         ctx = stream(cfg.seed, season, SEASON_LEVEL, Stream.TEAM_CONTEXT)
         pace = ctx.normal(0.0, cfg.rates.pace_sd, cfg.n_teams)
@@ -157,6 +167,7 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
             key = game_offset + lo + pre.game
             report = pregame_report(pool, today, pre, stream(cfg.seed, season, day, Stream.REPORT), cfg)
             report_parts.append({"key": game_offset + lo + report.pop("game"), **report})
+            day_lines = _lines(pre, key, form, cfg, season, day, closed=not is_slate)
             truth_parts.append(
                 {
                     "key": key,
@@ -164,9 +175,11 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
                     "true_mean": pre.true_mean,
                     "true_var": pre.true_var,
                     "p_play": pre.p_play,
+                    "soft_stale": day_lines.pop("stale_prop"),
+                    "soft_stale_shift": day_lines.pop("stale_shift"),
                 }
             )
-            line_parts.append(_lines(pre, key, cfg, season, day, closed=not is_slate))
+            line_parts.append(day_lines)
             if is_slate:
                 slate_teams = np.concatenate([home, away])
                 break
@@ -177,6 +190,9 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
                 stream(cfg.seed, season, day, Stream.BOX),
                 cfg,
             )
+            pra = box["pts"] + box["reb"] + box["ast"]
+            form = update_form(form, pre.player, box["minutes"], pra, box["played"],
+                               cfg.sportsbook.public_halflife_games)
             box_parts.append(
                 {
                     "key": key,
@@ -213,18 +229,33 @@ def _ar1(x: np.ndarray, shock: np.ndarray, phi: float, sd: float) -> np.ndarray:
 
 
 def _lines(
-    pre: gm.Pregame, key: np.ndarray, cfg, season: int, day: int, *, closed: bool
+    pre: gm.Pregame, key: np.ndarray, form: PublicForm, cfg, season: int, day: int, *, closed: bool
 ) -> dict[str, np.ndarray]:
-    props = np.flatnonzero((pre.p_play > 0) & (pre.expected_minutes >= cfg.sportsbook.min_expected_minutes))
-    posted = post_lines(
-        pre.true_mean[props],
-        cfg.bookmakers,
-        stream(cfg.seed, season, day, Stream.BOOK),
-        cfg.sportsbook,
-        closed=np.full(props.size, closed),
-    )
-    rows = props[posted.pop("prop")]
-    return {"key": key[rows], "player": pre.player[rows], **posted}
+    """Today's lines (see :mod:`.sportsbook`) plus, per pre-game row, ``stale_prop`` (the soft book posted a
+    stale line for it) and ``stale_shift`` (its stale log-mean minus the market's; 0 elsewhere): ground truth,
+    never in the lines."""
+    sb = cfg.sportsbook
+    props = np.flatnonzero((pre.p_play > 0) & (pre.expected_minutes >= sb.min_expected_minutes))
+    rng = stream(cfg.seed, season, day, Stream.BOOK)
+    player = pre.player[props]
+    true_mean = pre.true_mean[props]
+    true_rate = pre.rates[props] @ gm.PRA_PER_MAKE
+    shocks = rng.standard_normal((2, props.size))
+    log_market = market_log_mean(true_mean, true_rate, form.rate(player), shocks, sb)
+    # the soft book's stale minutes: the public as-of mean minutes instead of today's expected minutes E[M]
+    news = np.log(form.mean_minutes(player) / (true_mean / true_rate))
+    stale_shift = sb.soft.news_miss * np.where(np.isfinite(news), news, 0.0)
+    posted = post_lines(true_mean, log_market, stale_shift, cfg.bookmakers, rng, sb,
+                        closed=np.full(props.size, closed))
+    prop = posted.pop("prop")
+    rows = props[prop]
+    stale = posted.pop("stale")
+    stale_prop = np.zeros(pre.player.size, dtype=bool)
+    stale_prop[rows[stale]] = True
+    shift = np.zeros(pre.player.size)
+    shift[rows[stale]] = stale_shift[prop[stale]]
+    return {"key": key[rows], "player": pre.player[rows], "stale_prop": stale_prop, "stale_shift": shift,
+            **posted}
 
 
 def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -253,6 +284,8 @@ def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts
             "true_mean": np.round(truth["true_mean"], TRUTH_DECIMALS),
             "true_var": np.round(truth["true_var"], TRUTH_DECIMALS),
             "p_play": np.round(truth["p_play"], TRUTH_DECIMALS),
+            "soft_stale": truth["soft_stale"].astype(bool),
+            "soft_stale_shift": np.round(truth["soft_stale_shift"], TRUTH_DECIMALS) + 0.0,
         }
     )
     ln = _concat(line_parts)

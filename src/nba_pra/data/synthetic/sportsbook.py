@@ -1,14 +1,31 @@
-"""The simulated sportsbooks: PRA lines near each book's own noisy median estimate, two American prices with
-margin.
+"""The simulated sportsbooks: a sharp market that knows today's news, books that mostly copy it, one soft book.
 
-A book's estimate of a player's mean is the truth times ``exp(market error + book error)`` (the market error
-is shared by all books). It models PRA as negative binomial with variance ``dispersion * mean``, posts the
-line at its median (Wilson-Hilferty gamma approximation, rounded to the nearest half point, so both half
-points and whole numbers occur), prices both sides from its fair probabilities scaled up by its overround, and
-closes at a line whose log-mean moves ``closing_truth_weight`` of the way to the truth.
+Calibrated against the real 2023-24 PRA lines (``benchmarks/market_realism.py``). Per prop (a player-game the
+books cover):
+
+* **The market's estimate of the mean** knows what box scores lag -- today's expected minutes, role and injury
+  news (the league's pre-game state) -- but estimates the per-minute rate partly from the same public box scores
+  every model sees: ``log mu_mkt = log mu + b + w (log r_pub - log r) + s_r z_r + s_m z_m`` with ``mu`` the true
+  mean, ``r`` the true per-minute PRA rate, ``r_pub`` the as-of EWMA of the player's PRA per minute
+  (:class:`PublicForm`), ``w`` = ``public_weight``, shared rate / minutes noise ``z`` and ``b`` = ``over_bias``
+  (the market leans to the over, as the real one does: its overs hit less often than it prices them). The
+  market's error is thus largely the error of a box-score estimator, which is why a box-score model adds little.
+* **Each book** with chance ``own_line_share`` hangs its own line, from ``mu_mkt exp(s_l z_l)``, otherwise it
+  quotes the market's line; it prices either line from ``mu_mkt exp(s_p z_p)`` (``s_p`` small): books disagree
+  on lines more than on the mean, so a shopper finds a different line at a fair price, not an edge. PRA is
+  negative binomial with variance ``dispersion * mean`` for the books; the line is the ``n + 0.5`` nearest even
+  money (with ``whole_number_lines``: the median, Wilson-Hilferty gamma approximation, rounded to a half point),
+  and both fair probabilities are scaled up by the offer's overround.
+* **The soft book** (``soft.bookmaker``) on a share ``soft.stale_share`` of its props prices from a stale
+  estimate that misses today's minutes news: its minutes are the player's as-of EWMA minutes instead of today's
+  expected minutes, ``log mu_stale = log mu_mkt + soft.news_miss * log(m_pub / E[M])``. That is the known
+  inefficiency (:mod:`nba_pra.data.synthetic.truth` measures its value on the ground truth).
+* **The close** moves each book's log-mean ``closing_truth_weight`` of the way to the truth, plus noise.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import nbinom
@@ -27,6 +44,20 @@ def median_estimate(mean: np.ndarray, dispersion: float) -> np.ndarray:
 def half_point(x: np.ndarray) -> np.ndarray:
     """Round to the nearest half point (0.5 lines avoid pushes; whole numbers allow them)."""
     return np.maximum(np.rint(2.0 * x) / 2.0, 0.5)
+
+
+def even_money_hook(mean: np.ndarray, dispersion: float) -> np.ndarray:
+    """The ``n + 0.5`` line nearest even money for PRA ~ NB(mean, variance = dispersion * mean).
+
+    With ``M`` the integer median, the candidates are ``M - 0.5`` (P(over) = P(X >= M) >= 1/2) and ``M + 0.5``
+    (P(over) = P(X >= M + 1) <= 1/2); the one whose P(over) is closer to 1/2 is hung. (Hooking the continuous
+    gamma median instead leaves the line about a quarter point low: P(over) 0.51 on average.)
+    """
+    p = 1.0 / dispersion
+    n = mean / (dispersion - 1.0)
+    med = nbinom.ppf(0.5, n, p)
+    low, high = nbinom.sf(med - 1.0, n, p), nbinom.sf(med, n, p)
+    return np.maximum(np.where(low - 0.5 < 0.5 - high, med - 0.5, med + 0.5), 0.5)
 
 
 def fair_over_probability(mean: np.ndarray, line: np.ndarray, dispersion: float) -> np.ndarray:
@@ -52,12 +83,22 @@ def implied_to_american(prob: np.ndarray) -> np.ndarray:
     return np.where(prob >= 0.5, np.minimum(fav, -100.0), np.maximum(dog, 100.0)).astype(np.int64)
 
 
-def price(mean: np.ndarray, cfg: SportsbookSettings, overround: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Line, over price and under price for a book whose estimated mean is ``mean``.
+def posted_line(mean: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
+    """The line a book hangs for its estimated mean: the hooked line nearest even money, or with
+    ``whole_number_lines`` its median rounded to a half point (see the module docstring)."""
+    if cfg.whole_number_lines:
+        return half_point(median_estimate(mean, cfg.book_dispersion))
+    return even_money_hook(mean, cfg.book_dispersion)
+
+
+def price(mean: np.ndarray, cfg: SportsbookSettings, overround: np.ndarray,
+          line: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Line, over price and under price for a book whose estimated mean is ``mean`` (at ``line`` if given,
+    else at :func:`posted_line`).
 
     Implied probabilities are the fair ones times ``1 + overround`` (multiplicative margin).
     """
-    line = half_point(median_estimate(mean, cfg.book_dispersion))
+    line = posted_line(mean, cfg) if line is None else line
     p_over = fair_over_probability(mean, line, cfg.book_dispersion)
     return (
         line,
@@ -66,30 +107,98 @@ def price(mean: np.ndarray, cfg: SportsbookSettings, overround: np.ndarray) -> t
     )
 
 
+@dataclass(frozen=True)
+class PublicForm:
+    """Every pool player's as-of box-score form, exponentially weighted over his played games (what anyone with
+    the box scores can compute): weighted sums of PRA, minutes and games."""
+
+    production: np.ndarray
+    minutes: np.ndarray
+    games: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> PublicForm:
+        return cls(np.zeros(n), np.zeros(n), np.zeros(n))
+
+    def grown(self, n: int) -> PublicForm:
+        """The same form for a pool of ``n >= size`` players (new players have no games)."""
+        extra = n - self.games.size
+        return PublicForm(*(np.concatenate([a, np.zeros(extra)]) for a in (self.production, self.minutes,
+                                                                            self.games)))
+
+    def rate(self, player: np.ndarray) -> np.ndarray:
+        """PRA per minute: weighted PRA / weighted minutes (NaN without minutes)."""
+        m = self.minutes[player]
+        return np.where(m > 0, self.production[player] / np.where(m > 0, m, 1.0), np.nan)
+
+    def mean_minutes(self, player: np.ndarray) -> np.ndarray:
+        """Weighted mean minutes per played game (NaN without games)."""
+        g = self.games[player]
+        return np.where(g > 0, self.minutes[player] / np.where(g > 0, g, 1.0), np.nan)
+
+
+def update_form(form: PublicForm, player: np.ndarray, minutes: np.ndarray, pra: np.ndarray, played: np.ndarray,
+                halflife_games: float) -> PublicForm:
+    """One game day: each played player's sums decay by ``0.5 ** (1 / halflife_games)`` and add this game."""
+    decay = 0.5 ** (1.0 / halflife_games)
+    who = player[played]
+    production, mins, games = form.production.copy(), form.minutes.copy(), form.games.copy()
+    production[who] = decay * production[who] + pra[played]
+    mins[who] = decay * mins[who] + minutes[played]
+    games[who] = decay * games[who] + 1.0
+    return PublicForm(production, mins, games)
+
+
+def market_log_mean(true_mean: np.ndarray, true_rate: np.ndarray, public_rate: np.ndarray,
+                    shocks: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
+    """``log mu_mkt`` (module docstring); ``shocks`` are standard normals (rate, minutes) of shape (2, n).
+
+    A player without a public rate (no minutes yet) is estimated from his true rate.
+    """
+    lean = np.where(np.isfinite(public_rate), np.log(np.where(np.isfinite(public_rate), public_rate, 1.0))
+                    - np.log(true_rate), 0.0)
+    return (np.log(true_mean) + cfg.over_bias + cfg.public_weight * lean + cfg.rate_error_sd * shocks[0]
+            + cfg.minutes_error_sd * shocks[1])
+
+
 def post_lines(
     true_mean: np.ndarray,
+    log_market: np.ndarray,
+    stale_shift: np.ndarray,
     bookmakers: tuple[str, ...],
     rng: np.random.Generator,
     cfg: SportsbookSettings,
     *,
     closed: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Lines of every book for player-games with true means ``true_mean`` (one row per covered (prop, book)).
+    """Lines of every book for covered props (one row per (prop, book)).
 
-    ``closed`` marks props whose game has started (their closing line is filled; the others get NaN). Returns
-    the index of the prop each row belongs to as ``prop`` plus the LINE_COLUMNS price fields.
+    ``log_market`` is :func:`market_log_mean`; ``stale_shift`` the soft book's log shift on a stale prop
+    (``news_miss * log(m_pub / E[M])``, 0 without history). ``closed`` marks props whose game has started (their
+    closing line is filled; the others get NaN). Returns the prop index of each row as ``prop``, the
+    LINE_COLUMNS price fields and ``stale`` (the row is a stale soft-book offer).
     """
     n, n_books = true_mean.size, len(bookmakers)
-    market = rng.normal(0.0, cfg.market_error_sd, n)
-    own = rng.normal(0.0, cfg.book_error_sd, (n, n_books))
-    covered = rng.random((n, n_books)) < cfg.coverage
+    soft = np.asarray(bookmakers) == cfg.soft.bookmaker
+    coverage = np.where(soft, cfg.soft.coverage, cfg.coverage)
+    covered = rng.random((n, n_books)) < coverage
+    own_line = rng.random((n, n_books)) < cfg.own_line_share
+    line_error = rng.normal(0.0, cfg.line_error_sd, (n, n_books))
+    price_error = rng.normal(0.0, cfg.price_error_sd, (n, n_books))
+    stale = (rng.random((n, n_books)) < cfg.soft.stale_share) & soft
     overround = rng.uniform(*cfg.overround_range, (n, n_books))
     close_noise = rng.normal(0.0, cfg.closing_error_sd, (n, n_books))
     prop, book = np.nonzero(covered)
-    log_open = np.log(true_mean[prop]) + market[prop] + own[prop, book]
+    is_stale = stale[prop, book]
+    shift = np.where(is_stale, stale_shift[prop], 0.0)
+    log_price = log_market[prop] + price_error[prop, book] + shift
+    market_line = posted_line(np.exp(log_market), cfg)[prop]
+    own = posted_line(np.exp(log_market[prop] + line_error[prop, book] + shift), cfg)
+    # a stale soft-book offer hangs its own (stale) line: it has not seen the market move
+    line = np.where(own_line[prop, book] | is_stale, own, market_line)
     w = cfg.closing_truth_weight
-    log_close = (1.0 - w) * log_open + w * np.log(true_mean[prop]) + close_noise[prop, book]
-    line, over, under = price(np.exp(log_open), cfg, overround[prop, book])
+    log_close = (1.0 - w) * log_price + w * np.log(true_mean[prop]) + close_noise[prop, book]
+    line, over, under = price(np.exp(log_price), cfg, overround[prop, book], line)
     c_line, c_over, c_under = price(np.exp(log_close), cfg, overround[prop, book])
     is_closed = closed[prop]
     return {
@@ -101,4 +210,5 @@ def post_lines(
         "close_line": np.where(is_closed, c_line, np.nan),
         "close_over_price": np.where(is_closed, c_over.astype(float), np.nan),
         "close_under_price": np.where(is_closed, c_under.astype(float), np.nan),
+        "stale": is_stale,
     }
