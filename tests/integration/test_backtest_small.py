@@ -12,7 +12,10 @@ import pytest
 from backtest_support import make_backtest_project
 
 from nba_pra.backtest import runner
+from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.backtest.sweep import main as sweep_main
+from nba_pra.data.synthetic.truth import true_expected_return
+from nba_pra.evidence.gate_figures import roi_figures
 from nba_pra.config import load_project
 from nba_pra.ledger.settlement import RESULT_VOID
 from nba_pra.model import distributions
@@ -121,3 +124,33 @@ def test_a_sweep_logs_one_child_run_per_point_and_never_retrains(
     # the same bets sized at half Kelly stake more in total than at a tenth of Kelly
     staked = children.set_index("params.betting.kelly_fraction")["metrics.staked"]
     assert staked["0.5"] > staked["0.1"]
+
+
+def _true_ev(bets: pd.DataFrame, truth: pd.DataFrame) -> np.ndarray:
+    """Each bet's true expected return per unit (the simulator's negative binomial; bets that ran)."""
+    merged = bets.merge(truth, on=["game_id", "player_id"], how="left", validate="many_to_one")
+    return true_expected_return(merged["true_mean"], merged["true_var"], merged["line"].to_numpy(float),
+                                merged["price"].to_numpy(float), merged["side"].to_numpy())
+
+
+def test_shopping_the_soft_book_against_the_consensus_measures_its_true_edge_and_the_model_finds_none(
+        small_backtest) -> None:
+    """Priced by the de-vigged consensus, the bets land on the soft book that lags it, and their ROI interval
+    holds what the ground truth says they are worth (positive); the raw model's bets at the sharp books are
+    worth less than nothing by the same truth, and their ROI interval does not exclude losing."""
+    root, result = small_backtest
+    truth = pd.read_parquet(root / "data" / "ground_truth.parquet")
+    soft = load_project(root).settings.data.synthetic.sportsbook.soft.bookmaker
+    bets = result.replay.bets
+    ran = bets.loc[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    market = ran.loc[ran["method"] == "market"]
+    at_soft = market.loc[market["bookmaker"] == soft]
+    assert len(at_soft) >= 30 and len(at_soft) >= 0.8 * len(market)  # the consensus finds that book
+    fig = roi_figures(at_soft, BootstrapSettings(n_resamples=2000, confidence=0.95), seed=3)
+    truth_ev = float(np.mean(_true_ev(at_soft, truth)))
+    assert truth_ev > 0
+    assert fig["roi_lo"] <= truth_ev <= fig["roi_hi"], (fig, truth_ev)
+    model = ran.loc[(ran["method"] == "model") & (ran["bookmaker"] != soft)]
+    assert len(model) >= 30
+    assert float(np.mean(_true_ev(model, truth))) < 0
+    assert roi_figures(model, BootstrapSettings(n_resamples=2000, confidence=0.95), seed=3)["roi_lo"] < 0

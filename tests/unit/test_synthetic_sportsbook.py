@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from synthetic_support import default_sportsbook
+from synthetic_support import default_league_settings, default_sportsbook
 
 from nba_pra.data.synthetic.sportsbook import (
     PublicForm,
@@ -92,9 +92,10 @@ def test_the_public_form_is_an_exponentially_weighted_rate_per_minute() -> None:
 def test_the_market_leans_on_the_public_rate_by_its_weight_and_on_the_truth_without_one() -> None:
     cfg = dataclasses.replace(EXACT, public_weight=0.5)
     # true mean 30 at a true rate 1.0; public rate 0.81 -> 30 * 0.81^0.5 = 27
-    got = market_log_mean(np.array([30.0, 30.0]), np.array([1.0, 1.0]), np.array([0.81, np.nan]),
-                          np.zeros((2, 2)), cfg)
-    assert np.exp(got) == pytest.approx([27.0, 30.0])
+    got = market_log_mean(np.array([30.0, 30.0, 30.0]), np.array([1.0, 1.0, 1.0]), np.array([0.81, np.nan, 0.0]),
+                          np.zeros((2, 3)), cfg)
+    # no public rate, or a player with no production yet (a log of 0), leans on nothing
+    assert np.exp(got) == pytest.approx([27.0, 30.0, 30.0])
     biased = dataclasses.replace(cfg, over_bias=0.1, rate_error_sd=0.2)
     got = market_log_mean(np.array([30.0]), np.array([1.0]), np.array([np.nan]), np.array([[1.0], [0.0]]),
                           biased)
@@ -120,3 +121,14 @@ def test_posted_lines_only_close_for_started_games_and_respect_coverage() -> Non
     none = post_lines(np.array([10.0]), np.log([10.0]), np.zeros(1), ("a",), np.random.default_rng(0),
                       dataclasses.replace(EXACT, coverage=0.0), closed=np.array([True]))
     assert none["prop"].size == 0
+
+
+def test_every_line_of_the_default_league_has_a_finite_line_and_american_prices() -> None:
+    """A player with no production yet once gave an infinite market mean: NaN lines and prices of -2^63."""
+    from nba_pra.data.synthetic import simulate_league
+
+    lines = simulate_league(dataclasses.replace(default_league_settings(), n_seasons=1,
+                                                current_season_days_played=30)).lines
+    assert np.isfinite(lines["line"]).all()
+    for col in ("over_price", "under_price"):
+        assert (lines[col].abs() >= 100).all() and (lines[col].abs() < 100_000).all()

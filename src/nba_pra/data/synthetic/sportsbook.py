@@ -153,10 +153,11 @@ def market_log_mean(true_mean: np.ndarray, true_rate: np.ndarray, public_rate: n
                     shocks: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
     """``log mu_mkt`` (module docstring); ``shocks`` are standard normals (rate, minutes) of shape (2, n).
 
-    A player without a public rate (no minutes yet) is estimated from his true rate.
+    A player without a usable public rate (no minutes yet, or no production in the few he played: a log of 0
+    would make the line infinite) is estimated from his true rate.
     """
-    lean = np.where(np.isfinite(public_rate), np.log(np.where(np.isfinite(public_rate), public_rate, 1.0))
-                    - np.log(true_rate), 0.0)
+    known = np.isfinite(public_rate) & (public_rate > 0)
+    lean = np.where(known, np.log(np.where(known, public_rate, 1.0)) - np.log(true_rate), 0.0)
     return (np.log(true_mean) + cfg.over_bias + cfg.public_weight * lean + cfg.rate_error_sd * shocks[0]
             + cfg.minutes_error_sd * shocks[1])
 
