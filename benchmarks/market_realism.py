@@ -4,7 +4,7 @@
 Compares the synthetic league's lines (the project's ``data/``, current season) with the real 2023-24 PRA lines
 (``../shared/data``: ``pra_lines_2023-24.csv`` + ``box_scores_2012-13_to_2023-24.parquet``; ``--data`` or
 ``NBA_PRA_SHARED_DATA``), both loaded with the joins of ``nba-pra market``
-(:func:`nba_pra.market_eval.inputs.load_inputs`, :func:`nba_pra.market_eval.props.build_props`,
+(:func:`nba_pra.market_eval.inputs.load_inputs`, :func:`nba_pra.evidence.props.build_props`,
 :mod:`nba_pra.odds.market`). The statistics are defined in :mod:`nba_pra.market_eval.realism`.
 
 ``rel_diff = |synthetic - real| / max(|real - reference|, floor)`` (:func:`nba_pra.market_eval.realism.
@@ -72,7 +72,7 @@ def side_statistics(project, *, with_model: bool) -> dict[str, float]:
     from nba_pra.market_eval import realism
     from nba_pra.market_eval.inputs import load_inputs
     from nba_pra.market_eval.predictions import range_project, walk_forward
-    from nba_pra.market_eval.props import build_props
+    from nba_pra.evidence.props import build_props
     from nba_pra.odds.market import DevigMethod
 
     s = project.settings

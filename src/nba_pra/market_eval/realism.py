@@ -1,7 +1,7 @@
 """How a market looks: the statistics ``benchmarks/market_realism.py`` compares between real and synthetic
 lines.
 
-Every statistic is computed from the same tables ``nba-pra market`` builds (``market_eval.props``): the lines
+Every statistic is computed from the same tables ``nba-pra market`` builds (``evidence.props``): the lines
 matched to player-games, the props table (one row per prop, main line = the line most books quote) and, for the
 model figures, the props table with the walk-forward predictions joined. Definitions (``prop`` = one
 (game, player) with at least one two-sided offer; ``offer`` = one book's two prices at one line):
@@ -35,8 +35,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.market_eval import scores
-from nba_pra.market_eval.props import (
+from nba_pra.evidence import scores
+from nba_pra.evidence.props import (
     OUTCOME_VOID,
     PROP_KEYS,
     decided,
@@ -133,7 +133,7 @@ def close_statistics(lines: pd.DataFrame) -> dict[str, float]:
 
 
 def model_statistics(props: pd.DataFrame) -> dict[str, float]:
-    """Model vs market on the :func:`nba_pra.market_eval.props.build_props` table (module docstring)."""
+    """Model vs market on the :func:`nba_pra.evidence.props.build_props` table (module docstring)."""
     acc = scores.accuracy(props)
     rows = decided(props)
     rows = rows.loc[rows[["model_over", fair_column(DevigMethod.MULTIPLICATIVE)]].notna().all(axis=1)]
