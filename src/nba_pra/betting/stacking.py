@@ -15,6 +15,7 @@ the last prop: it prices the days after the evaluated range (the daily bet stage
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
@@ -72,22 +73,32 @@ def blocks(days: pd.Series, every_days: int) -> np.ndarray:
     return ((days - days.min()).dt.days // every_days).to_numpy()
 
 
-def walk_forward_fits(day: pd.Series, p_model: np.ndarray, p_market: np.ndarray, outcome_over: np.ndarray,
-                      decided: np.ndarray, settings: StackingSettings, clip: float) -> pd.DataFrame:
-    """The fits table (:data:`FIT_COLUMNS`): per block, the fit on decided props dated before its first day,
-    plus the fit on every decided prop dated the day after the last one (see the module docstring)."""
+def walk_forward_schedule(day: pd.Series, usable: np.ndarray, every_days: int, min_rows: int,
+                          fit: Callable[[np.ndarray], dict[str, Any]]) -> list[dict[str, Any]]:
+    """The walk-forward refits (module docstring): for each block's first day, and the day after the last,
+    ``fit(train)`` on the ``usable`` rows dated strictly before it, once ``min_rows`` of them exist; one row per
+    fit with its ``block_start``."""
     day = pd.to_datetime(day).reset_index(drop=True)
-    usable = np.isfinite(p_model) & np.isfinite(p_market) & np.asarray(decided, bool)
-    block = blocks(day, settings.refit_every_days)
+    block = blocks(day, every_days)
     starts = [day[block == b].min() for b in np.unique(block)] + [day.max() + pd.Timedelta(days=1)]
     rows = []
     for start in starts:
-        train = usable & (day < start).to_numpy()
-        if train.sum() < settings.min_train_props:
-            continue
-        fit = fit_stack(p_model[train], p_market[train], outcome_over[train], l2=settings.l2,
-                        max_iter=settings.max_iter, clip=clip)
-        rows.append({"block_start": start, **fit.to_dict()})
+        train = np.asarray(usable, bool) & (day < start).to_numpy()
+        if train.sum() >= min_rows:
+            rows.append({"block_start": start, **fit(train)})
+    return rows
+
+
+def walk_forward_fits(day: pd.Series, p_model: np.ndarray, p_market: np.ndarray, outcome_over: np.ndarray,
+                      decided: np.ndarray, settings: StackingSettings, clip: float) -> pd.DataFrame:
+    """The fits table (:data:`FIT_COLUMNS`) of the stack (:func:`walk_forward_schedule`)."""
+    usable = np.isfinite(p_model) & np.isfinite(p_market) & np.asarray(decided, bool)
+
+    def fit(train: np.ndarray) -> dict[str, Any]:
+        return fit_stack(p_model[train], p_market[train], outcome_over[train], l2=settings.l2,
+                         max_iter=settings.max_iter, clip=clip).to_dict()
+
+    rows = walk_forward_schedule(day, usable, settings.refit_every_days, settings.min_train_props, fit)
     return pd.DataFrame(rows, columns=list(FIT_COLUMNS))
 
 

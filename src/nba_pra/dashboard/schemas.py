@@ -136,8 +136,8 @@ class EdgeBucket(BaseModel):
     roi_hi: float | None
 
 
-class PaperSummary(BaseModel):
-    """Paper bets (stake 0): counts, win rate, and a flat 1-unit notional ROI."""
+class BetCounts(BaseModel):
+    """Bets by settlement and the win rate (wins / (wins + losses))."""
 
     bets: int
     open: int
@@ -147,6 +147,11 @@ class PaperSummary(BaseModel):
     pushes: int
     voids: int
     win_rate: float | None
+
+
+class PaperSummary(BetCounts):
+    """Paper bets (stake 0): counts, win rate, and a flat 1-unit notional ROI."""
+
     notional_profit: float = Field(description="sum of the 1-unit profits: win decimal - 1, loss -1, push 0")
     notional_roi: float | None = Field(description="notional_profit / (wins + losses + pushes)")
     clv_bets: int
@@ -163,17 +168,9 @@ class AllBetsClv(BaseModel):
     avg_clv_prob: float | None
 
 
-class LedgerSummary(BaseModel):
+class LedgerSummary(BetCounts):
     """:func:`nba_pra.ledger.summary.summarize` of the whole ledger: the top-level figures are the staked bets'."""
 
-    bets: int
-    open: int
-    settled: int
-    wins: int
-    losses: int
-    pushes: int
-    voids: int
-    win_rate: float | None
     staked: float
     profit: float
     roi: float | None

@@ -28,7 +28,7 @@ import pandas as pd
 
 from nba_pra.betting.engine import PROP_KEYS, priced_candidates, select_bets
 from nba_pra.betting.settings import BettingSettings, PricingMethod, PricingSettings
-from nba_pra.betting.stacking import blocks, fit_for_day, walk_forward_fits
+from nba_pra.betting.stacking import fit_for_day, walk_forward_fits, walk_forward_schedule
 from nba_pra.evidence.props import OUTCOME_OVER, OUTCOME_UNDER, outcomes
 from nba_pra.ledger.clv import closing_line_value
 from nba_pra.ledger.settlement import settle_bets
@@ -80,19 +80,15 @@ def platt_fits(props: pd.DataFrame, every_days: int, cal: OverCalibrationSetting
     """Per block (as the stack's), the Platt map of the model's P(over | no push) at ``L*`` fitted on props
     decided before the block's first day, once ``cal.min_rows`` exist; plus one on every decided prop dated the
     day after the last."""
-    day = props["game_date"].reset_index(drop=True)
     p = props["model_consensus_over"].to_numpy(float)
     y = (props["outcome"] == OUTCOME_OVER).to_numpy(float)
-    usable = decided_mask(props) & np.isfinite(p)
-    block = blocks(day, every_days)
-    starts = [day[block == b].min() for b in np.unique(block)] + [day.max() + pd.Timedelta(days=1)]
-    rows = []
-    for start in starts:
-        train = usable & (day < start).to_numpy()
-        if train.sum() < cal.min_rows:
-            continue
-        fit = fit_platt(p[train], y[train], clip=cal.clip, max_iter=cal.max_iter, range_quantile=cal.range_quantile)
-        rows.append({"block_start": start, **fit.to_dict()})
+
+    def fit(train: np.ndarray) -> dict[str, float | int]:
+        return fit_platt(p[train], y[train], clip=cal.clip, max_iter=cal.max_iter,
+                         range_quantile=cal.range_quantile).to_dict()
+
+    rows = walk_forward_schedule(props["game_date"], decided_mask(props) & np.isfinite(p), every_days, cal.min_rows,
+                                 fit)
     return pd.DataFrame(rows, columns=["block_start", *PlattMap().to_dict()])
 
 
