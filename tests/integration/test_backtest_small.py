@@ -154,3 +154,16 @@ def test_shopping_the_soft_book_against_the_consensus_measures_its_true_edge_and
     assert len(model) >= 30
     assert float(np.mean(_true_ev(model, truth))) < 0
     assert roi_figures(model, BootstrapSettings(n_resamples=2000, confidence=0.95), seed=3)["roi_lo"] < 0
+
+
+def test_the_backtest_reports_every_pricing_method_side_by_side_on_the_same_props(small_backtest) -> None:
+    _, result = small_backtest
+    table = result.methods
+    assert set(table["method"]) == {"model", "recalibrated", "market", "market_aware"}
+    assert table.groupby("method")["props"].nunique().eq(1).all() and table["props"].nunique() == 1  # same props
+    market = table.loc[table["method"] == "market"].iloc[0]
+    assert market["minus_market"] == pytest.approx(0.0, abs=1e-9) and market["logloss"] == market["market_logloss"]
+    model = table.loc[table["method"] == "model"]
+    assert {"random side", "always under", "model"} <= set(model["strategy"])
+    assert {"best price", "gate: staked", "gate: paper"} <= set(model["price_source"])
+    assert model["ece"].iloc[0] > market["ece"]  # the raw model is the worst calibrated at the books' lines

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from nba_pra.backtest import plots
@@ -26,7 +27,8 @@ from nba_pra.betting.gate import BetState, Evidence, write_evidence
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.evidence.context import walk_forward_context
 from nba_pra.evidence.gate_figures import GateWalkForward, evidence_before, gate_walk_forward, method_evidence, roi_figures
-from nba_pra.evidence.replay import Replay, replay
+from nba_pra.evidence import scores, wagers
+from nba_pra.evidence.replay import Replay, over_column, replay
 from nba_pra.odds.settings import ProviderKind
 from nba_pra.config import Project, Settings
 from nba_pra.data import schema
@@ -233,28 +235,34 @@ def run_backtest(project: Project, inputs: BacktestInputs | None = None) -> Back
                  "paper_bets": int((bets["state"] == BetState.PAPER.value).sum()) if len(bets) else 0},
         by_edge=edge_table(staked, s.ledger.edge_buckets),
         replay=ev.replay, gate=ev.gate, evidence=ev.evidence,
-        methods=method_table(ev.replay, ev.gate, bt.bootstrap, s.seed),
+        methods=method_table(ev.replay, ev.gate, bt.bootstrap, s.seed, s.market.reliability_bins),
     )
 
 
-def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSettings, seed: int) -> pd.DataFrame:
-    """Every pricing method side by side on the same props: log loss minus the market's (interval), and the
-    flat ROI of its picks -- all of them, per book, and split by the walk-forward gate's state."""
+def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSettings, seed: int,
+                 n_bins: int) -> pd.DataFrame:
+    """Every pricing method side by side on the same props: log loss, Brier and ECE of P(over | no push) at the
+    consensus line, log loss minus the market's (interval); then the flat ROI of its picks per book and in all,
+    beside a random side and always-under on the same offers, and split by the walk-forward gate's state."""
     everything = rep.props["game_date"].max() + pd.Timedelta(days=1)
     window = (everything - rep.props["game_date"].min()).days + 1 if len(rep.props) else 1
+    columns = {method.value: over_column(method) for method in PricingMethod}
+    probability = scores.probability_table(rep.props, columns).set_index("forecaster")
+    ece = scores.expected_calibration_error(scores.reliability(rep.props, columns, n_bins))
     rows = []
     for method in PricingMethod:
         m = method_evidence(rep.props, rep.bets, method, _whole_range(window), bootstrap, seed)
-        picks = rep.bets.loc[rep.bets["method"] == method.value]
         base = {"method": method.value, "props": m.props, "logloss": m.logloss, "market_logloss": m.market_logloss,
+                "brier": float(probability.loc[method.value, "brier"]), "ece": float(ece.get(method.value, np.nan)),
                 "minus_market": m.logloss_minus_market, "minus_market_lo": m.logloss_minus_market_lo,
                 "minus_market_hi": m.logloss_minus_market_hi}
-        rows.append({**base, "price_source": "all picks", **roi_figures(picks, bootstrap, seed)})
-        for book, part in picks.groupby("bookmaker", sort=True):
-            rows.append({**base, "price_source": str(book), **roi_figures(part, bootstrap, seed)})
+        picks = wagers.replay_picks(rep.bets.loc[rep.bets["method"] == method.value])
+        for row in wagers.betting_table(picks, stake=1.0, bootstrap=bootstrap, seed=seed).to_dict("records"):
+            rows.append({**base, **row})
         for state in BetState:
             part = gate.bets.loc[(gate.bets["method"] == method.value) & (gate.bets["state"] == state.value)]
-            rows.append({**base, "price_source": f"gate: {state.value}", **roi_figures(part, bootstrap, seed)})
+            rows.append({**base, "price_source": f"gate: {state.value}", "strategy": wagers.MODEL,
+                         **roi_figures(part, bootstrap, seed)})
     return pd.DataFrame(rows)
 
 
