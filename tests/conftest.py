@@ -98,6 +98,12 @@ pricing:
 """
 
 
+#: a market whose estimate ignores the public form and errs by 12 % (log-sd), independently of the box scores: the
+#: default market is as sharp as the real one, so a few small days give the model few bets; loops that need bets
+#: to settle use this one (the old generous market)
+GENEROUS_MARKET = {"data.synthetic.sportsbook.public_weight": 0.0, "data.synthetic.sportsbook.rate_error_sd": 0.12}
+
+
 def make_small_project(dest: Path) -> Path:
     """A project copy configured for a small league, with params.yaml regenerated from its conf/."""
     from nba_pra.config import compose, render_params

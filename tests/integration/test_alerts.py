@@ -230,7 +230,8 @@ def test_the_bet_stage_alerts_its_high_edge_bets_and_a_dead_webhook_does_not_fai
         assert main(verb) == 0, verb
     monkeypatch.setenv("NBA_PRA_ALERT_WEBHOOK_URL", hook.url)
     # the filters are opened up so the small league's calibrated edges make bets to alert about
-    open_filters = ["betting.min_confidence=0.0", "betting.max_cv=1.0", "betting.min_edge=0.0"]
+    open_filters = ["betting.min_confidence=0.0", "betting.max_cv=1.0", "betting.min_edge=0.0",
+                    "betting.evidence.required=false"]  # alerts are for staked bets: no gate here
     assert main(["bet", "-q", "alerts.webhook.enabled=true", "alerts.min_edge=0.0", *open_filters]) == 0
     bets = pd.read_csv(root / "artifacts" / "bets.csv")
     assert len(bets) > 0

@@ -16,11 +16,8 @@ from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.stages.ledger import open_store
 
-from conftest import make_small_project, set_config_value
+from conftest import GENEROUS_MARKET, make_small_project, set_config_value
 
-
-#: a market whose estimate ignores the public form and errs by 12 % (log-sd), independently of the box scores
-GENEROUS_MARKET = {"public_weight": 0.0, "rate_error_sd": 0.12}
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +26,7 @@ def project(tmp_path_factory: pytest.TempPathFactory):
     # the default market is as sharp as the real one (the model rarely finds an edge on 4 games); this loop needs
     # day-1 bets to settle, so its books make independent 12 % errors on the mean (the old generous market)
     for key, value in GENEROUS_MARKET.items():
-        set_config_value(root, f"data.synthetic.sportsbook.{key}", value)
+        set_config_value(root, key, value)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
         yield root
@@ -54,7 +51,8 @@ def test_day_one_runs_every_stage_verb_and_names_the_model_version(project: Path
     assert candidates["decision"].isin(["bet", "pass"]).all()
     assert candidates["reason"].notna().all()
     summary = json.loads((project / "reports" / "ledger_metrics.json").read_text())
-    assert summary["bets"] == (candidates["decision"] == "bet").sum()
+    # the ledger's top-level figures are the staked bets'; paper bets (the evidence gate's) have their own block
+    assert summary["bets"] + summary["paper"]["bets"] == (candidates["decision"] == "bet").sum()
     metrics = json.loads((project / "reports" / "train_metrics.json").read_text())
     assert metrics["n_folds"] == 4 and metrics["crps"] > 0
     # the registered model hands the bet stage the P(over) map its training fitted at the book's lines

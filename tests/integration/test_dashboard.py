@@ -30,12 +30,14 @@ from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.dashboard.app import create_app
 
-from conftest import PROJECT_ROOT, copy_project, make_small_project, set_config_value
+from conftest import GENEROUS_MARKET, PROJECT_ROOT, copy_project, make_small_project, set_config_value
 
 #: looser than the defaults (CV 0.35, confidence 0.6, 10 % of bankroll per game) so the small league yields a
 #: ledger worth showing
 _BETTING = {"betting.max_cv": 2.0, "betting.min_confidence": 0.2, "betting.max_game_fraction": 0.5,
-            "betting.max_day_fraction": 0.8}
+            "betting.max_day_fraction": 0.8,
+            # pages of staked and settled bets need bets: the old generous market, and a gate that is open
+            "betting.evidence.required": False, **GENEROUS_MARKET}
 _SCREENSHOTS = PROJECT_ROOT / "screenshots"
 _CHROMIUM, _CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 _WINDOW = (1500, 1100)
@@ -224,8 +226,8 @@ def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(projec
     books = {"fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "staked": False},
              "simbook": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "staked": True}}
     evidence = {"source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
-                "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100,
-                "methods": {"market_aware": {"props": 900, "logloss": 0.689, "market_logloss": 0.6914,
+                "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100, "min_roi_lo": 0.0,
+                "stack": None, "methods": {"market_aware": {"props": 900, "logloss": 0.689, "market_logloss": 0.6914,
                                              "logloss_minus_market": -0.0024, "logloss_minus_market_lo": -0.0051,
                                              "logloss_minus_market_hi": 0.0003, "books": books}}}
     try:

@@ -48,14 +48,21 @@ def test_market_scores_every_prop_of_the_season_that_has_a_line(market_project: 
 
 def test_market_writes_every_report_and_logs_one_mlflow_run(market_project: Path, first_run: dict) -> None:
     folder = market_project / "reports" / "market"
-    for name in ("probability_scores.csv", "reliability.csv", "betting.csv", "blend_fits.csv",
-                 "error_anatomy.csv", "props.parquet", "reliability.png", "error_anatomy.png"):
+    for name in ("probability_scores.csv", "reliability.csv", "betting.csv", "stack_fits.csv", "gate_decisions.csv",
+                 "gate_summary.csv", "error_anatomy.csv", "props.parquet", "reliability.png", "error_anatomy.png"):
         assert (folder / name).stat().st_size > 0, name
     probs = pd.read_csv(folder / "probability_scores.csv")
-    assert {"model", "blend", "market (multiplicative)", "market (shin)"} <= set(probs["forecaster"])
+    methods = {"model", "recalibrated", "market", "market_aware"}
+    assert methods | {"market (multiplicative)", "market (shin)"} <= set(probs["forecaster"])
+    assert probs["props"].nunique() == 1  # every forecaster on the same props
     betting = pd.read_csv(folder / "betting.csv")
     books = set(pd.read_parquet(market_project / "data" / "lines.parquet")["bookmaker"])
-    assert books | {"best price", "best price, all props"} == set(betting["price_source"])
+    assert {"best price", "best price, all props"} <= set(betting["price_source"]) <= books | {
+        "best price", "best price, all props"}
+    gate = pd.read_csv(folder / "gate_summary.csv")
+    assert set(gate["method"]) <= methods and set(gate["state"]) == {"staked", "paper"}
+    evidence = json.loads((market_project / "reports" / "evidence.json").read_text())
+    assert evidence["source"] == "market" and evidence["synthetic"] and set(evidence["methods"]) == methods
     project = load_project(market_project)
     mlflow.set_tracking_uri(f"sqlite:///{market_project / 'mlflow.db'}")
     runs = mlflow.search_runs(experiment_names=[project.settings.market.experiment])

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import make_small_project, set_config_value
+from conftest import GENEROUS_MARKET, make_small_project, set_config_value
 
 from nba_pra.backtest import runner
 from nba_pra.betting.engine import evaluate_candidates
@@ -34,6 +34,8 @@ LIGHT = {
     "betting.evidence.min_bets": 3,
     "betting.evidence.min_roi_lo": -1.0,
     "pricing.method": "market_aware",  # the small project's plumbing default is the raw model
+    "betting.max_cv": 1.0,
+    **GENEROUS_MARKET,  # bets on most days of a small league, so every decision has something to compare
 }
 DAYS = 21
 #: D sits inside the second retrain block, so both a model trained before D and one straddling it are checked
@@ -110,7 +112,8 @@ def test_the_daily_stage_the_backtest_and_the_market_evaluation_price_one_offer_
     preds, _ = runner.cached_predictions(project, inputs.box_scores)
     lines = runner.fetch_lines(project, preds, inputs.schedule)
     rep, gate, sim = runner.walk_forward_betting(preds, lines, inputs.box_scores, s)
-    day = pd.Timestamp(sorted(preds["game_date"].unique())[-1])
+    priced = rep.bets.loc[rep.bets["method"] == s.pricing.method.value, "game_date"]
+    day = pd.Timestamp(priced.max())  # the last day on which the default pricing bet something
     ctx = walk_forward_context(rep, gate, s.betting.evidence)(day)
     assert ctx.stack is not None  # the stack has been fitted by then: market_aware is not just the market
 
