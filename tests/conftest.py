@@ -95,6 +95,12 @@ model:
   variance_rounds: 10
 pricing:
   method: model   # the plumbing tests need bets on a small league: the raw model still claims edges there
+backtest:         # the evidence stage's walk-forward: the small league's own light model, two-week retrains
+  retrain_every_days: 14
+  model:
+    n_folds: 2
+    mean_rounds: null
+    variance_rounds: null
 """
 
 

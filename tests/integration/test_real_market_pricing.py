@@ -2,7 +2,7 @@
 
 The real box scores and the 10 books' lines in ``../shared/data`` are walked through 2023-24 exactly as
 ``nba-pra market`` does (the same inputs, joins, walk-forward predictions and replay), with a cheaper model so the
-test stays short: six-weekly retrains of a 2-fold, 40-round ensemble on the seasons before each block.
+test stays short: nine-weekly retrains of a 2-fold, 40-round ensemble on the seasons before each block.
 The default pricing (``market_aware``) is scored on every decided prop: its log loss must not exceed the
 market's, nor ``ln 2`` (a coin flip). With the raw model in its place the first assertion fails (log loss 0.72).
 """
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 #: two seasons of history before 2023-24 are enough for this cheap model (the benchmark uses three)
 SEASONS = ("2021-22", "2022-23", "2023-24")
-CHEAP = ["backtest.retrain_every_days=42", "backtest.model.n_folds=2", "backtest.model.mean_rounds=40",
+CHEAP = ["backtest.retrain_every_days=63", "backtest.model.n_folds=2", "backtest.model.mean_rounds=40",
          "backtest.model.variance_rounds=20", "market.season=2023-24"]
 
 

@@ -69,11 +69,18 @@ def project(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     return load_project(root)
 
 
-def test_results_and_lines_after_day_d_change_no_decision_on_or_before_d(project) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def base(project):  # type: ignore[no-untyped-def]
+    """The unperturbed walk-forward (shared: both tests read it): inputs, predictions, lines, replay, gate, days."""
     inputs = runner.load_inputs(project)
+    preds, _ = runner.cached_predictions(project, inputs.box_scores)
+    lines = runner.fetch_lines(project, preds, inputs.schedule)
+    return inputs, preds, lines, runner.walk_forward_betting(preds, lines, inputs.box_scores, project.settings)
+
+
+def test_results_and_lines_after_day_d_change_no_decision_on_or_before_d(project, base) -> None:  # type: ignore[no-untyped-def]
+    inputs, base_preds, lines, (*_, base_sim) = base
     box = inputs.box_scores
-    base_preds, _ = runner.cached_predictions(project, box)
-    lines = runner.fetch_lines(project, base_preds, inputs.schedule)
     days = sorted(base_preds["game_date"].unique())
     cut = pd.Timestamp(days[CUT_DAY])
     box2, lines2 = perturb_after(box, lines, cut, seed=7)
@@ -82,7 +89,6 @@ def test_results_and_lines_after_day_d_change_no_decision_on_or_before_d(project
 
     s = project.settings
     # the whole walk-forward: the replay's fits, the gate's evidence and the day-by-day betting
-    *_, base = runner.walk_forward_betting(base_preds, lines, box, s)
     *_, new = runner.walk_forward_betting(new_preds, lines2, box2, s)
 
     def upto(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -92,26 +98,23 @@ def test_results_and_lines_after_day_d_change_no_decision_on_or_before_d(project
     pred_keys = ["game_date", "game_id", "player_id"]
     pd.testing.assert_frame_equal(upto(base_preds, pred_keys), upto(new_preds, pred_keys))
     cand_keys = ["game_date", "game_id", "player_id", "bookmaker", "line"]
-    pd.testing.assert_frame_equal(upto(base.candidates, cand_keys), upto(new.candidates, cand_keys))
-    pd.testing.assert_frame_equal(upto(base.bets, ["bet_id"]), upto(new.bets, ["bet_id"]))
-    pd.testing.assert_frame_equal(upto(base.daily, ["game_date"]), upto(new.daily, ["game_date"]))
-    assert len(upto(base.bets, ["bet_id"])) > 0
-    assert (upto(base.bets, ["bet_id"])["state"] == "staked").any()  # the gate did let some bets stake
+    pd.testing.assert_frame_equal(upto(base_sim.candidates, cand_keys), upto(new.candidates, cand_keys))
+    pd.testing.assert_frame_equal(upto(base_sim.bets, ["bet_id"]), upto(new.bets, ["bet_id"]))
+    pd.testing.assert_frame_equal(upto(base_sim.daily, ["game_date"]), upto(new.daily, ["game_date"]))
+    assert len(upto(base_sim.bets, ["bet_id"])) > 0
+    assert (upto(base_sim.bets, ["bet_id"])["state"] == "staked").any()  # the gate did let some bets stake
 
     # and the perturbation did reach the later days (the test could fail)
     later = base_preds["game_date"] > cut
     assert not np.allclose(base_preds.loc[later, "mean"].to_numpy(), new_preds.loc[later, "mean"].to_numpy())
 
 
-def test_the_daily_stage_the_backtest_and_the_market_evaluation_price_one_offer_identically(project) -> None:  # type: ignore[no-untyped-def]
+def test_the_daily_stage_the_backtest_and_the_market_evaluation_price_one_offer_identically(project, base) -> None:  # type: ignore[no-untyped-def]
     """One pricing path: the bet stage (its evidence file's stack), the backtest's day-by-day engine and the
     walk-forward replay behind ``nba-pra market`` give every offer of a day the same probabilities."""
     s = project.settings
     assert s.pricing.method is PricingMethod.MARKET_AWARE  # the default: market + the walk-forward stack
-    inputs = runner.load_inputs(project)
-    preds, _ = runner.cached_predictions(project, inputs.box_scores)
-    lines = runner.fetch_lines(project, preds, inputs.schedule)
-    rep, gate, sim = runner.walk_forward_betting(preds, lines, inputs.box_scores, s)
+    _, preds, lines, (rep, gate, sim) = base
     priced = rep.bets.loc[rep.bets["method"] == s.pricing.method.value, "game_date"]
     day = pd.Timestamp(priced.max())  # the last day on which the default pricing bet something
     ctx = walk_forward_context(rep, gate, s.betting.evidence)(day)
