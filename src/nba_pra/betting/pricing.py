@@ -204,8 +204,11 @@ def price_offers(offers: pd.DataFrame, settings: PricingSettings, *, method: Pri
         probs = _platt(out, raw)
     else:
         phi = dispersion(family, b)
-        mu = implied_means(family, phi, out["consensus_line"].to_numpy(float), out["target_over"].to_numpy(float),
-                           settings.solver)
+        # one solve per prop, not per offer: family, dispersion, L* and the target are the prop's own
+        prop = out.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+        first = np.unique(prop, return_index=True)[1]
+        mu = implied_means(family[first], phi[first], out["consensus_line"].to_numpy(float)[first],
+                           out["target_over"].to_numpy(float)[first], settings.solver)[prop]
         out["implied_mean"] = mu
         probs = family_probabilities(family, *_moment_params(family, mu, phi), line)
     out["p_over"], out["p_under"], out["p_push"] = probs.p_over, probs.p_under, probs.p_push
