@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -77,6 +77,7 @@ def test_walk_forward_recalibrates_each_block_from_earlier_blocks_only() -> None
     slope=st.floats(0.1, 1.5),
     line=st.integers(0, 80),
 )
+@example(mean=7.0, extra=1.0, intercept=0.0, slope=0.5, line=0)  # P(over | no push) = 1 + 6e-17 at line 0
 def test_recalibrated_probabilities_sum_to_one_keep_push_and_fall_with_the_line(mean, extra, intercept, slope, line):
     params = distributions.fit(DistributionFamily.NEGBIN, np.array([mean]), np.array([mean * (1 + extra)]))
     cal = PlattMap(intercept, slope, 100, CLIP)

@@ -68,7 +68,9 @@ class PlattMap:
 def apply_platt(p: npt.ArrayLike, intercept: npt.ArrayLike, slope: npt.ArrayLike, clip: npt.ArrayLike,
                 low: npt.ArrayLike, high: npt.ArrayLike) -> np.ndarray:
     """The tapered Platt map of the module docstring, broadcast over arrays of probabilities and parameters."""
-    p = np.asarray(p, dtype=float)
+    # a ratio such as P(over) / (1 - P(push)) can exceed 1 by a rounding error; beyond a map fitted up to 1 that
+    # would divide by a vanishing (1 - high) and return ~1e292
+    p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
     a, b = np.asarray(intercept, dtype=float), np.asarray(slope, dtype=float)
     lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
 
