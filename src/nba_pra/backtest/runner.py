@@ -29,7 +29,6 @@ from nba_pra.evidence.context import walk_forward_context
 from nba_pra.evidence.gate_figures import GateWalkForward, evidence_before, gate_walk_forward, method_evidence, roi_figures
 from nba_pra.evidence import scores, wagers
 from nba_pra.evidence.replay import Replay, over_column, replay
-from nba_pra.odds.settings import ProviderKind
 from nba_pra.config import Project, Settings
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
@@ -40,6 +39,7 @@ from nba_pra.io import write_csv, write_json
 from nba_pra.ledger.store import LedgerStore, resolve_url
 from nba_pra.odds.provider import make_provider
 from nba_pra.progress import progress_bar
+from nba_pra.provenance import market_is_synthetic
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.run_logging import flatten_params
 
@@ -209,7 +209,7 @@ def walk_forward_evidence(project: Project, inputs: BacktestInputs) -> EvidenceR
     rep = replay(predictions, lines, inputs.box_scores, s.betting, s.pricing, s.model.over_calibration)
     gate = gate_walk_forward(rep, s.betting.evidence, bt.bootstrap, s.seed, s.pricing.stacking.refit_every_days)
     evidence = evidence_before(rep, end + pd.Timedelta(days=1), s.betting.evidence, bt.bootstrap, s.seed,
-                               source="backtest", synthetic=s.odds.provider is ProviderKind.SYNTHETIC,
+                               source="backtest", synthetic=market_is_synthetic(s),
                                written_at=pd.Timestamp.now(tz="UTC").isoformat())
     return EvidenceRun(start, end, entry, predictions, lines, rep, gate, evidence)
 

@@ -174,14 +174,15 @@ def mark_best_price(frame: pd.DataFrame, open_: pd.Series, preferred: pd.Series 
 
 
 def priced_candidates(predictions: pd.DataFrame, lines: pd.DataFrame, settings: BettingSettings,
-                      pricing: PricingSettings, *, stack: StackFit | None = None,
+                      pricing: PricingSettings, *, bankroll: float, stack: StackFit | None = None,
                       as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every candidate priced by the one pricing path (:func:`nba_pra.betting.pricing.price_offers`), with both
-    sides' edges, Kelly sizing before caps and ``reason``: the first filter rule that rejects it, else ``bet``."""
+    sides' edges, Kelly sizing before caps (``bankroll`` in units) and ``reason``: the first filter rule that
+    rejects it, else ``bet``."""
     frame = join_lines(predictions, lines, settings.default_market)
     frame = price_offers(frame, pricing, stack=stack)
     frame["pricing"] = pricing.method.value
-    frame = add_edges(frame, settings, 1.0)
+    frame = add_edges(frame, settings, bankroll)
     frame["bet_id"] = bet_id(frame["game_id"], frame["player_id"], frame["market"])
     frame["reason"] = filters.first_rejection(frame, settings, as_of)
     frame["edge_suspect"] = (frame["edge"] > settings.suspect_edge).fillna(False).astype(bool)
@@ -215,8 +216,7 @@ def evaluate_candidates(
     prop is placed at a book the gate lets stake when one passes every filter, else at the best edge as a
     *paper* bet (stake 0, ``gate_reason`` says why). Columns: :data:`CANDIDATE_COLUMNS`.
     """
-    frame = priced_candidates(predictions, lines, settings, pricing, stack=stack, as_of=as_of)
-    frame["stake_kelly"] = frame["stake_kelly"] * bankroll
+    frame = priced_candidates(predictions, lines, settings, pricing, bankroll=bankroll, stack=stack, as_of=as_of)
     reason = frame.pop("reason")
     open_ = reason == filters.PASS
     staked_book, gate_reason = gate.decide(pricing.method, frame["bookmaker"])
@@ -225,9 +225,9 @@ def evaluate_candidates(
 
     chosen = reason == filters.PASS
     paper = chosen & ~staked_book
+    sized_rows = chosen & staked_book
     frame["stake"] = 0.0
     frame["capped_by"] = ""
-    sized_rows = chosen & ~paper
     if sized_rows.any():
         sized = size_stakes(frame.loc[sized_rows], settings, bankroll)
         frame.loc[sized_rows, "stake"] = sized["stake"]

@@ -118,7 +118,8 @@ def replay(predictions: pd.DataFrame, lines: pd.DataFrame, box_scores: pd.DataFr
            pricing: PricingSettings, calibration: OverCalibrationSettings,
            methods: Sequence[PricingMethod] = tuple(PricingMethod)) -> Replay:
     """The walk-forward replay of the module docstring over the days of ``predictions`` that have lines."""
-    base = priced_candidates(predictions, lines, betting, dataclasses.replace(pricing, method=PricingMethod.MODEL))
+    base = priced_candidates(predictions, lines, betting, dataclasses.replace(pricing, method=PricingMethod.MODEL),
+                             bankroll=FLAT_STAKE)
     props = prop_table(base, box_scores)
     y = (props["outcome"] == OUTCOME_OVER).to_numpy(float)
     stack_fits = walk_forward_fits(props["game_date"], props["model_consensus_over"].to_numpy(float),
@@ -137,7 +138,8 @@ def replay(predictions: pd.DataFrame, lines: pd.DataFrame, box_scores: pd.DataFr
         preds = _with_map(predictions.loc[period_pred == period], platt)
         offers = lines.loc[period_line == period]
         for method in methods:
-            cands = priced_candidates(preds, offers, betting, dataclasses.replace(pricing, method=method), stack=stack)
+            cands = priced_candidates(preds, offers, betting, dataclasses.replace(pricing, method=method),
+                                      bankroll=FLAT_STAKE, stack=stack)
             at_consensus.append(cands.loc[:, list(PROP_KEYS) + ["target_over"]].drop_duplicates(list(PROP_KEYS))
                                 .assign(method=method.value))
             chosen = select_bets(cands)

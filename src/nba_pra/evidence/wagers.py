@@ -21,11 +21,10 @@ import pandas as pd
 
 from nba_pra.backtest.metrics import bootstrap_intervals
 from nba_pra.backtest.settings import BootstrapSettings
+from nba_pra.betting.engine import SIDE_OVER, SIDE_UNDER
 from nba_pra.betting.prices import american_to_decimal
 from nba_pra.evidence.props import OUTCOME_PUSH, OUTCOME_VOID, PROP_KEYS, outcomes
 
-SIDE_OVER: Final = "over"
-SIDE_UNDER: Final = "under"
 BEST_PRICE: Final = "best price"
 #: strategies reported per price source: the model's picks and the two controls on the same offers
 MODEL: Final = "model"

@@ -29,7 +29,7 @@ from nba_pra.betting.gate import BetState, Evidence, write_evidence
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.evidence.gate_figures import evidence_before, gate_walk_forward, state_summary
 from nba_pra.evidence.replay import over_column, replay
-from nba_pra.odds.settings import ProviderKind
+from nba_pra.provenance import market_is_synthetic
 from nba_pra.market_eval.books import book_quality
 from nba_pra.market_eval.inputs import MarketInputs, load_inputs
 from nba_pra.market_eval.predictions import walk_forward
@@ -156,7 +156,7 @@ def headline(accuracy: dict[str, float], probabilities: pd.DataFrame, betting: p
 def is_synthetic(project: Project) -> bool:
     """The evaluated lines are the synthetic league's (no recorded lines file, synthetic odds)."""
     s = project.settings
-    return not s.market.lines and s.odds.provider is ProviderKind.SYNTHETIC
+    return not s.market.lines and market_is_synthetic(s)
 
 
 def evaluate(project: Project, inputs: MarketInputs | None = None) -> MarketEvaluation:

@@ -23,8 +23,8 @@ from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
 from nba_pra.io import read_parquet, write_csv, write_json, write_parquet
 from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
-from nba_pra.odds.settings import ProviderKind
 from nba_pra.odds.quota import QUOTA_FILE, save_provider_quota
+from nba_pra.provenance import data_is_synthetic, market_is_synthetic
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.predict import PREDICTIONS_FILE
 
@@ -56,7 +56,7 @@ def load_gate(project: Project) -> tuple[Gate, StackFit | None, list[str]]:
     cfg = s.betting.evidence
     evidence = read_evidence(project.root / cfg.path)
     warnings: list[str] = []
-    synthetic = s.odds.provider is ProviderKind.SYNTHETIC
+    synthetic = market_is_synthetic(s)
     if evidence is not None and evidence.synthetic != synthetic:
         warnings.append(f"{cfg.path} was measured on {'synthetic' if evidence.synthetic else 'real'} lines but the "
                         f"odds are {'synthetic' if synthetic else 'real'}: it is set aside ({GET_EVIDENCE})")
@@ -101,8 +101,8 @@ def run(project: Project) -> pd.DataFrame:
         "staked": int(staked.sum()),
         "paper": int((~staked).sum()),
         "pricing": s.pricing.method.value,
-        "synthetic_data": s.data.source == "synthetic",
-        "synthetic_market": s.odds.provider is ProviderKind.SYNTHETIC,
+        "synthetic_data": data_is_synthetic(s),
+        "synthetic_market": market_is_synthetic(s),
         "evidence": gate.evidence.to_dict() if gate.evidence is not None else None,
         "gate_warnings": gate_warnings,
         "stake_fraction_total": float(bets["stake_fraction"].sum()) if len(bets) else 0.0,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from nba_pra.backtest.runner import load_inputs, walk_forward_evidence
+from nba_pra.backtest.runner import EvidenceRun, load_inputs, walk_forward_evidence
 from nba_pra.betting.gate import write_evidence
 from nba_pra.config import Project
 from nba_pra.evidence.gate_figures import state_summary
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 SUMMARY_FILE = "evidence_summary.json"
 
 
-def summary(run: Any, method: str) -> dict[str, Any]:
+def summary(run: EvidenceRun, method: str) -> dict[str, Any]:
     """Flat figures for ``dvc metrics``: the configured method against the market, and the gate's bets."""
     m = run.evidence.methods.get(method)
     out: dict[str, Any] = {"pricing": method, "start": str(run.start.date()), "end": str(run.end.date()),
@@ -46,15 +46,14 @@ def run(project: Project) -> dict[str, Any]:
         figures[f"gate_{row.state}_roi"] = float(row.roi)
     write_json(figures, project.path("reports", SUMMARY_FILE))
     path = project.root / s.betting.evidence.path
-    if result.replay.props.empty:
-        if path.is_file():
-            log.warning("no priced prop between %s and %s: %s left as it was", result.start.date(),
-                        result.end.date(), path)
-            return figures
-        log.warning("no priced prop between %s and %s: no evidence (every bet stays paper)", result.start.date(),
-                    result.end.date())
+    if result.replay.props.empty and path.is_file():
+        log.warning("no priced prop between %s and %s: %s left as it was", result.start.date(), result.end.date(),
+                    path)
+        return figures
     write_evidence(result.evidence, path)
     if result.replay.props.empty:
+        log.warning("no priced prop between %s and %s: no evidence (every bet stays paper)", result.start.date(),
+                    result.end.date())
         return figures
     m = result.evidence.methods[method]
     staked = figures.get("books_staked") or []

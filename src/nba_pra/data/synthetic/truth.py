@@ -18,13 +18,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from nba_pra.betting.engine import SIDE_OVER, SIDE_UNDER
 from nba_pra.betting.kelly import expected_return
 from nba_pra.model.distributions import fit, line_probabilities
 from nba_pra.model.settings import DistributionFamily
 from nba_pra.odds.market import american_to_decimal, main_lines
 
-SIDE_OVER: Final = "over"
-SIDE_UNDER: Final = "under"
 _KEYS: Final = ["game_id", "player_id"]
 
 
