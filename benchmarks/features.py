@@ -26,7 +26,6 @@ import pandas as pd
 
 from nba_pra.features.engine import build_features, validate_feature_frame
 from nba_pra.features.registry import count_by_family, feature_names
-from nba_pra.features.settings import FeatureSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -84,7 +83,9 @@ def main(argv: list[str] | None = None) -> dict:
     if args.source == "real" and not SHARED_DATA.is_dir():
         sys.exit(f"real data not found at {SHARED_DATA}; use --source synthetic")
     box, slate = tiled_real(args.rows) if args.source == "real" else synthetic(args.rows)
-    settings = FeatureSettings()
+    from nba_pra.config import load_project
+
+    settings = load_project(ROOT).settings.features
     start = time.perf_counter()
     features = build_features(box, slate, settings)
     wall = time.perf_counter() - start

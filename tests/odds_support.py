@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from nba_pra.config import compose, from_mapping
+from nba_pra.config import compose
+from nba_pra.schema import validate
 from nba_pra.odds.settings import OddsSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ def composed_odds(option: str) -> dict[str, Any]:
 
 def odds_settings(option: str = "theoddsapi", **api: Any) -> OddsSettings:
     """OddsSettings of the real config with ``theoddsapi`` fields replaced (base_url, retry, timeouts, ...)."""
-    settings = from_mapping(OddsSettings, composed_odds(option), "odds")
+    settings = validate(OddsSettings, composed_odds(option), "odds")
     return dataclasses.replace(settings, theoddsapi=dataclasses.replace(settings.theoddsapi, **api))
 
 

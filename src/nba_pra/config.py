@@ -11,8 +11,6 @@ Domain code never reads config files: it receives the plain dataclasses built he
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +18,7 @@ from typing import Any, TypeVar
 import yaml
 
 from nba_pra.errors import ConfigError, ProjectNotFoundError
+from nba_pra.schema import NonNegInt, settings, validate
 
 CONFIG_DIR_NAME = "conf"
 CONFIG_NAME = "config"
@@ -82,62 +81,6 @@ def load_params(root: Path) -> dict[str, Any]:
     return data
 
 
-def from_mapping(cls: type[T], data: Mapping[str, Any], where: str = "") -> T:
-    """Build the frozen dataclass ``cls`` from ``data``, recursively; unknown or missing keys are errors.
-
-    Lists become tuples (settings are immutable); nested dataclasses are built from nested mappings.
-    """
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"config section {where or cls.__name__} must be a mapping, got {type(data).__name__}")
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - names)
-    if unknown:
-        raise ConfigError(f"unknown key(s) in {where or cls.__name__}: {', '.join(unknown)}")
-    kwargs: dict[str, Any] = {}
-    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-        key = f"{where}.{field.name}" if where else field.name
-        if field.name not in data:
-            if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-                raise ConfigError(f"missing config key {key}")
-            continue
-        kwargs[field.name] = _coerce(hints[field.name], data[field.name], key)
-    return cls(**kwargs)
-
-
-def _coerce(hint: Any, value: Any, key: str) -> Any:
-    origin = typing.get_origin(hint)
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        return from_mapping(hint, value, key)
-    if origin in (typing.Union, types.UnionType):
-        args = typing.get_args(hint)
-        if value is None and type(None) in args:
-            return None
-        non_none = [a for a in args if a is not type(None)]
-        return _coerce(non_none[0], value, key) if len(non_none) == 1 else value
-    if origin is tuple:
-        if not isinstance(value, (list, tuple)):
-            raise ConfigError(f"config key {key} must be a list, got {value!r}")
-        args = typing.get_args(hint)
-        item = args[0] if args else Any
-        return tuple(_coerce(item, v, f"{key}[{i}]") for i, v in enumerate(value))
-    if origin is dict or hint is dict:
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"config key {key} must be a mapping, got {value!r}")
-        return dict(value)
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if hint in (int, float, str, bool) and not isinstance(value, hint):
-        raise ConfigError(f"config key {key} must be {hint.__name__}, got {value!r}")
-    if isinstance(hint, type) and issubclass(hint, __import__("enum").Enum):
-        try:
-            return hint(value)
-        except ValueError as exc:
-            choices = ", ".join(str(m.value) for m in hint)
-            raise ConfigError(f"config key {key} must be one of {choices}, got {value!r}") from exc
-    return value
-
-
 # --- typed settings -------------------------------------------------------------------------------------------
 
 from nba_pra.alerts.settings import AlertSettings  # noqa: E402
@@ -159,21 +102,21 @@ from nba_pra.odds.settings import OddsSettings  # noqa: E402
 from nba_pra.tracking.settings import TrackingSettings  # noqa: E402
 
 
-@dataclasses.dataclass(frozen=True)
+@settings
 class PathSettings:
     """Folders relative to the project root. ``data`` holds raw inputs only (tracked by ``data.dvc``)."""
 
-    data: str = "data"
-    artifacts: str = "artifacts"
-    reports: str = "reports"
-    logs: str = "logs"
+    data: str
+    artifacts: str
+    reports: str
+    logs: str
 
 
-@dataclasses.dataclass(frozen=True)
+@settings
 class Settings:
     """The whole composed configuration, typed."""
 
-    seed: int
+    seed: NonNegInt
     paths: PathSettings
     data: DataSettings
     features: FeatureSettings
@@ -186,11 +129,11 @@ class Settings:
     odds: OddsSettings
     ledger: LedgerSettings
     tracking: TrackingSettings
-    alerts: AlertSettings = dataclasses.field(default_factory=AlertSettings)
-    backtest: BacktestSettings = dataclasses.field(default_factory=BacktestSettings)
-    availability: AvailabilitySettings = dataclasses.field(default_factory=AvailabilitySettings)
-    dashboard: DashboardSettings = dataclasses.field(default_factory=DashboardSettings)
-    market: MarketEvalSettings = dataclasses.field(default_factory=MarketEvalSettings)
+    alerts: AlertSettings
+    backtest: BacktestSettings
+    availability: AvailabilitySettings
+    dashboard: DashboardSettings
+    market: MarketEvalSettings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,7 +150,8 @@ class Project:
 
 
 def settings_from_dict(composed: Mapping[str, Any]) -> Settings:
-    return from_mapping(Settings, composed)
+    """Validate a composed config against the schema (:mod:`nba_pra.schema`): types, ranges, no unknown keys."""
+    return validate(Settings, composed)
 
 
 def load_project(root: Path | None = None, overrides: Sequence[str] = (), *, from_params: bool = False) -> Project:

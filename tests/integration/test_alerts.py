@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
 
+from local_http import LocalHTTPServer, QuietHandler
 from nba_pra.alerts.dispatch import send_bet_alerts
 from nba_pra.alerts.settings import AlertSettings, SmtpSecurity, SmtpSettings, WebhookSettings
-
-from local_http import LocalHTTPServer, QuietHandler
+from settings_support import conf
 
 HOOK_ENV, USER_ENV, PASSWORD_ENV = "TEST_ALERT_HOOK", "TEST_SMTP_USER", "TEST_SMTP_PASSWORD"
 SECRET_PATH = "/services/T000/B000/s3cretTOKEN"
@@ -104,12 +104,12 @@ def smtp() -> Iterator[tuple[_Inbox, int]]:
 def _settings(
     *, webhook: bool = False, smtp_port: int | None = None, min_edge: float = 0.10
 ) -> AlertSettings:
-    return AlertSettings(
+    return conf(AlertSettings, 
         enabled=True,
         min_edge=min_edge,
         max_bets=15,
-        webhook=WebhookSettings(enabled=webhook, url_env=HOOK_ENV, timeout_s=2.0),
-        smtp=SmtpSettings(
+        webhook=conf(WebhookSettings, enabled=webhook, url_env=HOOK_ENV, timeout_s=2.0),
+        smtp=conf(SmtpSettings, 
             enabled=smtp_port is not None, host="127.0.0.1", port=smtp_port or 25, security=SmtpSecurity.NONE,
             username_env=USER_ENV, password_env=PASSWORD_ENV, sender="bot@nba-pra.test",
             recipients=("ops@nba-pra.test", "me@nba-pra.test"), subject_prefix="[nba-pra]", timeout_s=2.0,
@@ -221,7 +221,6 @@ def test_the_bet_stage_alerts_its_high_edge_bets_and_a_dead_webhook_does_not_fai
     tmp_path, monkeypatch: pytest.MonkeyPatch, hook: _Hook, caplog
 ) -> None:
     from conftest import make_small_project
-
     from nba_pra.cli import main
 
     root = make_small_project(tmp_path / "project")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from availability_server import ReportServer
 from nba_pra.availability import official
 from nba_pra.availability.asof import availability_table
 from nba_pra.availability.settings import AvailabilitySettings, AvailabilitySource, OfficialReportSettings
@@ -15,13 +16,12 @@ from nba_pra.availability.sources import SourceInputs, collect_snapshots
 from nba_pra.config import load_project
 from nba_pra.errors import AvailabilityError
 from nba_pra.odds.settings import RetrySettings
-
-from availability_server import ReportServer
 from odds_server import closed_port
+from settings_support import conf
 
 EASTERN = "America/New_York"
 NAMES = ("Injury-Report_2025-03-08_12PM.pdf", "Injury-Report_2025-03-08_05PM.pdf")
-FAST_RETRY = RetrySettings(total=2, backoff_factor=0.0, backoff_jitter=0.0, backoff_max=0.0)
+FAST_RETRY = conf(RetrySettings, total=2, backoff_factor=0.0, backoff_jitter=0.0, backoff_max=0.0)
 
 
 def _et(text: str) -> pd.Timestamp:
@@ -35,7 +35,7 @@ def pdfs(shared_data: Path) -> dict[str, bytes]:
 
 
 def _settings(server: ReportServer) -> OfficialReportSettings:
-    return OfficialReportSettings(url_pattern=server.url_pattern, retry=FAST_RETRY, read_timeout_s=5.0)
+    return conf(OfficialReportSettings, url_pattern=server.url_pattern, retry=FAST_RETRY, read_timeout_s=5.0)
 
 
 def test_the_fetcher_takes_the_latest_report_published_by_the_cutoff_and_caches_it(
@@ -85,7 +85,7 @@ def test_server_failures_raise_an_availability_error(
 
 def test_an_unreachable_server_raises_an_availability_error(tmp_path: Path) -> None:
     pattern = f"http://127.0.0.1:{closed_port()}/Injury-Report_{{published:%Y-%m-%d_%I%p}}.pdf"
-    settings = OfficialReportSettings(url_pattern=pattern, retry=FAST_RETRY, connect_timeout_s=1.0)
+    settings = conf(OfficialReportSettings, url_pattern=pattern, retry=FAST_RETRY, connect_timeout_s=1.0)
     with pytest.raises(AvailabilityError, match="request failed"):
         official.fetch_reports([_et("2025-03-08 18:00")], settings, tmp_path, now=_et("2025-03-08 23:00"),
                                timezone=EASTERN)
@@ -113,7 +113,7 @@ def test_the_official_source_fetches_parses_and_resolves_the_slate_report(
     cache.mkdir(parents=True)
     (cache / NAMES[0]).write_bytes(pdfs[NAMES[0]])  # yesterday's run cached the noon report
     with ReportServer(pdfs) as server:
-        settings = AvailabilitySettings(source=AvailabilitySource.OFFICIAL, official=_settings(server),
+        settings = conf(AvailabilitySettings, source=AvailabilitySource.OFFICIAL, official=_settings(server),
                                         status_map=project.settings.availability.status_map,
                                         cutoff_minutes=30.0)
         settings = dataclasses.replace(

@@ -10,16 +10,17 @@ import pandas as pd
 import pytest
 
 from backtest_support import make_backtest_project
-
 from nba_pra.backtest import runner
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.backtest.sweep import main as sweep_main
+from nba_pra.config import load_project
 from nba_pra.data.synthetic.truth import true_expected_return
 from nba_pra.evidence.gate_figures import roi_figures
-from nba_pra.config import load_project
 from nba_pra.ledger.settlement import RESULT_VOID
 from nba_pra.model import distributions
 from nba_pra.model.settings import DistributionFamily
+from settings_support import conf
+
 
 @pytest.fixture(scope="module")
 def small_backtest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, runner.BacktestResult]:
@@ -146,14 +147,14 @@ def test_shopping_the_soft_book_against_the_consensus_measures_its_true_edge_and
     market = ran.loc[ran["method"] == "market"]
     at_soft = market.loc[market["bookmaker"] == soft]
     assert len(at_soft) >= 30 and len(at_soft) >= 0.8 * len(market)  # the consensus finds that book
-    fig = roi_figures(at_soft, BootstrapSettings(n_resamples=2000, confidence=0.95), seed=3)
+    fig = roi_figures(at_soft, conf(BootstrapSettings, n_resamples=2000, confidence=0.95), seed=3)
     truth_ev = float(np.mean(_true_ev(at_soft, truth)))
     assert truth_ev > 0
     assert fig["roi_lo"] <= truth_ev <= fig["roi_hi"], (fig, truth_ev)
     model = ran.loc[(ran["method"] == "model") & (ran["bookmaker"] != soft)]
     assert len(model) >= 30
     assert float(np.mean(_true_ev(model, truth))) < 0
-    assert roi_figures(model, BootstrapSettings(n_resamples=2000, confidence=0.95), seed=3)["roi_lo"] < 0
+    assert roi_figures(model, conf(BootstrapSettings, n_resamples=2000, confidence=0.95), seed=3)["roi_lo"] < 0
 
 
 def test_the_backtest_reports_every_pricing_method_side_by_side_on_the_same_props(small_backtest) -> None:

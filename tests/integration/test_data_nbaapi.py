@@ -17,12 +17,12 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 
+from conftest import copy_project
+from local_http import LocalHTTPServer, QuietHandler
 from nba_pra.config import Project, load_project
 from nba_pra.data.nbaapi import NbaApiError, StatsClient, fetch_nba_api, season_closed
 from nba_pra.data.settings import NbaApiSettings
-
-from conftest import copy_project
-from local_http import LocalHTTPServer, QuietHandler
+from settings_support import conf
 
 P_HEADERS = ["SEASON_ID", "PLAYER_ID", "PLAYER_NAME", "TEAM_ID", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID",
              "GAME_DATE", "MATCHUP", "WL", "MIN", "FGM", "FGA", "FG_PCT", "FG3M", "FG3A", "FG3_PCT", "FTM", "FTA",
@@ -137,7 +137,7 @@ def fast_settings(base_url: str, **changes) -> NbaApiSettings:
     defaults = dict(base_url=base_url, seasons=("2023-24",), season_types=("Regular Season",), timeout_s=0.5,
                     min_interval_s=0.0, backoff_s=0.01, backoff_max_s=0.05, max_attempts=3,
                     headers={"x-nba-stats-origin": "stats"})
-    return NbaApiSettings(**{**defaults, **changes})
+    return conf(NbaApiSettings, **{**defaults, **changes})
 
 
 def api_project(tmp_path: Path, server: StatsServer, **changes) -> Project:

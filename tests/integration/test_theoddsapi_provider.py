@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from odds_server import Fault, OddsApiServer, closed_port
-from odds_support import FAKE_KEY, PRA, make_slate, odds_settings, v4_events, v4_odds
 
 from nba_pra.errors import OddsAuthError, OddsError, OddsQuotaError
 from nba_pra.odds import best_prices, fetch_lines_or_warn, make_provider
@@ -26,8 +24,11 @@ from nba_pra.odds.errors import (
 )
 from nba_pra.odds.settings import OddsSettings, RetrySettings
 from nba_pra.odds.theoddsapi import TheOddsApiProvider
+from odds_server import Fault, OddsApiServer, closed_port
+from odds_support import FAKE_KEY, PRA, make_slate, odds_settings, v4_events, v4_odds
+from settings_support import conf
 
-FAST_RETRY = RetrySettings(
+FAST_RETRY = conf(RetrySettings, 
     total=2, backoff_factor=0.01, backoff_jitter=0.01, backoff_max=0.05, retry_after_max_s=5,
     status_forcelist=(429, 500, 502, 503, 504),
 )

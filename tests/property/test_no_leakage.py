@@ -17,9 +17,10 @@ from nba_pra.data.schema import BOX_SCORE_COLUMNS, BOX_SCORE_OPTIONAL_COLUMNS
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
 from nba_pra.features.settings import FeatureSettings
+from settings_support import conf
 
 #: small windows so that a 30-day league exercises full windows, reference days and streaks
-SETTINGS = FeatureSettings(
+SETTINGS = conf(FeatureSettings, 
     min_games=2,
     rolling_windows=(2, 4),
     ewm_halflives=(2.0,),

@@ -11,19 +11,19 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_no_leakage import PERTURBABLE, SETTINGS, _empty_slate, _perturb, tiny_league
 
 from nba_pra.availability.asof import KINDS, STATUS_LEVELS, availability_table
 from nba_pra.availability.settings import AvailabilitySettings
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
 from nba_pra.odds.settings import MatchingSettings
-
 from pregame_support import random_availability
-from test_no_leakage import PERTURBABLE, SETTINGS, _empty_slate, _perturb, tiny_league
+from settings_support import conf
 
 PREGAME = [n for n in feature_names(SETTINGS) if n.startswith("pre_")]
 COMPARED = ["game_id", "player_id", *feature_names(SETTINGS)]
-CUTOFF = AvailabilitySettings(cutoff_minutes=30.0)
+CUTOFF = conf(AvailabilitySettings, cutoff_minutes=30.0)
 TIP_HOUR_UTC = 23
 
 
@@ -80,7 +80,7 @@ def _late(snapshots: pd.DataFrame, games: pd.DataFrame, seed: int) -> pd.DataFra
 
 def _features(box: pd.DataFrame, snapshots: pd.DataFrame, games: pd.DataFrame) -> pd.DataFrame:
     candidates = box[["game_id", "team", "player_id", "player_name"]].drop_duplicates()
-    table, _ = availability_table(snapshots, games, candidates, CUTOFF, MatchingSettings())
+    table, _ = availability_table(snapshots, games, candidates, CUTOFF, conf(MatchingSettings))
     return build_features(box, _empty_slate(box), SETTINGS, availability=table)[COMPARED]
 
 

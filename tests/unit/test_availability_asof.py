@@ -23,10 +23,11 @@ from nba_pra.availability.settings import AvailabilitySettings, LineupFileSettin
 from nba_pra.config import load_project
 from nba_pra.errors import AvailabilityError, DataValidationError
 from nba_pra.odds.settings import MatchingSettings
+from settings_support import conf
 
 TIP = pd.Timestamp("2025-03-08 19:30", tz="America/New_York").tz_convert("UTC")
-SETTINGS = AvailabilitySettings(cutoff_minutes=30.0)
-MATCHING = MatchingSettings(aliases={"Herb Jones": "Herbert Jones"})
+SETTINGS = conf(AvailabilitySettings, cutoff_minutes=30.0)
+MATCHING = conf(MatchingSettings, aliases={"Herb Jones": "Herbert Jones"})
 
 
 def _games() -> pd.DataFrame:
@@ -176,7 +177,7 @@ def test_rotowire_rows_become_lineup_snapshots_with_nba_tricodes() -> None:
             "player_name": ["Stephen Curry", "Klay Thompson", "Someone"],
         }
     )
-    settings = LineupFileSettings(team_codes={"GS": "GSW"})
+    settings = conf(LineupFileSettings, team_codes={"GS": "GSW"})
     snaps = rotowire_snapshots(raw, settings, load_project().settings.availability.status_map)
     assert snaps["team"].unique().tolist() == ["GSW"] and snaps["kind"].unique().tolist() == [LINEUP]
     assert snaps["status"].tolist() == ["available", "out", "questionable"]

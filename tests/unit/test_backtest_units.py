@@ -16,10 +16,10 @@ from nba_pra.backtest.sweep import format_table, summary_table, sweep_points
 from nba_pra.backtest.walkforward import backtest_range, retrain_dates, training_settings
 from nba_pra.betting.gate import Gate
 from nba_pra.betting.settings import PricingMethod
-from nba_pra.evidence.context import DayContext
-from settings_support import betting_settings, pricing_settings
 from nba_pra.errors import DataError
+from nba_pra.evidence.context import DayContext
 from nba_pra.model.settings import CvSettings, ModelSettings
+from settings_support import betting_settings, conf, pricing_settings
 
 D = pd.Timestamp
 
@@ -51,17 +51,17 @@ def test_each_game_day_is_predicted_by_the_first_game_day_of_its_block() -> None
 
 
 def test_backtest_model_overrides_replace_only_the_values_they_set() -> None:
-    cv, model = training_settings(CvSettings(n_folds=19), ModelSettings(mean_rounds=150, variance_rounds=80),
-                                  BacktestModelSettings(n_folds=3, mean_rounds=None, variance_rounds=20))
+    cv, model = training_settings(conf(CvSettings, n_folds=19), conf(ModelSettings, mean_rounds=150, variance_rounds=80),
+                                  conf(BacktestModelSettings, n_folds=3, mean_rounds=None, variance_rounds=20))
     assert (cv.n_folds, model.mean_rounds, model.variance_rounds) == (3, 150, 20)
-    cv, _ = training_settings(CvSettings(n_folds=19), ModelSettings(), BacktestModelSettings(None, None, None))
+    cv, _ = training_settings(conf(CvSettings, n_folds=19), conf(ModelSettings), conf(BacktestModelSettings, n_folds=None, mean_rounds=None, variance_rounds=None))
     assert cv.n_folds == 19
 
 
 def test_cache_key_changes_with_model_settings_but_not_with_key_order() -> None:
-    a = cache_key({"model": ModelSettings(mean_rounds=10), "start": D("2024-10-22")})
-    b = cache_key({"start": D("2024-10-22"), "model": ModelSettings(mean_rounds=10)})
-    c = cache_key({"model": ModelSettings(mean_rounds=11), "start": D("2024-10-22")})
+    a = cache_key({"model": conf(ModelSettings, mean_rounds=10), "start": D("2024-10-22")})
+    b = cache_key({"start": D("2024-10-22"), "model": conf(ModelSettings, mean_rounds=10)})
+    c = cache_key({"model": conf(ModelSettings, mean_rounds=11), "start": D("2024-10-22")})
     assert a == b and a != c and len(a) == 16
 
 
@@ -84,16 +84,16 @@ def test_the_prediction_cache_round_trips_a_frame(tmp_path) -> None:  # type: ig
 def test_bootstrap_intervals_collapse_when_every_bet_returns_the_same() -> None:
     profit = np.array([0.5, 1.0, 2.0])  # every bet returns +50 % of its stake
     stake = np.array([1.0, 2.0, 4.0])
-    got = bootstrap_intervals(profit, stake, BootstrapSettings(n_resamples=200, confidence=0.9), seed=1)
+    got = bootstrap_intervals(profit, stake, conf(BootstrapSettings, n_resamples=200, confidence=0.9), seed=1)
     assert got == pytest.approx({"roi_lo": 0.5, "roi_hi": 0.5, "yield_lo": 0.5, "yield_hi": 0.5})
-    assert bootstrap_intervals(profit[:0], stake[:0], BootstrapSettings(), 1)["roi_lo"] is None
+    assert bootstrap_intervals(profit[:0], stake[:0], conf(BootstrapSettings), 1)["roi_lo"] is None
 
 
 def test_bootstrap_interval_of_a_coin_flip_book_brackets_zero_and_is_seeded() -> None:
     profit = np.tile([1.0, -1.0], 200)
     stake = np.ones(400)
-    a = bootstrap_intervals(profit, stake, BootstrapSettings(n_resamples=500), seed=3)
-    b = bootstrap_intervals(profit, stake, BootstrapSettings(n_resamples=500), seed=3)
+    a = bootstrap_intervals(profit, stake, conf(BootstrapSettings, n_resamples=500), seed=3)
+    b = bootstrap_intervals(profit, stake, conf(BootstrapSettings, n_resamples=500), seed=3)
     assert a == b
     # sd of the mean of 400 +-1 outcomes is 0.05, so the 95 % interval is about +-0.098
     assert -0.13 < a["roi_lo"] < -0.07 and 0.07 < a["roi_hi"] < 0.13
@@ -116,7 +116,7 @@ def test_backtest_metrics_add_yield_drawdown_share_and_bankroll_return() -> None
         "stake": [10.0, 20.0, 10.0], "result": ["win", "loss", "win"], "profit": [9.0, -20.0, 10.0],
         "p_win": [0.6, 0.6, 0.6], "p_loss": [0.4, 0.4, 0.4], "clv_price": [np.nan] * 3, "clv_prob": [np.nan] * 3,
     })
-    m = backtest_metrics(bets, 100.0, BootstrapSettings(n_resamples=50), seed=0)
+    m = backtest_metrics(bets, 100.0, conf(BootstrapSettings, n_resamples=50), seed=0)
     assert m["roi"] == pytest.approx(-1.0 / 40.0)
     assert m["yield"] == pytest.approx((0.9 - 1.0 + 1.0) / 3)
     assert m["final_bankroll"] == pytest.approx(99.0)

@@ -243,7 +243,7 @@ def test_missing_prices_on_both_sides_are_rejected_and_one_missing_side_still_be
     out = run(
         [prediction(1), prediction(2)],
         [line(1, 24.5, over=np.nan, under=np.nan), line(2, 24.5, over=np.nan, under=-110)],
-        dataclasses.replace(PLAIN, min_confidence=0.0, min_edge=-1.0),
+        dataclasses.replace(PLAIN, min_confidence=0.0, min_edge=0.0),
     )
     assert out.loc[0, "reason"] == "missing_price"
     assert out.loc[1, "side"] == "under"

@@ -63,3 +63,13 @@ def test_unknown_override_is_a_config_error(tmp_project: Path, capsys) -> None:
 def test_features_strict_means_stale_data_fails() -> None:
     args = build_parser().parse_args(["features", "--strict"])
     assert _flag_overrides(args) == ["data.freshness.strict=true"]
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    import subprocess
+    import sys
+
+    from nba_pra import __version__
+
+    done = subprocess.run([sys.executable, "-m", "nba_pra", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and __version__ in done.stdout

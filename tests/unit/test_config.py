@@ -11,12 +11,12 @@ from nba_pra.config import (
     PARAMS_FILE,
     compose,
     find_project_root,
-    from_mapping,
     load_project,
     render_params,
     settings_from_dict,
 )
 from nba_pra.errors import ConfigError, ProjectNotFoundError
+from nba_pra.schema import validate
 from nba_pra.model.settings import CvSettings, DistributionFamily, FoldScheme
 
 
@@ -61,7 +61,7 @@ def test_overrides_reach_the_typed_settings(project_root: Path) -> None:
 def test_bad_override_is_a_config_error(project_root: Path) -> None:
     with pytest.raises(ConfigError):
         compose(project_root, ["cv.no_such_key=1"])
-    with pytest.raises(ConfigError, match="must be one of"):
+    with pytest.raises(ConfigError, match="cv.scheme = 'diagonal': Input should be 'expanding' or 'sliding'"):
         load_project(project_root, ["cv.scheme=diagonal"])
 
 
@@ -75,15 +75,19 @@ def test_stages_read_the_same_settings_from_params_yaml(project_root: Path) -> N
     assert load_project(project_root, from_params=True).settings == load_project(project_root).settings
 
 
-def test_from_mapping_rejects_unknown_missing_and_mistyped_keys() -> None:
+def test_the_schema_rejects_unknown_missing_and_mistyped_keys() -> None:
     base = {"n_folds": 3, "scheme": "expanding", "min_train_fraction": 0.5, "embargo_days": 1,
             "variance_warmup_blocks": 1}
-    assert from_mapping(CvSettings, base).n_folds == 3
-    with pytest.raises(ConfigError, match="unknown key"):
-        from_mapping(CvSettings, {**base, "typo": 1})
-    with pytest.raises(ConfigError, match="must be int"):
-        from_mapping(CvSettings, {**base, "n_folds": "three"})
-    assert from_mapping(CvSettings, {**base, "min_train_fraction": 1}).min_train_fraction == 1.0
+    assert validate(CvSettings, base).n_folds == 3
+    with pytest.raises(ConfigError, match="unknown config key cv.typo"):
+        validate(CvSettings, {**base, "typo": 1}, "cv")
+    with pytest.raises(ConfigError, match="missing config key cv.embargo_days"):
+        validate(CvSettings, {k: v for k, v in base.items() if k != "embargo_days"}, "cv")
+    with pytest.raises(ConfigError, match="cv.n_folds = 'three'"):
+        validate(CvSettings, {**base, "n_folds": "three"}, "cv")
+    with pytest.raises(ConfigError, match="cv.scheme = 'random'"):
+        validate(CvSettings, {**base, "scheme": "random"}, "cv")
+    assert validate(CvSettings, {**base, "min_train_fraction": 1e-9}).min_train_fraction == 1e-9
 
 
 def test_outside_a_project_the_error_says_where_to_run(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.config import load_project
 from nba_pra.dashboard import pages, queries
+from settings_support import conf
 
 
 @pytest.mark.parametrize(
@@ -123,13 +124,13 @@ def test_the_bankroll_curve_follows_each_settled_bet_in_date_order() -> None:
 def test_edge_buckets_carry_wilson_and_bootstrap_intervals_and_an_empty_ledger_has_none() -> None:
     rows = [("2025-01-01", "win", 0.25, 10, 9.0)] * 6 + [("2025-01-01", "loss", 0.25, 10, -10.0)] * 4
     rows += [("2025-01-01", "push", 0.04, 10, 0.0), ("2025-01-01", "void", 0.04, 10, 0.0)]
-    table = queries.edge_bucket_table(_bets(rows), (0.03, 0.05, 0.2), BootstrapSettings(200, 0.9), seed=1)
+    table = queries.edge_bucket_table(_bets(rows), (0.03, 0.05, 0.2), conf(BootstrapSettings, n_resamples=200, confidence=0.9), seed=1)
     top = table.set_index("bucket").loc[">=0.2"]
     assert (top["bets"], top["wins"], top["roi"]) == (10, 6, pytest.approx(14 / 100))
     assert top["win_rate_lo"] < 0.6 < top["win_rate_hi"] and top["roi_lo"] < 0.14 < top["roi_hi"]
     push = table.set_index("bucket").loc["0.03-0.05"]
     assert push["bets"] == 1 and math.isnan(push["win_rate"]) and push["roi_lo"] == 0.0
-    empty = queries.edge_bucket_table(_bets([]), (0.03,), BootstrapSettings(50, 0.9), seed=1)
+    empty = queries.edge_bucket_table(_bets([]), (0.03,), conf(BootstrapSettings, n_resamples=50, confidence=0.9), seed=1)
     assert empty["bets"].sum() == 0 and empty["roi_lo"].isna().all()
 
 

@@ -12,6 +12,7 @@ from nba_pra.data.files import build_tables, read_table_file
 from nba_pra.data.settings import FilesSettings
 from nba_pra.data.validation import parse_flag, parse_minutes, unparseable_minutes
 from nba_pra.errors import DataValidationError
+from settings_support import conf
 
 TODAY = date(2024, 1, 31)
 
@@ -39,7 +40,7 @@ def build(frame: pd.DataFrame, tmp_path: Path | None = None, **files: object):
         path = tmp_path / "box.csv"
         frame.to_csv(path, index=False)
         frame = read_table_file(path)
-    return build_tables(frame, settings=FilesSettings(**files), active_days=21, max_minutes=70.0, max_rows=5,
+    return build_tables(frame, settings=conf(FilesSettings, **files), active_days=21, max_minutes=70.0, max_rows=5,
                         today=TODAY)
 
 
@@ -143,7 +144,7 @@ def test_the_error_quotes_at_most_the_configured_number_of_rows(tmp_path: Path) 
     frame["reb"] = -1.0
     frame.loc[7, "reb"] = None
     with pytest.raises(DataValidationError) as info:
-        build_tables(frame, settings=FilesSettings(), active_days=21, max_minutes=70.0, max_rows=2, today=TODAY)
+        build_tables(frame, settings=conf(FilesSettings), active_days=21, max_minutes=70.0, max_rows=2, today=TODAY)
     message = str(info.value)
     assert "7 row(s)" in message and "row 2 (" in message and "row 3 (" not in message
 

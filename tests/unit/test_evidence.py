@@ -9,11 +9,17 @@ import pytest
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.betting.stacking import FIT_COLUMNS
-from nba_pra.evidence.gate_figures import evidence_before, gate_walk_forward, method_evidence, roi_figures, state_summary
+from nba_pra.evidence.gate_figures import (
+    evidence_before,
+    gate_walk_forward,
+    method_evidence,
+    roi_figures,
+    state_summary,
+)
 from nba_pra.evidence.replay import Replay, over_column
-from settings_support import evidence_settings
+from settings_support import conf, evidence_settings
 
-BOOT = BootstrapSettings(n_resamples=400, confidence=0.95)
+BOOT = conf(BootstrapSettings, n_resamples=400, confidence=0.95)
 START = pd.Timestamp("2024-01-01")
 
 

@@ -13,8 +13,9 @@ from nba_pra.errors import DataValidationError
 from nba_pra.features.engine import KEY_COLUMNS, build_features, validate_feature_frame
 from nba_pra.features.registry import feature_names
 from nba_pra.features.settings import FeatureSettings
+from settings_support import conf
 
-SETTINGS = FeatureSettings(min_games=3)
+SETTINGS = conf(FeatureSettings, min_games=3)
 
 
 @pytest.fixture(scope="module")

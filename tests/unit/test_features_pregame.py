@@ -10,10 +10,10 @@ import pytest
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import count_by_family, feature_names
 from nba_pra.features.settings import FeatureSettings
-
 from pregame_support import availability_rows
+from settings_support import conf
 
-SETTINGS = FeatureSettings(min_games=1, missing_minutes_window=10, pregame_starter_window=2, pregame_top_teammates=1)
+SETTINGS = conf(FeatureSettings, min_games=1, missing_minutes_window=10, pregame_starter_window=2, pregame_top_teammates=1)
 DAYS = ("2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04")
 #: player -> (team, minutes, pts, starter)
 PLAYERS = {1: ("AAA", 30.0, 20.0, True), 2: ("AAA", 20.0, 10.0, True), 3: ("AAA", 10.0, 4.0, False),
@@ -107,7 +107,7 @@ def test_without_availability_every_pregame_feature_is_unknown() -> None:
 
 
 def test_the_family_can_be_switched_off() -> None:
-    off = FeatureSettings(pregame_availability=False)
+    off = conf(FeatureSettings, pregame_availability=False)
     assert count_by_family(off)["pregame_availability"] == 0
     assert not any(n.startswith("pre_") for n in feature_names(off))
-    assert count_by_family()["pregame_availability"] > 0
+    assert count_by_family(conf(FeatureSettings))["pregame_availability"] > 0

@@ -12,23 +12,24 @@ from features_support import real_box_scores, slate_from_history
 from nba_pra.features.engine import build_features, validate_feature_frame
 from nba_pra.features.registry import feature_names
 from nba_pra.features.settings import FeatureSettings
+from settings_support import conf
 
 
 @pytest.fixture(scope="module")
 def real_frame(shared_data: Path) -> pd.DataFrame:
     box = real_box_scores(shared_data, seasons=("2023-24",))
     history, slate = slate_from_history(box, pd.Timestamp("2024-01-15"))
-    return build_features(history, slate, FeatureSettings())
+    return build_features(history, slate, conf(FeatureSettings))
 
 
 def test_real_season_builds_a_valid_frame_with_every_feature(real_frame: pd.DataFrame) -> None:
-    validate_feature_frame(real_frame)
+    validate_feature_frame(real_frame, conf(FeatureSettings))
     slate = real_frame.loc[real_frame["is_slate"]]
     assert len(slate) > 0 and (slate["game_date"] == pd.Timestamp("2024-01-15")).all()
     # every feature is populated somewhere (optional columns exist in the real data), except the pre-game
     # availability family: without a report source it is explicitly unknown (NaN, pre_known 0), never 0
-    pregame = [n for n in feature_names() if n.startswith("pre_")]
-    assert real_frame[[n for n in feature_names() if n not in pregame]].notna().any().all()
+    pregame = [n for n in feature_names(conf(FeatureSettings)) if n.startswith("pre_")]
+    assert real_frame[[n for n in feature_names(conf(FeatureSettings)) if n not in pregame]].notna().any().all()
     assert (real_frame["pre_known"] == 0).all() and real_frame[pregame[1:]].isna().all().all()
 
 

@@ -17,6 +17,7 @@ from nba_pra.ledger.health import (
 )
 from nba_pra.ledger.plots import bankroll_curve, clv_histogram, win_rate_by_probability
 from nba_pra.ledger.settings import LedgerSettings
+from settings_support import conf
 
 EDGES = (0.03, 0.10)
 AS_OF = pd.Timestamp("2024-02-01")
@@ -115,7 +116,7 @@ def test_win_rate_and_clv_figures_build_with_and_without_data() -> None:
 
 def test_ledger_metrics_and_warnings_use_the_configured_buckets_and_thresholds() -> None:
     bets = ledger([(0.05, "win", 1)] * 4 + [(0.05, "loss", 1)] * 6, p_win=0.6)
-    settings = LedgerSettings(
+    settings = conf(LedgerSettings, 
         initial_bankroll=100.0, edge_buckets=(0.03, 0.10), health_min_bets=10, health_calibration_gap=0.1
     )
     metrics = ledger_metrics(bets, settings)
@@ -129,7 +130,7 @@ def test_the_ledger_metrics_buckets_count_staked_bets_and_paper_bets_have_their_
     staked = ledger([(0.05, "win", 1)] * 2).assign(state="staked")
     paper = ledger([(0.05, "loss", 1)] * 3).assign(state="paper", stake=0.0, profit=0.0)
     paper["bet_id"] = [f"paper{i}" for i in range(3)]
-    settings = LedgerSettings(initial_bankroll=100.0, edge_buckets=(0.03, 0.10))
+    settings = conf(LedgerSettings, initial_bankroll=100.0, edge_buckets=(0.03, 0.10))
     metrics = ledger_metrics(pd.concat([staked, paper], ignore_index=True), settings)
     assert metrics["by_edge"]["0.03-0.1"]["bets"] == 2 and metrics["by_edge"]["0.03-0.1"]["wins"] == 2
     assert (metrics["bets"], metrics["paper"]["bets"], metrics["paper"]["losses"]) == (2, 3, 3)

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from nba_pra.errors import LedgerError
 from nba_pra.ledger.settings import LedgerSettings
 from nba_pra.ledger.store import LedgerStore, open_ledger, resolve_url
+from settings_support import conf
 
 PRA = "player_points_rebounds_assists"
 DAY = pd.Timestamp("2024-01-05")
@@ -282,7 +283,7 @@ def test_relative_sqlite_paths_resolve_under_the_project_root(tmp_path: Path) ->
 
 
 def test_open_ledger_uses_the_configured_url_under_the_project_root(tmp_path: Path) -> None:
-    settings = LedgerSettings(url="sqlite:///state/ledger.db", table_prefix="p_")
+    settings = conf(LedgerSettings, url="sqlite:///state/ledger.db", table_prefix="p_")
     with open_ledger(settings, tmp_path) as store:
         store.record_bets(BETS)
     assert (tmp_path / "state" / "ledger.db").is_file()

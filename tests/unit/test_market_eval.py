@@ -10,14 +10,15 @@ from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.betting.settings import StackingSettings
 from nba_pra.betting.stacking import fit_for_day, fit_stack, walk_forward_fits
 from nba_pra.evidence import scores, wagers
-from nba_pra.market_eval import anatomy
 from nba_pra.evidence.props import build_props, fair_column, outcomes
+from nba_pra.market_eval import anatomy
 from nba_pra.market_eval.settings import AnatomySettings
 from nba_pra.model import distributions
 from nba_pra.model.settings import DistributionFamily
 from nba_pra.odds.market import DevigMethod
+from settings_support import conf
 
-BOOT = BootstrapSettings(n_resamples=200, confidence=0.95)
+BOOT = conf(BootstrapSettings, n_resamples=200, confidence=0.95)
 
 
 def _lines(rows: list[tuple]) -> pd.DataFrame:
@@ -115,7 +116,7 @@ def _stack_props(n_days: int = 30, per_day: int = 100, seed: int = 1) -> pd.Data
 
 
 def _fits(props: pd.DataFrame) -> pd.DataFrame:
-    settings = StackingSettings(refit_every_days=7, min_train_props=1000, l2=1.0, max_iter=50)
+    settings = conf(StackingSettings, refit_every_days=7, min_train_props=1000, l2=1.0, max_iter=50)
     y = (props["outcome"] == "over").to_numpy(float)
     return walk_forward_fits(props["game_date"], props["m"].to_numpy(), props["k"].to_numpy(), y,
                              np.ones(len(props), bool), settings, clip=1e-4)
@@ -198,7 +199,7 @@ def test_anatomy_shares_add_up_and_the_gap_is_model_minus_line_error() -> None:
                                                       ctx_rest_days_team=[2, 2, 1, 3],
                                                       av_games_since_return=[0, 5, np.nan, 1])
     box = props[["game_id", "player_id", "game_date", "starter"]].assign(played=[True, True, True, False])
-    table = anatomy.error_anatomy(props, features, box, AnatomySettings())
+    table = anatomy.error_anatomy(props, features, box, conf(AnatomySettings))
     for _, part in table.groupby("dimension"):
         assert part["share_of_gap"].sum() == pytest.approx(1.0)
         assert part["props"].sum() == 3

@@ -15,6 +15,7 @@ from nba_pra.model.train import train_ensemble
 from nba_pra.tracking.client import Tracker, resolve_tracking_uri
 from nba_pra.tracking.promotion import decide
 from nba_pra.tracking.settings import TrackingSettings
+from settings_support import conf
 
 FEATURES = ["f_skill", "f_noise", "f_rest"]
 _PARAMS = {"objective": "reg:squarederror", "eta": 0.3, "max_depth": 3, "nthread": 1, "tree_method": "hist"}
@@ -45,10 +46,10 @@ def trained():
     feats = toy_features()
     result = train_ensemble(
         feats, FEATURES,
-        window=WindowSettings(n_seasons=1, days_per_season=365),
-        cv=CvSettings(n_folds=4, embargo_days=1, variance_warmup_blocks=1),
-        model=ModelSettings(mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30, variance_rounds=15),
-        distribution=DistributionSettings(),
+        window=conf(WindowSettings, n_seasons=1, days_per_season=365),
+        cv=conf(CvSettings, n_folds=4, embargo_days=1, variance_warmup_blocks=1),
+        model=conf(ModelSettings, mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30, variance_rounds=15),
+        distribution=conf(DistributionSettings),
         seed=7,
     )
     return feats, result
@@ -82,7 +83,7 @@ def test_the_ensemble_beats_the_grand_mean_and_its_variance_tracks_the_truth(tra
     feats, result = trained
     oof = result.oof
     constant_mae = np.mean(np.abs(oof["y"] - feats["target_pra"].mean()))
-    assert result.overall_metrics(DistributionSettings().family)["mae"] < 0.7 * constant_mae
+    assert result.overall_metrics(conf(DistributionSettings).family)["mae"] < 0.7 * constant_mae
     # true variance is 2.5 x mean: the out-of-fold variance model should be in that neighbourhood on average
     ratio = float(np.mean(oof["var"]) / np.mean(oof["mean"]))
     assert 1.5 < ratio < 4.0
@@ -92,10 +93,10 @@ def test_training_is_reproducible_with_the_same_seed(trained) -> None:
     feats, result = trained
     again = train_ensemble(
         feats, FEATURES,
-        window=WindowSettings(n_seasons=1, days_per_season=365),
-        cv=CvSettings(n_folds=4, embargo_days=1, variance_warmup_blocks=1),
-        model=ModelSettings(mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30, variance_rounds=15),
-        distribution=DistributionSettings(),
+        window=conf(WindowSettings, n_seasons=1, days_per_season=365),
+        cv=conf(CvSettings, n_folds=4, embargo_days=1, variance_warmup_blocks=1),
+        model=conf(ModelSettings, mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30, variance_rounds=15),
+        distribution=conf(DistributionSettings),
         seed=7,
     )
     pd.testing.assert_frame_equal(result.fold_table(), again.fold_table())
@@ -114,7 +115,7 @@ def test_registry_aliases_first_version_champion_then_challenger(trained, tmp_pa
     from mlflow.models import infer_signature
 
     feats, result = trained
-    tracker = Tracker(TrackingSettings(uri="sqlite:///mlflow.db", experiment="t", model_name="toy"), tmp_path)
+    tracker = Tracker(conf(TrackingSettings, uri="sqlite:///mlflow.db", experiment="t", model_name="toy"), tmp_path)
     assert tracker.uri == f"sqlite:///{tmp_path.resolve()}/mlflow.db"
     with pytest.raises(ModelNotFoundError, match="train one first"):
         tracker.resolve("champion")
@@ -191,11 +192,11 @@ def test_promotion_window_keeps_only_rows_both_versions_held_out_in_the_recent_d
 def _train(feats: pd.DataFrame, **model_overrides) -> object:
     return train_ensemble(
         feats, FEATURES,
-        window=WindowSettings(n_seasons=1, days_per_season=365),
-        cv=CvSettings(n_folds=4, embargo_days=1, variance_warmup_blocks=1),
-        model=ModelSettings(mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30, variance_rounds=15,
+        window=conf(WindowSettings, n_seasons=1, days_per_season=365),
+        cv=conf(CvSettings, n_folds=4, embargo_days=1, variance_warmup_blocks=1),
+        model=conf(ModelSettings, mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30, variance_rounds=15,
                             **model_overrides),
-        distribution=DistributionSettings(),
+        distribution=conf(DistributionSettings),
         seed=7,
     )
 

@@ -9,6 +9,7 @@ import pytest
 
 from nba_pra.odds.matching import match_players, normalize_name
 from nba_pra.odds.settings import MatchingSettings
+from settings_support import conf
 
 SUFFIXES = ("jr", "sr", "ii", "iii", "iv", "v")
 
@@ -44,7 +45,7 @@ def slate() -> pd.DataFrame:
 
 
 def settings(**kw: object) -> MatchingSettings:
-    return MatchingSettings(suffixes=SUFFIXES, aliases={"Nicolas Claxton": "Nic Claxton"}, **kw)
+    return conf(MatchingSettings, suffixes=SUFFIXES, aliases={"Nicolas Claxton": "Nic Claxton"}, **kw)
 
 
 def test_each_normalisation_step_finds_the_player_of_that_game() -> None:

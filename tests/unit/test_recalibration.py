@@ -10,6 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from test_betting_engine import PLAIN, line, prediction
 
 from nba_pra.betting.engine import evaluate_candidates
 from nba_pra.betting.gate import Gate
@@ -19,8 +20,7 @@ from nba_pra.model.ensemble import Ensemble
 from nba_pra.model.evaluation import evaluate_oof
 from nba_pra.model.recalibration import PlattMap, fit_platt, recalibrated, walk_forward_platt
 from nba_pra.model.settings import DistributionFamily, OverCalibrationSettings
-from settings_support import pricing_settings
-from test_betting_engine import PLAIN, line, prediction
+from settings_support import conf, pricing_settings
 
 CLIP = 1e-4
 
@@ -101,7 +101,7 @@ def test_evaluation_recalibrates_out_of_fold_and_fits_the_registered_map_on_book
                         "y": y, "mean": np.maximum(model_mean, 1.0), "var": 2.5 * np.maximum(model_mean, 1.0)})
     lines = pd.DataFrame({"game_id": oof["game_id"], "player_id": 1, "line": book_line})
     on = evaluate_oof(oof, DistributionFamily.NEGBIN, n_bins=10, seed=0, lines=lines,
-                      over_calibration=OverCalibrationSettings(min_rows=1000))
+                      over_calibration=conf(OverCalibrationSettings, min_rows=1000))
     off = evaluate_oof(oof, DistributionFamily.NEGBIN, n_bins=10, seed=0, lines=lines)
     m = on.metrics
     assert off.over_calibration.is_identity and off.metrics["ece_over"] == pytest.approx(m["ece_over_raw"])

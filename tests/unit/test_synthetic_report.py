@@ -6,13 +6,13 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from test_synthetic_league import small
 
 from nba_pra.availability.settings import SyntheticReportSettings
 from nba_pra.availability.synthetic import synthetic_snapshots
 from nba_pra.data import schema
 from nba_pra.data.synthetic import League, simulate_league
-
-from test_synthetic_league import small
+from settings_support import conf
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_adding_the_report_left_every_other_table_unchanged() -> None:
 
 
 def test_synthetic_snapshots_are_published_lead_minutes_before_tipoff(league: League) -> None:
-    snaps = synthetic_snapshots(league.injury_report, league.schedule, SyntheticReportSettings(lead_minutes=90.0))
+    snaps = synthetic_snapshots(league.injury_report, league.schedule, conf(SyntheticReportSettings, lead_minutes=90.0))
     tips = league.schedule.set_index("game_id")["commence_time"]
     first = league.injury_report["game_id"].iloc[0]
     row = snaps.loc[snaps["player_id"] == league.injury_report["player_id"].iloc[0]].iloc[0]

@@ -8,6 +8,7 @@ import pytest
 
 from nba_pra.data.settings import ScheduleSettings
 from nba_pra.data.synthetic.schedule import _unschedule_last_game_without, season_label, simulate_schedule
+from settings_support import conf
 
 
 def _team_days(games: pd.DataFrame) -> pd.DataFrame:
@@ -21,7 +22,7 @@ def _team_days(games: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.mark.parametrize("season", range(6))
 def test_every_team_plays_82_games_41_or_so_at_home_and_never_twice_a_day(season: int) -> None:
-    games = simulate_schedule(20240, season, 30, 82, ScheduleSettings())
+    games = simulate_schedule(20240, season, 30, 82, conf(ScheduleSettings))
     long = _team_days(games)
     assert (long.groupby("team").size() == 82).all()
     assert games["home"].value_counts().between(39, 43).all()
@@ -30,7 +31,7 @@ def test_every_team_plays_82_games_41_or_so_at_home_and_never_twice_a_day(season
 
 
 def test_back_to_backs_are_about_as_common_as_in_the_nba() -> None:
-    long = _team_days(simulate_schedule(7, 0, 30, 82, ScheduleSettings()))
+    long = _team_days(simulate_schedule(7, 0, 30, 82, conf(ScheduleSettings)))
     gaps = long.groupby("team")["day"].diff()
     per_team = (gaps == 1).sum() / 30
     # the NBA had 13-20 back-to-backs per team per season in 2012-24
@@ -39,8 +40,8 @@ def test_back_to_backs_are_about_as_common_as_in_the_nba() -> None:
 
 
 def test_tip_offs_are_evening_slots() -> None:
-    games = simulate_schedule(1, 0, 30, 82, ScheduleSettings())
-    assert set(games["tip_hour"]) <= set(ScheduleSettings().tipoff_hours_eastern)
+    games = simulate_schedule(1, 0, 30, 82, conf(ScheduleSettings))
+    assert set(games["tip_hour"]) <= set(conf(ScheduleSettings).tipoff_hours_eastern)
 
 
 def test_the_end_game_repair_gives_back_the_latest_game_without_the_stuck_team() -> None:

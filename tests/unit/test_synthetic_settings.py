@@ -1,4 +1,4 @@
-"""The synthetic league's config group: conf/ and the settings dataclass agree; the scale group composes."""
+"""The synthetic league's config group composes (for the synthetic source only), and so does the scale group."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from nba_pra.config import compose, settings_from_dict
 from nba_pra.data.settings import SyntheticLeagueSettings
 
 
-def test_the_composed_default_config_equals_the_dataclass_defaults(project_root: Path) -> None:
+def test_the_default_composition_is_the_synthetic_league(project_root: Path) -> None:
     synthetic = settings_from_dict(compose(project_root)).data.synthetic
-    # the sportsbook's values live only in conf/ (its dataclass has no defaults)
-    assert synthetic == SyntheticLeagueSettings(sportsbook=synthetic.sportsbook)
+    assert isinstance(synthetic, SyntheticLeagueSettings)
+    assert len(synthetic.team_codes) == synthetic.n_teams == 30 and synthetic.sportsbook is not None
 
 
 def test_the_other_data_sources_compose_without_the_synthetic_league(project_root: Path) -> None:
-    assert settings_from_dict(compose(project_root, ["data=files"])).data.synthetic.sportsbook is None
+    assert settings_from_dict(compose(project_root, ["data=files"])).data.synthetic is None
 
 
 def test_the_default_scale_has_three_seasons_of_history_plus_the_current_one(project_root: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Annotated
+
+from nba_pra.schema import Count, Field, Positive, Unit, settings
 
 
 class SmtpSecurity(StrEnum):
@@ -14,39 +16,37 @@ class SmtpSecurity(StrEnum):
     NONE = "none"  # plain text: local relays and tests only
 
 
-@dataclass(frozen=True)
+@settings
 class WebhookSettings:
     """A Slack-compatible incoming webhook (POST JSON ``{"text": ..., "blocks": [...]}``)."""
 
-    enabled: bool = False
-    #: environment variable holding the URL (the URL is a secret: anyone holding it can post)
-    url_env: str = "NBA_PRA_ALERT_WEBHOOK_URL"
-    timeout_s: float = 10.0
+    enabled: bool
+    url_env: str
+    timeout_s: Positive
 
 
-@dataclass(frozen=True)
+@settings
 class SmtpSettings:
     """An SMTP server the alert email is sent through."""
 
-    enabled: bool = False
-    host: str = "localhost"
-    port: int = 587
-    security: SmtpSecurity = SmtpSecurity.STARTTLS
-    username_env: str = "NBA_PRA_SMTP_USER"
-    password_env: str = "NBA_PRA_SMTP_PASSWORD"
-    sender: str = "nba-pra@localhost"
-    recipients: tuple[str, ...] = ()
-    subject_prefix: str = "[nba-pra]"
-    timeout_s: float = 10.0
+    enabled: bool
+    host: str
+    port: Annotated[int, Field(ge=1, le=65535)]
+    security: SmtpSecurity
+    username_env: str
+    password_env: str
+    sender: str
+    recipients: tuple[str, ...]
+    subject_prefix: str
+    timeout_s: Positive
 
 
-@dataclass(frozen=True)
+@settings
 class AlertSettings:
     """Which bets are alerted (``edge >= min_edge``, ``max_bets`` listed at most) and the channels."""
 
-    enabled: bool = True
-    #: expected return per unit staked, the bet stage's ``edge`` column
-    min_edge: float = 0.08
-    max_bets: int = 15
-    webhook: WebhookSettings = field(default_factory=WebhookSettings)
-    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    enabled: bool
+    min_edge: Unit
+    max_bets: Count
+    webhook: WebhookSettings
+    smtp: SmtpSettings

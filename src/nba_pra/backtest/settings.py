@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Annotated
+
+from nba_pra.schema import Count, Field, Positive, settings
 
 
-@dataclass(frozen=True)
+@settings
 class BacktestModelSettings:
     """Lighter training for backtests: each key replaces the project's value (null keeps the project's).
 
@@ -13,46 +15,36 @@ class BacktestModelSettings:
     minutes per retrain on two cores.
     """
 
-    n_folds: int | None = 3
-    mean_rounds: int | None = 100
-    variance_rounds: int | None = 50
+    n_folds: Annotated[int, Field(ge=2)] | None
+    mean_rounds: Count | None
+    variance_rounds: Count | None
 
 
-@dataclass(frozen=True)
+@settings
 class BacktestLedgerSettings:
     """Where the backtest's bets go: never the real ledger. ``table_prefix`` is followed by the run's key."""
 
-    #: SQLAlchemy URL; a relative sqlite path resolves against the project root
-    url: str = "sqlite:///artifacts/backtest/ledger.db"
-    table_prefix: str = "bt_"
-    db_schema: str | None = None
+    url: str
+    table_prefix: str
+    db_schema: str | None
 
 
-@dataclass(frozen=True)
+@settings
 class BootstrapSettings:
-    #: bootstrap resamples of the settled bets for the intervals
-    n_resamples: int = 2000
-    #: two-sided coverage of the percentile intervals
-    confidence: float = 0.95
+    n_resamples: Count
+    confidence: Annotated[float, Field(gt=0, lt=1)]
 
 
-@dataclass(frozen=True)
+@settings
 class BacktestSettings:
-    #: first game date (YYYY-MM-DD); null = the first game day of the data's last season
-    start: str | None = None
-    #: last game date; null = the last completed game day
-    end: str | None = None
-    #: calendar days between retrains; each model is trained on the window before its first day
-    retrain_every_days: int = 7
-    model: BacktestModelSettings = field(default_factory=BacktestModelSettings)
-    #: bankroll (units) on the first day; stakes are sized on the bankroll after the previous days' results
-    initial_bankroll: float = 1000.0
-    ledger: BacktestLedgerSettings = field(default_factory=BacktestLedgerSettings)
-    bootstrap: BootstrapSettings = field(default_factory=BootstrapSettings)
-    #: cached walk-forward predictions (one parquet per model/feature/data key), relative to the project root
-    cache_dir: str = "artifacts/backtest/cache"
-    #: MLflow experiment of backtest runs (sweep parents and their points)
-    experiment: str = "nba-pra-backtest"
-    #: metric the sweep's summary table is sorted by, and the direction
-    sort_metric: str = "roi"
-    sort_descending: bool = True
+    start: str | None
+    end: str | None
+    retrain_every_days: Count
+    model: BacktestModelSettings
+    initial_bankroll: Positive
+    ledger: BacktestLedgerSettings
+    bootstrap: BootstrapSettings
+    cache_dir: str
+    experiment: str
+    sort_metric: str
+    sort_descending: bool

@@ -7,9 +7,10 @@ sets them. Fractions of bankroll are plain fractions (0.05 = 5 %), stakes are in
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import Annotated
 
 from nba_pra.odds.market import ConsensusMethod, DevigMethod
+from nba_pra.schema import Count, Field, NonNegative, NonNegInt, Positive, Real, Unit, settings
 
 
 class ConfidenceMethod(enum.StrEnum):
@@ -33,82 +34,65 @@ class PricingMethod(enum.StrEnum):
     MARKET_AWARE = "market_aware"
 
 
-@dataclass(frozen=True, kw_only=True)
+@settings
 class SolverSettings:
     """Bisection for the market-implied mean: the bracket (PRA points) and the number of halvings."""
 
-    mean_low: float
-    mean_high: float
-    steps: int
+    mean_low: Positive
+    mean_high: Positive
+    steps: Count
 
 
-@dataclass(frozen=True, kw_only=True)
+@settings
 class StackingSettings:
     """Walk-forward logistic stacking of the model on the market (:mod:`nba_pra.betting.stacking`)."""
 
-    refit_every_days: int
-    min_train_props: int
-    l2: float
-    max_iter: int
+    refit_every_days: Count
+    min_train_props: NonNegInt
+    l2: Positive
+    max_iter: Count
 
 
-@dataclass(frozen=True, kw_only=True)
+@settings
 class PricingSettings:
     """``conf/pricing/``: the one pricing path of the bet stage, the backtest and ``nba-pra market``."""
 
     method: PricingMethod
     devig: DevigMethod
     consensus: ConsensusMethod
-    prob_clip: float
+    prob_clip: Annotated[float, Field(gt=0, lt=0.5)]
     solver: SolverSettings
     stacking: StackingSettings
 
 
-@dataclass(frozen=True, kw_only=True)
+@settings
 class EvidenceSettings:
     """``betting.evidence``: stake only where walk-forward evidence says the pricing beats the market."""
 
     required: bool
     path: str
-    window_days: int
-    min_bets: int
-    min_roi_lo: float
+    window_days: Count
+    min_bets: NonNegInt
+    min_roi_lo: Real
 
 
-@dataclass(frozen=True, kw_only=True)
+@settings
 class BettingSettings:
-    #: fraction of full Kelly staked
-    kelly_fraction: float = 0.25
-    #: minimum expected return per unit staked at the chosen side's actual price
-    min_edge: float = 0.03
-    #: edges above this are treated as a stale or erroneous line and not bet (null = no upper limit)
-    max_edge: float | None = None
-    #: minimum confidence (see :class:`ConfidenceMethod`)
-    min_confidence: float = 0.60
-    confidence_method: ConfidenceMethod = ConfidenceMethod.SIDE_PROBABILITY
-    #: maximum coefficient of variation (predicted std / predicted mean)
-    max_cv: float = 0.35
-    #: prior games a player needs before we bet on him
-    min_games: int = 5
-    #: cap on one bet's stake, fraction of bankroll
-    max_stake_fraction: float = 0.05
-    #: cap on the summed stakes on one player on one day, fraction of bankroll
-    max_player_fraction: float = 0.06
-    #: cap on the summed stakes on one game, fraction of bankroll
-    max_game_fraction: float = 0.10
-    #: cap on the summed stakes of one day (game_date), fraction of bankroll
-    max_day_fraction: float = 0.25
-    #: assumed pairwise correlation of results of bets on the same player (several markets)
-    same_player_correlation: float = 0.5
-    #: assumed pairwise correlation of results of bets in the same game (teammates, opponents)
-    same_game_correlation: float = 0.1
-    #: stakes are floored to this many decimals of the bankroll's unit (null = no rounding); flooring keeps every
-    #: cap satisfied. Leave null when the engine runs on a unit bankroll (stakes as fractions).
-    stake_decimals: int | None = None
-    #: stakes below this fraction of bankroll (after caps and rounding) are not placed; a zero stake never is
-    min_stake_fraction: float = 0.0
-    #: market assumed when the lines table has no ``market`` column
-    default_market: str = "player_points_rebounds_assists"
-    #: claimed edges above this are flagged as more likely model error than value (never a filter)
-    suspect_edge: float
+    kelly_fraction: Annotated[float, Field(gt=0, le=1)]
+    min_edge: Unit
+    max_edge: NonNegative | None
+    min_confidence: Unit
+    confidence_method: ConfidenceMethod
+    max_cv: Positive
+    min_games: NonNegInt
+    max_stake_fraction: Annotated[float, Field(gt=0, le=1)]
+    max_player_fraction: Annotated[float, Field(gt=0, le=1)]
+    max_game_fraction: Annotated[float, Field(gt=0, le=1)]
+    max_day_fraction: Annotated[float, Field(gt=0, le=1)]
+    same_player_correlation: Unit
+    same_game_correlation: Unit
+    stake_decimals: NonNegInt | None
+    min_stake_fraction: Unit
+    default_market: str
+    suspect_edge: NonNegative
     evidence: EvidenceSettings

@@ -142,7 +142,7 @@ def _combine(box_scores: pd.DataFrame, slate: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["player_id", "game_date", "game_id"], kind="mergesort").reset_index(drop=True)
 
 
-def validate_feature_frame(df: pd.DataFrame, settings: FeatureSettings | None = None) -> None:
+def validate_feature_frame(df: pd.DataFrame, settings: FeatureSettings) -> None:
     """Schema check of a feature frame; raises :class:`DataValidationError` naming the first broken rule.
 
     Rules: every key column present with its dtype kind (dates datetime64, ids int64, flags bool, targets and

@@ -2,10 +2,8 @@
 
 Each family module declares its definitions (``definitions(settings)``) and computes exactly those
 (``compute(ctx, defs)`` reads each definition's ``kind`` and ``params``); the engine orders the output columns
-by this registry and fails if a family computed anything else. The model trains on ``feature_names()``.
-
-Names depend on the configured windows: pass the run's :class:`FeatureSettings` (the default settings give
-the default names).
+by this registry and fails if a family computed anything else. The model trains on ``feature_names(settings)``:
+names depend on the configured windows.
 """
 
 from __future__ import annotations
@@ -33,9 +31,8 @@ FAMILY_MODULES: dict[str, ModuleType] = {
 assert tuple(FAMILY_MODULES) == FAMILIES
 
 
-def build_registry(settings: FeatureSettings | None = None) -> tuple[FeatureDef, ...]:
+def build_registry(settings: FeatureSettings) -> tuple[FeatureDef, ...]:
     """Every feature definition, in column order (families in ``FAMILIES`` order)."""
-    settings = settings or FeatureSettings()
     defs = tuple(d for module in FAMILY_MODULES.values() for d in module.definitions(settings))
     duplicates = sorted(name for name, n in Counter(d.name for d in defs).items() if n > 1)
     if duplicates:
@@ -43,18 +40,18 @@ def build_registry(settings: FeatureSettings | None = None) -> tuple[FeatureDef,
     return defs
 
 
-def feature_names(settings: FeatureSettings | None = None) -> list[str]:
+def feature_names(settings: FeatureSettings) -> list[str]:
     """The model's input columns, in order."""
     return [d.name for d in build_registry(settings)]
 
 
-def count_by_family(settings: FeatureSettings | None = None) -> dict[str, int]:
+def count_by_family(settings: FeatureSettings) -> dict[str, int]:
     """Number of features per family, in family order."""
     counts = Counter(d.family for d in build_registry(settings))
     return {family: counts[family] for family in FAMILIES}
 
 
-def describe(settings: FeatureSettings | None = None) -> pd.DataFrame:
+def describe(settings: FeatureSettings) -> pd.DataFrame:
     """The registry as a table: name, family, definition, window (e.g. for docs or an MLflow artifact)."""
     defs = build_registry(settings)
     return pd.DataFrame(

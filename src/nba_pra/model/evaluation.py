@@ -42,7 +42,7 @@ def reference_lines(oof: pd.DataFrame, lines: pd.DataFrame | None, median: np.nd
 
 def over_probabilities(
     oof: pd.DataFrame, p_over: np.ndarray, outcome: np.ndarray, not_push: np.ndarray, at_book: np.ndarray,
-    settings: OverCalibrationSettings,
+    settings: OverCalibrationSettings | None,
 ) -> tuple[np.ndarray, PlattMap]:
     """P(over | no push) as the model would price each row out of fold, and the map for the registered model.
 
@@ -50,7 +50,7 @@ def over_probabilities(
     only posts some players (its choice is information too); the registered model keeps the book map, the only
     one a bet ever meets.
     """
-    if not settings.enabled:
+    if settings is None or not settings.enabled:
         return p_over, PlattMap()
     block = oof["block"].to_numpy()
     out = p_over.copy()
@@ -87,8 +87,7 @@ def evaluate_oof(
     line, at_book = reference_lines(oof, lines, distributions.quantile(params, 0.5))
     p_raw = calibration.over_given_decided(distributions.line_probabilities(params, line))
     outcome, not_push = calibration.over_outcomes(y, line)
-    p_cal, over_map = over_probabilities(oof, p_raw, outcome, not_push, at_book,
-                                         over_calibration or OverCalibrationSettings(enabled=False))
+    p_cal, over_map = over_probabilities(oof, p_raw, outcome, not_push, at_book, over_calibration)
     raw_scores, table_raw = calibration.over_probability_scores(p_raw[not_push], outcome[not_push], n_bins)
     over_scores, table = calibration.over_probability_scores(p_cal[not_push], outcome[not_push], n_bins)
     book_scores, _ = calibration.over_probability_scores(p_cal[not_push & at_book], outcome[not_push & at_book],

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from nba_pra.schema import NonNegative, NonNegInt, settings
 
 
-@dataclass(frozen=True)
+@settings
 class TrackingSettings:
-    #: MLflow tracking URI; a relative ``sqlite:///`` path is resolved against the project root
-    uri: str = "sqlite:///mlflow.db"
-    experiment: str = "nba-pra"
-    model_name: str = "nba-pra"
-    champion_alias: str = "champion"
-    challenger_alias: str = "challenger"
-    #: alias the predictor loads
-    predict_alias: str = "champion"
-    #: lower-is-better metric the promotion compares (logged by every training run)
-    promotion_metric: str = "crps"
-    #: relative improvement the challenger needs to take the champion alias
-    promotion_margin: float = 0.0
-    #: compare versions on the last this many days of the held-out rows they share
-    promotion_window_days: int = 60
-    #: fewer shared held-out rows than this => fall back to each version's own validation score
-    promotion_min_rows: int = 500
-    #: after training, compare the new challenger with the champion and promote it when it wins
-    auto_promote: bool = True
+    uri: str
+    experiment: str
+    model_name: str
+    champion_alias: str
+    challenger_alias: str
+    predict_alias: str
+    promotion_metric: str
+    promotion_margin: NonNegative
+    promotion_window_days: NonNegInt
+    promotion_min_rows: NonNegInt
+    auto_promote: bool
