@@ -1,5 +1,8 @@
 """Logging: console at INFO (WARNING with --quiet), a rotating DEBUG file under ``logs/``.
 
+Both handlers mask secrets (:mod:`nba_pra.redaction`) in every record, messages and tracebacks alike, whichever
+library logged it.
+
 On a terminal the console handler is rich's (sharing the progress bars' console); off a terminal
 (``dvc repro``, pipes, CI) it writes plain ``LEVEL message`` lines.
 """
@@ -10,6 +13,8 @@ import logging
 import logging.handlers
 import sys
 from pathlib import Path
+
+from nba_pra.redaction import redacting_filter
 
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 _LOG_FILE = "nba-pra.log"
@@ -52,6 +57,7 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = 
     console = _console_handler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
     console.addFilter(_QuietLibraries())
+    console.addFilter(redacting_filter())
     console._nba_pra = True  # type: ignore[attr-defined]
     root.addHandler(console)
     if log_dir is not None:
@@ -62,5 +68,6 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = 
         file_handler.setLevel(logging.DEBUG)
         file_handler.setFormatter(logging.Formatter(_FORMAT))
         file_handler.addFilter(_QuietLibraries())
+        file_handler.addFilter(redacting_filter())
         file_handler._nba_pra = True  # type: ignore[attr-defined]
         root.addHandler(file_handler)

@@ -25,3 +25,5 @@ class TrackingSettings:
     promotion_min_rows: int = 500
     #: after training, compare the new challenger with the champion and promote it when it wins
     auto_promote: bool = True
+    #: seconds a process waits for another one to finish creating the SQLite store or registering a version
+    lock_timeout_s: float = 120.0
