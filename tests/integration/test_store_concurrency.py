@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from settings_support import composed
 from sqlalchemy import create_engine, text
 
 from nba_pra.cli import main
@@ -25,6 +24,7 @@ from nba_pra.errors import LedgerError
 from nba_pra.ledger.store import LedgerStore
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.settings import TrackingSettings
+from settings_support import composed
 
 #: processes racing for one fresh store (the reported failures needed three)
 RACERS = 3
