@@ -49,8 +49,10 @@ def _flag_overrides(args: argparse.Namespace) -> list[str]:
 def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from nba_pra.config import load_project
     from nba_pra.logs import setup_logging
+    from nba_pra.redaction import remember, secrets_of
 
     project = load_project(overrides=_flag_overrides(args))
+    remember(*secrets_of(project.settings))
     setup_logging(project.path("logs"), verbose=args.verbose, quiet=args.quiet)
     return project
 
@@ -313,8 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except NbaPraError as exc:
+        from nba_pra.redaction import redact_text, remembered
+
         logging.getLogger("nba_pra").debug("command failed", exc_info=True)
-        print(f"error: {exc}", file=sys.stderr)
+        # messages quote URLs and driver errors; an override that failed to compose is echoed before any
+        # secret could be remembered, which the URL and parameter patterns still catch
+        print(f"error: {redact_text(str(exc), remembered())}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

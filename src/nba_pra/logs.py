@@ -1,5 +1,8 @@
 """Logging: console at INFO (WARNING with --quiet), a rotating DEBUG file under ``logs/``.
 
+Both handlers mask secrets (:mod:`nba_pra.redaction`) in every record, messages and tracebacks alike, whichever
+library logged it.
+
 On a terminal the console handler is rich's (sharing the progress bars' console); off a terminal
 (``dvc repro``, pipes, CI) it writes plain ``LEVEL message`` lines.
 """
@@ -11,18 +14,31 @@ import logging.handlers
 import sys
 from pathlib import Path
 
+from nba_pra.redaction import redacting_filter
+
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 _LOG_FILE = "nba-pra.log"
 _MAX_BYTES = 5_000_000
 _BACKUPS = 3
 _NOISY = ("mlflow", "alembic", "urllib3", "git", "matplotlib", "numexpr", "hydra", "filelock", "dvc")
+#: libraries whose warnings stay off the console (the log file keeps them): urllib3 warns "Retrying ..." on each
+#: retry the odds client is configured to make, and our own single message says what the retries came to
+_CONSOLE_ERRORS_ONLY = ("urllib3",)
 
 
 class _QuietLibraries(logging.Filter):
-    """Drop third-party records below WARNING on our handlers (without changing those loggers' levels)."""
+    """Drop third-party records below WARNING (below ERROR for ``errors_only``) on our handlers, without changing
+    those loggers' levels."""
+
+    def __init__(self, errors_only: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self._errors_only = errors_only
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING or record.name.split(".", 1)[0] not in _NOISY
+        library = record.name.split(".", 1)[0]
+        if library in self._errors_only:
+            return record.levelno >= logging.ERROR
+        return record.levelno >= logging.WARNING or library not in _NOISY
 
 
 def _console_handler() -> logging.Handler:
@@ -51,7 +67,8 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = 
     root.setLevel(logging.DEBUG)
     console = _console_handler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
-    console.addFilter(_QuietLibraries())
+    console.addFilter(_QuietLibraries(errors_only=_CONSOLE_ERRORS_ONLY))
+    console.addFilter(redacting_filter())
     console._nba_pra = True  # type: ignore[attr-defined]
     root.addHandler(console)
     if log_dir is not None:
@@ -62,5 +79,6 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = 
         file_handler.setLevel(logging.DEBUG)
         file_handler.setFormatter(logging.Formatter(_FORMAT))
         file_handler.addFilter(_QuietLibraries())
+        file_handler.addFilter(redacting_filter())
         file_handler._nba_pra = True  # type: ignore[attr-defined]
         root.addHandler(file_handler)

@@ -1,4 +1,5 @@
-"""The Odds API key never lands on disk: after real runs with a fake key, no file of the project contains it.
+"""Secrets never land on disk or on the console: the odds key after real runs with faults, and a database password
+given in any URL form (``u:pw@``, ``?password=``, an environment-substituted value) in errors, logs and MLflow.
 
 The key is only in the environment (``ODDS_API_KEY``) -- never in a file the scan covers. The runs include a
 successful fetch (cached responses written), a retried 5xx (urllib3 logs the request URL on retry), a timeout,
@@ -11,12 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from odds_server import Fault, OddsApiServer
 from test_odds_pipeline import api_overrides, slate_payload, trained_project
 
 from nba_pra.cli import main
+from nba_pra.config import load_project
+from nba_pra.tracking.client import Tracker
+from odds_server import Fault, OddsApiServer, closed_port
 
 FAKE_KEY = "secret-scan-key-a1b2c3d4e5f60718"
+#: a DB password in the URL forms the ledger and tracking settings accept (``u:pw@`` is in the unit tests)
+DB_SECRET = "db-secret-5e6f7a8b9c"
+ENV_SECRET = "env-secret-0a1b2c3d4e"
 
 
 def files_containing(root: Path, needle: bytes) -> list[str]:
@@ -48,6 +54,18 @@ def test_no_project_file_contains_the_api_key_after_runs_with_faults(
     monkeypatch.setenv("ODDS_API_KEY", "wrong-key-the-server-rejects")
     assert main(["bet", "-v", "--refresh", *overrides]) == 0  # 401: a message about a key, not the key
 
+    # MLflow params: settings holding URLs (the backtest's ledger) and a sweep's verbatim overrides
+    url = f"postgresql+psycopg://u@h/x?password={DB_SECRET}"
+    project = load_project(root, [f"backtest.ledger.url='{url}'"])
+    tracker = Tracker(project.settings.tracking, root)
+    with tracker.start_run("secrets") as run:
+        tracker.log_params({"backtest.ledger.url": project.settings.backtest.ledger.url,
+                            "overrides": f"ledger.url={url}"})
+    assert tracker.client.get_run(run.info.run_id).data.params == {
+        "backtest.ledger.url": "postgresql+psycopg://u@h/x?password=***",
+        "overrides": "ledger.url=postgresql+psycopg://u@h/x?password=***",
+    }
+
     # the places the key could leak into exist and are not empty, so the scan below means something
     log_file = root / "logs" / "nba-pra.log"
     assert b"apiKey=***" in log_file.read_bytes()  # URLs were logged -- scrubbed
@@ -55,5 +73,33 @@ def test_no_project_file_contains_the_api_key_after_runs_with_faults(
     assert (root / "mlflow.db").stat().st_size > 0
     assert any((root / "artifacts").iterdir()) and any((root / "reports").iterdir())
     assert (root / "params.yaml").is_file()
-    for needle in (FAKE_KEY, b"wrong-key-the-server-rejects".decode()):
+    for needle in (FAKE_KEY, b"wrong-key-the-server-rejects".decode(), DB_SECRET):
         assert files_containing(root, needle.encode()) == [], needle
+
+
+
+def test_a_database_password_in_any_url_form_reaches_neither_the_console_nor_a_file(
+    tmp_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NBA_PRA_TEST_DB_PASSWORD", ENV_SECRET)
+    port = closed_port()  # the connection fails: the error quotes the URL, the debug log the driver's traceback
+    for url in (
+        f"postgresql+psycopg://u@127.0.0.1:{port}/x?password={DB_SECRET}",
+        f"postgresql+psycopg://u@127.0.0.1:{port}/x?sslmode=disable&PWD={DB_SECRET}",
+        f"postgresql+psycopg://u@127.0.0.1:{port}/x?password=${{oc.env:NBA_PRA_TEST_DB_PASSWORD}}",
+    ):
+        assert main(["ledger", "-v", "export", "bets.csv", f"ledger.url='{url}'"]) == 6
+        err = capsys.readouterr().err  # -v: the traceback is on the console too
+        assert err.strip().splitlines()[-1].startswith("error: cannot open the ledger at postgresql+psycopg://u")
+        assert "***" in err and DB_SECRET not in err and ENV_SECRET not in err
+    # unquoted, the override does not even compose: Hydra's message echoes it
+    assert main(["ledger", "export", "bets.csv", f"ledger.url=postgresql+psycopg://u@h/x?password={DB_SECRET}"]) == 2
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()
+    assert any(line.startswith("error: cannot compose conf/") and "password=***" in line for line in last)
+    assert DB_SECRET not in err
+
+    log_file = tmp_project / "logs" / "nba-pra.log"
+    assert b"Traceback" in log_file.read_bytes() and b"password=***" in log_file.read_bytes()
+    for secret in (DB_SECRET, ENV_SECRET):
+        assert files_containing(tmp_project, secret.encode()) == [], secret

@@ -1,4 +1,7 @@
-"""The dashboard's pure pieces: redaction, intervals, the slate table, sorting, paging, the bankroll curve."""
+"""The dashboard's pure pieces: intervals, the slate table, sorting, paging, the bankroll curve.
+
+Redaction lives in :mod:`nba_pra.redaction` (tests/unit/test_redaction.py).
+"""
 
 from __future__ import annotations
 
@@ -9,44 +12,8 @@ import pandas as pd
 import pytest
 
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.config import load_project
 from nba_pra.dashboard import pages, queries
 from settings_support import conf
-
-
-@pytest.mark.parametrize(
-    ("url", "shown"),
-    [
-        ("sqlite:///ledger.db", "sqlite:///ledger.db"),
-        ("sqlite:////abs/ledger.db", "sqlite:////abs/ledger.db"),
-        ("postgresql+psycopg://bob:s3cr%40t@db:5432/nba", "postgresql+psycopg://bob:***@db:5432/nba"),
-        ("postgresql+psycopg://bob@db/nba?sslmode=require&password=x9",
-         "postgresql+psycopg://bob@db/nba?sslmode=require&password=***"),
-        ("https://user:tok@mlflow.example/#/models", "https://user:***@mlflow.example/#/models"),
-        ("not a url at all", "not a url at all"),
-    ],
-)
-def test_urls_are_shown_with_passwords_and_secret_query_values_masked(url: str, shown: str) -> None:
-    assert queries.redact_url(url) == shown
-
-
-def test_scrub_masks_every_secret_in_nested_values_longest_first() -> None:
-    view = {"a": "key=abcd1234 and abcd", "b": ["x abcd1234 y", 3, None], "c": {"d": ("abcd",)}}
-    assert queries.scrub(view, ("abcd1234", "abcd")) == {
-        "a": "key=*** and ***", "b": ["x *** y", 3, None], "c": {"d": ["***"]}}
-
-
-def test_the_project_secrets_are_the_url_passwords_and_the_secret_env_values(
-    project_root, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ODDS_API_KEY", "odds-key-123")
-    monkeypatch.setenv("NBA_PRA_ALERT_WEBHOOK_URL", "https://hooks.example/T0/B0/xyz")
-    monkeypatch.setenv("NBA_PRA_SMTP_PASSWORD", "abc")  # too short to scrub from free text
-    project = load_project(project_root, ["ledger.url=postgresql+psycopg://u:p%40ssword@h/db"])
-    secrets = queries.secrets_of(project)
-    assert {"odds-key-123", "https://hooks.example/T0/B0/xyz", "p%40ssword", "p@ssword"} <= set(secrets)
-    assert "abc" not in secrets
-    assert [len(s) for s in secrets] == sorted((len(s) for s in secrets), reverse=True)
 
 
 def test_the_wilson_interval_matches_the_closed_form_and_stays_in_the_unit_interval() -> None:

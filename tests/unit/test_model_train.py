@@ -132,9 +132,8 @@ def test_registry_aliases_first_version_champion_then_challenger(trained, tmp_pa
                     signature=infer_signature(example, result.ensemble.predict(example)),
                     input_example=example,
                     run_id=run.info.run_id,
-                )
+                ).version
             )
-        tracker.assign_new_version_alias(versions[-1])
     assert tracker.resolve("champion").version == versions[0] == "1"
     assert tracker.resolve("challenger").version == versions[1] == "2"
     model, resolved = tracker.load_pyfunc("champion")

@@ -95,3 +95,27 @@ def test_footnotes_only_explain_marks_that_appear() -> None:
     plain = CANDIDATES.iloc[[0]]
     assert footnotes(plain, 0.10) == []
     assert len(footnotes(CANDIDATES, 0.10)) == 2
+
+
+def test_player_team_and_book_names_print_exactly_as_written(tmp_path: Path, project_root: Path) -> None:
+    # a closing tag with nothing open crashed rich; a trailing backslash came out doubled by markup escaping
+    names = {"player_name": "Kyle [/x] Lillard\\", "team": "[/b]POR", "bookmaker": "Book [red]One\\"}
+    root = tmp_path / "proj"
+    (root / "artifacts").mkdir(parents=True)
+    bets = pd.DataFrame([{**candidate("x", 0.05, "staked", 0.02), **names}])
+    bets.to_parquet(root / "artifacts" / "candidates.parquet")
+    bets.rename(columns={"stake": "stake_fraction"}).to_csv(root / "artifacts" / "bets.csv", index=False)
+    row = next(line for line in printed(Project(root=root, settings=load_project(project_root).settings)).splitlines()
+               if "Lillard" in line)
+    cells = [cell.strip() for cell in row.split("│")]
+    assert {"Kyle [/x] Lillard\\", "[/b]POR", "Book [red]One\\"} <= set(cells)
+
+
+def test_book_names_in_the_market_tables_print_exactly_as_written() -> None:
+    from nba_pra.reporting.market import betting_table
+
+    frame = pd.DataFrame({"method": ["model"], "price_source": ["Book [/x] One"], "strategy": ["all picks"],
+                          "bets": [3], "win_rate": [0.5], "roi": [0.1], "roi_lo": [-0.1], "roi_hi": [0.2]})
+    console = Console(width=400, record=True, color_system=None)
+    console.print(betting_table(frame))
+    assert "│ Book [/x] One │" in console.export_text()

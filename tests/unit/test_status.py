@@ -180,3 +180,15 @@ def test_many_books_and_warnings_still_fit_one_screen(project) -> None:
     lines = buffer.getvalue().rstrip("\n").splitlines()
     assert len(lines) <= SCREEN_LINES, "\n".join(lines)
     assert "... and 6 more books" in buffer.getvalue()
+
+
+def test_data_in_the_status_screen_prints_as_written_not_as_markup(project) -> None:
+    collected = status.collect(project)
+    # a book or run name from real data, and a driver error quoting SQL, are data: "[/x]" crashed rich
+    collected["warnings"] = ["ledger health: book Kyle [/x] Book trails its predicted win rate"]
+    collected["errors"]["models"] = "OperationalError: [/SQL: SELECT 1] failed"
+    buffer = io.StringIO()
+    Console(file=buffer, width=SCREEN_WIDTH).print(status.render(collected, project))
+    screen = buffer.getvalue()
+    assert "! ledger health: book Kyle [/x] Book trails" in screen
+    assert "unavailable: OperationalError: [/SQL: SELECT 1] failed" in screen

@@ -16,7 +16,8 @@ import requests
 
 from nba_pra.alerts.errors import AlertError
 from nba_pra.alerts.settings import SmtpSecurity, SmtpSettings
-from nba_pra.odds.http import install_redaction, scrub
+from nba_pra.odds.http import install_redaction
+from nba_pra.redaction import redact_text
 
 #: a webhook answering with any 2xx status accepted the message
 _HTTP_OK_RANGE = range(200, 300)
@@ -71,5 +72,5 @@ def send_email(
     except smtplib.SMTPAuthenticationError:
         raise AlertError(f"the SMTP server {where} rejected the login for the alert email") from None
     except (smtplib.SMTPException, OSError) as exc:
-        detail = scrub(str(exc), secrets) or type(exc).__name__
+        detail = redact_text(str(exc), secrets) or type(exc).__name__
         raise AlertError(f"sending the alert email through {where} failed: {detail}") from None

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from nba_pra.config import Project
 from nba_pra.dashboard import queries, schemas
+from nba_pra.redaction import redact_value
 
 API_PREFIX = "/api"
 router = APIRouter(prefix=API_PREFIX, tags=["api"])
@@ -27,7 +28,7 @@ def project_of(request: Request) -> Project:
 
 def safe_dump(request: Request, view: BaseModel) -> dict[str, Any]:
     """The view as JSON-ready values with the app's secrets masked (the one way a view leaves the server)."""
-    return queries.scrub(view.model_dump(mode="json"), request.app.state.secrets)
+    return redact_value(view.model_dump(mode="json"), request.app.state.secrets)
 
 
 def _json(request: Request, view: BaseModel) -> JSONResponse:

@@ -16,7 +16,8 @@ from fastapi.staticfiles import StaticFiles
 
 from nba_pra import __version__
 from nba_pra.config import Project
-from nba_pra.dashboard import api, pages, queries
+from nba_pra.dashboard import api, pages
+from nba_pra.redaction import secrets_of
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def create_app(project: Project) -> FastAPI:
         redoc_url=None,
     )
     app.state.project = project
-    app.state.secrets = queries.secrets_of(project)
+    app.state.secrets = secrets_of(project.settings)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

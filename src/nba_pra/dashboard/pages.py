@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from nba_pra import __version__
 from nba_pra.dashboard import queries
 from nba_pra.dashboard.api import Page, project_of, safe_dump
+from nba_pra.redaction import redact_value
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
 #: the bankroll chart's drawing box (SVG user units; the browser scales it to the page width)
@@ -94,7 +95,7 @@ _env.globals.update(
 
 def _page(request: Request, template: str, view: BaseModel, **extra: Any) -> HTMLResponse:
     html = _env.get_template(template).render(view=safe_dump(request, view), active=template, **extra)
-    return HTMLResponse(queries.scrub(html, request.app.state.secrets))
+    return HTMLResponse(redact_value(html, request.app.state.secrets))
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -5,19 +5,18 @@ user what to run, never an exception: a missing artifact, an empty ledger or an 
 state of a half-built project. A SQLite ledger or MLflow store that does not exist is not opened at all, because
 opening it would create it.
 
-Secrets never reach a view: URLs are shown through :func:`redact_url`, and :func:`scrub` masks every configured
-secret (DB passwords, The Odds API key, alert credentials) in whatever text a view carries, e.g. a driver's error.
+Secrets never reach a view: URLs are shown through :func:`nba_pra.redaction.redact_url`, and the app masks every
+configured secret (DB passwords, The Odds API key, alert credentials) in whatever text a view carries, e.g. a
+driver's error, with :func:`nba_pra.redaction.redact_value`.
 """
 
 from __future__ import annotations
 
 import enum
 import math
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -34,15 +33,9 @@ from nba_pra.ledger.health import bucket_labels, by_bucket
 from nba_pra.ledger.summary import is_paper, summarize
 from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
 from nba_pra.provenance import banner, data_is_synthetic, market_is_synthetic
+from nba_pra.redaction import redact_url
 from nba_pra.reporting.recommend import pricing_of, suspect_edges
 
-#: what replaces a secret in any text a view shows
-MASK: Final = "***"
-#: query-string keys whose values are treated as secrets in URLs (lower case, compared case-insensitively)
-_SECRET_QUERY_KEYS: Final = frozenset({"password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "key"})
-#: secrets shorter than this are not scrubbed from free text (masking every "ab" would garble pages); they are
-#: still masked inside URLs, which is where a short DB password would appear
-_MIN_SCRUB_CHARS: Final = 4
 #: the route serving a version's calibration plot (the API module registers it; views link to it)
 PLOT_ROUTE: Final = "/api/models/{version}/plots/{name}"
 NO_LINE: Final = "no line"
@@ -50,74 +43,6 @@ _PIPELINE_HINT: Final = "run `nba-pra pipeline` first"
 _SECONDS_PER_HOUR: Final = 3600.0
 
 SlateSort = enum.StrEnum("SlateSort", {name: name for name in schemas.SlateRow.model_fields})  # type: ignore[misc]
-
-
-# --- secrets ----------------------------------------------------------------------------------------------------
-
-
-def redact_url(url: str) -> str:
-    """``url`` with the password of its user info and secret-looking query values replaced by :data:`MASK`.
-
-    Works for SQLAlchemy URLs (``postgresql+psycopg://user:pw@host/db``) and HTTP URLs alike; text that does not
-    parse as a URL is returned unchanged.
-    """
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:
-        return url
-    # replace the parts in place: re-assembling with urlunsplit would turn sqlite:///x.db into sqlite:/x.db
-    redacted = url
-    if password is not None:
-        userinfo, _, hostinfo = parts.netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        redacted = redacted.replace(f"//{parts.netloc}", f"//{user}:{MASK}@{hostinfo}", 1)
-    if parts.query:
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
-        query = urlencode([(k, MASK if k.lower() in _SECRET_QUERY_KEYS else v) for k, v in pairs], safe="*")
-        redacted = redacted.replace(f"?{parts.query}", f"?{query}", 1)
-    return redacted
-
-
-def _url_secrets(url: str) -> list[str]:
-    try:
-        parts = urlsplit(url)
-        found = [parts.password] if parts.password else []
-    except ValueError:
-        return []
-    found += [v for k, v in parse_qsl(parts.query) if k.lower() in _SECRET_QUERY_KEYS and v]
-    return [*found, *(unquote(v) for v in found)]
-
-
-def secrets_of(project: Project) -> tuple[str, ...]:
-    """Every secret the project's configuration can reach: DB/tracking passwords, the odds key, alert credentials.
-
-    Longest first, so a secret containing another is masked whole.
-    """
-    from nba_pra.odds.http import resolve_api_key
-
-    s = project.settings
-    found: list[str] = []
-    for url in (s.ledger.url, s.backtest.ledger.url, s.tracking.uri):
-        found += _url_secrets(url)
-    found.append(resolve_api_key(s.odds.theoddsapi) or "")
-    for var in (s.alerts.webhook.url_env, s.alerts.smtp.username_env, s.alerts.smtp.password_env):
-        found.append(os.environ.get(var, ""))
-    unique = {v for v in found if len(v) >= _MIN_SCRUB_CHARS}
-    return tuple(sorted(unique, key=len, reverse=True))
-
-
-def scrub(value: Any, secrets: Sequence[str]) -> Any:
-    """``value`` (nested dicts/lists of plain values) with every occurrence of a secret masked in its strings."""
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, MASK)
-        return value
-    if isinstance(value, Mapping):
-        return {k: scrub(v, secrets) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [scrub(v, secrets) for v in value]
-    return value
 
 
 # --- plain values -----------------------------------------------------------------------------------------------

@@ -6,6 +6,10 @@
   identical results writes nothing; a corrected box score or a newly known closing line rewrites that settlement.
 * Reading (``bets``, ``bankroll``, ``summary``) joins bets with their settlements.
 * Opening a database of an older schema version migrates it in place, in one transaction (see ``_MIGRATIONS``).
+* Processes opening one ledger at once never race: creating or migrating the schema happens under the database's
+  own lock (PostgreSQL: an advisory lock held for the transaction; SQLite: ``BEGIN IMMEDIATE``, the write lock,
+  taken before the tables are looked at), and so does every write, so the second process waits and then finds
+  the tables the first created.
 """
 
 from __future__ import annotations
@@ -39,12 +43,20 @@ from nba_pra.ledger.tables import (
     LedgerTables,
     build_tables,
 )
+from nba_pra.redaction import redact_url
 
 #: ids per ``IN (...)`` query (well under every backend's bound-parameter limit)
 _ID_CHUNK: Final = 500
 _VERSION_KEY: Final = "schema_version"
 _DECISION_BET: Final = "bet"
 _COMPARE_TOLERANCE: Final = 1e-9
+#: execution option naming the statement that opens a SQLite transaction (see :func:`_sqlite_transactions`)
+_SQLITE_BEGIN: Final = "nba_pra_sqlite_begin"
+#: takes SQLite's write lock at once: a deferred BEGIN that reads, then writes while another process writes,
+#: fails with "database is locked" instead of waiting for the lock
+_BEGIN_WRITE: Final = "BEGIN IMMEDIATE"
+#: names the PostgreSQL advisory lock of one ledger (schema and prefix), hashed to a lock key by the server
+_PG_LOCK_NAME: Final = "nba-pra ledger {schema}.{prefix}"
 
 
 def resolve_url(url: str, root: Path) -> str:
@@ -52,7 +64,7 @@ def resolve_url(url: str, root: Path) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise LedgerError(f"ledger URL {url!r} is not a valid SQLAlchemy URL") from exc
+        raise LedgerError(f"ledger URL {redact_url(url)!r} is not a valid SQLAlchemy URL") from exc
     db = parsed.database
     if parsed.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
         return url
@@ -93,23 +105,28 @@ class LedgerStore:
         self.url = url
         self.tables: LedgerTables = build_tables(schema, table_prefix)
         self._schema = schema
+        self._lock_name = _PG_LOCK_NAME.format(schema=schema or "", prefix=table_prefix)
         try:
             parsed = make_url(url)
             if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(url)
+            # writes (and the schema check) hold the write lock from BEGIN on; reads keep a deferred BEGIN
+            self.writer: Engine = self.engine
             if parsed.get_backend_name() == "sqlite":
                 _sqlite_transactions(self.engine)
+                self.writer = self.engine.execution_options(**{_SQLITE_BEGIN: _BEGIN_WRITE})
             self._create()
         except (SQLAlchemyError, ArgumentError, OSError) as exc:
-            raise LedgerError(
-                f"cannot open the ledger at {_safe(url)}: {exc.__class__.__name__}: {exc}"
-            ) from exc
+            raise LedgerError(f"cannot open the ledger at {redact_url(url)}: {_first_line(exc)}") from exc
 
     # --- lifecycle ----------------------------------------------------------------------------------------------
 
     def _create(self) -> None:
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # released at commit: the next process to open this ledger waits here, then sees the tables
+                conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(self._lock_name))))
             if self._schema is not None and conn.dialect.name != "sqlite":
                 conn.execute(CreateSchema(self._schema, if_not_exists=True))
             self.tables.metadata.create_all(conn)
@@ -124,7 +141,7 @@ class LedgerStore:
                 old = int(stored) if stored.isdigit() else None
                 if old is None or old > LEDGER_SCHEMA_VERSION:
                     raise LedgerError(
-                        f"the ledger at {_safe(self.url)} has schema version {stored}, this code needs "
+                        f"the ledger at {redact_url(self.url)} has schema version {stored}, this code needs "
                         f"{LEDGER_SCHEMA_VERSION}; export it with the newer version and import it into a new ledger"
                     )
                 # same transaction as the version bump: a failed migration leaves the old database untouched
@@ -150,14 +167,14 @@ class LedgerStore:
     @contextmanager
     def _transaction(self, action: str) -> Iterator[Connection]:
         try:
-            with self.engine.begin() as conn:
+            with self.writer.begin() as conn:
                 yield conn
         except LedgerError:
             raise
         except SQLAlchemyError as exc:
             raise LedgerError(
-                f"could not {action} in the ledger at {_safe(self.url)} (nothing was written): "
-                f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+                f"could not {action} in the ledger at {redact_url(self.url)} (nothing was written): "
+                f"{_first_line(exc)}"
             ) from exc
 
     # --- writing ------------------------------------------------------------------------------------------------
@@ -265,7 +282,7 @@ class LedgerStore:
                 return pd.read_sql(statement, conn)
         except SQLAlchemyError as exc:
             raise LedgerError(
-                f"could not read the ledger at {_safe(self.url)}: {exc.__class__.__name__}"
+                f"could not read the ledger at {redact_url(self.url)}: {exc.__class__.__name__}"
             ) from exc
 
     def _read_bets(self) -> pd.DataFrame:
@@ -301,7 +318,7 @@ class LedgerStore:
                 profit = conn.execute(select(func.coalesce(func.sum(table.c.profit), 0.0))).scalar_one()
         except SQLAlchemyError as exc:
             raise LedgerError(
-                f"could not read the ledger at {_safe(self.url)}: {exc.__class__.__name__}"
+                f"could not read the ledger at {redact_url(self.url)}: {exc.__class__.__name__}"
             ) from exc
         return float(initial) + float(profit)
 
@@ -351,12 +368,11 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
         return (a == b) | both_missing
 
 
-def _safe(url: str) -> str:
-    """The URL with any password masked (for messages)."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<invalid url>"
+def _first_line(exc: BaseException) -> str:
+    """``Type: first line`` of a driver error: SQLAlchemy appends the whole statement (a CREATE TABLE dump) and
+    a link on further lines, which belong in the log file (the CLI logs the chain at DEBUG), not in the error."""
+    lines = str(exc).strip().splitlines()
+    return f"{exc.__class__.__name__}: {lines[0]}" if lines else exc.__class__.__name__
 
 
 def _sqlite_transactions(engine: Engine) -> None:
@@ -369,4 +385,4 @@ def _sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(conn.get_execution_options().get(_SQLITE_BEGIN, "BEGIN"))

@@ -445,7 +445,7 @@ def import_ledger(store: LedgerStore, path: Path, players: pd.DataFrame | None =
     now = pd.Timestamp.now(tz="UTC")
     t = store.tables
     try:
-        with store.engine.begin() as conn:
+        with store.writer.begin() as conn:  # holds the write lock from BEGIN (see LedgerStore)
             ids = bets["bet_id"].tolist()
             stored_bets: set[str] = set()
             stored_settled: set[str] = set()

@@ -4,8 +4,8 @@ The API key travels as the ``apiKey`` query parameter, so every URL is a secret.
 
 * our messages: errors are built from the status / exception *type*, never from ``str(exc)`` or a URL;
 * exception chains: errors are raised ``from None`` (a traceback would print the request URL);
-* third-party logs: urllib3 logs full URLs on retries and at DEBUG, so a filter on its loggers redacts
-  ``apiKey=...`` and the key itself from every record;
+* third-party logs: urllib3 logs full URLs on retries and at DEBUG, so the shared redaction filter
+  (:mod:`nba_pra.redaction`) on its loggers masks ``apiKey=...`` and the key itself in every record;
 * cache files: only response bodies are written.
 """
 
@@ -33,11 +33,10 @@ from nba_pra.odds.errors import (
     OddsTimeoutError,
 )
 from nba_pra.odds.settings import TheOddsApiSettings
+from nba_pra.redaction import protect_loggers, redact_text, remember
 
 log = logging.getLogger(__name__)
 
-REDACTED: Final = "***"
-_KEY_PARAM = re.compile(r"(apiKey=)[^&\s'\"]+", re.IGNORECASE)
 #: third-party loggers that may print request URLs
 _URL_LOGGERS: Final = ("urllib3.connectionpool", "urllib3.util.retry", "urllib3", "requests")
 _QUOTA_HEADERS: Final = ("x-requests-remaining", "x-requests-used", "x-requests-last")
@@ -52,41 +51,10 @@ _HTTP_SERVER_ERROR: Final = 500
 _MESSAGE_CHARS: Final = 120
 
 
-def scrub(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """``text`` with ``apiKey=<anything>`` and every secret value replaced by ``***``."""
-    text = _KEY_PARAM.sub(rf"\g<1>{REDACTED}", text)
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-class _RedactingFilter(logging.Filter):
-    """Rewrites a log record's message with :func:`scrub` (installed on third-party URL loggers)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = scrub(message, tuple(self.secrets))
-        if clean != message:
-            record.msg, record.args = clean, ()
-        return True
-
-
-_FILTER: Final = _RedactingFilter()
-
-
 def install_redaction(secret: str | None) -> None:
-    """Redact ``secret`` and any ``apiKey=`` parameter from the logs of urllib3 and requests (idempotent)."""
-    if secret:
-        _FILTER.secrets.add(secret)
-    for name in _URL_LOGGERS:
-        logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
+    """Mask ``secret`` (and any ``apiKey=`` parameter) in the logs of urllib3 and requests (idempotent)."""
+    remember(secret)
+    protect_loggers(*_URL_LOGGERS)
 
 
 def resolve_api_key(settings: TheOddsApiSettings) -> str | None:
@@ -234,7 +202,7 @@ class OddsApiClient:
         except ValueError:
             return "no message"
         message = body.get("message", "") if isinstance(body, dict) else ""
-        text = scrub(str(message), (self._key or "",))[:_MESSAGE_CHARS]
+        text = redact_text(str(message), (self._key or "",))[:_MESSAGE_CHARS]
         return text or "no message"
 
 

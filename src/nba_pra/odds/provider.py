@@ -61,5 +61,5 @@ def fetch_lines_or_warn(
         if strict:
             raise
         warning = f"no odds from {provider.name}, so no bets are placed: {exc}"
-        log.warning(warning)
+        log.warning("%s", warning)  # the one warning of an odds failure: callers keep the sentence, not log it
         return empty_lines(), warning

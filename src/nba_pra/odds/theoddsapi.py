@@ -164,15 +164,16 @@ class TheOddsApiProvider:
                 pieces.append(parse_event_odds(payload, event_id=event_id, bookmaker_label=self.api.bookmaker_label))
         mapping = pd.concat(matched_games, ignore_index=True)
         self.unmatched_games = tuple(sorted(set(games["game_id"]) - set(mapping["game_id"])))
-        if self.unmatched_games:
-            log.warning(
-                "The Odds API: %d slate game(s) match no API event by team names and commence time: %s",
-                len(self.unmatched_games), ", ".join(self.unmatched_games),
-            )
+        # no game matched: the error says so, and the failure stays one warning (or one error with --strict)
         if mapping.empty:
             raise OddsNoLinesError(
                 f"none of The Odds API's {n_events} NBA event(s) matches the slate's {len(games)} game(s) by team "
                 "names and commence time (check conf/odds/teams/)"
+            )
+        if self.unmatched_games:
+            log.warning(
+                "The Odds API: %d slate game(s) match no API event by team names and commence time: %s",
+                len(self.unmatched_games), ", ".join(self.unmatched_games),
             )
         outcomes = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=list(OUTCOME_COLUMNS))
         lines = self._to_lines(pair_sides(outcomes), mapping, slate)

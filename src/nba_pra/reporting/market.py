@@ -1,28 +1,37 @@
-"""``nba-pra market``: the model-vs-market table and the betting table on the console."""
+"""``nba-pra market``: the model-vs-market table and the betting table on the console.
+
+Cells and titles are plain :class:`~rich.text.Text`: book and forecaster names come from the lines file, and a
+book called ``[/x]`` must print as written instead of crashing rich's markup parser.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.market_eval.runner import MODEL, MarketEvaluation
 from nba_pra.reporting.recommend import console_for_output
 
 
+def _add_row(table: Table, *cells: str) -> None:
+    table.add_row(*(Text(cell) for cell in cells))
+
+
 def forecaster_table(ev: MarketEvaluation) -> Table:
     """MAE (point forecast) and Brier / log loss of P(over) on the same props, one row per forecaster."""
     acc = ev.accuracy
-    table = Table(title=f"Model vs market, {ev.season} ({ev.start.date()}..{ev.end.date()}), "
-                        f"{ev.headline['props']} props, {int(acc['props_played'])} played")
+    table = Table(title=Text(f"Model vs market, {ev.season} ({ev.start.date()}..{ev.end.date()}), "
+                        f"{ev.headline['props']} props, {int(acc['props_played'])} played"))
     for header in ("forecaster", "MAE", "Brier", "log loss", "props scored"):
         table.add_column(header, justify="left" if header == "forecaster" else "right")
     mae = {MODEL: f"{acc['model_mae']:.3f} (median {acc['model_median_mae']:.3f})"}
     for row in ev.probabilities.itertuples(index=False):
         is_market = str(row.forecaster).startswith("market")
         shown_mae = mae.get(str(row.forecaster), f"{acc['line_mae']:.3f} (line)" if is_market else "")
-        table.add_row(str(row.forecaster), shown_mae, f"{row.brier:.4f}", f"{row.log_loss:.4f}", str(row.props))
+        _add_row(table, str(row.forecaster), shown_mae, f"{row.brier:.4f}", f"{row.log_loss:.4f}", str(row.props))
     return table
 
 
@@ -34,8 +43,8 @@ def betting_table(frame: pd.DataFrame) -> Table:
         interval = "" if pd.isna(row.roi_lo) else f"[{row.roi_lo:+.1%}, {row.roi_hi:+.1%}]"
         roi = "" if pd.isna(row.roi) else f"{row.roi:+.2%}"
         rate = "" if pd.isna(row.win_rate) else f"{row.win_rate:.1%}"
-        table.add_row(str(row.method), str(row.price_source), str(row.strategy), str(int(row.bets)), rate, roi,
-                      interval)
+        _add_row(table, str(row.method), str(row.price_source), str(row.strategy), str(int(row.bets)), rate, roi,
+                 interval)
     return table
 
 
@@ -49,8 +58,8 @@ def pricing_table(ev: MarketEvaluation) -> Table:
     for method in PricingMethod:
         m = method.value
         mark = " (default)" if m == h["pricing_method"] else ""
-        table.add_row(m + mark, f"{h[f'{m}_logloss']:.4f}", f"{h[f'{m}_minus_market']:+.4f}",
-                      f"[{h[f'{m}_minus_market_lo']:+.4f}, {h[f'{m}_minus_market_hi']:+.4f}]", f"{h[f'{m}_ece']:.2%}")
+        _add_row(table, m + mark, f"{h[f'{m}_logloss']:.4f}", f"{h[f'{m}_minus_market']:+.4f}",
+                 f"[{h[f'{m}_minus_market_lo']:+.4f}, {h[f'{m}_minus_market_hi']:+.4f}]", f"{h[f'{m}_ece']:.2%}")
     return table
 
 
@@ -63,19 +72,19 @@ def gate_table(summary: pd.DataFrame) -> Table:
         interval = "" if pd.isna(row.roi_lo) else f"[{row.roi_lo:+.1%}, {row.roi_hi:+.1%}]"
         roi = "" if pd.isna(row.roi) else f"{row.roi:+.2%}"
         clv = "n/a (no closes)" if pd.isna(row.avg_clv_prob) else f"{row.avg_clv_prob:+.4f}"
-        table.add_row(str(row.method), str(row.state), str(int(row.bets)), roi, interval, str(int(row.clv_bets)), clv)
+        _add_row(table, str(row.method), str(row.state), str(int(row.bets)), roi, interval, str(int(row.clv_bets)), clv)
     return table
 
 
 def show(ev: MarketEvaluation, console: Console | None = None) -> None:
     console = console or console_for_output()
     h = ev.headline
-    console.print(f"lines matched to players: {h['names_matched']:.0f} of {h['names']:.0f} name-game pairs "
-                  f"({h['match_rate']:.2%})")
+    console.print(Text(f"lines matched to players: {h['names_matched']:.0f} of {h['names']:.0f} name-game pairs "
+                       f"({h['match_rate']:.2%})"))
     console.print(forecaster_table(ev))
     if h["books_left_out"]:
-        console.print(f"left out (prices inverted against their lines, see books.csv): "
-                      f"{', '.join(h['books_left_out'])}")
+        console.print(Text(f"left out (prices inverted against their lines, see books.csv): "
+                           f"{', '.join(h['books_left_out'])}"))
     console.print(pricing_table(ev))
     console.print(betting_table(ev.betting))
     console.print(gate_table(ev.gate_summary))

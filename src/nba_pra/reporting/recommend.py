@@ -11,8 +11,8 @@ from typing import Final
 
 import pandas as pd
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from nba_pra.config import Project
 from nba_pra.errors import DataError
@@ -97,20 +97,21 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def _cell(column: str, record: dict[str, object], suspect: bool) -> str:
-    """One cell as escaped markup (a player called ``[bold]`` must not restyle or crash the table)."""
-    text = escape(_fmt(record[column]))
+def _cell(column: str, record: dict[str, object], suspect: bool) -> Text:
+    """One cell as plain text: a player called ``Kyle [/x] Lillard`` (or ending in a backslash, which escaped
+    markup doubles) is shown as written, never parsed as markup."""
+    text = _fmt(record[column])
     if column == "state":
-        return text.upper()
+        return Text(text.upper())
     if column == "edge" and suspect:
-        return f"[bold red]{text} {SUSPECT_MARK}[/]"
-    return text
+        return Text(f"{text} {SUSPECT_MARK}", style="bold red")
+    return Text(text)
 
 
 def render(frame: pd.DataFrame, *, show_all: bool, limit: int, title: str,
            suspect_edge: float | None = None) -> Table:
     columns = [(c, h) for c, h in (_ALL_COLUMNS if show_all else _BET_COLUMNS) if c in frame.columns]
-    table = Table(title=escape(title))
+    table = Table(title=Text(title))
     for _, header in columns:
         table.add_column(header)
     shown = frame.head(limit)
@@ -135,7 +136,7 @@ def show(project: Project, *, show_all: bool, limit: int, console: Console | Non
     console = console or console_for_output()
     warning = banner(project.settings)
     if warning:
-        console.print(f"[bold yellow]{escape(warning)}[/]")
+        console.print(Text(warning, style="bold yellow"))
     frame = load_recommendations(project, show_all=show_all)
     if frame.empty:
         console.print("No bets today (every candidate was filtered; `nba-pra recommend --all` shows why).")
@@ -149,5 +150,5 @@ def show(project: Project, *, show_all: bool, limit: int, console: Console | Non
         title += f"; pricing {pricing}"
     console.print(render(frame, show_all=show_all, limit=limit, title=title, suspect_edge=suspect_edge))
     for note in footnotes(frame.head(limit), suspect_edge):
-        console.print(escape(note))
+        console.print(Text(note))
     return frame

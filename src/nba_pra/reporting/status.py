@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
 
 import pandas as pd
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from nba_pra.config import Project
 from nba_pra.data import schema
@@ -235,42 +235,54 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
+def _plain_row(table: Table) -> Callable[..., None]:
+    """``add(label, value, style=None)``: a row of plain text, never parsed as markup."""
+
+    def add(label: str, value: str, style: str | None = None) -> None:
+        table.add_row(Text(label), Text(value), style=style)
+
+    return add
+
+
 def render(status: dict[str, Any], project: Project) -> Table:
     """The status as one table: one line per row (long values are cut with an ellipsis, never wrapped)."""
     # the synthetic banner is the title: the first thing read, and no extra line on a full screen
-    title = "nba-pra status"
+    title = Text("nba-pra status")
     if status.get("banner"):
-        title += f": [bold yellow]{escape(status['banner'])}[/]"
+        title.append(": ").append(status["banner"], style="bold yellow")
     # expand: the title (banner) may be wider than the rows, and a wrapped banner would cost a line
     table = Table(title=title, show_header=False, box=box.SIMPLE, padding=(0, 1), pad_edge=False, expand=True)
     table.add_column("what", style="bold", no_wrap=True, min_width=_LABEL_WIDTH)
     table.add_column("value", no_wrap=True, overflow="ellipsis")
-    table.add_row("data", _data_row(status["data"]))
+    # every value is plain Text: driver errors, run names, book names and health warnings are data, and a
+    # "[/x]" in them would crash rich's markup parser
+    add = _plain_row(table)
+    add("data", _data_row(status["data"]))
     tracking = project.settings.tracking
     for alias in (tracking.champion_alias, tracking.challenger_alias):
         info = status["models"].get(alias)
-        table.add_row(alias, _model_row(info) if info else "none")
+        add(alias, _model_row(info) if info else "none")
     if "models" in status["errors"]:
-        table.add_row("models", f"unavailable: {_first_line(status['errors']['models'])}")
-    table.add_row("pipeline", _pipeline_row(status["pipeline"]))
+        add("models", f"unavailable: {_first_line(status['errors']['models'])}")
+    add("pipeline", _pipeline_row(status["pipeline"]))
     run = status["mlflow_run"]
-    table.add_row("mlflow run", f"{run['name']} {run['status']} at {run['started']}" if run else "none")
-    table.add_row("odds quota", _quota_row(status["odds_quota"], project.settings.odds.provider))
-    table.add_row("pricing", escape(_pricing_row(status["pricing"], status["today"])))
+    add("mlflow run", f"{run['name']} {run['status']} at {run['started']}" if run else "none")
+    add("odds quota", _quota_row(status["odds_quota"], project.settings.odds.provider))
+    add("pricing", _pricing_row(status["pricing"], status["today"]))
     for i, line in enumerate(_evidence_rows(status["evidence"])):
-        table.add_row("evidence" if i == 0 else "", escape(line))
+        add("evidence" if i == 0 else "", line)
     if status["ledger"] is not None:
         for what, value in _ledger_rows(status["ledger"]):
-            table.add_row(what, value)
+            add(what, value)
     else:
-        table.add_row("ledger", f"unavailable: {_first_line(status['errors'].get('ledger', 'unknown'))}")
+        add("ledger", f"unavailable: {_first_line(status['errors'].get('ledger', 'unknown'))}")
     warnings = status["warnings"]
     if not warnings:
-        table.add_row("health", "no warnings")
+        add("health", "no warnings")
     for i, warning in enumerate(warnings[:MAX_WARNINGS]):
-        table.add_row("health" if i == 0 else "", f"! {_first_line(warning)}", style="yellow")
+        add("health" if i == 0 else "", f"! {_first_line(warning)}", style="yellow")
     if len(warnings) > MAX_WARNINGS:
-        table.add_row("", f"... and {len(warnings) - MAX_WARNINGS} more (see logs/)", style="yellow")
+        add("", f"... and {len(warnings) - MAX_WARNINGS} more (see logs/)", style="yellow")
     return table
 
 

@@ -81,9 +81,8 @@ def run(project: Project) -> pd.DataFrame:
     data_dir = project.path("data")
     slate = build_slate(read_raw_table(data_dir, schema.SCHEDULE_FILE), read_raw_table(data_dir, schema.ROSTERS_FILE))
     provider = make_provider(s.odds, data_dir=data_dir)
+    # logs its warning itself (once); the sentence is kept for the summary
     lines, warning = fetch_lines_or_warn(provider, slate, strict=s.odds.strict, refresh=s.odds.refresh)
-    if warning:
-        log.warning("%s", warning)
     # reference markets (points, rebounds, assists) are never priced as PRA
     lines = lines[lines["market"] == s.odds.market] if "market" in lines.columns else lines
     gate, stack, gate_warnings = load_gate(project)

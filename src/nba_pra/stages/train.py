@@ -24,7 +24,7 @@ from nba_pra.model.train import TrainResult, train_ensemble, training_mask
 from nba_pra.progress import progress_bar
 from nba_pra.stages._runner import run_stage
 from nba_pra.stages.features import FEATURES_FILE
-from nba_pra.tracking.client import Tracker
+from nba_pra.tracking.client import Registration, Tracker
 from nba_pra.tracking.promotion import promote
 from nba_pra.tracking.run_logging import flatten_params, log_metrics_batch
 
@@ -119,11 +119,13 @@ def run(project: Project) -> dict:
             tracker.log_artifacts(tmp_path, "reports")
             for path in plot_paths:
                 tracker.log_artifact(path, "plots")
-            version = _log_and_register(tracker, result, features, tmp_path / "ensemble", run.info.run_id)
-    alias = tracker.assign_new_version_alias(version)
-    if alias == s.tracking.challenger_alias and s.tracking.auto_promote:
-        if promote(project, tracker, version=version).promote:
-            alias = s.tracking.champion_alias
+            registration = _log_and_register(tracker, result, features, tmp_path / "ensemble", run.info.run_id)
+    version = registration.version
+    if registration.alias == s.tracking.challenger_alias and s.tracking.auto_promote:
+        promote(project, tracker, version=version)
+    # what the registry holds now, not what this process set: a concurrent training may have moved an alias on
+    held = tracker.aliases_of(version)
+    alias = held[0] if held else None
     pointer = {
         "model_name": s.tracking.model_name,
         "version": version,
@@ -137,13 +139,18 @@ def run(project: Project) -> dict:
     write_json({**evaluation.metrics, "n_folds": len(result.folds)}, project.path("reports", METRICS_FILE))
     write_csv(folds, project.path("reports", FOLDS_FILE))
     write_csv(evaluation.comparison, project.path("reports", COMPARISON_FILE))
-    log.info("registered %s version %s as @%s (crps %.3f, mae %.3f)", s.tracking.model_name, version, alias,
-             evaluation.metrics["crps"], evaluation.metrics["mae"])
+    if held:
+        log.info("registered %s version %s, now @%s (crps %.3f, mae %.3f)", s.tracking.model_name, version,
+                 " and @".join(held), evaluation.metrics["crps"], evaluation.metrics["mae"])
+    else:
+        log.warning("registered %s version %s (crps %.3f, mae %.3f), but it holds no alias now: another "
+                    "training registered a later version since", s.tracking.model_name, version,
+                    evaluation.metrics["crps"], evaluation.metrics["mae"])
     return pointer
 
 
 def _log_and_register(tracker: Tracker, result: TrainResult, features: pd.DataFrame, ens_dir: Path,
-                      run_id: str) -> str:
+                      run_id: str) -> Registration:
     from mlflow.models import infer_signature
 
     result.ensemble.save(ens_dir)

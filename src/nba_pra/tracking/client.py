@@ -1,6 +1,10 @@
 """The one module that talks to MLflow: tracking URI, experiment, registry aliases and model URIs.
 
 Nothing else in the code builds ``models:/...`` strings or touches aliases.
+
+Processes sharing one SQLite tracking DB never race on it: the first use of the store (MLflow creates and
+migrates a fresh DB then, and concurrent migrations leave it broken for good) and every registration with its
+alias run under a file lock beside the DB. A store that cannot be opened is a :class:`TrackingError` (exit 7).
 """
 
 from __future__ import annotations
@@ -8,6 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +22,14 @@ from urllib.parse import quote
 import pandas as pd
 
 from nba_pra.errors import ModelNotFoundError, TrackingError
+from nba_pra.redaction import redact_text, redact_url, remembered
 from nba_pra.tracking.settings import TrackingSettings
 
 log = logging.getLogger(__name__)
 
 _SQLITE_PREFIX = "sqlite:///"
+#: the lock file beside a SQLite tracking DB (``mlflow.db`` -> ``mlflow.db.lock``)
+_LOCK_SUFFIX = ".lock"
 #: environment that keeps MLflow quiet and offline (no telemetry, no progress bars, no git probing)
 QUIET_ENV = {
     "MLFLOW_DISABLE_TELEMETRY": "true",
@@ -71,6 +80,15 @@ class ResolvedVersion:
 
 
 @dataclass(frozen=True)
+class Registration:
+    """A version just registered, the alias it was given, and the aliases it held once that was done."""
+
+    version: str
+    alias: str
+    holds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class VersionDetails:
     """A registered version and the training run behind it (``created``: ISO 8601, UTC)."""
 
@@ -95,11 +113,58 @@ class Tracker:
         self._mlflow = mlflow
         mlflow.set_tracking_uri(self.uri)
         mlflow.set_registry_uri(self.uri)
+        # not opened here: read-only callers (status, dashboard) check missing_store() first, and opening a
+        # missing SQLite store creates it
+        self._opened = False
+
+    @contextmanager
+    def store_lock(self) -> Iterator[None]:
+        """Exclusive use of the tracking store among this machine's processes (SQLite stores; a no-op for a
+        server, which serialises its own writes). Waits up to ``tracking.lock_timeout_s``."""
+        from filelock import FileLock, Timeout
+
+        path = self._sqlite_path()
+        if path is None:
+            yield
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path) + _LOCK_SUFFIX, timeout=self.settings.lock_timeout_s)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise TrackingError(
+                f"another nba-pra process has held the MLflow tracking store at {redact_url(self.uri)} for "
+                f"{self.settings.lock_timeout_s:g} s; wait for it to finish and retry"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _open_store(self) -> None:
+        """Create (and migrate) the store on first use, under the lock: MLflow migrates a fresh SQLite DB in the
+        first process that opens it, and two processes migrating at once break it for good."""
+        if self._opened:
+            return
+        from mlflow import MlflowClient
+        from mlflow.exceptions import MlflowException
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            with self.store_lock():
+                client = MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)  # opens the tracking store
+                client.search_registered_models(max_results=1)  # opens the registry store (same DB)
+        except (MlflowException, SQLAlchemyError, OSError) as exc:
+            lines = redact_text(str(exc), remembered()).strip().splitlines()
+            detail = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+            raise TrackingError(f"cannot open the MLflow tracking store at {redact_url(self.uri)}: {detail}") from exc
+        self._opened = True
 
     @property
     def client(self) -> Any:
         from mlflow import MlflowClient
 
+        self._open_store()
         return MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
 
     def alias_uri(self, alias: str) -> str:
@@ -110,6 +175,7 @@ class Tracker:
 
     def start_run(self, run_name: str, *, parent_run_id: str | None = None, tags: dict[str, str] | None = None) -> Any:
         """Start the process's active run; ``parent_run_id`` nests it under a (RUNNING) parent, e.g. a sweep's."""
+        self._open_store()
         self._mlflow.set_experiment(self.settings.experiment)
         return self._mlflow.start_run(run_name=run_name, parent_run_id=parent_run_id, tags=tags)
 
@@ -118,13 +184,12 @@ class Tracker:
     def create_run(self, run_name: str, tags: dict[str, str] | None = None) -> str:
         """Create a RUNNING run that is not this process's active run (a sweep parent that workers in other
         processes nest under); also creates the tracking DB and experiment, before any parallel writer."""
+        self._open_store()
         experiment = self._mlflow.set_experiment(self.settings.experiment)
         return str(self.client.create_run(experiment.experiment_id, run_name=run_name, tags=tags or {}).info.run_id)
 
     def log_params_to(self, run_id: str, params: dict[str, Any]) -> None:
-        from mlflow.entities import Param
-
-        items = [Param(k, str(v)) for k, v in sorted(params.items())]
+        items = _params(params)
         for lo in range(0, len(items), 100):  # MLflow caps params per batch at 100
             self.client.log_batch(run_id, params=items[lo : lo + 100])
 
@@ -150,7 +215,7 @@ class Tracker:
             mv = self.client.get_model_version_by_alias(self.settings.model_name, alias)
         except MlflowException as exc:
             raise ModelNotFoundError(
-                f"no model version of '{self.settings.model_name}' has alias '{alias}' in {self.uri}; "
+                f"no model version of '{self.settings.model_name}' has alias '{alias}' in {redact_url(self.uri)}; "
                 "train one first with `nba-pra train` (or `dvc repro`)"
             ) from exc
         return ResolvedVersion(
@@ -174,26 +239,44 @@ class Tracker:
         try:
             model = self._mlflow.pyfunc.load_model(resolved.model_uri)
         except (MlflowException, OSError) as exc:
-            raise TrackingError(f"cannot load {resolved.model_uri} (version {resolved.version}): {exc}") from exc
+            raise TrackingError(
+                f"cannot load {resolved.model_uri} (version {resolved.version}): "
+                f"{redact_text(str(exc), remembered())}"
+            ) from exc
         return model, resolved
 
-    def register(self, model_uri: str, run_id: str) -> str:
-        """Register ``model_uri`` as a new version; return the version number."""
-        mv = self._mlflow.register_model(model_uri, self.settings.model_name, tags={"run_id": run_id})
-        return str(mv.version)
+    def register(self, model_uri: str, run_id: str) -> Registration:
+        """Register ``model_uri`` as a new version and give it its alias, as one step for other processes.
+
+        The first version becomes ``champion``, later ones ``challenger`` (promotion moves champion). Under the
+        store lock, so two trainings cannot interleave: version numbers and alias moves happen in one order,
+        and the newest version ends up holding the alias.
+        """
+        self._open_store()
+        with self.store_lock():
+            mv = self._mlflow.register_model(model_uri, self.settings.model_name, tags={"run_id": run_id})
+            version = str(mv.version)
+            if self.try_resolve(self.settings.champion_alias) is None:
+                alias = self.settings.champion_alias
+            else:
+                alias = self.settings.challenger_alias
+            self.client.set_registered_model_alias(self.settings.model_name, alias, version)
+            holds = self.aliases_of(version)
+        log.info("alias %s@%s -> version %s", self.settings.model_name, alias, version)
+        return Registration(version=version, alias=alias, holds=holds)
 
     def set_alias(self, alias: str, version: str) -> None:
         self.client.set_registered_model_alias(self.settings.model_name, alias, version)
         log.info("alias %s@%s -> version %s", self.settings.model_name, alias, version)
 
-    def assign_new_version_alias(self, version: str) -> str:
-        """First version becomes ``champion``; later ones ``challenger`` (promotion moves champion)."""
-        if self.try_resolve(self.settings.champion_alias) is None:
-            alias = self.settings.champion_alias
-        else:
-            alias = self.settings.challenger_alias
-        self.set_alias(alias, version)
-        return alias
+    def aliases_of(self, version: str) -> tuple[str, ...]:
+        """The project's aliases (champion, challenger) that point at ``version`` in the registry right now."""
+        held = []
+        for alias in (self.settings.champion_alias, self.settings.challenger_alias):
+            found = self.try_resolve(alias)
+            if found is not None and found.version == version:
+                held.append(alias)
+        return tuple(held)
 
     def version_metrics(self, version: str) -> dict[str, float]:
         """Metrics of the run that produced a version (for status and promotion)."""
@@ -238,16 +321,20 @@ class Tracker:
 
     # --- read-only views (the dashboard) -----------------------------------------------------------------
 
+    def _sqlite_path(self) -> Path | None:
+        """The file behind a ``sqlite:///`` tracking URI (None for any other store)."""
+        if not self.uri.startswith(_SQLITE_PREFIX):
+            return None
+        return Path(self.uri[len(_SQLITE_PREFIX):])
+
     def missing_store(self) -> Path | None:
         """The SQLite file behind the tracking URI when it does not exist yet (None: it exists, or not SQLite).
 
         The first registry call on a missing SQLite store creates and migrates it, so a read-only caller checks
         this first instead of leaving an empty ``mlflow.db`` behind.
         """
-        if not self.uri.startswith(_SQLITE_PREFIX):
-            return None
-        path = Path(self.uri[len(_SQLITE_PREFIX):])
-        return None if path.is_file() else path
+        path = self._sqlite_path()
+        return None if path is None or path.is_file() else path
 
     def version_details(self, version: str) -> VersionDetails:
         """The version's training run: ids, name, registration time and logged metrics."""
@@ -284,10 +371,8 @@ class Tracker:
     # --- logging inside an active run ------------------------------------------------------------------
 
     def log_params(self, params: dict[str, Any]) -> None:
-        from mlflow.entities import Param
-
         run = self._mlflow.active_run()
-        items = [Param(k, str(v)) for k, v in sorted(params.items())]
+        items = _params(params)
         for lo in range(0, len(items), 100):  # MLflow caps params per batch at 100
             self.client.log_batch(run.info.run_id, params=items[lo : lo + 100])
 
@@ -311,8 +396,8 @@ class Tracker:
 
     def log_pyfunc_and_register(
         self, *, python_model: Path, artifacts: dict[str, str], signature: Any, input_example: Any, run_id: str
-    ) -> str:
-        """Log the models-from-code pyfunc (no pickle) and register it; return the new version."""
+    ) -> Registration:
+        """Log the models-from-code pyfunc (no pickle), register it and give it its alias (:meth:`register`)."""
         import mlflow
 
         info = mlflow.pyfunc.log_model(
@@ -324,6 +409,15 @@ class Tracker:
             pip_requirements=_PIP_REQUIREMENTS,
         )
         return self.register(info.model_uri, run_id)
+
+
+def _params(params: dict[str, Any]) -> list[Any]:
+    """MLflow params with secrets masked: settings can hold URLs (``backtest.ledger.url``) and sweeps log their
+    overrides verbatim, and a run's params are shown to anyone who can open the MLflow UI."""
+    from mlflow.entities import Param
+
+    secrets = remembered()
+    return [Param(k, redact_text(str(v), secrets)) for k, v in sorted(params.items())]
 
 
 def _requirement(dist: str) -> str:

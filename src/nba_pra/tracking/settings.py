@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nba_pra.schema import NonNegative, NonNegInt, settings
+from nba_pra.schema import NonNegative, NonNegInt, Positive, settings
 
 
 @settings
@@ -18,3 +18,4 @@ class TrackingSettings:
     promotion_window_days: NonNegInt
     promotion_min_rows: NonNegInt
     auto_promote: bool
+    lock_timeout_s: Positive
