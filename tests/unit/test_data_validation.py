@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import pandas as pd
 import pytest
 
 from nba_pra.data.files import build_tables, read_table_file
-from nba_pra.data.settings import FilesSettings
 from nba_pra.data.validation import parse_flag, parse_minutes, unparseable_minutes
 from nba_pra.errors import DataValidationError
+
+from settings_support import composed
 
 TODAY = date(2024, 1, 31)
 
@@ -39,8 +41,9 @@ def build(frame: pd.DataFrame, tmp_path: Path | None = None, **files: object):
         path = tmp_path / "box.csv"
         frame.to_csv(path, index=False)
         frame = read_table_file(path)
-    return build_tables(frame, settings=FilesSettings(**files), active_days=21, max_minutes=70.0, max_rows=5,
-                        today=TODAY)
+    data = composed().data
+    return build_tables(frame, settings=dataclasses.replace(data.files, **files), active_days=21,
+                        validation=data.validation, today=TODAY)
 
 
 def assert_rule(frame: pd.DataFrame, rule: str, rows: list[int], tmp_path: Path) -> str:
@@ -143,7 +146,8 @@ def test_the_error_quotes_at_most_the_configured_number_of_rows(tmp_path: Path) 
     frame["reb"] = -1.0
     frame.loc[7, "reb"] = None
     with pytest.raises(DataValidationError) as info:
-        build_tables(frame, settings=FilesSettings(), active_days=21, max_minutes=70.0, max_rows=2, today=TODAY)
+        build_tables(frame, settings=composed().data.files, active_days=21,
+                     validation=dataclasses.replace(composed().data.validation, max_rows_reported=2), today=TODAY)
     message = str(info.value)
     assert "7 row(s)" in message and "row 2 (" in message and "row 3 (" not in message
 

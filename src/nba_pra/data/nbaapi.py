@@ -35,8 +35,7 @@ import pandas as pd
 import requests
 
 from nba_pra.config import Project
-from nba_pra.data.files import ImportResult, build_tables, summarize
-from nba_pra.data.publish import publish_tables
+from nba_pra.data.files import ImportResult, build_tables, planned_paths, publish, summarize
 from nba_pra.data.settings import NbaApiSettings
 from nba_pra.errors import DataError
 from nba_pra.progress import progress_bar
@@ -261,12 +260,12 @@ def fetch_nba_api(project: Project, *, today: date | None = None,
         rows,
         settings=s.files,
         active_days=s.rosters.active_days,
-        max_minutes=s.validation.max_minutes,
-        max_rows=s.validation.max_rows_reported,
+        validation=s.validation,
         today=today,
         upcoming=upcoming if not upcoming.empty else None,
     )
-    result = summarize(tables, publish_tables(tables, project.path("data")))
+    result = summarize(tables, planned_paths(tables, project.path("data")))
+    publish(project, tables)
     log.info("nba_api: %d requests; %d box-score rows through %s; slate %s (%d games)", client.requests_made,
              result.rows, result.last_date, result.slate_date, result.slate_games)
     return result

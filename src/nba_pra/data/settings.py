@@ -306,6 +306,10 @@ class SyntheticLeagueSettings:
 class ValidationSettings:
     """Rules applied to every imported or fetched box score (``nba_pra.data.validation``)."""
 
+    #: a season labelled "YYYY-YY" holds games from this MM-DD of its first year ... (no default: conf/ only)
+    season_opens: str
+    #: ... to this MM-DD of its second year (the 2019-20 bubble season ended on October 11, 2020)
+    season_closes: str
     #: offending rows quoted per broken rule in the error message
     max_rows_reported: int = 5
     #: a player's minutes in one game lie in [0, max_minutes] (4 overtimes reach about 68)
