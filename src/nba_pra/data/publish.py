@@ -34,6 +34,7 @@ import pandas as pd
 
 from nba_pra import dvc_cli
 from nba_pra.data.store import RAW_TABLES, write_table
+from nba_pra.errors import DataError
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +130,16 @@ def publish_raw_tables(root: Path, data_dir: Path, tables: Mapping[str, pd.DataF
     recover_interrupted(data_dir)
     pointer = data_dir.parent / f"{data_dir.name}.dvc"
     snapshot = _snapshot([pointer, *(root / name for name in _DVC_TOUCHED)])
-    staging = stage_folder(tables, data_dir)
     try:
-        previous = swap_in(staging, data_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        staging = stage_folder(tables, data_dir)
+        try:
+            previous = swap_in(staging, data_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    except OSError as exc:
+        raise DataError(f"could not replace {data_dir} ({exc.strerror or type(exc).__name__}); it was left as it "
+                        "was") from exc
     try:
         dvc_cli.dvc_add(root, data_dir)
     except BaseException:

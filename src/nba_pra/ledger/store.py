@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,8 +52,10 @@ def resolve_url(url: str, root: Path) -> str:
     """``url`` with a relative SQLite file path made absolute under ``root``; any other URL unchanged."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise LedgerError(f"ledger URL {url!r} is not a valid SQLAlchemy URL") from exc
+    except (ArgumentError, ValueError) as exc:
+        # SQLAlchemy raises a bare ValueError for a port that is not a number; neither may quote the password
+        raise LedgerError(f"ledger URL {_mask_unparsed(url)!r} is not a valid SQLAlchemy URL "
+                          f"({type(exc).__name__}: {_mask_unparsed(str(exc))})") from None
     db = parsed.database
     if parsed.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
         return url
@@ -101,7 +104,7 @@ class LedgerStore:
             if parsed.get_backend_name() == "sqlite":
                 _sqlite_transactions(self.engine)
             self._create()
-        except (SQLAlchemyError, ArgumentError, OSError) as exc:
+        except (SQLAlchemyError, ArgumentError, OSError, ValueError) as exc:
             raise LedgerError(
                 f"cannot open the ledger at {_safe(url)}: {exc.__class__.__name__}: {exc}"
             ) from exc
@@ -355,8 +358,17 @@ def _safe(url: str) -> str:
     """The URL with any password masked (for messages)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<invalid url>"
+    except (ArgumentError, ValueError):
+        return _mask_unparsed(url)
+
+
+#: ``scheme://user:password@`` in a string SQLAlchemy could not parse
+_CREDENTIALS = re.compile(r"(?P<head>[A-Za-z][\w+.-]*://[^:/@\s]*:)[^@\s]*@")
+
+
+def _mask_unparsed(text: str) -> str:
+    """``text`` with the password of any URL in it replaced by ``***`` (works on URLs that do not parse)."""
+    return _CREDENTIALS.sub(r"\g<head>***@", text)
 
 
 def _sqlite_transactions(engine: Engine) -> None:

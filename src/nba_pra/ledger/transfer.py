@@ -188,11 +188,14 @@ def export_ledger(store: LedgerStore, path: Path, fmt: str | None = None) -> int
     """Write every bet of ``store`` with its settlement to ``path`` (atomically); return the bet count."""
     frame = store.bets()
     kind = export_format(path, fmt)
-    if kind is ExportFormat.PARQUET:
-        atomic_write(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
-        # no float_format: stakes and profits keep every digit
-        atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False))
+    try:
+        if kind is ExportFormat.PARQUET:
+            atomic_write(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
+        else:
+            # no float_format: stakes and profits keep every digit
+            atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False))
+    except OSError as exc:
+        raise LedgerError(f"cannot write the ledger export to {path} ({exc.strerror or type(exc).__name__})") from None
     return len(frame)
 
 
