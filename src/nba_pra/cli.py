@@ -301,8 +301,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    return run_guarded(lambda: args.handler(args))
+
+
+def run_guarded(command: Callable[[], int]) -> int:
+    """Run a command body: a user error becomes ``error: <message>`` on stderr and its exit code; anything
+    else is a bug and keeps its traceback."""
     try:
-        return int(args.handler(args))
+        return int(command())
     except NbaPraError as exc:
         logging.getLogger("nba_pra").debug("command failed", exc_info=True)
         print(f"error: {exc}", file=sys.stderr)

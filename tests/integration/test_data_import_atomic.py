@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_data_import import games_file
 
+from conftest import PROJECT_ROOT, copy_project
 from nba_pra import dvc_cli
 from nba_pra.cli import main
 from nba_pra.data import publish
-
-from conftest import PROJECT_ROOT, copy_project
-from test_data_import import games_file
 
 DATES = ["2024-01-02", "2024-01-04", "2024-01-06"]
 
@@ -46,7 +45,7 @@ def dvc_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A DVC + git project with one import done (data/ tracked by data.dvc) and a note of the user's in data/."""
     root = copy_project(tmp_path_factory.mktemp("template") / "project")
     shutil.copytree(PROJECT_ROOT / ".dvc", root / ".dvc", ignore=shutil.ignore_patterns("tmp", "cache"))
-    assert subprocess.run(["git", "init", "-q"], cwd=root).returncode == 0
+    assert subprocess.run(["git", "init", "-q"], cwd=root, check=False).returncode == 0
     source = games_file(root.parent / "good.csv", DATES)
     cwd = Path.cwd()
     os.chdir(root)
@@ -56,7 +55,7 @@ def dvc_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         os.chdir(cwd)
     (root / "data" / "notes").mkdir()
     (root / "data" / "notes" / "README.txt").write_text("kept across imports\n")
-    assert subprocess.run([sys.executable, "-m", "dvc", "add", "-q", "data"], cwd=root,
+    assert subprocess.run([sys.executable, "-m", "dvc", "add", "-q", "data"], cwd=root, check=False,
                           env=dvc_cli.environment()).returncode == 0
     return root
 
@@ -167,7 +166,7 @@ def test_a_successful_import_keeps_the_users_files_and_dvc_agrees(project: Path,
     assert main(["data", "import", str(other_games), "-q"]) == 0
     assert (project / "data" / "notes" / "README.txt").read_text() == "kept across imports\n"
     assert pd.read_parquet(project / "data" / "schedule.parquet")["game_date"].max() == pd.Timestamp("2024-01-09")
-    status = subprocess.run([sys.executable, "-m", "dvc", "status", "data.dvc"], cwd=project, capture_output=True,
+    status = subprocess.run([sys.executable, "-m", "dvc", "status", "data.dvc"], cwd=project, capture_output=True, check=False,
                             text=True, env=dvc_cli.environment())
     assert "up to date" in status.stdout, status.stdout + status.stderr
     assert leftovers(project) == []

@@ -12,7 +12,6 @@ import pytest
 from nba_pra.data.files import build_tables, read_table_file
 from nba_pra.data.validation import parse_flag, parse_minutes, unparseable_minutes
 from nba_pra.errors import ConfigError, DataValidationError
-
 from settings_support import composed
 
 TODAY = date(2024, 1, 31)

@@ -73,7 +73,7 @@ from nba_pra.data.tables import (
     with_commence_times,
 )
 from nba_pra.data.validation import ROW, validate_input, validate_lines
-from nba_pra.errors import ConfigError, DataError
+from nba_pra.errors import ConfigError, DataError, DataValidationError, OddsError
 from nba_pra.odds.settings import OddsSettings
 
 log = logging.getLogger(__name__)
@@ -146,8 +146,12 @@ def prepare_lines(raw: pd.DataFrame, box_scores: pd.DataFrame, odds: OddsSetting
         raise ConfigError("lines without game_id/player_id need the odds settings to be matched to players")
     from nba_pra.odds.historical import lines_from_table
 
-    lines, report = lines_from_table(raw, with_commence_times(box_scores, tipoff_hour_eastern), odds,
-                                     source="the lines file")
+    try:
+        lines, report = lines_from_table(raw, with_commence_times(box_scores, tipoff_hour_eastern), odds,
+                                         source="the lines file")
+    except OddsError as exc:
+        # the odds provider's reader names the problem; for an import it is a data error (exit 3), not odds (5)
+        raise DataValidationError(str(exc)) from None
     if report is not None:
         log.info("lines file: %d of %d bookmaker name-game pairs matched a player", report.n_matched,
                  report.n_names)

@@ -28,7 +28,7 @@ Rules (name -> what it checks):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +49,8 @@ _FALSE = {"false", "f", "0", "no", "n", ""}
 _CLOCK = re.compile(r"^\s*(\d{1,3}):([0-5]?\d)(?:\.\d+)?\s*$")
 _ISO = re.compile(r"^\s*PT(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?\s*$", re.IGNORECASE)
 _SEASON = re.compile(r"^(\d{4})-(\d{2})$")
+#: a plain decimal number ("34", "34.2", "1e1"); not "inf"/"nan", which no minutes column means
+_DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 #: player ids travel through float columns (CSV readers, NaN-able frames): only integers below 2**53 survive
 #: that exactly, and every real NBA person id is far below it
 MAX_PLAYER_ID = 2**53
@@ -75,7 +77,32 @@ def _violation(rule: str, message: str, frame: pd.DataFrame, mask: pd.Series | n
     return Violation(rule, message, frame.loc[mask], columns)
 
 
-# --- parsing helpers (pure, vectorised) -----------------------------------------------------------------------
+# --- parsing helpers (pure) -----------------------------------------------------------------------------------
+# Text cells are parsed once per distinct value (a season has a few thousand distinct minute strings, a small
+# file a few dozen): a chain of vectorised string operations costs more than that on every call, and these
+# helpers run on every import several times.
+
+
+def _per_distinct(values: pd.Series, parse: Callable[[object], float]) -> pd.Series:
+    """``parse`` applied to each distinct value of ``values`` (NaN-like values map to NaN), as float64."""
+    cells = values.to_numpy(dtype=object, na_value=None)
+    distinct, inverse = np.unique(np.array([str(c) if c is not None else "" for c in cells], dtype=object),
+                                  return_inverse=True)
+    parsed = np.array([parse(text) for text in distinct], dtype="float64")
+    return pd.Series(parsed[inverse], index=values.index)
+
+
+def _minutes_of(text: object) -> float:
+    text = str(text).strip()
+    if _DECIMAL.match(text):
+        return float(text)
+    clock = _CLOCK.match(text)
+    if clock:
+        return int(clock.group(1)) + int(clock.group(2)) / 60.0
+    iso = _ISO.match(text)
+    if iso and len(text) > 2:
+        return float(iso.group(1) or 0.0) + float(iso.group(2) or 0.0) / 60.0
+    return np.nan
 
 
 def parse_minutes(values: pd.Series) -> pd.Series:
@@ -85,20 +112,12 @@ def parse_minutes(values: pd.Series) -> pd.Series:
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
-    text = values.astype("string").str.strip()
-    numeric = pd.to_numeric(text, errors="coerce").astype("float64")
-    clock = text.str.extract(_CLOCK).astype("float64")
-    iso = text.str.extract(_ISO).astype("float64")
-    from_clock = clock[0] + clock[1] / 60.0
-    iso_matched = text.str.match(_ISO).fillna(False) & (text.str.len() > 2)
-    from_iso = (iso[0].fillna(0.0) + iso[1].fillna(0.0) / 60.0).where(iso_matched.to_numpy(bool))
-    out = numeric.fillna(from_clock).fillna(from_iso)
-    return pd.Series(out.to_numpy("float64", na_value=np.nan), index=values.index)
+    return _per_distinct(values, _minutes_of)
 
 
 def _blank(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip()
-    return (values.isna() | text.isna() | (text == "")).astype(bool)
+    """True where a cell is missing or only whitespace."""
+    return _per_distinct(values, lambda text: float(not str(text).strip())).astype(bool)
 
 
 def unparseable_minutes(values: pd.Series) -> pd.Series:
@@ -186,13 +205,17 @@ def check_blank_fields(frame: pd.DataFrame) -> Violation | None:
                       ("season", "player_name", "opponent"))
 
 
+def _season_start(text: object) -> float:
+    match = _SEASON.match(str(text).strip())
+    if not match:
+        return np.nan
+    first, second = int(match.group(1)), int(match.group(2))
+    return float(first) if (first + 1) % 100 == second else np.nan
+
+
 def season_years(values: pd.Series) -> pd.Series:
     """First year of each season label "YYYY-YY" (<NA> where the label is malformed or YY is not YYYY + 1)."""
-    parts = values.astype("string").str.strip().str.extract(_SEASON)
-    first = pd.to_numeric(parts[0], errors="coerce")
-    second = pd.to_numeric(parts[1], errors="coerce")
-    consistent = (first + 1) % 100 == second
-    return first.where(consistent.fillna(False).to_numpy(bool)).astype("Int64")
+    return _per_distinct(values, _season_start).astype("Int64")
 
 
 def check_season(frame: pd.DataFrame) -> Violation | None:
@@ -282,21 +305,24 @@ def check_duplicated_games(frame: pd.DataFrame) -> Violation | None:
     """``duplicated_games``: a game has one date, two teams (each the other's opponent) and one home side;
     a team plays at most one game per date (the same game stored under two ids)."""
     dates = parse_dates(frame["game_date"])
-    home = parse_flag(frame["home"])
-    keyed = pd.DataFrame({"game_id": frame["game_id"].astype(str), "date": dates, "team": frame["team"],
-                          "opponent": frame["opponent"], "home": home}, index=frame.index)
+    home = parse_flag(frame["home"]).fillna(False).astype(bool)
+    keyed = pd.DataFrame({"game_id": frame["game_id"].astype(str), "date": dates, "team": frame["team"].astype(str),
+                          "opponent": frame["opponent"].astype(str), "home": home}, index=frame.index)
     per_game = keyed.groupby("game_id").agg(
         dates=("date", "nunique"), teams=("team", "nunique"), opponents=("opponent", "nunique")
     )
     sides = keyed.drop_duplicates(["game_id", "team"])
-    home_sides = sides.groupby("game_id")["home"].agg(lambda h: int(h.fillna(False).sum()))
-    pairs = keyed.assign(pair=keyed["team"].astype(str) + ">" + keyed["opponent"].astype(str))
-    teams_of = pairs.groupby("game_id")["team"].agg(lambda t: frozenset(t))
-    opps_of = pairs.groupby("game_id")["opponent"].agg(lambda t: frozenset(t))
+    home_sides = sides.groupby("game_id")["home"].sum().reindex(per_game.index)
+    # the game's teams are its opponents: each name listed as a team is listed as an opponent and vice versa
+    teams = keyed[["game_id", "team"]].drop_duplicates().set_axis(["game_id", "name"], axis=1)
+    opponents = keyed[["game_id", "opponent"]].drop_duplicates().set_axis(["game_id", "name"], axis=1)
+    paired = teams.merge(opponents, how="outer", on=["game_id", "name"], indicator=True)
+    unpaired = per_game.index.isin(paired.loc[paired["_merge"] != "both", "game_id"])
+    two_teams = (per_game["teams"] == 2).to_numpy(bool)
     bad_games = per_game.index[
-        (per_game["dates"] > 1) | (per_game["teams"] > 2) | (per_game["opponents"] > 2)
-        | ((per_game["teams"] == 2) & (home_sides.reindex(per_game.index) != 1))
-        | ((per_game["teams"] == 2) & (teams_of != opps_of).reindex(per_game.index))
+        ((per_game["dates"] > 1) | (per_game["teams"] > 2) | (per_game["opponents"] > 2)).to_numpy(bool)
+        | (two_teams & (home_sides != 1).to_numpy(bool))
+        | (two_teams & unpaired)
     ]
     team_day = keyed.drop_duplicates(["game_id", "team"])
     multi = team_day.duplicated(["team", "date"], keep=False)
