@@ -164,6 +164,8 @@ class PathSettings:
     """Folders relative to the project root. ``data`` holds raw inputs only (tracked by ``data.dvc``)."""
 
     data: str = "data"
+    #: re-downloadable responses (odds, injury-report PDFs, nba_api logs); outside data/ so DVC never sees them
+    cache: str = "cache"
     artifacts: str = "artifacts"
     reports: str = "reports"
     logs: str = "logs"

@@ -36,8 +36,8 @@ class OfficialReportSettings:
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 20.0
     retry: RetrySettings = field(default_factory=RetrySettings)
-    #: raw PDFs are cached under ``<data>/<cache_dir>/`` (re-runs refetch nothing; every cached PDF is parsed)
-    cache_dir: str = "availability_cache/official"
+    #: raw PDFs are cached under ``<paths.cache>/<cache_dir>/`` (re-runs refetch nothing; every cached PDF is parsed)
+    cache_dir: str = "availability/official"
     #: team names the report spells differently from the odds table (``conf/odds/teams/``) -> tricode
     team_names: dict = field(default_factory=dict)
     #: sent with every request (the CDN rejects anonymous clients)

@@ -72,7 +72,7 @@ def load_inputs(project: Project) -> MarketInputs:
     if m.lines:
         historical = dataclasses.replace(odds.historical, path=str(project.root / m.lines))
         odds = dataclasses.replace(odds, provider=ProviderKind.HISTORICAL, historical=historical)
-    provider = make_provider(odds, data_dir=project.path("data"))
+    provider = make_provider(odds, data_dir=project.path("data"), cache_dir=project.path("cache"))
     lines = provider.fetch_lines(season_slate(box, season, s.data.files.tipoff_hour_eastern), refresh=False)
     lines = lines.loc[(lines["market"] == odds.market) & ~lines["is_derived"].astype(bool)].reset_index(drop=True)
     if lines.empty:

@@ -55,8 +55,8 @@ class TheOddsApiSettings:
     api_key_env: tuple[str, ...] = ("ODDS_API_KEY", "ODDS_API_FREE_KEY")
     #: dotenv file read when no variable is set (relative to the working directory = project root)
     env_file: str = ".env"
-    #: raw responses are cached under ``<data_dir>/<cache_dir>/<game date>/<event id>.json``
-    cache_dir: str = "odds_cache"
+    #: raw responses are cached under ``<paths.cache>/<cache_dir>/<game date>/<event id>.json``
+    cache_dir: str = "odds"
     #: an API event matches a slate game when the teams agree and the commence times differ by at most this
     commence_tolerance_minutes: float = 180.0
     #: bookmaker field written to the lines table: "title" (DraftKings) or "key" (draftkings)
