@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 _STAGING = "staging"
 _PREVIOUS = "previous"
-#: files ``dvc add <data>`` may rewrite in the project root besides ``<data>.dvc``
+#: files ``dvc add <data>`` may rewrite beside ``<data>.dvc`` (it lists ``/<data>`` in the folder's .gitignore)
 _DVC_TOUCHED = (".gitignore",)
 
 
@@ -129,7 +129,7 @@ def publish_raw_tables(root: Path, data_dir: Path, tables: Mapping[str, pd.DataF
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_interrupted(data_dir)
     pointer = data_dir.parent / f"{data_dir.name}.dvc"
-    snapshot = _snapshot([pointer, *(root / name for name in _DVC_TOUCHED)])
+    snapshot = _snapshot([pointer, *(data_dir.parent / name for name in _DVC_TOUCHED)])
     try:
         staging = stage_folder(tables, data_dir)
         try:
