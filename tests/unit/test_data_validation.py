@@ -279,3 +279,9 @@ def test_a_lines_row_with_a_broken_value_is_a_lines_schema_error(column: str, va
     lines.loc[2, column] = value
     with pytest.raises(DataValidationError, match=r"lines failed validation -- rule 'lines_schema'.*row 3 \("):
         build(good_rows(), lines=lines)
+
+
+def test_a_season_window_bound_that_is_not_a_month_and_day_is_a_config_error(tmp_path: Path) -> None:
+    validation = dataclasses.replace(composed().data.validation, season_opens="13-01")
+    with pytest.raises(ConfigError, match="data.validation.season_opens must be a month and day MM-DD"):
+        build_tables(good_rows(), settings=composed().data.files, active_days=21, validation=validation, today=TODAY)

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.data.settings import ValidationSettings
-from nba_pra.errors import DataValidationError
+from nba_pra.errors import ConfigError, DataValidationError
 
 ROW = "row"
 REQUIRED_INPUT_COLUMNS = (
@@ -225,9 +225,13 @@ def check_season(frame: pd.DataFrame) -> Violation | None:
                       "the first)", frame, malformed, ("season",))
 
 
-def _month_day(text: str) -> tuple[int, int]:
-    month, day = (int(part) for part in text.split("-"))
-    return month, day
+def _month_day(text: str, key: str) -> int:
+    """``"MM-DD"`` as the sortable number ``MM * 100 + DD``; a ConfigError naming ``key`` otherwise."""
+    try:
+        moment = pd.Timestamp(f"2000-{text}")  # a leap year: "02-29" is a valid bound
+    except ValueError:
+        raise ConfigError(f"data.validation.{key} must be a month and day MM-DD, got {text!r}") from None
+    return moment.month * 100 + moment.day
 
 
 def check_season_dates(frame: pd.DataFrame, season_opens: str, season_closes: str) -> Violation | None:
@@ -235,12 +239,11 @@ def check_season_dates(frame: pd.DataFrame, season_opens: str, season_closes: st
     ``season_closes`` of YYYY + 1."""
     first = season_years(frame["season"]).astype("float64")
     dates = parse_dates(frame["game_date"])
-    open_month, open_day = _month_day(season_opens)
-    close_month, close_day = _month_day(season_closes)
+    opens, closes = _month_day(season_opens, "season_opens"), _month_day(season_closes, "season_closes")
     month_day = dates.dt.month * 100 + dates.dt.day
     year = dates.dt.year
-    after_open = (year > first) | ((year == first) & (month_day >= open_month * 100 + open_day))
-    before_close = (year < first + 1) | ((year == first + 1) & (month_day <= close_month * 100 + close_day))
+    after_open = (year > first) | ((year == first) & (month_day >= opens))
+    before_close = (year < first + 1) | ((year == first + 1) & (month_day <= closes))
     outside = ~(after_open & before_close) & first.notna() & dates.notna()
     return _violation("season_dates", f"game_date outside its season's window ({season_opens} of its first "
                       f"year to {season_closes} of its second)", frame, outside, ("season",))
