@@ -137,13 +137,10 @@ def _cmd_config_dump(args: argparse.Namespace) -> int:
 
 def _cmd_data_generate(args: argparse.Namespace) -> int:
     from nba_pra.data.sources import generate
-    from nba_pra.pipeline import track_raw_data
 
-    project = _project(args)
-    paths = generate(project)
+    paths = generate(_project(args))
     for name, path in paths.items():
         print(f"{name}: {path}")
-    track_raw_data(project)
     return 0
 
 
@@ -159,25 +156,19 @@ def _cmd_data_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from nba_pra.data.files import import_files
-    from nba_pra.pipeline import track_raw_data
 
-    project = _project(args)
     result = import_files(
-        project, Path(args.path), fmt=args.format, schedule_path=args.schedule, lines_path=args.lines,
+        _project(args), Path(args.path), fmt=args.format, schedule_path=args.schedule, lines_path=args.lines,
         slate_date=args.slate_date,
     )
     _print_import(result)
-    track_raw_data(project)
     return 0
 
 
 def _cmd_data_fetch(args: argparse.Namespace) -> int:
     from nba_pra.data.nbaapi import fetch_nba_api
-    from nba_pra.pipeline import track_raw_data
 
-    project = _project(args)
-    _print_import(fetch_nba_api(project))
-    track_raw_data(project)
+    _print_import(fetch_nba_api(_project(args)))
     return 0
 
 
@@ -312,8 +303,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    return run_guarded(lambda: args.handler(args))
+
+
+def run_guarded(command: Callable[[], int]) -> int:
+    """Run a command body: a user error becomes ``error: <message>`` on stderr and its exit code; anything
+    else is a bug and keeps its traceback."""
     try:
-        return int(args.handler(args))
+        return int(command())
     except NbaPraError as exc:
         from nba_pra.redaction import redact_text, remembered
 

@@ -107,6 +107,7 @@ class PathSettings:
     """Folders relative to the project root. ``data`` holds raw inputs only (tracked by ``data.dvc``)."""
 
     data: str
+    cache: str
     artifacts: str
     reports: str
     logs: str

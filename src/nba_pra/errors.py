@@ -79,7 +79,7 @@ class TrackingError(NbaPraError):
 
 
 class PipelineError(NbaPraError):
-    """An external pipeline command (``dvc repro``) failed."""
+    """An external pipeline command (``dvc repro``, ``dvc add data``) failed."""
 
     exit_code = 8
 

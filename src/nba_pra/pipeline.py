@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from nba_pra import dvc_cli
 from nba_pra.config import PARAMS_FILE, Project, compose, render_params
 from nba_pra.data import schema
 from nba_pra.data.sources import generate
@@ -43,38 +43,8 @@ def ensure_raw_data(project: Project) -> None:
     if project.settings.data.source != "synthetic":
         raise DataError(f"raw data missing in {data_dir}: {', '.join(missing)}; fetch or import it first")
     log.info("raw data missing (%s): generating the synthetic league", ", ".join(missing))
+    # generate also runs `dvc add data`: queued `dvc exp run` workspaces check data/ out from the DVC cache
     generate(project)
-    # into the DVC cache too: queued `dvc exp run` workspaces check data/ out from there
-    track_raw_data(project)
-
-
-def track_raw_data(project: Project) -> bool:
-    """``dvc add data``: make ``data.dvc`` describe the raw tables a source just wrote (import, fetch, generate).
-
-    Without it the next ``dvc repro`` would re-hash ``data/`` silently (STACK.md); with it ``git status`` shows
-    the new ``data.dvc`` right away, to commit beside the code that used it. Outside a DVC repository (or when
-    DVC fails) the data stay written and one warning says why ``data.dvc`` was not updated. Returns success.
-    """
-    if not (project.root / ".dvc").is_dir():
-        log.warning("%s is not a DVC repository: data.dvc not updated (run `dvc init` then `dvc add data`)",
-                    project.root)
-        return False
-    target = os.path.relpath(project.path("data"), project.root)
-    completed = subprocess.run([sys.executable, "-m", "dvc", "add", "--quiet", target], cwd=project.root,
-                               check=False, env=stage_environment(), capture_output=True, text=True)
-    if completed.returncode != 0:
-        detail = (completed.stderr or completed.stdout).strip().splitlines()
-        log.warning("`dvc add %s` failed (%s): data.dvc not updated", target, detail[-1] if detail else "no output")
-        return False
-    log.info("data.dvc updated (`dvc add %s`); commit it with the code: git add %s.dvc", target, target)
-    return True
-
-
-def stage_environment() -> dict[str, str]:
-    """This interpreter's ``bin/`` first on PATH: dvc.yaml's ``python -m nba_pra.stages.*`` must find our venv."""
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    return env
 
 
 def run_pipeline(project: Project, *, force: bool = False) -> int:
@@ -83,7 +53,7 @@ def run_pipeline(project: Project, *, force: bool = False) -> int:
     cmd = [sys.executable, "-m", "dvc", "repro", *(["--force"] if force else [])]
     log.info("running %s", " ".join(cmd[2:]))
     started = pd.Timestamp.now(tz="UTC")
-    completed = subprocess.run(cmd, cwd=project.root, check=False, env=stage_environment())
+    completed = subprocess.run(cmd, cwd=project.root, check=False, env=dvc_cli.environment())
     record_pipeline_run(project.path("logs"), started, pd.Timestamp.now(tz="UTC"), completed.returncode)
     if completed.returncode != 0:
         raise PipelineError(f"`dvc repro` failed with exit code {completed.returncode}; see its output above")

@@ -119,7 +119,8 @@ def test_the_official_source_fetches_parses_and_resolves_the_slate_report(
         settings = dataclasses.replace(
             settings, official=dataclasses.replace(settings.official, team_names={"LA Clippers": "LAC"})
         )
-        inputs = SourceInputs(tmp_path, _schedule(), project.settings.odds.teams, now=_et("2025-03-08 23:00"))
+        inputs = SourceInputs(tmp_path, tmp_path, _schedule(), project.settings.odds.teams,
+                              now=_et("2025-03-08 23:00"))
         snapshots = collect_snapshots(settings, inputs)
         assert NAMES[0] not in server.requests
     # tip 19:00 -> cut-off 18:30: the 5 PM report is fetched; every cached PDF is parsed

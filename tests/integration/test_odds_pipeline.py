@@ -184,7 +184,7 @@ def test_a_rerun_reads_the_cached_responses_and_spends_no_quota(project, clean_s
     assert main(["bet", "-q", *api_overrides(clean_server.base_url)]) == 0
     assert (clean_server.count("events"), clean_server.count("odds"), clean_server.used) == before
     assert bet_summary(project)["bets"] > 0
-    assert any((project / "data" / "odds_cache").rglob("*.json"))
+    assert any((project / "cache" / "odds").rglob("*.json"))
 
 
 def _retry_after(status: int) -> Fault:

@@ -69,7 +69,7 @@ def test_no_project_file_contains_the_api_key_after_runs_with_faults(
     # the places the key could leak into exist and are not empty, so the scan below means something
     log_file = root / "logs" / "nba-pra.log"
     assert b"apiKey=***" in log_file.read_bytes()  # URLs were logged -- scrubbed
-    assert any((root / "data" / "odds_cache").rglob("*.json"))
+    assert any((root / "cache" / "odds").rglob("*.json"))
     assert (root / "mlflow.db").stat().st_size > 0
     assert any((root / "artifacts").iterdir()) and any((root / "reports").iterdir())
     assert (root / "params.yaml").is_file()

@@ -28,7 +28,9 @@ from odds_server import Fault, OddsApiServer, closed_port
 from odds_support import FAKE_KEY, PRA, make_slate, odds_settings, v4_events, v4_odds
 from settings_support import conf
 
-FAST_RETRY = conf(RetrySettings, 
+#: where the provider caches responses under its cache folder (conf/odds: theoddsapi.cache_dir)
+ODDS_CACHE = odds_settings("theoddsapi").theoddsapi.cache_dir
+FAST_RETRY = conf(RetrySettings,
     total=2, backoff_factor=0.01, backoff_jitter=0.01, backoff_max=0.05, retry_after_max_s=5,
     status_forcelist=(429, 500, 502, 503, 504),
 )
@@ -54,7 +56,7 @@ def settings_for(base_url: str, **api: object) -> OddsSettings:
 
 
 def provider_for(base_url: str, data_dir: Path, **api: object) -> TheOddsApiProvider:
-    provider = make_provider(settings_for(base_url, **api), data_dir=data_dir)
+    provider = make_provider(settings_for(base_url, **api), data_dir=data_dir, cache_dir=data_dir)
     assert isinstance(provider, TheOddsApiProvider)
     return provider
 
@@ -123,6 +125,17 @@ def test_requests_carry_the_configured_markets_regions_and_american_format(
     assert query["regions"] == ["us"] and query["oddsFormat"] == ["american"]
 
 
+def test_responses_are_cached_in_the_cache_folder_and_never_in_the_dvc_tracked_data(
+    server: OddsApiServer, tmp_path: Path
+) -> None:
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    data.mkdir()
+    provider = make_provider(settings_for(server.base_url), data_dir=data, cache_dir=cache)
+    assert not provider.fetch_lines(make_slate()).empty
+    assert (cache / ODDS_CACHE / "2024-01-15" / "ev-bos.json").is_file()
+    assert list(data.rglob("*")) == []  # data.dvc stays valid after a live run
+
+
 def test_bookmakers_replace_regions_in_the_request(server: OddsApiServer, tmp_path: Path) -> None:
     provider_for(server.base_url, tmp_path, bookmakers=("draftkings", "fanduel")).fetch_lines(make_slate())
 
@@ -139,7 +152,7 @@ def test_a_rerun_is_served_from_the_cache_and_spends_no_quota(server: OddsApiSer
 
     assert len(server.requests) == n_requests and server.used == used
     pd.testing.assert_frame_equal(first, again)
-    assert (tmp_path / "odds_cache" / "2024-01-15" / "ev-bos.json").is_file()
+    assert (tmp_path / ODDS_CACHE / "2024-01-15" / "ev-bos.json").is_file()
 
 
 def test_refresh_refetches_every_response(server: OddsApiServer, tmp_path: Path) -> None:
@@ -236,7 +249,7 @@ def test_each_fault_raises_an_odds_error_naming_the_cause_without_the_key(
     assert info.value.__cause__ is None and (info.value.__context__ is None or info.value.__suppress_context__)
     assert_no_key_anywhere(caplog, tmp_path, text)
     # a broken response is never cached
-    assert not list((tmp_path / "odds_cache").rglob("ev-*.json")) or route == "events"
+    assert not list((tmp_path / ODDS_CACHE).rglob("ev-*.json")) or route == "events"
 
 
 def test_429_with_retry_after_is_retried_after_the_wait_and_then_succeeds(
@@ -309,7 +322,7 @@ def test_a_corrupt_cached_response_is_an_error_naming_the_file_and_refresh_repai
     server: OddsApiServer, tmp_path: Path
 ) -> None:
     provider_for(server.base_url, tmp_path).fetch_lines(make_slate())
-    cached = tmp_path / "odds_cache" / "2024-01-15" / "ev-bos.json"
+    cached = tmp_path / ODDS_CACHE / "2024-01-15" / "ev-bos.json"
     cached.write_text('{"bookmakers": [')
 
     with pytest.raises(OddsPayloadError, match=r"cached odds response .*ev-bos.json is unreadable"):

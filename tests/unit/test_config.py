@@ -18,6 +18,7 @@ from nba_pra.config import (
 from nba_pra.errors import ConfigError, ProjectNotFoundError
 from nba_pra.schema import validate
 from nba_pra.model.settings import CvSettings, DistributionFamily, FoldScheme
+from settings_support import composed
 
 
 def _group_options(root: Path) -> list[str]:
@@ -93,3 +94,12 @@ def test_the_schema_rejects_unknown_missing_and_mistyped_keys() -> None:
 def test_outside_a_project_the_error_says_where_to_run(tmp_path: Path) -> None:
     with pytest.raises(ProjectNotFoundError, match="inside the project"):
         find_project_root(tmp_path)
+
+
+def test_the_cache_folder_is_outside_data_and_ignored_by_git_and_dvc(project_root: Path) -> None:
+    """Downloads cached in data/ would modify data.dvc on every live run (issue #23)."""
+    paths = composed().paths
+    cache, data = (project_root / paths.cache).resolve(), (project_root / paths.data).resolve()
+    assert data not in cache.parents and cache != data
+    for ignore_file in (".gitignore", ".dvcignore"):
+        assert f"/{paths.cache}" in (project_root / ignore_file).read_text().splitlines(), ignore_file

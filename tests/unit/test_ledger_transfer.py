@@ -97,6 +97,8 @@ def test_names_resolve_to_the_only_player_with_that_normalised_name() -> None:
         ("date,player,line,side,odds,stake,market\n2024-01-15,A,20.5,over,-110,1,steals\n", "market must be"),
         ("date,player,line,side,stake\n2024-01-15,A,20.5,over,1\n", "no column for odds"),
         ("date,line,side,odds,stake\n2024-01-15,20.5,over,-110,1\n", "no column for player"),
+        ("date,player,line,side,odds,stake,player_id\n2024-01-15,A,20.5,over,-110,1,99999999999999999999\n",
+         "player_id must be an integer below 2"),
     ],
 )
 def test_a_broken_rule_is_named_with_its_csv_line(text: str, rule: str) -> None:

@@ -40,7 +40,7 @@ def synthetic_lines() -> pd.DataFrame:
 def test_make_provider_picks_the_class_the_config_names(tmp_path: Path) -> None:
     expected = {"synthetic": SyntheticProvider, "theoddsapi": TheOddsApiProvider, "historical": HistoricalProvider}
     for option, cls in expected.items():
-        provider = make_provider(odds_settings(option), data_dir=tmp_path)
+        provider = make_provider(odds_settings(option), data_dir=tmp_path, cache_dir=tmp_path / "cache")
         assert type(provider) is cls and provider.name == option
         assert isinstance(provider, OddsProvider)
 
@@ -55,7 +55,7 @@ def test_every_odds_config_option_composes_into_typed_settings() -> None:
 
 def test_synthetic_lines_are_restricted_to_the_slate_games_with_the_output_columns(tmp_path: Path) -> None:
     synthetic_lines().to_parquet(tmp_path / LINES_FILE)
-    lines = make_provider(odds_settings("synthetic"), data_dir=tmp_path).fetch_lines(make_slate())
+    lines = make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache").fetch_lines(make_slate())
     assert tuple(lines.columns) == OUTPUT_COLUMNS and OUTPUT_COLUMNS[: len(LINE_COLUMNS)] == LINE_COLUMNS
     assert set(lines["game_id"]) == {"G1", "G2"}
     assert (lines["market"] == PRA).all() and not lines["is_derived"].any()
@@ -64,31 +64,31 @@ def test_synthetic_lines_are_restricted_to_the_slate_games_with_the_output_colum
 
 def test_a_missing_synthetic_file_is_an_odds_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(OddsFileError, match=r"lines.parquet is missing"):
-        make_provider(odds_settings("synthetic"), data_dir=tmp_path).fetch_lines(make_slate())
+        make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache").fetch_lines(make_slate())
 
 
 def test_a_book_without_lines_for_the_slate_is_an_odds_error(tmp_path: Path) -> None:
     synthetic_lines().iloc[3:].to_parquet(tmp_path / LINES_FILE)
     with pytest.raises(OddsNoLinesError, match=r"no lines for the slate's 2 game"):
-        make_provider(odds_settings("synthetic"), data_dir=tmp_path).fetch_lines(make_slate())
+        make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache").fetch_lines(make_slate())
 
 
 def test_an_offer_missing_a_price_is_a_payload_error(tmp_path: Path) -> None:
     synthetic_lines().astype({"over_price": float}).assign(over_price=np.nan).to_parquet(tmp_path / LINES_FILE)
     with pytest.raises(OddsPayloadError, match="without an over or under price"):
-        make_provider(odds_settings("synthetic"), data_dir=tmp_path).fetch_lines(make_slate())
+        make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache").fetch_lines(make_slate())
 
 
 def test_a_slate_without_a_required_column_is_an_empty_slate_error(tmp_path: Path) -> None:
     with pytest.raises(OddsEmptySlateError, match="lacks column\\(s\\) commence_time"):
-        make_provider(odds_settings("synthetic"), data_dir=tmp_path).fetch_lines(
+        make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache").fetch_lines(
             make_slate().drop(columns="commence_time"))
 
 
 def test_degradation_returns_no_lines_and_a_warning_and_strict_reraises(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    provider = make_provider(odds_settings("synthetic"), data_dir=tmp_path)  # no lines file
+    provider = make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache")  # no lines file
     with caplog.at_level(logging.WARNING):
         lines, warning = fetch_lines_or_warn(provider, make_slate(), strict=False, refresh=False)
     assert lines.empty and tuple(lines.columns) == OUTPUT_COLUMNS
@@ -101,7 +101,7 @@ def test_degradation_returns_no_lines_and_a_warning_and_strict_reraises(
 
 def test_degradation_passes_lines_through_when_the_source_works(tmp_path: Path) -> None:
     synthetic_lines().to_parquet(tmp_path / LINES_FILE)
-    provider = make_provider(odds_settings("synthetic"), data_dir=tmp_path)
+    provider = make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache")
     lines, warning = fetch_lines_or_warn(provider, make_slate(), strict=True, refresh=True)
     assert warning is None and len(lines) == 3
 
@@ -125,7 +125,7 @@ HEADER = "player_name,event_id,event_date,home_team,away_team,bookmaker,line,tim
 def historical_provider(tmp_path: Path, path: str, **hist: object) -> HistoricalProvider:
     settings = odds_settings("historical")
     settings = dataclasses.replace(settings, historical=dataclasses.replace(settings.historical, path=path, **hist))
-    provider = make_provider(settings, data_dir=tmp_path)
+    provider = make_provider(settings, data_dir=tmp_path, cache_dir=tmp_path / "cache")
     assert isinstance(provider, HistoricalProvider)
     return provider
 

@@ -39,6 +39,8 @@ class SourceInputs:
     """What a source may need besides its settings."""
 
     data_dir: Path
+    #: ``paths.cache``: downloaded report PDFs live here, outside the DVC-tracked data
+    cache_dir: Path
     schedule: pd.DataFrame
     #: tricode -> full name (``conf/odds/teams/``), to read team names printed in official reports
     odds_teams: Mapping[str, str]
@@ -53,7 +55,7 @@ def collect_snapshots(settings: AvailabilitySettings, inputs: SourceInputs) -> p
         return empty_snapshots()
     if source is AvailabilitySource.SYNTHETIC:
         return synthetic_snapshots(read_report(inputs.data_dir), inputs.schedule, settings.synthetic)
-    cache = inputs.data_dir / settings.official.cache_dir
+    cache = inputs.cache_dir / settings.official.cache_dir  # an absolute cache_dir stays as it is
     if source is AvailabilitySource.OFFICIAL:
         cutoffs = _slate_cutoffs(inputs.schedule, settings)
         official.fetch_reports(

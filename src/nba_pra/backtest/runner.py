@@ -167,7 +167,7 @@ def fetch_lines(project: Project, predictions: pd.DataFrame, schedule: pd.DataFr
     s = project.settings
     games = schedule.loc[:, ["game_id", "commence_time"]].drop_duplicates("game_id")
     slate = predictions.loc[:, list(PLAYER_GAME_COLUMNS)].merge(games, on="game_id", how="left")
-    provider = make_provider(s.odds, data_dir=project.path("data"))
+    provider = make_provider(s.odds, data_dir=project.path("data"), cache_dir=project.path("cache"))
     lines = provider.fetch_lines(slate, refresh=False)
     return lines[lines["market"] == s.odds.market] if "market" in lines.columns else lines
 

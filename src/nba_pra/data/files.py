@@ -46,7 +46,9 @@ team names, player-name matching; unmatched names are logged); else an empty lin
 
 Validation (:mod:`nba_pra.data.validation`) runs on the whole file before anything is written; any broken
 rule raises one DataValidationError naming the rule and the first offending rows (``row`` = 1-based data row
-of the file; the CSV header is not counted) and leaves ``data/`` untouched.
+of the file; the CSV header is not counted). The tables are built and summarised in memory, then
+:func:`nba_pra.data.publish.publish_raw_tables` swaps them into ``data/`` and runs ``dvc add``: a failure at
+any point leaves ``data/`` and ``data.dvc`` byte-identical.
 """
 
 from __future__ import annotations
@@ -59,8 +61,9 @@ from pathlib import Path
 import pandas as pd
 
 from nba_pra.config import Project
-from nba_pra.data.publish import publish_tables
-from nba_pra.data.settings import FilesSettings
+from nba_pra.data.publish import publish_raw_tables
+from nba_pra.data.settings import FilesSettings, ValidationSettings
+from nba_pra.data.store import RAW_TABLES
 from nba_pra.data.tables import (
     RealTables,
     assemble,
@@ -69,8 +72,8 @@ from nba_pra.data.tables import (
     upcoming_games,
     with_commence_times,
 )
-from nba_pra.data.validation import ROW, validate_input
-from nba_pra.errors import ConfigError, DataError
+from nba_pra.data.validation import ROW, validate_input, validate_lines
+from nba_pra.errors import ConfigError, DataError, DataValidationError, OddsError
 from nba_pra.odds.settings import OddsSettings
 
 log = logging.getLogger(__name__)
@@ -132,18 +135,23 @@ def prepare_input(raw: pd.DataFrame, season_types: tuple[str, ...]) -> pd.DataFr
 
 
 def prepare_lines(raw: pd.DataFrame, box_scores: pd.DataFrame, odds: OddsSettings | None,
-                  tipoff_hour_eastern: float) -> pd.DataFrame:
+                  tipoff_hour_eastern: float, max_rows: int) -> pd.DataFrame:
     """A lines file in the raw ``lines`` schema as is; a recorded file without our ids (The Odds API export, or
     the historical provider's native schema without ``player_id``) joined to the box scores' games and players
     by the historical provider's rules (UTC dates, team names, player-name matching)."""
     if {"game_id", "player_id"} <= set(raw.columns):
+        validate_lines(raw, max_rows)
         return normalize_lines(raw)
     if odds is None:
         raise ConfigError("lines without game_id/player_id need the odds settings to be matched to players")
     from nba_pra.odds.historical import lines_from_table
 
-    lines, report = lines_from_table(raw, with_commence_times(box_scores, tipoff_hour_eastern), odds,
-                                     source="the lines file")
+    try:
+        lines, report = lines_from_table(raw, with_commence_times(box_scores, tipoff_hour_eastern), odds,
+                                         source="the lines file")
+    except OddsError as exc:
+        # the odds provider's reader names the problem; for an import it is a data error (exit 3), not odds (5)
+        raise DataValidationError(str(exc)) from None
     if report is not None:
         log.info("lines file: %d of %d bookmaker name-game pairs matched a player", report.n_matched,
                  report.n_names)
@@ -155,8 +163,7 @@ def build_tables(
     *,
     settings: FilesSettings,
     active_days: int,
-    max_minutes: float,
-    max_rows: int,
+    validation: ValidationSettings,
     today: date,
     upcoming: pd.DataFrame | None = None,
     lines: pd.DataFrame | None = None,
@@ -166,20 +173,41 @@ def build_tables(
     frame = prepare_input(raw, settings.season_types)
     if frame.empty:
         raise DataError("the box-score file has no rows (after the season-type filter)")
-    validate_input(frame, max_minutes=max_minutes, max_rows=max_rows, cutoff=pd.Timestamp(today))
+    slate_date = parse_slate_date(settings.slate_date)
+    validate_input(frame, validation=validation, cutoff=pd.Timestamp(today))
     box_scores = normalize_box_scores(frame, settings.default_position)
     scheduled = None
     if upcoming is not None:
         scheduled = upcoming_games(upcoming, box_scores["game_date"].max(), settings.tipoff_hour_eastern)
-    slate_date = pd.Timestamp(settings.slate_date) if settings.slate_date else None
     return assemble(
         box_scores,
         upcoming=scheduled,
         slate_date=slate_date,
         active_days=active_days,
         tipoff_hour_eastern=settings.tipoff_hour_eastern,
-        lines=None if lines is None else prepare_lines(lines, box_scores, odds, settings.tipoff_hour_eastern),
+        lines=None if lines is None else prepare_lines(lines, box_scores, odds, settings.tipoff_hour_eastern,
+                                                       validation.max_rows_reported),
     )
+
+
+def parse_slate_date(text: str) -> pd.Timestamp | None:
+    """``--slate-date`` / ``data.files.slate_date`` as a date (None when empty); a ConfigError otherwise."""
+    if not text:
+        return None
+    try:
+        return pd.Timestamp(date.fromisoformat(str(text).strip()))
+    except ValueError:
+        raise ConfigError(f"the slate date {text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def planned_paths(tables: RealTables, data_dir: Path) -> dict[str, Path]:
+    """Where :func:`publish` puts each table."""
+    return {table: data_dir / RAW_TABLES[table] for table in tables.by_name()}
+
+
+def publish(project: Project, tables: RealTables) -> dict[str, Path]:
+    """Swap ``tables`` into the project's ``data/`` and ``dvc add`` it (all or nothing)."""
+    return publish_raw_tables(project.root, project.path("data"), tables.by_name())
 
 
 def summarize(tables: RealTables, paths: dict[str, Path]) -> ImportResult:
@@ -226,15 +254,15 @@ def import_files(
         raw,
         settings=files,
         active_days=s.rosters.active_days,
-        max_minutes=s.validation.max_minutes,
-        max_rows=s.validation.max_rows_reported,
+        validation=s.validation,
         today=today or date.today(),
         upcoming=upcoming,
         lines=lines,
         odds=project.settings.odds,
     )
-    paths = publish_tables(tables, project.path("data"))
-    result = summarize(tables, paths)
+    # summarised before anything is written: a summary that fails must not leave data/ half-replaced
+    result = summarize(tables, planned_paths(tables, project.path("data")))
+    publish(project, tables)
     log.info(
         "imported %s: %d box-score rows, seasons %s, %s..%s; slate %s (%d games)",
         source, result.rows, ", ".join(result.seasons), result.first_date, result.last_date, result.slate_date,

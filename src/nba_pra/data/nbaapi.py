@@ -15,7 +15,7 @@ Politeness and robustness: at least ``min_interval_s`` between requests; 429 / 5
 errors are retried up to ``max_attempts`` with exponential backoff (``backoff_s`` doubling up to
 ``backoff_max_s``; a 429's ``Retry-After`` wins when larger).
 
-Cache: one parquet per (season, season type, mode) under ``data/<cache_dir>/``. A season whose
+Cache: one parquet per (season, season type, mode) under ``<paths.cache>/<cache_dir>/``. A season whose
 ``season_closed_after`` date (MM-DD of its end year) has passed is final and never refetched; the current
 season is refetched from its latest cached date on (``DateFrom``), so a daily run downloads only new games.
 The fetched logs then go through the same validation and table building as a file import.
@@ -35,8 +35,7 @@ import pandas as pd
 import requests
 
 from nba_pra.config import Project
-from nba_pra.data.files import ImportResult, build_tables, summarize
-from nba_pra.data.publish import publish_tables
+from nba_pra.data.files import ImportResult, build_tables, planned_paths, publish, summarize
 from nba_pra.data.settings import NbaApiSettings
 from nba_pra.errors import DataError
 from nba_pra.progress import progress_bar
@@ -255,18 +254,19 @@ def fetch_nba_api(project: Project, *, today: date | None = None,
     s = project.settings.data
     today = today or date.today()
     client = StatsClient(s.nba_api, session=session or requests.Session())
-    cache_dir = project.path("data", s.nba_api.cache_dir)
+    # outside data/: a fetch that fails validation must leave data/ (and data.dvc) as they were
+    cache_dir = project.path("cache", s.nba_api.cache_dir)
     rows, upcoming = fetch_all(client, cache_dir, today)
     tables = build_tables(
         rows,
         settings=s.files,
         active_days=s.rosters.active_days,
-        max_minutes=s.validation.max_minutes,
-        max_rows=s.validation.max_rows_reported,
+        validation=s.validation,
         today=today,
         upcoming=upcoming if not upcoming.empty else None,
     )
-    result = summarize(tables, publish_tables(tables, project.path("data")))
+    result = summarize(tables, planned_paths(tables, project.path("data")))
+    publish(project, tables)
     log.info("nba_api: %d requests; %d box-score rows through %s; slate %s (%d games)", client.requests_made,
              result.rows, result.last_date, result.slate_date, result.slate_games)
     return result

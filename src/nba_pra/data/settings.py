@@ -190,6 +190,8 @@ class SyntheticLeagueSettings:
 class ValidationSettings:
     """Rules applied to every imported or fetched box score (``nba_pra.data.validation``)."""
 
+    season_opens: str
+    season_closes: str
     max_rows_reported: Count
     max_minutes: Positive
 

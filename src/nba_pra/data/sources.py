@@ -5,8 +5,9 @@
 * ``nba_api``   -- stats.nba.com game logs + schedule, cached per season (``nba-pra data fetch``), see
   :mod:`.nbaapi`.
 
-Every source writes the same raw tables (:mod:`nba_pra.data.schema`) atomically; ``data.dvc`` then records
-them (``dvc add data``), and ``dvc repro`` reruns the stages whose inputs changed (all of them on new data).
+Every source writes the same raw tables (:mod:`nba_pra.data.schema`) and ``data.dvc`` with them (``dvc add
+data``) in one all-or-nothing step (:mod:`nba_pra.data.publish`); ``dvc repro`` then reruns the stages whose
+inputs changed (all of them on new data).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ SOURCES = ("synthetic", "files", "nba_api")
 
 
 def generate(project: Project) -> dict[str, Path]:
-    """Write the configured source's raw tables into ``data/``; returns table name -> path."""
+    """Write the configured source's raw tables into ``data/`` and ``data.dvc`` (in a DVC repository); returns
+    table name -> path."""
     source = project.settings.data.source
     if source == "files":
         from nba_pra.data.files import import_files
@@ -35,10 +37,12 @@ def generate(project: Project) -> dict[str, Path]:
         return fetch_nba_api(project).paths
     if source != "synthetic":
         raise ConfigError(f"unknown data source '{source}'; expected one of {', '.join(SOURCES)}")
-    from nba_pra.data.store import write_raw_tables
+    from nba_pra.data.publish import publish_raw_tables
+    from nba_pra.data.store import RAW_TABLES
     from nba_pra.data.synthetic import simulate_league
 
     league = simulate_league(project.settings.data.synthetic)
-    paths = write_raw_tables(league, project.path("data"))
+    paths = publish_raw_tables(project.root, project.path("data"),
+                               {table: getattr(league, table) for table in RAW_TABLES})
     log.info("synthetic league written to %s (%d box-score rows)", project.path("data"), len(league.box_scores))
     return paths

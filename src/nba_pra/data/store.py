@@ -55,11 +55,17 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
         return pa.Table.from_pandas(frame, preserve_index=False)
 
 
+def write_table(frame: pd.DataFrame, path: Path) -> Path:
+    """Write one raw table as deterministic parquet (fixed compression and row groups, no index)."""
+    pq.write_table(_arrow_table(frame), path, compression=_COMPRESSION, row_group_size=_ROW_GROUP_SIZE)
+    return Path(path)
+
+
 def _write_temp(frame: pd.DataFrame, folder: Path, name: str) -> Path:
     handle, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     os.close(handle)
     try:
-        pq.write_table(_arrow_table(frame), tmp, compression=_COMPRESSION, row_group_size=_ROW_GROUP_SIZE)
+        write_table(frame, Path(tmp))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

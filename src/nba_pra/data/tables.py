@@ -32,6 +32,11 @@ class RealTables:
     rosters: pd.DataFrame
     lines: pd.DataFrame
 
+    def by_name(self) -> dict[str, pd.DataFrame]:
+        """Table name -> frame (the names of :data:`nba_pra.data.store.RAW_TABLES`)."""
+        return {"box_scores": self.box_scores, "schedule": self.schedule, "rosters": self.rosters,
+                "lines": self.lines}
+
 
 def season_of(dates: pd.Series) -> pd.Series:
     """NBA season label of each date: July-December belong to "YYYY-YY+1", January-June to the season before."""

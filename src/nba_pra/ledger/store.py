@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,8 +64,10 @@ def resolve_url(url: str, root: Path) -> str:
     """``url`` with a relative SQLite file path made absolute under ``root``; any other URL unchanged."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise LedgerError(f"ledger URL {redact_url(url)!r} is not a valid SQLAlchemy URL") from exc
+    except (ArgumentError, ValueError) as exc:
+        # SQLAlchemy raises a bare ValueError for a port that is not a number; neither may quote the password
+        raise LedgerError(f"ledger URL {redact_url(url)!r} is not a valid SQLAlchemy URL "
+                          f"({type(exc).__name__}: {redact_url(str(exc))})") from None
     db = parsed.database
     if parsed.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
         return url
@@ -117,7 +120,7 @@ class LedgerStore:
                 _sqlite_transactions(self.engine)
                 self.writer = self.engine.execution_options(**{_SQLITE_BEGIN: _BEGIN_WRITE})
             self._create()
-        except (SQLAlchemyError, ArgumentError, OSError) as exc:
+        except (SQLAlchemyError, ArgumentError, OSError, ValueError) as exc:
             raise LedgerError(f"cannot open the ledger at {redact_url(url)}: {_first_line(exc)}") from exc
 
     # --- lifecycle ----------------------------------------------------------------------------------------------

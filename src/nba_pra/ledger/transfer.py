@@ -76,6 +76,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from nba_pra.data.validation import MAX_PLAYER_ID
 from nba_pra.errors import DataValidationError, LedgerError
 from nba_pra.io import atomic_write
 from nba_pra.ledger.settlement import MARKET_STATS, RESULT_LOSS, RESULT_PUSH, RESULT_VOID, RESULT_WIN
@@ -188,11 +189,14 @@ def export_ledger(store: LedgerStore, path: Path, fmt: str | None = None) -> int
     """Write every bet of ``store`` with its settlement to ``path`` (atomically); return the bet count."""
     frame = store.bets()
     kind = export_format(path, fmt)
-    if kind is ExportFormat.PARQUET:
-        atomic_write(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
-        # no float_format: stakes and profits keep every digit
-        atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False))
+    try:
+        if kind is ExportFormat.PARQUET:
+            atomic_write(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
+        else:
+            # no float_format: stakes and profits keep every digit
+            atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False))
+    except OSError as exc:
+        raise LedgerError(f"cannot write the ledger export to {path} ({exc.strerror or type(exc).__name__})") from None
     return len(frame)
 
 
@@ -387,7 +391,9 @@ def parse_ledger(
     surrogate = pd.Series(False, index=c.index)
     if "player_id" in c:
         pid = _numbers(c["player_id"])
-        _problem(problems, pid.isna() | (pid != pid.round()), "player_id must be an integer")
+        # beyond 2**53 a float column no longer holds the id exactly, and int64 overflows silently (to -2**63)
+        _problem(problems, pid.isna() | (pid != pid.round()) | (pid.abs() >= MAX_PLAYER_ID),
+                 "player_id must be an integer below 2**53")
     else:
         pid = name_key.map(_player_directory(players))
         surrogate = pid.isna()

@@ -49,8 +49,7 @@ def load_box_scores(project: Project, path: str = "") -> pd.DataFrame:
     frame = prepare_input(read_table_file(project.root / path), s.files.season_types)
     if frame.empty:
         raise DataError(f"the box-score file {path} has no rows (after the season-type filter)")
-    validate_input(frame, max_minutes=s.validation.max_minutes, max_rows=s.validation.max_rows_reported,
-                   cutoff=pd.Timestamp(date.today()))
+    validate_input(frame, validation=s.validation, cutoff=pd.Timestamp(date.today()))
     return normalize_box_scores(frame, s.files.default_position)
 
 
@@ -73,7 +72,7 @@ def load_inputs(project: Project) -> MarketInputs:
     if m.lines:
         historical = dataclasses.replace(odds.historical, path=str(project.root / m.lines))
         odds = dataclasses.replace(odds, provider=ProviderKind.HISTORICAL, historical=historical)
-    provider = make_provider(odds, data_dir=project.path("data"))
+    provider = make_provider(odds, data_dir=project.path("data"), cache_dir=project.path("cache"))
     lines = provider.fetch_lines(season_slate(box, season, s.data.files.tipoff_hour_eastern), refresh=False)
     lines = lines.loc[(lines["market"] == odds.market) & ~lines["is_derived"].astype(bool)].reset_index(drop=True)
     if lines.empty:

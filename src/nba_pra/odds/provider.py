@@ -31,13 +31,14 @@ class OddsProvider(Protocol):
     def fetch_lines(self, slate: pd.DataFrame, *, refresh: bool = False) -> pd.DataFrame: ...
 
 
-def make_provider(settings: OddsSettings, *, data_dir: Path) -> OddsProvider:
-    """The provider ``settings.provider`` names, reading/caching under ``data_dir``."""
+def make_provider(settings: OddsSettings, *, data_dir: Path, cache_dir: Path) -> OddsProvider:
+    """The provider ``settings.provider`` names, reading files under ``data_dir`` and caching downloads under
+    ``cache_dir`` (``paths.cache``: outside the DVC-tracked data)."""
     kind = ProviderKind(settings.provider)
     if kind is ProviderKind.THEODDSAPI:
         from nba_pra.odds.theoddsapi import TheOddsApiProvider
 
-        return TheOddsApiProvider(settings, data_dir=data_dir)
+        return TheOddsApiProvider(settings, cache_dir=cache_dir)
     if kind is ProviderKind.HISTORICAL:
         from nba_pra.odds.historical import HistoricalProvider
 

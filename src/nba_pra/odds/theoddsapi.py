@@ -10,7 +10,7 @@ Flow for each game date of the slate:
 3. Over and Under outcomes of the same (book, market, player, point) become one row; names are matched to the
    slate's player ids (:mod:`nba_pra.odds.matching`).
 
-Every response body is cached under ``<data_dir>/<cache_dir>/<game date>/`` (``events.json``,
+Every response body is cached under ``<paths.cache>/<cache_dir>/<game date>/`` (``events.json``,
 ``<event id>.json``); a cached response is reused unless ``refresh=True``. Requests stop before the remaining
 quota would drop below ``quota_floor``. PRA lines are only ever the API's own PRA market: the reference markets
 (points, rebounds, assists) are returned under their own ``market`` name and never summed into a PRA price.
@@ -125,10 +125,10 @@ class TheOddsApiProvider:
 
     name = "theoddsapi"
 
-    def __init__(self, settings: OddsSettings, *, data_dir: Path) -> None:
+    def __init__(self, settings: OddsSettings, *, cache_dir: Path) -> None:
         self.settings = settings
         self.api = settings.theoddsapi
-        self.cache = ResponseCache(Path(data_dir) / self.api.cache_dir)
+        self.cache = ResponseCache(Path(cache_dir) / self.api.cache_dir)
         self.client = OddsApiClient(self.api, resolve_api_key(self.api))
         #: player-name matching of the last fetch (unmatched names live here, never silently dropped)
         self.last_report: MatchReport | None = None

@@ -33,6 +33,7 @@ def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
     schedule = read_raw_table(data_dir, schema.SCHEDULE_FILE)
     inputs = SourceInputs(
         data_dir=data_dir,
+        cache_dir=project.path("cache"),
         schedule=schedule,
         odds_teams=s.odds.teams,
         now=now if now is not None else pd.Timestamp.now(tz="UTC"),

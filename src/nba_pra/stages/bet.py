@@ -80,7 +80,7 @@ def run(project: Project) -> pd.DataFrame:
     )
     data_dir = project.path("data")
     slate = build_slate(read_raw_table(data_dir, schema.SCHEDULE_FILE), read_raw_table(data_dir, schema.ROSTERS_FILE))
-    provider = make_provider(s.odds, data_dir=data_dir)
+    provider = make_provider(s.odds, data_dir=data_dir, cache_dir=project.path("cache"))
     # logs its warning itself (once); the sentence is kept for the summary
     lines, warning = fetch_lines_or_warn(provider, slate, strict=s.odds.strict, refresh=s.odds.refresh)
     # reference markets (points, rebounds, assists) are never priced as PRA
