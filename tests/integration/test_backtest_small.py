@@ -11,6 +11,7 @@ import pytest
 
 from backtest_support import make_backtest_project
 
+from nba_pra.artifacts import BACKTEST_BANKROLL_PLOT, BACKTEST_METRICS
 from nba_pra.backtest import runner
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.backtest.sweep import main as sweep_main
@@ -88,12 +89,12 @@ def test_rerunning_the_backtest_hits_the_cache_and_adds_nothing_to_the_ledger(sm
 def test_reports_hold_the_metrics_buckets_and_plots(small_backtest, tmp_path: Path) -> None:
     _, result = small_backtest
     paths = runner.write_reports(result, tmp_path, 1000.0)
-    report = json.loads((tmp_path / runner.METRICS_FILE).read_text())
+    report = json.loads((tmp_path / BACKTEST_METRICS.name).read_text())
     assert report["bets"] == result.metrics["bets"]
     assert len(report["by_edge"]) == 5
     for path in paths:
         assert path.stat().st_size > 0
-    assert (tmp_path / runner.BANKROLL_PLOT).read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / BACKTEST_BANKROLL_PLOT.name).read_bytes()[:4] == b"\x89PNG"
 
 
 def test_a_sweep_logs_one_child_run_per_point_and_never_retrains(

@@ -17,6 +17,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.backtest import plots
 from nba_pra.backtest.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
 from nba_pra.backtest.engine import Simulation, simulate
@@ -45,13 +46,6 @@ from nba_pra.tracking.run_logging import flatten_params
 
 log = logging.getLogger(__name__)
 
-METRICS_FILE: Final = "backtest_metrics.json"
-METHODS_FILE: Final = "backtest_pricing.csv"
-GATE_FILE: Final = "backtest_gate.csv"
-EDGE_FILE: Final = "backtest_by_edge.csv"
-DAILY_FILE: Final = "backtest_daily.csv"
-BANKROLL_PLOT: Final = "plots/backtest_bankroll.png"
-CALIBRATION_PLOT: Final = "plots/backtest_edge_calibration.png"
 #: metrics logged to MLflow and shown in sweep summaries (None values are skipped)
 SCALAR_METRICS: Final = (
     "bets", "settled", "wins", "losses", "pushes", "voids", "win_rate", "staked", "profit", "roi", "roi_lo",
@@ -309,17 +303,18 @@ def report(result: BacktestResult) -> dict[str, Any]:
 
 
 def write_reports(result: BacktestResult, directory: Path, initial_bankroll: float) -> list[Path]:
-    """Metrics JSON, edge-bucket and daily CSVs and the two PNGs under ``directory``."""
+    """Metrics JSON, edge-bucket and daily CSVs and the two PNGs under ``directory`` (the catalog's names: the
+    project's reports directory, or a temporary one logged to MLflow)."""
     paths = [
-        write_json(report(result), directory / METRICS_FILE),
-        write_csv(result.by_edge, directory / EDGE_FILE),
-        write_csv(result.simulation.daily, directory / DAILY_FILE),
-        write_csv(result.methods, directory / METHODS_FILE),
-        write_csv(result.gate.decisions, directory / GATE_FILE),
+        write_json(report(result), directory / artifacts.BACKTEST_METRICS.name),
+        write_csv(result.by_edge, directory / artifacts.BACKTEST_EDGE.name),
+        write_csv(result.simulation.daily, directory / artifacts.BACKTEST_DAILY.name),
+        write_csv(result.methods, directory / artifacts.BACKTEST_METHODS.name),
+        write_csv(result.gate.decisions, directory / artifacts.BACKTEST_GATE.name),
     ]
-    for name, figure in ((BANKROLL_PLOT, plots.bankroll_curve(result.bets, initial_bankroll)),
-                         (CALIBRATION_PLOT, plots.edge_calibration(result.by_edge))):
-        path = directory / name
+    for artifact, figure in ((artifacts.BACKTEST_BANKROLL_PLOT, plots.bankroll_curve(result.bets, initial_bankroll)),
+                             (artifacts.BACKTEST_CALIBRATION_PLOT, plots.edge_calibration(result.by_edge))):
+        path = directory / artifact.name
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path, metadata={"Software": None})
         import matplotlib.pyplot as plt
