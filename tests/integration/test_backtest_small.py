@@ -18,7 +18,7 @@ from nba_pra.backtest.sweep import main as sweep_main
 from nba_pra.data.synthetic.truth import true_expected_return
 from nba_pra.evidence.gate_figures import roi_figures
 from nba_pra.config import load_project
-from nba_pra.ledger.settlement import RESULT_VOID
+from nba_pra.vocab import Outcome
 from nba_pra.model import distributions
 from nba_pra.model.settings import DistributionFamily
 
@@ -31,7 +31,7 @@ def small_backtest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, runn
 
 def true_expected_roi(bets: pd.DataFrame, truth: pd.DataFrame) -> float:
     """Expected profit / stake of the bets that ran, under the simulator's true negative binomial of each game."""
-    ran = bets[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    ran = bets[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
     merged = ran.merge(truth, on=["game_id", "player_id"], how="left", validate="many_to_one")
     params = distributions.fit(DistributionFamily.NEGBIN, merged["true_mean"], merged["true_var"])
     probs = distributions.line_probabilities(params, merged["line"].to_numpy(float))
@@ -143,7 +143,7 @@ def test_shopping_the_soft_book_against_the_consensus_measures_its_true_edge_and
     truth = pd.read_parquet(root / "data" / "ground_truth.parquet")
     soft = load_project(root).settings.data.synthetic.sportsbook.soft.bookmaker
     bets = result.replay.bets
-    ran = bets.loc[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    ran = bets.loc[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
     market = ran.loc[ran["method"] == "market"]
     at_soft = market.loc[market["bookmaker"] == soft]
     assert len(at_soft) >= 30 and len(at_soft) >= 0.8 * len(market)  # the consensus finds that book

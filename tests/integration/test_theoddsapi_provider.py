@@ -14,7 +14,8 @@ from odds_server import Fault, OddsApiServer, closed_port
 from odds_support import FAKE_KEY, PRA, make_slate, odds_settings, v4_events, v4_odds
 
 from nba_pra.errors import OddsAuthError, OddsError, OddsQuotaError
-from nba_pra.odds import best_prices, fetch_lines_or_warn, make_provider
+from nba_pra.odds.market import best_prices
+from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
 from nba_pra.odds.errors import (
     OddsConnectionError,
     OddsEmptySlateError,

@@ -78,10 +78,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from nba_pra.errors import DataValidationError, LedgerError
 from nba_pra.io import atomic_write
-from nba_pra.ledger.settlement import MARKET_STATS, RESULT_LOSS, RESULT_PUSH, RESULT_VOID, RESULT_WIN
+from nba_pra.ledger.settlement import MARKET_STATS
 from nba_pra.ledger.store import _ID_CHUNK, LedgerStore, _chunks, _records
 from nba_pra.ledger.tables import OPTIONAL_BET_COLUMNS, REQUIRED_BET_COLUMNS, STATE_PAPER, STATE_STAKED
-from nba_pra.odds.market import american_to_decimal, decimal_to_american
+from nba_pra.odds.prices import american_to_decimal, decimal_to_american
+from nba_pra.vocab import PRA_MARKET, Outcome, Side
 from nba_pra.odds.matching import normalize_name
 
 
@@ -90,7 +91,6 @@ class ExportFormat(StrEnum):
     PARQUET = "parquet"
 
 
-PRA_MARKET: Final = "player_points_rebounds_assists"
 LEGACY_BOOKMAKER: Final = "legacy"
 LEGACY_PREFIX: Final = "legacy"
 #: header aliases per field, in priority order (see the module docstring)
@@ -127,13 +127,13 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
 }
 REQUIRED_FIELDS: Final = ("date", "player", "line", "side", "stake")
 RESULT_WORDS: Final[dict[str, str | None]] = {
-    **dict.fromkeys(("win", "w", "won", "hit"), RESULT_WIN),
-    **dict.fromkeys(("loss", "l", "lost", "lose", "miss"), RESULT_LOSS),
-    **dict.fromkeys(("push", "p", "tie"), RESULT_PUSH),
-    **dict.fromkeys(("void", "dnp", "cancelled", "canceled", "refund", "no action", "noaction"), RESULT_VOID),
+    **dict.fromkeys(("win", "w", "won", "hit"), Outcome.WIN.value),
+    **dict.fromkeys(("loss", "l", "lost", "lose", "miss"), Outcome.LOSS.value),
+    **dict.fromkeys(("push", "p", "tie"), Outcome.PUSH.value),
+    **dict.fromkeys(("void", "dnp", "cancelled", "canceled", "refund", "no action", "noaction"), Outcome.VOID.value),
     **dict.fromkeys(("", "pending", "open", "nan", "none"), None),
 }
-SIDE_WORDS: Final = {"over": "over", "o": "over", "under": "under", "u": "under"}
+SIDE_WORDS: Final = {"over": Side.OVER.value, "o": Side.OVER.value, "under": Side.UNDER.value, "u": Side.UNDER.value}
 MARKET_WORDS: Final[dict[str, str]] = {
     **{key: key for key in MARKET_STATS},
     **dict.fromkeys(
@@ -277,7 +277,7 @@ def _profits(
     c: pd.DataFrame, result: pd.Series, stake: pd.Series, dec: pd.Series, problems: list[str]
 ) -> pd.Series:
     """Recorded profit (sign-checked against the result), else the one the result implies; NaN if open."""
-    won, lost = result.eq(RESULT_WIN), result.eq(RESULT_LOSS)
+    won, lost = result.eq(Outcome.WIN.value), result.eq(Outcome.LOSS.value)
     expected = pd.Series(np.select([won, lost], [stake * (dec - 1.0), -stake], default=0.0), index=c.index)
     if "profit" not in c:
         return expected.where(result.notna())
@@ -285,9 +285,9 @@ def _profits(
     _problem(problems, _text(c["profit"]).ne("") & given.isna() & result.notna(), "profit must be a number")
     zero = given.abs().le(_ZERO_PROFIT)
     wrong = given.notna() & (
-        (result.eq(RESULT_WIN) & ~given.gt(0))
-        | (result.eq(RESULT_LOSS) & ~given.lt(0))
-        | (result.isin([RESULT_PUSH, RESULT_VOID]) & ~zero)
+        (result.eq(Outcome.WIN.value) & ~given.gt(0))
+        | (result.eq(Outcome.LOSS.value) & ~given.lt(0))
+        | (result.isin([Outcome.PUSH.value, Outcome.VOID.value]) & ~zero)
     )
     _problem(problems, wrong, "profit must be > 0 for a win, < 0 for a loss and 0 for a push or void")
     return given.fillna(expected).where(result.notna())

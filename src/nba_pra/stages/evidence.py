@@ -1,7 +1,7 @@
 """Stage ``evidence``: every pricing method replayed walk-forward over the backtest range (by default the
 current season up to the last finished day), and the evidence the bet stage's gate reads.
 
-Retrain blocks are cached (:func:`nba_pra.backtest.runner.block_memo`), so a day added to the data retrains only
+Retrain blocks are cached (:func:`nba_pra.evaluation.predictions.block_memo`), so a day added to the data retrains only
 the last block. A range without priced props (e.g. real odds with no line history) leaves an existing evidence
 file -- such as one written by ``nba-pra market`` on recorded lines -- untouched, and says so.
 """

@@ -21,10 +21,11 @@ from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.model.train import score
 from nba_pra.tracking.client import Tracker
+from nba_pra.vocab import PLAYER_GAME_KEYS
 
 log = logging.getLogger(__name__)
 
-_KEYS = ["game_id", "player_id"]
+_KEYS = list(PLAYER_GAME_KEYS)
 
 
 @dataclass(frozen=True)
