@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from nba_pra.odds.prices import american_to_decimal, implied_probability
+from nba_pra.vocab import Side
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -247,7 +248,7 @@ def best_prices(lines: pd.DataFrame, *, market: str | None = None) -> pd.DataFra
     priced = _priced(lines, market)
     keys = _keys(priced)
     out = priced[keys].drop_duplicates().sort_values(keys).reset_index(drop=True)
-    for side in ("over", "under"):
+    for side in Side:
         col = f"{side}_price"
         ranked = priced.assign(_d=american_to_decimal(priced[col].to_numpy()) if len(priced) else np.empty(0))
         ranked = ranked.sort_values([*keys, "_d", "bookmaker"], ascending=[*([True] * len(keys)), False, True])

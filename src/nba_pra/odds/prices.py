@@ -22,7 +22,7 @@ FloatArray = npt.NDArray[np.float64]
 
 #: American odds are quoted per 100 staked; odds strictly inside (-100, +100) are not valid quotes (a convention
 #: of the format, not a tunable)
-_AMERICAN_UNIT: Final = 100.0
+AMERICAN_UNIT: Final = 100.0
 
 
 def american_to_decimal(american: npt.ArrayLike) -> FloatArray:
@@ -31,9 +31,9 @@ def american_to_decimal(american: npt.ArrayLike) -> FloatArray:
     Raises ``ValueError`` for values strictly between -100 and +100 (not valid American odds) or NaN.
     """
     a = np.asarray(american, dtype=np.float64)
-    if np.any(~np.isfinite(a)) or np.any(np.abs(a) < _AMERICAN_UNIT):
+    if np.any(~np.isfinite(a)) or np.any(np.abs(a) < AMERICAN_UNIT):
         raise ValueError("American odds must be finite and <= -100 or >= +100")
-    return np.where(a > 0, 1.0 + a / _AMERICAN_UNIT, 1.0 + _AMERICAN_UNIT / np.abs(a))
+    return np.where(a > 0, 1.0 + a / AMERICAN_UNIT, 1.0 + AMERICAN_UNIT / np.abs(a))
 
 
 def decimal_to_american(decimal: npt.ArrayLike) -> FloatArray:
@@ -44,7 +44,7 @@ def decimal_to_american(decimal: npt.ArrayLike) -> FloatArray:
     d = np.asarray(decimal, dtype=np.float64)
     if np.any(~np.isfinite(d)) or np.any(d <= 1.0):
         raise ValueError("decimal odds must be finite and > 1")
-    return np.where(d >= 2.0, _AMERICAN_UNIT * (d - 1.0), -_AMERICAN_UNIT / (d - 1.0))
+    return np.where(d >= 2.0, AMERICAN_UNIT * (d - 1.0), -AMERICAN_UNIT / (d - 1.0))
 
 
 def implied_probability(american: npt.ArrayLike) -> FloatArray:
@@ -55,7 +55,7 @@ def implied_probability(american: npt.ArrayLike) -> FloatArray:
 def american_to_decimal_or_nan(american: npt.ArrayLike) -> FloatArray:
     """Decimal odds of American odds, elementwise; NaN where the price is missing or invalid."""
     a = np.asarray(american, dtype=float)
-    valid = np.isfinite(a) & (np.abs(a) >= _AMERICAN_UNIT)
+    valid = np.isfinite(a) & (np.abs(a) >= AMERICAN_UNIT)
     out = np.full(a.shape, np.nan)
     if valid.any():
         out[valid] = american_to_decimal(a[valid])

@@ -13,7 +13,7 @@ import pandas as pd
 
 from nba_pra import artifacts
 from nba_pra.alerts.dispatch import send_bet_alerts
-from nba_pra.betting.engine import evaluate_candidates
+from nba_pra.betting.engine import DECISION_BET, evaluate_candidates
 from nba_pra.betting.gate import GET_EVIDENCE, BetState, Gate, read_evidence
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.betting.stacking import StackFit
@@ -78,7 +78,7 @@ def run(project: Project) -> pd.DataFrame:
         log.warning("%s", message)
     candidates = evaluate_candidates(predictions, lines, s.betting, _UNIT_BANKROLL, pricing=s.pricing, gate=gate,
                                      stack=stack)
-    bets = candidates[candidates["decision"] == "bet"].rename(columns={"stake": "stake_fraction"})
+    bets = candidates[candidates["decision"] == DECISION_BET].rename(columns={"stake": "stake_fraction"})
     staked = bets["state"] == BetState.STAKED.value
     artifacts.write_frame(project, artifacts.CANDIDATES, candidates)
     artifacts.write_frame(project, artifacts.BETS, bets)
