@@ -23,7 +23,7 @@ from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.data import schema
 from nba_pra.features.slate import build_slate
-from nba_pra.stages.bet import read_bets
+from nba_pra.artifacts import read_bets_file as read_bets
 from nba_pra.vocab import PRA_MARKET
 
 from conftest import make_small_project
