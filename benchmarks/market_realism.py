@@ -67,8 +67,8 @@ def _ewma_columns(settings) -> list[str]:
 
 def side_statistics(project, *, with_model: bool) -> dict[str, float]:
     """Every statistic of the project's market (its ``market.*`` settings choose the box scores and lines)."""
-    from nba_pra.backtest.cache import PredictionCache, cache_key
-    from nba_pra.backtest.runner import history_features, prediction_material
+    from nba_pra.evaluation.cache import PredictionCache, cache_key
+    from nba_pra.evaluation.predictions import history_features, prediction_material
     from nba_pra.market_eval import realism
     from nba_pra.market_eval.inputs import load_inputs
     from nba_pra.market_eval.predictions import range_project, walk_forward

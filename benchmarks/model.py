@@ -38,8 +38,8 @@ import xgboost as xgb
 
 from nba_pra.availability.sources import visible_availability
 from nba_pra.availability.synthetic import synthetic_snapshots
-from nba_pra.backtest.runner import empty_slate
-from nba_pra.backtest.walkforward import as_of_frame
+from nba_pra.evaluation.predictions import empty_slate
+from nba_pra.evaluation.walkforward import as_of_frame
 from nba_pra.config import load_project
 from nba_pra.data.synthetic import simulate_league
 from nba_pra.features.engine import build_features

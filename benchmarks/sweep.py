@@ -44,6 +44,7 @@ def main() -> None:
 
     from nba_pra.backtest import runner
     from nba_pra.backtest.sweep import main as sweep_main
+    from nba_pra.evaluation.predictions import cached_predictions
     from nba_pra.config import load_project
 
     if not (ROOT / "data" / "box_scores.parquet").is_file():
@@ -56,7 +57,7 @@ def main() -> None:
         os.chdir(root)
         project = load_project(root, [cache])
         t0 = time.perf_counter()
-        runner.cached_predictions(project, runner.load_inputs(project).box_scores)
+        cached_predictions(project, runner.load_inputs(project).box_scores)
         cache_s = time.perf_counter() - t0
 
         t0 = time.perf_counter()

@@ -12,10 +12,11 @@ import pandas as pd
 from nba_pra.config import compose
 from nba_pra.schema import validate
 from nba_pra.odds.settings import OddsSettings
+from nba_pra.vocab import PRA_MARKET
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FAKE_KEY = "fake-key-0123456789abcdef"
-PRA = "player_points_rebounds_assists"
+PRA = PRA_MARKET
 
 # (game_id, home, away, US-local date, commence UTC): evening US games start on the next UTC day
 GAMES = [

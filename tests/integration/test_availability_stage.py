@@ -14,6 +14,7 @@ from nba_pra.config import load_project
 from nba_pra.data import schema
 from nba_pra.data.sources import generate
 from nba_pra.errors import AvailabilityError
+from nba_pra import artifacts
 from nba_pra.stages import availability, features
 
 from conftest import make_small_project
@@ -33,7 +34,7 @@ def _run(root: Path, *overrides: str) -> tuple[dict, pd.DataFrame]:
     project = load_project(root, overrides=list(overrides))
     summary = availability.run(project, now=NOW)
     features.run(project)
-    return summary, pd.read_parquet(root / "artifacts" / features.FEATURES_FILE)
+    return summary, pd.read_parquet(artifacts.FEATURES.path(project))
 
 
 def test_the_synthetic_report_reaches_history_and_slate_features(root: Path) -> None:
@@ -42,16 +43,16 @@ def test_the_synthetic_report_reaches_history_and_slate_features(root: Path) -> 
     assert (frame["pre_known"] == 1).all()
     slate = frame.loc[frame["is_slate"]]
     assert len(slate) and slate["pre_starter"].notna().all() and slate["pre_team_out_minutes"].notna().all()
-    written = json.loads((root / "reports" / availability.SUMMARY_FILE).read_text())
+    written = json.loads(artifacts.AVAILABILITY_SUMMARY.path(load_project(root)).read_text())
     assert written["source"] == "synthetic"
 
 
 def test_the_stage_output_is_byte_identical_on_a_rerun(root: Path) -> None:
     project = load_project(root)
     availability.run(project, now=NOW)
-    first = (root / "artifacts" / availability.AVAILABILITY_FILE).read_bytes()
+    first = artifacts.AVAILABILITY.path(project).read_bytes()
     availability.run(project, now=NOW + pd.Timedelta(hours=1))
-    assert (root / "artifacts" / availability.AVAILABILITY_FILE).read_bytes() == first
+    assert artifacts.AVAILABILITY.path(project).read_bytes() == first
 
 
 def test_a_source_that_is_down_leaves_features_unknown_with_one_warning(
@@ -96,7 +97,7 @@ def test_source_none_covers_nothing_and_features_without_the_stage_warn(
 ) -> None:
     summary, frame = _run(root, "availability=none")
     assert summary["status"] == "ok" and summary["team_games_covered"] == 0 and (frame["pre_known"] == 0).all()
-    (root / "artifacts" / availability.AVAILABILITY_FILE).unlink()
+    artifacts.AVAILABILITY.path(load_project(root)).unlink()
     with caplog.at_level(logging.WARNING):
         features.run(load_project(root))
     assert "pre-game availability features are unknown" in caplog.text

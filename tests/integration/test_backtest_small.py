@@ -10,13 +10,14 @@ import pandas as pd
 import pytest
 
 from backtest_support import make_backtest_project
+from nba_pra.artifacts import BACKTEST_BANKROLL_PLOT, BACKTEST_METRICS
 from nba_pra.backtest import runner
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.backtest.sweep import main as sweep_main
 from nba_pra.config import load_project
 from nba_pra.data.synthetic.truth import true_expected_return
 from nba_pra.evidence.gate_figures import roi_figures
-from nba_pra.ledger.settlement import RESULT_VOID
+from nba_pra.vocab import Outcome
 from nba_pra.model import distributions
 from nba_pra.model.settings import DistributionFamily
 from settings_support import conf
@@ -31,7 +32,7 @@ def small_backtest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, runn
 
 def true_expected_roi(bets: pd.DataFrame, truth: pd.DataFrame) -> float:
     """Expected profit / stake of the bets that ran, under the simulator's true negative binomial of each game."""
-    ran = bets[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    ran = bets[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
     merged = ran.merge(truth, on=["game_id", "player_id"], how="left", validate="many_to_one")
     params = distributions.fit(DistributionFamily.NEGBIN, merged["true_mean"], merged["true_var"])
     probs = distributions.line_probabilities(params, merged["line"].to_numpy(float))
@@ -89,12 +90,12 @@ def test_rerunning_the_backtest_hits_the_cache_and_adds_nothing_to_the_ledger(sm
 def test_reports_hold_the_metrics_buckets_and_plots(small_backtest, tmp_path: Path) -> None:
     _, result = small_backtest
     paths = runner.write_reports(result, tmp_path, 1000.0)
-    report = json.loads((tmp_path / runner.METRICS_FILE).read_text())
+    report = json.loads((tmp_path / BACKTEST_METRICS.name).read_text())
     assert report["bets"] == result.metrics["bets"]
     assert len(report["by_edge"]) == 5
     for path in paths:
         assert path.stat().st_size > 0
-    assert (tmp_path / runner.BANKROLL_PLOT).read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / BACKTEST_BANKROLL_PLOT.name).read_bytes()[:4] == b"\x89PNG"
 
 
 def test_a_sweep_logs_one_child_run_per_point_and_never_retrains(
@@ -143,7 +144,7 @@ def test_shopping_the_soft_book_against_the_consensus_measures_its_true_edge_and
     truth = pd.read_parquet(root / "data" / "ground_truth.parquet")
     soft = load_project(root).settings.data.synthetic.sportsbook.soft.bookmaker
     bets = result.replay.bets
-    ran = bets.loc[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    ran = bets.loc[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
     market = ran.loc[ran["method"] == "market"]
     at_soft = market.loc[market["bookmaker"] == soft]
     assert len(at_soft) >= 30 and len(at_soft) >= 0.8 * len(market)  # the consensus finds that book

@@ -194,7 +194,7 @@ def test_the_slate_shows_each_bets_state_the_gate_reason_and_flags_suspect_edges
         assert rows.loc[rows["edge"].isna(), "edge_suspect"].isna().all()
         html = client.get("/", params={"sort": "edge"}).text
         assert 'id="synthetic-banner"' in html
-        assert f'id="slate-staked">1<' in html and f'id="slate-paper">{int(paper.sum())}<' in html
+        assert 'id="slate-staked">1<' in html and f'id="slate-paper">{int(paper.sum())}<' in html
         assert 'data-col="state">PAPER<' in html and 'data-col="state">STAKED<' in html
         assert "no_evidence: fastline ROI -1.2% [-5.0%, +2.6%]" in html
         if len(suspect):
@@ -394,7 +394,8 @@ def test_predictions_without_bet_decisions_list_every_player_without_a_line(proj
 
 def test_the_health_api_reports_freshness_quota_pipeline_and_warnings(project, client) -> None:
     from nba_pra.odds.http import Quota
-    from nba_pra.odds.quota import QUOTA_FILE, write_quota
+    from nba_pra.artifacts import ODDS_QUOTA
+    from nba_pra.odds.quota import write_quota
     from nba_pra.reporting.pipeline_run import record_pipeline_run
 
     box = pd.read_parquet(project.path("data", "box_scores.parquet"), columns=["game_date"])
@@ -406,7 +407,7 @@ def test_the_health_api_reports_freshness_quota_pipeline_and_warnings(project, c
     assert {a["name"]: a["exists"] for a in health["artifacts"]}["predictions"]
     started = pd.Timestamp("2025-01-02 15:00:00", tz="UTC")
     record_pipeline_run(project.path("logs"), started, started + pd.Timedelta(seconds=40), 8)
-    write_quota(project.path("artifacts", QUOTA_FILE), "theoddsapi", Quota(remaining=480, used=20, last=3))
+    write_quota(ODDS_QUOTA.path(project), "theoddsapi", Quota(remaining=480, used=20, last=3))
     try:
         health = client.get("/api/health").json()
         assert not health["ok"]
@@ -416,7 +417,7 @@ def test_the_health_api_reports_freshness_quota_pipeline_and_warnings(project, c
         assert "480 left, 20 used" in html and "the last pipeline run failed" in html
     finally:
         project.path("logs", "pipeline_run.json").unlink()
-        project.path("artifacts", QUOTA_FILE).unlink()
+        ODDS_QUOTA.path(project).unlink()
 
 
 def test_stale_data_is_a_health_warning(project) -> None:

@@ -18,11 +18,12 @@ from sqlalchemy.exc import OperationalError
 
 from nba_pra.errors import LedgerError
 from nba_pra.ledger.store import LedgerStore
+from nba_pra.vocab import PRA_MARKET
 
 pytestmark = pytest.mark.postgres
 
 URL = os.environ.get("NBA_PRA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PRA = "player_points_rebounds_assists"
+PRA = PRA_MARKET
 DAY = pd.Timestamp("2024-01-05")
 
 

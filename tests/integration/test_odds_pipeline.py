@@ -23,12 +23,13 @@ from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.data import schema
 from nba_pra.features.slate import build_slate
-from nba_pra.stages.bet import read_bets
+from nba_pra.artifacts import read_bets_file as read_bets
+from nba_pra.vocab import PRA_MARKET
 
 from conftest import make_small_project
 
 FAKE_KEY = "pipeline-fake-key-9f8e7d6c5b4a"
-PRA = "player_points_rebounds_assists"
+PRA = PRA_MARKET
 #: (key, title, over price, under price); the book at position i % 3 gets the best over price of player i
 BOOKS = (("draftkings", "DraftKings"), ("fanduel", "FanDuel"), ("betmgm", "BetMGM"))
 BEST_OVER, OTHER_OVER, UNDER = -120, -130, 130

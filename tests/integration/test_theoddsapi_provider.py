@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from nba_pra.errors import OddsAuthError, OddsError, OddsQuotaError
-from nba_pra.odds import best_prices, fetch_lines_or_warn, make_provider
+from nba_pra.odds.market import best_prices
+from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
 from nba_pra.odds.errors import (
     OddsConnectionError,
     OddsEmptySlateError,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +11,7 @@ import pytest
 from conftest import GENEROUS_MARKET, make_small_project, set_config_value
 
 from nba_pra.backtest import runner
+from nba_pra.evaluation.predictions import cached_predictions
 from nba_pra.betting.engine import evaluate_candidates
 from nba_pra.betting.gate import write_evidence
 from nba_pra.betting.settings import PricingMethod
@@ -73,7 +73,7 @@ def project(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
 def base(project):  # type: ignore[no-untyped-def]
     """The unperturbed walk-forward (shared: both tests read it): inputs, predictions, lines, replay, gate, days."""
     inputs = runner.load_inputs(project)
-    preds, _ = runner.cached_predictions(project, inputs.box_scores)
+    preds, _ = cached_predictions(project, inputs.box_scores)
     lines = runner.fetch_lines(project, preds, inputs.schedule)
     return inputs, preds, lines, runner.walk_forward_betting(preds, lines, inputs.box_scores, project.settings)
 
@@ -84,7 +84,7 @@ def test_results_and_lines_after_day_d_change_no_decision_on_or_before_d(project
     days = sorted(base_preds["game_date"].unique())
     cut = pd.Timestamp(days[CUT_DAY])
     box2, lines2 = perturb_after(box, lines, cut, seed=7)
-    new_preds, entry = runner.cached_predictions(project, box2)
+    new_preds, entry = cached_predictions(project, box2)
     assert not entry.hit  # the perturbed history is a different cache key: it really was recomputed
 
     s = project.settings

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from nba_pra.betting.engine import evaluate_candidates
 from nba_pra.betting.kelly import expected_return, kelly_fraction
-from nba_pra.betting.settings import BettingSettings
 from settings_support import betting_settings, model_pricing
 
 probability = st.floats(0.0, 1.0, allow_nan=False)

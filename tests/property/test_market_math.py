@@ -6,12 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nba_pra.odds.prices import american_to_decimal, decimal_to_american, implied_probability
 from nba_pra.odds.market import (
     DevigMethod,
-    american_to_decimal,
-    decimal_to_american,
     devig,
-    implied_probability,
     shin_z,
 )
 

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from nba_pra.betting.exposure import fill_cap, floor_stake, size_stakes
-from nba_pra.betting.settings import BettingSettings
 from settings_support import betting_settings
 
 DAY = pd.Timestamp("2024-01-05")

@@ -12,7 +12,7 @@ from nba_pra.betting.kelly import (
     kelly_fraction,
     kelly_stake,
 )
-from nba_pra.betting.prices import american_to_decimal
+from nba_pra.odds.prices import american_to_decimal_or_nan
 
 MINUS_110 = 1.0 + 100.0 / 110.0  # 1.90909..., b = 10/11
 
@@ -65,6 +65,6 @@ def test_correlation_shrink_equalises_portfolio_variance() -> None:
 
 
 def test_american_prices_convert_to_decimal_and_missing_ones_stay_missing() -> None:
-    out = american_to_decimal(np.array([-110.0, 150.0, 100.0, -200.0, np.nan, 50.0]))
+    out = american_to_decimal_or_nan(np.array([-110.0, 150.0, 100.0, -200.0, np.nan, 50.0]))
     assert out[:4] == pytest.approx([MINUS_110, 2.5, 2.0, 1.5])
     assert np.isnan(out[4]) and np.isnan(out[5])

@@ -19,8 +19,9 @@ from nba_pra.ledger.transfer import (
     parse_ledger,
     project_players,
 )
+from nba_pra.vocab import PRA_MARKET
 
-PRA = "player_points_rebounds_assists"
+PRA = PRA_MARKET
 LEGACY = """Date,Player,Line,Bet,Odds,Bet Amount,Result,Profit
 2024-01-15,Jayson Tatum,45.5,OVER,-110,10,W,9.09
 1/16/2024,Nikola Jokić,52.5,under,+150,4,L,

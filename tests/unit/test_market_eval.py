@@ -15,6 +15,7 @@ from nba_pra.market_eval import anatomy
 from nba_pra.market_eval.settings import AnatomySettings
 from nba_pra.model import distributions
 from nba_pra.model.settings import DistributionFamily
+from nba_pra import stats
 from nba_pra.odds.market import DevigMethod
 from settings_support import conf
 
@@ -232,7 +233,7 @@ def test_paired_difference_interval_brackets_the_mean() -> None:
     rng = np.random.default_rng(0)
     a = rng.normal(0.70, 0.1, 2000)
     b = a + 0.01
-    mean, lo, hi = scores.paired_difference(a, b, n_resamples=500, confidence=0.95, seed=1)
+    mean, lo, hi = stats.paired_difference(a, b, n_resamples=500, confidence=0.95, seed=1)
     assert mean == pytest.approx(-0.01) and lo == pytest.approx(-0.01) and hi == pytest.approx(-0.01)
-    noisy_mean, noisy_lo, noisy_hi = scores.paired_difference(a, rng.normal(0.70, 0.1, 2000), 500, 0.95, 1)
+    noisy_mean, noisy_lo, noisy_hi = stats.paired_difference(a, rng.normal(0.70, 0.1, 2000), 500, 0.95, 1)
     assert noisy_lo < noisy_mean < noisy_hi

@@ -8,16 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nba_pra.odds.prices import american_to_decimal, decimal_to_american, implied_probability
 from nba_pra.odds.market import (
     ConsensusMethod,
     DevigMethod,
-    american_to_decimal,
     best_prices,
     consensus_probabilities,
-    decimal_to_american,
     devig,
     fair_probabilities,
-    implied_probability,
     main_lines,
     overround,
     shin_z,

@@ -13,7 +13,8 @@ from rich.console import Console
 from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.odds.http import Quota
-from nba_pra.odds.quota import QUOTA_FILE, read_quota, save_provider_quota, write_quota
+from nba_pra.artifacts import ODDS_QUOTA
+from nba_pra.odds.quota import read_quota, save_provider_quota, write_quota
 from nba_pra.reporting import status
 from nba_pra.reporting.pipeline_run import read_pipeline_run, record_pipeline_run
 
@@ -48,7 +49,7 @@ def test_status_fits_one_screen_and_shows_every_item(project) -> None:
     logs = project.path("logs")
     started = pd.Timestamp("2025-01-02 15:00:00", tz="UTC")
     record_pipeline_run(logs, started, started + pd.Timedelta(seconds=83.2), 0)
-    write_quota(project.path("artifacts", QUOTA_FILE), "theoddsapi", Quota(remaining=480, used=20, last=3),
+    write_quota(ODDS_QUOTA.path(project), "theoddsapi", Quota(remaining=480, used=20, last=3),
                 seen_at=pd.Timestamp("2025-01-02 15:01:30", tz="UTC"))
     lines, shown = _screen(project)
     assert len(lines) <= SCREEN_LINES
@@ -126,7 +127,7 @@ class _Provider:
 
 
 def test_the_quota_a_provider_saw_is_saved_and_a_provider_without_one_writes_nothing(tmp_path: Path) -> None:
-    path = tmp_path / QUOTA_FILE
+    path = tmp_path / ODDS_QUOTA.name
     assert save_provider_quota(_Provider(Quota()), path) is None and not path.exists()
     assert save_provider_quota(object(), path) is None
     saved = save_provider_quota(_Provider(Quota(remaining=7, used=493, last=1)), path)

@@ -7,33 +7,32 @@ import pandas as pd
 import pytest
 
 from nba_pra.data.synthetic.truth import (
-    SIDE_OVER,
-    SIDE_UNDER,
     consensus_side_returns,
     line_shop_side,
     true_expected_return,
 )
+from nba_pra.vocab import Side
 
 # NB with mean 2 and variance 4 (n = 2, p = 0.5): P(0) = 0.25, P(1) = 0.25, P(2) = 0.1875, P(X >= 2) = 0.5
 
 
 def test_an_even_money_bet_on_a_coin_flip_is_worth_nothing() -> None:
     # line 1.5: over = P(X >= 2) = 0.5, under = 0.5; +100 pays 1 per unit
-    got = true_expected_return(2.0, 4.0, 1.5, 100.0, np.array([SIDE_OVER, SIDE_UNDER]))
+    got = true_expected_return(2.0, 4.0, 1.5, 100.0, np.array([Side.OVER, Side.UNDER]))
     assert got == pytest.approx([0.0, 0.0])
 
 
 def test_a_push_returns_the_stake() -> None:
     # line 1: over wins P(X >= 2) = 0.5, loses P(X = 0) = 0.25, pushes P(X = 1); -110 pays 100/110
-    got = true_expected_return(2.0, 4.0, 1.0, -110.0, SIDE_OVER)
+    got = true_expected_return(2.0, 4.0, 1.0, -110.0, Side.OVER)
     assert float(got) == pytest.approx(0.5 * 100 / 110 - 0.25)
     # under wins 0.25, loses 0.5 at +200 (pays 2)
-    assert float(true_expected_return(2.0, 4.0, 1.0, 200.0, SIDE_UNDER)) == pytest.approx(0.25 * 2 - 0.5)
+    assert float(true_expected_return(2.0, 4.0, 1.0, 200.0, Side.UNDER)) == pytest.approx(0.25 * 2 - 0.5)
 
 
 def test_a_line_shopper_takes_the_over_below_the_consensus_and_the_under_above() -> None:
     got = line_shop_side(np.array([20.5, 22.5, 21.5]), np.array([21.5, 21.5, 21.5]))
-    assert got.tolist() == [SIDE_OVER, SIDE_UNDER, ""]
+    assert got.tolist() == [Side.OVER, Side.UNDER, ""]
 
 
 def test_a_soft_book_hanging_a_low_line_gives_the_shopper_the_over_worth_its_true_value() -> None:

@@ -21,8 +21,9 @@ import pandas as pd
 
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.ledger.health import by_bucket
-from nba_pra.ledger.settlement import RESULT_LOSS, RESULT_VOID, RESULT_WIN
 from nba_pra.ledger.summary import summarize
+from nba_pra.stats import roi_yield_intervals
+from nba_pra.vocab import Outcome
 
 #: clip of predicted probabilities in the log loss (a probability of exactly 0 or 1 would give inf)
 _PROB_CLIP = 1e-6
@@ -30,39 +31,24 @@ _PROB_CLIP = 1e-6
 
 def ran_bets(bets: pd.DataFrame) -> pd.DataFrame:
     """Settled bets that were not void (the bets whose stake was at risk)."""
-    return bets[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    return bets[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
 
 
 def bootstrap_intervals(
     profit: np.ndarray, stake: np.ndarray, settings: BootstrapSettings, seed: int
 ) -> dict[str, float | None]:
-    """Percentile intervals of ``roi = sum(profit)/sum(stake)`` and ``yield = mean(profit/stake)`` over bets."""
-    n = len(profit)
-    if n == 0:
-        return {"roi_lo": None, "roi_hi": None, "yield_lo": None, "yield_hi": None}
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(settings.n_resamples, n))
-    roi = profit[idx].sum(axis=1) / stake[idx].sum(axis=1)
-    per_unit = profit / stake
-    yld = per_unit[idx].mean(axis=1)
-    tail = (1.0 - settings.confidence) / 2.0 * 100.0
-    lo, hi = tail, 100.0 - tail
-    return {
-        "roi_lo": float(np.percentile(roi, lo)),
-        "roi_hi": float(np.percentile(roi, hi)),
-        "yield_lo": float(np.percentile(yld, lo)),
-        "yield_hi": float(np.percentile(yld, hi)),
-    }
+    """:func:`nba_pra.stats.roi_yield_intervals` with the configured resamples and coverage."""
+    return roi_yield_intervals(profit, stake, settings.n_resamples, settings.confidence, seed)
 
 
 def side_scores(bets: pd.DataFrame) -> dict[str, float | None]:
     """Log loss and Brier score of the bet sides' predicted win probability on decided bets."""
-    decided = bets[bets["result"].isin([RESULT_WIN, RESULT_LOSS])]
+    decided = bets[bets["result"].isin([Outcome.WIN, Outcome.LOSS])]
     if decided.empty:
         return {"log_loss": None, "brier": None, "mean_p_win": None}
     p_win = decided["p_win"].to_numpy(float)
     q = p_win / (p_win + decided["p_loss"].to_numpy(float))
-    y = (decided["result"] == RESULT_WIN).to_numpy(float)
+    y = (decided["result"] == Outcome.WIN).to_numpy(float)
     qc = np.clip(q, _PROB_CLIP, 1.0 - _PROB_CLIP)
     return {
         "log_loss": float(-np.mean(y * np.log(qc) + (1.0 - y) * np.log(1.0 - qc))),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -17,12 +16,14 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.backtest import plots
-from nba_pra.backtest.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
+from nba_pra.evaluation.cache import CacheEntry, cache_key, frame_fingerprint
 from nba_pra.backtest.engine import Simulation, simulate
 from nba_pra.backtest.metrics import backtest_metrics, edge_table, metric_name
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.backtest.walkforward import BlockMemo, backtest_range, training_settings, walk_forward_predictions
+from nba_pra.evaluation.predictions import cached_predictions
+from nba_pra.evaluation.walkforward import backtest_range
 from nba_pra.betting.gate import BetState, Evidence, write_evidence
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.evidence.context import walk_forward_context
@@ -32,26 +33,16 @@ from nba_pra.evidence.replay import Replay, over_column, replay
 from nba_pra.config import Project, Settings
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
-from nba_pra.features.engine import build_features
-from nba_pra.features.registry import feature_names
 from nba_pra.data.schema import PLAYER_GAME_COLUMNS
 from nba_pra.io import write_csv, write_json
 from nba_pra.ledger.store import LedgerStore, resolve_url
 from nba_pra.odds.provider import make_provider
-from nba_pra.progress import progress_bar
 from nba_pra.provenance import market_is_synthetic
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.run_logging import flatten_params
 
 log = logging.getLogger(__name__)
 
-METRICS_FILE: Final = "backtest_metrics.json"
-METHODS_FILE: Final = "backtest_pricing.csv"
-GATE_FILE: Final = "backtest_gate.csv"
-EDGE_FILE: Final = "backtest_by_edge.csv"
-DAILY_FILE: Final = "backtest_daily.csv"
-BANKROLL_PLOT: Final = "plots/backtest_bankroll.png"
-CALIBRATION_PLOT: Final = "plots/backtest_edge_calibration.png"
 #: metrics logged to MLflow and shown in sweep summaries (None values are skipped)
 SCALAR_METRICS: Final = (
     "bets", "settled", "wins", "losses", "pushes", "voids", "win_rate", "staked", "profit", "roi", "roi_lo",
@@ -89,77 +80,6 @@ def load_inputs(project: Project) -> BacktestInputs:
         box_scores=read_raw_table(data_dir, schema.BOX_SCORES_FILE),
         schedule=read_raw_table(data_dir, schema.SCHEDULE_FILE),
     )
-
-
-def prediction_material(settings: Settings, box_scores: pd.DataFrame) -> dict[str, Any]:
-    """Everything the walk-forward predictions depend on (the cache key's input)."""
-    bt = settings.backtest
-    start, end = backtest_range(box_scores, bt.start, bt.end)
-    cv, model = training_settings(settings.cv, settings.model, bt.model)
-    return {
-        "start": start, "end": end, "retrain_every_days": bt.retrain_every_days, "seed": settings.seed,
-        "features": settings.features, "window": settings.window, "cv": cv, "model": model,
-        "distribution": settings.distribution, "box_scores": frame_fingerprint(box_scores),
-    }
-
-
-def cached_predictions(
-    project: Project, box_scores: pd.DataFrame, features: pd.DataFrame | None = None
-) -> tuple[pd.DataFrame, CacheEntry]:
-    """The walk-forward predictions for the project's settings: from the cache, or computed and stored.
-
-    ``features`` (optional) are :func:`build_features` of ``box_scores`` with an empty slate, when the caller has
-    them already.
-    """
-    s = project.settings
-    material = prediction_material(s, box_scores)
-    key = cache_key(material)
-    cache = PredictionCache(project.root / s.backtest.cache_dir)
-    cached = cache.load(key)
-    if cached is not None:
-        return cached, CacheEntry(key, cache.path(key), hit=True)
-    log.info("prediction cache miss %s: walk-forward retraining %s..%s (blocks already cached are reused)", key,
-             material["start"].date(), material["end"].date())
-    if features is None:
-        features = history_features(box_scores, s)
-    with progress_bar("backtest retrains") as update:
-        predictions = walk_forward_predictions(
-            features, feature_names(s.features), start=material["start"], end=material["end"],
-            retrain_every_days=s.backtest.retrain_every_days, window=s.window, cv=material["cv"],
-            model=material["model"], distribution=s.distribution, seed=s.seed, progress=update,
-            memo=block_memo(cache, material, box_scores),
-        )
-    return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
-
-
-def block_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.DataFrame) -> BlockMemo:
-    """A retrain block cached under the settings, its retrain day, its last day and a fingerprint of the box
-    scores up to that day (what its features and its training can see), not of the whole range."""
-    dates = pd.to_datetime(box_scores["game_date"])
-    settings = {k: v for k, v in material.items() if k not in ("start", "end", "box_scores")}
-
-    def memo(day: pd.Timestamp, last: pd.Timestamp, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        block = {**settings, "block": "retrain", "retrain": day, "last": last,
-                 "box_scores": frame_fingerprint(box_scores.loc[(dates <= last).to_numpy()])}
-        key = cache_key(block)
-        found = cache.load(key)
-        if found is not None:
-            return found
-        frame = compute()
-        cache.store(key, frame, block)
-        return frame
-
-    return memo
-
-
-def history_features(box_scores: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Features of every box-score row (as-of by construction) with no slate: the walk-forward's input."""
-    return build_features(box_scores, empty_slate(), settings.features)
-
-
-def empty_slate() -> pd.DataFrame:
-    """A slate with no rows (the backtest predicts history rows, never a future slate)."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAYER_GAME_COLUMNS})
 
 
 def fetch_lines(project: Project, predictions: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
@@ -309,17 +229,18 @@ def report(result: BacktestResult) -> dict[str, Any]:
 
 
 def write_reports(result: BacktestResult, directory: Path, initial_bankroll: float) -> list[Path]:
-    """Metrics JSON, edge-bucket and daily CSVs and the two PNGs under ``directory``."""
+    """Metrics JSON, edge-bucket and daily CSVs and the two PNGs under ``directory`` (the catalog's names: the
+    project's reports directory, or a temporary one logged to MLflow)."""
     paths = [
-        write_json(report(result), directory / METRICS_FILE),
-        write_csv(result.by_edge, directory / EDGE_FILE),
-        write_csv(result.simulation.daily, directory / DAILY_FILE),
-        write_csv(result.methods, directory / METHODS_FILE),
-        write_csv(result.gate.decisions, directory / GATE_FILE),
+        write_json(report(result), directory / artifacts.BACKTEST_METRICS.name),
+        write_csv(result.by_edge, directory / artifacts.BACKTEST_EDGE.name),
+        write_csv(result.simulation.daily, directory / artifacts.BACKTEST_DAILY.name),
+        write_csv(result.methods, directory / artifacts.BACKTEST_METHODS.name),
+        write_csv(result.gate.decisions, directory / artifacts.BACKTEST_GATE.name),
     ]
-    for name, figure in ((BANKROLL_PLOT, plots.bankroll_curve(result.bets, initial_bankroll)),
-                         (CALIBRATION_PLOT, plots.edge_calibration(result.by_edge))):
-        path = directory / name
+    for artifact, figure in ((artifacts.BACKTEST_BANKROLL_PLOT, plots.bankroll_curve(result.bets, initial_bankroll)),
+                             (artifacts.BACKTEST_CALIBRATION_PLOT, plots.edge_calibration(result.by_edge))):
+        path = directory / artifact.name
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path, metadata={"Software": None})
         import matplotlib.pyplot as plt

@@ -62,7 +62,8 @@ def sweep_points(overrides: Sequence[str]) -> list[list[str]]:
 
 def prepare(root: Path, overrides: Sequence[str]) -> tuple[str, Project]:
     """Warm the prediction cache for every point's key, then create the parent run; return its id."""
-    from nba_pra.backtest.runner import backtest_tracker, cached_predictions, load_inputs
+    from nba_pra.backtest.runner import backtest_tracker, load_inputs
+    from nba_pra.evaluation.predictions import cached_predictions
 
     points = sweep_points(overrides)
     projects = [Project(root=root, settings=settings_from_dict(compose(root, p))) for p in points]

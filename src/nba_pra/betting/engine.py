@@ -35,7 +35,8 @@ from nba_pra.betting import filters
 from nba_pra.betting.exposure import size_stakes
 from nba_pra.betting.gate import BetState, Gate
 from nba_pra.betting.kelly import confidence_distance, expected_return, kelly_fraction
-from nba_pra.betting.prices import american_to_decimal
+from nba_pra.odds.prices import american_to_decimal_or_nan
+from nba_pra.vocab import PROP_KEYS, Side
 from nba_pra.betting.pricing import price_offers
 from nba_pra.betting.settings import BettingSettings, ConfidenceMethod, PricingSettings
 from nba_pra.betting.stacking import StackFit
@@ -59,11 +60,8 @@ PREDICTION_COLUMNS: Final = (
 )
 #: carried when the model has them (P(over) recalibration at book lines); absent means the raw distribution
 OPTIONAL_PREDICTION_COLUMNS: Final = tuple(CALIBRATION_COLUMNS.values())
-PROP_KEYS: Final = ("game_id", "player_id", "market")
 DECISION_BET: Final = "bet"
 DECISION_PASS: Final = "pass"
-SIDE_OVER: Final = "over"
-SIDE_UNDER: Final = "under"
 
 #: every column of the candidates frame, in order
 CANDIDATE_COLUMNS: Final = (
@@ -138,15 +136,15 @@ def join_lines(predictions: pd.DataFrame, lines: pd.DataFrame, default_market: s
 def add_edges(frame: pd.DataFrame, settings: BettingSettings, bankroll: float) -> pd.DataFrame:
     """Decimal prices, both sides' edges, the chosen side and its Kelly sizing before caps."""
     out = frame.copy()
-    out["over_decimal"] = american_to_decimal(out["over_price"])
-    out["under_decimal"] = american_to_decimal(out["under_price"])
+    out["over_decimal"] = american_to_decimal_or_nan(out["over_price"])
+    out["under_decimal"] = american_to_decimal_or_nan(out["under_price"])
     out["edge_over"] = expected_return(out["p_over"], out["p_under"], out["over_decimal"])
     out["edge_under"] = expected_return(out["p_under"], out["p_over"], out["under_decimal"])
     e_over = out["edge_over"].fillna(-np.inf)
     e_under = out["edge_under"].fillna(-np.inf)
     under = e_under > e_over
     priced = out["edge_over"].notna() | out["edge_under"].notna()
-    out["side"] = np.where(~priced, "", np.where(under, SIDE_UNDER, SIDE_OVER))
+    out["side"] = np.where(~priced, "", np.where(under, Side.UNDER, Side.OVER))
     out["price"] = np.where(under, out["under_price"], out["over_price"]).astype(float)
     out["decimal_price"] = np.where(under, out["under_decimal"], out["over_decimal"])
     out["p_win"] = np.where(under, out["p_under"], out["p_over"])

@@ -20,19 +20,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nba_pra.backtest.metrics import bootstrap_intervals
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.betting.gate import BetState, BookEvidence, Evidence, MethodEvidence, book_staked
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.betting.stacking import StackFit, blocks, fit_for_day
-from nba_pra.evidence.props import OUTCOME_OVER, OUTCOME_UNDER
 from nba_pra.evidence.replay import Replay, over_column
-from nba_pra.evidence.scores import log_loss, log_losses, paired_difference
-from nba_pra.ledger.settlement import RESULT_VOID
+from nba_pra.evidence.scores import log_loss, log_losses
+from nba_pra.stats import paired_difference, roi_yield_intervals
+from nba_pra.vocab import LineOutcome, Outcome
 
 
 def _ran(bets: pd.DataFrame) -> pd.DataFrame:
-    return bets.loc[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    return bets.loc[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
 
 
 def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> dict[str, float]:
@@ -41,7 +40,7 @@ def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> 
     profit = ran["profit"].to_numpy(float)
     if not len(profit):
         return {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan")}
-    ci = bootstrap_intervals(profit, np.ones(len(profit)), bootstrap, seed)
+    ci = roi_yield_intervals(profit, np.ones(len(profit)), bootstrap.n_resamples, bootstrap.confidence, seed)
     return {"bets": int(len(profit)), "roi": float(profit.mean()), "roi_lo": float(ci["roi_lo"]),
             "roi_hi": float(ci["roi_hi"])}
 
@@ -49,9 +48,9 @@ def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> 
 def method_evidence(props: pd.DataFrame, bets: pd.DataFrame, method: PricingMethod, settings: EvidenceSettings,
                     bootstrap: BootstrapSettings, seed: int) -> MethodEvidence:
     """One method's :class:`MethodEvidence` from the window's props and the method's bets in it."""
-    rows = props.loc[props["outcome"].isin([OUTCOME_OVER, OUTCOME_UNDER])]
+    rows = props.loc[props["outcome"].isin([LineOutcome.OVER, LineOutcome.UNDER])]
     rows = rows.loc[rows[over_column(method)].notna() & rows["consensus_over"].notna()]
-    y = (rows["outcome"] == OUTCOME_OVER).to_numpy(float)
+    y = (rows["outcome"] == LineOutcome.OVER).to_numpy(float)
     p, q = rows[over_column(method)].to_numpy(float), rows["consensus_over"].to_numpy(float)
     diff, lo, hi = paired_difference(log_losses(p, y), log_losses(q, y), bootstrap.n_resamples, bootstrap.confidence,
                                      seed)

@@ -24,12 +24,9 @@ import pandas as pd
 
 from nba_pra.betting.pricing import family_probabilities
 from nba_pra.odds.market import DevigMethod, consensus_probabilities, fair_probabilities, main_lines
+from nba_pra.settle import line_outcomes
+from nba_pra.vocab import PLAYER_GAME_KEYS, LineOutcome
 
-PROP_KEYS: Final = ("game_id", "player_id")
-OUTCOME_OVER: Final = "over"
-OUTCOME_UNDER: Final = "under"
-OUTCOME_PUSH: Final = "push"
-OUTCOME_VOID: Final = "void"
 _MODEL_COLUMNS: Final = ("game_date", "player_name", "team", "opponent", "mean", "median", "var", "std",
                          "dist_family", "dist_param_a", "dist_param_b", "eligible")
 
@@ -40,7 +37,7 @@ def fair_column(method: DevigMethod | str) -> str:
 
 def market_side(lines: pd.DataFrame, methods: Sequence[DevigMethod]) -> pd.DataFrame:
     """Per prop: main line, books, line spread and the consensus fair P(over) at the main line per method."""
-    keys = list(PROP_KEYS)
+    keys = list(PLAYER_GAME_KEYS)
     main = main_lines(lines).drop(columns=["market"], errors="ignore")
     spread = lines.groupby(keys, observed=True)["line"].agg(min_line="min", max_line="max").reset_index()
     out = main.merge(spread, on=keys)
@@ -58,17 +55,14 @@ def market_side(lines: pd.DataFrame, methods: Sequence[DevigMethod]) -> pd.DataF
 
 def outcomes(actual: pd.Series, line: pd.Series, played: pd.Series) -> pd.Series:
     """``over`` if actual > line, ``under`` if below, ``push`` if equal, ``void`` if the player did not play."""
-    a = actual.to_numpy(float)
-    ln = line.to_numpy(float)
-    out = np.where(a > ln, OUTCOME_OVER, np.where(a < ln, OUTCOME_UNDER, OUTCOME_PUSH))
-    voided = ~played.fillna(False).to_numpy(bool) | ~np.isfinite(a)
-    return pd.Series(np.where(voided, OUTCOME_VOID, out), index=actual.index)
+    return pd.Series(line_outcomes(actual.to_numpy(float), line.to_numpy(float), played.fillna(False).to_numpy(bool)),
+                     index=actual.index)
 
 
 def build_props(lines: pd.DataFrame, predictions: pd.DataFrame, box_scores: pd.DataFrame,
                 methods: Sequence[DevigMethod]) -> pd.DataFrame:
     """The props table (see module docstring) for every prop with both a line and a model prediction."""
-    keys = list(PROP_KEYS)
+    keys = list(PLAYER_GAME_KEYS)
     market = market_side(lines, methods)
     preds = predictions.loc[:, [*keys, *_MODEL_COLUMNS]].drop_duplicates(keys)
     props = market.merge(preds, on=keys, how="inner")
@@ -87,8 +81,8 @@ def build_props(lines: pd.DataFrame, predictions: pd.DataFrame, box_scores: pd.D
 
 def decided(props: pd.DataFrame) -> pd.DataFrame:
     """Props settled over or under (pushes and voids score no probability)."""
-    return props.loc[props["outcome"].isin([OUTCOME_OVER, OUTCOME_UNDER])]
+    return props.loc[props["outcome"].isin([LineOutcome.OVER, LineOutcome.UNDER])]
 
 
 def went_over(props: pd.DataFrame) -> np.ndarray:
-    return (props["outcome"] == OUTCOME_OVER).to_numpy(float)
+    return (props["outcome"] == LineOutcome.OVER).to_numpy(float)

@@ -26,10 +26,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.betting.engine import PROP_KEYS, priced_candidates, select_bets
+from nba_pra.betting.engine import priced_candidates, select_bets
 from nba_pra.betting.settings import BettingSettings, PricingMethod, PricingSettings
 from nba_pra.betting.stacking import fit_for_day, walk_forward_fits, walk_forward_schedule
-from nba_pra.evidence.props import OUTCOME_OVER, OUTCOME_UNDER, outcomes
+from nba_pra.evidence.props import outcomes
+from nba_pra.vocab import PROP_KEYS, LineOutcome
 from nba_pra.ledger.clv import closing_line_value
 from nba_pra.ledger.settlement import settle_bets
 from nba_pra.model.ensemble import CALIBRATION_COLUMNS
@@ -73,7 +74,7 @@ def prop_table(candidates: pd.DataFrame, box_scores: pd.DataFrame) -> pd.DataFra
 
 
 def decided_mask(props: pd.DataFrame) -> np.ndarray:
-    return props["outcome"].isin([OUTCOME_OVER, OUTCOME_UNDER]).to_numpy()
+    return props["outcome"].isin([LineOutcome.OVER, LineOutcome.UNDER]).to_numpy()
 
 
 def platt_fits(props: pd.DataFrame, every_days: int, cal: OverCalibrationSettings) -> pd.DataFrame:
@@ -81,7 +82,7 @@ def platt_fits(props: pd.DataFrame, every_days: int, cal: OverCalibrationSetting
     decided before the block's first day, once ``cal.min_rows`` exist; plus one on every decided prop dated the
     day after the last."""
     p = props["model_consensus_over"].to_numpy(float)
-    y = (props["outcome"] == OUTCOME_OVER).to_numpy(float)
+    y = (props["outcome"] == LineOutcome.OVER).to_numpy(float)
 
     def fit(train: np.ndarray) -> dict[str, float | int]:
         return fit_platt(p[train], y[train], clip=cal.clip, max_iter=cal.max_iter,
@@ -121,7 +122,7 @@ def replay(predictions: pd.DataFrame, lines: pd.DataFrame, box_scores: pd.DataFr
     base = priced_candidates(predictions, lines, betting, dataclasses.replace(pricing, method=PricingMethod.MODEL),
                              bankroll=FLAT_STAKE)
     props = prop_table(base, box_scores)
-    y = (props["outcome"] == OUTCOME_OVER).to_numpy(float)
+    y = (props["outcome"] == LineOutcome.OVER).to_numpy(float)
     stack_fits = walk_forward_fits(props["game_date"], props["model_consensus_over"].to_numpy(float),
                                    props["consensus_over"].to_numpy(float), y, decided_mask(props), pricing.stacking,
                                    pricing.prob_clip)

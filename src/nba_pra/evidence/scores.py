@@ -15,7 +15,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.evidence.props import OUTCOME_VOID, decided, went_over
+from nba_pra.evidence.props import decided, went_over
+from nba_pra.vocab import LineOutcome
 from nba_pra.model import calibration, metrics
 
 #: probabilities are clipped away from 0 and 1 before logs (a certain wrong forecast would be infinite)
@@ -26,18 +27,6 @@ def log_losses(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per-prop log loss ``-(y ln p + (1 - y) ln(1 - p))``."""
     q = np.clip(p, LOG_CLIP, 1.0 - LOG_CLIP)
     return -(y * np.log(q) + (1.0 - y) * np.log(1.0 - q))
-
-
-def paired_difference(a: np.ndarray, b: np.ndarray, n_resamples: int, confidence: float,
-                      seed: int) -> tuple[float, float, float]:
-    """Mean of ``a - b`` over the same props and its percentile bootstrap interval (resampling props)."""
-    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    if not len(diff):
-        return float("nan"), float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    means = diff[rng.integers(0, len(diff), size=(n_resamples, len(diff)))].mean(axis=1)
-    tail = (1.0 - confidence) / 2.0 * 100.0
-    return float(diff.mean()), float(np.percentile(means, tail)), float(np.percentile(means, 100.0 - tail))
 
 
 def brier(p: np.ndarray, y: np.ndarray) -> float:
@@ -51,7 +40,7 @@ def log_loss(p: np.ndarray, y: np.ndarray) -> float:
 
 def accuracy(props: pd.DataFrame) -> dict[str, float]:
     """MAE/RMSE of the model's mean and median and of the main line, on played props."""
-    played = props.loc[props["outcome"] != OUTCOME_VOID]
+    played = props.loc[props["outcome"] != LineOutcome.VOID]
     y = played["actual"].to_numpy(float)
     out: dict[str, float] = {"props_played": float(len(played))}
     for name, column in (("model", "mean"), ("model_median", "median"), ("line", "main_line")):

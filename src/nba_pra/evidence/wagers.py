@@ -19,11 +19,12 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.backtest.metrics import bootstrap_intervals
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.betting.engine import SIDE_OVER, SIDE_UNDER
-from nba_pra.betting.prices import american_to_decimal
-from nba_pra.evidence.props import OUTCOME_PUSH, OUTCOME_VOID, PROP_KEYS, outcomes
+from nba_pra.odds.prices import american_to_decimal_or_nan
+from nba_pra.evidence.props import outcomes
+from nba_pra.settle import bet_outcomes, profits
+from nba_pra.stats import roi_yield_intervals
+from nba_pra.vocab import PLAYER_GAME_KEYS, LineOutcome, Side
 
 BEST_PRICE: Final = "best price"
 #: strategies reported per price source: the model's picks and the two controls on the same offers
@@ -36,7 +37,7 @@ def replay_picks(bets: pd.DataFrame) -> pd.DataFrame:
     """The replay's bets (:mod:`nba_pra.evidence.replay`) as picks: one offer per prop with both decimal prices,
     the side the method took (``model_side``) and the outcome at the offer's line."""
     picks = bets.copy()
-    void = picks["result"] == OUTCOME_VOID
+    void = picks["result"] == LineOutcome.VOID
     picks["outcome"] = outcomes(picks["actual_pra"].astype(float), picks["line"].astype(float), ~void)
     picks["model_side"] = picks["side"]
     return picks.reset_index(drop=True)
@@ -45,28 +46,26 @@ def replay_picks(bets: pd.DataFrame) -> pd.DataFrame:
 def line_offers(lines: pd.DataFrame, props: pd.DataFrame) -> pd.DataFrame:
     """Every two-sided offer of a prop in ``props`` with decimal prices, the prop's consensus line
     (``main_line``) and the outcome at the offer's own line."""
-    keys = list(PROP_KEYS)
+    keys = list(PLAYER_GAME_KEYS)
     offers = lines.loc[lines["over_price"].notna() & lines["under_price"].notna(),
                        [*keys, "bookmaker", "line", "over_price", "under_price"]]
     offers = offers.merge(props[[*keys, "game_date", "consensus_line", "actual", "played"]], on=keys, how="inner")
     offers["main_line"] = offers.pop("consensus_line")
-    offers["over_decimal"] = american_to_decimal(offers["over_price"].to_numpy(float))
-    offers["under_decimal"] = american_to_decimal(offers["under_price"].to_numpy(float))
+    offers["over_decimal"] = american_to_decimal_or_nan(offers["over_price"].to_numpy(float))
+    offers["under_decimal"] = american_to_decimal_or_nan(offers["under_price"].to_numpy(float))
     offers["outcome"] = outcomes(offers["actual"], offers["line"], offers["played"])
     return offers.reset_index(drop=True)
 
 
 def settle(picks: pd.DataFrame, side: np.ndarray, stake: float) -> pd.DataFrame:
     """Flat-stake bets on ``side`` (array of over/under) of each picked offer, settled; voids dropped."""
-    over = side == SIDE_OVER
+    over = side == Side.OVER
     decimal = np.where(over, picks["over_decimal"], picks["under_decimal"])
     outcome = picks["outcome"].to_numpy()
-    win = outcome == side
-    push = outcome == OUTCOME_PUSH
-    profit = np.where(win, stake * (decimal - 1.0), np.where(push, 0.0, -stake))
-    bets = picks.loc[:, [*PROP_KEYS, "game_date", "bookmaker", "line"]].assign(
+    profit = profits(bet_outcomes(side, outcome), stake, decimal)
+    bets = picks.loc[:, [*PLAYER_GAME_KEYS, "game_date", "bookmaker", "line"]].assign(
         side=side, decimal_price=decimal, outcome=outcome, stake=stake, profit=profit)
-    return bets.loc[outcome != OUTCOME_VOID].reset_index(drop=True)
+    return bets.loc[outcome != LineOutcome.VOID].reset_index(drop=True)
 
 
 def summarize_bets(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> dict[str, float]:
@@ -75,7 +74,7 @@ def summarize_bets(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) 
     stake = bets["stake"].to_numpy(float)
     wins = int((profit > 0).sum())
     losses = int((profit < 0).sum())
-    ci = bootstrap_intervals(profit, stake, bootstrap, seed)
+    ci = roi_yield_intervals(profit, stake, bootstrap.n_resamples, bootstrap.confidence, seed)
     return {
         "bets": float(len(bets)), "wins": float(wins), "losses": float(losses),
         "pushes": float(len(bets) - wins - losses),
@@ -91,8 +90,8 @@ def strategy_sides(picks: pd.DataFrame, rng: np.random.Generator) -> dict[str, n
     """The sides each strategy takes on the picked offers: the model's, a random one, always under."""
     return {
         MODEL: picks["model_side"].to_numpy(),
-        RANDOM_SIDE: np.where(rng.random(len(picks)) < 0.5, SIDE_OVER, SIDE_UNDER),
-        ALWAYS_UNDER: np.full(len(picks), SIDE_UNDER),
+        RANDOM_SIDE: np.where(rng.random(len(picks)) < 0.5, Side.OVER, Side.UNDER),
+        ALWAYS_UNDER: np.full(len(picks), Side.UNDER),
     }
 
 
@@ -117,15 +116,15 @@ def shopped_controls(offers: pd.DataFrame, *, stake: float, bootstrap: Bootstrap
     taken: a seeded random side, and always under. Positive ROI here is line shopping, not skill."""
     rng = np.random.default_rng(seed)
     main = offers.loc[offers["line"] == offers["main_line"]]
-    random_side = np.where(rng.random(main[list(PROP_KEYS)].drop_duplicates().shape[0]) < 0.5,
-                           SIDE_OVER, SIDE_UNDER)
-    props = main[list(PROP_KEYS)].drop_duplicates().sort_values(list(PROP_KEYS)).assign(_side=random_side)
+    random_side = np.where(rng.random(main[list(PLAYER_GAME_KEYS)].drop_duplicates().shape[0]) < 0.5,
+                           Side.OVER, Side.UNDER)
+    props = main[list(PLAYER_GAME_KEYS)].drop_duplicates().sort_values(list(PLAYER_GAME_KEYS)).assign(_side=random_side)
     rows = []
-    for strategy, chosen in ((RANDOM_SIDE, props), (ALWAYS_UNDER, props.assign(_side=SIDE_UNDER))):
-        frame = main.merge(chosen, on=list(PROP_KEYS))
-        frame["_d"] = np.where(frame["_side"] == SIDE_OVER, frame["over_decimal"], frame["under_decimal"])
-        best = frame.sort_values([*PROP_KEYS, "_d", "bookmaker"], ascending=[True, True, False, True])
-        best = best.drop_duplicates(list(PROP_KEYS), keep="first")
+    for strategy, chosen in ((RANDOM_SIDE, props), (ALWAYS_UNDER, props.assign(_side=Side.UNDER))):
+        frame = main.merge(chosen, on=list(PLAYER_GAME_KEYS))
+        frame["_d"] = np.where(frame["_side"] == Side.OVER, frame["over_decimal"], frame["under_decimal"])
+        best = frame.sort_values([*PLAYER_GAME_KEYS, "_d", "bookmaker"], ascending=[True, True, False, True])
+        best = best.drop_duplicates(list(PLAYER_GAME_KEYS), keep="first")
         bets = settle(best, best["_side"].to_numpy(), stake)
         rows.append({"price_source": f"{BEST_PRICE}, all props", "strategy": strategy,
                      **summarize_bets(bets, bootstrap, seed)})

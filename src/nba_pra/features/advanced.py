@@ -8,12 +8,14 @@ games), so a 40-minute game weighs more than a 5-minute one. Features needing op
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
 from nba_pra.features.frame import FrameContext
 from nba_pra.features.settings import FeatureSettings
-from nba_pra.features.spec import FeatureDef, window_tag
+from nba_pra.features.spec import FeatureDef, Params, window_tag
 
 FAMILY = "advanced"
 
@@ -147,20 +149,30 @@ def definitions(s: FeatureSettings) -> list[FeatureDef]:
     return defs
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What every advanced kind reads: the frame and its named per-played-game series."""
+
+    ctx: FrameContext
+    series: dict[str, Callable[[], np.ndarray]]
+
+
+def _ratio(x: _Inputs, p: Params) -> np.ndarray:
+    """sum(num) / sum(den) * scale over the window."""
+    return x.ctx.played_windows.ratio(x.series[p["num"]](), x.series[p["den"]](), p["window"]) * p["scale"]
+
+
+def _mean(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.played_windows.mean(x.series[p["series"]](), p["window"])
+
+
+#: kind -> the function computing its played-games events (read as of each row's date)
+KINDS: Final[dict[str, Callable[[_Inputs, Params], np.ndarray]]] = {"ratio": _ratio, "mean": _mean}
+
+
 def compute(ctx: FrameContext, defs: list[FeatureDef]) -> dict[str, np.ndarray]:
-    series = _event_series(ctx)
-    pw = ctx.played_windows
-    out: dict[str, np.ndarray] = {}
-    for d in defs:
-        p = d.params
-        if d.kind == "ratio":
-            ev = pw.ratio(series[p["num"]](), series[p["den"]](), p["window"]) * p["scale"]
-        elif d.kind == "mean":
-            ev = pw.mean(series[p["series"]](), p["window"])
-        else:  # pragma: no cover
-            raise ValueError(f"unknown advanced kind {d.kind}")
-        out[d.name] = ctx.asof_played(ev)
-    return out
+    inputs = _Inputs(ctx, _event_series(ctx))
+    return {d.name: ctx.asof_played(KINDS[d.kind](inputs, d.params)) for d in defs}
 
 
 def _event_series(ctx: FrameContext) -> dict[str, Callable[[], np.ndarray]]:

@@ -8,12 +8,16 @@ reserve. Only absences of earlier dates are used: who sits out today is a result
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
 import numpy as np
 
 from nba_pra.features.asof import KeyedWindows, asof_positions, encode, gather, safe_divide
 from nba_pra.features.frame import FrameContext
 from nba_pra.features.settings import FeatureSettings
-from nba_pra.features.spec import FeatureDef
+from nba_pra.features.spec import FeatureDef, Params
 
 FAMILY = "availability"
 
@@ -116,41 +120,70 @@ def definitions(s: FeatureSettings) -> list[FeatureDef]:
     return defs
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What every availability kind reads: the frame and the player's DNPs over his listed games."""
+
+    ctx: FrameContext
+    #: 1.0 where a listed game was a DNP
+    dnp: np.ndarray
+
+
+def _dnp_count(x: _Inputs, p: Params) -> np.ndarray:
+    return gather(x.ctx.listed_windows.total(x.dnp, p["window"]), x.ctx.listed_prior)
+
+
+def _dnp_season(x: _Inputs, p: Params) -> np.ndarray:
+    return _season_dnps(x.ctx, x.dnp)
+
+
+def _dnp_streak(x: _Inputs, p: Params) -> np.ndarray:
+    return gather(_streak(x.dnp.astype(bool), x.ctx.listed_windows.start), x.ctx.listed_prior)
+
+
+def _played_streak(x: _Inputs, p: Params) -> np.ndarray:
+    return gather(_streak(~x.dnp.astype(bool), x.ctx.listed_windows.start), x.ctx.listed_prior)
+
+
+def _first_game_back(x: _Inputs, p: Params) -> np.ndarray:
+    return gather(x.dnp, x.ctx.listed_prior)
+
+
+def _days_since_listed(x: _Inputs, p: Params) -> np.ndarray:
+    ctx = x.ctx
+    return ctx.day - gather(ctx.day[ctx.listed_idx], ctx.listed_prior)
+
+
+def _ramp(x: _Inputs, p: Params) -> np.ndarray:
+    """Short minus long rolling mean of minutes: a player working back into the rotation."""
+    minutes = x.ctx.played_values("minutes")
+    pw = x.ctx.played_windows
+    return x.ctx.asof_played(pw.mean(minutes, p["short"]) - pw.mean(minutes, p["long"]))
+
+
+def _last_ratio(x: _Inputs, p: Params) -> np.ndarray:
+    minutes = x.ctx.played_values("minutes")
+    return x.ctx.asof_played(safe_divide(minutes, x.ctx.played_windows.ewm(minutes, p["halflife"])))
+
+
+def _missing(x: _Inputs, p: Params) -> np.ndarray:
+    per_game = _missing_per_team_game(x.ctx, p["value"])
+    side = "team" if p["side"] == "team" else "opponent"
+    return gather(x.ctx.team_windows.mean(per_game, p["window"]), x.ctx.team_prior(side))
+
+
+#: kind -> the function computing its column (the ``_DEVIG`` pattern of :mod:`nba_pra.odds.market`)
+KINDS: Final[dict[str, Callable[[_Inputs, Params], np.ndarray]]] = {
+    "dnp_count": _dnp_count, "dnp_season": _dnp_season, "dnp_streak": _dnp_streak,
+    "played_streak": _played_streak, "first_game_back": _first_game_back, "days_since_listed": _days_since_listed,
+    "ramp": _ramp, "last_ratio": _last_ratio, "missing": _missing,
+}
+
+
 def compute(ctx: FrameContext, defs: list[FeatureDef]) -> dict[str, np.ndarray]:
-    lw = ctx.listed_windows
-    li = ctx.listed_idx
-    dnp = (~ctx.played[li]).astype(np.float64)
-    out: dict[str, np.ndarray] = {}
-    for d in defs:
-        p = d.params
-        if d.kind == "dnp_count":
-            out[d.name] = gather(lw.total(dnp, p["window"]), ctx.listed_prior)
-        elif d.kind == "dnp_season":
-            out[d.name] = _season_dnps(ctx, dnp)
-        elif d.kind == "dnp_streak":
-            out[d.name] = gather(_streak(dnp.astype(bool), lw.start), ctx.listed_prior)
-        elif d.kind == "played_streak":
-            out[d.name] = gather(_streak(~dnp.astype(bool), lw.start), ctx.listed_prior)
-        elif d.kind == "first_game_back":
-            out[d.name] = gather(dnp, ctx.listed_prior)
-        elif d.kind == "days_since_listed":
-            out[d.name] = ctx.day - gather(ctx.day[li], ctx.listed_prior)
-        elif d.kind == "ramp":
-            minutes = ctx.played_values("minutes")
-            pw = ctx.played_windows
-            out[d.name] = ctx.asof_played(pw.mean(minutes, p["short"]) - pw.mean(minutes, p["long"]))
-        elif d.kind == "last_ratio":
-            minutes = ctx.played_values("minutes")
-            out[d.name] = ctx.asof_played(
-                safe_divide(minutes, ctx.played_windows.ewm(minutes, p["halflife"]))
-            )
-        elif d.kind == "missing":
-            per_game = _missing_per_team_game(ctx, p["value"])
-            side = "team" if p["side"] == "team" else "opponent"
-            out[d.name] = gather(ctx.team_windows.mean(per_game, p["window"]), ctx.team_prior(side))
-        else:  # pragma: no cover
-            raise ValueError(f"unknown availability kind {d.kind}")
-    return out
+    inputs = _Inputs(ctx, (~ctx.played[ctx.listed_idx]).astype(np.float64))
+    return {d.name: KINDS[d.kind](inputs, d.params) for d in defs}
+
 
 
 def _streak(flag: np.ndarray, start: np.ndarray) -> np.ndarray:

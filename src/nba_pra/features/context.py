@@ -6,13 +6,16 @@ Only dates of earlier games are used (a team's schedule, slate games included, n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Final
+
 import numpy as np
 import pandas as pd
 
 from nba_pra.features.asof import asof_positions, encode, gather, group_starts
 from nba_pra.features.frame import FrameContext
 from nba_pra.features.settings import FeatureSettings
-from nba_pra.features.spec import FeatureDef
+from nba_pra.features.spec import FeatureDef, Params
 
 FAMILY = "context"
 #: composite search key = code * _DAY_SPAN + day number (days since 1970 stay far below this)
@@ -77,63 +80,99 @@ def definitions(s: FeatureSettings) -> list[FeatureDef]:
     return defs
 
 
-def compute(ctx: FrameContext, defs: list[FeatureDef]) -> dict[str, np.ndarray]:
-    s = ctx.settings
-    games = ctx.team_games
-    game_key = games["team_code"].to_numpy() * _DAY_SPAN + games["day"].to_numpy()
-    order = np.argsort(game_key, kind="stable")
-    sorted_key = game_key[order]
+class _Inputs:
+    """What every context kind reads: the frame, its team games sorted by (team, day), and both sides' rest."""
 
-    def games_between(code: np.ndarray, first_day: np.ndarray, end_day: np.ndarray) -> np.ndarray:
+    def __init__(self, ctx: FrameContext) -> None:
+        s = ctx.settings
+        self.ctx = ctx
+        self.games = ctx.team_games
+        game_key = self.games["team_code"].to_numpy() * _DAY_SPAN + self.games["day"].to_numpy()
+        order = np.argsort(game_key, kind="stable")
+        self.sorted_key = game_key[order]
+        self.codes = {"team": ctx.team_code, "opp": ctx.opp_code}
+        rest = {side: np.fmin(ctx.day - self.previous_day(code), s.rest_cap_days) for side, code in self.codes.items()}
+        self.rest = {side: np.where(np.isnan(r), s.rest_cap_days, r) for side, r in rest.items()}
+
+    def games_between(self, code: np.ndarray, first_day: np.ndarray, end_day: np.ndarray) -> np.ndarray:
         """Team games with first_day <= day < end_day."""
-        lo = np.searchsorted(sorted_key, code * _DAY_SPAN + first_day, side="left")
-        hi = np.searchsorted(sorted_key, code * _DAY_SPAN + end_day, side="left")
+        lo = np.searchsorted(self.sorted_key, code * _DAY_SPAN + first_day, side="left")
+        hi = np.searchsorted(self.sorted_key, code * _DAY_SPAN + end_day, side="left")
         return (hi - lo).astype(np.float64)
 
-    def previous_day(code: np.ndarray) -> np.ndarray:
-        pos = np.searchsorted(sorted_key, code * _DAY_SPAN + ctx.day, side="left") - 1
+    def previous_day(self, code: np.ndarray) -> np.ndarray:
+        pos = np.searchsorted(self.sorted_key, code * _DAY_SPAN + self.ctx.day, side="left") - 1
         ok = pos >= 0
-        prev_key = np.where(ok, sorted_key[np.maximum(pos, 0)], -1)
+        prev_key = np.where(ok, self.sorted_key[np.maximum(pos, 0)], -1)
         same = ok & (prev_key // _DAY_SPAN == code)
         return np.where(same, (prev_key % _DAY_SPAN).astype(np.float64), np.nan)
 
-    codes = {"team": ctx.team_code, "opp": ctx.opp_code}
-    rest = {side: np.fmin(ctx.day - previous_day(code), s.rest_cap_days) for side, code in codes.items()}
-    rest = {side: np.where(np.isnan(r), s.rest_cap_days, r) for side, r in rest.items()}
-    out: dict[str, np.ndarray] = {}
-    for d in defs:
-        side = d.params.get("side")
-        if d.kind == "home":
-            out[d.name] = ctx.rows["home"].to_numpy(dtype=np.float64)
-        elif d.kind == "rest":
-            out[d.name] = rest[side]
-        elif d.kind == "b2b":
-            out[d.name] = (rest[side] == 1).astype(np.float64)
-        elif d.kind == "dense":
-            recent = games_between(codes[side], ctx.day - (s.dense_days - 1), ctx.day)
-            out[d.name] = (recent >= s.dense_games - 1).astype(np.float64)
-        elif d.kind == "density":
-            out[d.name] = games_between(codes[side], ctx.day - s.density_days, ctx.day)
-        elif d.kind == "rest_diff":
-            out[d.name] = rest["team"] - rest["opp"]
-        elif d.kind == "game_number":
-            out[d.name] = _season_game_number(ctx, games)
-        elif d.kind == "days_into_season":
-            season = ctx.rows["season"].to_numpy()
-            first = pd.Series(ctx.day).groupby(season).transform("min").to_numpy()
-            out[d.name] = (ctx.day - first).astype(np.float64)
-        elif d.kind == "days_since_played":
-            last_day = gather(ctx.day[ctx.played_idx], ctx.played_prior)
-            out[d.name] = ctx.day - last_day
-        elif d.kind == "games_with_team":
-            out[d.name] = _listed_count(ctx, encode(ctx.player, ctx.team_code), ctx.listed_idx)
-        elif d.kind == "season_games":
-            out[d.name] = _listed_count(
-                ctx, encode(ctx.player, ctx.rows["season"].to_numpy()), ctx.played_idx
-            )
-        else:  # pragma: no cover
-            raise ValueError(f"unknown context kind {d.kind}")
-    return out
+
+def _home(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.rows["home"].to_numpy(dtype=np.float64)
+
+
+def _rest(x: _Inputs, p: Params) -> np.ndarray:
+    return x.rest[p["side"]]
+
+
+def _b2b(x: _Inputs, p: Params) -> np.ndarray:
+    return (x.rest[p["side"]] == 1).astype(np.float64)
+
+
+def _dense(x: _Inputs, p: Params) -> np.ndarray:
+    """1.0 when the row's game completes ``dense_games`` games in ``dense_days`` days."""
+    s, day = x.ctx.settings, x.ctx.day
+    recent = x.games_between(x.codes[p["side"]], day - (s.dense_days - 1), day)
+    return (recent >= s.dense_games - 1).astype(np.float64)
+
+
+def _density(x: _Inputs, p: Params) -> np.ndarray:
+    day = x.ctx.day
+    return x.games_between(x.codes[p["side"]], day - x.ctx.settings.density_days, day)
+
+
+def _rest_diff(x: _Inputs, p: Params) -> np.ndarray:
+    return x.rest["team"] - x.rest["opp"]
+
+
+def _game_number(x: _Inputs, p: Params) -> np.ndarray:
+    return _season_game_number(x.ctx, x.games)
+
+
+def _days_into_season(x: _Inputs, p: Params) -> np.ndarray:
+    ctx = x.ctx
+    season = ctx.rows["season"].to_numpy()
+    first = pd.Series(ctx.day).groupby(season).transform("min").to_numpy()
+    return (ctx.day - first).astype(np.float64)
+
+
+def _days_since_played(x: _Inputs, p: Params) -> np.ndarray:
+    ctx = x.ctx
+    return ctx.day - gather(ctx.day[ctx.played_idx], ctx.played_prior)
+
+
+def _games_with_team(x: _Inputs, p: Params) -> np.ndarray:
+    ctx = x.ctx
+    return _listed_count(ctx, encode(ctx.player, ctx.team_code), ctx.listed_idx)
+
+
+def _season_games(x: _Inputs, p: Params) -> np.ndarray:
+    ctx = x.ctx
+    return _listed_count(ctx, encode(ctx.player, ctx.rows["season"].to_numpy()), ctx.played_idx)
+
+
+#: kind -> the function computing its column (the ``_DEVIG`` pattern of :mod:`nba_pra.odds.market`)
+KINDS: Final[dict[str, Callable[[_Inputs, Params], np.ndarray]]] = {
+    "home": _home, "rest": _rest, "b2b": _b2b, "dense": _dense, "density": _density, "rest_diff": _rest_diff,
+    "game_number": _game_number, "days_into_season": _days_into_season, "days_since_played": _days_since_played,
+    "games_with_team": _games_with_team, "season_games": _season_games,
+}
+
+
+def compute(ctx: FrameContext, defs: list[FeatureDef]) -> dict[str, np.ndarray]:
+    inputs = _Inputs(ctx)
+    return {d.name: KINDS[d.kind](inputs, d.params) for d in defs}
 
 
 def _season_game_number(ctx: FrameContext, games: pd.DataFrame) -> np.ndarray:

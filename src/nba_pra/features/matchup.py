@@ -3,12 +3,16 @@ player's own history against this opponent. Team windows run over the team's gam
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
 import numpy as np
 
 from nba_pra.features.asof import KeyedWindows, asof_positions, encode, gather, sum_events
 from nba_pra.features.frame import TEAM_SUM_COLUMNS, FrameContext
 from nba_pra.features.settings import FeatureSettings
-from nba_pra.features.spec import FeatureDef, window_tag
+from nba_pra.features.spec import FeatureDef, Params, window_tag
 
 FAMILY = "matchup"
 _ALLOWED = {"pra": "PRA", "pts": "points", "reb": "rebounds", "ast": "assists"}
@@ -116,57 +120,104 @@ def definitions(s: FeatureSettings) -> list[FeatureDef]:
     return defs
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What every matchup kind reads: the frame and per-team-game series (history games only)."""
+
+    ctx: FrameContext
+    #: team and opponent box-score totals per team game
+    col: dict[str, np.ndarray]
+    #: possessions per team, averaged over both sides
+    pace: np.ndarray
+    #: points scored minus allowed
+    margin: np.ndarray
+    #: 1.0 for a win, 0.0 for a loss, NaN when unknown
+    won: np.ndarray
+
+    @classmethod
+    def of(cls, ctx: FrameContext) -> _Inputs:
+        games = ctx.history_team_games
+        s = ctx.settings
+        col = {
+            c: games[c].to_numpy(dtype=np.float64)
+            for c in (*TEAM_SUM_COLUMNS, *(f"opp_{c}" for c in TEAM_SUM_COLUMNS))
+        }
+
+        def possessions(prefix: str) -> np.ndarray:
+            return (
+                col[f"{prefix}fga"]
+                + s.fta_possession_weight * col[f"{prefix}fta"]
+                + col[f"{prefix}tov"]
+            )
+
+        pace = (possessions("") + possessions("opp_")) / 2.0
+        margin = col["pts"] - col["opp_pts"]
+        won = np.where(np.isnan(margin), np.nan, (margin > 0).astype(np.float64))
+        return cls(ctx, col, pace, margin, won)
+
+
+def _team_mean(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.team_windows.mean(x.col[p["column"]], p["window"])
+
+
+def _pace(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.team_windows.mean(x.pace, p["window"])
+
+
+def _margin(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.team_windows.mean(x.margin, p["window"])
+
+
+def _win_pct(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.team_windows.mean(x.won, p["window"])
+
+
+def _game_total(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.team_windows.mean(x.col["pts"] + x.col["opp_pts"], p["window"])
+
+
+def _team_asof(events: Callable[[_Inputs, Params], np.ndarray]) -> Callable[[_Inputs, Params], np.ndarray]:
+    """A kind computed over team games, read as of the row's date for its ``side`` (default: the opponent)."""
+
+    def column(x: _Inputs, p: Params) -> np.ndarray:
+        return gather(events(x, p), x.ctx.team_prior(p.get("side", "opponent")))
+
+    return column
+
+
+def _expected_pace(x: _Inputs, p: Params) -> np.ndarray:
+    """Mean of both teams' recent pace."""
+    ev_pace = x.ctx.team_windows.mean(x.pace, p["window"])
+    return (gather(ev_pace, x.ctx.team_prior("team")) + gather(ev_pace, x.ctx.team_prior("opponent"))) / 2
+
+
+def _position_allowed_kind(x: _Inputs, p: Params) -> np.ndarray:
+    return _position_allowed(x.ctx, p["window"])
+
+
+def _vs_opponent_kind(x: _Inputs, p: Params) -> np.ndarray:
+    return _vs_opponent(x.ctx, p["window"])
+
+
+def _vs_opponent_diff(x: _Inputs, p: Params) -> np.ndarray:
+    """PRA against this opponent minus the player's overall form over the same window."""
+    ctx = x.ctx
+    vs = _vs_opponent(ctx, p["window"])
+    return vs - ctx.asof_played(ctx.played_windows.mean(ctx.played_values("pra"), p["window"]))
+
+
+#: kind -> the function computing its column (the ``_DEVIG`` pattern of :mod:`nba_pra.odds.market`)
+KINDS: Final[dict[str, Callable[[_Inputs, Params], np.ndarray]]] = {
+    "team_mean": _team_asof(_team_mean), "pace": _team_asof(_pace), "margin": _team_asof(_margin),
+    "win_pct": _team_asof(_win_pct), "game_total": _team_asof(_game_total), "expected_pace": _expected_pace,
+    "position_allowed": _position_allowed_kind, "vs_opponent": _vs_opponent_kind,
+    "vs_opponent_diff": _vs_opponent_diff,
+}
+
+
 def compute(ctx: FrameContext, defs: list[FeatureDef]) -> dict[str, np.ndarray]:
-    games = ctx.history_team_games
-    tw = ctx.team_windows
-    s = ctx.settings
-    col = {
-        c: games[c].to_numpy(dtype=np.float64)
-        for c in (*TEAM_SUM_COLUMNS, *(f"opp_{c}" for c in TEAM_SUM_COLUMNS))
-    }
-
-    def possessions(prefix: str) -> np.ndarray:
-        return (
-            col[f"{prefix}fga"]
-            + s.fta_possession_weight * col[f"{prefix}fta"]
-            + col[f"{prefix}tov"]
-        )
-
-    pace = (possessions("") + possessions("opp_")) / 2.0
-    margin = col["pts"] - col["opp_pts"]
-    won = np.where(np.isnan(margin), np.nan, (margin > 0).astype(np.float64))
-    out: dict[str, np.ndarray] = {}
-    for d in defs:
-        p = d.params
-        if d.kind == "team_mean":
-            ev = tw.mean(col[p["column"]], p["window"])
-        elif d.kind == "pace":
-            ev = tw.mean(pace, p["window"])
-        elif d.kind == "margin":
-            ev = tw.mean(margin, p["window"])
-        elif d.kind == "win_pct":
-            ev = tw.mean(won, p["window"])
-        elif d.kind == "game_total":
-            ev = tw.mean(col["pts"] + col["opp_pts"], p["window"])
-        elif d.kind == "expected_pace":
-            ev_pace = tw.mean(pace, p["window"])
-            out[d.name] = (
-                gather(ev_pace, ctx.team_prior("team")) + gather(ev_pace, ctx.team_prior("opponent"))
-            ) / 2
-            continue
-        elif d.kind == "position_allowed":
-            out[d.name] = _position_allowed(ctx, p["window"])
-            continue
-        elif d.kind in ("vs_opponent", "vs_opponent_diff"):
-            vs = _vs_opponent(ctx, p["window"])
-            if d.kind == "vs_opponent_diff":
-                vs = vs - ctx.asof_played(ctx.played_windows.mean(ctx.played_values("pra"), p["window"]))
-            out[d.name] = vs
-            continue
-        else:  # pragma: no cover
-            raise ValueError(f"unknown matchup kind {d.kind}")
-        out[d.name] = gather(ev, ctx.team_prior(p.get("side", "opponent")))
-    return out
+    inputs = _Inputs.of(ctx)
+    return {d.name: KINDS[d.kind](inputs, d.params) for d in defs}
 
 
 def _position_allowed(ctx: FrameContext, window: int) -> np.ndarray:

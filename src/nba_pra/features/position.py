@@ -11,13 +11,16 @@ Two references, both built from forms that only use earlier games:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Final
+
 import numpy as np
 import pandas as pd
 
 from nba_pra.features.asof import KeyedWindows, asof_positions, gather, safe_divide, sum_events
 from nba_pra.features.frame import FrameContext
 from nba_pra.features.settings import FeatureSettings
-from nba_pra.features.spec import FeatureDef
+from nba_pra.features.spec import FeatureDef, Params
 
 FAMILY = "position"
 
@@ -68,27 +71,47 @@ def definitions(s: FeatureSettings) -> list[FeatureDef]:
     return defs
 
 
+def _form(ctx: FrameContext, p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The player's form (rolling mean of ``stat``) after each played game, and as of each row's date."""
+    form_events = ctx.played_windows.mean(ctx.played_values(p["stat"]), p["window"])
+    return form_events, ctx.asof_played(form_events)
+
+
+def _position_reference(ctx: FrameContext, p: Params, form_events: np.ndarray) -> np.ndarray:
+    """(mean, std) of the position's forms before each row's date, shared by the kinds with the same form."""
+    key = ("position_reference", p["stat"], p["window"])
+    if key not in ctx.cache:
+        ctx.cache[key] = np.stack(_reference(ctx, form_events))
+    return ctx.cache[key]
+
+
+def _percentile(ctx: FrameContext, p: Params) -> np.ndarray:
+    """Rank of the form among the players of the same position listed on the same date."""
+    _, form = _form(ctx, p)
+    groups = [ctx.day, ctx.position_code]
+    return pd.Series(form).groupby(groups).rank(pct=True).to_numpy(dtype=np.float64)
+
+
+def _z(ctx: FrameContext, p: Params) -> np.ndarray:
+    form_events, form = _form(ctx, p)
+    mean, std = _position_reference(ctx, p, form_events)
+    return safe_divide(form - mean, std)
+
+
+def _ratio(ctx: FrameContext, p: Params) -> np.ndarray:
+    form_events, form = _form(ctx, p)
+    mean, _ = _position_reference(ctx, p, form_events)
+    return safe_divide(form, mean)
+
+
+#: kind -> the function computing its column (the ``_DEVIG`` pattern of :mod:`nba_pra.odds.market`)
+KINDS: Final[dict[str, Callable[[FrameContext, Params], np.ndarray]]] = {
+    "percentile": _percentile, "z": _z, "ratio": _ratio,
+}
+
+
 def compute(ctx: FrameContext, defs: list[FeatureDef]) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    for d in defs:
-        p = d.params
-        form_events = ctx.played_windows.mean(ctx.played_values(p["stat"]), p["window"])
-        form = ctx.asof_played(form_events)
-        if d.kind == "percentile":
-            groups = [ctx.day, ctx.position_code]
-            out[d.name] = pd.Series(form).groupby(groups).rank(pct=True).to_numpy(dtype=np.float64)
-            continue
-        key = ("position_reference", p["stat"], p["window"])
-        if key not in ctx.cache:
-            ctx.cache[key] = np.stack(_reference(ctx, form_events))
-        mean, std = ctx.cache[key]
-        if d.kind == "z":
-            out[d.name] = safe_divide(form - mean, std)
-        elif d.kind == "ratio":
-            out[d.name] = safe_divide(form, mean)
-        else:  # pragma: no cover
-            raise ValueError(f"unknown position kind {d.kind}")
-    return out
+    return {d.name: KINDS[d.kind](ctx, d.params) for d in defs}
 
 
 def _reference(ctx: FrameContext, form_events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

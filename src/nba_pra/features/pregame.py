@@ -13,13 +13,17 @@ player is on the report but not on the slate). Status codes: 0 available, 1 prob
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
 import numpy as np
 import pandas as pd
 
 from nba_pra.features.asof import asof_positions, gather
 from nba_pra.features.frame import FrameContext
 from nba_pra.features.settings import FeatureSettings
-from nba_pra.features.spec import FeatureDef
+from nba_pra.features.spec import FeatureDef, Params
 
 FAMILY = "pregame_availability"
 #: status codes (nba_pra.availability.asof.STATUS_LEVELS); the feature code never imports the sources
@@ -105,36 +109,68 @@ def definitions(s: FeatureSettings) -> list[FeatureDef]:
     return defs
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What every pre-game kind reads: the frame and its team-game availability table."""
+
+    ctx: FrameContext
+    table: _TeamGames
+
+
+def _known(x: _Inputs, p: Params) -> np.ndarray:
+    return x.table.known.astype(np.float64)
+
+
+def _status(x: _Inputs, p: Params) -> np.ndarray:
+    return x.table.row_status
+
+
+def _starter(x: _Inputs, p: Params) -> np.ndarray:
+    return x.table.row_starter
+
+
+def _starter_change(x: _Inputs, p: Params) -> np.ndarray:
+    """Listed as a starter minus his recent start share: a promotion (or demotion) today."""
+    return x.table.row_starter - _start_share(x.ctx, p["window"])
+
+
+def _out_sum(x: _Inputs, p: Params) -> np.ndarray:
+    return x.table.out_sum(p["value"], p["side"])
+
+
+def _questionable_sum(x: _Inputs, p: Params) -> np.ndarray:
+    table = x.table
+    return table.team_sum(table.form("minutes") * (table.status == _QUESTIONABLE), "team")
+
+
+def _top_out(x: _Inputs, p: Params) -> np.ndarray:
+    count = x.table.top_out(p["top"])
+    return np.where(np.isnan(count), np.nan, (count > 0).astype(np.float64))
+
+
+def _returning(x: _Inputs, p: Params) -> np.ndarray:
+    return x.table.row_returning
+
+
+def _team_returning(x: _Inputs, p: Params) -> np.ndarray:
+    table = x.table
+    back = np.nan_to_num(table.returning, nan=0.0)
+    return table.team_sum(table.form("minutes") * back, "team")
+
+
+#: kind -> the function computing its column (the ``_DEVIG`` pattern of :mod:`nba_pra.odds.market`)
+KINDS: Final[dict[str, Callable[[_Inputs, Params], np.ndarray]]] = {
+    "known": _known, "status": _status, "starter": _starter, "starter_change": _starter_change,
+    "out_sum": _out_sum, "questionable_sum": _questionable_sum, "top_out": _top_out, "returning": _returning,
+    "team_returning": _team_returning,
+}
+
+
 def compute(ctx: FrameContext, defs: list[FeatureDef]) -> dict[str, np.ndarray]:
     if not defs:
         return {}
-    table = _TeamGames(ctx)
-    out: dict[str, np.ndarray] = {}
-    for d in defs:
-        p = d.params
-        if d.kind == "known":
-            out[d.name] = table.known.astype(np.float64)
-        elif d.kind == "status":
-            out[d.name] = table.row_status
-        elif d.kind == "starter":
-            out[d.name] = table.row_starter
-        elif d.kind == "starter_change":
-            out[d.name] = table.row_starter - _start_share(ctx, p["window"])
-        elif d.kind == "out_sum":
-            out[d.name] = table.out_sum(p["value"], p["side"])
-        elif d.kind == "questionable_sum":
-            out[d.name] = table.team_sum(table.form("minutes") * (table.status == _QUESTIONABLE), "team")
-        elif d.kind == "top_out":
-            count = table.top_out(p["top"])
-            out[d.name] = np.where(np.isnan(count), np.nan, (count > 0).astype(np.float64))
-        elif d.kind == "returning":
-            out[d.name] = table.row_returning
-        elif d.kind == "team_returning":
-            back = np.nan_to_num(table.returning, nan=0.0)
-            out[d.name] = table.team_sum(table.form("minutes") * back, "team")
-        else:  # pragma: no cover - a registry/compute mismatch is a programming error
-            raise ValueError(f"unknown pregame_availability kind {d.kind}")
-    return out
+    inputs = _Inputs(ctx, _TeamGames(ctx))
+    return {d.name: KINDS[d.kind](inputs, d.params) for d in defs}
 
 
 def _start_share(ctx: FrameContext, window: int) -> np.ndarray:

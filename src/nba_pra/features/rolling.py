@@ -5,13 +5,17 @@ Every window runs over the player's played games and is read as of the last one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
 import numpy as np
 
 from nba_pra.errors import DataValidationError
 from nba_pra.features.asof import KeyedWindows, asof_positions, encode, gather, safe_divide
 from nba_pra.features.frame import STATS, FrameContext
 from nba_pra.features.settings import FeatureSettings
-from nba_pra.features.spec import FeatureDef, window_tag
+from nba_pra.features.spec import FeatureDef, Params, window_tag
 
 FAMILY = "rolling"
 _LABEL = {"pts": "points", "reb": "rebounds", "ast": "assists", "pra": "PRA", "minutes": "minutes"}
@@ -112,40 +116,77 @@ def definitions(s: FeatureSettings) -> list[FeatureDef]:
     return defs
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What every rolling kind reads: the frame, and the player's played games keyed by season."""
+
+    ctx: FrameContext
+    season: tuple[KeyedWindows, np.ndarray]
+
+    def stat(self, name: str) -> np.ndarray:
+        return self.ctx.played_values(name)
+
+
+def _mean(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.played_windows.mean(x.stat(p["stat"]), p["window"])
+
+
+def _ewm(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.played_windows.ewm(x.stat(p["stat"]), p["halflife"])
+
+
+def _std(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.played_windows.std(x.stat(p["stat"]), p["window"])
+
+
+def _slope(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.played_windows.slope(x.stat(p["stat"]), p["window"])
+
+
+def _last(x: _Inputs, p: Params) -> np.ndarray:
+    return x.stat(p["stat"])
+
+
+def _extreme(x: _Inputs, p: Params) -> np.ndarray:
+    return x.ctx.played_windows.extreme(x.stat(p["stat"]), p["window"], p["how"])
+
+
+def _cv(x: _Inputs, p: Params) -> np.ndarray:
+    """std / mean of PRA over the window."""
+    pra = x.stat("pra")
+    return safe_divide(x.ctx.played_windows.std(pra, p["window"]), x.ctx.played_windows.mean(pra, p["window"]))
+
+
+def _rate(x: _Inputs, p: Params) -> np.ndarray:
+    """sum(PRA) / sum(minutes) * per_minutes over the window."""
+    return x.ctx.played_windows.ratio(x.stat("pra"), x.stat("minutes"), p["window"]) * x.ctx.settings.per_minutes
+
+
+def _season_mean(x: _Inputs, p: Params) -> np.ndarray:
+    # keyed by (player, season) and read as of each row's last such game: not the played-games as-of read
+    windows, prior = x.season
+    return gather(windows.mean(x.stat(p["stat"]), None), prior)
+
+
+def _asof(events: Callable[[_Inputs, Params], np.ndarray]) -> Callable[[_Inputs, Params], np.ndarray]:
+    """A kind computed over the player's played games, read as of each row's last played game before its date."""
+
+    def column(x: _Inputs, p: Params) -> np.ndarray:
+        return x.ctx.asof_played(events(x, p))
+
+    return column
+
+
+#: kind -> the function computing its column (the ``_DEVIG`` pattern of :mod:`nba_pra.odds.market`)
+KINDS: Final[dict[str, Callable[[_Inputs, Params], np.ndarray]]] = {
+    "mean": _asof(_mean), "ewm": _asof(_ewm), "std": _asof(_std), "slope": _asof(_slope), "last": _asof(_last),
+    "extreme": _asof(_extreme), "cv": _asof(_cv), "rate": _asof(_rate), "season_mean": _season_mean,
+}
+
+
 def compute(ctx: FrameContext, defs: list[FeatureDef]) -> dict[str, np.ndarray]:
-    pw = ctx.played_windows
-    out: dict[str, np.ndarray] = {}
-    season = _season_series(ctx)
-    for d in defs:
-        p = d.params
-        if d.kind == "mean":
-            ev = pw.mean(ctx.played_values(p["stat"]), p["window"])
-        elif d.kind == "ewm":
-            ev = pw.ewm(ctx.played_values(p["stat"]), p["halflife"])
-        elif d.kind == "std":
-            ev = pw.std(ctx.played_values(p["stat"]), p["window"])
-        elif d.kind == "slope":
-            ev = pw.slope(ctx.played_values(p["stat"]), p["window"])
-        elif d.kind == "last":
-            ev = ctx.played_values(p["stat"])
-        elif d.kind == "extreme":
-            ev = pw.extreme(ctx.played_values(p["stat"]), p["window"], p["how"])
-        elif d.kind == "cv":
-            pra = ctx.played_values("pra")
-            ev = safe_divide(pw.std(pra, p["window"]), pw.mean(pra, p["window"]))
-        elif d.kind == "rate":
-            ev = (
-                pw.ratio(ctx.played_values("pra"), ctx.played_values("minutes"), p["window"])
-                * ctx.settings.per_minutes
-            )
-        elif d.kind == "season_mean":
-            windows, prior = season
-            out[d.name] = gather(windows.mean(ctx.played_values(p["stat"]), None), prior)
-            continue
-        else:  # pragma: no cover - a registry/compute mismatch is a programming error
-            raise ValueError(f"unknown rolling kind {d.kind}")
-        out[d.name] = ctx.asof_played(ev)
-    return out
+    inputs = _Inputs(ctx, _season_series(ctx))
+    return {d.name: KINDS[d.kind](inputs, d.params) for d in defs}
 
 
 def _season_series(ctx: FrameContext) -> tuple[KeyedWindows, np.ndarray]:

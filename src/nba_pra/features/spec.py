@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: a definition's parameters, read by its family's kind function
+Params = dict[str, Any]
+
 FAMILIES = ("rolling", "matchup", "context", "advanced", "position", "availability", "pregame_availability")
 
 

@@ -20,7 +20,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.betting.prices import american_to_decimal
+from nba_pra.odds.prices import american_to_decimal_or_nan
+from nba_pra.vocab import Side
 from nba_pra.data.schema import require_columns
 from nba_pra.odds.market import devig_multiplicative
 
@@ -49,9 +50,9 @@ def closing_for_bets(bets: pd.DataFrame, closing_lines: pd.DataFrame) -> pd.Data
 
 def closing_line_value(bets: pd.DataFrame) -> pd.DataFrame:
     """``bet_id, close_line, close_price, close_decimal, clv_price, clv_prob`` from a bets frame with ``close_*``."""
-    over = (bets["side"] == "over").to_numpy()
-    close_over = american_to_decimal(bets["close_over_price"])
-    close_under = american_to_decimal(bets["close_under_price"])
+    over = (bets["side"] == Side.OVER).to_numpy()
+    close_over = american_to_decimal_or_nan(bets["close_over_price"])
+    close_under = american_to_decimal_or_nan(bets["close_under_price"])
     same_line = np.isclose(bets["close_line"].astype(float), bets["line"].astype(float))
     close_price = np.where(over, bets["close_over_price"], bets["close_under_price"]).astype(float)
     close_decimal = np.where(same_line, np.where(over, close_over, close_under), np.nan)

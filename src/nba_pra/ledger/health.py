@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.ledger.settings import LedgerSettings
-from nba_pra.ledger.settlement import RESULT_LOSS, RESULT_VOID, RESULT_WIN
+from nba_pra.vocab import Outcome
 from nba_pra.ledger.summary import is_paper, summarize
 
 
@@ -33,13 +33,13 @@ def bucket_labels(edges: Sequence[float]) -> list[str]:
 def by_bucket(bets: pd.DataFrame, column: str, edges: Sequence[float]) -> pd.DataFrame:
     """Results of settled non-void bets per bucket of ``column`` (one row per bucket, empty buckets included)."""
     labels = bucket_labels(edges)
-    ran = bets[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    ran = bets[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
     bins = [-np.inf, *edges, np.inf]
     bucket = pd.cut(ran[column].astype(float), bins=bins, labels=labels, right=False)
     frame = ran.assign(
         bucket=bucket,
-        win=(ran["result"] == RESULT_WIN).astype(int),
-        loss=(ran["result"] == RESULT_LOSS).astype(int),
+        win=(ran["result"] == Outcome.WIN).astype(int),
+        loss=(ran["result"] == Outcome.LOSS).astype(int),
     )
     grouped = frame.groupby("bucket", observed=False)
     out = pd.DataFrame(
@@ -90,9 +90,9 @@ def health_warnings(
         warnings.append(
             f"edge is not monotone in realised win rate over the last {window_days} days ({rates})"
         )
-    ran = recent[recent["result"].isin([RESULT_WIN, RESULT_LOSS])]
+    ran = recent[recent["result"].isin([Outcome.WIN, Outcome.LOSS])]
     if len(ran) >= min_bets and ran["p_win"].notna().any():
-        realised = float((ran["result"] == RESULT_WIN).mean())
+        realised = float((ran["result"] == Outcome.WIN).mean())
         predicted = float(ran["p_win"].mean())
         if predicted - realised > calibration_gap:
             warnings.append(

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from nba_pra.ledger.health import by_bucket
-from nba_pra.ledger.settlement import RESULT_VOID
+from nba_pra.vocab import Outcome
 
 
 def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> Figure:
@@ -55,7 +55,7 @@ def win_rate_by_probability(bets: pd.DataFrame, edges: Sequence[float]) -> Figur
 
 def clv_histogram(bets: pd.DataFrame, bins: int = 30) -> Figure:
     """Histogram of price CLV of settled non-void bets (empty axes with a note when none is known)."""
-    ran = bets[bets["result"].notna() & (bets["result"] != RESULT_VOID)]
+    ran = bets[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
     clv = ran["clv_price"].astype(float).dropna()
     fig, ax = plt.subplots(figsize=(7, 3.5))
     if len(clv):

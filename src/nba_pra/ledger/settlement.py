@@ -8,6 +8,8 @@ Rules (``actual`` = the market's stat total, e.g. pts + reb + ast for PRA):
   otherwise ``loss``.
 * profit in units at the price taken: win ``stake * (decimal_price - 1)``, loss ``-stake``, push/void ``0``.
 
+The outcome and profit rules are :mod:`nba_pra.settle` (the walk-forward evidence settles with the same).
+
 Only bets whose ``game_id`` appears in the box scores are settled; the others stay open.
 """
 
@@ -20,15 +22,12 @@ import pandas as pd
 
 from nba_pra.data.schema import require_columns
 from nba_pra.errors import LedgerError
-
-RESULT_WIN: Final = "win"
-RESULT_LOSS: Final = "loss"
-RESULT_PUSH: Final = "push"
-RESULT_VOID: Final = "void"
+from nba_pra.settle import bet_outcomes, line_outcomes, profits
+from nba_pra.vocab import PLAYER_GAME_KEYS, PRA_MARKET
 
 #: box-score columns summed to settle each market (The Odds API market keys)
 MARKET_STATS: Final[dict[str, tuple[str, ...]]] = {
-    "player_points_rebounds_assists": ("pts", "reb", "ast"),
+    PRA_MARKET: ("pts", "reb", "ast"),
     "player_points_rebounds": ("pts", "reb"),
     "player_points_assists": ("pts", "ast"),
     "player_rebounds_assists": ("reb", "ast"),
@@ -74,26 +73,15 @@ def settle_bets(bets: pd.DataFrame, box_scores: pd.DataFrame) -> pd.DataFrame:
     require_columns(bets, SETTLE_BET_COLUMNS, "bets")
     require_columns(box_scores, SETTLE_BOX_COLUMNS, "box_scores")
     finished = bets[bets["game_id"].isin(box_scores["game_id"].unique())]
-    box = box_scores.loc[:, list(SETTLE_BOX_COLUMNS)].drop_duplicates(["game_id", "player_id"], keep="last")
+    box = box_scores.loc[:, list(SETTLE_BOX_COLUMNS)].drop_duplicates(list(PLAYER_GAME_KEYS), keep="last")
     merged = finished.loc[:, list(SETTLE_BET_COLUMNS)].merge(
-        box, on=["game_id", "player_id"], how="left", validate="many_to_one"
+        box, on=list(PLAYER_GAME_KEYS), how="left", validate="many_to_one"
     )
     played = merged["played"].astype("boolean").fillna(False).astype(bool)
     actual = market_totals(merged, merged["market"]).where(played)
-    line = merged["line"].astype(float)
-    over = merged["side"] == "over"
-    won = np.where(over, actual > line, actual < line)
-    result = np.select(
-        [actual.isna(), actual == line, won],
-        [RESULT_VOID, RESULT_PUSH, RESULT_WIN],
-        default=RESULT_LOSS,
-    )
-    stake = merged["stake"].astype(float)
-    profit = np.select(
-        [result == RESULT_WIN, result == RESULT_LOSS],
-        [stake * (merged["decimal_price"].astype(float) - 1.0), -stake],
-        default=0.0,
-    )
+    result = bet_outcomes(merged["side"].to_numpy(),
+                          line_outcomes(actual.to_numpy(float), merged["line"].to_numpy(float), played.to_numpy()))
+    profit = profits(result, merged["stake"].to_numpy(float), merged["decimal_price"].to_numpy(float))
     return pd.DataFrame(
         {
             "bet_id": merged["bet_id"],

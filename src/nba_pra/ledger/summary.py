@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nba_pra.ledger.settlement import RESULT_LOSS, RESULT_PUSH, RESULT_VOID, RESULT_WIN
+from nba_pra.vocab import Outcome
 from nba_pra.ledger.tables import STATE_PAPER
 
 
@@ -64,21 +64,21 @@ def is_paper(bets: pd.DataFrame) -> pd.Series:
 def _counts(bets: pd.DataFrame) -> dict[str, Any]:
     result = bets["result"]
     counts = result[result.notna()].value_counts()
-    wins, losses = int(counts.get(RESULT_WIN, 0)), int(counts.get(RESULT_LOSS, 0))
+    wins, losses = int(counts.get(Outcome.WIN, 0)), int(counts.get(Outcome.LOSS, 0))
     return {
         "bets": len(bets),
         "open": int(result.isna().sum()),
         "settled": int(result.notna().sum()),
         "wins": wins,
         "losses": losses,
-        "pushes": int(counts.get(RESULT_PUSH, 0)),
-        "voids": int(counts.get(RESULT_VOID, 0)),
+        "pushes": int(counts.get(Outcome.PUSH, 0)),
+        "voids": int(counts.get(Outcome.VOID, 0)),
         "win_rate": _ratio(wins, wins + losses),
     }
 
 
 def _clv(bets: pd.DataFrame) -> dict[str, Any]:
-    ran = bets[bets["result"].notna() & bets["result"].ne(RESULT_VOID)]
+    ran = bets[bets["result"].notna() & bets["result"].ne(Outcome.VOID)]
     return {
         "clv_bets": int(ran["clv_price"].notna().sum()),
         "avg_clv": _mean(ran["clv_price"]),
@@ -88,7 +88,7 @@ def _clv(bets: pd.DataFrame) -> dict[str, Any]:
 
 def profit_at_1_unit(result: pd.Series, decimal_price: pd.Series) -> pd.Series:
     """Profit of a 1-unit stake: win ``decimal_price - 1``, loss ``-1``, push / void ``0``, open NaN."""
-    won, lost = result.eq(RESULT_WIN), result.eq(RESULT_LOSS)
+    won, lost = result.eq(Outcome.WIN), result.eq(Outcome.LOSS)
     profit = np.select([won, lost], [decimal_price.astype(float) - 1.0, -1.0], default=0.0)
     return pd.Series(profit, index=result.index).where(result.notna())
 
@@ -113,7 +113,7 @@ def summarize(bets: pd.DataFrame, initial_bankroll: float) -> dict[str, Any]:
     staked_bets = bets[~paper]
     result = staked_bets["result"]
     settled = staked_bets[result.notna()].sort_values(["game_date", "bet_id"], kind="mergesort")
-    ran = settled[settled["result"] != RESULT_VOID]
+    ran = settled[settled["result"] != Outcome.VOID]
     staked = float(ran["stake"].sum())
     profit = float(settled["profit"].sum())
     return {

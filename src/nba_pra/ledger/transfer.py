@@ -79,10 +79,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from nba_pra.data.validation import MAX_PLAYER_ID
 from nba_pra.errors import DataValidationError, LedgerError
 from nba_pra.io import atomic_write
-from nba_pra.ledger.settlement import MARKET_STATS, RESULT_LOSS, RESULT_PUSH, RESULT_VOID, RESULT_WIN
+from nba_pra.ledger.settlement import MARKET_STATS
 from nba_pra.ledger.store import _ID_CHUNK, LedgerStore, _chunks, _records
 from nba_pra.ledger.tables import OPTIONAL_BET_COLUMNS, REQUIRED_BET_COLUMNS, STATE_PAPER, STATE_STAKED
-from nba_pra.odds.market import american_to_decimal, decimal_to_american
+from nba_pra.odds.prices import AMERICAN_UNIT, american_to_decimal, decimal_to_american
+from nba_pra.settle import profits
+from nba_pra.vocab import PRA_MARKET, Outcome, Side
 from nba_pra.odds.matching import normalize_name
 
 
@@ -91,7 +93,6 @@ class ExportFormat(StrEnum):
     PARQUET = "parquet"
 
 
-PRA_MARKET: Final = "player_points_rebounds_assists"
 LEGACY_BOOKMAKER: Final = "legacy"
 LEGACY_PREFIX: Final = "legacy"
 #: header aliases per field, in priority order (see the module docstring)
@@ -128,13 +129,13 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
 }
 REQUIRED_FIELDS: Final = ("date", "player", "line", "side", "stake")
 RESULT_WORDS: Final[dict[str, str | None]] = {
-    **dict.fromkeys(("win", "w", "won", "hit"), RESULT_WIN),
-    **dict.fromkeys(("loss", "l", "lost", "lose", "miss"), RESULT_LOSS),
-    **dict.fromkeys(("push", "p", "tie"), RESULT_PUSH),
-    **dict.fromkeys(("void", "dnp", "cancelled", "canceled", "refund", "no action", "noaction"), RESULT_VOID),
+    **dict.fromkeys(("win", "w", "won", "hit"), Outcome.WIN.value),
+    **dict.fromkeys(("loss", "l", "lost", "lose", "miss"), Outcome.LOSS.value),
+    **dict.fromkeys(("push", "p", "tie"), Outcome.PUSH.value),
+    **dict.fromkeys(("void", "dnp", "cancelled", "canceled", "refund", "no action", "noaction"), Outcome.VOID.value),
     **dict.fromkeys(("", "pending", "open", "nan", "none"), None),
 }
-SIDE_WORDS: Final = {"over": "over", "o": "over", "under": "under", "u": "under"}
+SIDE_WORDS: Final = {"over": Side.OVER.value, "o": Side.OVER.value, "under": Side.UNDER.value, "u": Side.UNDER.value}
 MARKET_WORDS: Final[dict[str, str]] = {
     **{key: key for key in MARKET_STATS},
     **dict.fromkeys(
@@ -145,7 +146,6 @@ MARKET_WORDS: Final[dict[str, str]] = {
     **dict.fromkeys(("assists", "ast"), "player_assists"),
 }
 #: American odds have |a| >= 100, so an odds value in (1, 100) can only be decimal odds
-_AMERICAN_UNIT: Final = 100.0
 _HEX_ID: Final = re.compile(r"^[0-9a-f]{40}$")
 _HEADER: Final = re.compile(r"[^a-z0-9]+")
 #: |profit| below this counts as zero (push / void) -- CSV rounding, not a tunable
@@ -260,9 +260,9 @@ def _prices(c: pd.DataFrame, problems: list[str]) -> tuple[pd.Series, pd.Series]
     odds = _numbers(c["odds"]) if "odds" in c else pd.Series(np.nan, index=c.index)
     dec = _numbers(c["decimal_odds"]) if "decimal_odds" in c else pd.Series(np.nan, index=c.index)
     # an "odds" value that cannot be American (1 < x < 100) is decimal odds
-    looks_decimal = odds.gt(1.0) & odds.abs().lt(_AMERICAN_UNIT)
+    looks_decimal = odds.gt(1.0) & odds.abs().lt(AMERICAN_UNIT)
     dec = dec.where(dec.notna(), odds.where(looks_decimal))
-    american = odds.where(odds.abs().ge(_AMERICAN_UNIT))
+    american = odds.where(odds.abs().ge(AMERICAN_UNIT))
     bad = (american.isna() & ~dec.gt(1.0)) | (dec.notna() & ~dec.gt(1.0))
     _problem(problems, bad, "odds must be American (<= -100 or >= +100) or decimal (> 1)")
     ok = ~bad
@@ -281,17 +281,16 @@ def _profits(
     c: pd.DataFrame, result: pd.Series, stake: pd.Series, dec: pd.Series, problems: list[str]
 ) -> pd.Series:
     """Recorded profit (sign-checked against the result), else the one the result implies; NaN if open."""
-    won, lost = result.eq(RESULT_WIN), result.eq(RESULT_LOSS)
-    expected = pd.Series(np.select([won, lost], [stake * (dec - 1.0), -stake], default=0.0), index=c.index)
+    expected = pd.Series(profits(result.to_numpy(), stake.to_numpy(float), dec.to_numpy(float)), index=c.index)
     if "profit" not in c:
         return expected.where(result.notna())
     given = _numbers(c["profit"])
     _problem(problems, _text(c["profit"]).ne("") & given.isna() & result.notna(), "profit must be a number")
     zero = given.abs().le(_ZERO_PROFIT)
     wrong = given.notna() & (
-        (result.eq(RESULT_WIN) & ~given.gt(0))
-        | (result.eq(RESULT_LOSS) & ~given.lt(0))
-        | (result.isin([RESULT_PUSH, RESULT_VOID]) & ~zero)
+        (result.eq(Outcome.WIN.value) & ~given.gt(0))
+        | (result.eq(Outcome.LOSS.value) & ~given.lt(0))
+        | (result.isin([Outcome.PUSH.value, Outcome.VOID.value]) & ~zero)
     )
     _problem(problems, wrong, "profit must be > 0 for a win, < 0 for a loss and 0 for a push or void")
     return given.fillna(expected).where(result.notna())
@@ -312,23 +311,59 @@ def _sha1(text: pd.Series) -> pd.Series:
     return pd.Series([hashlib.sha1(t.encode()).hexdigest() for t in text], index=text.index, dtype=object)
 
 
-def parse_ledger(
-    raw: pd.DataFrame, players: pd.DataFrame | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
-    """Validate a raw ledger table -> (bets frame for the ``bets`` table, settlements frame, counts).
+@dataclass(frozen=True)
+class _Fields:
+    """A raw ledger's validated columns (each problem recorded in ``problems`` instead of raised at once)."""
 
-    ``players`` (columns player_id, player_name) resolves names to ids when the file has no ``player_id``.
-    Raises :class:`DataValidationError` listing every broken rule. ``counts`` has ``rows``,
-    ``duplicates_dropped`` and ``surrogate_player_ids``.
-    """
-    c = canonical_columns(raw)
-    problems: list[str] = []
+    date: pd.Series
+    player: pd.Series
+    line: pd.Series
+    side: pd.Series
+    state: pd.Series
+    stake: pd.Series
+    american: pd.Series
+    dec: pd.Series
+    result: pd.Series
+    profit: pd.Series
+    market: pd.Series
+    bookmaker: pd.Series | str
+
+
+def _dates(c: pd.DataFrame, problems: list[str]) -> pd.Series:
+    """Bet dates as naive, normalised timestamps (any parseable format; time zones dropped)."""
     date_text = _text(c["date"])
     date = pd.to_datetime(date_text.astype(object).mask(date_text.eq("")), errors="coerce", format="mixed")
     if getattr(date.dt, "tz", None) is not None:
         date = date.dt.tz_convert(None)
     date = date.dt.normalize()
     _problem(problems, date.isna(), "date must be a date such as 2024-01-15")
+    return date
+
+
+def _results(c: pd.DataFrame, problems: list[str]) -> pd.Series:
+    """Canonical results (win/loss/push/void) from their accepted spellings; None where the bet is open."""
+    if "result" not in c:
+        return pd.Series(None, index=c.index, dtype=object)
+    words = _text(c["result"]).str.lower()
+    known = words.isin(list(RESULT_WORDS))
+    words_ok = ", ".join(w for w in RESULT_WORDS if w)
+    _problem(problems, ~known, f"result must be one of {words_ok} or empty")
+    return words.map(RESULT_WORDS).astype(object)
+
+
+def _markets(c: pd.DataFrame, problems: list[str]) -> pd.Series:
+    """Odds API market keys from their accepted spellings (PRA when the file has no market column)."""
+    if "market" not in c:
+        return pd.Series(PRA_MARKET, index=c.index)
+    market_text = _text(c["market"]).str.lower().str.replace(" ", "", regex=False)
+    market = market_text.replace("", "pra").map(MARKET_WORDS)
+    _problem(problems, market.isna(), "market must be pra, points, rebounds, assists or an Odds API market key")
+    return market
+
+
+def _fields(c: pd.DataFrame, problems: list[str]) -> _Fields:
+    """Every required field of a raw ledger, validated."""
+    date = _dates(c, problems)
     player = _text(c["player"])
     _problem(problems, player.eq(""), "player must not be empty")
     line = _numbers(c["line"])
@@ -344,27 +379,20 @@ def parse_ledger(
     _problem(problems, ~paper & ~(np.isfinite(stake) & stake.gt(0)), "stake must be a number > 0")
     _problem(problems, paper & ~stake.eq(0), "a paper bet's stake must be 0")
     american, dec = _prices(c, problems)
-    if "result" in c:
-        words = _text(c["result"]).str.lower()
-        known = words.isin(list(RESULT_WORDS))
-        words_ok = ", ".join(w for w in RESULT_WORDS if w)
-        _problem(problems, ~known, f"result must be one of {words_ok} or empty")
-        result = words.map(RESULT_WORDS).astype(object)
-    else:
-        result = pd.Series(None, index=c.index, dtype=object)
+    result = _results(c, problems)
     profit = _profits(c, result, stake, dec, problems)
-    if "market" in c:
-        market_text = _text(c["market"]).str.lower().str.replace(" ", "", regex=False)
-        market = market_text.replace("", "pra").map(MARKET_WORDS)
-        _problem(
-            problems, market.isna(), "market must be pra, points, rebounds, assists or an Odds API market key"
-        )
-    else:
-        market = pd.Series(PRA_MARKET, index=c.index)
+    market = _markets(c, problems)
     bookmaker = _text(c["bookmaker"]).replace("", LEGACY_BOOKMAKER) if "bookmaker" in c else LEGACY_BOOKMAKER
-    if problems:
-        raise DataValidationError("the ledger file breaks these rules: " + "; ".join(problems))
+    return _Fields(date, player, line, side, state, stake, american, dec, result, profit, market, bookmaker)
 
+
+def _bet_frame(c: pd.DataFrame, f: _Fields, players: pd.DataFrame | None,
+               problems: list[str]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """The validated bets with their ids (given, else derived from what identifies a bet), optional columns and
+    settlement figures; plus player ids and which of them are surrogates (no id in the file or the directory)."""
+    date, player, side, state = f.date, f.player, f.side, f.state
+    line, american, dec, stake, result, profit, market, bookmaker = (
+        f.line, f.american, f.dec, f.stake, f.result, f.profit, f.market, f.bookmaker)
     name_key = player.map(normalize_name)
     day = date.dt.strftime("%Y-%m-%d")
     frame = pd.DataFrame(
@@ -416,6 +444,24 @@ def parse_ledger(
     frame["actual_pra"] = _numbers(c["actual"]) if "actual" in c else np.nan
     for name in _SETTLEMENT_EXTRAS:
         frame[name] = _numbers(c[name]) if name in c else np.nan
+    return frame, pid, surrogate
+
+
+def parse_ledger(
+    raw: pd.DataFrame, players: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """Validate a raw ledger table -> (bets frame for the ``bets`` table, settlements frame, counts).
+
+    ``players`` (columns player_id, player_name) resolves names to ids when the file has no ``player_id``.
+    Raises :class:`DataValidationError` listing every broken rule. ``counts`` has ``rows``,
+    ``duplicates_dropped`` and ``surrogate_player_ids``.
+    """
+    c = canonical_columns(raw)
+    problems: list[str] = []
+    f = _fields(c, problems)
+    if problems:
+        raise DataValidationError("the ledger file breaks these rules: " + "; ".join(problems))
+    frame, pid, surrogate = _bet_frame(c, f, players, problems)
     if problems:
         raise DataValidationError("the ledger file breaks these rules: " + "; ".join(problems))
     frame["player_id"] = pid.astype("int64")

@@ -19,7 +19,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.evidence.props import OUTCOME_VOID, PROP_KEYS
+from nba_pra.vocab import PLAYER_GAME_KEYS, LineOutcome
 from nba_pra.market_eval.settings import AnatomySettings
 
 #: as-of features the anatomy buckets by (all from the feature registry)
@@ -32,10 +32,10 @@ UNKNOWN: Final = "unknown"
 
 def previous_starter(box_scores: pd.DataFrame) -> pd.DataFrame:
     """Per player-game: whether the player started his previous played game (NaN for a first game)."""
-    played = box_scores.loc[box_scores["played"].astype(bool), [*PROP_KEYS, "game_date", "starter"]]
+    played = box_scores.loc[box_scores["played"].astype(bool), [*PLAYER_GAME_KEYS, "game_date", "starter"]]
     played = played.sort_values(["player_id", "game_date", "game_id"], kind="mergesort")
     prev = played.groupby("player_id")["starter"].shift(1)
-    return played.loc[:, list(PROP_KEYS)].assign(prev_starter=prev.astype("float64"))
+    return played.loc[:, list(PLAYER_GAME_KEYS)].assign(prev_starter=prev.astype("float64"))
 
 
 def bucket(values: pd.Series, edges: Sequence[float], unit: str = "") -> pd.Series:
@@ -70,8 +70,8 @@ def dimensions(props: pd.DataFrame, settings: AnatomySettings) -> dict[str, pd.S
 def error_anatomy(props: pd.DataFrame, features: pd.DataFrame, box_scores: pd.DataFrame,
                   settings: AnatomySettings) -> pd.DataFrame:
     """The anatomy table (see module docstring): dimension, bucket, props, model/line MAE, gap and its share."""
-    keys = list(PROP_KEYS)
-    played = props.loc[props["outcome"] != OUTCOME_VOID]
+    keys = list(PLAYER_GAME_KEYS)
+    played = props.loc[props["outcome"] != LineOutcome.VOID]
     frame = played.merge(features.loc[:, [*keys, *ANATOMY_FEATURES]].drop_duplicates(keys), on=keys, how="left")
     frame = frame.merge(previous_starter(box_scores), on=keys, how="left")
     model_err = (frame["mean"] - frame["actual"]).abs()

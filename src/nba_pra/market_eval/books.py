@@ -14,13 +14,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nba_pra.evidence.props import PROP_KEYS
+from nba_pra.vocab import PLAYER_GAME_KEYS
 from nba_pra.odds.market import DevigMethod, fair_probabilities, main_lines
 
 
 def book_quality(lines: pd.DataFrame, min_offers: int) -> pd.DataFrame:
     """Per book: offers, share off the main line, mean fair P(over) below / at / above it, and ``inverted``."""
-    keys = list(PROP_KEYS)
+    keys = list(PLAYER_GAME_KEYS)
     main = main_lines(lines).drop(columns=["market"], errors="ignore")
     fair = fair_probabilities(lines, DevigMethod.MULTIPLICATIVE).drop(columns=["market"], errors="ignore")
     fair = fair.merge(main, on=keys)

@@ -1,6 +1,6 @@
 """Walk-forward predictions of the evaluated range, through the backtest's prediction cache.
 
-The evaluation reuses :func:`nba_pra.backtest.runner.cached_predictions` with the backtest range set to the days
+The evaluation reuses :func:`nba_pra.evaluation.predictions.cached_predictions` with the backtest range set to the days
 that have lines, so ``nba-pra backtest`` over the same range and ``nba-pra market`` share one cached file (and
 changing only market or betting settings never retrains).
 """
@@ -11,8 +11,8 @@ import dataclasses
 
 import pandas as pd
 
-from nba_pra.backtest.cache import CacheEntry
-from nba_pra.backtest.runner import cached_predictions
+from nba_pra.evaluation.cache import CacheEntry
+from nba_pra.evaluation.predictions import cached_predictions
 from nba_pra.config import Project
 
 

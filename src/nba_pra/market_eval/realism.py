@@ -36,9 +36,8 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.evidence import scores
+from nba_pra.vocab import PLAYER_GAME_KEYS, LineOutcome
 from nba_pra.evidence.props import (
-    OUTCOME_VOID,
-    PROP_KEYS,
     decided,
     fair_column,
     market_side,
@@ -77,7 +76,7 @@ def prop_results(lines: pd.DataFrame, box_scores: pd.DataFrame, features: pd.Dat
     Adds ``played``, ``actual``, ``outcome`` (at the main line) and the ``ewma_columns`` and ``minutes_column``
     features of the player-game (as-of by construction of the feature engine).
     """
-    keys = list(PROP_KEYS)
+    keys = list(PLAYER_GAME_KEYS)
     props = market_side(lines, [DevigMethod.MULTIPLICATIVE])
     box = box_scores.loc[:, [*keys, "game_date", "played", "pts", "reb", "ast"]].drop_duplicates(keys)
     box["actual"] = box[["pts", "reb", "ast"]].astype("float64").sum(axis=1, min_count=3)
@@ -91,7 +90,7 @@ def prop_results(lines: pd.DataFrame, box_scores: pd.DataFrame, features: pd.Dat
 def market_statistics(lines: pd.DataFrame, props: pd.DataFrame, ewma_columns: Sequence[str],
                       minutes_column: str, minutes_split: float) -> dict[str, float]:
     """The model-free statistics (module docstring) of ``lines`` and their :func:`prop_results` ``props``."""
-    played = props.loc[props["outcome"] != OUTCOME_VOID]
+    played = props.loc[props["outcome"] != LineOutcome.VOID]
     y = played["actual"].to_numpy(float)
     line_err = np.abs(played["main_line"].to_numpy(float) - y)
     have = played[list(ewma_columns)].notna().all(axis=1).to_numpy()
@@ -100,9 +99,9 @@ def market_statistics(lines: pd.DataFrame, props: pd.DataFrame, ewma_columns: Se
     offers = fair_probabilities(lines, DevigMethod.MULTIPLICATIVE)
     per_offer_hold = hold(offers["overround"].to_numpy(float))
     q25, q50, q75 = np.percentile(per_offer_hold, [25, 50, 75])
-    n_books = lines.groupby(list(PROP_KEYS), observed=True)["bookmaker"].nunique()
+    n_books = lines.groupby(list(PLAYER_GAME_KEYS), observed=True)["bookmaker"].nunique()
     spread = (props["max_line"] - props["min_line"]).to_numpy(float)
-    multi = n_books.reindex(pd.MultiIndex.from_frame(props[list(PROP_KEYS)])).to_numpy() >= 2
+    multi = n_books.reindex(pd.MultiIndex.from_frame(props[list(PLAYER_GAME_KEYS)])).to_numpy() >= 2
     minutes = props[minutes_column].to_numpy(float)
     minutes = minutes[np.isfinite(minutes)]
     out = {

@@ -17,8 +17,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.backtest.cache import CacheEntry
-from nba_pra.backtest.runner import history_features
+from nba_pra.evaluation.cache import CacheEntry
+from nba_pra.evaluation.predictions import history_features
 from nba_pra.config import Project
 from nba_pra.io import write_csv, write_json
 from nba_pra.market_eval import anatomy as anatomy_mod
@@ -33,7 +33,8 @@ from nba_pra.provenance import market_is_synthetic
 from nba_pra.market_eval.books import book_quality
 from nba_pra.market_eval.inputs import MarketInputs, load_inputs
 from nba_pra.market_eval.predictions import walk_forward
-from nba_pra.evidence.props import PROP_KEYS, build_props, fair_column
+from nba_pra.evidence.props import build_props, fair_column
+from nba_pra.vocab import PLAYER_GAME_KEYS
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.run_logging import flatten_params
 
@@ -175,7 +176,7 @@ def evaluate(project: Project, inputs: MarketInputs | None = None) -> MarketEval
     props = build_props(lines, predictions, inputs.box_scores, m.devig_methods)
     log.info("replaying %d props walk-forward with every pricing method", len(props))
     rep = replay(predictions, lines, inputs.box_scores, s.betting, s.pricing, s.model.over_calibration)
-    props = props.merge(rep.props[[*PROP_KEYS, *(over_column(x) for x in PricingMethod)]], on=list(PROP_KEYS),
+    props = props.merge(rep.props[[*PLAYER_GAME_KEYS, *(over_column(x) for x in PricingMethod)]], on=list(PLAYER_GAME_KEYS),
                         how="left")
     names = forecasters(project)
     probabilities = scores.probability_table(props, names)

@@ -107,11 +107,27 @@ def evaluate_oof(
         "book_line_share": float(at_book.mean()) if len(at_book) else 0.0,
         "n_rows": float(len(y)),
     }
-    # both families on the same rows: the evidence for conf/distribution's default
+    model_scores |= _family_scores(oof, y, family, params)
+    comparison = _comparison(oof, y, model_scores, baselines, truth)
+    model_scores |= _comparison_scores(comparison)
+    return Evaluation(model_scores, table, deciles, pit, comparison, table_raw, over_map)
+
+
+def _family_scores(oof: pd.DataFrame, y: np.ndarray, family: DistributionFamily,
+                   params: distributions.DistributionParams) -> dict[str, float]:
+    """CRPS and log score of every distribution family on the same rows: the evidence for conf/distribution's
+    default."""
+    out: dict[str, float] = {}
     for fam in DistributionFamily:
         fam_params = params if fam is family else distributions.fit(fam, oof["mean"], oof["var"])
-        model_scores[f"crps_{fam.value}"] = metrics.crps(fam_params, y)
-        model_scores[f"log_score_{fam.value}"] = metrics.log_score(fam_params, y)
+        out[f"crps_{fam.value}"] = metrics.crps(fam_params, y)
+        out[f"log_score_{fam.value}"] = metrics.log_score(fam_params, y)
+    return out
+
+
+def _comparison(oof: pd.DataFrame, y: np.ndarray, model_scores: Mapping[str, float],
+                baselines: Mapping[str, np.ndarray] | None, truth: pd.DataFrame | None) -> pd.DataFrame:
+    """The model beside each baseline (on the rows it covers) and, with the synthetic league's truth, the oracle."""
     rows = [{"forecaster": "model", **{k: model_scores[k] for k in ("mae", "rmse", "crps", "log_score")}}]
     for name, pred in (baselines or {}).items():
         pred = np.asarray(pred, float)
@@ -126,12 +142,17 @@ def evaluate_oof(
             rows.append({"forecaster": "oracle", "mae": metrics.mae(y[ok], t.loc[ok, "true_mean"]),
                          "rmse": metrics.rmse(y[ok], t.loc[ok, "true_mean"]), "crps": metrics.crps(tp, y[ok]),
                          "log_score": metrics.log_score(tp, y[ok]), "coverage": float(ok.mean())})
-    comparison = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
+
+
+def _comparison_scores(comparison: pd.DataFrame) -> dict[str, float]:
+    """``<forecaster>_mae`` / ``<forecaster>_crps`` of every forecaster but the model (where it has them)."""
+    out: dict[str, float] = {}
     for rec in comparison.to_dict("records"):
         if rec["forecaster"] == "model":
             continue
         for key in ("mae", "crps"):
             value = rec.get(key)
             if value is not None and not pd.isna(value):
-                model_scores[f"{rec['forecaster']}_{key}"] = float(value)
-    return Evaluation(model_scores, table, deciles, pit, comparison, table_raw, over_map)
+                out[f"{rec['forecaster']}_{key}"] = float(value)
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -137,6 +137,112 @@ def _predict(booster: xgb.Booster, X: np.ndarray) -> np.ndarray:
     return booster.inplace_predict(X, validate_features=False).astype(float)
 
 
+@dataclass(frozen=True)
+class _Window:
+    """The training window's rows: the folds, which feature-table rows they cover, keys and targets."""
+
+    as_of: pd.Timestamp
+    folds: list[Fold]
+    #: boolean mask over the feature table
+    keep: np.ndarray
+    rows: pd.DataFrame
+    y: np.ndarray
+
+    @property
+    def dates(self) -> pd.Series:
+        return self.rows["game_date"]
+
+
+def _training_window(features: pd.DataFrame, window: WindowSettings, cv: CvSettings) -> _Window:
+    """The folds before the as-of date and the rows they use (only those: the whole history would double peak
+    memory)."""
+    as_of = as_of_date(features)
+    mask = training_mask(features)
+    if not mask.any():
+        raise DataError("no training rows: the feature table has no played games before the slate")
+    folds = make_folds(features.loc[mask, "game_date"], as_of, window, cv)
+    mask &= rows_between(features["game_date"], min(f.train_start for f in folds), folds[-1].valid_end)
+    keep = mask.to_numpy()
+    rows = pd.DataFrame({c: features[c].to_numpy()[keep] for c in ROW_KEYS}, index=features.index[keep])
+    y = features[TARGET].to_numpy(dtype=float)[keep]
+    return _Window(as_of, folds, keep, rows, y)
+
+
+def _screened_matrix(features: pd.DataFrame, win: _Window, candidates: list[str], first_train: pd.Series,
+                     model: ModelSettings, seed: int) -> tuple[np.ndarray, list[str]]:
+    """The window's float32 feature matrix restricted to the features screening keeps (on the first fold's
+    training rows only), and their names."""
+    X_all = float32_matrix(features, win.keep, candidates)
+    names = screen_features(
+        X_all[first_train], win.y[first_train], candidates, keep=model.screen_keep, params=model.mean_params,
+        rounds=model.mean_rounds, seed=seed, max_bin=model.max_bin,
+    )
+    chosen = [candidates.index(name) for name in names]
+    X = X_all if len(chosen) == len(candidates) else np.ascontiguousarray(X_all[:, chosen])
+    return X, names
+
+
+def _oof_block(win: _Window, valid_mask: pd.Series, fold: Fold, valid_mean: np.ndarray) -> pd.DataFrame:
+    """A validation block's out-of-fold rows: keys, block, target and the mean model's prediction."""
+    return pd.DataFrame(
+        {
+            "game_id": win.rows.loc[valid_mask, "game_id"].to_numpy(),
+            "player_id": win.rows.loc[valid_mask, "player_id"].to_numpy(),
+            "game_date": win.dates[valid_mask].to_numpy(),
+            "block": fold.index,
+            "y": win.y[valid_mask],
+            "mean": valid_mean,
+        },
+        index=win.rows.index[valid_mask],
+    )
+
+
+@dataclass
+class _Folds:
+    """What the fold loop accumulates: out-of-fold blocks (warm-up included) and the scored folds' models."""
+
+    oof_parts: list[pd.DataFrame] = field(default_factory=list)
+    oof_positions: list[np.ndarray] = field(default_factory=list)
+    mean_models: list[xgb.Booster] = field(default_factory=list)
+    variance_models: list[xgb.Booster] = field(default_factory=list)
+    smearing: list[float] = field(default_factory=list)
+    results: list[FoldResult] = field(default_factory=list)
+    gains: list[dict[str, float]] = field(default_factory=list)
+
+    def add_block(self, block: pd.DataFrame, valid_mask: pd.Series) -> None:
+        self.oof_parts.append(block)
+        self.oof_positions.append(np.flatnonzero(valid_mask))
+
+    def add_scored(self, result: FoldResult, mean_model: xgb.Booster, variance_model: xgb.Booster,
+                   smearing: float) -> None:
+        self.results.append(result)
+        self.mean_models.append(mean_model)
+        self.variance_models.append(variance_model)
+        self.smearing.append(smearing)
+        self.gains.append(mean_model.get_score(importance_type="gain"))
+
+
+def _fit_variance(matrices: _WindowMatrix, done: _Folds, model: ModelSettings, seed: int, names: list[str]
+                  ) -> tuple[xgb.Booster, float, pd.DataFrame]:
+    """The variance model on ``log(r^2 + offset)`` of the earlier blocks' out-of-fold residuals, its smearing
+    factor ``c = mean(r^2) / mean(exp(prediction))`` on those rows, and those rows."""
+    prior = pd.concat(done.oof_parts)
+    prior_rows = np.concatenate(done.oof_positions)
+    resid2 = (prior["y"] - prior["mean"]).to_numpy() ** 2
+    log_target = np.log(resid2 + model.variance_log_offset)
+    v = matrices.fit(model.variance_params, prior_rows, log_target, model.variance_rounds, seed, names)
+    c = float(np.mean(resid2) / np.mean(np.exp(_predict(v, matrices.X[prior_rows]))))
+    return v, c, prior
+
+
+def _feature_importance(gains: list[dict[str, float]], candidates: list[str]) -> pd.DataFrame:
+    """Mean gain per candidate feature over the fold mean models (0 for a feature screened out or unused)."""
+    return (
+        pd.DataFrame(gains).reindex(columns=candidates).fillna(0.0).mean().rename("gain").rename_axis("feature")
+        .reset_index().sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
+    )
+
+
 def train_ensemble(
     features: pd.DataFrame,
     feature_names: list[str],
@@ -149,81 +255,36 @@ def train_ensemble(
     progress: ProgressFn | None = None,
 ) -> TrainResult:
     """Train ``cv.n_folds`` (mean, variance) model pairs on the window before the as-of date."""
-    as_of = as_of_date(features)
-    mask = training_mask(features)
-    if not mask.any():
-        raise DataError("no training rows: the feature table has no played games before the slate")
-    folds = make_folds(features.loc[mask, "game_date"], as_of, window, cv)
-    # only the window's rows and the columns used are copied (the whole history would double peak memory)
-    mask &= rows_between(features["game_date"], min(f.train_start for f in folds), folds[-1].valid_end)
-    keep = mask.to_numpy()
-    rows = pd.DataFrame({c: features[c].to_numpy()[keep] for c in ROW_KEYS}, index=features.index[keep])
-    dates = rows["game_date"]
-    y = features[TARGET].to_numpy(dtype=float)[keep]
-    first_train = rows_between(dates, folds[0].train_start, folds[0].train_end)
+    win = _training_window(features, window, cv)
+    dates = win.dates
+    first_train = rows_between(dates, win.folds[0].train_start, win.folds[0].train_end)
     candidates = list(feature_names)
-    X_all = float32_matrix(features, keep, candidates)
-    feature_names = screen_features(
-        X_all[first_train], y[first_train], candidates, keep=model.screen_keep, params=model.mean_params,
-        rounds=model.mean_rounds, seed=seed, max_bin=model.max_bin,
-    )
-    chosen = [candidates.index(name) for name in feature_names]
-    X = X_all if len(chosen) == len(candidates) else np.ascontiguousarray(X_all[:, chosen])
-    del X_all
+    X, names = _screened_matrix(features, win, candidates, first_train, model, seed)
     matrices = _WindowMatrix(X, first_train, model.max_bin)
-    total = len(folds)
-
-    oof_parts: list[pd.DataFrame] = []
-    oof_positions: list[np.ndarray] = []
-    mean_models: list[xgb.Booster] = []
-    variance_models: list[xgb.Booster] = []
-    smearing: list[float] = []
-    results: list[FoldResult] = []
-    gains: list[dict[str, float]] = []
-    for fold in folds:
+    total = len(win.folds)
+    done = _Folds()
+    for fold in win.folds:
         train_mask = rows_between(dates, fold.train_start, fold.train_end)
         valid_mask = rows_between(dates, fold.valid_start, fold.valid_end)
-        m = matrices.fit(model.mean_params, np.flatnonzero(train_mask), y[train_mask], model.mean_rounds,
-                         seed + fold.index, feature_names)
+        m = matrices.fit(model.mean_params, np.flatnonzero(train_mask), win.y[train_mask], model.mean_rounds,
+                         seed + fold.index, names)
         valid_mean = np.maximum(_predict(m, X[valid_mask]), MIN_MEAN)
-        block = pd.DataFrame(
-            {
-                "game_id": rows.loc[valid_mask, "game_id"].to_numpy(),
-                "player_id": rows.loc[valid_mask, "player_id"].to_numpy(),
-                "game_date": dates[valid_mask].to_numpy(),
-                "block": fold.index,
-                "y": y[valid_mask],
-                "mean": valid_mean,
-            },
-            index=rows.index[valid_mask],
-        )
+        block = _oof_block(win, valid_mask, fold, valid_mean)
         if fold.is_warmup:
-            oof_parts.append(block.assign(var=np.nan))
-            oof_positions.append(np.flatnonzero(valid_mask))
+            done.add_block(block.assign(var=np.nan), valid_mask)
             if progress:
                 progress(fold.index + 1, total, f"warm-up block {fold.index}")
             continue
 
-        prior = pd.concat(oof_parts)
-        prior_rows = np.concatenate(oof_positions)
-        resid2 = (prior["y"] - prior["mean"]).to_numpy() ** 2
-        log_target = np.log(resid2 + model.variance_log_offset)
-        v = matrices.fit(model.variance_params, prior_rows, log_target, model.variance_rounds,
-                         seed + VARIANCE_SEED_OFFSET + fold.index, feature_names)
-        c = float(np.mean(resid2) / np.mean(np.exp(_predict(v, X[prior_rows]))))
+        v, c, prior = _fit_variance(matrices, done, model, seed + VARIANCE_SEED_OFFSET + fold.index, names)
         valid_var = np.maximum(c * np.exp(_predict(v, X[valid_mask])), model.min_variance_ratio * valid_mean)
         block["var"] = valid_var
-        oof_parts.append(block)
-        oof_positions.append(np.flatnonzero(valid_mask))
+        done.add_block(block, valid_mask)
 
         fold_metrics = score(block["y"].to_numpy(), valid_mean, valid_var, distribution.family)
-        results.append(FoldResult(fold, int(train_mask.sum()), int(valid_mask.sum()), fold_metrics,
-                                  len(prior), pd.Timestamp(prior["game_date"].min()),
-                                  pd.Timestamp(prior["game_date"].max())))
-        mean_models.append(m)
-        variance_models.append(v)
-        smearing.append(c)
-        gains.append(m.get_score(importance_type="gain"))
+        done.add_scored(FoldResult(fold, int(train_mask.sum()), int(valid_mask.sum()), fold_metrics, len(prior),
+                                   pd.Timestamp(prior["game_date"].min()), pd.Timestamp(prior["game_date"].max())),
+                        m, v, c)
         log.info(
             "fold %d/%d train %s..%s (%d rows) valid %s..%s (%d rows) mae %.3f crps %.3f",
             fold.index, total - 1, fold.train_start.date(), fold.train_end.date(), train_mask.sum(),
@@ -232,17 +293,13 @@ def train_ensemble(
         if progress:
             progress(fold.index + 1, total, f"fold {fold.index}")
 
-    oof = pd.concat(oof_parts)
-    scored = oof[oof["var"].notna()]
-    importance = (
-        pd.DataFrame(gains).reindex(columns=candidates).fillna(0.0).mean().rename("gain").rename_axis("feature")
-        .reset_index().sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
-    )
+    oof = pd.concat(done.oof_parts)
     ensemble = Ensemble(
-        feature_names=list(feature_names),
-        mean_models=mean_models,
-        variance_models=variance_models,
-        smearing=smearing,
+        feature_names=list(names),
+        mean_models=done.mean_models,
+        variance_models=done.variance_models,
+        smearing=done.smearing,
         min_variance_ratio=model.min_variance_ratio,
     )
-    return TrainResult(ensemble=ensemble, folds=results, oof=scored, feature_importance=importance, as_of=as_of)
+    return TrainResult(ensemble=ensemble, folds=done.results, oof=oof[oof["var"].notna()],
+                       feature_importance=_feature_importance(done.gains, candidates), as_of=win.as_of)

@@ -1,4 +1,4 @@
-"""Market math: American / decimal odds, implied probability, overround, de-vig, consensus and line shopping.
+"""Market math: overround, de-vig, consensus and line shopping (price conversions: :mod:`nba_pra.odds.prices`).
 
 Pure, vectorised functions. Conventions:
 
@@ -21,12 +21,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from nba_pra.odds.prices import american_to_decimal, implied_probability
+from nba_pra.vocab import Side
+
 FloatArray = npt.NDArray[np.float64]
 
 #: Bisection steps for the power and Shin solvers: the bracket halves each step, 200 steps reach float precision.
 _SOLVER_STEPS: Final = 200
-#: American odds are quoted per 100 staked (a convention of the format, not a tunable).
-_AMERICAN_UNIT: Final = 100.0
 
 #: Grouping keys of one priced market in the lines table.
 MARKET_KEYS: Final = ("game_id", "player_id", "line")
@@ -46,36 +47,6 @@ class ConsensusMethod(StrEnum):
 
     MEAN = "mean"
     MEDIAN = "median"
-
-
-# --- single prices ----------------------------------------------------------------------------------------------
-
-
-def american_to_decimal(american: npt.ArrayLike) -> FloatArray:
-    """Decimal odds of American odds: ``d = 1 + a/100`` for ``a >= 100``, ``d = 1 + 100/|a|`` for ``a <= -100``.
-
-    Raises ``ValueError`` for values strictly between -100 and +100 (not valid American odds) or NaN.
-    """
-    a = np.asarray(american, dtype=np.float64)
-    if np.any(~np.isfinite(a)) or np.any(np.abs(a) < _AMERICAN_UNIT):
-        raise ValueError("American odds must be finite and <= -100 or >= +100")
-    return np.where(a > 0, 1.0 + a / _AMERICAN_UNIT, 1.0 + _AMERICAN_UNIT / np.abs(a))
-
-
-def decimal_to_american(decimal: npt.ArrayLike) -> FloatArray:
-    """American odds of decimal odds: ``a = 100 (d - 1)`` for ``d >= 2``, ``a = -100 / (d - 1)`` for ``1 < d < 2``.
-
-    Not rounded: books quote integers, callers round when they need a quote. Raises ``ValueError`` for ``d <= 1``.
-    """
-    d = np.asarray(decimal, dtype=np.float64)
-    if np.any(~np.isfinite(d)) or np.any(d <= 1.0):
-        raise ValueError("decimal odds must be finite and > 1")
-    return np.where(d >= 2.0, _AMERICAN_UNIT * (d - 1.0), -_AMERICAN_UNIT / (d - 1.0))
-
-
-def implied_probability(american: npt.ArrayLike) -> FloatArray:
-    """Implied probability of American odds, margin included: ``q = 1 / d``."""
-    return 1.0 / american_to_decimal(american)
 
 
 def overround(implied: npt.ArrayLike) -> FloatArray:
@@ -277,7 +248,7 @@ def best_prices(lines: pd.DataFrame, *, market: str | None = None) -> pd.DataFra
     priced = _priced(lines, market)
     keys = _keys(priced)
     out = priced[keys].drop_duplicates().sort_values(keys).reset_index(drop=True)
-    for side in ("over", "under"):
+    for side in Side:
         col = f"{side}_price"
         ranked = priced.assign(_d=american_to_decimal(priced[col].to_numpy()) if len(priced) else np.empty(0))
         ranked = ranked.sort_values([*keys, "_d", "bookmaker"], ascending=[*([True] * len(keys)), False, True])

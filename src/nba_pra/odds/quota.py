@@ -21,8 +21,6 @@ import pandas as pd
 from nba_pra.io import write_json
 from nba_pra.odds.http import Quota
 
-QUOTA_FILE = "odds_quota.json"
-
 
 @dataclass(frozen=True)
 class QuotaRecord:

@@ -35,15 +35,15 @@ _ALL_COLUMNS = (
 
 
 def load_recommendations(project: Project, *, show_all: bool) -> pd.DataFrame:
-    from nba_pra.stages.bet import BETS_FILE, CANDIDATES_FILE, read_bets
+    from nba_pra import artifacts
 
-    path = project.path("artifacts", CANDIDATES_FILE)
+    path = artifacts.CANDIDATES.path(project)
     if not path.is_file():
         raise DataError(f"no bet decisions at {path}; run `nba-pra pipeline` (or `dvc repro`) first")
     frame = pd.read_parquet(path)
     if show_all:
         return frame.sort_values(["decision", "edge"], ascending=[True, False], kind="stable")
-    bets = read_bets(project.path("artifacts", BETS_FILE))
+    bets = artifacts.read_bets(project)
     if len(bets):
         bets["stake_fraction"] = 100 * bets["stake_fraction"]
     if bets.empty:

@@ -114,8 +114,8 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     read-only caller (the dashboard) skips a store that does not exist yet, since opening it would create it.
     """
     skip = skip or {}
-    from nba_pra.odds.quota import QUOTA_FILE, read_quota
-    from nba_pra.stages.bet import SUMMARY_FILE as BET_SUMMARY
+    from nba_pra import artifacts
+    from nba_pra.odds.quota import read_quota
 
     status: dict[str, Any] = {"errors": {}, "warnings": [], "banner": banner(project.settings)}
     status["data"] = _data(project)
@@ -130,9 +130,9 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     status["pipeline"] = asdict(run) if run else None
     if run is not None and not run.ok:
         status["warnings"].append(f"the last pipeline run failed (exit code {run.returncode})")
-    quota = read_quota(project.path("artifacts", QUOTA_FILE))
+    quota = read_quota(artifacts.ODDS_QUOTA.path(project))
     status["odds_quota"] = asdict(quota) if quota else None
-    bet_summary = _read_json(project.path("reports", BET_SUMMARY))
+    bet_summary = _read_json(artifacts.BET_SUMMARY.path(project))
     if bet_summary and bet_summary.get("odds_warning"):
         status["warnings"].append(str(bet_summary["odds_warning"]))
     status["pricing"] = (bet_summary or {}).get("pricing")

@@ -12,19 +12,16 @@ import logging
 
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.availability.asof import empty_availability
 from nba_pra.availability.sources import SourceInputs, collect_snapshots, visible_availability
 from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
 from nba_pra.errors import AvailabilityError
-from nba_pra.io import write_json, write_parquet
 from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
-
-AVAILABILITY_FILE = "availability.parquet"
-SUMMARY_FILE = "availability_summary.json"
 
 
 def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
@@ -56,7 +53,7 @@ def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
             read_raw_table(data_dir, schema.ROSTERS_FILE), s.availability, s.odds.matching,
         )
         summary = report.as_dict()
-    write_parquet(table, project.path("artifacts", AVAILABILITY_FILE))
+    artifacts.write_frame(project, artifacts.AVAILABILITY, table)
     teams = table.loc[table["player_id"].isna()]
     summary = {
         "source": str(s.availability.source),
@@ -68,7 +65,7 @@ def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
         "players_listed": int(table["player_id"].notna().sum()),
         **summary,
     }
-    write_json(summary, project.path("reports", SUMMARY_FILE))
+    artifacts.write_record(project, artifacts.AVAILABILITY_SUMMARY, summary)
     if summary.get("names_unmatched"):
         log.warning(
             "availability: %d listed name(s) match no player (e.g. %s)",

@@ -8,12 +8,12 @@ unless ``odds.strict`` is set.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.alerts.dispatch import send_bet_alerts
-from nba_pra.betting.engine import evaluate_candidates
+from nba_pra.betting.engine import DECISION_BET, evaluate_candidates
 from nba_pra.betting.gate import GET_EVIDENCE, BetState, Gate, read_evidence
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.betting.stacking import StackFit
@@ -21,29 +21,18 @@ from nba_pra.config import Project
 from nba_pra.features.slate import build_slate
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
-from nba_pra.io import read_parquet, write_csv, write_json, write_parquet
 from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
-from nba_pra.odds.quota import QUOTA_FILE, save_provider_quota
+from nba_pra.odds.quota import save_provider_quota
 from nba_pra.provenance import data_is_synthetic, market_is_synthetic
 from nba_pra.stages._runner import run_stage
-from nba_pra.stages.predict import PREDICTIONS_FILE
 
 log = logging.getLogger(__name__)
 
-CANDIDATES_FILE = "candidates.parquet"
-BETS_FILE = "bets.csv"
-SUMMARY_FILE = "bet_summary.json"
+#: read by the dashboard until it reads the catalog (nba_pra.artifacts)
+CANDIDATES_FILE = artifacts.CANDIDATES.name
+BETS_FILE = artifacts.BETS.name
 #: stakes are computed per unit of bankroll here and scaled by the ledger
 _UNIT_BANKROLL = 1.0
-#: ids that look numeric (NBA game ids like 0022300001) must stay strings
-_STRING_COLUMNS = {"game_id": str, "bet_id": str, "season": str}
-
-
-def read_bets(path: Path) -> pd.DataFrame:
-    """Today's bets as written by this stage (empty frame when there are none or the file is missing)."""
-    if not path.is_file() or path.stat().st_size == 0:
-        return pd.DataFrame()
-    return pd.read_csv(path, dtype=_STRING_COLUMNS, parse_dates=["game_date"])
 
 
 def load_gate(project: Project) -> tuple[Gate, StackFit | None, list[str]]:
@@ -75,9 +64,7 @@ def load_gate(project: Project) -> tuple[Gate, StackFit | None, list[str]]:
 
 def run(project: Project) -> pd.DataFrame:
     s = project.settings
-    predictions = read_parquet(
-        project.path("artifacts", PREDICTIONS_FILE), "predictions", "run `nba-pra predict` or `dvc repro` first"
-    )
+    predictions = artifacts.read_predictions(project)
     data_dir = project.path("data")
     slate = build_slate(read_raw_table(data_dir, schema.SCHEDULE_FILE), read_raw_table(data_dir, schema.ROSTERS_FILE))
     provider = make_provider(s.odds, data_dir=data_dir, cache_dir=project.path("cache"))
@@ -90,10 +77,10 @@ def run(project: Project) -> pd.DataFrame:
         log.warning("%s", message)
     candidates = evaluate_candidates(predictions, lines, s.betting, _UNIT_BANKROLL, pricing=s.pricing, gate=gate,
                                      stack=stack)
-    bets = candidates[candidates["decision"] == "bet"].rename(columns={"stake": "stake_fraction"})
+    bets = candidates[candidates["decision"] == DECISION_BET].rename(columns={"stake": "stake_fraction"})
     staked = bets["state"] == BetState.STAKED.value
-    write_parquet(candidates, project.path("artifacts", CANDIDATES_FILE))
-    write_csv(bets, project.path("artifacts", BETS_FILE))
+    artifacts.write_frame(project, artifacts.CANDIDATES, candidates)
+    artifacts.write_frame(project, artifacts.BETS, bets)
     summary = {
         "candidates": len(candidates),
         "bets": len(bets),
@@ -109,10 +96,10 @@ def run(project: Project) -> pd.DataFrame:
         "odds_warning": warning,
         "reasons": {str(k): int(v) for k, v in candidates["reason"].value_counts().items()},
     }
-    write_json(summary, project.path("reports", SUMMARY_FILE))
+    artifacts.write_record(project, artifacts.BET_SUMMARY, summary)
     log.info("bet: %d candidates, %d bets (%d staked, %d paper; pricing %s)", len(candidates), len(bets),
              int(staked.sum()), int((~staked).sum()), s.pricing.method.value)
-    save_provider_quota(provider, project.path("artifacts", QUOTA_FILE))
+    save_provider_quota(provider, artifacts.ODDS_QUOTA.path(project))
     # after the bets are written: an alert failure logs one warning and never fails the stage
     send_bet_alerts(bets.loc[staked], s.alerts)  # a paper bet is not a bet to place
     return bets

@@ -1,7 +1,7 @@
 """Stage ``evidence``: every pricing method replayed walk-forward over the backtest range (by default the
 current season up to the last finished day), and the evidence the bet stage's gate reads.
 
-Retrain blocks are cached (:func:`nba_pra.backtest.runner.block_memo`), so a day added to the data retrains only
+Retrain blocks are cached (:func:`nba_pra.evaluation.predictions.block_memo`), so a day added to the data retrains only
 the last block. A range without priced props (e.g. real odds with no line history) leaves an existing evidence
 file -- such as one written by ``nba-pra market`` on recorded lines -- untouched, and says so.
 """
@@ -11,16 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from nba_pra import artifacts
 from nba_pra.backtest.runner import EvidenceRun, load_inputs, walk_forward_evidence
 from nba_pra.betting.gate import write_evidence
 from nba_pra.config import Project
 from nba_pra.evidence.gate_figures import state_summary
-from nba_pra.io import write_json
 from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
-
-SUMMARY_FILE = "evidence_summary.json"
 
 
 def summary(run: EvidenceRun, method: str) -> dict[str, Any]:
@@ -44,7 +42,7 @@ def run(project: Project) -> dict[str, Any]:
     for row in states.loc[states["method"] == method].itertuples(index=False):
         figures[f"gate_{row.state}_bets"] = int(row.bets)
         figures[f"gate_{row.state}_roi"] = float(row.roi)
-    write_json(figures, project.path("reports", SUMMARY_FILE))
+    artifacts.write_record(project, artifacts.EVIDENCE_SUMMARY, figures)
     path = project.root / s.betting.evidence.path
     if result.replay.props.empty and path.is_file():
         log.warning("no priced prop between %s and %s: %s left as it was", result.start.date(), result.end.date(),

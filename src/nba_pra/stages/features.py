@@ -6,6 +6,7 @@ import logging
 
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.data.freshness import check_freshness
@@ -13,15 +14,13 @@ from nba_pra.data.store import read_raw_table
 from nba_pra.features.engine import build_features, validate_feature_frame
 from nba_pra.features.registry import feature_names
 from nba_pra.features.slate import build_slate
-from nba_pra.io import write_json, write_parquet
-from nba_pra.stages.availability import AVAILABILITY_FILE
 from nba_pra.progress import progress_bar
 from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
 
-FEATURES_FILE = "features.parquet"
-SUMMARY_FILE = "features_summary.json"
+#: read by the dashboard until it reads the catalog (nba_pra.artifacts)
+FEATURES_FILE = artifacts.FEATURES.name
 
 
 def run(project: Project) -> dict:
@@ -40,7 +39,7 @@ def run(project: Project) -> dict:
             box_scores, slate, project.settings.features, progress=update, availability=availability
         )
     validate_feature_frame(features, project.settings.features)
-    write_parquet(features, project.path("artifacts", FEATURES_FILE))
+    artifacts.write_frame(project, artifacts.FEATURES, features)
     history = features[~features["is_slate"]]
     slate_rows = features[features["is_slate"]]
     reasons = features.loc[~features["eligible"], "ineligible_reason"].fillna("unknown").value_counts()
@@ -53,7 +52,7 @@ def run(project: Project) -> dict:
         "ineligible_rows": int((~features["eligible"]).sum()),
         "ineligible_by_reason": {str(k): int(v) for k, v in reasons.items()},
     }
-    write_json(summary, project.path("reports", SUMMARY_FILE))
+    artifacts.write_record(project, artifacts.FEATURES_SUMMARY, summary)
     log.info(
         "features: %d rows (%d slate) x %d features; %d ineligible",
         summary["rows"], summary["slate_rows"], summary["n_features"], summary["ineligible_rows"],
@@ -63,12 +62,11 @@ def run(project: Project) -> dict:
 
 def _read_availability(project: Project) -> pd.DataFrame | None:
     """The availability stage's table, or None (pre-game features unknown) when it has not run."""
-    path = project.path("artifacts", AVAILABILITY_FILE)
-    if not path.is_file():
+    table = artifacts.read_optional_parquet(project, artifacts.AVAILABILITY)
+    if table is None:
         log.warning("no %s: pre-game availability features are unknown (run `dvc repro` or the availability "
-                    "stage first)", path)
-        return None
-    return pd.read_parquet(path)
+                    "stage first)", artifacts.AVAILABILITY.path(project))
+    return table
 
 
 if __name__ == "__main__":

@@ -13,22 +13,19 @@ import logging
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
-from nba_pra.io import write_json
 from nba_pra.ledger import plots
 from nba_pra.ledger.health import ledger_metrics, ledger_warnings
 from nba_pra.ledger.store import LedgerStore, open_ledger
 from nba_pra.stages._runner import run_stage
-from nba_pra.stages.bet import BETS_FILE, read_bets
 
 log = logging.getLogger(__name__)
 
-METRICS_FILE = "ledger_metrics.json"
-BANKROLL_PLOT = "plots/bankroll.png"
-WIN_RATE_PLOT = "plots/win_rate_by_probability.png"
-CLV_PLOT = "plots/clv_distribution.png"
+#: read by the dashboard until it reads the catalog (nba_pra.artifacts)
+METRICS_FILE = artifacts.LEDGER_METRICS.name
 
 
 def open_store(project: Project) -> LedgerStore:
@@ -41,7 +38,7 @@ def run(project: Project) -> dict:
     box_scores = read_raw_table(data_dir, schema.BOX_SCORES_FILE)
     lines_path = data_dir / schema.LINES_FILE
     closing = pd.read_parquet(lines_path) if lines_path.is_file() else None
-    bets = read_bets(project.path("artifacts", BETS_FILE))
+    bets = artifacts.read_bets(project)
     with open_store(project) as store:
         settled = store.settle(box_scores, closing_lines=closing)
         bankroll = store.bankroll(s.ledger.initial_bankroll)
@@ -51,14 +48,14 @@ def run(project: Project) -> dict:
     as_of = pd.Timestamp(box_scores["game_date"].max()) if len(box_scores) else pd.Timestamp.now()
     for warning in ledger_warnings(history, s.ledger, as_of):
         log.warning("ledger health: %s", warning)
-    write_json(metrics, project.path("reports", METRICS_FILE))
+    artifacts.write_record(project, artifacts.LEDGER_METRICS, metrics)
     figures = {
-        BANKROLL_PLOT: plots.bankroll_curve(history, s.ledger.initial_bankroll),
-        WIN_RATE_PLOT: plots.win_rate_by_probability(history, s.ledger.probability_buckets),
-        CLV_PLOT: plots.clv_histogram(history),
+        artifacts.BANKROLL_PLOT: plots.bankroll_curve(history, s.ledger.initial_bankroll),
+        artifacts.WIN_RATE_PLOT: plots.win_rate_by_probability(history, s.ledger.probability_buckets),
+        artifacts.CLV_PLOT: plots.clv_histogram(history),
     }
-    for name, figure in figures.items():
-        path = project.path("reports", name)
+    for artifact, figure in figures.items():
+        path = artifact.path(project)
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path, metadata={"Software": None})
         plt.close(figure)  # a long-lived process (tests, `nba-pra pipeline`) must not accumulate figures

@@ -10,19 +10,19 @@ import logging
 
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.errors import DataError
-from nba_pra.io import write_parquet
 from nba_pra.model import distributions
 from nba_pra.model.ensemble import calibration_from_columns
 from nba_pra.model.predictions import prediction_frame
 from nba_pra.stages._runner import run_stage
-from nba_pra.stages.train import load_features
 from nba_pra.tracking.client import Tracker
 
 log = logging.getLogger(__name__)
 
-PREDICTIONS_FILE = "predictions.parquet"
+#: read by the dashboard until it reads the catalog (nba_pra.artifacts)
+PREDICTIONS_FILE = artifacts.PREDICTIONS.name
 
 
 def predict_slate(slate: pd.DataFrame, model: object, family: distributions.DistributionFamily) -> pd.DataFrame:
@@ -34,7 +34,7 @@ def predict_slate(slate: pd.DataFrame, model: object, family: distributions.Dist
 
 def run(project: Project) -> pd.DataFrame:
     s = project.settings
-    features = load_features(project)
+    features = artifacts.read_features(project)
     slate = features[features["is_slate"].astype(bool)]
     if slate.empty:
         raise DataError("the feature table has no slate rows: there is no scheduled game to predict")
@@ -43,7 +43,7 @@ def run(project: Project) -> pd.DataFrame:
     predictions = predict_slate(slate, model, s.distribution.family)
     predictions["model_version"] = resolved.version
     predictions["model_uri"] = tracker.version_uri(resolved.version)
-    write_parquet(predictions, project.path("artifacts", PREDICTIONS_FILE))
+    artifacts.write_frame(project, artifacts.PREDICTIONS, predictions)
     log.info(
         "predicted %d players for %s with %s version %s (@%s)", len(predictions),
         predictions["game_date"].min().date(), resolved.name, resolved.version, resolved.alias,

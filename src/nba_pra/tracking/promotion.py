@@ -17,14 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.model.train import score
 from nba_pra.tracking.client import Tracker
+from nba_pra.vocab import PLAYER_GAME_KEYS
 
 log = logging.getLogger(__name__)
 
-OOF_ARTIFACT = "reports/oof.parquet"
-_KEYS = ["game_id", "player_id"]
+_KEYS = list(PLAYER_GAME_KEYS)
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ def compare(project: Project, tracker: Tracker, candidate_version: str, champion
     """(candidate score, champion score, rows compared, how) for two versions."""
     s = project.settings
     metric = s.tracking.promotion_metric
-    cand_oof = tracker.load_run_table(tracker.version_run_id(candidate_version) or "", OOF_ARTIFACT)
-    champ_oof = tracker.load_run_table(tracker.version_run_id(champion_version) or "", OOF_ARTIFACT)
+    cand_oof = tracker.load_run_table(tracker.version_run_id(candidate_version) or "", artifacts.RUN_OOF.path)
+    champ_oof = tracker.load_run_table(tracker.version_run_id(champion_version) or "", artifacts.RUN_OOF.path)
     if cand_oof is not None and champ_oof is not None:
         rows = common_window(cand_oof, champ_oof, s.tracking.promotion_window_days)
         if len(rows) >= s.tracking.promotion_min_rows:

@@ -18,13 +18,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nba_pra.betting.engine import SIDE_OVER, SIDE_UNDER
 from nba_pra.betting.kelly import expected_return
 from nba_pra.model.distributions import fit, line_probabilities
 from nba_pra.model.settings import DistributionFamily
-from nba_pra.odds.market import american_to_decimal, main_lines
+from nba_pra.odds.market import main_lines
+from nba_pra.odds.prices import american_to_decimal
+from nba_pra.vocab import PLAYER_GAME_KEYS, Side
 
-_KEYS: Final = ["game_id", "player_id"]
+_KEYS: Final = list(PLAYER_GAME_KEYS)
 
 
 def true_expected_return(true_mean: npt.ArrayLike, true_var: npt.ArrayLike, line: npt.ArrayLike,
@@ -32,7 +33,7 @@ def true_expected_return(true_mean: npt.ArrayLike, true_var: npt.ArrayLike, line
     """True EV per unit staked of betting ``side`` (``"over"``/``"under"``) at ``line`` and American price
     ``american``, for PRA ~ NB(``true_mean``, ``true_var``) (module docstring; all arguments broadcast)."""
     probs = line_probabilities(fit(DistributionFamily.NEGBIN, true_mean, true_var), line)
-    over = np.asarray(side) == SIDE_OVER
+    over = np.asarray(side) == Side.OVER
     p_win = np.where(over, probs.p_over, probs.p_under)
     p_loss = np.where(over, probs.p_under, probs.p_over)
     return np.asarray(expected_return(p_win, p_loss, american_to_decimal(american)), dtype=float)
@@ -47,8 +48,8 @@ def offer_returns(lines: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     offers = offers.merge(truth[cols], on=_KEYS, how="inner")
     offers = offers.loc[np.isfinite(offers["true_mean"]) & (offers["true_mean"] > 0)].reset_index(drop=True)
     args = tuple(offers[c].to_numpy(float) for c in ("true_mean", "true_var", "line"))
-    offers["ev_over"] = true_expected_return(*args, offers["over_price"].to_numpy(float), SIDE_OVER)
-    offers["ev_under"] = true_expected_return(*args, offers["under_price"].to_numpy(float), SIDE_UNDER)
+    offers["ev_over"] = true_expected_return(*args, offers["over_price"].to_numpy(float), Side.OVER)
+    offers["ev_under"] = true_expected_return(*args, offers["under_price"].to_numpy(float), Side.UNDER)
     offers["ev_better"] = np.maximum(offers["ev_over"], offers["ev_under"])
     offers["ev_mean"] = (offers["ev_over"] + offers["ev_under"]) / 2.0
     return offers
@@ -64,7 +65,7 @@ def _finite_mean(x: np.ndarray) -> float:
 def line_shop_side(line: np.ndarray, consensus_line: np.ndarray) -> np.ndarray:
     """The side a line shopper takes at a book whose line differs from the other books' main line: the over
     below it, the under above it, ``""`` at the same line."""
-    return np.where(line < consensus_line, SIDE_OVER, np.where(line > consensus_line, SIDE_UNDER, ""))
+    return np.where(line < consensus_line, Side.OVER, np.where(line > consensus_line, Side.UNDER, ""))
 
 
 def consensus_side_returns(lines: pd.DataFrame, truth: pd.DataFrame, soft_book: str) -> dict[str, float]:
@@ -89,7 +90,7 @@ def consensus_side_returns(lines: pd.DataFrame, truth: pd.DataFrame, soft_book: 
     consensus = main_lines(sharp_lines).rename(columns={"main_line": "consensus_line"})
     at_soft = offers.loc[soft].merge(consensus, on=_KEYS, how="left")
     side = line_shop_side(at_soft["line"].to_numpy(float), at_soft["consensus_line"].to_numpy(float))
-    shop = np.where(side == SIDE_OVER, at_soft["ev_over"], np.where(side == SIDE_UNDER, at_soft["ev_under"],
+    shop = np.where(side == Side.OVER, at_soft["ev_over"], np.where(side == Side.UNDER, at_soft["ev_under"],
                                                                   np.nan))
     stale = at_soft["soft_stale"].to_numpy(bool) if "soft_stale" in at_soft else np.zeros(len(at_soft), bool)
     shift = (at_soft["soft_stale_shift"].to_numpy(float) if "soft_stale_shift" in at_soft
@@ -97,8 +98,8 @@ def consensus_side_returns(lines: pd.DataFrame, truth: pd.DataFrame, soft_book: 
     news = np.where(shift > 0, at_soft["ev_under"], at_soft["ev_over"])[stale]
     at_sharp = offers.loc[~soft].merge(consensus, on=_KEYS, how="left")
     sharp_side = line_shop_side(at_sharp["line"].to_numpy(float), at_sharp["consensus_line"].to_numpy(float))
-    sharp_shop = np.where(sharp_side == SIDE_OVER, at_sharp["ev_over"],
-                          np.where(sharp_side == SIDE_UNDER, at_sharp["ev_under"], np.nan))
+    sharp_shop = np.where(sharp_side == Side.OVER, at_sharp["ev_over"],
+                          np.where(sharp_side == Side.UNDER, at_sharp["ev_under"], np.nan))
     return {
         "sharp_ev_mean_side": float(offers.loc[~soft, "ev_mean"].mean()),
         "sharp_ev_better_side": float(offers.loc[~soft, "ev_better"].mean()),

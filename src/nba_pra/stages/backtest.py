@@ -1,4 +1,4 @@
-"""`python -m nba_pra.backtest.stage`: the backtest with the settings DVC tracks (params.yaml).
+"""`python -m nba_pra.stages.backtest`: the backtest with the settings DVC tracks (params.yaml).
 
 The ``backtest`` stage of dvc.yaml runs this; it is frozen so the daily `dvc repro` skips it (see dvc.yaml).
 """

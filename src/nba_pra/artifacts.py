@@ -1,0 +1,222 @@
+"""The catalog of every stage output: its name, which stage writes it, how DVC declares it, its reader and writer.
+
+Stages, ``reporting``, promotion and the dashboard name a file only through this module, so a stage never
+imports another stage to learn where its input lives. ``tests/unit/test_artifacts.py`` checks that dvc.yaml's
+``outs`` / ``metrics`` / ``plots`` are exactly the :data:`DVC_DECLARED` entries, so a file renamed here and not
+there (or the reverse) fails a test instead of a morning run.
+
+Paths are ``project.path(kind, name)``: ``kind`` is a configured directory (``artifacts``, ``reports``), so a
+project that moves its directories moves every output with them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+import pandas as pd
+
+from nba_pra.errors import DataError
+from nba_pra.io import write_csv, write_json, write_parquet
+
+#: the hint every "input missing" error ends with
+_RUN_PIPELINE: Final = "run `nba-pra pipeline` or `dvc repro` first"
+
+
+class PathsProject(Protocol):
+    """What the catalog needs of a project: its configured directories (``nba_pra.config.Project``)."""
+
+    def path(self, kind: str, name: str = "") -> Path: ...
+
+
+class Declared(StrEnum):
+    """How dvc.yaml declares a file: a cached output, a metrics file, a plot, or not at all (side state)."""
+
+    OUT = "outs"
+    METRIC = "metrics"
+    PLOT = "plots"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One stage output: ``<paths.kind>/<name>``, written by ``stage`` and declared in dvc.yaml as ``declared``."""
+
+    kind: str
+    name: str
+    stage: str
+    declared: Declared
+    #: what the file holds, for errors ("feature table not found at ...")
+    what: str
+
+    def path(self, project: PathsProject) -> Path:
+        return project.path(self.kind, self.name)
+
+    @property
+    def relative(self) -> str:
+        """The path as dvc.yaml writes it, for the default directories (``artifacts/features.parquet``)."""
+        return f"{self.kind}/{self.name}"
+
+
+@dataclass(frozen=True)
+class RunArtifact:
+    """A file logged to a training's MLflow run (not the project tree): ``<folder>/<name>`` in the run."""
+
+    folder: str
+    name: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.folder}/{self.name}"
+
+
+# --- availability -----------------------------------------------------------------------------------------------
+AVAILABILITY: Final = Artifact("artifacts", "availability.parquet", "availability", Declared.OUT,
+                               "availability table")
+AVAILABILITY_SUMMARY: Final = Artifact("reports", "availability_summary.json", "availability", Declared.METRIC,
+                                       "availability summary")
+# --- features ---------------------------------------------------------------------------------------------------
+FEATURES: Final = Artifact("artifacts", "features.parquet", "features", Declared.OUT, "feature table")
+FEATURES_SUMMARY: Final = Artifact("reports", "features_summary.json", "features", Declared.METRIC,
+                                   "feature summary")
+# --- train ------------------------------------------------------------------------------------------------------
+MODEL_POINTER: Final = Artifact("artifacts", "model.json", "train", Declared.OUT, "model pointer")
+TRAIN_METRICS: Final = Artifact("reports", "train_metrics.json", "train", Declared.METRIC, "training metrics")
+TRAIN_FOLDS: Final = Artifact("reports", "train_folds.csv", "train", Declared.PLOT, "per-fold scores")
+TRAIN_COMPARISON: Final = Artifact("reports", "train_comparison.csv", "train", Declared.PLOT,
+                                   "model vs baselines")
+PLOTS_DIR: Final = "plots"
+PIT_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/pit_histogram.png", "train", Declared.PLOT, "PIT histogram")
+RELIABILITY_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/reliability_over.png", "train", Declared.PLOT,
+                                   "P(over) reliability diagram")
+VARIANCE_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/variance_calibration.png", "train", Declared.PLOT,
+                                "variance calibration plot")
+# --- predict ----------------------------------------------------------------------------------------------------
+PREDICTIONS: Final = Artifact("artifacts", "predictions.parquet", "predict", Declared.OUT, "predictions")
+# --- evidence ---------------------------------------------------------------------------------------------------
+#: where the gate reads it is ``betting.evidence.path`` (settings); this entry is dvc.yaml's default location
+EVIDENCE: Final = Artifact("reports", "evidence.json", "evidence", Declared.OUT, "walk-forward evidence")
+EVIDENCE_SUMMARY: Final = Artifact("reports", "evidence_summary.json", "evidence", Declared.METRIC,
+                                   "evidence summary")
+# --- bet --------------------------------------------------------------------------------------------------------
+CANDIDATES: Final = Artifact("artifacts", "candidates.parquet", "bet", Declared.OUT, "bet decisions")
+BETS: Final = Artifact("artifacts", "bets.csv", "bet", Declared.OUT, "today's bets")
+BET_SUMMARY: Final = Artifact("reports", "bet_summary.json", "bet", Declared.METRIC, "bet summary")
+#: last seen usage headers of The Odds API: operational state kept across runs, not a DVC output
+ODDS_QUOTA: Final = Artifact("artifacts", "odds_quota.json", "bet", Declared.NONE, "odds quota")
+# --- ledger -----------------------------------------------------------------------------------------------------
+LEDGER_METRICS: Final = Artifact("reports", "ledger_metrics.json", "ledger", Declared.METRIC, "ledger metrics")
+BANKROLL_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/bankroll.png", "ledger", Declared.PLOT, "bankroll curve")
+WIN_RATE_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/win_rate_by_probability.png", "ledger", Declared.PLOT,
+                                "win rate by probability")
+CLV_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/clv_distribution.png", "ledger", Declared.PLOT,
+                           "CLV distribution")
+# --- backtest (frozen stage, no DVC outputs on purpose: see dvc.yaml) -------------------------------------------
+BACKTEST_METRICS: Final = Artifact("reports", "backtest_metrics.json", "backtest", Declared.NONE, "backtest metrics")
+BACKTEST_METHODS: Final = Artifact("reports", "backtest_pricing.csv", "backtest", Declared.NONE,
+                                   "backtest per pricing method")
+BACKTEST_GATE: Final = Artifact("reports", "backtest_gate.csv", "backtest", Declared.NONE, "backtest gate decisions")
+BACKTEST_EDGE: Final = Artifact("reports", "backtest_by_edge.csv", "backtest", Declared.NONE, "backtest by edge")
+BACKTEST_DAILY: Final = Artifact("reports", "backtest_daily.csv", "backtest", Declared.NONE, "backtest daily")
+BACKTEST_BANKROLL_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/backtest_bankroll.png", "backtest", Declared.NONE,
+                                         "backtest bankroll curve")
+BACKTEST_CALIBRATION_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/backtest_edge_calibration.png", "backtest",
+                                            Declared.NONE, "backtest edge calibration")
+
+#: every catalogued project file, in pipeline order
+CATALOG: Final[tuple[Artifact, ...]] = (
+    AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, MODEL_POINTER, TRAIN_METRICS, TRAIN_FOLDS,
+    TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT, PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY,
+    CANDIDATES, BETS, BET_SUMMARY, ODDS_QUOTA, LEDGER_METRICS, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
+    BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EDGE, BACKTEST_DAILY, BACKTEST_BANKROLL_PLOT,
+    BACKTEST_CALIBRATION_PLOT,
+)
+#: the entries dvc.yaml declares (outs, metrics, plots)
+DVC_DECLARED: Final = tuple(a for a in CATALOG if a.declared is not Declared.NONE)
+#: the stage outputs whose age the dashboard's health page shows, with their labels, in pipeline order
+HEALTH_OUTPUTS: Final = (
+    ("features", FEATURES), ("model pointer", MODEL_POINTER), ("predictions", PREDICTIONS),
+    ("candidates", CANDIDATES), ("bets", BETS), ("ledger metrics", LEDGER_METRICS),
+)
+
+# --- files inside a training's MLflow run -----------------------------------------------------------------------
+RUN_REPORTS: Final = "reports"
+RUN_PLOTS: Final = "plots"
+#: out-of-fold predictions: promotion compares two versions on the rows both predicted out of fold
+RUN_OOF: Final = RunArtifact(RUN_REPORTS, "oof.parquet")
+RUN_OOF_COLUMNS: Final = ("game_id", "player_id", "game_date", "block", "y", "mean", "var")
+RUN_FOLDS: Final = RunArtifact(RUN_REPORTS, TRAIN_FOLDS.name)
+RUN_COMPARISON: Final = RunArtifact(RUN_REPORTS, TRAIN_COMPARISON.name)
+RUN_RELIABILITY: Final = RunArtifact(RUN_REPORTS, "reliability_over.csv")
+RUN_RELIABILITY_RAW: Final = RunArtifact(RUN_REPORTS, "reliability_over_raw.csv")
+RUN_VARIANCE_DECILES: Final = RunArtifact(RUN_REPORTS, "variance_deciles.csv")
+RUN_FEATURE_IMPORTANCE: Final = RunArtifact(RUN_REPORTS, "feature_importance.csv")
+
+#: ids that look numeric (NBA game ids like 0022300001) must stay strings when a CSV is read back
+_STRING_COLUMNS: Final = {"game_id": str, "bet_id": str, "season": str}
+
+
+# --- readers ----------------------------------------------------------------------------------------------------
+
+
+def read_required_parquet(project: PathsProject, artifact: Artifact, hint: str = _RUN_PIPELINE) -> pd.DataFrame:
+    """A parquet stage input, or a :class:`DataError` saying how to produce it."""
+    path = artifact.path(project)
+    if not path.is_file():
+        raise DataError(f"{artifact.what} not found at {path}; {hint}")
+    return pd.read_parquet(path)
+
+
+def read_optional_parquet(project: PathsProject, artifact: Artifact) -> pd.DataFrame | None:
+    """A parquet stage output, or None when its stage has not run."""
+    path = artifact.path(project)
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def read_features(project: PathsProject) -> pd.DataFrame:
+    return read_required_parquet(project, FEATURES, "run `nba-pra features` or `dvc repro` first")
+
+
+def read_predictions(project: PathsProject) -> pd.DataFrame:
+    return read_required_parquet(project, PREDICTIONS, "run `nba-pra predict` or `dvc repro` first")
+
+
+def read_bets_file(path: Path) -> pd.DataFrame:
+    """Bets as the bet stage writes them (empty frame when there are none or the file is missing)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return pd.DataFrame()
+    return pd.read_csv(path, dtype=_STRING_COLUMNS, parse_dates=["game_date"])
+
+
+def read_bets(project: PathsProject) -> pd.DataFrame:
+    return read_bets_file(BETS.path(project))
+
+
+def read_json_file(path: Path) -> dict[str, Any] | None:
+    """A JSON object, or None when the file is missing, unreadable or not an object."""
+    try:
+        data = json.loads(path.read_text()) if path.is_file() else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def read_json(project: PathsProject, artifact: Artifact) -> dict[str, Any] | None:
+    return read_json_file(artifact.path(project))
+
+
+# --- writers ----------------------------------------------------------------------------------------------------
+
+
+def write_frame(project: PathsProject, artifact: Artifact, frame: pd.DataFrame) -> Path:
+    """Write a table atomically in the format its name says (``.parquet`` or ``.csv``)."""
+    path = artifact.path(project)
+    return write_parquet(frame, path) if path.suffix == ".parquet" else write_csv(frame, path)
+
+
+def write_record(project: PathsProject, artifact: Artifact, data: dict[str, Any]) -> Path:
+    """Write a JSON object atomically (sorted keys, so ``dvc metrics diff`` compares like with like)."""
+    return write_json(data, artifact.path(project))

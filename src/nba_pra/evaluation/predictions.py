@@ -1,0 +1,94 @@
+"""The project's walk-forward predictions of history, from the prediction cache or computed and stored.
+
+The cache key is everything the predictions depend on (:func:`prediction_material`); each retrain block is also
+cached on its own (:func:`block_memo`), so a day added to the data retrains only the last block.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from nba_pra.config import Project, Settings
+from nba_pra.data.schema import PLAYER_GAME_COLUMNS
+from nba_pra.evaluation.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
+from nba_pra.evaluation.walkforward import BlockMemo, backtest_range, training_settings, walk_forward_predictions
+from nba_pra.features.engine import build_features
+from nba_pra.features.registry import feature_names
+from nba_pra.progress import progress_bar
+
+log = logging.getLogger(__name__)
+
+
+def prediction_material(settings: Settings, box_scores: pd.DataFrame) -> dict[str, Any]:
+    """Everything the walk-forward predictions depend on (the cache key's input)."""
+    bt = settings.backtest
+    start, end = backtest_range(box_scores, bt.start, bt.end)
+    cv, model = training_settings(settings.cv, settings.model, bt.model)
+    return {
+        "start": start, "end": end, "retrain_every_days": bt.retrain_every_days, "seed": settings.seed,
+        "features": settings.features, "window": settings.window, "cv": cv, "model": model,
+        "distribution": settings.distribution, "box_scores": frame_fingerprint(box_scores),
+    }
+
+
+def cached_predictions(
+    project: Project, box_scores: pd.DataFrame, features: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, CacheEntry]:
+    """The walk-forward predictions for the project's settings: from the cache, or computed and stored.
+
+    ``features`` (optional) are :func:`build_features` of ``box_scores`` with an empty slate, when the caller has
+    them already.
+    """
+    s = project.settings
+    material = prediction_material(s, box_scores)
+    key = cache_key(material)
+    cache = PredictionCache(project.root / s.backtest.cache_dir)
+    cached = cache.load(key)
+    if cached is not None:
+        return cached, CacheEntry(key, cache.path(key), hit=True)
+    log.info("prediction cache miss %s: walk-forward retraining %s..%s (blocks already cached are reused)", key,
+             material["start"].date(), material["end"].date())
+    if features is None:
+        features = history_features(box_scores, s)
+    with progress_bar("backtest retrains") as update:
+        predictions = walk_forward_predictions(
+            features, feature_names(s.features), start=material["start"], end=material["end"],
+            retrain_every_days=s.backtest.retrain_every_days, window=s.window, cv=material["cv"],
+            model=material["model"], distribution=s.distribution, seed=s.seed, progress=update,
+            memo=block_memo(cache, material, box_scores),
+        )
+    return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
+
+
+def block_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.DataFrame) -> BlockMemo:
+    """A retrain block cached under the settings, its retrain day, its last day and a fingerprint of the box
+    scores up to that day (what its features and its training can see), not of the whole range."""
+    dates = pd.to_datetime(box_scores["game_date"])
+    settings = {k: v for k, v in material.items() if k not in ("start", "end", "box_scores")}
+
+    def memo(day: pd.Timestamp, last: pd.Timestamp, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        block = {**settings, "block": "retrain", "retrain": day, "last": last,
+                 "box_scores": frame_fingerprint(box_scores.loc[(dates <= last).to_numpy()])}
+        key = cache_key(block)
+        found = cache.load(key)
+        if found is not None:
+            return found
+        frame = compute()
+        cache.store(key, frame, block)
+        return frame
+
+    return memo
+
+
+def history_features(box_scores: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Features of every box-score row (as-of by construction) with no slate: the walk-forward's input."""
+    return build_features(box_scores, empty_slate(), settings.features)
+
+
+def empty_slate() -> pd.DataFrame:
+    """A slate with no rows (the backtest predicts history rows, never a future slate)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAYER_GAME_COLUMNS})

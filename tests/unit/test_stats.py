@@ -1,0 +1,39 @@
+"""Shared interval estimates on hand-checkable inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nba_pra.stats import paired_difference, percentile_interval, roi_yield_intervals, wilson_interval
+
+
+def test_the_wilson_interval_of_half_of_ten_is_symmetric_around_a_half() -> None:
+    lo, hi = wilson_interval(pd.Series([5]), pd.Series([10]), 0.95)
+    # z = 1.959964: centre 0.5, half = z sqrt(0.025 + z^2/400) / (1 + z^2/10)
+    z = 1.959963984540054
+    half = z * np.sqrt(0.025 + z**2 / 400) / (1 + z**2 / 10)
+    assert lo.iloc[0] == pytest.approx(0.5 - half) and hi.iloc[0] == pytest.approx(0.5 + half)
+
+
+def test_the_wilson_interval_of_no_trials_is_unknown() -> None:
+    lo, hi = wilson_interval(pd.Series([0]), pd.Series([0]), 0.95)
+    assert np.isnan(lo.iloc[0]) and np.isnan(hi.iloc[0])
+
+
+def test_bootstrap_intervals_collapse_when_every_bet_returns_the_same_and_are_none_without_bets() -> None:
+    got = roi_yield_intervals(np.full(5, 0.5), np.ones(5), 100, 0.9, seed=1)
+    assert got == pytest.approx({"roi_lo": 0.5, "roi_hi": 0.5, "yield_lo": 0.5, "yield_hi": 0.5})
+    assert roi_yield_intervals(np.empty(0), np.empty(0), 100, 0.9, seed=1)["roi_lo"] is None
+
+
+def test_a_paired_difference_is_seeded_and_its_interval_brackets_the_mean() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(1.0, 1.0, 200), rng.normal(0.0, 1.0, 200)
+    first, again = paired_difference(a, b, 300, 0.95, 7), paired_difference(a, b, 300, 0.95, 7)
+    assert first == again and first[1] < first[0] < first[2]
+
+
+def test_the_percentile_interval_cuts_equal_tails() -> None:
+    assert percentile_interval(np.arange(101.0), 0.9) == pytest.approx((5.0, 95.0))
