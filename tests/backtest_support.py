@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import make_small_project, set_config_value
-
 from nba_pra.config import load_project
 from nba_pra.data.sources import generate
 

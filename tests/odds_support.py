@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 from nba_pra.config import compose
-from nba_pra.schema import validate
 from nba_pra.odds.settings import OddsSettings
+from nba_pra.schema import validate
 from nba_pra.vocab import PRA_MARKET
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -13,12 +13,11 @@ import pandas as pd
 import pytest
 import yaml
 
+from backtest_support import LIGHT_BACKTEST
+from conftest import PROJECT_ROOT, copy_project, make_small_project, set_config_value
 from nba_pra.config import load_project
 from nba_pra.stages.ledger import open_store
 from nba_pra.tracking.client import Tracker
-
-from backtest_support import LIGHT_BACKTEST
-from conftest import PROJECT_ROOT, copy_project, make_small_project, set_config_value
 
 pytestmark = pytest.mark.slow
 

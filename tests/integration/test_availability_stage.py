@@ -10,14 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import make_small_project
+from nba_pra import artifacts
 from nba_pra.config import load_project
 from nba_pra.data import schema
 from nba_pra.data.sources import generate
 from nba_pra.errors import AvailabilityError
-from nba_pra import artifacts
 from nba_pra.stages import availability, features
-
-from conftest import make_small_project
 from odds_server import closed_port
 
 NOW = pd.Timestamp("2030-01-01", tz="UTC")

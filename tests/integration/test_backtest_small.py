@@ -17,9 +17,9 @@ from nba_pra.backtest.sweep import main as sweep_main
 from nba_pra.config import load_project
 from nba_pra.data.synthetic.truth import true_expected_return
 from nba_pra.evidence.gate_figures import roi_figures
-from nba_pra.vocab import Outcome
 from nba_pra.model import distributions
 from nba_pra.model.settings import DistributionFamily
+from nba_pra.vocab import Outcome
 from settings_support import conf
 
 

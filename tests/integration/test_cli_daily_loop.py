@@ -12,12 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import GENEROUS_MARKET, make_small_project, set_config_value
 from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.stages.ledger import open_store
-
-from conftest import GENEROUS_MARKET, make_small_project, set_config_value
-
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,8 @@ import socket
 import sqlite3
 import threading
 import time
-from pathlib import Path
-
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,11 +25,10 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
     from fastapi.testclient import TestClient
 
+from conftest import GENEROUS_MARKET, PROJECT_ROOT, copy_project, make_small_project, set_config_value
 from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.dashboard.app import create_app
-
-from conftest import GENEROUS_MARKET, PROJECT_ROOT, copy_project, make_small_project, set_config_value
 
 #: looser than the defaults (CV 0.35, confidence 0.6, 10 % of bankroll per game) so the small league yields a
 #: ledger worth showing
@@ -393,8 +391,8 @@ def test_predictions_without_bet_decisions_list_every_player_without_a_line(proj
 
 
 def test_the_health_api_reports_freshness_quota_pipeline_and_warnings(project, client) -> None:
-    from nba_pra.odds.http import Quota
     from nba_pra.artifacts import ODDS_QUOTA
+    from nba_pra.odds.http import Quota
     from nba_pra.odds.quota import write_quota
     from nba_pra.reporting.pipeline_run import record_pipeline_run
 

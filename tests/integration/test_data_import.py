@@ -8,12 +8,11 @@ import pandas as pd
 import pytest
 import yaml
 
+from conftest import PROJECT_ROOT, SHARED_DATA, copy_project
 from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.data.sources import generate
 from nba_pra.errors import ConfigError
-
-from conftest import PROJECT_ROOT, SHARED_DATA, copy_project
 
 REAL_BOX_SCORES = SHARED_DATA / "box_scores_2012-13_to_2023-24.parquet"
 

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from backtest_support import make_backtest_project
-
 from nba_pra.cli import main
 from nba_pra.config import load_project
 

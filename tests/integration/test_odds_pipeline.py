@@ -17,16 +17,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from odds_server import Fault, OddsApiServer, closed_port
 
+from conftest import make_small_project
+from nba_pra.artifacts import read_bets_file as read_bets
 from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.data import schema
 from nba_pra.features.slate import build_slate
-from nba_pra.artifacts import read_bets_file as read_bets
 from nba_pra.vocab import PRA_MARKET
-
-from conftest import make_small_project
+from odds_server import Fault, OddsApiServer, closed_port
 
 FAKE_KEY = "pipeline-fake-key-9f8e7d6c5b4a"
 PRA = PRA_MARKET

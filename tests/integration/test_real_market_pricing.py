@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nba_pra.evaluation.predictions import history_features
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.config import load_project
+from nba_pra.evaluation.predictions import history_features
 from nba_pra.evidence.gate_figures import evidence_before
 from nba_pra.evidence.replay import replay
 from nba_pra.market_eval.books import book_quality

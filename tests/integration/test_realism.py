@@ -7,10 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from synthetic_support import default_league_settings
-
 from nba_pra.data.synthetic import simulate_league
 from nba_pra.data.synthetic.realism import REALISM_TOLERANCE, compare, league_statistics, real_regular_season
+from synthetic_support import default_league_settings
 
 REAL_FILE = "box_scores_2012-13_to_2023-24.parquet"
 

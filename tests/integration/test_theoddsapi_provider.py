@@ -12,8 +12,6 @@ import pandas as pd
 import pytest
 
 from nba_pra.errors import OddsAuthError, OddsError, OddsQuotaError
-from nba_pra.odds.market import best_prices
-from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
 from nba_pra.odds.errors import (
     OddsConnectionError,
     OddsEmptySlateError,
@@ -23,6 +21,8 @@ from nba_pra.odds.errors import (
     OddsRateLimitError,
     OddsTimeoutError,
 )
+from nba_pra.odds.market import best_prices
+from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
 from nba_pra.odds.settings import OddsSettings, RetrySettings
 from nba_pra.odds.theoddsapi import TheOddsApiProvider
 from odds_server import Fault, OddsApiServer, closed_port

@@ -9,16 +9,16 @@ import pandas as pd
 import pytest
 
 from conftest import GENEROUS_MARKET, make_small_project, set_config_value
-
+from nba_pra import artifacts
 from nba_pra.backtest import runner
-from nba_pra.evaluation.predictions import cached_predictions
 from nba_pra.betting.engine import evaluate_candidates
 from nba_pra.betting.gate import write_evidence
 from nba_pra.betting.settings import PricingMethod
-from nba_pra.evidence.context import walk_forward_context
-from nba_pra.stages.bet import load_gate
 from nba_pra.config import load_project
 from nba_pra.data.sources import generate
+from nba_pra.evaluation.predictions import cached_predictions
+from nba_pra.evidence.context import walk_forward_context
+from nba_pra.stages.bet import load_gate
 
 #: the small project's light model, 2 folds, weekly retrains over the first three weeks of the last season
 LIGHT = {
@@ -122,7 +122,7 @@ def test_the_daily_stage_the_backtest_and_the_market_evaluation_price_one_offer_
 
     # the bet stage reads the stack from the evidence file the backtest / `nba-pra market` write
     write_evidence(dataclasses.replace(gate.evidence_for(day), stack=ctx.stack, synthetic=True),
-                   project.root / s.betting.evidence.path)
+                   artifacts.EVIDENCE.path(project))
     stage_gate, stage_stack, _ = load_gate(project)
     assert stage_stack == ctx.stack
     day_preds = preds.loc[pd.to_datetime(preds["game_date"]) == day].assign(**ctx.calibration)

@@ -6,12 +6,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nba_pra.odds.prices import american_to_decimal, decimal_to_american, implied_probability
 from nba_pra.odds.market import (
     DevigMethod,
     devig,
     shin_z,
 )
+from nba_pra.odds.prices import american_to_decimal, decimal_to_american, implied_probability
 
 american = st.one_of(st.integers(-5000, -101), st.integers(100, 5000))
 fair_p = st.floats(0.1, 0.9)  # with margins up to 15 % every implied probability stays below 1

@@ -8,15 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nba_pra.evaluation.cache import PredictionCache, cache_key, frame_fingerprint
 from nba_pra.backtest.engine import simulate
 from nba_pra.backtest.metrics import backtest_metrics, bootstrap_intervals, metric_name, side_scores
 from nba_pra.backtest.settings import BacktestModelSettings, BootstrapSettings
 from nba_pra.backtest.sweep import format_table, summary_table, sweep_points
-from nba_pra.evaluation.walkforward import backtest_range, retrain_dates, training_settings
 from nba_pra.betting.gate import Gate
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.errors import DataError
+from nba_pra.evaluation.cache import PredictionCache, cache_key, frame_fingerprint
+from nba_pra.evaluation.walkforward import backtest_range, retrain_dates, training_settings
 from nba_pra.evidence.context import DayContext
 from nba_pra.model.settings import CvSettings, ModelSettings
 from settings_support import betting_settings, conf, pricing_settings

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_betting_engine import PLAIN, line, prediction, run
 
 from nba_pra.betting.gate import BookEvidence, Evidence, Gate, MethodEvidence, read_evidence, write_evidence
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.betting.stacking import StackFit
 from nba_pra.errors import DataError
 from settings_support import evidence_settings, pricing_settings
-from test_betting_engine import PLAIN, line, prediction, run
 
 BOOKS = pd.Series(["sharp", "soft", "absent"])
 

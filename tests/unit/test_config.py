@@ -16,8 +16,8 @@ from nba_pra.config import (
     settings_from_dict,
 )
 from nba_pra.errors import ConfigError, ProjectNotFoundError
-from nba_pra.schema import validate
 from nba_pra.model.settings import CvSettings, DistributionFamily, FoldScheme
+from nba_pra.schema import validate
 from settings_support import composed
 
 

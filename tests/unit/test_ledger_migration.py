@@ -7,12 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine, inspect, text
+from test_ledger_store import BETS, bet
 
 from nba_pra.errors import LedgerError
 from nba_pra.ledger.store import LedgerStore
 from nba_pra.ledger.tables import LEDGER_SCHEMA_VERSION
-
-from test_ledger_store import BETS, bet
 
 NEW_COLUMNS = ("state", "pricing", "gate_reason")
 

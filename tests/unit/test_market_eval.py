@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nba_pra import stats
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.betting.settings import StackingSettings
 from nba_pra.betting.stacking import fit_for_day, fit_stack, walk_forward_fits
@@ -15,7 +16,6 @@ from nba_pra.market_eval import anatomy
 from nba_pra.market_eval.settings import AnatomySettings
 from nba_pra.model import distributions
 from nba_pra.model.settings import DistributionFamily
-from nba_pra import stats
 from nba_pra.odds.market import DevigMethod
 from settings_support import conf
 

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nba_pra.odds.prices import american_to_decimal, decimal_to_american, implied_probability
 from nba_pra.odds.market import (
     ConsensusMethod,
     DevigMethod,
@@ -20,6 +19,7 @@ from nba_pra.odds.market import (
     overround,
     shin_z,
 )
+from nba_pra.odds.prices import american_to_decimal, decimal_to_american, implied_probability
 
 
 def test_american_odds_convert_to_decimal_by_the_textbook_formulas() -> None:

@@ -9,17 +9,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from odds_support import PRA, make_slate, odds_settings
 
 from nba_pra.data.schema import LINE_COLUMNS, LINES_FILE
 from nba_pra.errors import OddsError
-from nba_pra.odds.lines import OUTPUT_COLUMNS
-from nba_pra.odds.provider import OddsProvider, fetch_lines_or_warn, make_provider
 from nba_pra.odds.errors import OddsEmptySlateError, OddsFileError, OddsNoLinesError, OddsPayloadError
 from nba_pra.odds.historical import HistoricalProvider
+from nba_pra.odds.lines import OUTPUT_COLUMNS
+from nba_pra.odds.provider import OddsProvider, fetch_lines_or_warn, make_provider
 from nba_pra.odds.settings import ProviderKind
 from nba_pra.odds.synthetic import SyntheticProvider
 from nba_pra.odds.theoddsapi import TheOddsApiProvider
+from odds_support import PRA, make_slate, odds_settings
 
 
 def synthetic_lines() -> pd.DataFrame:

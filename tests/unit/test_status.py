@@ -10,15 +10,14 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
+from conftest import make_small_project
+from nba_pra.artifacts import ODDS_QUOTA
 from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.odds.http import Quota
-from nba_pra.artifacts import ODDS_QUOTA
 from nba_pra.odds.quota import read_quota, save_provider_quota, write_quota
 from nba_pra.reporting import status
 from nba_pra.reporting.pipeline_run import read_pipeline_run, record_pipeline_run
-
-from conftest import make_small_project
 
 SCREEN_LINES, SCREEN_WIDTH = 25, 100
 

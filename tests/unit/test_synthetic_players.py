@@ -6,10 +6,9 @@ import dataclasses
 
 import numpy as np
 
-from synthetic_support import default_league_settings
-
 from nba_pra.data.synthetic.players import FREE_AGENT, RETIRED, initial_pool, offseason, player_name
 from nba_pra.data.synthetic.transactions import call_ups_and_releases, trade
+from synthetic_support import default_league_settings
 
 CFG = default_league_settings()
 

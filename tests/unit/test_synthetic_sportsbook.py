@@ -7,8 +7,6 @@ import dataclasses
 import numpy as np
 import pytest
 
-from synthetic_support import default_league_settings, default_sportsbook
-
 from nba_pra.data.synthetic.sportsbook import (
     PublicForm,
     even_money_hook,
@@ -21,6 +19,7 @@ from nba_pra.data.synthetic.sportsbook import (
     price,
     update_form,
 )
+from synthetic_support import default_league_settings, default_sportsbook
 
 BOOK = default_sportsbook()
 #: a market without noise, bias or public lean, one line per book, every book posting every prop

@@ -9,12 +9,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from synthetic_support import default_league_settings
-
 from nba_pra.data import schema
 from nba_pra.data.store import RAW_TABLES, read_raw_table, write_raw_tables
 from nba_pra.data.synthetic import League, simulate_league
 from nba_pra.errors import DataError
+from synthetic_support import default_league_settings
 
 BASE = default_league_settings()
 SMALL = dataclasses.replace(

@@ -18,22 +18,28 @@ import pandas as pd
 
 from nba_pra import artifacts
 from nba_pra.backtest import plots
-from nba_pra.evaluation.cache import CacheEntry, cache_key, frame_fingerprint
 from nba_pra.backtest.engine import Simulation, simulate
 from nba_pra.backtest.metrics import backtest_metrics, edge_table, metric_name
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.evaluation.predictions import cached_predictions
-from nba_pra.evaluation.walkforward import backtest_range
 from nba_pra.betting.gate import BetState, Evidence, write_evidence
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
-from nba_pra.evidence.context import walk_forward_context
-from nba_pra.evidence.gate_figures import GateWalkForward, evidence_before, gate_walk_forward, method_evidence, roi_figures
-from nba_pra.evidence import scores, wagers
-from nba_pra.evidence.replay import Replay, over_column, replay
 from nba_pra.config import Project, Settings
 from nba_pra.data import schema
-from nba_pra.data.store import read_raw_table
 from nba_pra.data.schema import PLAYER_GAME_COLUMNS
+from nba_pra.data.store import read_raw_table
+from nba_pra.evaluation.cache import CacheEntry, cache_key, frame_fingerprint
+from nba_pra.evaluation.predictions import cached_predictions
+from nba_pra.evaluation.walkforward import backtest_range
+from nba_pra.evidence import scores, wagers
+from nba_pra.evidence.context import walk_forward_context
+from nba_pra.evidence.gate_figures import (
+    GateWalkForward,
+    evidence_before,
+    gate_walk_forward,
+    method_evidence,
+    roi_figures,
+)
+from nba_pra.evidence.replay import Replay, over_column, replay
 from nba_pra.io import write_csv, write_json
 from nba_pra.ledger.store import LedgerStore, resolve_url
 from nba_pra.odds.provider import make_provider
@@ -188,7 +194,7 @@ def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSetting
 
 def _whole_range(days: int) -> EvidenceSettings:
     """Evidence settings whose window covers a whole range (for the side-by-side table, not for staking)."""
-    return EvidenceSettings(required=True, path="", window_days=days, min_bets=0, min_roi_lo=0.0)
+    return EvidenceSettings(required=True, window_days=days, min_bets=0, min_roi_lo=0.0)
 
 
 def record_in_ledger(project: Project, run_key: str, sim: Simulation, box_scores: pd.DataFrame,
@@ -278,7 +284,7 @@ def run(project: Project) -> dict[str, Any]:
     """``nba-pra backtest`` / the DVC stage: one backtest, its reports under ``reports/`` and one MLflow run."""
     result = run_backtest(project)
     write_reports(result, project.path("reports"), project.settings.backtest.initial_bankroll)
-    path = write_evidence(result.evidence, project.root / project.settings.betting.evidence.path)
+    path = write_evidence(result.evidence, artifacts.EVIDENCE.path(project))
     log.info("evidence for the bet stage written to %s (%s..%s)", path, result.evidence.window_start,
              result.evidence.window_end)
     log_run(project, result, run_name=f"backtest-{result.start.date()}-{result.end.date()}")

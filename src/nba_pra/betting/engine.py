@@ -35,13 +35,13 @@ from nba_pra.betting import filters
 from nba_pra.betting.exposure import size_stakes
 from nba_pra.betting.gate import BetState, Gate
 from nba_pra.betting.kelly import confidence_distance, expected_return, kelly_fraction
-from nba_pra.odds.prices import american_to_decimal_or_nan
-from nba_pra.vocab import PROP_KEYS, Side
 from nba_pra.betting.pricing import price_offers
 from nba_pra.betting.settings import BettingSettings, ConfidenceMethod, PricingSettings
 from nba_pra.betting.stacking import StackFit
 from nba_pra.data.schema import LINE_COLUMNS, PLAYER_GAME_COLUMNS, require_columns
 from nba_pra.model.ensemble import CALIBRATION_COLUMNS
+from nba_pra.odds.prices import american_to_decimal_or_nan
+from nba_pra.vocab import PROP_KEYS, Side
 
 PREDICTION_COLUMNS: Final = (
     *PLAYER_GAME_COLUMNS,

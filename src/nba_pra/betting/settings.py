@@ -70,7 +70,6 @@ class EvidenceSettings:
     """``betting.evidence``: stake only where walk-forward evidence says the pricing beats the market."""
 
     required: bool
-    path: str
     window_days: Count
     min_bets: NonNegInt
     min_roi_lo: Real

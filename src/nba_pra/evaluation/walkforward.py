@@ -19,9 +19,9 @@ import pandas as pd
 from nba_pra.backtest.settings import BacktestModelSettings
 from nba_pra.betting.engine import PREDICTION_COLUMNS
 from nba_pra.errors import DataError
-from nba_pra.model.predictions import prediction_frame
 from nba_pra.model import distributions
 from nba_pra.model.folds import window_start
+from nba_pra.model.predictions import prediction_frame
 from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
 from nba_pra.model.train import train_ensemble
 

@@ -30,12 +30,12 @@ from nba_pra.betting.engine import priced_candidates, select_bets
 from nba_pra.betting.settings import BettingSettings, PricingMethod, PricingSettings
 from nba_pra.betting.stacking import fit_for_day, walk_forward_fits, walk_forward_schedule
 from nba_pra.evidence.props import outcomes
-from nba_pra.vocab import PROP_KEYS, LineOutcome
 from nba_pra.ledger.clv import closing_line_value
 from nba_pra.ledger.settlement import settle_bets
 from nba_pra.model.ensemble import CALIBRATION_COLUMNS
 from nba_pra.model.recalibration import PlattMap, fit_platt
 from nba_pra.model.settings import OverCalibrationSettings
+from nba_pra.vocab import PROP_KEYS, LineOutcome
 
 #: one unit per evidence bet: ROI = mean profit per bet
 FLAT_STAKE: Final = 1.0

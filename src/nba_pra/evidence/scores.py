@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.evidence.props import decided, went_over
-from nba_pra.vocab import LineOutcome
 from nba_pra.model import calibration, metrics
+from nba_pra.vocab import LineOutcome
 
 #: probabilities are clipped away from 0 and 1 before logs (a certain wrong forecast would be infinite)
 LOG_CLIP: Final = 1e-6

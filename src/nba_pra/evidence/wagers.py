@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.odds.prices import american_to_decimal_or_nan
 from nba_pra.evidence.props import outcomes
+from nba_pra.odds.prices import american_to_decimal_or_nan
 from nba_pra.settle import bet_outcomes, profits
 from nba_pra.stats import roi_yield_intervals
 from nba_pra.vocab import PLAYER_GAME_KEYS, LineOutcome, Side

@@ -8,7 +8,6 @@ a game uses only games dated strictly before that game's date (see :mod:`nba_pra
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import Final
 
 import numpy as np

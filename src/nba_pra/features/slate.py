@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nba_pra.data.schema import ROSTER_COLUMNS, SCHEDULE_COLUMNS, STATUS_SCHEDULED, require_columns
-from nba_pra.data.schema import PLAYER_GAME_COLUMNS
+from nba_pra.data.schema import PLAYER_GAME_COLUMNS, ROSTER_COLUMNS, SCHEDULE_COLUMNS, STATUS_SCHEDULED, require_columns
 from nba_pra.errors import DataError
 
 ROSTER_ACTIVE = "active"

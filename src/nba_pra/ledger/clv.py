@@ -20,10 +20,10 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.odds.prices import american_to_decimal_or_nan
-from nba_pra.vocab import Side
 from nba_pra.data.schema import require_columns
 from nba_pra.odds.market import devig_multiplicative
+from nba_pra.odds.prices import american_to_decimal_or_nan
+from nba_pra.vocab import Side
 
 CLOSE_KEYS: Final = ("game_id", "player_id", "bookmaker")
 CLOSE_COLUMNS: Final = ("close_line", "close_over_price", "close_under_price")

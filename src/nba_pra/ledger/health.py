@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.ledger.settings import LedgerSettings
-from nba_pra.vocab import Outcome
 from nba_pra.ledger.summary import is_paper, summarize
+from nba_pra.vocab import Outcome
 
 
 def bucket_labels(edges: Sequence[float]) -> list[str]:

@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nba_pra.vocab import Outcome
 from nba_pra.ledger.tables import STATE_PAPER
+from nba_pra.vocab import Outcome
 
 
 def _ratio(num: float, den: float) -> float | None:

@@ -82,10 +82,10 @@ from nba_pra.io import atomic_write
 from nba_pra.ledger.settlement import MARKET_STATS
 from nba_pra.ledger.store import _ID_CHUNK, LedgerStore, _chunks, _records
 from nba_pra.ledger.tables import OPTIONAL_BET_COLUMNS, REQUIRED_BET_COLUMNS, STATE_PAPER, STATE_STAKED
+from nba_pra.odds.matching import normalize_name
 from nba_pra.odds.prices import AMERICAN_UNIT, american_to_decimal, decimal_to_american
 from nba_pra.settle import profits
 from nba_pra.vocab import PRA_MARKET, Outcome, Side
-from nba_pra.odds.matching import normalize_name
 
 
 class ExportFormat(StrEnum):

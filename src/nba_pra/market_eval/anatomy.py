@@ -19,8 +19,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.vocab import PLAYER_GAME_KEYS, LineOutcome
 from nba_pra.market_eval.settings import AnatomySettings
+from nba_pra.vocab import PLAYER_GAME_KEYS, LineOutcome
 
 #: as-of features the anatomy buckets by (all from the feature registry)
 MINUTES_FEATURE: Final = "roll_minutes_mean_g10"

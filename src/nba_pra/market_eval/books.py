@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nba_pra.vocab import PLAYER_GAME_KEYS
 from nba_pra.odds.market import DevigMethod, fair_probabilities, main_lines
+from nba_pra.vocab import PLAYER_GAME_KEYS
 
 
 def book_quality(lines: pd.DataFrame, min_offers: int) -> pd.DataFrame:

@@ -11,9 +11,9 @@ import dataclasses
 
 import pandas as pd
 
+from nba_pra.config import Project
 from nba_pra.evaluation.cache import CacheEntry
 from nba_pra.evaluation.predictions import cached_predictions
-from nba_pra.config import Project
 
 
 def range_project(project: Project, start: pd.Timestamp, end: pd.Timestamp) -> Project:

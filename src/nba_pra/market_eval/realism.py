@@ -36,7 +36,6 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.evidence import scores
-from nba_pra.vocab import PLAYER_GAME_KEYS, LineOutcome
 from nba_pra.evidence.props import (
     decided,
     fair_column,
@@ -45,6 +44,7 @@ from nba_pra.evidence.props import (
     went_over,
 )
 from nba_pra.odds.market import DevigMethod, fair_probabilities
+from nba_pra.vocab import PLAYER_GAME_KEYS, LineOutcome
 
 #: statistics that need closing lines (reported, never compared when one side has none)
 CLOSE_STATISTICS: Final = ("close_moved_share", "close_move_mean")

@@ -17,26 +17,26 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from nba_pra.evaluation.cache import CacheEntry
-from nba_pra.evaluation.predictions import history_features
-from nba_pra.config import Project
-from nba_pra.io import write_csv, write_json
-from nba_pra.market_eval import anatomy as anatomy_mod
-from nba_pra.evidence import wagers
-from nba_pra.evidence import scores
-from nba_pra.market_eval import plots
+from nba_pra import artifacts
 from nba_pra.betting.gate import BetState, Evidence, write_evidence
 from nba_pra.betting.settings import PricingMethod
+from nba_pra.config import Project
+from nba_pra.evaluation.cache import CacheEntry
+from nba_pra.evaluation.predictions import history_features
+from nba_pra.evidence import scores, wagers
 from nba_pra.evidence.gate_figures import evidence_before, gate_walk_forward, state_summary
+from nba_pra.evidence.props import build_props, fair_column
 from nba_pra.evidence.replay import over_column, replay
-from nba_pra.provenance import market_is_synthetic
+from nba_pra.io import write_csv, write_json
+from nba_pra.market_eval import anatomy as anatomy_mod
+from nba_pra.market_eval import plots
 from nba_pra.market_eval.books import book_quality
 from nba_pra.market_eval.inputs import MarketInputs, load_inputs
 from nba_pra.market_eval.predictions import walk_forward
-from nba_pra.evidence.props import build_props, fair_column
-from nba_pra.vocab import PLAYER_GAME_KEYS
+from nba_pra.provenance import market_is_synthetic
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.run_logging import flatten_params
+from nba_pra.vocab import PLAYER_GAME_KEYS
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +261,7 @@ def run(project: Project) -> MarketEvaluation:
     """``nba-pra market``: evaluate, write ``reports/<market.report_dir>/``, log one MLflow run."""
     ev = evaluate(project)
     write_reports(ev, project.path("reports", project.settings.market.report_dir))
-    path = write_evidence(ev.evidence, project.root / project.settings.betting.evidence.path)
+    path = write_evidence(ev.evidence, artifacts.EVIDENCE.path(project))
     log.info("evidence for the bet stage written to %s (%s..%s)", path, ev.evidence.window_start,
              ev.evidence.window_end)
     log_run(project, ev)

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.errors import NbaPraError
@@ -114,7 +115,6 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     read-only caller (the dashboard) skips a store that does not exist yet, since opening it would create it.
     """
     skip = skip or {}
-    from nba_pra import artifacts
     from nba_pra.odds.quota import read_quota
 
     status: dict[str, Any] = {"errors": {}, "warnings": [], "banner": banner(project.settings)}
@@ -143,7 +143,7 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
         if bet_summary else None
     )
     status["evidence"] = evidence_summary(
-        read_evidence(project.root / project.settings.betting.evidence.path), status["pricing"],
+        read_evidence(artifacts.EVIDENCE.path(project)), status["pricing"],
         project.settings.betting.evidence
     )
     try:

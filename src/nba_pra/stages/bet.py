@@ -18,9 +18,9 @@ from nba_pra.betting.gate import GET_EVIDENCE, BetState, Gate, read_evidence
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.betting.stacking import StackFit
 from nba_pra.config import Project
-from nba_pra.features.slate import build_slate
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
+from nba_pra.features.slate import build_slate
 from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
 from nba_pra.odds.quota import save_provider_quota
 from nba_pra.provenance import data_is_synthetic, market_is_synthetic
@@ -43,18 +43,18 @@ def load_gate(project: Project) -> tuple[Gate, StackFit | None, list[str]]:
     """
     s = project.settings
     cfg = s.betting.evidence
-    evidence = read_evidence(project.root / cfg.path)
+    evidence = read_evidence(artifacts.EVIDENCE.path(project))
     warnings: list[str] = []
     synthetic = market_is_synthetic(s)
     if evidence is not None and evidence.synthetic != synthetic:
-        warnings.append(f"{cfg.path} was measured on {'synthetic' if evidence.synthetic else 'real'} lines but the "
+        warnings.append(f"{artifacts.EVIDENCE.relative} was measured on {'synthetic' if evidence.synthetic else 'real'} lines but the "
                         f"odds are {'synthetic' if synthetic else 'real'}: it is set aside ({GET_EVIDENCE})")
         evidence = None
     if not cfg.required:
         warnings.append("betting.evidence.required=false: staking on every bet that passes the filters, with no "
                         "walk-forward evidence that the pricing beats the market")
     elif evidence is None:
-        warnings.append(f"no walk-forward evidence ({cfg.path}): every bet is a paper bet (stake 0); "
+        warnings.append(f"no walk-forward evidence ({artifacts.EVIDENCE.relative}): every bet is a paper bet (stake 0); "
                         f"{GET_EVIDENCE} to measure the pricing against the market")
     stack = evidence.stack if evidence is not None else None
     if s.pricing.method is PricingMethod.MARKET_AWARE and stack is None:

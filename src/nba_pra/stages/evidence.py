@@ -43,7 +43,7 @@ def run(project: Project) -> dict[str, Any]:
         figures[f"gate_{row.state}_bets"] = int(row.bets)
         figures[f"gate_{row.state}_roi"] = float(row.roi)
     artifacts.write_record(project, artifacts.EVIDENCE_SUMMARY, figures)
-    path = project.root / s.betting.evidence.path
+    path = artifacts.EVIDENCE.path(project)
     if result.replay.props.empty and path.is_file():
         log.warning("no priced prop between %s and %s: %s left as it was", result.start.date(), result.end.date(),
                     path)
