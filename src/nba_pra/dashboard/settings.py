@@ -13,6 +13,11 @@ class DashboardSettings:
     #: interface to listen on; the loopback default keeps the (unauthenticated) dashboard off the network
     host: str = "127.0.0.1"
     port: int = 8050
+    #: ``Host`` names requests may carry (the bind address is added when it is a specific non-loopback one);
+    #: refusing others stops DNS-rebinding pages from reading the dashboard. ``["*"]`` turns the check off
+    trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
+    #: longest query string (bytes, percent-encoded) served; longer ones get 414 (pages echo the query into links)
+    max_query_chars: int = 2048
     #: base URL of `mlflow ui`; the models page links each version and run into it
     mlflow_ui_url: str = "http://127.0.0.1:5000"
     #: table rows per page (slate, ledger bets)
