@@ -165,3 +165,49 @@ def test_empty_tables_give_empty_results() -> None:
     empty = lines_table().iloc[0:0]
     assert best_prices(empty).empty
     assert fair_probabilities(empty, DevigMethod.SHIN).empty
+
+
+@pytest.mark.parametrize("bad", [0.0, 1.0])
+def test_implied_probabilities_of_exactly_zero_or_one_are_rejected(bad: float) -> None:
+    # 0 and 1 are not prices (a certain outcome or an impossible one); the check is strict at both ends
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        devig([[bad, 0.5]], DevigMethod.MULTIPLICATIVE)
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        devig([[0.5, bad]], DevigMethod.POWER)
+
+
+def test_probabilities_just_inside_zero_and_one_are_accepted() -> None:
+    p = devig([[1e-9, 1 - 1e-9]], DevigMethod.MULTIPLICATIVE)
+    assert p.sum() == pytest.approx(1.0)
+
+
+def _one_sided(over: float, under: float) -> pd.DataFrame:
+    rows = [("g", 1, "A", 24.5, -110, -110), ("g", 1, "B", 25.5, over, under), ("g", 1, "C", 25.5, over, under)]
+    return pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line", "over_price", "under_price"])
+
+
+@pytest.mark.parametrize(("over", "under"), [(np.nan, -110), (-110, np.nan)])
+def test_a_row_priced_on_one_side_only_is_never_an_offer(over: float, under: float) -> None:
+    """Books B and C quote 25.5 on one side only: no fair probability, no best price, no vote for the main line
+    (two one-sided votes would otherwise outvote book A's single two-sided 24.5)."""
+    lines = _one_sided(over, under)
+    assert fair_probabilities(lines, DevigMethod.MULTIPLICATIVE)["bookmaker"].tolist() == ["A"]
+    assert best_prices(lines)["line"].tolist() == [24.5]
+    assert main_lines(lines)["main_line"].tolist() == [24.5]
+
+
+def test_the_main_line_tie_goes_to_the_line_nearest_the_median_even_when_it_is_not_the_lowest() -> None:
+    # lines 20.5, 26.5 and 27.5, one book each, so all tie on count; median of (20.5, 26.5, 27.5) = 26.5 -> distances 6, 0, 1 -> 26.5 (the lowest, 20.5, is farthest)
+    rows = [("g", 1, "A", 20.5), ("g", 1, "B", 26.5), ("g", 1, "C", 27.5)]
+    lines = pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line"]).assign(
+        over_price=-110, under_price=-110)
+    assert main_lines(lines)["main_line"].tolist() == [26.5]
+
+
+def test_the_main_line_tie_uses_the_distance_to_the_median_not_the_sum() -> None:
+    # lines 30.5, 31.5, 33.5: median 31.5; |line - median| = 1, 0, 2 -> 31.5. Sum-based ranking (line + median)
+    # would pick the lowest, 30.5
+    rows = [("g", 1, "A", 33.5), ("g", 1, "B", 30.5), ("g", 1, "C", 31.5)]
+    lines = pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line"]).assign(
+        over_price=-110, under_price=-110)
+    assert main_lines(lines)["main_line"].tolist() == [31.5]

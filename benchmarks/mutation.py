@@ -1,0 +1,253 @@
+"""Benchmark: mutation testing of the betting and ledger math (Python's ``ast``; no mutation library).
+
+Each mutant changes one thing in one module -- an arithmetic operator, a comparison, a numeric or boolean
+constant, a boolean mask (``&``/``|``), a negation -- and the module's own test files run against it
+(``pytest -x``, per-mutant timeout). A mutant is *killed* when a test fails (or the run times out), *survives*
+when every test passes. Mutants listed in :data:`EQUIVALENT` cannot change any result (each with its reason) and
+are not counted. Target: ``kill_rate >= 0.98``.
+
+The modules are mutated in a scratch copy of ``src/`` that is put first on ``sys.path``; the working tree is
+never written. To keep ~0.5 s of imports out of every mutant, one parent process imports the heavy libraries
+(numpy, pandas, scipy, pytest) once and forks a child per mutant, which imports the mutated ``nba_pra`` afresh.
+
+Run: ``nice -n 10 uv run python benchmarks/mutation.py [--module ledger/clv.py] [--timeout 120]``. The last line
+printed is one JSON object: ``mutants``, ``killed``, ``kill_rate``, ``survivors``, ``equivalent``, ``wall_s``,
+``target``, ``per_module``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 0.98
+#: seconds one mutant's tests may run; an infinite loop (e.g. a bisection whose bracket never shrinks) is killed
+TIMEOUT_S = 120
+
+#: module (under src/nba_pra) -> the test files that exercise it, fastest first (``-x`` stops at the first failure)
+MODULES: dict[str, tuple[str, ...]] = {
+    "ledger/clv.py": ("tests/unit/test_ledger_clv.py", "tests/unit/test_ledger_store.py"),
+    "betting/filters.py": ("tests/unit/test_betting_filters.py", "tests/unit/test_betting_engine.py"),
+    "betting/kelly.py": ("tests/unit/test_betting_kelly.py", "tests/property/test_kelly.py"),
+    "odds/market.py": ("tests/unit/test_odds_market.py", "tests/property/test_market_math.py"),
+    "model/distributions.py": ("tests/unit/test_distributions.py",),
+    "ledger/settlement.py": ("tests/unit/test_ledger_settlement.py", "tests/unit/test_ledger_store.py"),
+}
+
+#: mutants that cannot change any observable result: ``(module, mutant id) -> why``. Mutant ids are
+#: ``line:col description`` as printed by the benchmark (they move when the module is edited: re-check then)
+EQUIVALENT: dict[tuple[str, str], str] = {}
+
+_BINOP_SWAPS: dict[type[ast.operator], type[ast.operator]] = {
+    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Div,
+    ast.Pow: ast.Mult, ast.BitAnd: ast.BitOr, ast.BitOr: ast.BitAnd, ast.Mod: ast.FloorDiv,
+}
+_COMPARE_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
+    ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In,
+}
+_SYMBOLS = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Pow: "**", ast.BitAnd: "&",
+    ast.BitOr: "|", ast.Mod: "%", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
+    ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in", ast.And: "and",
+    ast.Or: "or", ast.USub: "-", ast.Invert: "~", ast.Not: "not",
+}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    module: str
+    index: int  # position in the deterministic walk of :class:`_Mutator`
+    ident: str  # "line:col description"
+
+
+def _docstring_nodes(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                out.add(id(first.value))
+    return out
+
+
+class _Mutator(ast.NodeTransformer):
+    """Walks a module in a fixed order, numbering every mutation site; applies the one numbered ``target``.
+
+    With ``target=None`` it only collects the sites' descriptions.
+    """
+
+    def __init__(self, target: int | None, skip: set[int]) -> None:
+        self.target = target
+        self.skip = skip
+        self.sites: list[str] = []
+
+    def _site(self, node: ast.AST, description: str) -> bool:
+        """Register a site; True when it is the one to mutate."""
+        self.sites.append(f"{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)} {description}")
+        return self.target == len(self.sites) - 1
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
+        # annotations are types, not behaviour: only the value is mutated
+        if node.value is not None:
+            node.value = self.visit(node.value)
+        return node
+
+    def visit_arg(self, node: ast.arg) -> ast.AST:
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        node.returns = None if node.returns is None else node.returns  # return annotations are not walked
+        node.args = self.visit(node.args)
+        node.body = [self.visit(stmt) for stmt in node.body]
+        node.decorator_list = [self.visit(d) for d in node.decorator_list]
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        swap = _BINOP_SWAPS.get(type(node.op))
+        if swap and self._site(node, f"{_SYMBOLS[type(node.op)]} -> {_SYMBOLS[swap]}"):
+            node.op = swap()
+        return node
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
+        self.generic_visit(node)
+        swap = _BINOP_SWAPS.get(type(node.op))
+        if swap and self._site(node, f"{_SYMBOLS[type(node.op)]}= -> {_SYMBOLS[swap]}="):
+            node.op = swap()
+        return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        for i, op in enumerate(node.ops):
+            swap = _COMPARE_SWAPS.get(type(op))
+            if swap and self._site(node, f"compare#{i} {_SYMBOLS[type(op)]} -> {_SYMBOLS[swap]}"):
+                node.ops[i] = swap()
+        return node
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        self.generic_visit(node)
+        swap = ast.Or if isinstance(node.op, ast.And) else ast.And
+        if self._site(node, f"{_SYMBOLS[type(node.op)]} -> {_SYMBOLS[swap]}"):
+            node.op = swap()
+        return node
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, (ast.USub, ast.Invert, ast.Not)):
+            if isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+                return node  # a negative literal: the constant mutation covers it
+            if self._site(node, f"drop {_SYMBOLS[type(node.op)]}"):
+                return node.operand
+        return node
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if id(node) in self.skip:
+            return node
+        value = node.value
+        if isinstance(value, bool):
+            if self._site(node, f"{value} -> {not value}"):
+                return ast.copy_location(ast.Constant(not value), node)
+        elif isinstance(value, (int, float)):
+            if self._site(node, f"{value!r} -> {value + 1!r}"):
+                return ast.copy_location(ast.Constant(value + 1), node)
+        return node
+
+
+def _walk(source: str, target: int | None) -> tuple[list[str], str]:
+    tree = ast.parse(source)
+    mutator = _Mutator(target, _docstring_nodes(tree))
+    mutated = mutator.visit(tree)
+    return mutator.sites, ast.unparse(ast.fix_missing_locations(mutated))
+
+
+def mutants_of(module: str) -> Iterator[Mutant]:
+    sites, _ = _walk((ROOT / "src" / "nba_pra" / module).read_text(), None)
+    for index, ident in enumerate(sites):
+        yield Mutant(module, index, ident)
+
+
+def _run_tests(scratch_src: Path, tests: tuple[str, ...], timeout_s: int) -> bool:
+    """True when the tests pass (the mutant survives). The child imports the mutated package from ``scratch_src``."""
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            signal.alarm(timeout_s)  # default SIGALRM action ends the child: counted as killed
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            sys.path.insert(0, str(scratch_src))
+            os.chdir(ROOT)
+            import pytest
+
+            code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "--no-cov", "-n", "0", *tests])
+            os._exit(int(code))
+        except BaseException:  # noqa: BLE001 -- any crash of the child is a failed run, i.e. a kill
+            os._exit(99)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these (repeatable)")
+    parser.add_argument("--timeout", type=int, default=TIMEOUT_S, help="seconds per mutant")
+    args = parser.parse_args()
+    modules = args.module or list(MODULES)
+
+    # imported once here so that every forked child starts warm (nba_pra itself is NOT imported in the parent)
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    import pytest  # noqa: F401
+    import scipy.stats  # noqa: F401
+
+    start = time.perf_counter()
+    per_module: dict[str, dict[str, int]] = {}
+    survivors: list[str] = []
+    equivalent: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
+        scratch = Path(tmp) / "src"
+        shutil.copytree(ROOT / "src", scratch, ignore=shutil.ignore_patterns("__pycache__"))
+        for module in modules:
+            path = scratch / "nba_pra" / module
+            original = path.read_text()
+            if not _run_tests(scratch, MODULES[module], args.timeout):
+                sys.exit(f"the tests of {module} fail on the unmutated code: fix them first")
+            counts = {"mutants": 0, "killed": 0}
+            for mutant in mutants_of(module):
+                reason = EQUIVALENT.get((module, mutant.ident))
+                if reason is not None:
+                    equivalent.append(f"{module} {mutant.ident}: {reason}")
+                    continue
+                path.write_text(_walk(original, mutant.index)[1])
+                survived = _run_tests(scratch, MODULES[module], args.timeout)
+                counts["mutants"] += 1
+                counts["killed"] += not survived
+                if survived:
+                    survivors.append(f"{module} {mutant.ident}")
+                print(f"{'SURVIVED' if survived else 'killed  '} {module} {mutant.ident}", flush=True)
+            path.write_text(original)
+            per_module[module] = counts
+            print(f"{module}: {counts['killed']}/{counts['mutants']} killed", flush=True)
+    mutants = sum(c["mutants"] for c in per_module.values())
+    killed = sum(c["killed"] for c in per_module.values())
+    print(json.dumps({
+        "mutants": mutants, "killed": killed, "kill_rate": round(killed / mutants, 4) if mutants else None,
+        "survivors": survivors, "equivalent": equivalent, "wall_s": round(time.perf_counter() - start, 1),
+        "target": TARGET, "per_module": per_module,
+    }))
+
+
+if __name__ == "__main__":
+    main()
