@@ -49,6 +49,10 @@ MODULES: dict[str, tuple[str, ...]] = {
 #: ``line:col description`` as printed by the benchmark (they move when the module is edited: re-check then)
 EQUIVALENT: dict[tuple[str, str], str] = {}
 
+#: what the test files import besides nba_pra (pytest's plugins included)
+_WARM_IMPORTS = ("numpy", "pandas", "scipy.stats", "pytest", "hypothesis", "xdist", "pytest_cov", "sqlalchemy",
+                 "hydra", "omegaconf", "yaml", "pyarrow")
+
 _BINOP_SWAPS: dict[type[ast.operator], type[ast.operator]] = {
     ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Div,
     ast.Pow: ast.Mult, ast.BitAnd: ast.BitOr, ast.BitOr: ast.BitAnd, ast.Mod: ast.FloorDiv,
@@ -206,11 +210,10 @@ def main() -> None:
     args = parser.parse_args()
     modules = args.module or list(MODULES)
 
-    # imported once here so that every forked child starts warm (nba_pra itself is NOT imported in the parent)
-    import numpy  # noqa: F401
-    import pandas  # noqa: F401
-    import pytest  # noqa: F401
-    import scipy.stats  # noqa: F401
+    # third-party imports done once here so that every forked child starts warm (nba_pra itself is NOT imported in
+    # the parent: each child must import the mutated copy)
+    for name in _WARM_IMPORTS:
+        __import__(name)
 
     start = time.perf_counter()
     per_module: dict[str, dict[str, int]] = {}
@@ -231,12 +234,14 @@ def main() -> None:
                     equivalent.append(f"{module} {mutant.ident}: {reason}")
                     continue
                 path.write_text(_walk(original, mutant.index)[1])
+                began = time.perf_counter()
                 survived = _run_tests(scratch, MODULES[module], args.timeout)
                 counts["mutants"] += 1
                 counts["killed"] += not survived
                 if survived:
                     survivors.append(f"{module} {mutant.ident}")
-                print(f"{'SURVIVED' if survived else 'killed  '} {module} {mutant.ident}", flush=True)
+                took = time.perf_counter() - began
+                print(f"{'SURVIVED' if survived else 'killed  '} {module} {mutant.ident} ({took:.1f} s)", flush=True)
             path.write_text(original)
             per_module[module] = counts
             print(f"{module}: {counts['killed']}/{counts['mutants']} killed", flush=True)
