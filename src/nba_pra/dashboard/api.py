@@ -63,7 +63,10 @@ def models(request: Request) -> JSONResponse:
 @router.get(
     queries.PLOT_ROUTE.removeprefix(API_PREFIX),
     response_class=Response,
-    responses={200: {"content": {PNG: {}}, "description": "the PNG the version's training run logged"}},
+    responses={
+        200: {"content": {PNG: {}}, "description": "the PNG the version's training run logged"},
+        404: {"model": schemas.NotFound, "description": "not a configured plot, or no such version or plot"},
+    },
     summary="A calibration plot of a model version",
 )
 def model_plot(request: Request, version: str, name: str) -> Response:
