@@ -163,9 +163,8 @@ class _Mutator(ast.NodeTransformer):
         if isinstance(value, bool):
             if self._site(node, f"{value} -> {not value}"):
                 return ast.copy_location(ast.Constant(not value), node)
-        elif isinstance(value, (int, float)):
-            if self._site(node, f"{value!r} -> {value + 1!r}"):
-                return ast.copy_location(ast.Constant(value + 1), node)
+        elif isinstance(value, (int, float)) and self._site(node, f"{value!r} -> {value + 1!r}"):
+            return ast.copy_location(ast.Constant(value + 1), node)
         return node
 
 

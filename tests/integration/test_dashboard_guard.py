@@ -15,11 +15,10 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
     from fastapi.testclient import TestClient
 
+from conftest import copy_project
 from nba_pra.config import load_project
 from nba_pra.dashboard.app import create_app
 from nba_pra.dashboard.guard import trusted_hosts
-
-from conftest import copy_project
 
 #: the GET routes of the app, pages and API (the plot route answers 404 on a project without models)
 _GET_PATHS = ("/", "/ledger", "/models", "/health", "/api/slate", "/api/ledger", "/api/models", "/api/health",

@@ -17,10 +17,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
+from conftest import copy_project
 from nba_pra.config import load_project
 from nba_pra.dashboard.app import create_app
-
-from conftest import copy_project
 
 #: schemathesis's ASGI client names this host; the test trusts it the way an operator lists their own host names
 _ASGI_HOST = "testserver"
