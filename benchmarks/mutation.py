@@ -11,8 +11,8 @@ never written. To keep ~0.5 s of imports out of every mutant, one parent process
 (numpy, pandas, scipy, pytest) once and forks a child per mutant, which imports the mutated ``nba_pra`` afresh.
 
 Run: ``nice -n 10 uv run python benchmarks/mutation.py [--module ledger/clv.py] [--timeout 120]``. The last line
-printed is one JSON object: ``mutants``, ``killed``, ``kill_rate``, ``survivors``, ``equivalent``, ``wall_s``,
-``target``, ``per_module``.
+printed is one JSON object: ``mutants``, ``killed``, ``kill_rate``, ``survivors``, ``equivalent``, ``errors``
+(mutants pytest could not run, counted neither way), ``wall_s``, ``target``, ``per_module``.
 """
 
 from __future__ import annotations
@@ -181,8 +181,23 @@ def mutants_of(module: str) -> Iterator[Mutant]:
         yield Mutant(module, index, ident)
 
 
-def _run_tests(scratch_src: Path, tests: tuple[str, ...], timeout_s: int) -> bool:
-    """True when the tests pass (the mutant survives). The child imports the mutated package from ``scratch_src``."""
+#: pytest's exit code when tests failed; anything else (usage error, collection error, crash) is not a kill
+_TESTS_FAILED = 1
+
+
+def _hypothesis_profile() -> None:
+    """No deadlines and no speed health checks (a loaded shared machine must not fail a test by slowness, which
+    would count as a kill), and the same examples for every mutant (derandomised, no example database)."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("mutation", deadline=None, derandomize=True, database=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("mutation")
+
+
+def _run_tests(scratch_src: Path, tests: tuple[str, ...], timeout_s: int) -> str:
+    """``"survived"`` (the tests pass), ``"killed"`` (a test fails or the run times out) or ``"error"`` (pytest
+    could not run them). The child imports the mutated package from ``scratch_src``."""
     pid = os.fork()
     if pid == 0:  # child
         try:
@@ -194,12 +209,16 @@ def _run_tests(scratch_src: Path, tests: tuple[str, ...], timeout_s: int) -> boo
             os.chdir(ROOT)
             import pytest
 
+            _hypothesis_profile()
             code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "--no-cov", "-n", "0", *tests])
             os._exit(int(code))
-        except BaseException:  # noqa: BLE001 -- any crash of the child is a failed run, i.e. a kill
+        except BaseException:  # noqa: BLE001 -- a crash of the harness is reported as an error, not a kill
             os._exit(99)
     _, status = os.waitpid(pid, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    if os.WIFSIGNALED(status):
+        return "killed"  # the timeout (or a mutant that crashed the interpreter)
+    code = os.WEXITSTATUS(status)
+    return "survived" if code == 0 else "killed" if code == _TESTS_FAILED else "error"
 
 
 def main() -> None:
@@ -218,13 +237,14 @@ def main() -> None:
     per_module: dict[str, dict[str, int]] = {}
     survivors: list[str] = []
     equivalent: list[str] = []
+    errors: list[str] = []  # mutants pytest could not run (not counted either way)
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         scratch = Path(tmp) / "src"
         shutil.copytree(ROOT / "src", scratch, ignore=shutil.ignore_patterns("__pycache__"))
         for module in modules:
             path = scratch / "nba_pra" / module
             original = path.read_text()
-            if not _run_tests(scratch, MODULES[module], args.timeout):
+            if _run_tests(scratch, MODULES[module], args.timeout) != "survived":
                 sys.exit(f"the tests of {module} fail on the unmutated code: fix them first")
             counts = {"mutants": 0, "killed": 0}
             for mutant in mutants_of(module):
@@ -234,13 +254,16 @@ def main() -> None:
                     continue
                 path.write_text(_walk(original, mutant.index)[1])
                 began = time.perf_counter()
-                survived = _run_tests(scratch, MODULES[module], args.timeout)
-                counts["mutants"] += 1
-                counts["killed"] += not survived
-                if survived:
-                    survivors.append(f"{module} {mutant.ident}")
+                outcome = _run_tests(scratch, MODULES[module], args.timeout)
                 took = time.perf_counter() - began
-                print(f"{'SURVIVED' if survived else 'killed  '} {module} {mutant.ident} ({took:.1f} s)", flush=True)
+                if outcome == "error":
+                    errors.append(f"{module} {mutant.ident}")
+                else:
+                    counts["mutants"] += 1
+                    counts["killed"] += outcome == "killed"
+                if outcome == "survived":
+                    survivors.append(f"{module} {mutant.ident}")
+                print(f"{outcome:8} {module} {mutant.ident} ({took:.1f} s)", flush=True)
             path.write_text(original)
             per_module[module] = counts
             print(f"{module}: {counts['killed']}/{counts['mutants']} killed", flush=True)
@@ -248,7 +271,7 @@ def main() -> None:
     killed = sum(c["killed"] for c in per_module.values())
     print(json.dumps({
         "mutants": mutants, "killed": killed, "kill_rate": round(killed / mutants, 4) if mutants else None,
-        "survivors": survivors, "equivalent": equivalent, "wall_s": round(time.perf_counter() - start, 1),
+        "survivors": survivors, "equivalent": equivalent, "errors": errors, "wall_s": round(time.perf_counter() - start, 1),
         "target": TARGET, "per_module": per_module,
     }))
 
