@@ -10,7 +10,8 @@ The modules are mutated in a scratch copy of ``src/`` that is put first on ``sys
 never written. To keep ~0.5 s of imports out of every mutant, one parent process imports the heavy libraries
 (numpy, pandas, scipy, pytest) once and forks a child per mutant, which imports the mutated ``nba_pra`` afresh.
 
-Run: ``nice -n 10 uv run python benchmarks/mutation.py [--module ledger/clv.py] [--timeout 120]``. The last line
+Run: ``nice -n 10 uv run python benchmarks/mutation.py [--module ledger/clv.py] [--timeout 120] [--shard 0/3]``;
+shards run side by side and ``--merge LOG...`` combines their outputs. The last line
 printed is one JSON object: ``mutants``, ``killed``, ``kill_rate``, ``survivors``, ``equivalent``, ``errors``
 (mutants pytest could not run, counted neither way), ``wall_s``, ``target``, ``per_module``.
 """
@@ -225,8 +226,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these (repeatable)")
     parser.add_argument("--timeout", type=int, default=TIMEOUT_S, help="seconds per mutant")
+    parser.add_argument("--shard", default="0/1", help="I/N: only the mutants whose index is I modulo N")
+    parser.add_argument("--merge", nargs="+", type=Path, metavar="LOG",
+                        help="combine the last JSON lines of these runs' outputs (shards) into one; runs nothing")
     args = parser.parse_args()
+    if args.merge:
+        print(json.dumps(merge([json.loads(log.read_text().strip().splitlines()[-1]) for log in args.merge])))
+        return
     modules = args.module or list(MODULES)
+    shard, shards = (int(part) for part in args.shard.split("/"))
 
     # third-party imports done once here so that every forked child starts warm (nba_pra itself is NOT imported in
     # the parent: each child must import the mutated copy)
@@ -248,6 +256,8 @@ def main() -> None:
                 sys.exit(f"the tests of {module} fail on the unmutated code: fix them first")
             counts = {"mutants": 0, "killed": 0}
             for mutant in mutants_of(module):
+                if mutant.index % shards != shard:
+                    continue
                 reason = EQUIVALENT.get((module, mutant.ident))
                 if reason is not None:
                     equivalent.append(f"{module} {mutant.ident}: {reason}")
@@ -267,13 +277,30 @@ def main() -> None:
             path.write_text(original)
             per_module[module] = counts
             print(f"{module}: {counts['killed']}/{counts['mutants']} killed", flush=True)
+    print(json.dumps(summary(per_module, survivors, equivalent, errors, time.perf_counter() - start)))
+
+
+def summary(per_module: dict[str, dict[str, int]], survivors: list[str], equivalent: list[str], errors: list[str],
+            wall_s: float) -> dict[str, object]:
     mutants = sum(c["mutants"] for c in per_module.values())
     killed = sum(c["killed"] for c in per_module.values())
-    print(json.dumps({
+    return {
         "mutants": mutants, "killed": killed, "kill_rate": round(killed / mutants, 4) if mutants else None,
-        "survivors": survivors, "equivalent": equivalent, "errors": errors, "wall_s": round(time.perf_counter() - start, 1),
+        "survivors": survivors, "equivalent": equivalent, "errors": errors, "wall_s": round(wall_s, 1),
         "target": TARGET, "per_module": per_module,
-    }))
+    }
+
+
+def merge(runs: list[dict]) -> dict[str, object]:
+    """One summary of several runs (shards run side by side: the wall time is the longest run's)."""
+    per_module: dict[str, dict[str, int]] = {}
+    for run in runs:
+        for module, counts in run["per_module"].items():
+            total = per_module.setdefault(module, {"mutants": 0, "killed": 0})
+            total["mutants"] += counts["mutants"]
+            total["killed"] += counts["killed"]
+    return summary(per_module, [s for r in runs for s in r["survivors"]], [e for r in runs for e in r["equivalent"]],
+                   [e for r in runs for e in r["errors"]], max(r["wall_s"] for r in runs))
 
 
 if __name__ == "__main__":
