@@ -13,7 +13,8 @@ never written. To keep ~0.5 s of imports out of every mutant, one parent process
 Run: ``nice -n 10 uv run python benchmarks/mutation.py [--module ledger/clv.py] [--timeout 120] [--shard 0/3]``;
 shards run side by side and ``--merge LOG...`` combines their outputs. The last line
 printed is one JSON object: ``mutants``, ``killed``, ``kill_rate``, ``survivors``, ``equivalent``, ``errors``
-(mutants pytest could not run, counted neither way), ``wall_s``, ``target``, ``per_module``.
+(mutants pytest could not run, counted neither way), ``wall_s``, ``target``, ``untested`` and ``complete`` (a
+``--budget-s`` run stops starting mutants after that many seconds), ``per_module``.
 """
 
 from __future__ import annotations
@@ -237,6 +238,8 @@ def main() -> None:
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these (repeatable)")
     parser.add_argument("--timeout", type=int, default=TIMEOUT_S, help="seconds per mutant")
     parser.add_argument("--shard", default="0/1", help="I/N: only the mutants whose index is I modulo N")
+    parser.add_argument("--budget-s", type=float, default=None,
+                        help="start no mutant after this many seconds; the rest are reported as untested")
     parser.add_argument("--merge", nargs="+", type=Path, metavar="LOG",
                         help="combine the last JSON lines of these runs' outputs (shards) into one; runs nothing")
     args = parser.parse_args()
@@ -256,6 +259,7 @@ def main() -> None:
     survivors: list[str] = []
     equivalent: list[str] = []
     errors: list[str] = []  # mutants pytest could not run (not counted either way)
+    untested = 0  # mutants left when the time budget ran out
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         scratch = Path(tmp) / "src"
         shutil.copytree(ROOT / "src", scratch, ignore=shutil.ignore_patterns("__pycache__"))
@@ -270,6 +274,9 @@ def main() -> None:
             counts = {"mutants": 0, "killed": 0}
             for mutant in mutants_of(module):
                 if mutant.index % shards != shard:
+                    continue
+                if args.budget_s is not None and time.perf_counter() - start > args.budget_s:
+                    untested += 1
                     continue
                 reason = EQUIVALENT.get((module, mutant.ident))
                 if reason is not None:
@@ -290,17 +297,17 @@ def main() -> None:
             path.write_text(original)
             per_module[module] = counts
             print(f"{module}: {counts['killed']}/{counts['mutants']} killed", flush=True)
-    print(json.dumps(summary(per_module, survivors, equivalent, errors, time.perf_counter() - start)))
+    print(json.dumps(summary(per_module, survivors, equivalent, errors, time.perf_counter() - start, untested)))
 
 
 def summary(per_module: dict[str, dict[str, int]], survivors: list[str], equivalent: list[str], errors: list[str],
-            wall_s: float) -> dict[str, object]:
+            wall_s: float, untested: int = 0) -> dict[str, object]:
     mutants = sum(c["mutants"] for c in per_module.values())
     killed = sum(c["killed"] for c in per_module.values())
     return {
         "mutants": mutants, "killed": killed, "kill_rate": round(killed / mutants, 4) if mutants else None,
         "survivors": survivors, "equivalent": equivalent, "errors": errors, "wall_s": round(wall_s, 1),
-        "target": TARGET, "per_module": per_module,
+        "target": TARGET, "untested": untested, "complete": untested == 0, "per_module": per_module,
     }
 
 
@@ -313,7 +320,8 @@ def merge(runs: list[dict]) -> dict[str, object]:
             total["mutants"] += counts["mutants"]
             total["killed"] += counts["killed"]
     return summary(per_module, [s for r in runs for s in r["survivors"]], [e for r in runs for e in r["equivalent"]],
-                   [e for r in runs for e in r["errors"]], max(r["wall_s"] for r in runs))
+                   [e for r in runs for e in r["errors"]], max(r["wall_s"] for r in runs),
+                   sum(r.get("untested", 0) for r in runs))
 
 
 if __name__ == "__main__":
