@@ -211,3 +211,55 @@ def test_the_main_line_tie_uses_the_distance_to_the_median_not_the_sum() -> None
     lines = pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line"]).assign(
         over_price=-110, under_price=-110)
     assert main_lines(lines)["main_line"].tolist() == [31.5]
+
+
+# three markets with different booksums: (0.55, 0.55) Q = 1.1; (0.7, 0.4) Q = 1.1; (0.5, 0.5) Q = 1 (no margin)
+MARKETS = [[0.55, 0.55], [0.7, 0.4], [0.5, 0.5]]
+
+
+def test_multiplicative_devig_divides_each_market_by_its_own_booksum() -> None:
+    # row 2: 0.7 / 1.1 = 0.636364, 0.4 / 1.1 = 0.363636
+    expected = [[0.5, 0.5], [0.7 / 1.1, 0.4 / 1.1], [0.5, 0.5]]
+    assert np.allclose(devig(MARKETS, DevigMethod.MULTIPLICATIVE), expected)
+
+
+def test_additive_devig_splits_each_markets_own_margin() -> None:
+    # row 1: margin 0.1 -> 0.05 off each side; row 2: 0.7 - 0.05, 0.4 - 0.05; row 3: nothing to remove
+    expected = [[0.5, 0.5], [0.65, 0.35], [0.5, 0.5]]
+    assert np.allclose(devig(MARKETS, DevigMethod.ADDITIVE), expected)
+    assert np.allclose(devig(MARKETS, DevigMethod.SHIN), expected)  # two-way Shin = additive
+
+
+def test_power_devig_solves_one_exponent_per_market() -> None:
+    p = devig(MARKETS, DevigMethod.POWER)
+    q = np.array(MARKETS)
+    kappa = np.log(p) / np.log(q)  # p_i = q_i^kappa: the same kappa across a row
+    assert np.allclose(kappa[:, 0], kappa[:, 1])
+    assert np.allclose(p.sum(axis=1), 1.0)
+    assert np.allclose(p[0], [0.5, 0.5]) and np.allclose(p[2], [0.5, 0.5])  # symmetric rows stay even
+    assert kappa[1, 0] > 1 and np.isclose(kappa[2, 0], 1.0)  # a margin needs kappa > 1; none needs kappa = 1
+
+
+def test_shin_z_has_one_value_per_market() -> None:
+    z = shin_z(MARKETS)
+    assert z.shape == (3,) and z[0] > 0 and z[1] > 0 and z[2] == 0
+
+
+def test_the_market_tables_have_exactly_their_documented_columns() -> None:
+    lines = lines_table()
+    assert list(main_lines(lines).columns) == ["game_id", "player_id", "market", "main_line"]
+    assert list(best_prices(lines).columns) == [
+        "game_id", "player_id", "line", "market", "best_over_price", "best_over_bookmaker", "best_under_price",
+        "best_under_bookmaker", "n_books", "is_main_line"]
+    assert list(fair_probabilities(lines, DevigMethod.MULTIPLICATIVE).columns) == [
+        "game_id", "player_id", "line", "market", "bookmaker", "implied_over", "implied_under", "overround",
+        "fair_over", "fair_under"]
+
+
+def test_the_market_tables_are_sorted_by_their_keys() -> None:
+    # rows arrive shuffled; every table comes out in key order (players 1 then 2)
+    lines = lines_table().iloc[::-1]
+    assert main_lines(lines)["player_id"].tolist() == [1, 2]
+    assert best_prices(lines)[["player_id", "line"]].values.tolist() == [[1, 24.5], [1, 25.5], [2, 10.5], [2, 11.5]]
+    cons = consensus_probabilities(fair_probabilities(lines, DevigMethod.MULTIPLICATIVE))
+    assert cons[["player_id", "line"]].values.tolist() == [[1, 24.5], [1, 25.5], [2, 10.5], [2, 11.5]]
