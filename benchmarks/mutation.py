@@ -59,6 +59,32 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "one more bisection step: the bracket is below float spacing long before step 200",
     ("odds/market.py", "62:24 0 -> 1"):
         "a > 1 vs a > 0: valid American odds satisfy |a| >= 100 (checked just above), so no a lies in (0, 1]",
+    ("odds/market.py", "62:20 compare#0 > -> >="):
+        "a >= 0 vs a > 0: a = 0 is rejected just above",
+    ("odds/market.py", "130:30 50.0 -> 51.0"):
+        "a wider log-kappa bracket (-51 instead of -50) still holds the root; 200 halvings reach it either way",
+    ("odds/market.py", "131:29 50.0 -> 51.0"):
+        "a wider log-kappa bracket (51 instead of 50) still holds the root; 200 halvings reach it either way",
+    ("odds/market.py", "135:18 compare#0 > -> >="):
+        "bisection: which half keeps an exact tie (sum == 1.0) does not move the converged root",
+    ("odds/market.py", "160:18 compare#0 > -> >="):
+        "bisection: which half keeps an exact tie (sum == 1.0) does not move the converged root",
+    ("odds/market.py", "171:18 compare#0 > -> >="):
+        "at Q == 1 exactly Shin's p_i(0) = sqrt(4 q_i^2 / 1) / 2 = q_i: both branches give q",
+    ("odds/market.py", "171:87 1.0 -> 2.0"):
+        "min(z, nextafter(2, 0)) = z: the cap only bites at z == 1.0, and the bisection z < 1 for any price",
+    ("odds/market.py", "171:92 0.0 -> 1.0"):
+        "min(z, 1.0) = z: the cap only bites at z == 1.0, and the bisection z < 1 for any price",
+    ("odds/market.py", "238:53 True -> False"):
+        "groupby(observed=...) only matters for categorical keys; no lines table has them",
+    ("odds/market.py", "256:55 True -> False"):
+        "groupby(observed=...) only matters for categorical keys; no lines table has them",
+    ("odds/market.py", "257:44 True -> False"):
+        "groupby(observed=...) only matters for categorical keys; no lines table has them",
+    ("odds/market.py", "287:44 True -> False"):
+        "groupby(observed=...) only matters for categorical keys; no lines table has them",
+    ("odds/market.py", "283:78 True -> False"):
+        "the order of the groups while ranking books: each group keeps its best row and is merged back by key",
 }
 
 #: what the test files import besides nba_pra (pytest's plugins included)
@@ -317,16 +343,25 @@ def summary(per_module: dict[str, dict[str, int]], survivors: list[str], equival
 
 
 def merge(runs: list[dict]) -> dict[str, object]:
-    """One summary of several runs (shards run side by side: the wall time is the longest run's)."""
+    """One summary of several runs (shards run side by side: the wall time is the longest run's). Survivors that
+    :data:`EQUIVALENT` now lists (added after those runs started) move to ``equivalent`` and out of the counts."""
     per_module: dict[str, dict[str, int]] = {}
     for run in runs:
         for module, counts in run["per_module"].items():
             total = per_module.setdefault(module, {"mutants": 0, "killed": 0})
             total["mutants"] += counts["mutants"]
             total["killed"] += counts["killed"]
-    return summary(per_module, [s for r in runs for s in r["survivors"]], [e for r in runs for e in r["equivalent"]],
-                   [e for r in runs for e in r["errors"]], max(r["wall_s"] for r in runs),
-                   sum(r.get("untested", 0) for r in runs))
+    survivors, equivalent = [], [e for r in runs for e in r["equivalent"]]
+    for survivor in (s for r in runs for s in r["survivors"]):
+        module, ident = survivor.split(" ", 1)
+        reason = EQUIVALENT.get((module, ident))
+        if reason is None:
+            survivors.append(survivor)
+        else:
+            equivalent.append(f"{survivor}: {reason}")
+            per_module[module]["mutants"] -= 1
+    return summary(per_module, survivors, equivalent, [e for r in runs for e in r["errors"]],
+                   max(r["wall_s"] for r in runs), sum(r.get("untested", 0) for r in runs))
 
 
 if __name__ == "__main__":
