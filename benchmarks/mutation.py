@@ -83,6 +83,16 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "groupby(observed=...) only matters for categorical keys; no lines table has them",
     ("odds/market.py", "287:44 True -> False"):
         "groupby(observed=...) only matters for categorical keys; no lines table has them",
+    ("betting/kelly.py", "43:12 right@37 & -> |"):
+        "isfinite(num) | isfinite(den) vs &: with probabilities in [0, 1] either both are finite or neither is",
+    ("betting/kelly.py", "43:65 compare#0 > -> >="):
+        "denominator 0 (b = 0 or no win/loss chance) forces numerator <= 0, so numerator > 0 already excludes it",
+    ("betting/kelly.py", "43:85 compare#0 > -> >="):
+        "numerator 0 passed as valid gives f = 0 / denominator = 0, the same stake as invalid",
+    ("ledger/settlement.py", "85:25 compare#0 > -> >="):
+        "won at actual == line is never read: np.select grades the tie as a push first",
+    ("ledger/settlement.py", "85:40 compare#0 < -> <="):
+        "won at actual == line is never read: np.select grades the tie as a push first",
     ("odds/market.py", "283:78 True -> False"):
         "the order of the groups while ranking books: each group keeps its best row and is merged back by key",
 }
@@ -164,7 +174,9 @@ class _Mutator(ast.NodeTransformer):
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
         swap = _BINOP_SWAPS.get(type(node.op))
-        if swap and self._site(node, f"{_SYMBOLS[type(node.op)]} -> {_SYMBOLS[swap]}"):
+        # a chain ``a & b & c`` nests BinOps that all start at ``a``: the right operand tells them apart
+        where = f"right@{node.right.col_offset} "
+        if swap and self._site(node, f"{where}{_SYMBOLS[type(node.op)]} -> {_SYMBOLS[swap]}"):
             node.op = swap()
         return node
 
