@@ -89,6 +89,8 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "denominator 0 (b = 0 or no win/loss chance) forces numerator <= 0, so numerator > 0 already excludes it",
     ("betting/kelly.py", "43:85 compare#0 > -> >="):
         "numerator 0 passed as valid gives f = 0 / denominator = 0, the same stake as invalid",
+    ("model/distributions.py", "69:50 1.0 -> 2.0"):
+        "clip(1 - P(over) - P(push), 0, 2): the value never exceeds 1 since both probabilities are >= 0",
     ("ledger/settlement.py", "85:25 compare#0 > -> >="):
         "won at actual == line is never read: np.select grades the tie as a push first",
     ("ledger/settlement.py", "85:40 compare#0 < -> <="):
