@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -40,7 +40,7 @@ SlateSort = enum.StrEnum("SlateSort", {name: name for name in schemas.SlateRow.m
 # --- plain values -----------------------------------------------------------------------------------------------
 
 
-def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+def records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict[str, Any]]:
     """Rows as plain-Python dicts (NaN -> None, numpy scalars -> Python, timestamps -> ISO dates)."""
     out = frame.reindex(columns=list(columns))
     for col in out.columns:
