@@ -24,6 +24,7 @@ import ast
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import sys
@@ -75,6 +76,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "min(z, nextafter(2, 0)) = z: the cap only bites at z == 1.0, and the bisection z < 1 for any price",
     ("odds/market.py", "171:92 0.0 -> 1.0"):
         "min(z, 1.0) = z: the cap only bites at z == 1.0, and the bisection z < 1 for any price",
+    ("odds/market.py", "139:11 right@15 / -> *"):
+        "the power rows already sum to 1 within ~1e-16 after bisection: times or over that sum moves p by ~1e-16",
+    ("odds/market.py", "172:11 right@15 / -> *"):
+        "the Shin rows already sum to 1 within ~1e-16 at the solved z: times or over that sum moves p by ~1e-16",
     ("odds/market.py", "238:53 True -> False"):
         "groupby(observed=...) only matters for categorical keys; no lines table has them",
     ("odds/market.py", "256:55 True -> False"):
@@ -366,9 +371,11 @@ def merge(runs: list[dict]) -> dict[str, object]:
             total["mutants"] += counts["mutants"]
             total["killed"] += counts["killed"]
     survivors, equivalent = [], [e for r in runs for e in r["equivalent"]]
+    # runs from before BinOp ids named their right operand ("right@N ") report the shorter id
+    legacy = {(m, re.sub(r"right@\d+ ", "", i)): reason for (m, i), reason in EQUIVALENT.items()}
     for survivor in (s for r in runs for s in r["survivors"]):
         module, ident = survivor.split(" ", 1)
-        reason = EQUIVALENT.get((module, ident))
+        reason = EQUIVALENT.get((module, ident)) or legacy.get((module, ident))
         if reason is None:
             survivors.append(survivor)
         else:
