@@ -80,6 +80,12 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "the power rows already sum to 1 within ~1e-16 after bisection: times or over that sum moves p by ~1e-16",
     ("odds/market.py", "172:11 right@15 / -> *"):
         "the Shin rows already sum to 1 within ~1e-16 at the solved z: times or over that sum moves p by ~1e-16",
+    ("odds/market.py", "219:39 2 -> 3"):
+        "the (0, 2) placeholder of an empty table: a (0, 3) one has no rows either, and only columns 0, 1 are read",
+    ("odds/market.py", "220:67 2 -> 3"):
+        "the (0, 2) placeholder of an empty table: a (0, 3) one has no rows either, and only columns 0, 1 are read",
+    ("odds/market.py", "282:107 0 -> 1"):
+        "the placeholder decimal prices of an empty table: nothing is ranked, the output is empty either way",
     ("odds/market.py", "238:53 True -> False"):
         "groupby(observed=...) only matters for categorical keys; no lines table has them",
     ("odds/market.py", "256:55 True -> False"):

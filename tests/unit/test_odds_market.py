@@ -144,6 +144,8 @@ def test_fair_probabilities_and_their_consensus_at_each_line() -> None:
     assert len(fair) == 6  # derived row dropped
     a = fair.loc[fair["bookmaker"] == "A"].iloc[0]
     assert np.isclose(a["fair_over"], 0.5) and np.isclose(a["overround"], 2 * 110 / 210 - 1)
+    b = fair.loc[fair["bookmaker"] == "B"].iloc[0]  # +100 / -125: q = 100/200 and 125/225
+    assert np.allclose(b[["implied_over", "implied_under"]].astype(float), [0.5, 125 / 225])
 
     cons = consensus_probabilities(fair, ConsensusMethod.MEAN).set_index(["player_id", "line"])
     b_over = (100 / 200) / (100 / 200 + 125 / 225)
