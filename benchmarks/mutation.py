@@ -102,6 +102,8 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "numerator 0 passed as valid gives f = 0 / denominator = 0, the same stake as invalid",
     ("model/distributions.py", "69:50 1.0 -> 2.0"):
         "clip(1 - P(over) - P(push), 0, 2): the value never exceeds 1 since both probabilities are >= 0",
+    ("betting/kelly.py", "45:69 1.0 -> 2.0"):
+        "the placeholder denominator of invalid rows (it only avoids 0/0): the outer np.where gives them 0 anyway",
     ("ledger/settlement.py", "85:25 compare#0 > -> >="):
         "won at actual == line is never read: np.select grades the tie as a push first",
     ("ledger/settlement.py", "85:40 compare#0 < -> <="):
