@@ -42,6 +42,11 @@ _WINDOW = (1500, 1100)
 _ONE_PAGE = 1000
 
 
+def _client(app) -> TestClient:
+    """A test client that names a loopback host (the app refuses TestClient's default ``testserver``)."""
+    return TestClient(app, base_url="http://127.0.0.1:8050")
+
+
 def _play_the_slate(root: Path) -> None:
     """Advance the synthetic league until the games of the last predicted slate have been played."""
     slate = pd.read_parquet(root / "artifacts" / "predictions.parquet")["game_date"].min()
@@ -77,7 +82,7 @@ def project(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def client(project) -> TestClient:
     """The API on one page per table (paging has its own test)."""
-    return TestClient(create_app(load_project(project.root, [f"dashboard.page_size={_ONE_PAGE}"])))
+    return _client(create_app(load_project(project.root, [f"dashboard.page_size={_ONE_PAGE}"])))
 
 
 def _ledger_db(project) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -138,7 +143,7 @@ def test_the_slate_sorts_filters_and_pages_through_query_parameters(project, cli
     assert name in {r["player_name"] for r in by_player["rows"]}
     assert all(name.split()[-1].lower() in r["player_name"].lower() for r in by_player["rows"])
     assert client.get("/api/slate", params={"player": "nobody-is-called-this"}).json()["rows"] == []
-    paged = TestClient(create_app(load_project(project.root, ["dashboard.page_size=5"])))
+    paged = _client(create_app(load_project(project.root, ["dashboard.page_size=5"])))
     first, second = (paged.get("/api/slate", params={"page": p}).json() for p in (1, 2))
     assert len(first["rows"]) == 5 and first["pages"] == -(-first["total"] // 5)
     assert first["rows"][0] != second["rows"][0]
@@ -208,7 +213,7 @@ def test_every_page_and_view_carries_the_synthetic_banner_and_real_settings_drop
     for api in ("/api/slate", "/api/ledger", "/api/models", "/api/health"):
         view = client.get(api).json()
         assert view["synthetic_data"] and view["synthetic_market"] and view["banner"], api
-    real = TestClient(create_app(load_project(project.root, ["data.source=files", "odds=historical"])))
+    real = _client(create_app(load_project(project.root, ["data.source=files", "odds=historical"])))
     for page in ("/", "/ledger", "/health"):
         assert 'id="synthetic-banner"' not in real.get(page).text, page
     assert real.get("/api/slate").json()["banner"] == ""
@@ -263,7 +268,7 @@ def test_the_ledger_page_splits_staked_and_paper_bets(tmp_path: Path) -> None:
     with LedgerStore(f"sqlite:///{root / 'ledger.db'}") as store:  # both win at 2.5
         store.record_bets(bets)
         store.settle(box)
-    app = TestClient(create_app(load_project(root)))
+    app = _client(create_app(load_project(root)))
     ledger = app.get("/api/ledger").json()
     s = ledger["summary"]
     assert (s["bets"], s["profit"], s["roi"]) == (1, pytest.approx(15.0), pytest.approx(1.5))
@@ -365,11 +370,11 @@ def test_model_plots_are_served_from_the_run_and_other_paths_are_refused(client)
 
 
 def test_a_missing_alias_is_shown_as_such_and_no_version_at_all_says_what_to_run(project) -> None:
-    one = TestClient(create_app(load_project(project.root, ["tracking.challenger_alias=nobody"])))
+    one = _client(create_app(load_project(project.root, ["tracking.challenger_alias=nobody"])))
     versions = one.get("/api/models").json()["versions"]
     assert versions[1] == {**versions[1], "alias": "nobody", "version": None, "plots": []}
     assert "no version holds @nobody" in one.get("/models").text
-    none = TestClient(create_app(load_project(
+    none = _client(create_app(load_project(
         project.root, ["tracking.champion_alias=nobody", "tracking.challenger_alias=no_one"])))
     models = none.get("/api/models").json()
     assert not models["available"] and "nba-pra pipeline" in models["message"]
@@ -381,7 +386,7 @@ def test_predictions_without_bet_decisions_list_every_player_without_a_line(proj
     root = copy_project(tmp_path / "predicted")
     (root / "artifacts").mkdir()
     shutil.copy2(project.path("artifacts", "predictions.parquet"), root / "artifacts" / "predictions.parquet")
-    slate = TestClient(create_app(load_project(root))).get("/api/slate", params={"page": 1}).json()
+    slate = _client(create_app(load_project(root))).get("/api/slate", params={"page": 1}).json()
     assert slate["available"] and "nba-pra bet" in slate["message"]
     assert slate["candidates"] == slate["bets"] == 0
     assert {r["decision"] for r in slate["rows"]} == {"no line"}
@@ -419,7 +424,7 @@ def test_the_health_api_reports_freshness_quota_pipeline_and_warnings(project, c
 
 
 def test_stale_data_is_a_health_warning(project) -> None:
-    strict = TestClient(create_app(load_project(project.root, ["data.freshness.max_lag_days=0"])))
+    strict = _client(create_app(load_project(project.root, ["data.freshness.max_lag_days=0"])))
     health = strict.get("/api/health").json()
     assert health["data"]["stale"] and "fetch or import recent box scores" in health["warnings"][0]
 
@@ -445,7 +450,7 @@ def test_only_get_routes_exist_and_the_openapi_schema_lists_the_api(client) -> N
 
 def test_every_page_says_what_to_run_on_a_project_without_outputs_and_creates_no_database(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "empty")
-    empty = TestClient(create_app(load_project(root)))
+    empty = _client(create_app(load_project(root)))
     for path in ("/", "/ledger", "/models", "/health"):
         response = empty.get(path)
         assert response.status_code == 200, path
@@ -470,7 +475,7 @@ def test_credentials_and_the_api_key_never_reach_a_page(project, tmp_path: Path,
     original = summary_path.read_text()
     summary_path.write_text(json.dumps({**json.loads(original), "odds_warning": f"401 for apiKey={api_key}"}))
     try:
-        app = TestClient(create_app(broken))
+        app = _client(create_app(broken))
         bodies = {path: app.get(path).text for path in
                   ("/", "/ledger", "/models", "/health", "/api/slate", "/api/ledger", "/api/models", "/api/health",
                    "/openapi.json")}

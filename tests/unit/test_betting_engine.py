@@ -240,13 +240,19 @@ def test_no_positive_edge_on_either_side_fails_min_edge() -> None:
 
 
 def test_missing_prices_on_both_sides_are_rejected_and_one_missing_side_still_bets_the_other() -> None:
+    # player 2: gamma mean 20, sd 6 (shape 100/9, scale 1.8); P(under 24.5) = F(24.5) ~ 0.78 at -110 (d 1.909):
+    # edge ~ 0.78 * 1.909 - 1 ~ +0.49, a bet on the only side quoted
     out = run(
-        [prediction(1), prediction(2)],
+        [prediction(1), prediction(2, mean=20.0)],
         [line(1, 24.5, over=np.nan, under=np.nan), line(2, 24.5, over=np.nan, under=-110)],
-        dataclasses.replace(PLAIN, min_confidence=0.0, min_edge=0.0),
+        dataclasses.replace(PLAIN, min_confidence=0.0),
     )
-    assert out.loc[0, "reason"] == "missing_price"
-    assert out.loc[1, "side"] == "under"
+    assert out.loc[0, "reason"] == "missing_price" and out.loc[0, "stake"] == 0
+    p_under = stats.gamma.cdf(24.5, 400 / 36, scale=36 / 20)
+    d_under = 1 + 100 / 110
+    assert out.loc[1, "side"] == "under" and out.loc[1, "decision"] == "bet" and out.loc[1, "reason"] == "bet"
+    assert out.loc[1, "edge"] == pytest.approx(p_under * d_under - 1)
+    assert out.loc[1, "stake"] > 0
 
 
 def test_past_games_are_rejected_when_as_of_is_after_the_game_day() -> None:

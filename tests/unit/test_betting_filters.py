@@ -113,3 +113,10 @@ def test_max_edge_is_off_by_default_and_rejects_only_above_its_limit() -> None:
     assert reasons(candidate(edge=5.0)) == [PASS]
     capped = dataclasses.replace(S, max_edge=0.5)
     assert reasons(candidate(edge=0.5), candidate(edge=0.5 + 1e-9), settings=capped) == [PASS, "max_edge"]
+
+
+@pytest.mark.parametrize(("over", "under"), [(float("nan"), 1.9), (1.9, float("nan"))])
+def test_a_price_missing_on_one_side_is_not_a_missing_price(over: float, under: float) -> None:
+    # the other side can still be bet; only a row priced on neither side is rejected
+    assert reasons(candidate(over_decimal=over, under_decimal=under)) == [PASS]
+    assert reasons(candidate(over_decimal=float("nan"), under_decimal=float("nan"))) == ["missing_price"]

@@ -48,6 +48,13 @@ def test_kelly_is_zero_for_nan_inputs_and_certain_push() -> None:
     assert f.tolist() == [0.0, 0.0, 0.0]
 
 
+def test_an_infinite_price_is_no_price_and_gets_zero_kelly() -> None:
+    # b = inf: numerator and denominator are both inf, so f* = inf / inf would be NaN; a broken price bets nothing
+    assert kelly_fraction(0.6, 0.4, np.inf) == 0.0
+    assert kelly_fraction(np.array([0.6, 0.55]), np.array([0.4, 0.45]), np.array([np.inf, MINUS_110])).tolist() == [
+        0.0, pytest.approx((0.55 * (MINUS_110 - 1) - 0.45) / (MINUS_110 - 1))]
+
+
 def test_fractional_kelly_stake_scales_fraction_and_bankroll() -> None:
     # 0.25 * 0.055 * 1000 = 13.75 units
     assert kelly_stake(0.55, 0.45, MINUS_110, fraction=0.25, bankroll=1000.0) == pytest.approx(13.75)

@@ -1,4 +1,4 @@
-"""The dashboard's pure pieces: intervals, the slate table, sorting, paging, the bankroll curve.
+"""The dashboard's pure views: intervals, the slate table, sorting, paging, the bankroll curve.
 
 Redaction lives in :mod:`nba_pra.redaction` (tests/unit/test_redaction.py).
 """
@@ -12,12 +12,13 @@ import pandas as pd
 import pytest
 
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.dashboard import pages, queries
+from nba_pra.dashboard import pages, views
+from nba_pra.stats import wilson_interval
 from settings_support import conf
 
 
 def test_the_wilson_interval_matches_the_closed_form_and_stays_in_the_unit_interval() -> None:
-    lo, hi = queries.wilson_interval(pd.Series([5, 0, 10, 0]), pd.Series([10, 10, 10, 0]), 0.95)
+    lo, hi = wilson_interval(pd.Series([5, 0, 10, 0]), pd.Series([10, 10, 10, 0]), 0.95)
     assert lo[0] == pytest.approx(0.2366, abs=1e-4) and hi[0] == pytest.approx(0.7634, abs=1e-4)
     assert lo[1] == pytest.approx(0.0, abs=1e-12) and 0 < hi[1] < 0.35
     assert hi[2] == pytest.approx(1.0) and lo[2] > 0.65
@@ -26,10 +27,10 @@ def test_the_wilson_interval_matches_the_closed_form_and_stays_in_the_unit_inter
 
 def test_paging_clamps_to_the_pages_that_exist() -> None:
     frame = pd.DataFrame({"x": range(12)})
-    rows, page, pages_ = queries.paginate(frame, 3, 5)
+    rows, page, pages_ = views.paginate(frame, 3, 5)
     assert (rows["x"].tolist(), page, pages_) == ([10, 11], 3, 3)
-    assert queries.paginate(frame, 99, 5)[1] == 3 and queries.paginate(frame, 0, 5)[1] == 1
-    assert queries.paginate(frame.iloc[:0], 1, 5)[1:] == (1, 1)
+    assert views.paginate(frame, 99, 5)[1] == 3 and views.paginate(frame, 0, 5)[1] == 1
+    assert views.paginate(frame.iloc[:0], 1, 5)[1:] == (1, 1)
 
 
 def _candidate(player_id: int, book: str, edge: float, decision: str, **extra) -> dict:
@@ -54,24 +55,24 @@ def test_the_slate_keeps_the_bet_or_the_best_edge_per_prop_and_lists_players_wit
         "player_name": ["P1", "P2", "P4"], "team": ["BOS"] * 3, "opponent": ["NYK"] * 3, "mean": [20.0, 15.0, 9.0],
         "std": [6.0, 5.0, 4.0],
     })
-    table = queries.slate_table(predictions, candidates, pd.Series({"b1": 21.5})).set_index("player_id")
-    assert list(table.columns) == [c for c in queries.schemas.SlateRow.model_fields if c != "player_id"]
+    table = views.slate_table(predictions, candidates, pd.Series({"b1": 21.5})).set_index("player_id")
+    assert list(table.columns) == [c for c in views.schemas.SlateRow.model_fields if c != "player_id"]
     assert (table.loc[1, "best_book"], table.loc[1, "decision"], table.loc[1, "stake_units"]) == ("b", "bet", 21.5)
     assert table.loc[1, "stake_pct"] == pytest.approx(2.0)
     assert (table.loc[2, "best_book"], table.loc[2, "decision"]) == ("b", "pass")
     assert math.isnan(table.loc[2, "stake_units"])
     assert table.loc[3, "player_name"] == "Book Name"  # a line for a player the model did not predict
-    assert (table.loc[4, "decision"], table.loc[4, "reason"]) == (queries.NO_LINE, queries.NO_LINE)
+    assert (table.loc[4, "decision"], table.loc[4, "reason"]) == (views.NO_LINE, views.NO_LINE)
     assert math.isnan(table.loc[4, "line"])
 
 
 def test_filter_sort_matches_names_and_teams_case_insensitively_and_puts_missing_values_last() -> None:
     table = pd.DataFrame({"player_name": ["Ann Lee", "Bo Lee", None, "Cy Day"], "team": ["BOS", "nyk", "BOS", "BOS"],
                           "edge": [0.1, np.nan, 0.3, 0.2]})
-    assert queries.filter_sort(table, sort="edge")["edge"].tolist()[:3] == [0.3, 0.2, 0.1]
-    assert math.isnan(queries.filter_sort(table, sort="edge", descending=False)["edge"].iloc[-1])
-    assert queries.filter_sort(table, player=" lee ")["player_name"].tolist() == ["Ann Lee", "Bo Lee"]
-    assert queries.filter_sort(table, team="NYK")["player_name"].tolist() == ["Bo Lee"]
+    assert views.filter_sort(table, sort="edge")["edge"].tolist()[:3] == [0.3, 0.2, 0.1]
+    assert math.isnan(views.filter_sort(table, sort="edge", descending=False)["edge"].iloc[-1])
+    assert views.filter_sort(table, player=" lee ")["player_name"].tolist() == ["Ann Lee", "Bo Lee"]
+    assert views.filter_sort(table, team="NYK")["player_name"].tolist() == ["Bo Lee"]
 
 
 def _bets(rows: list[tuple[str, str | None, float, float, float]]) -> pd.DataFrame:
@@ -83,7 +84,7 @@ def _bets(rows: list[tuple[str, str | None, float, float, float]]) -> pd.DataFra
 def test_the_bankroll_curve_follows_each_settled_bet_in_date_order() -> None:
     bets = _bets([("2025-01-02", "loss", 0.1, 10, -10), ("2025-01-01", "win", 0.1, 10, 9), ("2025-01-03", None,
                   0.1, 10, np.nan)])
-    curve = queries.bankroll_curve(bets, 100.0)
+    curve = views.bankroll_curve(bets, 100.0)
     assert curve["date"].tolist() == ["start", "2025-01-01", "2025-01-02"]
     assert curve["bankroll"].tolist() == [100.0, 109.0, 99.0]
 
@@ -91,13 +92,15 @@ def test_the_bankroll_curve_follows_each_settled_bet_in_date_order() -> None:
 def test_edge_buckets_carry_wilson_and_bootstrap_intervals_and_an_empty_ledger_has_none() -> None:
     rows = [("2025-01-01", "win", 0.25, 10, 9.0)] * 6 + [("2025-01-01", "loss", 0.25, 10, -10.0)] * 4
     rows += [("2025-01-01", "push", 0.04, 10, 0.0), ("2025-01-01", "void", 0.04, 10, 0.0)]
-    table = queries.edge_bucket_table(_bets(rows), (0.03, 0.05, 0.2), conf(BootstrapSettings, n_resamples=200, confidence=0.9), seed=1)
+    table = views.edge_bucket_table(_bets(rows), (0.03, 0.05, 0.2),
+                                    conf(BootstrapSettings, n_resamples=200, confidence=0.9), seed=1)
     top = table.set_index("bucket").loc[">=0.2"]
     assert (top["bets"], top["wins"], top["roi"]) == (10, 6, pytest.approx(14 / 100))
     assert top["win_rate_lo"] < 0.6 < top["win_rate_hi"] and top["roi_lo"] < 0.14 < top["roi_hi"]
     push = table.set_index("bucket").loc["0.03-0.05"]
     assert push["bets"] == 1 and math.isnan(push["win_rate"]) and push["roi_lo"] == 0.0
-    empty = queries.edge_bucket_table(_bets([]), (0.03,), conf(BootstrapSettings, n_resamples=50, confidence=0.9), seed=1)
+    empty = views.edge_bucket_table(_bets([]), (0.03,), conf(BootstrapSettings, n_resamples=50, confidence=0.9),
+                                    seed=1)
     assert empty["bets"].sum() == 0 and empty["roi_lo"].isna().all()
 
 
@@ -118,7 +121,7 @@ def test_the_slate_shows_state_and_gate_reason_for_bets_only_and_flags_suspect_e
         _candidate(3, "a", 0.30, "pass", state="", gate_reason="", edge_suspect=True, pricing="market"),
     ])
     predictions = candidates.loc[:, ["game_id", "game_date", "player_id", "player_name", "team", "opponent"]]
-    table = queries.slate_table(predictions, candidates, pd.Series(dtype=float), 0.10).set_index("player_id")
+    table = views.slate_table(predictions, candidates, pd.Series(dtype=float), 0.10).set_index("player_id")
     assert table.loc[1, "state"] == "staked" and pd.isna(table.loc[1, "gate_reason"])
     assert (table.loc[2, "state"], table.loc[2, "gate_reason"], table.loc[2, "stake_pct"]) == ("paper", reason, 0.0)
     assert pd.isna(table.loc[3, "state"]) and pd.isna(table.loc[3, "gate_reason"])  # a pass has no state
@@ -129,6 +132,6 @@ def test_the_slate_shows_state_and_gate_reason_for_bets_only_and_flags_suspect_e
 def test_decisions_written_before_the_gate_flag_edges_with_the_configured_bound() -> None:
     candidates = pd.DataFrame([_candidate(1, "a", 0.12, "bet"), _candidate(2, "a", 0.08, "pass")])
     predictions = candidates.loc[:, ["game_id", "game_date", "player_id", "player_name", "team", "opponent"]]
-    table = queries.slate_table(predictions, candidates, pd.Series(dtype=float), 0.10).set_index("player_id")
+    table = views.slate_table(predictions, candidates, pd.Series(dtype=float), 0.10).set_index("player_id")
     assert table.loc[[1, 2], "edge_suspect"].tolist() == [True, False]
     assert table["state"].isna().all()

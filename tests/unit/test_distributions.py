@@ -119,3 +119,18 @@ def test_p_over_never_rises_with_the_line_and_the_fit_keeps_the_moments(mean: fl
     dist = stats.gamma(a, scale=b) if family is Family.GAMMA else stats.nbinom(a, b)
     assert dist.mean() == pytest.approx(mean, rel=1e-9)
     assert dist.var() == pytest.approx(mean * ratio, rel=1e-9)
+
+
+@pytest.mark.parametrize("family", list(Family))
+def test_zero_variance_is_rejected_at_the_boundary(family: Family) -> None:
+    # var = 0 would give a Gamma shape mu^2 / 0 = inf: a point mass no family here can represent
+    with pytest.raises(ValueError, match="variance > 0"):
+        fit(family, [10.0], [0.0])
+    with pytest.raises(ValueError, match="mean > 0"):
+        fit(family, [0.0], [4.0])
+
+
+@pytest.mark.parametrize("family", list(Family))
+def test_the_smallest_positive_moments_are_accepted(family: Family) -> None:
+    params = fit(family, [1e-6], [1e-6])
+    assert np.isfinite(params.param_a).all() and np.isfinite(params.param_b).all()

@@ -80,3 +80,12 @@ def test_nullable_box_score_dtypes_settle_like_plain_ones() -> None:
     out = settle_bets(frame, nullable).set_index("bet_id")
     assert out["result"].tolist() == ["win", "void"]
     assert out.loc["a", "actual_pra"] == 30.0
+
+
+def test_a_box_score_row_with_unknown_participation_is_void_even_when_it_carries_stats() -> None:
+    # played unknown (NA) is not "played": the stats may be a placeholder, so the bet is voided, never graded
+    unknown = box([("G1", 1, True, 20.0, 5.0, 5.0)]).astype({"played": "boolean"})
+    unknown.loc[0, "played"] = pd.NA
+    out = settle_bets(bets_frame([("a", "G1", 1, "over", 29.5, 1.9, 5.0)]), unknown).set_index("bet_id")
+    assert out.loc["a", "result"] == "void" and out.loc["a", "profit"] == 0.0
+    assert np.isnan(out.loc["a", "actual_pra"])

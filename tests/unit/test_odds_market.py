@@ -142,6 +142,8 @@ def test_fair_probabilities_and_their_consensus_at_each_line() -> None:
     assert len(fair) == 6  # derived row dropped
     a = fair.loc[fair["bookmaker"] == "A"].iloc[0]
     assert np.isclose(a["fair_over"], 0.5) and np.isclose(a["overround"], 2 * 110 / 210 - 1)
+    b = fair.loc[fair["bookmaker"] == "B"].iloc[0]  # +100 / -125: q = 100/200 and 125/225
+    assert np.allclose(b[["implied_over", "implied_under"]].astype(float), [0.5, 125 / 225])
 
     cons = consensus_probabilities(fair, ConsensusMethod.MEAN).set_index(["player_id", "line"])
     b_over = (100 / 200) / (100 / 200 + 125 / 225)
@@ -163,3 +165,101 @@ def test_empty_tables_give_empty_results() -> None:
     empty = lines_table().iloc[0:0]
     assert best_prices(empty).empty
     assert fair_probabilities(empty, DevigMethod.SHIN).empty
+
+
+@pytest.mark.parametrize("bad", [0.0, 1.0])
+def test_implied_probabilities_of_exactly_zero_or_one_are_rejected(bad: float) -> None:
+    # 0 and 1 are not prices (a certain outcome or an impossible one); the check is strict at both ends
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        devig([[bad, 0.5]], DevigMethod.MULTIPLICATIVE)
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        devig([[0.5, bad]], DevigMethod.POWER)
+
+
+def test_probabilities_just_inside_zero_and_one_are_accepted() -> None:
+    p = devig([[1e-9, 1 - 1e-9]], DevigMethod.MULTIPLICATIVE)
+    assert p.sum() == pytest.approx(1.0)
+
+
+def _one_sided(over: float, under: float) -> pd.DataFrame:
+    rows = [("g", 1, "A", 24.5, -110, -110), ("g", 1, "B", 25.5, over, under), ("g", 1, "C", 25.5, over, under)]
+    return pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line", "over_price", "under_price"])
+
+
+@pytest.mark.parametrize(("over", "under"), [(np.nan, -110), (-110, np.nan)])
+def test_a_row_priced_on_one_side_only_is_never_an_offer(over: float, under: float) -> None:
+    """Books B and C quote 25.5 on one side only: no fair probability, no best price, no vote for the main line
+    (two one-sided votes would otherwise outvote book A's single two-sided 24.5)."""
+    lines = _one_sided(over, under)
+    assert fair_probabilities(lines, DevigMethod.MULTIPLICATIVE)["bookmaker"].tolist() == ["A"]
+    assert best_prices(lines)["line"].tolist() == [24.5]
+    assert main_lines(lines)["main_line"].tolist() == [24.5]
+
+
+def test_the_main_line_tie_goes_to_the_line_nearest_the_median_even_when_it_is_not_the_lowest() -> None:
+    # lines 20.5, 26.5 and 27.5, one book each, so all tie on count; median of (20.5, 26.5, 27.5) = 26.5 -> distances 6, 0, 1 -> 26.5 (the lowest, 20.5, is farthest)
+    rows = [("g", 1, "A", 20.5), ("g", 1, "B", 26.5), ("g", 1, "C", 27.5)]
+    lines = pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line"]).assign(
+        over_price=-110, under_price=-110)
+    assert main_lines(lines)["main_line"].tolist() == [26.5]
+
+
+def test_the_main_line_tie_uses_the_distance_to_the_median_not_the_sum() -> None:
+    # lines 30.5, 31.5, 33.5: median 31.5; |line - median| = 1, 0, 2 -> 31.5. Sum-based ranking (line + median)
+    # would pick the lowest, 30.5
+    rows = [("g", 1, "A", 33.5), ("g", 1, "B", 30.5), ("g", 1, "C", 31.5)]
+    lines = pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line"]).assign(
+        over_price=-110, under_price=-110)
+    assert main_lines(lines)["main_line"].tolist() == [31.5]
+
+
+# three markets with different booksums: (0.55, 0.55) Q = 1.1; (0.7, 0.4) Q = 1.1; (0.5, 0.5) Q = 1 (no margin)
+MARKETS = [[0.55, 0.55], [0.7, 0.4], [0.5, 0.5]]
+
+
+def test_multiplicative_devig_divides_each_market_by_its_own_booksum() -> None:
+    # row 2: 0.7 / 1.1 = 0.636364, 0.4 / 1.1 = 0.363636
+    expected = [[0.5, 0.5], [0.7 / 1.1, 0.4 / 1.1], [0.5, 0.5]]
+    assert np.allclose(devig(MARKETS, DevigMethod.MULTIPLICATIVE), expected)
+
+
+def test_additive_devig_splits_each_markets_own_margin() -> None:
+    # row 1: margin 0.1 -> 0.05 off each side; row 2: 0.7 - 0.05, 0.4 - 0.05; row 3: nothing to remove
+    expected = [[0.5, 0.5], [0.65, 0.35], [0.5, 0.5]]
+    assert np.allclose(devig(MARKETS, DevigMethod.ADDITIVE), expected)
+    assert np.allclose(devig(MARKETS, DevigMethod.SHIN), expected)  # two-way Shin = additive
+
+
+def test_power_devig_solves_one_exponent_per_market() -> None:
+    p = devig(MARKETS, DevigMethod.POWER)
+    q = np.array(MARKETS)
+    kappa = np.log(p) / np.log(q)  # p_i = q_i^kappa: the same kappa across a row
+    assert np.allclose(kappa[:, 0], kappa[:, 1])
+    assert np.allclose(p.sum(axis=1), 1.0)
+    assert np.allclose(p[0], [0.5, 0.5]) and np.allclose(p[2], [0.5, 0.5])  # symmetric rows stay even
+    assert kappa[1, 0] > 1 and np.isclose(kappa[2, 0], 1.0)  # a margin needs kappa > 1; none needs kappa = 1
+
+
+def test_shin_z_has_one_value_per_market() -> None:
+    z = shin_z(MARKETS)
+    assert z.shape == (3,) and z[0] > 0 and z[1] > 0 and z[2] == 0
+
+
+def test_the_market_tables_have_exactly_their_documented_columns() -> None:
+    lines = lines_table()
+    assert list(main_lines(lines).columns) == ["game_id", "player_id", "market", "main_line"]
+    assert list(best_prices(lines).columns) == [
+        "game_id", "player_id", "line", "market", "best_over_price", "best_over_bookmaker", "best_under_price",
+        "best_under_bookmaker", "n_books", "is_main_line"]
+    assert list(fair_probabilities(lines, DevigMethod.MULTIPLICATIVE).columns) == [
+        "game_id", "player_id", "line", "market", "bookmaker", "implied_over", "implied_under", "overround",
+        "fair_over", "fair_under"]
+
+
+def test_the_market_tables_are_sorted_by_their_keys() -> None:
+    # rows arrive shuffled; every table comes out in key order (players 1 then 2)
+    lines = lines_table().iloc[::-1]
+    assert main_lines(lines)["player_id"].tolist() == [1, 2]
+    assert best_prices(lines)[["player_id", "line"]].values.tolist() == [[1, 24.5], [1, 25.5], [2, 10.5], [2, 11.5]]
+    cons = consensus_probabilities(fair_probabilities(lines, DevigMethod.MULTIPLICATIVE))
+    assert cons[["player_id", "line"]].values.tolist() == [[1, 24.5], [1, 25.5], [2, 10.5], [2, 11.5]]

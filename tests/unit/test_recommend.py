@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
+from nba_pra.betting.decisions import pricing_of, suspect_edges
 from nba_pra.config import Project, load_project
-from nba_pra.reporting.recommend import footnotes, pricing_of, show, state_counts, suspect_edges
+from nba_pra.reporting.recommend import footnotes, show, state_counts
 
 REASON = "no_evidence: fastline ROI -1.2% [-5.0%, +2.6%] on 140 bets (market_aware, 2024-10-22..2024-12-20)"
 

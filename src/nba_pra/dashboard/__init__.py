@@ -15,6 +15,8 @@ Why FastAPI + server-rendered Jinja2 (and not Dash, Streamlit or a JavaScript fr
 * FastAPI, uvicorn and Jinja2 are small, widely used and already locked; Dash would pull in Flask + Plotly,
   Streamlit a Tornado server and a large front-end bundle.
 
-Layout: :mod:`.queries` builds each view (pure DataFrame functions plus the reads at the edge), :mod:`.api` the
-JSON routes, :mod:`.pages` the HTML routes, :mod:`.app` the factory (``create_app``) and ``serve``.
+Layout: :mod:`.readers` reads the artifacts, the ledger and the registry; :mod:`.views` shapes what they read
+into the page models of :mod:`.schemas` (pure functions); :mod:`.queries` masks secrets; :mod:`.api` the JSON
+routes, :mod:`.pages` the HTML routes, :mod:`.guard` the checks every request passes (Host, query length, HEAD),
+:mod:`.app` the factory (``create_app``) and ``serve``.
 """

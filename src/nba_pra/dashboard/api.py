@@ -1,18 +1,19 @@
 """The JSON API behind the pages (``/api/...``): GET only, every response typed (see ``/openapi.json``).
 
-Each route returns the same view its page renders, with every configured secret masked (:func:`queries.scrub`).
+Each route returns the same view its page renders, with every configured secret masked (:func:`nba_pra.redaction.redact_value`).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from nba_pra.config import Project
-from nba_pra.dashboard import queries, schemas
+from nba_pra.dashboard import readers, schemas, views
 from nba_pra.redaction import redact_value
 
 API_PREFIX = "/api"
@@ -24,6 +25,11 @@ PNG = "image/png"
 
 def project_of(request: Request) -> Project:
     return request.app.state.project
+
+
+def health_of(project: Project) -> schemas.Health:
+    """The health view as of now (the artifacts' ages are measured against the request's time)."""
+    return views.health_view(readers.read_health(project, pd.Timestamp.now(tz="UTC")), project.settings)
 
 
 def safe_dump(request: Request, view: BaseModel) -> dict[str, Any]:
@@ -40,35 +46,41 @@ def slate(
     request: Request,
     player: Annotated[str, Query(description="player name contains (case-insensitive)")] = "",
     team: Annotated[str, Query(description="team tricode, e.g. BOS")] = "",
-    sort: Annotated[queries.SlateSort | None, Query(description="column to sort by")] = None,
+    sort: Annotated[views.SlateSort | None, Query(description="column to sort by")] = None,
     descending: bool = True,
     page: Page = 1,
 ) -> JSONResponse:
-    view = queries.slate_view(
-        project_of(request), player=player, team=team, sort=sort.value if sort else None, descending=descending,
-        page=page,
+    project = project_of(request)
+    view = views.slate_view(
+        readers.read_slate(project), project.settings, player=player, team=team,
+        sort=sort.value if sort else None, descending=descending, page=page,
     )
     return _json(request, view)
 
 
 @router.get("/ledger", response_model=schemas.Ledger, summary="Ledger: bets, settlement, CLV, bankroll, buckets")
 def ledger(request: Request, page: Page = 1) -> JSONResponse:
-    return _json(request, queries.ledger_view(project_of(request), page=page))
+    project = project_of(request)
+    return _json(request, views.ledger_view(readers.read_ledger(project), project.settings, page=page))
 
 
 @router.get("/models", response_model=schemas.Models, summary="Champion and challenger with calibration metrics")
 def models(request: Request) -> JSONResponse:
-    return _json(request, queries.models_view(project_of(request)))
+    project = project_of(request)
+    return _json(request, views.models_view(readers.read_models(project), project.settings))
 
 
 @router.get(
-    queries.PLOT_ROUTE.removeprefix(API_PREFIX),
+    views.PLOT_ROUTE.removeprefix(API_PREFIX),
     response_class=Response,
-    responses={200: {"content": {PNG: {}}, "description": "the PNG the version's training run logged"}},
+    responses={
+        200: {"content": {PNG: {}}, "description": "the PNG the version's training run logged"},
+        404: {"model": schemas.NotFound, "description": "not a configured plot, or no such version or plot"},
+    },
     summary="A calibration plot of a model version",
 )
 def model_plot(request: Request, version: str, name: str) -> Response:
-    png = queries.model_plot(project_of(request), version, name)
+    png = readers.model_plot(project_of(request), version, name)
     if png is None:
         allowed = ", ".join(project_of(request).settings.dashboard.model_plots)
         raise HTTPException(404, f"no plot {name!r} for version {version!r} (plots: {allowed})")
@@ -77,4 +89,4 @@ def model_plot(request: Request, version: str, name: str) -> Response:
 
 @router.get("/health", response_model=schemas.Health, summary="Data freshness, odds quota, health warnings")
 def health(request: Request) -> JSONResponse:
-    return _json(request, queries.health_view(project_of(request)))
+    return _json(request, health_of(project_of(request)))

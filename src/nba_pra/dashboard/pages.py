@@ -17,8 +17,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel
 
 from nba_pra import __version__
-from nba_pra.dashboard import queries
-from nba_pra.dashboard.api import Page, project_of, safe_dump
+from nba_pra.dashboard import readers, views
+from nba_pra.dashboard.api import Page, health_of, project_of, safe_dump
 from nba_pra.redaction import redact_value
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
@@ -103,13 +103,14 @@ def slate_page(
     request: Request,
     player: str = "",
     team: str = "",
-    sort: Annotated[queries.SlateSort | None, Query()] = None,
+    sort: Annotated[views.SlateSort | None, Query()] = None,
     descending: bool = True,
     page: Page = 1,
 ) -> HTMLResponse:
-    view = queries.slate_view(
-        project_of(request), player=player, team=team, sort=sort.value if sort else None, descending=descending,
-        page=page,
+    project = project_of(request)
+    view = views.slate_view(
+        readers.read_slate(project), project.settings, player=player, team=team,
+        sort=sort.value if sort else None, descending=descending, page=page,
     )
     params = {"player": view.player, "team": view.team, "sort": view.sort, "descending": str(view.descending).lower()}
     return _page(request, "slate.html", view, params=params)
@@ -117,14 +118,17 @@ def slate_page(
 
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request, page: Page = 1) -> HTMLResponse:
-    return _page(request, "ledger.html", queries.ledger_view(project_of(request), page=page))
+    project = project_of(request)
+    view = views.ledger_view(readers.read_ledger(project), project.settings, page=page)
+    return _page(request, "ledger.html", view)
 
 
 @router.get("/models", response_class=HTMLResponse)
 def models_page(request: Request) -> HTMLResponse:
-    return _page(request, "models.html", queries.models_view(project_of(request)))
+    project = project_of(request)
+    return _page(request, "models.html", views.models_view(readers.read_models(project), project.settings))
 
 
 @router.get("/health", response_class=HTMLResponse)
 def health_page(request: Request) -> HTMLResponse:
-    return _page(request, "health.html", queries.health_view(project_of(request)))
+    return _page(request, "health.html", health_of(project_of(request)))

@@ -305,3 +305,9 @@ class Health(Provenance):
     artifacts: list[ArtifactFile]
     warnings: list[str]
     errors: dict[str, str] = Field(description="parts that could not be read, with the reason")
+
+
+class NotFound(BaseModel):
+    """The body of a 404 (FastAPI's ``HTTPException`` shape)."""
+
+    detail: str = Field(description="which plot or version is missing, and the plots that exist")

@@ -12,6 +12,8 @@ from nba_pra.schema import Count, Field, NonNegative, settings
 class DashboardSettings:
     host: str
     port: Annotated[int, Field(ge=1, le=65535)]
+    trusted_hosts: tuple[str, ...]
+    max_query_chars: Count
     mlflow_ui_url: str
     page_size: Count
     slate_sort: str

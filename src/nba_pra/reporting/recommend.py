@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from nba_pra.betting.decisions import pricing_of, suspect_edges
 from nba_pra.config import Project
 from nba_pra.errors import DataError
 from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
@@ -54,29 +55,11 @@ def load_recommendations(project: Project, *, show_all: bool) -> pd.DataFrame:
     return order.drop(columns="_paper")
 
 
-def suspect_edges(frame: pd.DataFrame, suspect_edge: float | None) -> pd.Series:
-    """``edge_suspect`` as the bet stage wrote it; for decisions written before that column existed, ``edge >
-    suspect_edge`` (never when no bound is configured)."""
-    if "edge_suspect" in frame.columns:
-        return frame["edge_suspect"].fillna(False).astype(bool)
-    if suspect_edge is None or "edge" not in frame.columns:
-        return pd.Series(False, index=frame.index)
-    return frame["edge"].astype(float).gt(suspect_edge)
-
-
 def state_counts(frame: pd.DataFrame) -> str:
     """"2 staked, 4 paper" for the rows that are bets (a frame without ``state`` counts every bet as staked)."""
     bets = frame[frame["decision"].eq("bet")] if "decision" in frame.columns else frame
     state = bets["state"] if "state" in bets.columns else pd.Series(STATE_STAKED, index=bets.index)
     return f"{int(state.eq(STATE_STAKED).sum())} staked, {int(state.eq(STATE_PAPER).sum())} paper"
-
-
-def pricing_of(frame: pd.DataFrame) -> str | None:
-    """The pricing method(s) of the rows ("market_aware"), None when the decisions predate the column."""
-    if "pricing" not in frame.columns:
-        return None
-    methods = sorted({str(m) for m in frame["pricing"].dropna() if str(m)})
-    return ", ".join(methods) or None
 
 
 #: width when the output is not a terminal (pipes, logs, CI): wide enough for one line per row

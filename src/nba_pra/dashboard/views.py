@@ -1,46 +1,38 @@
-"""The dashboard's views: pure DataFrame functions, plus the reads at the edge that feed them.
+"""The dashboard's views: pure functions shaping what :mod:`.readers` read into the page models of :mod:`.schemas`.
 
-Every reader is read-only and degrades to a :class:`~nba_pra.dashboard.schemas.Notice` with a sentence telling the
-user what to run, never an exception: a missing artifact, an empty ledger or an unreachable database is a normal
-state of a half-built project. A SQLite ledger or MLflow store that does not exist is not opened at all, because
-opening it would create it.
-
-Secrets never reach a view: URLs are shown through :func:`nba_pra.redaction.redact_url`, and the app masks every
-configured secret (DB passwords, The Odds API key, alert credentials) in whatever text a view carries, e.g. a
-driver's error, with :func:`nba_pra.redaction.redact_value`.
+Nothing here touches a file, a database or the registry; every function takes frames and settings and returns
+frames or models, so each is tested on hand-built inputs. A view whose inputs are missing is a
+:class:`~nba_pra.dashboard.schemas.Notice` with the reader's sentence, never an exception.
 """
 
 from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from nba_pra.backtest.metrics import bootstrap_intervals, ran_bets
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.betting.engine import CANDIDATE_COLUMNS, DECISION_BET
-from nba_pra.config import Project
+from nba_pra.betting.decisions import pricing_of, suspect_edges
+from nba_pra.betting.engine import DECISION_BET
+from nba_pra.config import Settings
 from nba_pra.dashboard import schemas
+from nba_pra.dashboard.readers import PIPELINE_HINT, HealthRead, LedgerRead, ModelsRead, SlateRead
 from nba_pra.data.freshness import check_freshness, data_lag_days
-from nba_pra.errors import LedgerError, NbaPraError
 from nba_pra.ledger.health import bucket_labels, by_bucket
 from nba_pra.ledger.summary import is_paper, summarize
 from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
 from nba_pra.provenance import banner, data_is_synthetic, market_is_synthetic
 from nba_pra.redaction import redact_url
-from nba_pra.reporting.recommend import pricing_of, suspect_edges
+from nba_pra.stats import wilson_interval
 
 #: the route serving a version's calibration plot (the API module registers it; views link to it)
 PLOT_ROUTE: Final = "/api/models/{version}/plots/{name}"
 NO_LINE: Final = "no line"
-_PIPELINE_HINT: Final = "run `nba-pra pipeline` first"
-_SECONDS_PER_HOUR: Final = 3600.0
 
 SlateSort = enum.StrEnum("SlateSort", {name: name for name in schemas.SlateRow.model_fields})  # type: ignore[misc]
 
@@ -48,7 +40,7 @@ SlateSort = enum.StrEnum("SlateSort", {name: name for name in schemas.SlateRow.m
 # --- plain values -----------------------------------------------------------------------------------------------
 
 
-def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+def records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict[str, Any]]:
     """Rows as plain-Python dicts (NaN -> None, numpy scalars -> Python, timestamps -> ISO dates)."""
     out = frame.reindex(columns=list(columns))
     for col in out.columns:
@@ -68,17 +60,12 @@ def paginate(frame: pd.DataFrame, page: int, size: int) -> tuple[pd.DataFrame, i
     return frame.iloc[(page - 1) * size : page * size], page, pages
 
 
-def _relative(project: Project, path: Path) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)
-
-
-def provenance(project: Project) -> dict[str, Any]:
+def provenance(settings: Settings) -> dict[str, Any]:
     """The :class:`~nba_pra.dashboard.schemas.Provenance` fields every view carries."""
-    s = project.settings
-    return {"synthetic_data": data_is_synthetic(s), "synthetic_market": market_is_synthetic(s), "banner": banner(s)}
+    return {
+        "synthetic_data": data_is_synthetic(settings), "synthetic_market": market_is_synthetic(settings),
+        "banner": banner(settings),
+    }
 
 
 # --- slate ------------------------------------------------------------------------------------------------------
@@ -132,57 +119,27 @@ def filter_sort(
     return table[keep].sort_values(sort, ascending=not descending, na_position="last", kind="mergesort")
 
 
-def _recorded_stakes(project: Project) -> pd.Series:
-    """``bet_id -> stake`` (units) of the ledger; empty when it does not exist or cannot be read (the slate
-    page still works without the ledger)."""
-    from nba_pra.ledger.store import open_ledger
-
-    settings = project.settings.ledger
-    if missing_sqlite(settings.url, project.root) is not None:
-        return pd.Series(dtype=float)
-    try:
-        with open_ledger(settings, project.root) as store:
-            bets = store.bets()
-    except LedgerError:
-        return pd.Series(dtype=float)
-    return bets.set_index("bet_id")["stake"].astype(float)
-
-
 def slate_view(
-    project: Project, *, player: str = "", team: str = "", sort: str | None = None, descending: bool = True,
-    page: int = 1,
+    read: SlateRead, settings: Settings, *, player: str = "", team: str = "", sort: str | None = None,
+    descending: bool = True, page: int = 1,
 ) -> schemas.Slate:
-    """Today's slate from ``artifacts/predictions.parquet`` and ``artifacts/candidates.parquet`` (see module doc)."""
-    from nba_pra.stages.bet import CANDIDATES_FILE
-    from nba_pra.stages.predict import PREDICTIONS_FILE
-
-    settings = project.settings.dashboard
-    sort = sort or settings.slate_sort
-    echo = {"sort": sort, "descending": descending, "player": player, "team": team, **provenance(project)}
-    pred_path = project.path("artifacts", PREDICTIONS_FILE)
-    if not pred_path.is_file():
+    """Today's slate: every predicted player with the best book and the decision, filtered, sorted and paged."""
+    sort = sort or settings.dashboard.slate_sort
+    echo = {"sort": sort, "descending": descending, "player": player, "team": team, **provenance(settings)}
+    predictions, candidates = read.predictions, read.candidates
+    if predictions is None:
         return schemas.Slate(
-            available=False, message=f"no predictions yet ({_relative(project, pred_path)}): {_PIPELINE_HINT}",
-            **echo,
+            available=False, message=f"no predictions yet ({read.predictions_file}): {PIPELINE_HINT}", **echo,
         )
-    predictions = pd.read_parquet(pred_path)
-    cand_path = project.path("artifacts", CANDIDATES_FILE)
     message = None
-    if cand_path.is_file():
-        candidates = pd.read_parquet(cand_path)
-        # decisions of an older slate (predict ran, bet did not) describe other games
-        candidates = candidates[candidates["game_id"].isin(predictions["game_id"])]
-    else:
-        candidates = pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
     if candidates.empty:
         message = (
-            f"no bet decisions for this slate ({_relative(project, cand_path)}): run `nba-pra bet` "
-            "(or `nba-pra pipeline`)"
+            f"no bet decisions for this slate ({read.candidates_file}): run `nba-pra bet` (or `nba-pra pipeline`)"
         )
-    suspect_edge = project.settings.betting.suspect_edge
-    table = slate_table(predictions, candidates, _recorded_stakes(project), suspect_edge)
+    suspect_edge = settings.betting.suspect_edge
+    table = slate_table(predictions, candidates, read.recorded, suspect_edge)
     shown = filter_sort(table, player=player, team=team, sort=sort, descending=descending)
-    rows, page, pages = paginate(shown, page, settings.page_size)
+    rows, page, pages = paginate(shown, page, settings.dashboard.page_size)
     slate_date = pd.to_datetime(predictions["game_date"]).min() if len(predictions) else None
     versions = sorted({str(v) for v in predictions.get("model_version", pd.Series(dtype=str)).dropna()})
     is_bet = candidates["decision"].eq(DECISION_BET)
@@ -210,38 +167,6 @@ def slate_view(
 
 
 # --- ledger -----------------------------------------------------------------------------------------------------
-
-
-def missing_sqlite(url: str, root: Path) -> Path | None:
-    """The SQLite file of ``url`` (relative paths under ``root``) when it does not exist; None otherwise."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from nba_pra.ledger.store import resolve_url
-
-    try:
-        parsed = make_url(resolve_url(url, root))
-    except (LedgerError, ArgumentError):
-        return None  # opening reports the bad URL with its own message
-    db = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
-        return None
-    return None if Path(db).is_file() else Path(db)
-
-
-def wilson_interval(wins: pd.Series, n: pd.Series, confidence: float) -> tuple[pd.Series, pd.Series]:
-    """Wilson score interval of a binomial proportion ``wins / n`` at two-sided ``confidence`` (NaN where n = 0).
-
-    ``centre = (p + z^2/2n) / (1 + z^2/n)``, ``half = z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n)``; unlike the
-    normal approximation it stays inside [0, 1] and is sensible for the small counts of a ledger's buckets.
-    """
-    z = float(norm.ppf(0.5 + confidence / 2.0))
-    n = n.astype(float).where(n > 0)
-    p = wins.astype(float) / n
-    denom = 1.0 + z**2 / n
-    centre = (p + z**2 / (2.0 * n)) / denom
-    half = z * np.sqrt(p * (1.0 - p) / n + z**2 / (4.0 * n**2)) / denom
-    return centre - half, centre + half
 
 
 def edge_bucket_table(
@@ -282,26 +207,17 @@ def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> pd.DataFrame:
     return pd.concat([start, curve], ignore_index=True)
 
 
-def ledger_view(project: Project, *, page: int = 1) -> schemas.Ledger:
+def ledger_view(read: LedgerRead, settings: Settings, *, page: int = 1) -> schemas.Ledger:
     """Bets with settlement and CLV (newest first), the summary, the bankroll curve and the edge buckets."""
-    from nba_pra.ledger.store import open_ledger
-
-    s = project.settings
+    s = settings
     head = {
         "url": redact_url(s.ledger.url), "initial_bankroll": s.ledger.initial_bankroll,
         "confidence": s.dashboard.bootstrap.confidence, "suspect_edge": s.betting.suspect_edge,
-        **provenance(project),
+        **provenance(s),
     }
-    missing = missing_sqlite(s.ledger.url, project.root)
-    if missing is not None:
-        return schemas.Ledger(
-            available=False, message=f"no ledger yet ({_relative(project, missing)}): {_PIPELINE_HINT}", **head
-        )
-    try:
-        with open_ledger(s.ledger, project.root) as store:
-            bets = store.bets()
-    except LedgerError as exc:
-        return schemas.Ledger(available=False, message=str(exc), **head)
+    if read.bets is None:
+        return schemas.Ledger(available=False, message=read.message, **head)
+    bets = read.bets
     # the money figures (buckets' ROI, the bankroll curve) are the staked bets'; paper bets stake nothing
     staked = bets[~is_paper(bets)]
     buckets = edge_bucket_table(staked, s.dashboard.edge_buckets, s.dashboard.bootstrap, s.seed)
@@ -331,142 +247,52 @@ def ledger_view(project: Project, *, page: int = 1) -> schemas.Ledger:
 # --- models -----------------------------------------------------------------------------------------------------
 
 
-def _tracker(project: Project) -> Any:
-    from nba_pra.tracking.client import Tracker
-
-    return Tracker(project.settings.tracking, project.root)
-
-
-def _latest_training(project: Project) -> dict[str, Any] | None:
-    import json
-
-    from nba_pra.stages.train import MODEL_POINTER
-
-    path = project.path("artifacts", MODEL_POINTER)
-    try:
-        data = json.loads(path.read_text()) if path.is_file() else None
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def models_view(project: Project) -> schemas.Models:
+def models_view(read: ModelsRead, settings: Settings) -> schemas.Models:
     """Champion and challenger: version, training run, the configured metrics, calibration plots, MLflow UI links."""
-    from mlflow.exceptions import MlflowException
-
-    s = project.settings
-    tracker = _tracker(project)
+    s = settings
     head = {
-        "model_name": s.tracking.model_name, "tracking_uri": redact_url(tracker.uri),
+        "model_name": s.tracking.model_name, "tracking_uri": redact_url(read.tracking_uri),
         "mlflow_ui_url": s.dashboard.mlflow_ui_url, "metric_names": list(s.dashboard.model_metrics),
-        "latest_training": _latest_training(project), **provenance(project),
+        "latest_training": read.latest_training, **provenance(s),
     }
-    missing = tracker.missing_store()
-    if missing is not None:
-        return schemas.Models(
-            available=False, message=f"no MLflow database yet ({_relative(project, missing)}): {_PIPELINE_HINT}",
-            **head,
-        )
+    if read.message is not None:
+        return schemas.Models(available=False, message=read.message, **head)
     versions = []
-    try:
-        for alias in (s.tracking.champion_alias, s.tracking.challenger_alias):
-            resolved = tracker.try_resolve(alias)
-            if resolved is None:
-                versions.append(schemas.ModelVersion(alias=alias, version=None))
-                continue
-            details = tracker.version_details(resolved.version)
-            versions.append(
-                schemas.ModelVersion(
-                    alias=alias,
-                    version=details.version,
-                    run_id=details.run_id,
-                    run_name=details.run_name,
-                    created=details.created,
-                    metrics={m: details.metrics.get(m) for m in s.dashboard.model_metrics},
-                    plots=[PLOT_ROUTE.format(version=details.version, name=p) for p in s.dashboard.model_plots],
-                    registry_url=tracker.ui_version_url(s.dashboard.mlflow_ui_url, details.version),
-                    run_url=(
-                        tracker.ui_run_url(s.dashboard.mlflow_ui_url, details.experiment_id, details.run_id)
-                        if details.run_id and details.experiment_id else None
-                    ),
-                )
+    for alias in read.aliases:
+        details = alias.details
+        if details is None:
+            versions.append(schemas.ModelVersion(alias=alias.alias, version=None))
+            continue
+        versions.append(
+            schemas.ModelVersion(
+                alias=alias.alias,
+                version=details.version,
+                run_id=details.run_id,
+                run_name=details.run_name,
+                created=details.created,
+                metrics={m: details.metrics.get(m) for m in s.dashboard.model_metrics},
+                plots=[PLOT_ROUTE.format(version=details.version, name=p) for p in s.dashboard.model_plots],
+                registry_url=alias.registry_url,
+                run_url=alias.run_url,
             )
-    except (MlflowException, NbaPraError) as exc:
-        return schemas.Models(available=False, message=f"cannot read the MLflow registry: {exc}", **head)
+        )
     if all(v.version is None for v in versions):
         return schemas.Models(
-            available=False, message=f"no model version registered yet: {_PIPELINE_HINT}", versions=versions, **head
+            available=False, message=f"no model version registered yet: {PIPELINE_HINT}", versions=versions, **head
         )
     return schemas.Models(available=True, versions=versions, **head)
-
-
-def model_plot(project: Project, version: str, name: str) -> bytes | None:
-    """The PNG ``plots/<name>`` logged by the training run of ``version``; None when the name is not one of
-    ``dashboard.model_plots`` (the whitelist keeps any other artifact path out), the version or plot is missing."""
-    from mlflow.exceptions import MlflowException
-
-    if name not in project.settings.dashboard.model_plots:
-        return None
-    tracker = _tracker(project)
-    if tracker.missing_store() is not None:
-        return None
-    try:
-        run_id = tracker.version_run_id(version)
-    except MlflowException:
-        return None
-    return tracker.run_artifact(run_id, f"plots/{name}") if run_id else None
 
 
 # --- health -----------------------------------------------------------------------------------------------------
 
 
-def _stage_outputs() -> tuple[tuple[str, str, str], ...]:
-    """The stage outputs whose age the health page shows: (label, paths kind, file name), in pipeline order."""
-    from nba_pra.stages import bet, features, ledger, predict, train
-
-    return (
-        ("features", "artifacts", features.FEATURES_FILE),
-        ("model pointer", "artifacts", train.MODEL_POINTER),
-        ("predictions", "artifacts", predict.PREDICTIONS_FILE),
-        ("candidates", "artifacts", bet.CANDIDATES_FILE),
-        ("bets", "artifacts", bet.BETS_FILE),
-        ("ledger metrics", "reports", ledger.METRICS_FILE),
-    )
-
-
-def _artifact_files(project: Project, now: pd.Timestamp) -> list[schemas.ArtifactFile]:
-    out = []
-    for label, kind, name in _stage_outputs():
-        path = project.path(kind, name)
-        if not path.is_file():
-            out.append(schemas.ArtifactFile(name=label, exists=False, modified=None, age_hours=None))
-            continue
-        modified = pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").floor("s")
-        out.append(
-            schemas.ArtifactFile(
-                name=label, exists=True, modified=modified.isoformat(),
-                age_hours=round((now - modified).total_seconds() / _SECONDS_PER_HOUR, 1),
-            )
-        )
-    return out
-
-
-def health_view(project: Project, now: pd.Timestamp | None = None) -> schemas.Health:
+def health_view(read: HealthRead, settings: Settings) -> schemas.Health:
     """Data freshness, odds quota, last pipeline and MLflow runs, artifact ages, and every health warning
     (:func:`nba_pra.reporting.status.collect`'s, plus stale data)."""
-    from nba_pra.reporting import status
     from nba_pra.reporting.evidence import NO_EVIDENCE
 
-    s = project.settings
-    now = now if now is not None else pd.Timestamp.now(tz="UTC")
-    skip = {}
-    missing_models = _tracker(project).missing_store()
-    if missing_models is not None:
-        skip["models"] = f"no MLflow database yet ({_relative(project, missing_models)}): {_PIPELINE_HINT}"
-    missing_ledger = missing_sqlite(s.ledger.url, project.root)
-    if missing_ledger is not None:
-        skip["ledger"] = f"no ledger yet ({_relative(project, missing_ledger)}): {_PIPELINE_HINT}"
-    collected = status.collect(project, skip=skip)
+    s = settings
+    collected = read.collected
     data = collected["data"]
     lag = data_lag_days(data["through"], data["next_slate"]) if data["through"] and data["next_slate"] else None
     max_lag = s.data.freshness.max_lag_days
@@ -476,15 +302,16 @@ def health_view(project: Project, now: pd.Timestamp | None = None) -> schemas.He
     )
     if stale_warning:
         warnings.insert(0, stale_warning)
+    errors = dict(collected["errors"])
     if data["rows"] is None:
-        collected["errors"]["data"] = f"no box scores in {_relative(project, project.path('data'))}: {_PIPELINE_HINT}"
+        errors["data"] = f"no box scores in {read.data_dir}: {PIPELINE_HINT}"
     return schemas.Health(
-        **provenance(project),
+        **provenance(s),
         pricing=collected["pricing"],
         today=collected["today"],
         evidence=collected["evidence"],
         evidence_message="" if collected["evidence"] else NO_EVIDENCE,
-        ok=not warnings and not collected["errors"],
+        ok=not warnings and not errors,
         data=schemas.Freshness(**data, lag_days=lag, max_lag_days=max_lag, stale=stale_warning is not None),
         odds_provider=s.odds.provider,
         odds_quota=collected["odds_quota"],
@@ -492,7 +319,7 @@ def health_view(project: Project, now: pd.Timestamp | None = None) -> schemas.He
         mlflow_run=collected["mlflow_run"],
         ledger_url=redact_url(s.ledger.url),
         tracking_uri=redact_url(s.tracking.uri),
-        artifacts=_artifact_files(project, now),
+        artifacts=read.artifacts,
         warnings=warnings,
-        errors=collected["errors"],
+        errors=errors,
     )

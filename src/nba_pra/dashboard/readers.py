@@ -1,0 +1,274 @@
+"""The dashboard's reads: artifacts, the ledger, the MLflow registry, file ages and the status report.
+
+Every reader is read-only and never raises for a normal state of a half-built project (a missing artifact, an
+empty ledger, an unreachable database): it returns what it found plus a sentence telling the user what to run,
+which :mod:`.views` turns into a :class:`~nba_pra.dashboard.schemas.Notice`. A SQLite ledger or MLflow store that
+does not exist is not opened at all, because opening it would create it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from nba_pra.betting.engine import CANDIDATE_COLUMNS
+from nba_pra.config import Project
+from nba_pra.dashboard import schemas
+from nba_pra.errors import LedgerError, NbaPraError
+from nba_pra.tracking.client import VersionDetails
+
+PIPELINE_HINT: Final = "run `nba-pra pipeline` first"
+_SECONDS_PER_HOUR: Final = 3600.0
+
+
+def relative(project: Project, path: Path) -> str:
+    """``path`` under the project root as the user would type it (absolute when outside it)."""
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)
+
+
+def missing_sqlite(url: str, root: Path) -> Path | None:
+    """The SQLite file of ``url`` (relative paths under ``root``) when it does not exist; None otherwise."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from nba_pra.ledger.store import resolve_url
+
+    try:
+        parsed = make_url(resolve_url(url, root))
+    except (LedgerError, ArgumentError):
+        return None  # opening reports the bad URL with its own message
+    db = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return None if Path(db).is_file() else Path(db)
+
+
+# --- slate ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlateRead:
+    """Today's predictions (None: the predict stage has not run), the bet decisions of those games (empty when
+    the bet stage has not run for them), the ledger's recorded stakes, and the file names for messages."""
+
+    predictions: pd.DataFrame | None
+    candidates: pd.DataFrame
+    recorded: pd.Series
+    predictions_file: str
+    candidates_file: str
+
+
+def recorded_stakes(project: Project) -> pd.Series:
+    """``bet_id -> stake`` (units) of the ledger; empty when it does not exist or cannot be read (the slate
+    page still works without the ledger)."""
+    from nba_pra.ledger.store import open_ledger
+
+    settings = project.settings.ledger
+    if missing_sqlite(settings.url, project.root) is not None:
+        return pd.Series(dtype=float)
+    try:
+        with open_ledger(settings, project.root) as store:
+            bets = store.bets()
+    except LedgerError:
+        return pd.Series(dtype=float)
+    return bets.set_index("bet_id")["stake"].astype(float)
+
+
+def read_slate(project: Project) -> SlateRead:
+    """``artifacts/predictions.parquet``, the decisions of ``artifacts/candidates.parquet`` on those games."""
+    from nba_pra.stages.bet import CANDIDATES_FILE
+    from nba_pra.stages.predict import PREDICTIONS_FILE
+
+    pred_path = project.path("artifacts", PREDICTIONS_FILE)
+    cand_path = project.path("artifacts", CANDIDATES_FILE)
+    empty = pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
+    names = {"predictions_file": relative(project, pred_path), "candidates_file": relative(project, cand_path)}
+    if not pred_path.is_file():
+        return SlateRead(predictions=None, candidates=empty, recorded=pd.Series(dtype=float), **names)
+    predictions = pd.read_parquet(pred_path)
+    candidates = empty
+    if cand_path.is_file():
+        candidates = pd.read_parquet(cand_path)
+        # decisions of an older slate (predict ran, bet did not) describe other games
+        candidates = candidates[candidates["game_id"].isin(predictions["game_id"])]
+    return SlateRead(predictions=predictions, candidates=candidates, recorded=recorded_stakes(project), **names)
+
+
+# --- ledger -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerRead:
+    """The ledger's bets, or None with the sentence saying why there are none to show."""
+
+    bets: pd.DataFrame | None
+    message: str | None = None
+
+
+def read_ledger(project: Project) -> LedgerRead:
+    from nba_pra.ledger.store import open_ledger
+
+    s = project.settings
+    missing = missing_sqlite(s.ledger.url, project.root)
+    if missing is not None:
+        return LedgerRead(None, f"no ledger yet ({relative(project, missing)}): {PIPELINE_HINT}")
+    try:
+        with open_ledger(s.ledger, project.root) as store:
+            return LedgerRead(store.bets())
+    except LedgerError as exc:
+        return LedgerRead(None, str(exc))
+
+
+# --- models -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AliasRead:
+    """One alias: the version it points at (None: unset) and that version's pages in the MLflow UI."""
+
+    alias: str
+    details: VersionDetails | None = None
+    registry_url: str | None = None
+    run_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelsRead:
+    tracking_uri: str
+    latest_training: dict[str, Any] | None
+    aliases: list[AliasRead] = field(default_factory=list)
+    #: why the registry could not be read (a missing store, a driver error); None when it was
+    message: str | None = None
+
+
+def _tracker(project: Project) -> Any:
+    from nba_pra.tracking.client import Tracker
+
+    return Tracker(project.settings.tracking, project.root)
+
+
+def latest_training(project: Project) -> dict[str, Any] | None:
+    """The train stage's pointer (``artifacts/model.json``); None when absent or not a JSON object."""
+    from nba_pra.stages.train import MODEL_POINTER
+
+    path = project.path("artifacts", MODEL_POINTER)
+    try:
+        data = json.loads(path.read_text()) if path.is_file() else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def read_models(project: Project) -> ModelsRead:
+    """The champion and challenger aliases with their versions' training runs."""
+    from mlflow.exceptions import MlflowException
+
+    s = project.settings
+    tracker = _tracker(project)
+    head = {"tracking_uri": tracker.uri, "latest_training": latest_training(project)}
+    missing = tracker.missing_store()
+    if missing is not None:
+        return ModelsRead(**head, message=f"no MLflow database yet ({relative(project, missing)}): {PIPELINE_HINT}")
+    aliases = []
+    ui = s.dashboard.mlflow_ui_url
+    try:
+        for alias in (s.tracking.champion_alias, s.tracking.challenger_alias):
+            resolved = tracker.try_resolve(alias)
+            if resolved is None:
+                aliases.append(AliasRead(alias))
+                continue
+            details = tracker.version_details(resolved.version)
+            run_url = (
+                tracker.ui_run_url(ui, details.experiment_id, details.run_id)
+                if details.run_id and details.experiment_id else None
+            )
+            aliases.append(AliasRead(alias, details, tracker.ui_version_url(ui, details.version), run_url))
+    except (MlflowException, NbaPraError) as exc:
+        return ModelsRead(**head, message=f"cannot read the MLflow registry: {exc}")
+    return ModelsRead(**head, aliases=aliases)
+
+
+def model_plot(project: Project, version: str, name: str) -> bytes | None:
+    """The PNG ``plots/<name>`` logged by the training run of ``version``; None when the name is not one of
+    ``dashboard.model_plots`` (the whitelist keeps any other artifact path out), the version or plot is missing."""
+    from mlflow.exceptions import MlflowException
+
+    if name not in project.settings.dashboard.model_plots:
+        return None
+    tracker = _tracker(project)
+    if tracker.missing_store() is not None:
+        return None
+    try:
+        run_id = tracker.version_run_id(version)
+    except MlflowException:
+        return None
+    return tracker.run_artifact(run_id, f"plots/{name}") if run_id else None
+
+
+# --- health -----------------------------------------------------------------------------------------------------
+
+
+def _stage_outputs() -> tuple[tuple[str, str, str], ...]:
+    """The stage outputs whose age the health page shows: (label, paths kind, file name), in pipeline order."""
+    from nba_pra.stages import bet, features, ledger, predict, train
+
+    return (
+        ("features", "artifacts", features.FEATURES_FILE),
+        ("model pointer", "artifacts", train.MODEL_POINTER),
+        ("predictions", "artifacts", predict.PREDICTIONS_FILE),
+        ("candidates", "artifacts", bet.CANDIDATES_FILE),
+        ("bets", "artifacts", bet.BETS_FILE),
+        ("ledger metrics", "reports", ledger.METRICS_FILE),
+    )
+
+
+def artifact_files(project: Project, now: pd.Timestamp) -> list[schemas.ArtifactFile]:
+    """Each stage output's modification time and age at ``now`` (missing ones say so)."""
+    out = []
+    for label, kind, name in _stage_outputs():
+        path = project.path(kind, name)
+        if not path.is_file():
+            out.append(schemas.ArtifactFile(name=label, exists=False, modified=None, age_hours=None))
+            continue
+        modified = pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").floor("s")
+        out.append(
+            schemas.ArtifactFile(
+                name=label, exists=True, modified=modified.isoformat(),
+                age_hours=round((now - modified).total_seconds() / _SECONDS_PER_HOUR, 1),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class HealthRead:
+    #: :func:`nba_pra.reporting.status.collect`'s report
+    collected: dict[str, Any]
+    artifacts: list[schemas.ArtifactFile]
+    #: where the box scores are expected (for the "no data" sentence)
+    data_dir: str
+
+
+def read_health(project: Project, now: pd.Timestamp) -> HealthRead:
+    """The status report (parts whose store does not exist are skipped, not created) and the artifact ages."""
+    from nba_pra.reporting import status
+
+    s = project.settings
+    skip = {}
+    missing_models = _tracker(project).missing_store()
+    if missing_models is not None:
+        skip["models"] = f"no MLflow database yet ({relative(project, missing_models)}): {PIPELINE_HINT}"
+    missing_ledger = missing_sqlite(s.ledger.url, project.root)
+    if missing_ledger is not None:
+        skip["ledger"] = f"no ledger yet ({relative(project, missing_ledger)}): {PIPELINE_HINT}"
+    return HealthRead(
+        collected=status.collect(project, skip=skip), artifacts=artifact_files(project, now),
+        data_dir=relative(project, project.path("data")),
+    )
