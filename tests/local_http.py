@@ -14,7 +14,7 @@ from typing import Any, Self
 class QuietHandler(BaseHTTPRequestHandler):
     """A request handler that keeps test output quiet (no access log lines on stderr)."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 -- http.server's signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 

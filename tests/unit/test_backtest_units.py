@@ -129,7 +129,7 @@ def test_bucket_labels_become_mlflow_safe_metric_names() -> None:
     assert [metric_name(b) for b in ("<0.03", "0.03-0.05", ">=0.2")] == ["lt0.03", "0.03-0.05", "ge0.2"]
 
 
-def OPEN_DAY(day: pd.Timestamp) -> DayContext:  # noqa: N802 -- a constant-like context: no fit, no gate
+def OPEN_DAY(day: pd.Timestamp) -> DayContext:
     return DayContext(stack=None, calibration={}, gate=Gate.open())
 
 

@@ -40,7 +40,7 @@ def store(tmp_path: Path, name: str = "ledger.db") -> LedgerStore:
     return LedgerStore(f"sqlite:///{tmp_path / name}")
 
 
-def parse(text: str, players: pd.DataFrame | None = None):  # noqa: ANN201
+def parse(text: str, players: pd.DataFrame | None = None):
     from io import StringIO
 
     raw = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)

@@ -177,7 +177,7 @@ def resolve_players(
     if known.all() or visible.empty:
         return visible.assign(player_id=visible["player_id"].astype("Int64")), None
     # the matcher compares names within one "game": key it by game and team, so teams never mix
-    key = lambda f: f["game_id"].astype(str) + "|" + f["team"].astype(str)  # noqa: E731
+    key = lambda f: f["game_id"].astype(str) + "|" + f["team"].astype(str)
     names = visible.loc[~known].assign(game_id=key(visible.loc[~known]))
     roster = candidates.assign(game_id=key(candidates))[["game_id", "player_id", "player_name"]]
     named = names.drop(columns=["player_id"]).assign(_row=np.arange(int((~known).sum())))

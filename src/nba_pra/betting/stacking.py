@@ -58,7 +58,7 @@ def fit_stack(p_model: np.ndarray, p_market: np.ndarray, y: np.ndarray, *, l2: f
     """
     w = fit_logistic(design(p_model, p_market, clip), np.asarray(y, float), start=np.array([0.0, 0.0, 1.0]),
                      penalty=np.array([0.0, l2, l2]), max_iter=max_iter)
-    return StackFit(float(w[0]), float(w[1]), float(w[2]), int(len(y)))
+    return StackFit(float(w[0]), float(w[1]), float(w[2]), len(y))
 
 
 def apply_stack(fit: StackFit, p_model: np.ndarray, p_market: np.ndarray, clip: float) -> np.ndarray:

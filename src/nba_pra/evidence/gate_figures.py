@@ -41,7 +41,7 @@ def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> 
     if not len(profit):
         return {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan")}
     ci = roi_yield_intervals(profit, np.ones(len(profit)), bootstrap.n_resamples, bootstrap.confidence, seed)
-    return {"bets": int(len(profit)), "roi": float(profit.mean()), "roi_lo": float(ci["roi_lo"]),
+    return {"bets": len(profit), "roi": float(profit.mean()), "roi_lo": float(ci["roi_lo"]),
             "roi_hi": float(ci["roi_hi"])}
 
 
@@ -58,7 +58,7 @@ def method_evidence(props: pd.DataFrame, bets: pd.DataFrame, method: PricingMeth
     for book, part in bets.loc[bets["method"] == method.value].groupby("bookmaker", sort=True):
         fig = roi_figures(part, bootstrap, seed)
         books[str(book)] = BookEvidence(**fig, staked=book_staked(fig["bets"], fig["roi_lo"], settings))
-    return MethodEvidence(props=int(len(rows)), logloss=log_loss(p, y), market_logloss=log_loss(q, y),
+    return MethodEvidence(props=len(rows), logloss=log_loss(p, y), market_logloss=log_loss(q, y),
                           logloss_minus_market=diff, logloss_minus_market_lo=lo, logloss_minus_market_hi=hi,
                           books=books)
 

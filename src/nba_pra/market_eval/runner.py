@@ -142,7 +142,7 @@ def headline(accuracy: dict[str, float], probabilities: pd.DataFrame, betting: p
     best = _row(betting, price_source=wagers.BEST_PRICE, strategy=wagers.MODEL, method=MODEL)
     random_side = _row(betting, price_source=wagers.BEST_PRICE, strategy=wagers.RANDOM_SIDE, method=MODEL)
     return {
-        "props": int(len(props)), "props_played": int(accuracy["props_played"]),
+        "props": len(props), "props_played": int(accuracy["props_played"]),
         "props_decided": int(model["props"]), **match,
         "model_mae": accuracy["model_mae"], "model_median_mae": accuracy["model_median_mae"],
         "line_mae": accuracy["line_mae"],

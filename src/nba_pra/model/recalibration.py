@@ -95,8 +95,8 @@ def fit_platt(p: npt.ArrayLike, outcome: npt.ArrayLike, *, clip: float, max_iter
     w = fit_logistic(design, np.asarray(outcome, float), start=np.array([0.0, 1.0]), penalty=np.zeros(2),
                      max_iter=max_iter)
     if not (np.all(np.isfinite(w)) and w[1] > 0):
-        return PlattMap(n_rows=int(len(x)), clip=clip)
-    return PlattMap(float(w[0]), float(w[1]), int(len(x)), clip, low, high)
+        return PlattMap(n_rows=len(x), clip=clip)
+    return PlattMap(float(w[0]), float(w[1]), len(x), clip, low, high)
 
 
 def walk_forward_platt(p: np.ndarray, outcome: np.ndarray, block: np.ndarray, fit_rows: np.ndarray, *,

@@ -59,7 +59,7 @@ def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
         "source": str(s.availability.source),
         "status": status,
         "cutoff_minutes": s.availability.cutoff_minutes,
-        "team_games_covered": int(len(teams)),
+        "team_games_covered": len(teams),
         "team_games_with_report": int(teams["report_known"].sum()),
         "team_games_with_lineup": int(teams["lineup_known"].sum()),
         "players_listed": int(table["player_id"].notna().sum()),

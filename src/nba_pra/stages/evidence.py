@@ -25,7 +25,7 @@ def summary(run: EvidenceRun, method: str) -> dict[str, Any]:
     """Flat figures for ``dvc metrics``: the configured method against the market, and the gate's bets."""
     m = run.evidence.methods.get(method)
     out: dict[str, Any] = {"pricing": method, "start": str(run.start.date()), "end": str(run.end.date()),
-                           "props": int(len(run.replay.props)), "synthetic": run.evidence.synthetic}
+                           "props": len(run.replay.props), "synthetic": run.evidence.synthetic}
     if m is not None:
         out.update({"logloss_minus_market": m.logloss_minus_market, "logloss_minus_market_lo": m.logloss_minus_market_lo,
                     "logloss_minus_market_hi": m.logloss_minus_market_hi,

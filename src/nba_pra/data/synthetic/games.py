@@ -309,7 +309,7 @@ def play(
     hot = _gamma_mean_one(rc.game_form_cv, n, box_rng)
     lam = pre.rates * (hot * minutes)[:, None]
     fg2m, fg3m, ftm, reb, ast = (box_rng.poisson(lam[:, k]) for k in range(5))
-    miss = lambda made_lam, pct: box_rng.poisson(made_lam * (1.0 - pct) / pct)  # noqa: E731
+    miss = lambda made_lam, pct: box_rng.poisson(made_lam * (1.0 - pct) / pct)
     fg2a = fg2m + miss(lam[:, 0], rc.fg2_pct)
     fg3a = fg3m + miss(lam[:, 1], rc.fg3_pct)
     fta = ftm + miss(lam[:, 2], rc.ft_pct)
