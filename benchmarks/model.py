@@ -91,7 +91,8 @@ def information_bound(features: pd.DataFrame, result, truth: pd.DataFrame, s) ->
     y = result.oof["y"].to_numpy(float)[ok]
     bound = distributions.fit(s.distribution.family, mean, np.maximum(target.loc[ok, "true_var"], mean * 1.001))
     oracle = distributions.fit(s.distribution.family, target.loc[ok, "true_mean"], target.loc[ok, "true_var"])
-    return {"bound_mae": metrics.mae(y, mean), "bound_crps_ratio_oracle": metrics.crps(bound, y) / metrics.crps(oracle, y)}
+    return {"bound_mae": metrics.mae(y, mean),
+            "bound_crps_ratio_oracle": metrics.crps(bound, y) / metrics.crps(oracle, y)}
 
 
 def synthetic(scale: str) -> dict:

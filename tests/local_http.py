@@ -1,7 +1,7 @@
 """One real HTTP server on 127.0.0.1 (free port) serving in a daemon thread: the base of every test server.
 
-Subclasses build their request handler (a :class:`QuietHandler`), then call ``super().__init__(handler)``; ``with server:`` (or
-``start()``/``stop()``) runs and closes it; ``root_url`` is ``http://127.0.0.1:<port>``.
+Subclasses build their request handler (a :class:`QuietHandler`), then call ``super().__init__(handler)``;
+``with server:`` (or ``start()``/``stop()``) runs and closes it; ``root_url`` is ``http://127.0.0.1:<port>``.
 """
 
 from __future__ import annotations

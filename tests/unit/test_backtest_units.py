@@ -51,10 +51,12 @@ def test_each_game_day_is_predicted_by_the_first_game_day_of_its_block() -> None
 
 
 def test_backtest_model_overrides_replace_only_the_values_they_set() -> None:
-    cv, model = training_settings(conf(CvSettings, n_folds=19), conf(ModelSettings, mean_rounds=150, variance_rounds=80),
+    cv, model = training_settings(conf(CvSettings, n_folds=19),
+                                  conf(ModelSettings, mean_rounds=150, variance_rounds=80),
                                   conf(BacktestModelSettings, n_folds=3, mean_rounds=None, variance_rounds=20))
     assert (cv.n_folds, model.mean_rounds, model.variance_rounds) == (3, 150, 20)
-    cv, _ = training_settings(conf(CvSettings, n_folds=19), conf(ModelSettings), conf(BacktestModelSettings, n_folds=None, mean_rounds=None, variance_rounds=None))
+    cv, _ = training_settings(conf(CvSettings, n_folds=19), conf(ModelSettings),
+                              conf(BacktestModelSettings, n_folds=None, mean_rounds=None, variance_rounds=None))
     assert cv.n_folds == 19
 
 

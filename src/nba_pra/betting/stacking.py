@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -109,4 +109,4 @@ def fit_for_day(fits: pd.DataFrame, day: pd.Timestamp) -> StackFit | None:
     usable = fits.loc[pd.to_datetime(fits["block_start"]) <= pd.Timestamp(day)]
     if usable.empty:
         return None
-    return StackFit.from_dict(usable.sort_values("block_start").iloc[-1].to_dict())
+    return StackFit.from_dict(cast(dict[str, Any], usable.sort_values("block_start").iloc[-1].to_dict()))

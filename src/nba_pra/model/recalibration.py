@@ -21,6 +21,7 @@ line rises at lines of the same kind (all half-points, or all whole numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +63,8 @@ class PlattMap:
         if not data:
             return cls()
         known = {f.name: f.type for f in fields(cls)}
-        return cls(**{k: (int(v) if k == "n_rows" else float(v)) for k, v in data.items() if k in known})
+        values: dict[str, Any] = {k: (int(v) if k == "n_rows" else float(v)) for k, v in data.items() if k in known}
+        return cls(**values)
 
 
 def apply_platt(p: npt.ArrayLike, intercept: npt.ArrayLike, slope: npt.ArrayLike, clip: npt.ArrayLike,

@@ -74,7 +74,9 @@ class TrainResult:
         return score(self.oof["y"].to_numpy(), self.oof["mean"].to_numpy(), self.oof["var"].to_numpy(), family)
 
 
-def score(y: np.ndarray, mean: np.ndarray, var: np.ndarray, family: distributions.DistributionFamily) -> dict[str, float]:
+def score(
+    y: np.ndarray, mean: np.ndarray, var: np.ndarray, family: distributions.DistributionFamily
+) -> dict[str, float]:
     params = distributions.fit(family, mean, var)
     return {
         "mae": metrics.mae(y, mean),

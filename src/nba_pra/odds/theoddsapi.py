@@ -142,7 +142,9 @@ class TheOddsApiProvider:
     def request_cost(self) -> int:
         """Credits one event-odds request costs: markets x regions (bookmakers billed 10 per region)."""
         units = (
-            math.ceil(len(self.api.bookmakers) / _BOOKMAKERS_PER_REGION) if self.api.bookmakers else len(self.api.regions)
+            math.ceil(len(self.api.bookmakers) / _BOOKMAKERS_PER_REGION)
+            if self.api.bookmakers
+            else len(self.api.regions)
         )
         return len(self.markets) * max(units, 1)
 

@@ -27,7 +27,8 @@ def summary(run: EvidenceRun, method: str) -> dict[str, Any]:
     out: dict[str, Any] = {"pricing": method, "start": str(run.start.date()), "end": str(run.end.date()),
                            "props": len(run.replay.props), "synthetic": run.evidence.synthetic}
     if m is not None:
-        out.update({"logloss_minus_market": m.logloss_minus_market, "logloss_minus_market_lo": m.logloss_minus_market_lo,
+        out.update({"logloss_minus_market": m.logloss_minus_market,
+                    "logloss_minus_market_lo": m.logloss_minus_market_lo,
                     "logloss_minus_market_hi": m.logloss_minus_market_hi,
                     "books_staked": sorted(b for b, v in m.books.items() if v.staked)})
     return out

@@ -200,7 +200,8 @@ class Tracker:
         self.client.set_terminated(run_id, status=status)
 
     def child_runs(self, parent_run_id: str) -> Any:
-        """The runs nested under ``parent_run_id`` as a DataFrame (``run_id``, ``params.*``, ``metrics.*``, ``tags.*``)."""
+        """The runs nested under ``parent_run_id`` as a DataFrame (``run_id``, ``params.*``, ``metrics.*``,
+        ``tags.*``)."""
         experiment = self.client.get_experiment_by_name(self.settings.experiment)
         return self._mlflow.search_runs(
             [experiment.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{parent_run_id}'",

@@ -83,7 +83,7 @@ def _group_rank(team_sorted: np.ndarray, flag: np.ndarray) -> np.ndarray:
 
 def _by_rank(table: tuple[float, ...], rank: np.ndarray) -> np.ndarray:
     """``table[rank]`` with 0 beyond its end (and for rank -1)."""
-    arr = np.asarray(table + (0.0,))
+    arr = np.asarray((*table, 0.0))
     return arr[np.where((rank >= 0) & (rank < len(table)), rank, len(table))]
 
 

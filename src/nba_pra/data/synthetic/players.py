@@ -105,7 +105,7 @@ def _append(pool: Pool, new: Pool) -> Pool:
 
 
 def _pool_target(cfg: SyntheticLeagueSettings) -> int:
-    return int(round(cfg.n_teams * (cfg.roster_size + cfg.players.free_agents_per_team)))
+    return round(cfg.n_teams * (cfg.roster_size + cfg.players.free_agents_per_team))
 
 
 def fill_rosters(pool: Pool, rng: np.random.Generator, cfg: SyntheticLeagueSettings) -> None:
