@@ -340,7 +340,7 @@ def _previous_status(ctx: FrameContext, members: pd.DataFrame, games: pd.DataFra
     tgames["team"] = tgames["team_code"].map(dict(zip(code_of.to_numpy(), code_of.index, strict=True)))
     tgames = tgames.sort_values(["team_code", "date", "game_id"], kind="mergesort")
     same = tgames["team_code"].to_numpy()[1:] == tgames["team_code"].to_numpy()[:-1]
-    tgames["prev_game"] = np.r_[None, np.where(same, tgames["game_id"].to_numpy()[:-1], None)]
+    tgames["prev_game"] = np.r_[None, np.where(same, tgames["game_id"].to_numpy()[:-1], np.array(None, dtype=object))]
     prev = members[["game_id", "team", "player"]].merge(
         tgames[["game_id", "team", "prev_game"]].astype({"game_id": str}), on=["game_id", "team"], how="left"
     )

@@ -106,7 +106,7 @@ def pricing_headline(probabilities: pd.DataFrame, reliability_table: pd.DataFram
     """Per pricing method: log loss, minus the market's, and its interval (on every decided prop of the range);
     the default method's figures again under ``pricing_*`` (the benchmark's keys) with its ECE."""
     ece = scores.expected_calibration_error(reliability_table)
-    out: dict[str, float] = {}
+    out: dict[str, float | str] = {}
     for method in PricingMethod:
         m = evidence_all.methods[method.value]
         out.update({f"{method.value}_logloss": m.logloss, f"{method.value}_minus_market": m.logloss_minus_market,

@@ -155,6 +155,7 @@ class TheOddsApiProvider:
         pieces: list[pd.DataFrame] = []
         matched_games: list[pd.DataFrame] = []
         n_events = 0
+        game_date: Any
         for game_date, day in games.groupby("game_date", sort=True):
             date = pd.Timestamp(game_date).strftime("%Y-%m-%d")
             events = self._events(date, day, tolerance, refresh=refresh)

@@ -9,6 +9,7 @@ source degrades to "everything unknown" (an empty table, one warning, prediction
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import pandas as pd
 
@@ -69,7 +70,7 @@ def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
     if summary.get("names_unmatched"):
         log.warning(
             "availability: %d listed name(s) match no player (e.g. %s)",
-            summary["names_unmatched"], ", ".join(summary["unmatched_sample"][:5]),
+            summary["names_unmatched"], ", ".join(cast(list[str], summary["unmatched_sample"])[:5]),
         )
     log.info(
         "availability (%s): %d team-games covered, %d players listed",

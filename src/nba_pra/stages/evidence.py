@@ -40,6 +40,7 @@ def run(project: Project) -> dict[str, Any]:
     method = s.pricing.method.value
     figures = summary(result, method)
     states = state_summary(result.gate.bets, s.backtest.bootstrap, s.seed)
+    row: Any  # pandas-stubs types itertuples() fields as any scalar
     for row in states.loc[states["method"] == method].itertuples(index=False):
         figures[f"gate_{row.state}_bets"] = int(row.bets)
         figures[f"gate_{row.state}_roi"] = float(row.roi)

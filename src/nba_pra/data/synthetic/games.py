@@ -88,7 +88,7 @@ def _by_rank(table: tuple[float, ...], rank: np.ndarray) -> np.ndarray:
 
 
 def _capped_minutes_moments(
-    m: np.ndarray, cv: np.ndarray, states: list[tuple[np.ndarray, np.ndarray]], cap: float
+    m: np.ndarray, cv: np.ndarray, states: list[tuple[np.ndarray | float, np.ndarray | float]], cap: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """``E[M]`` and ``E[M^2]`` of ``M = min(m * G * f, cap)`` mixed over the (weight, factor ``f``) states.
 
