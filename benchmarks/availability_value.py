@@ -68,7 +68,7 @@ def team_games(box: pd.DataFrame) -> pd.DataFrame:
     return games.assign(commence_time=pd.NaT).reset_index(drop=True)
 
 
-def first_valid_fraction(features: pd.DataFrame, window) -> float:  # noqa: ANN001
+def first_valid_fraction(features: pd.DataFrame, window) -> float:
     """``cv.min_train_fraction`` that makes the first validation block start on SPRING_START."""
     rows = training_rows(features)
     as_of = as_of_date(features)
@@ -78,7 +78,7 @@ def first_valid_fraction(features: pd.DataFrame, window) -> float:  # noqa: ANN0
     return (first + 0.5) / len(days)
 
 
-def scores(frame: pd.DataFrame, family, seed: int) -> dict[str, float]:  # noqa: ANN001
+def scores(frame: pd.DataFrame, family, seed: int) -> dict[str, float]:
     y, mean, var = (frame[c].to_numpy(float) for c in ("y", "mean", "var"))
     params = distributions.fit(family, mean, var)
     lo, hi = (distributions.quantile(params, q) for q in INTERVAL)
@@ -172,7 +172,7 @@ def main() -> None:
         print(report.to_string(index=False))
     summary = {
         "period": [str(SPRING_START.date()), str(SPRING_END.date())],
-        "scored_rows": int(len(common)),
+        "scored_rows": len(common),
         "lineup_coverage_of_scored_rows": round(float(masks["lineup_visible"].mean()), 4),
         "join": {k: v for k, v in join.as_dict().items() if k != "unmatched_sample"},
         "unmatched_sample": join.as_dict()["unmatched_sample"][:10],
@@ -190,7 +190,7 @@ def main() -> None:
     print(json.dumps(summary))
 
 
-def log_to_mlflow(s, summary: dict, report: pd.DataFrame) -> None:  # noqa: ANN001
+def log_to_mlflow(s, summary: dict, report: pd.DataFrame) -> None:
     import mlflow
 
     mlflow.set_tracking_uri(resolve_tracking_uri(s.tracking.uri, ROOT))

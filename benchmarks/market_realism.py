@@ -69,10 +69,10 @@ def side_statistics(project, *, with_model: bool) -> dict[str, float]:
     """Every statistic of the project's market (its ``market.*`` settings choose the box scores and lines)."""
     from nba_pra.evaluation.cache import PredictionCache, cache_key
     from nba_pra.evaluation.predictions import history_features, prediction_material
+    from nba_pra.evidence.props import build_props
     from nba_pra.market_eval import realism
     from nba_pra.market_eval.inputs import load_inputs
     from nba_pra.market_eval.predictions import range_project, walk_forward
-    from nba_pra.evidence.props import build_props
     from nba_pra.odds.market import DevigMethod
 
     s = project.settings
@@ -158,7 +158,7 @@ def main() -> None:
     soft = soft_book_figures(project)
     for name, value in soft.items():
         print(f"{name}: {value:+.4f}")
-    out = {"max_rel_diff": round(float(used["rel_diff"].max()), 4), "n_stats": int(len(used)),
+    out = {"max_rel_diff": round(float(used["rel_diff"].max()), 4), "n_stats": len(used),
            "worst": str(used.loc[used["rel_diff"].idxmax(), "statistic"]),
            **{f"{r.statistic}_real": round(float(r.real), 5) for r in table.itertuples()},
            **{f"{r.statistic}_synthetic": round(float(r.synthetic), 5) for r in table.itertuples()},

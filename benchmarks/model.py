@@ -38,10 +38,10 @@ import xgboost as xgb
 
 from nba_pra.availability.sources import visible_availability
 from nba_pra.availability.synthetic import synthetic_snapshots
-from nba_pra.evaluation.predictions import empty_slate
-from nba_pra.evaluation.walkforward import as_of_frame
 from nba_pra.config import load_project
 from nba_pra.data.synthetic import simulate_league
+from nba_pra.evaluation.predictions import empty_slate
+from nba_pra.evaluation.walkforward import as_of_frame
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
 from nba_pra.features.slate import build_slate
@@ -69,7 +69,7 @@ def baseline_predictions(features: pd.DataFrame, index: pd.Index, baselines: dic
     return {name: features.loc[index, col].to_numpy(float) for name, col in baselines.items()}
 
 
-def information_bound(features: pd.DataFrame, result, truth: pd.DataFrame, s) -> dict[str, float]:  # noqa: ANN001
+def information_bound(features: pd.DataFrame, result, truth: pd.DataFrame, s) -> dict[str, float]:
     """How close to the oracle could any learner on these features get? A mean model with the project's settings
     is fitted on the oracle's noiseless ``true_mean`` (which no real model has) over the first scored fold's
     training rows, and scored on every scored row with the oracle's own variance: the gap left is the information
@@ -91,7 +91,8 @@ def information_bound(features: pd.DataFrame, result, truth: pd.DataFrame, s) ->
     y = result.oof["y"].to_numpy(float)[ok]
     bound = distributions.fit(s.distribution.family, mean, np.maximum(target.loc[ok, "true_var"], mean * 1.001))
     oracle = distributions.fit(s.distribution.family, target.loc[ok, "true_mean"], target.loc[ok, "true_var"])
-    return {"bound_mae": metrics.mae(y, mean), "bound_crps_ratio_oracle": metrics.crps(bound, y) / metrics.crps(oracle, y)}
+    return {"bound_mae": metrics.mae(y, mean),
+            "bound_crps_ratio_oracle": metrics.crps(bound, y) / metrics.crps(oracle, y)}
 
 
 def synthetic(scale: str) -> dict:

@@ -44,8 +44,8 @@ def main() -> None:
 
     from nba_pra.backtest import runner
     from nba_pra.backtest.sweep import main as sweep_main
-    from nba_pra.evaluation.predictions import cached_predictions
     from nba_pra.config import load_project
+    from nba_pra.evaluation.predictions import cached_predictions
 
     if not (ROOT / "data" / "box_scores.parquet").is_file():
         from nba_pra.data.sources import generate

@@ -38,7 +38,7 @@ class ReportServer(LocalHTTPServer):
         server = self
 
         class Handler(QuietHandler):
-            def do_GET(self) -> None:  # noqa: N802 -- http.server's naming
+            def do_GET(self) -> None:
                 name = self.path[len(PREFIX):] if self.path.startswith(PREFIX) else ""
                 server.requests.append(name)
                 with server._lock:

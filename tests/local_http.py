@@ -1,7 +1,7 @@
 """One real HTTP server on 127.0.0.1 (free port) serving in a daemon thread: the base of every test server.
 
-Subclasses build their request handler (a :class:`QuietHandler`), then call ``super().__init__(handler)``; ``with server:`` (or
-``start()``/``stop()``) runs and closes it; ``root_url`` is ``http://127.0.0.1:<port>``.
+Subclasses build their request handler (a :class:`QuietHandler`), then call ``super().__init__(handler)``;
+``with server:`` (or ``start()``/``stop()``) runs and closes it; ``root_url`` is ``http://127.0.0.1:<port>``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Self
 class QuietHandler(BaseHTTPRequestHandler):
     """A request handler that keeps test output quiet (no access log lines on stderr)."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 -- http.server's signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 

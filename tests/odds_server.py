@@ -106,7 +106,7 @@ class OddsApiServer(LocalHTTPServer):
         server = self
 
         class Handler(QuietHandler):
-            def do_GET(self) -> None:  # noqa: N802 -- http.server's naming
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
                 route, match = "unknown", None

@@ -115,7 +115,8 @@ def v4_odds() -> dict[str, dict[str, Any]]:
         "id": "ev-den", "sport_key": "basketball_nba", "commence_time": "2024-01-16T03:10:00Z",
         "home_team": "Denver Nuggets", "away_team": "Los Angeles Lakers",
         "bookmakers": [
-            _book("draftkings", "DraftKings", [("Nikola Jokic", 52.5, -110, -110), ("LeBron James Jr.", 40.5, -112, -108)]),
+            _book("draftkings", "DraftKings",
+                  [("Nikola Jokic", 52.5, -110, -110), ("LeBron James Jr.", 40.5, -112, -108)]),
             _book("fanduel", "FanDuel", [("Nikola Jokic", 52.5, -108, -112)]),
             _book("betmgm", "BetMGM", [("Nikola Jokic", 52.5, -105, -115)]),
         ],

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from nba_pra import __version__
 from nba_pra.errors import ConfigError, NbaPraError
@@ -38,7 +38,7 @@ def _flag_overrides(args: argparse.Namespace) -> list[str]:
         # files given on the command line are relative to the caller's directory, not the project root
         for flag, key in (("box_scores", "market.box_scores"), ("lines", "market.lines")):
             if getattr(args, flag, None):
-                extra.append(f"{key}={os.path.abspath(getattr(args, flag))}")
+                extra.append(f"{key}={Path(getattr(args, flag)).absolute()}")
         if args.season:
             extra.append(f"market.season={args.season}")
     # MLproject passes all overrides as one (possibly empty) argument: split on whitespace, drop empties
@@ -46,7 +46,7 @@ def _flag_overrides(args: argparse.Namespace) -> list[str]:
     return [*given, *extra]
 
 
-def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _project(args: argparse.Namespace):
     from nba_pra.config import load_project
     from nba_pra.logs import setup_logging
     from nba_pra.redaction import remember, secrets_of
@@ -73,8 +73,6 @@ _LEDGER_ACTIONS = ("export", "import")
 
 def _cmd_ledger(args: argparse.Namespace) -> int:
     """``ledger`` alone runs the stage; ``ledger export PATH`` / ``ledger import PATH`` transfer bets."""
-    from pathlib import Path
-
     words = list(args.overrides)
     if not words or words[0] not in _LEDGER_ACTIONS:
         return _stage("ledger")(args)
@@ -144,7 +142,7 @@ def _cmd_data_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_import(result) -> None:  # type: ignore[no-untyped-def]
+def _print_import(result) -> None:
     seasons = ", ".join(result.seasons)
     print(f"{result.rows} box-score rows, seasons {seasons}, {result.first_date}..{result.last_date}")
     print(f"next slate: {result.slate_date} ({result.slate_games} games)")

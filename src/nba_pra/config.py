@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import yaml
 
@@ -62,7 +62,7 @@ def compose(root: Path, overrides: Sequence[str] = ()) -> dict[str, Any]:
     finally:
         GlobalHydra.instance().clear()
     assert isinstance(resolved, dict)
-    return resolved
+    return cast(dict[str, Any], resolved)
 
 
 def render_params(composed: Mapping[str, Any]) -> str:

@@ -39,6 +39,7 @@ NonNegInt = Annotated[int, Field(ge=0)]
 _CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, arbitrary_types_allowed=False)
 
 
+@typing.dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(dataclasses.field, Field))
 def settings(cls: type[T]) -> type[T]:
     """Declare a settings class: frozen, keyword-only, validated, no unknown keys, no defaults."""
     declared = pydantic_dataclass(frozen=True, kw_only=True, config=_CONFIG)(cls)
@@ -139,7 +140,7 @@ def _metadata(hint: Any) -> list[Any]:
 
 def _unwrap_optional(hint: Any) -> Any:
     """``X | None`` -> ``X``; an annotated section (``Annotated[X | None, validator]``) -> ``X`` as well."""
-    if typing.get_origin(hint) is Annotated and not (typing.get_args(hint)[0] in (int, float)):
+    if typing.get_origin(hint) is Annotated and typing.get_args(hint)[0] not in (int, float):
         hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]

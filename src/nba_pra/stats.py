@@ -28,7 +28,8 @@ def resample_indices(n: int, n_resamples: int, seed: int) -> IntArray:
 def percentile_interval(samples: npt.ArrayLike, confidence: float) -> tuple[float, float]:
     """The central ``confidence`` interval of bootstrap ``samples``: their ``(1-c)/2`` and ``(1+c)/2`` percentiles."""
     tail = (1.0 - confidence) / 2.0 * _PERCENT
-    return float(np.percentile(samples, tail)), float(np.percentile(samples, _PERCENT - tail))
+    values = np.asarray(samples)
+    return float(np.percentile(values, tail)), float(np.percentile(values, _PERCENT - tail))
 
 
 def roi_yield_intervals(profit: FloatArray, stake: FloatArray, n_resamples: int, confidence: float,

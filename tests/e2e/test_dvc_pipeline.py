@@ -52,7 +52,8 @@ def test_pipeline_runs_every_stage_and_writes_their_outputs(piped) -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     for stage in ("availability", "features", "train", "predict", "evidence", "bet", "ledger"):
         assert f"Running stage '{stage}'" in result.stdout
-    for out in ("artifacts/availability.parquet", "artifacts/features.parquet", "artifacts/model.json", "artifacts/predictions.parquet",
+    for out in ("artifacts/availability.parquet", "artifacts/features.parquet", "artifacts/model.json",
+                "artifacts/predictions.parquet",
                 "artifacts/candidates.parquet", "artifacts/bets.csv", "reports/train_metrics.json",
                 "reports/evidence.json", "reports/evidence_summary.json", "reports/ledger_metrics.json", "dvc.lock"):
         assert (root / out).is_file(), out

@@ -51,7 +51,7 @@ class _Hook(LocalHTTPServer):
         hook = self
 
         class Handler(QuietHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 hook.received.append((self.path, json.loads(self.rfile.read(length))))
                 self.send_response(hook.status)
@@ -75,7 +75,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
@@ -104,12 +104,12 @@ def smtp() -> Iterator[tuple[_Inbox, int]]:
 def _settings(
     *, webhook: bool = False, smtp_port: int | None = None, min_edge: float = 0.10
 ) -> AlertSettings:
-    return conf(AlertSettings, 
+    return conf(AlertSettings,
         enabled=True,
         min_edge=min_edge,
         max_bets=15,
         webhook=conf(WebhookSettings, enabled=webhook, url_env=HOOK_ENV, timeout_s=2.0),
-        smtp=conf(SmtpSettings, 
+        smtp=conf(SmtpSettings,
             enabled=smtp_port is not None, host="127.0.0.1", port=smtp_port or 25, security=SmtpSecurity.NONE,
             username_env=USER_ENV, password_env=PASSWORD_ENV, sender="bot@nba-pra.test",
             recipients=("ops@nba-pra.test", "me@nba-pra.test"), subject_prefix="[nba-pra]", timeout_s=2.0,

@@ -26,11 +26,11 @@ def games_file(path: Path, dates: list[str]) -> Path:
             for k in (1, 2):
                 pid = (100 if team == "BOS" else 200) + k
                 dnp = i == 1 and pid == 202
-                rows.append(dict(game_id=f"002230000{i + 1}", game_date=day, season="2023-24", player_id=pid,
-                                 player_name=f"{team} {k}", team=team, opponent=opp, home=team == home_team,
-                                 starter=k == 1, start_position="G" if k == 1 else "", minutes=None if dnp else
-                                 f"{30 - k}:30", pts=None if dnp else 10 * k, reb=None if dnp else 3,
-                                 ast=None if dnp else 2, dnp=dnp))
+                rows.append({"game_id": f"002230000{i + 1}", "game_date": day, "season": "2023-24", "player_id": pid,
+                             "player_name": f"{team} {k}", "team": team, "opponent": opp, "home": team == home_team,
+                             "starter": k == 1, "start_position": "G" if k == 1 else "", "minutes": None if dnp else
+                             f"{30 - k}:30", "pts": None if dnp else 10 * k, "reb": None if dnp else 3,
+                             "ast": None if dnp else 2, "dnp": dnp})
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
 
@@ -57,7 +57,7 @@ def test_import_writes_the_raw_tables_with_the_last_date_as_the_hidden_slate(pro
     assert schedule["status"].tolist() == ["final", "final", "scheduled"]
     assert schedule.iloc[2][["home_team", "away_team"]].tolist() == ["BOS", "NYK"]
     rosters = pd.read_parquet(data / "rosters.parquet")
-    assert dict(zip(rosters["player_id"], rosters["position"])) == {101: "G", 102: "F", 201: "G", 202: "F"}
+    assert dict(zip(rosters["player_id"], rosters["position"], strict=True)) == {101: "G", 102: "F", 201: "G", 202: "F"}
     assert pd.read_parquet(data / "lines.parquet").empty
     assert not (data / "ground_truth.parquet").exists()
 

@@ -119,14 +119,14 @@ def test_a_failed_rename_into_place_puts_the_previous_data_back(
     project: Path, other_games: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(project)
-    real_rename = os.rename
+    real_rename = Path.rename
 
     def rename(source, target):
         if Path(source).name.startswith(".data.staging-"):
             raise OSError(5, "Input/output error")
         return real_rename(source, target)
 
-    monkeypatch.setattr(publish.os, "rename", rename)
+    monkeypatch.setattr(publish.Path, "rename", rename)
     assert main(["data", "import", str(other_games), "-q"]) == 3
     monkeypatch.undo()
     assert snapshot(project) == before and leftovers(project) == []
@@ -166,15 +166,15 @@ def test_a_successful_import_keeps_the_users_files_and_dvc_agrees(project: Path,
     assert main(["data", "import", str(other_games), "-q"]) == 0
     assert (project / "data" / "notes" / "README.txt").read_text() == "kept across imports\n"
     assert pd.read_parquet(project / "data" / "schedule.parquet")["game_date"].max() == pd.Timestamp("2024-01-09")
-    status = subprocess.run([sys.executable, "-m", "dvc", "status", "data.dvc"], cwd=project, capture_output=True, check=False,
-                            text=True, env=dvc_cli.environment())
+    status = subprocess.run([sys.executable, "-m", "dvc", "status", "data.dvc"], cwd=project, capture_output=True,
+                            check=False, text=True, env=dvc_cli.environment())
     assert "up to date" in status.stdout, status.stdout + status.stderr
     assert leftovers(project) == []
 
 
 def test_data_set_aside_by_a_killed_publish_is_put_back_before_the_next_one(project: Path, other_games: Path) -> None:
     notes = (project / "data" / "notes" / "README.txt").read_bytes()
-    os.rename(project / "data", project / ".data.previous-killed")  # as a kill between the two renames leaves it
+    (project / "data").rename(project / ".data.previous-killed")  # as a kill between the two renames leaves it
     (project / ".data.staging-killed").mkdir()
     assert main(["data", "import", str(other_games), "-q"]) == 0
     assert (project / "data" / "notes" / "README.txt").read_bytes() == notes  # the old folder's files came back

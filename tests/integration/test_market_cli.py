@@ -23,7 +23,7 @@ def market_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def first_run(market_project: Path) -> dict:
     import os
 
-    cwd = os.getcwd()
+    cwd = Path.cwd()
     os.chdir(market_project)
     try:
         assert main(["market", "-q"]) == 0

@@ -135,7 +135,7 @@ def payload(project: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, An
 
 
 @pytest.fixture(scope="module")
-def server(payload) -> Iterator[OddsApiServer]:  # noqa: ANN001
+def server(payload) -> Iterator[OddsApiServer]:
     events, odds, _ = payload
     with OddsApiServer(api_key=FAKE_KEY, events=events, odds=odds) as srv:
         yield srv

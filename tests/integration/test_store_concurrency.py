@@ -37,7 +37,7 @@ def _racer(barrier: Any, results: Any, index: int, work: Callable[[], Any]) -> N
     barrier.wait()
     try:
         results.put((index, "ok", work()))
-    except BaseException as exc:  # noqa: BLE001 - the parent reports whatever killed the racer
+    except BaseException as exc:
         results.put((index, "failed", f"{type(exc).__name__}: {exc}"))
 
 

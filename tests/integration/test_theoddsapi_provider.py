@@ -197,7 +197,9 @@ def test_the_key_can_come_from_a_dotenv_file(
     assert not lines.empty
 
 
-def test_a_missing_key_is_a_clear_auth_error(server: OddsApiServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_key_is_a_clear_auth_error(
+    server: OddsApiServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("ODDS_API_KEY")
     with pytest.raises(OddsAuthError, match="no The Odds API key is configured: set ODDS_API_KEY or ODDS_API_FREE_KEY"):
         provider_for(server.base_url, tmp_path).fetch_lines(make_slate())
@@ -211,10 +213,11 @@ FAULTS = [
         "events", [Fault(status=401, body={"message": "API key is not valid", "error_code": "INVALID_KEY"})],
         OddsAuthError, r"rejected the API key \(HTTP 401", id="401-bad-key"),
     pytest.param(
-        "odds", [Fault(status=401, body={"message": "Usage quota has been reached", "error_code": "OUT_OF_USAGE_CREDITS"})],
+        "odds",
+        [Fault(status=401, body={"message": "Usage quota has been reached", "error_code": "OUT_OF_USAGE_CREDITS"})],
         OddsQuotaError, r"quota is used up \(HTTP 401", id="401-out-of-credits"),
-    pytest.param("odds", [Fault(status=403, body={"message": "Forbidden"})], OddsAuthError, r"refused access \(HTTP 403",
-                 id="403"),
+    pytest.param("odds", [Fault(status=403, body={"message": "Forbidden"})], OddsAuthError,
+                 r"refused access \(HTTP 403", id="403"),
     pytest.param("odds", [Fault(status=422, body={"message": "Invalid markets"})], OddsHttpError,
                  r"rejected the parameters of the odds of event ev-\w+ \(HTTP 422: Invalid markets\)", id="422"),
     pytest.param("odds", [Fault(status=429, headers={"Retry-After": "0"})] * 3, OddsRateLimitError,
@@ -281,7 +284,8 @@ def test_a_server_slower_than_the_read_timeout_is_a_timeout_error(
     with OddsApiServer(api_key=FAKE_KEY, events=v4_events(), odds=v4_odds()) as srv:
         srv.fail("events", *[Fault(delay_s=1.0)] * 2)
         retry = dataclasses.replace(FAST_RETRY, total=1)
-        with pytest.raises(OddsTimeoutError, match=r"did not answer the events list of 2024-01-15 within 0.2 s") as info:
+        with pytest.raises(OddsTimeoutError,
+                           match=r"did not answer the events list of 2024-01-15 within 0\.2 s") as info:
             provider_for(srv.base_url, tmp_path, read_timeout_s=0.2, retry=retry).fetch_lines(make_slate())
         assert srv.count("events") == 2  # first try + one retry
     assert_no_key_anywhere(caplog, tmp_path, str(info.value))
@@ -302,9 +306,11 @@ def test_an_empty_slate_is_an_odds_error_and_sends_nothing(server: OddsApiServer
 
 
 def test_a_slate_matching_no_event_names_the_team_table(tmp_path: Path) -> None:
-    with OddsApiServer(api_key=FAKE_KEY, events=v4_events()[2:], odds=v4_odds()) as srv:
-        with pytest.raises(OddsNoLinesError, match=r"none of The Odds API's 1 NBA event\(s\) matches the slate's 2 game"):
-            provider_for(srv.base_url, tmp_path).fetch_lines(make_slate())
+    with (
+        OddsApiServer(api_key=FAKE_KEY, events=v4_events()[2:], odds=v4_odds()) as srv,
+        pytest.raises(OddsNoLinesError, match=r"none of The Odds API's 1 NBA event\(s\) matches the slate's 2 game"),
+    ):
+        provider_for(srv.base_url, tmp_path).fetch_lines(make_slate())
 
 
 def test_a_fault_degrades_to_no_lines_and_one_warning_unless_strict(tmp_path: Path) -> None:

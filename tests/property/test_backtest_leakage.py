@@ -42,7 +42,9 @@ DAYS = 21
 CUT_DAY = 10
 
 
-def perturb_after(box: pd.DataFrame, lines: pd.DataFrame, cut: pd.Timestamp, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def perturb_after(
+    box: pd.DataFrame, lines: pd.DataFrame, cut: pd.Timestamp, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Different results and different lines for every game after ``cut`` (same schema)."""
     rng = np.random.default_rng(seed)
     box, lines = box.copy(), lines.copy()
@@ -52,7 +54,8 @@ def perturb_after(box: pd.DataFrame, lines: pd.DataFrame, cut: pd.Timestamp, see
         box.loc[played, col] = rng.integers(0, 40, played.sum()).astype(float)
     late_lines = (lines["game_date"] > cut).to_numpy()
     lines.loc[late_lines, "line"] = lines.loc[late_lines, "line"] + 3.0
-    lines.loc[late_lines, ["over_price", "under_price"]] = lines.loc[late_lines, ["under_price", "over_price"]].to_numpy()
+    swapped = lines.loc[late_lines, ["under_price", "over_price"]].to_numpy()
+    lines.loc[late_lines, ["over_price", "under_price"]] = swapped
     return box, lines
 
 
@@ -136,7 +139,8 @@ def test_the_daily_stage_the_backtest_and_the_market_evaluation_price_one_offer_
     assert len(both) == len(daily) == len(backtest) > 0
     for col in probs:
         np.testing.assert_array_equal(both[f"{col}_daily"].to_numpy(), both[f"{col}_backtest"].to_numpy())
-    market = rep.bets.loc[(rep.bets["method"] == s.pricing.method.value) & (pd.to_datetime(rep.bets["game_date"]) == day)]
+    market = rep.bets.loc[(rep.bets["method"] == s.pricing.method.value)
+                          & (pd.to_datetime(rep.bets["game_date"]) == day)]
     picked = market.merge(daily, on=keys, suffixes=("_market", "_daily"))
     assert len(picked) == len(market) > 0
     for col in ("p_win", "p_loss", "edge"):

@@ -79,7 +79,8 @@ def mutate(draw: st.DrawFn, frame: pd.DataFrame) -> pd.DataFrame:
         kind = draw(st.sampled_from(["cell", "cell", "cell", "drop_column", "duplicate_row", "shuffle"]))
         if kind == "cell":
             row = draw(st.integers(0, len(frame) - 1))
-            frame.iat[row, draw(st.integers(0, frame.shape[1] - 1))] = draw(HOSTILE)
+            # .iat is pandas's scalar setter: the hostile value goes into exactly one cell, as typed
+            frame.iat[row, draw(st.integers(0, frame.shape[1] - 1))] = draw(HOSTILE)  # noqa: PD009
         elif kind == "drop_column" and frame.shape[1] > 1:
             frame = frame.drop(columns=frame.columns[draw(st.integers(0, frame.shape[1] - 1))])
         elif kind == "duplicate_row":

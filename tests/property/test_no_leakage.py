@@ -20,7 +20,7 @@ from nba_pra.features.settings import FeatureSettings
 from settings_support import conf
 
 #: small windows so that a 30-day league exercises full windows, reference days and streaks
-SETTINGS = conf(FeatureSettings, 
+SETTINGS = conf(FeatureSettings,
     min_games=2,
     rolling_windows=(2, 4),
     ewm_halflives=(2.0,),

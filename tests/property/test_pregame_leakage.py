@@ -67,7 +67,7 @@ def _late(snapshots: pd.DataFrame, games: pd.DataFrame, seed: int) -> pd.DataFra
     extra = chosen.assign(player_id=12_345, player_name="P12345")[["game_date", "team", "player_id", "player_name",
                                                                    "commence_time"]]
     late = pd.concat([base.drop(columns=["game_id"]), extra], ignore_index=True)
-    tip = pd.DatetimeIndex(late["game_date"].map(dict(zip(chosen["game_date"], chosen["commence_time"]))))
+    tip = pd.DatetimeIndex(late["game_date"].map(dict(zip(chosen["game_date"], chosen["commence_time"], strict=True))))
     minutes_from_tip = rng.integers(1 - int(CUTOFF.cutoff_minutes), 240, len(late))
     late = late.assign(
         kind=rng.choice(KINDS, len(late)),

@@ -51,10 +51,12 @@ def test_each_game_day_is_predicted_by_the_first_game_day_of_its_block() -> None
 
 
 def test_backtest_model_overrides_replace_only_the_values_they_set() -> None:
-    cv, model = training_settings(conf(CvSettings, n_folds=19), conf(ModelSettings, mean_rounds=150, variance_rounds=80),
+    cv, model = training_settings(conf(CvSettings, n_folds=19),
+                                  conf(ModelSettings, mean_rounds=150, variance_rounds=80),
                                   conf(BacktestModelSettings, n_folds=3, mean_rounds=None, variance_rounds=20))
     assert (cv.n_folds, model.mean_rounds, model.variance_rounds) == (3, 150, 20)
-    cv, _ = training_settings(conf(CvSettings, n_folds=19), conf(ModelSettings), conf(BacktestModelSettings, n_folds=None, mean_rounds=None, variance_rounds=None))
+    cv, _ = training_settings(conf(CvSettings, n_folds=19), conf(ModelSettings),
+                              conf(BacktestModelSettings, n_folds=None, mean_rounds=None, variance_rounds=None))
     assert cv.n_folds == 19
 
 
@@ -129,7 +131,7 @@ def test_bucket_labels_become_mlflow_safe_metric_names() -> None:
     assert [metric_name(b) for b in ("<0.03", "0.03-0.05", ">=0.2")] == ["lt0.03", "0.03-0.05", "ge0.2"]
 
 
-def OPEN_DAY(day: pd.Timestamp) -> DayContext:  # noqa: N802 -- a constant-like context: no fit, no gate
+def OPEN_DAY(day: pd.Timestamp) -> DayContext:
     return DayContext(stack=None, calibration={}, gate=Gate.open())
 
 

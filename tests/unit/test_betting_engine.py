@@ -105,7 +105,8 @@ def run(
     bankroll: float = 1000.0,
     **kw: Any,
 ) -> pd.DataFrame:
-    return evaluate_candidates(pd.DataFrame(preds), pd.DataFrame(lines), settings, bankroll, **{**model_pricing(), **kw})
+    return evaluate_candidates(pd.DataFrame(preds), pd.DataFrame(lines), settings, bankroll,
+                               **{**model_pricing(), **kw})
 
 
 def test_gamma_probabilities_and_edges_use_each_sides_actual_price() -> None:

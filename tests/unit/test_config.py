@@ -62,7 +62,7 @@ def test_overrides_reach_the_typed_settings(project_root: Path) -> None:
 def test_bad_override_is_a_config_error(project_root: Path) -> None:
     with pytest.raises(ConfigError):
         compose(project_root, ["cv.no_such_key=1"])
-    with pytest.raises(ConfigError, match="cv.scheme = 'diagonal': Input should be 'expanding' or 'sliding'"):
+    with pytest.raises(ConfigError, match=r"cv\.scheme = 'diagonal': Input should be 'expanding' or 'sliding'"):
         load_project(project_root, ["cv.scheme=diagonal"])
 
 
@@ -80,13 +80,13 @@ def test_the_schema_rejects_unknown_missing_and_mistyped_keys() -> None:
     base = {"n_folds": 3, "scheme": "expanding", "min_train_fraction": 0.5, "embargo_days": 1,
             "variance_warmup_blocks": 1}
     assert validate(CvSettings, base).n_folds == 3
-    with pytest.raises(ConfigError, match="unknown config key cv.typo"):
+    with pytest.raises(ConfigError, match=r"unknown config key cv\.typo"):
         validate(CvSettings, {**base, "typo": 1}, "cv")
-    with pytest.raises(ConfigError, match="missing config key cv.embargo_days"):
+    with pytest.raises(ConfigError, match=r"missing config key cv\.embargo_days"):
         validate(CvSettings, {k: v for k, v in base.items() if k != "embargo_days"}, "cv")
-    with pytest.raises(ConfigError, match="cv.n_folds = 'three'"):
+    with pytest.raises(ConfigError, match=r"cv\.n_folds = 'three'"):
         validate(CvSettings, {**base, "n_folds": "three"}, "cv")
-    with pytest.raises(ConfigError, match="cv.scheme = 'random'"):
+    with pytest.raises(ConfigError, match=r"cv\.scheme = 'random'"):
         validate(CvSettings, {**base, "scheme": "random"}, "cv")
     assert validate(CvSettings, {**base, "min_train_fraction": 1e-9}).min_train_fraction == 1e-9
 

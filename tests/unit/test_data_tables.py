@@ -37,7 +37,7 @@ def test_a_players_position_is_his_most_frequent_start_else_the_default() -> Non
 def test_a_traded_player_is_rostered_on_his_last_team() -> None:
     frame = box([(1, "BOS", "2024-01-01"), (1, "NYK", "2024-01-05"), (2, "BOS", "2024-01-05")])
     rosters = build_rosters(frame, pd.Timestamp("2024-01-07"), active_days=21)
-    assert dict(zip(rosters["player_id"], rosters["team"])) == {1: "NYK", 2: "BOS"}
+    assert dict(zip(rosters["player_id"], rosters["team"], strict=True)) == {1: "NYK", 2: "BOS"}
     assert list(rosters.columns) == list(schema.ROSTER_COLUMNS) and set(rosters["status"]) == {"active"}
 
 

@@ -24,12 +24,12 @@ def good_rows() -> pd.DataFrame:
     for game_id, day, home_team, away_team in games:
         for team, opp in ((home_team, away_team), (away_team, home_team)):
             base = 100 if team == "BOS" else 200
-            rows.append(dict(game_id=game_id, game_date=day, season="2023-24", player_id=base + 1,
-                             player_name=f"{team} One", team=team, opponent=opp, home=team == home_team,
-                             starter=True, start_position="G", minutes="34:12", pts=20, reb=5, ast=7))
-            rows.append(dict(game_id=game_id, game_date=day, season="2023-24", player_id=base + 2,
-                             player_name=f"{team} Two", team=team, opponent=opp, home=team == home_team,
-                             starter=False, start_position="", minutes=12.5, pts=4, reb=3, ast=0))
+            rows.append({"game_id": game_id, "game_date": day, "season": "2023-24", "player_id": base + 1,
+                         "player_name": f"{team} One", "team": team, "opponent": opp, "home": team == home_team,
+                         "starter": True, "start_position": "G", "minutes": "34:12", "pts": 20, "reb": 5, "ast": 7})
+            rows.append({"game_id": game_id, "game_date": day, "season": "2023-24", "player_id": base + 2,
+                         "player_name": f"{team} Two", "team": team, "opponent": opp, "home": team == home_team,
+                         "starter": False, "start_position": "", "minutes": 12.5, "pts": 4, "reb": 3, "ast": 0})
     frame = pd.DataFrame(rows)
     frame.loc[7, ["minutes", "pts", "reb", "ast"]] = [None, None, None, None]  # G2, BOS Two: DNP
     return frame
@@ -283,5 +283,5 @@ def test_a_lines_row_with_a_broken_value_is_a_lines_schema_error(column: str, va
 
 def test_a_season_window_bound_that_is_not_a_month_and_day_is_a_config_error(tmp_path: Path) -> None:
     validation = dataclasses.replace(composed().data.validation, season_opens="13-01")
-    with pytest.raises(ConfigError, match="data.validation.season_opens must be a month and day MM-DD"):
+    with pytest.raises(ConfigError, match=r"data\.validation\.season_opens must be a month and day MM-DD"):
         build_tables(good_rows(), settings=composed().data.files, active_days=21, validation=validation, today=TODAY)

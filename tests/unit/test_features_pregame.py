@@ -13,7 +13,8 @@ from nba_pra.features.settings import FeatureSettings
 from pregame_support import availability_rows
 from settings_support import conf
 
-SETTINGS = conf(FeatureSettings, min_games=1, missing_minutes_window=10, pregame_starter_window=2, pregame_top_teammates=1)
+SETTINGS = conf(FeatureSettings, min_games=1, missing_minutes_window=10, pregame_starter_window=2,
+                pregame_top_teammates=1)
 DAYS = ("2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04")
 #: player -> (team, minutes, pts, starter)
 PLAYERS = {1: ("AAA", 30.0, 20.0, True), 2: ("AAA", 20.0, 10.0, True), 3: ("AAA", 10.0, 4.0, False),

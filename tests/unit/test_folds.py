@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 
@@ -27,13 +29,14 @@ def test_every_fold_validates_strictly_after_its_training_with_the_embargo() -> 
         assert fold.train_end <= fold.valid_start - pd.Timedelta(days=2)
         assert fold.valid_end < as_of
     # validation blocks tile the second half of the window without overlap
-    for a, b in zip(folds, folds[1:], strict=False):
+    for a, b in itertools.pairwise(folds):
         assert a.valid_end < b.valid_start
 
 
 def test_no_fold_trains_on_less_than_the_minimum_share_of_the_window() -> None:
     dates = _dates(300)
-    folds = make_folds(dates, pd.Timestamp("2022-10-28"), conf(WindowSettings, n_seasons=1, days_per_season=365), conf(CvSettings, n_folds=5))
+    folds = make_folds(dates, pd.Timestamp("2022-10-28"), conf(WindowSettings, n_seasons=1, days_per_season=365),
+                       conf(CvSettings, n_folds=5))
     window_days = 300
     for fold in folds:
         assert (fold.train_end - fold.train_start).days + 1 >= 0.5 * window_days - 2
@@ -42,7 +45,8 @@ def test_no_fold_trains_on_less_than_the_minimum_share_of_the_window() -> None:
 def test_the_window_drops_history_older_than_its_seasons() -> None:
     dates = _dates(1000)
     as_of = pd.Timestamp("2024-09-27")
-    folds = make_folds(dates, as_of, conf(WindowSettings, n_seasons=1, days_per_season=200), conf(CvSettings, n_folds=4))
+    folds = make_folds(dates, as_of, conf(WindowSettings, n_seasons=1, days_per_season=200),
+                       conf(CvSettings, n_folds=4))
     assert folds[0].train_start >= as_of - pd.Timedelta(days=200)
 
 
@@ -57,4 +61,5 @@ def test_sliding_folds_keep_the_first_training_span() -> None:
 
 def test_too_little_history_for_the_folds_is_a_clear_error() -> None:
     with pytest.raises(DataError, match="cannot hold"):
-        make_folds(_dates(20), pd.Timestamp("2022-01-21"), conf(WindowSettings, n_seasons=1, days_per_season=365), conf(CvSettings, n_folds=19))
+        make_folds(_dates(20), pd.Timestamp("2022-01-21"), conf(WindowSettings, n_seasons=1, days_per_season=365),
+                   conf(CvSettings, n_folds=19))

@@ -116,7 +116,7 @@ def test_win_rate_and_clv_figures_build_with_and_without_data() -> None:
 
 def test_ledger_metrics_and_warnings_use_the_configured_buckets_and_thresholds() -> None:
     bets = ledger([(0.05, "win", 1)] * 4 + [(0.05, "loss", 1)] * 6, p_win=0.6)
-    settings = conf(LedgerSettings, 
+    settings = conf(LedgerSettings,
         initial_bankroll=100.0, edge_buckets=(0.03, 0.10), health_min_bets=10, health_calibration_gap=0.1
     )
     metrics = ledger_metrics(bets, settings)

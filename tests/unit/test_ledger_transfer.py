@@ -40,7 +40,7 @@ def store(tmp_path: Path, name: str = "ledger.db") -> LedgerStore:
     return LedgerStore(f"sqlite:///{tmp_path / name}")
 
 
-def parse(text: str, players: pd.DataFrame | None = None):  # noqa: ANN201
+def parse(text: str, players: pd.DataFrame | None = None):
     from io import StringIO
 
     raw = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
@@ -51,7 +51,8 @@ def test_header_variants_sides_prices_and_results_are_read_as_documented() -> No
     bets, settlements, counts = parse(LEGACY)
     assert counts == {"rows": 4, "duplicates_dropped": 0, "surrogate_player_ids": 4}
     assert bets["side"].tolist() == ["over", "under", "over", "under"]
-    assert bets["game_date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-15", "2024-01-16", "2024-01-17", "2024-01-18"]
+    assert bets["game_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-01-15", "2024-01-16", "2024-01-17", "2024-01-18"]
     assert bets["stake"].tolist() == [10.0, 4.0, 5.0, 3.0]
     assert (bets["market"] == PRA).all() and (bets["bookmaker"] == "legacy").all()
     # -110 -> 1 + 100/110; +150 -> 2.5; decimal 1.91 -> American -100/0.91 = -109.9 -> -110; -105 -> 1 + 100/105
@@ -78,7 +79,8 @@ def test_a_missing_win_profit_is_stake_times_decimal_minus_one() -> None:
 
 def test_names_resolve_to_the_only_player_with_that_normalised_name() -> None:
     players = pd.DataFrame({"player_id": [5, 9, 10], "player_name": ["Nikola Jokić", "Twin Name", "Twin  name"]})
-    text = "date,player,line,side,odds,stake\n2024-01-15,Nikola Jokic,50.5,over,-110,1\n2024-01-15,twin name,9.5,under,-110,1\n"
+    text = ("date,player,line,side,odds,stake\n2024-01-15,Nikola Jokic,50.5,over,-110,1\n"
+            "2024-01-15,twin name,9.5,under,-110,1\n")
     bets, _, counts = parse(text, players)
     assert bets.loc[0, "player_id"] == 5
     assert bets.loc[1, "player_id"] < 0  # two ids share the name: not resolved, surrogate
@@ -94,7 +96,8 @@ def test_names_resolve_to_the_only_player_with_that_normalised_name() -> None:
         ("date,player,line,side,odds,stake\n2024-01-15,A,20.5,over,-110,0\n", "stake must be a number > 0"),
         ("date,player,line,side,odds,stake\n2024-01-15,A,-1,over,-110,1\n", "line must be a finite number >= 0"),
         ("date,player,line,side,odds,stake,result\n2024-01-15,A,20.5,over,-110,1,lost?\n", "result must be one of"),
-        ("date,player,line,side,odds,stake,result,profit\n2024-01-15,A,20.5,over,-110,1,win,-1\n", "profit must be > 0"),
+        ("date,player,line,side,odds,stake,result,profit\n2024-01-15,A,20.5,over,-110,1,win,-1\n",
+         "profit must be > 0"),
         ("date,player,line,side,odds,stake,market\n2024-01-15,A,20.5,over,-110,1,steals\n", "market must be"),
         ("date,player,line,side,stake\n2024-01-15,A,20.5,over,1\n", "no column for odds"),
         ("date,line,side,odds,stake\n2024-01-15,20.5,over,-110,1\n", "no column for player"),

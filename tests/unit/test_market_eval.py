@@ -23,8 +23,8 @@ BOOT = conf(BootstrapSettings, n_resamples=200, confidence=0.95)
 
 
 def _lines(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line", "over_price", "under_price"]).assign(
-        market="player_points_rebounds_assists", is_derived=False)
+    columns = ["game_id", "player_id", "bookmaker", "line", "over_price", "under_price"]
+    return pd.DataFrame(rows, columns=columns).assign(market="player_points_rebounds_assists", is_derived=False)
 
 
 def _predictions(ids: list[tuple[str, int]], mean: float, var: float) -> pd.DataFrame:
@@ -103,7 +103,8 @@ def _stacking_data(n: int, truth: str, seed: int = 0) -> tuple[np.ndarray, np.nd
 def test_the_stack_weights_the_informative_forecaster(truth: str) -> None:
     p_model, p_market, y = _stacking_data(20_000, truth)
     fit = fit_stack(p_model, p_market, y, l2=1.0, max_iter=50, clip=1e-4)
-    informed, other = (fit.model_weight, fit.market_weight) if truth == "model" else (fit.market_weight, fit.model_weight)
+    weights = (fit.model_weight, fit.market_weight)
+    informed, other = weights if truth == "model" else weights[::-1]
     assert informed == pytest.approx(1.0, abs=0.1)
     assert abs(other) < 0.1
     assert abs(fit.intercept) < 0.1

@@ -75,7 +75,7 @@ def test_variance_targets_are_out_of_fold_residuals_of_earlier_blocks_only(train
         assert fr.variance_train_start == result.folds[0].variance_train_start
         assert fr.variance_train_start > result.folds[0].fold.train_start
         assert fr.n_variance_train > 0
-        earlier = [f for f in result.folds[:k]]
+        earlier = list(result.folds[:k])
         assert fr.n_variance_train >= sum(f.n_valid for f in earlier)
 
 

@@ -54,9 +54,13 @@ def test_every_odds_config_option_composes_into_typed_settings() -> None:
         assert settings.matching.aliases  # the alias table is wired in
 
 
+def synthetic_provider(data_dir: Path) -> OddsProvider:
+    return make_provider(odds_settings("synthetic"), data_dir=data_dir, cache_dir=data_dir / "cache")
+
+
 def test_synthetic_lines_are_restricted_to_the_slate_games_with_the_output_columns(tmp_path: Path) -> None:
     synthetic_lines().to_parquet(tmp_path / LINES_FILE)
-    lines = make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache").fetch_lines(make_slate())
+    lines = synthetic_provider(tmp_path).fetch_lines(make_slate())
     assert tuple(lines.columns) == OUTPUT_COLUMNS and OUTPUT_COLUMNS[: len(LINE_COLUMNS)] == LINE_COLUMNS
     assert set(lines["game_id"]) == {"G1", "G2"}
     assert (lines["market"] == PRA).all() and not lines["is_derived"].any()
@@ -65,19 +69,19 @@ def test_synthetic_lines_are_restricted_to_the_slate_games_with_the_output_colum
 
 def test_a_missing_synthetic_file_is_an_odds_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(OddsFileError, match=r"lines.parquet is missing"):
-        make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache").fetch_lines(make_slate())
+        synthetic_provider(tmp_path).fetch_lines(make_slate())
 
 
 def test_a_book_without_lines_for_the_slate_is_an_odds_error(tmp_path: Path) -> None:
     synthetic_lines().iloc[3:].to_parquet(tmp_path / LINES_FILE)
     with pytest.raises(OddsNoLinesError, match=r"no lines for the slate's 2 game"):
-        make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache").fetch_lines(make_slate())
+        synthetic_provider(tmp_path).fetch_lines(make_slate())
 
 
 def test_an_offer_missing_a_price_is_a_payload_error(tmp_path: Path) -> None:
     synthetic_lines().astype({"over_price": float}).assign(over_price=np.nan).to_parquet(tmp_path / LINES_FILE)
     with pytest.raises(OddsPayloadError, match="without an over or under price"):
-        make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache").fetch_lines(make_slate())
+        synthetic_provider(tmp_path).fetch_lines(make_slate())
 
 
 def test_a_slate_without_a_required_column_is_an_empty_slate_error(tmp_path: Path) -> None:
@@ -89,12 +93,12 @@ def test_a_slate_without_a_required_column_is_an_empty_slate_error(tmp_path: Pat
 def test_degradation_returns_no_lines_and_a_warning_and_strict_reraises(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    provider = make_provider(odds_settings("synthetic"), data_dir=tmp_path, cache_dir=tmp_path / "cache")  # no lines file
+    provider = synthetic_provider(tmp_path)  # no lines file
     with caplog.at_level(logging.WARNING):
         lines, warning = fetch_lines_or_warn(provider, make_slate(), strict=False, refresh=False)
     assert lines.empty and tuple(lines.columns) == OUTPUT_COLUMNS
-    assert warning == f"no odds from synthetic, so no bets are placed: the synthetic lines file {tmp_path / LINES_FILE} " \
-        "is missing; generate the league data first"
+    assert warning == ("no odds from synthetic, so no bets are placed: the synthetic lines file "
+                       f"{tmp_path / LINES_FILE} is missing; generate the league data first")
     assert warning in caplog.text
     with pytest.raises(OddsError):
         fetch_lines_or_warn(provider, make_slate(), strict=True, refresh=False)

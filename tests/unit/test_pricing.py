@@ -110,7 +110,7 @@ def test_the_gamma_family_is_solved_the_same_way() -> None:
 
 
 def test_dispersion_is_the_variance_to_mean_ratio_of_either_family() -> None:
-    n, p = _negbin(20.0, 60.0)
+    _n, p = _negbin(20.0, 60.0)
     got = dispersion(np.array(["negbin", "gamma"], dtype=object), np.array([p, 2.5]))
     np.testing.assert_allclose(got, [3.0, 2.5])
 

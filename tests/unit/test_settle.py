@@ -16,7 +16,7 @@ def test_the_vocabulary_keeps_the_strings_stored_in_ledgers_and_parquet_files() 
 
 
 def test_prop_keys_add_the_market_to_the_player_game_keys() -> None:
-    assert PROP_KEYS == (*PLAYER_GAME_KEYS, "market")
+    assert (*PLAYER_GAME_KEYS, "market") == PROP_KEYS
 
 
 def test_a_total_above_below_on_or_without_a_game_lands_over_under_push_or_void() -> None:

@@ -76,7 +76,7 @@ def test_a_failing_table_leaves_the_previous_files_untouched(league: League, tmp
 
 
 def test_reading_a_missing_table_raises_a_data_error_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="box_scores.parquet is missing"):
+    with pytest.raises(DataError, match=r"box_scores\.parquet is missing"):
         read_raw_table(tmp_path, "box_scores")
 
 

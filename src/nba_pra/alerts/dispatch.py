@@ -49,7 +49,7 @@ def send_bet_alerts(
     sent: list[str] = []
     warnings: list[str] = []
 
-    def attempt(channel: str, deliver) -> None:  # type: ignore[no-untyped-def]
+    def attempt(channel: str, deliver) -> None:
         try:
             deliver()
         except AlertError as exc:

@@ -7,7 +7,7 @@ Pure functions of the bets frame written by the bet stage (``artifacts/bets.csv`
 from __future__ import annotations
 
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -52,7 +52,7 @@ def headline(chosen: pd.DataFrame, min_edge: float) -> str:
 
 def body_lines(chosen: pd.DataFrame, max_bets: int) -> list[str]:
     """At most ``max_bets`` bet lines, then ``... and N more`` when some were left out."""
-    lines = [bet_line(row) for row in chosen.head(max_bets).to_dict("records")]
+    lines = [bet_line(row) for row in cast(list[dict[str, Any]], chosen.head(max_bets).to_dict("records"))]
     if len(chosen) > max_bets:
         lines.append(f"... and {len(chosen) - max_bets} more")
     return lines

@@ -19,7 +19,7 @@ A (game, team) without a team row has no visible information: its features are u
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -110,7 +110,7 @@ def normalize_snapshots(frame: pd.DataFrame) -> pd.DataFrame:
     out["game_date"] = pd.to_datetime(out["game_date"]).astype("datetime64[ns]").dt.normalize()
     out["team"] = out["team"].astype(str)
     out["player_name"] = out["player_name"].astype(object)
-    out["player_id"] = pd.array(out["player_id"], dtype="Int64")
+    out["player_id"] = _nullable_int(out["player_id"])
     status = out["status"].astype(object)
     unknown = status.notna() & ~status.isin(STATUS_LEVELS)
     if unknown.any():
@@ -118,6 +118,11 @@ def normalize_snapshots(frame: pd.DataFrame) -> pd.DataFrame:
     out["status"] = status
     out["starter"] = pd.to_numeric(out["starter"], errors="coerce").astype(np.float64)
     return out.reset_index(drop=True)
+
+
+def _nullable_int(values: Any) -> Any:
+    """``values`` as a nullable ``Int64`` array (pandas-stubs' ``pd.array`` overloads leave out a Series)."""
+    return pd.array(values, dtype="Int64")
 
 
 def map_status(printed: pd.Series, status_map: dict) -> pd.Series:
@@ -132,7 +137,7 @@ def tip_times(games: pd.DataFrame, settings: AvailabilitySettings) -> pd.Series:
     date = pd.to_datetime(games["game_date"]).dt.normalize()
     weekend = date.dt.day_of_week >= _SATURDAY
     clock = np.where(weekend, settings.assumed_tip_weekend, settings.assumed_tip_weekday)
-    parts = pd.Series(clock, index=games.index).str.split(":", expand=True).astype(int)
+    parts = cast("pd.Series[str]", pd.Series(clock, index=games.index)).str.split(":", expand=True).astype(int)
     local = date + pd.to_timedelta(parts[0] * _MINUTES_PER_HOUR + parts[1], unit="min")
     zoned = local.dt.tz_localize(settings.timezone, ambiguous="NaT", nonexistent="shift_forward")
     assumed = zoned.dt.tz_convert("UTC")
@@ -177,7 +182,7 @@ def resolve_players(
     if known.all() or visible.empty:
         return visible.assign(player_id=visible["player_id"].astype("Int64")), None
     # the matcher compares names within one "game": key it by game and team, so teams never mix
-    key = lambda f: f["game_id"].astype(str) + "|" + f["team"].astype(str)  # noqa: E731
+    key = lambda f: f["game_id"].astype(str) + "|" + f["team"].astype(str)
     names = visible.loc[~known].assign(game_id=key(visible.loc[~known]))
     roster = candidates.assign(game_id=key(candidates))[["game_id", "player_id", "player_name"]]
     named = names.drop(columns=["player_id"]).assign(_row=np.arange(int((~known).sum())))
@@ -237,8 +242,8 @@ def _player_rows(resolved: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
     agg = frame.groupby(["game_id", "game_date", "team", "player_id", "kind"], sort=True).agg(
         code=("code", "max"), starter=("starter", "max")
     )
-    wide = agg.unstack("kind")
-    wide.columns = [f"{stat}_{kind}" for stat, kind in wide.columns]
+    wide = cast(pd.DataFrame, agg.unstack("kind"))
+    wide.columns = [f"{stat}_{kind}" for stat, kind in cast(pd.MultiIndex, wide.columns)]
     wide = wide.reindex(columns=[f"{s}_{k}" for s in ("code", "starter") for k in KINDS]).reset_index()
     coverage = teams[["game_id", "team", "report_known", "lineup_known", "report_published_at",
                       "lineup_published_at"]]
@@ -259,9 +264,10 @@ def _finish(table: pd.DataFrame) -> pd.DataFrame:
             "game_id": table["game_id"].astype(str) if len(table) else pd.Series([], dtype=str),
             "game_date": pd.to_datetime(table["game_date"]).astype("datetime64[ns]"),
             "team": table["team"].astype(str) if len(table) else pd.Series([], dtype=str),
-            "player_id": pd.array(table["player_id"], dtype="Int64"),
-            "status_code": pd.to_numeric(table.get("status_code"), errors="coerce").astype(np.float64),
-            "starter": pd.to_numeric(table.get("starter"), errors="coerce").astype(np.float64),
+            "player_id": _nullable_int(table["player_id"]),
+            # a missing column reads as None, which to_numeric turns into NaN (pandas-stubs omit None)
+            "status_code": pd.to_numeric(cast(Any, table.get("status_code")), errors="coerce").astype(np.float64),
+            "starter": pd.to_numeric(cast(Any, table.get("starter")), errors="coerce").astype(np.float64),
             "report_known": table["report_known"].astype(bool) if len(table) else pd.Series([], dtype=bool),
             "lineup_known": table["lineup_known"].astype(bool) if len(table) else pd.Series([], dtype=bool),
             "report_published_at": pd.to_datetime(table["report_published_at"], utc=True).astype(

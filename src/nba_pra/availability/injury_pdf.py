@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -181,4 +181,4 @@ def _page_rows(
     out = joined.astype("object").where(joined.notna(), None)
     nys = out["reason"] == NOT_YET_SUBMITTED
     out.loc[nys, ["player_name", "status"]] = None
-    return out.to_dict("records")
+    return cast(list[dict[str, str | None]], out.to_dict("records"))

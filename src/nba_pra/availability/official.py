@@ -105,8 +105,9 @@ def fetch_reports(
             url = report_url(settings, hour)
             if url not in found:
                 found[url] = _cached_or_fetched(url, cache_dir, settings, session)
-            if found[url] is not None:
-                wanted.append(found[url])
+            report = found[url]
+            if report is not None:
+                wanted.append(report)
                 break
     return sorted(set(wanted))
 

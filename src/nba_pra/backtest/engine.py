@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -43,8 +44,9 @@ def simulate(
     candidates: list[pd.DataFrame] = []
     bets: list[pd.DataFrame] = []
     daily: list[dict] = []
-    for day, preds in predictions.groupby("game_date", sort=True):
-        day = pd.Timestamp(day)
+    key: Any  # a game_date
+    for key, preds in predictions.groupby("game_date", sort=True):
+        day = pd.Timestamp(key)
         day_lines = lines_by_day.get(day)
         staked = profit = 0.0
         placed = 0

@@ -11,7 +11,7 @@ import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -175,15 +175,17 @@ def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSetting
     columns = {method.value: over_column(method) for method in PricingMethod}
     probability = scores.probability_table(rep.props, columns).set_index("forecaster")
     ece = scores.expected_calibration_error(scores.reliability(rep.props, columns, n_bins))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for method in PricingMethod:
         m = method_evidence(rep.props, rep.bets, method, _whole_range(window), bootstrap, seed)
         base = {"method": method.value, "props": m.props, "logloss": m.logloss, "market_logloss": m.market_logloss,
-                "brier": float(probability.loc[method.value, "brier"]), "ece": float(ece.get(method.value, np.nan)),
+                "brier": float(cast(float, probability.loc[method.value, "brier"])),
+                "ece": float(ece.get(method.value, np.nan)),
                 "minus_market": m.logloss_minus_market, "minus_market_lo": m.logloss_minus_market_lo,
                 "minus_market_hi": m.logloss_minus_market_hi}
         picks = wagers.replay_picks(rep.bets.loc[rep.bets["method"] == method.value])
-        for row in wagers.betting_table(picks, stake=1.0, bootstrap=bootstrap, seed=seed).to_dict("records"):
+        table = wagers.betting_table(picks, stake=1.0, bootstrap=bootstrap, seed=seed)
+        for row in cast(list[dict[str, Any]], table.to_dict("records")):
             rows.append({**base, **row})
         for state in BetState:
             part = gate.bets.loc[(gate.bets["method"] == method.value) & (gate.bets["state"] == state.value)]
@@ -212,6 +214,7 @@ def record_in_ledger(project: Project, run_key: str, sim: Simulation, box_scores
 def scalar_metrics(result: BacktestResult) -> dict[str, float]:
     """Numeric metrics (None dropped) plus ROI and bets per edge bucket (``roi_edge_<bucket>``)."""
     out = {k: float(result.metrics[k]) for k in SCALAR_METRICS if result.metrics.get(k) is not None}
+    row: Any  # pandas-stubs types itertuples() fields as any scalar
     for row in result.by_edge.itertuples(index=False):
         name = metric_name(str(row.bucket))
         out[f"bets_edge_{name}"] = float(row.bets)

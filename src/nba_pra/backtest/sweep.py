@@ -19,7 +19,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import pandas as pd
 
@@ -87,7 +87,7 @@ def run_point(cfg: Any) -> float | None:
 
     composed = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(composed, dict)
-    project = Project(root=find_project_root(), settings=settings_from_dict(composed))
+    project = Project(root=find_project_root(), settings=settings_from_dict(cast(dict[str, Any], composed)))
     hydra_cfg = HydraConfig.get()
     point = " ".join(hydra_cfg.overrides.task) or "defaults"
     result = run_backtest(project)

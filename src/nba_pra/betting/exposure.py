@@ -9,7 +9,7 @@ every earlier cap satisfied.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ def fill_cap(stakes: pd.Series, groups: pd.DataFrame, cap: float) -> pd.Series:
     keys = [groups[c] for c in groups.columns]
     running = stakes.groupby(keys, sort=False, dropna=False).cumsum()
     before = running - stakes
-    return np.minimum(cap, running) - np.minimum(cap, before)
+    return cast(pd.Series, np.minimum(cap, running) - np.minimum(cap, before))
 
 
 def shrink_for_correlation(stakes: pd.Series, frame: pd.DataFrame, settings: BettingSettings) -> pd.Series:
@@ -70,7 +70,7 @@ def size_stakes(bets: pd.DataFrame, settings: BettingSettings, bankroll: float) 
 
     bet_cap = settings.max_stake_fraction * bankroll
     capped_by[stake > bet_cap] = "cap_bet"
-    stake = np.minimum(stake, bet_cap)
+    stake = cast(pd.Series, np.minimum(stake, bet_cap))
 
     for name, keys, fraction in (
         ("cap_player", PLAYER_KEYS, settings.max_player_fraction),

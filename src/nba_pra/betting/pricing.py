@@ -32,7 +32,7 @@ two-sided quote for the market methods) get NaN.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
@@ -187,7 +187,7 @@ def price_offers(offers: pd.DataFrame, settings: PricingSettings, *, method: Pri
     keys = [c for c in ("game_id", "player_id", "market") if c in out.columns]
     out = out.drop(columns=[c for c in (*PROBABILITY_COLUMNS, *DIAGNOSTIC_COLUMNS) if c in out.columns])
     out = out.reset_index(names="_row").merge(consensus(out, settings), on=keys, how="left")
-    out = out.set_index("_row").rename_axis(offers.index.name).loc[offers.index]
+    out = out.set_index("_row").rename_axis(cast(str | None, offers.index.name)).loc[offers.index]
 
     family = out["dist_family"].to_numpy(dtype=object)
     a, b = out["dist_param_a"].to_numpy(float), out["dist_param_b"].to_numpy(float)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -58,7 +58,7 @@ def fit_stack(p_model: np.ndarray, p_market: np.ndarray, y: np.ndarray, *, l2: f
     """
     w = fit_logistic(design(p_model, p_market, clip), np.asarray(y, float), start=np.array([0.0, 0.0, 1.0]),
                      penalty=np.array([0.0, l2, l2]), max_iter=max_iter)
-    return StackFit(float(w[0]), float(w[1]), float(w[2]), int(len(y)))
+    return StackFit(float(w[0]), float(w[1]), float(w[2]), len(y))
 
 
 def apply_stack(fit: StackFit, p_model: np.ndarray, p_market: np.ndarray, clip: float) -> np.ndarray:
@@ -109,4 +109,4 @@ def fit_for_day(fits: pd.DataFrame, day: pd.Timestamp) -> StackFit | None:
     usable = fits.loc[pd.to_datetime(fits["block_start"]) <= pd.Timestamp(day)]
     if usable.empty:
         return None
-    return StackFit.from_dict(usable.sort_values("block_start").iloc[-1].to_dict())
+    return StackFit.from_dict(cast(dict[str, Any], usable.sort_values("block_start").iloc[-1].to_dict()))

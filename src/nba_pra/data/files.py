@@ -57,6 +57,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -241,7 +242,8 @@ def import_files(
     flags) replace them when given. Nothing in ``data/`` changes unless every step succeeded.
     """
     s = project.settings.data
-    given = {"format": fmt, "schedule_path": schedule_path, "lines_path": lines_path, "slate_date": slate_date}
+    given: dict[str, Any] = {"format": fmt, "schedule_path": schedule_path, "lines_path": lines_path,
+                             "slate_date": slate_date}
     files = replace(s.files, **{k: v for k, v in given.items() if v is not None})
     source = Path(path) if path is not None else (Path(files.path) if files.path else None)
     if source is None:

@@ -9,12 +9,14 @@ always does (months since the last game), which is correct: last season's form i
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from nba_pra.errors import DataError, StaleDataError
 
 
-def data_lag_days(latest_game_date: object, slate_date: object) -> int:
+def data_lag_days(latest_game_date: Any, slate_date: Any) -> int:
     """Whole calendar days from the latest game in the data to the slate date (1 = yesterday's games)."""
     latest, slate = pd.Timestamp(latest_game_date), pd.Timestamp(slate_date)
     if pd.isna(latest) or pd.isna(slate):
@@ -22,7 +24,7 @@ def data_lag_days(latest_game_date: object, slate_date: object) -> int:
     return int((slate.normalize() - latest.normalize()).days)
 
 
-def check_freshness(latest_game_date: object, slate_date: object, max_lag_days: int, strict: bool) -> str | None:
+def check_freshness(latest_game_date: Any, slate_date: Any, max_lag_days: int, strict: bool) -> str | None:
     """``None`` when the data are fresh, else a one-sentence warning (or :class:`StaleDataError` if ``strict``).
 
     Stale means ``slate_date - latest_game_date > max_lag_days`` (calendar days).

@@ -58,7 +58,7 @@ def recover_interrupted(data_dir: Path) -> None:
         return
     previous = sorted(data_dir.parent.glob(f".{data_dir.name}.{_PREVIOUS}-*"), key=lambda p: p.stat().st_mtime)
     if previous:
-        os.rename(previous[-1], data_dir)
+        previous[-1].rename(data_dir)
         log.warning("an interrupted data update left %s aside: restored it as %s", previous[-1].name, data_dir)
 
 
@@ -98,12 +98,12 @@ def swap_in(staging: Path, data_dir: Path) -> Path | None:
     previous = None
     if data_dir.exists():
         previous = _sibling(data_dir, _PREVIOUS)
-        os.rename(data_dir, previous)
+        data_dir.rename(previous)
     try:
-        os.rename(staging, data_dir)
+        staging.rename(data_dir)
     except BaseException:
         if previous is not None:
-            os.rename(previous, data_dir)
+            previous.rename(data_dir)
         raise
     return previous
 
@@ -119,7 +119,7 @@ def _restore(snapshot: Mapping[Path, bytes | None]) -> None:
         elif not path.is_file() or path.read_bytes() != content:
             tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
             tmp.write_bytes(content)
-            os.replace(tmp, path)
+            tmp.replace(path)
 
 
 def publish_raw_tables(root: Path, data_dir: Path, tables: Mapping[str, pd.DataFrame]) -> dict[str, Path]:
@@ -144,9 +144,9 @@ def publish_raw_tables(root: Path, data_dir: Path, tables: Mapping[str, pd.DataF
         dvc_cli.dvc_add(root, data_dir)
     except BaseException:
         failed = _sibling(data_dir, _STAGING)
-        os.rename(data_dir, failed)
+        data_dir.rename(failed)
         if previous is not None:
-            os.rename(previous, data_dir)
+            previous.rename(data_dir)
         _restore(snapshot)
         shutil.rmtree(failed, ignore_errors=True)
         raise

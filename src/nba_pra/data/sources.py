@@ -41,7 +41,10 @@ def generate(project: Project) -> dict[str, Path]:
     from nba_pra.data.store import RAW_TABLES
     from nba_pra.data.synthetic import simulate_league
 
-    league = simulate_league(project.settings.data.synthetic)
+    synthetic = project.settings.data.synthetic
+    if synthetic is None:
+        raise ConfigError("data.synthetic is missing: compose conf/ with data=synthetic")
+    league = simulate_league(synthetic)
     paths = publish_raw_tables(project.root, project.path("data"),
                                {table: getattr(league, table) for table in RAW_TABLES})
     log.info("synthetic league written to %s (%d box-score rows)", project.path("data"), len(league.box_scores))

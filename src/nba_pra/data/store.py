@@ -90,7 +90,7 @@ def write_raw_tables(league: RawTables, data_dir: Path) -> dict[str, Path]:
     final: dict[str, Path] = {}
     for table, tmp in written.items():
         target = data_dir / RAW_TABLES[table]
-        os.replace(tmp, target)
+        tmp.replace(target)
         final[table] = target
     return final
 

@@ -85,7 +85,8 @@ def _violation(rule: str, message: str, frame: pd.DataFrame, mask: pd.Series | n
 
 def _per_distinct(values: pd.Series, parse: Callable[[object], float]) -> pd.Series:
     """``parse`` applied to each distinct value of ``values`` (NaN-like values map to NaN), as float64."""
-    cells = values.to_numpy(dtype=object, na_value=None)
+    # pandas-stubs: to_numpy's na_value leaves out None, which pandas accepts (missing cells become None)
+    cells = values.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
     distinct, inverse = np.unique(np.array([str(c) if c is not None else "" for c in cells], dtype=object),
                                   return_inverse=True)
     parsed = np.array([parse(text) for text in distinct], dtype="float64")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,12 +63,14 @@ def retrain_dates(game_days: pd.Series, start: pd.Timestamp, every_days: int) ->
     return days.groupby(block).transform("min")
 
 
-def training_settings(cv: CvSettings, model: ModelSettings, light: BacktestModelSettings) -> tuple[CvSettings, ModelSettings]:
+def training_settings(
+    cv: CvSettings, model: ModelSettings, light: BacktestModelSettings
+) -> tuple[CvSettings, ModelSettings]:
     """The project's fold and model settings with the backtest's lighter values (null keeps the project's)."""
     if light.n_folds is not None:
         cv = dataclasses.replace(cv, n_folds=light.n_folds)
-    changes = {k: v for k, v in (("mean_rounds", light.mean_rounds), ("variance_rounds", light.variance_rounds))
-               if v is not None}
+    lighter = (("mean_rounds", light.mean_rounds), ("variance_rounds", light.variance_rounds))
+    changes: dict[str, Any] = {k: v for k, v in lighter if v is not None}
     return cv, dataclasses.replace(model, **changes)
 
 

@@ -34,14 +34,15 @@ def _ran(bets: pd.DataFrame) -> pd.DataFrame:
     return bets.loc[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
 
 
-def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> dict[str, float]:
+def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> dict[str, Any]:
     """Flat bets that ran: count, ROI = Σ profit / Σ stake (one unit each) and its bootstrap interval."""
     ran = _ran(bets)
     profit = ran["profit"].to_numpy(float)
     if not len(profit):
         return {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan")}
     ci = roi_yield_intervals(profit, np.ones(len(profit)), bootstrap.n_resamples, bootstrap.confidence, seed)
-    return {"bets": int(len(profit)), "roi": float(profit.mean()), "roi_lo": float(ci["roi_lo"]),
+    assert ci["roi_lo"] is not None and ci["roi_hi"] is not None  # None only when there is no bet
+    return {"bets": len(profit), "roi": float(profit.mean()), "roi_lo": float(ci["roi_lo"]),
             "roi_hi": float(ci["roi_hi"])}
 
 
@@ -58,7 +59,7 @@ def method_evidence(props: pd.DataFrame, bets: pd.DataFrame, method: PricingMeth
     for book, part in bets.loc[bets["method"] == method.value].groupby("bookmaker", sort=True):
         fig = roi_figures(part, bootstrap, seed)
         books[str(book)] = BookEvidence(**fig, staked=book_staked(fig["bets"], fig["roi_lo"], settings))
-    return MethodEvidence(props=int(len(rows)), logloss=log_loss(p, y), market_logloss=log_loss(q, y),
+    return MethodEvidence(props=len(rows), logloss=log_loss(p, y), market_logloss=log_loss(q, y),
                           logloss_minus_market=diff, logloss_minus_market_lo=lo, logloss_minus_market_hi=hi,
                           books=books)
 
@@ -79,7 +80,8 @@ def evidence_before(replay: Replay, day: pd.Timestamp, settings: EvidenceSetting
     stack: StackFit | None = fit_for_day(replay.stack_fits, day)
     return Evidence(
         source=source, synthetic=synthetic, written_at=written_at,
-        window_start=str(dates.min().date()) if len(dates) else "", window_end=str(dates.max().date()) if len(dates) else "",
+        window_start=str(dates.min().date()) if len(dates) else "",
+        window_end=str(dates.max().date()) if len(dates) else "",
         min_bets=settings.min_bets, min_roi_lo=settings.min_roi_lo,
         methods={m.value: method_evidence(props, bets, m, settings, bootstrap, seed) for m in methods},
         stack=stack,
@@ -119,7 +121,8 @@ def gate_walk_forward(replay: Replay, settings: EvidenceSettings, bootstrap: Boo
                 rows.append({"block_start": start, "method": method, "bookmaker": book, "bets": b.bets, "roi": b.roi,
                              "roi_lo": b.roi_lo, "roi_hi": b.roi_hi, "staked": b.staked})
                 if b.staked:
-                    hit = (bet_block == i) & (bets["method"] == method).to_numpy() & (bets["bookmaker"] == book).to_numpy()
+                    hit = ((bet_block == i) & (bets["method"] == method).to_numpy()
+                           & (bets["bookmaker"] == book).to_numpy())
                     bets.loc[hit, "state"] = BetState.STAKED.value
     columns = ["block_start", "method", "bookmaker", "bets", "roi", "roi_lo", "roi_hi", "staked"]
     return GateWalkForward(pd.DataFrame(rows, columns=columns), bets, evidence)
@@ -134,6 +137,7 @@ def state_summary(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -
             ran = _ran(part)
             rows.append({"method": method, "state": state.value, **roi_figures(part, bootstrap, seed),
                          "clv_bets": int(ran["clv_prob"].notna().sum()),
-                         "avg_clv_prob": float(ran["clv_prob"].mean()) if ran["clv_prob"].notna().any() else float("nan")})
+                         "avg_clv_prob": (float(ran["clv_prob"].mean()) if ran["clv_prob"].notna().any()
+                                          else float("nan"))})
     return pd.DataFrame(rows, columns=["method", "state", "bets", "roi", "roi_lo", "roi_hi", "clv_bets",
                                        "avg_clv_prob"])

@@ -141,7 +141,7 @@ def replay(predictions: pd.DataFrame, lines: pd.DataFrame, box_scores: pd.DataFr
         for method in methods:
             cands = priced_candidates(preds, offers, betting, dataclasses.replace(pricing, method=method),
                                       bankroll=FLAT_STAKE, stack=stack)
-            at_consensus.append(cands.loc[:, list(PROP_KEYS) + ["target_over"]].drop_duplicates(list(PROP_KEYS))
+            at_consensus.append(cands.loc[:, [*PROP_KEYS, "target_over"]].drop_duplicates(list(PROP_KEYS))
                                 .assign(method=method.value))
             chosen = select_bets(cands)
             if len(chosen):

@@ -92,7 +92,9 @@ def build_features(
             "minutes": rows["minutes"].to_numpy(dtype=np.float64)[order],
             "n_prior_games": n_prior[order],
             "eligible": eligible[order],
-            "ineligible_reason": pd.Series(np.where(eligible, None, reason)[order], dtype=object),
+            "ineligible_reason": pd.Series(
+                np.where(eligible, np.array(None, dtype=object), reason)[order], dtype=object
+            ),
         }
     )
     for c in _STRING_KEYS:

@@ -337,10 +337,10 @@ def _previous_status(ctx: FrameContext, members: pd.DataFrame, games: pd.DataFra
     tgames = ctx.team_games[["team_code", "game_id", "date"]].copy()
     code_of = pd.Series(ctx.team_code, index=ctx.rows["team"].astype(str).to_numpy())
     code_of = code_of[~code_of.index.duplicated()]
-    tgames["team"] = tgames["team_code"].map(dict(zip(code_of.to_numpy(), code_of.index)))
+    tgames["team"] = tgames["team_code"].map(dict(zip(code_of.to_numpy(), code_of.index, strict=True)))
     tgames = tgames.sort_values(["team_code", "date", "game_id"], kind="mergesort")
     same = tgames["team_code"].to_numpy()[1:] == tgames["team_code"].to_numpy()[:-1]
-    tgames["prev_game"] = np.r_[None, np.where(same, tgames["game_id"].to_numpy()[:-1], None)]
+    tgames["prev_game"] = np.r_[None, np.where(same, tgames["game_id"].to_numpy()[:-1], np.array(None, dtype=object))]
     prev = members[["game_id", "team", "player"]].merge(
         tgames[["game_id", "team", "prev_game"]].astype({"game_id": str}), on=["game_id", "team"], how="left"
     )
@@ -349,6 +349,6 @@ def _previous_status(ctx: FrameContext, members: pd.DataFrame, games: pd.DataFra
     prev_cov = games.set_index(["game_id", "team"])["covered"]
     keys = pd.MultiIndex.from_arrays([prev["prev_game"].astype(object), prev["team"], prev["player"]])
     listed = status.reindex(keys).to_numpy(dtype=np.float64)
-    covered = prev_cov.reindex(pd.MultiIndex.from_arrays([prev["prev_game"].astype(object), prev["team"]]))
-    covered = covered.fillna(False).to_numpy(dtype=bool)
+    covered_by_key = prev_cov.reindex(pd.MultiIndex.from_arrays([prev["prev_game"].astype(object), prev["team"]]))
+    covered = covered_by_key.fillna(False).to_numpy(dtype=bool)
     return np.where(covered, np.nan_to_num(listed, nan=_AVAILABLE), np.nan)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -66,7 +66,7 @@ def bucket_metrics(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
     cleaned = cleaned.where(cleaned.notna(), None)
     return {
         str(k): {c: (v.item() if hasattr(v, "item") else v) for c, v in row.items()}
-        for k, row in cleaned.to_dict("index").items()
+        for k, row in cast(dict[Any, dict[str, Any]], cleaned.to_dict("index")).items()
     }
 
 

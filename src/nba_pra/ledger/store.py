@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final, Self
+from typing import Any, Final, Self, cast
 
 import numpy as np
 import pandas as pd
@@ -88,7 +88,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     obj = obj.where(frame.notna(), None)
     return [
         {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-        for row in obj.to_dict("records")
+        for row in cast(list[dict[str, Any]], obj.to_dict("records"))
     ]
 
 

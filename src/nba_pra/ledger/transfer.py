@@ -69,7 +69,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -223,7 +223,7 @@ def canonical_columns(raw: pd.DataFrame) -> pd.DataFrame:
     by_header: dict[str, str] = {}
     for column in raw.columns:
         by_header.setdefault(_HEADER.sub("_", str(column).strip().lower()).strip("_"), column)
-    picked = {}
+    picked: dict[str, Any] = {}
     for name, aliases in COLUMN_ALIASES.items():
         source = next((by_header[a] for a in aliases if a in by_header), None)
         if source is not None and source not in picked.values():
@@ -304,7 +304,7 @@ def _player_directory(players: pd.DataFrame | None) -> dict[str, int]:
     table = table.assign(key=table["player_name"].map(normalize_name))
     ids = table.drop_duplicates(["key", "player_id"]).groupby("key")["player_id"]
     unique = ids.nunique() == 1
-    return {key: int(pid) for key, pid in ids.first()[unique].items()}
+    return {cast(str, key): int(pid) for key, pid in ids.first()[unique].items()}
 
 
 def _sha1(text: pd.Series) -> pd.Series:

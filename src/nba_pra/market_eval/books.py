@@ -31,8 +31,8 @@ def book_quality(lines: pd.DataFrame, min_offers: int) -> pd.DataFrame:
     out = pd.DataFrame(index=counts.index)
     out["offers"] = counts.sum(axis=1)
     for name in ("below", "at", "above"):
-        out[f"n_{name}"] = counts[name] if name in counts else 0
-        out[f"p_over_{name}"] = means[name] if name in means else np.nan
+        out[f"n_{name}"] = counts.get(name, 0)
+        out[f"p_over_{name}"] = means.get(name, np.nan)
     out["share_off_main"] = (out["n_below"] + out["n_above"]) / out["offers"]
     enough = (out["n_below"] >= min_offers) & (out["n_above"] >= min_offers)
     out["inverted"] = enough & (out["p_over_below"] < out["p_over_above"])

@@ -102,11 +102,11 @@ def _row(table: pd.DataFrame, **where: str) -> pd.Series:
 
 
 def pricing_headline(probabilities: pd.DataFrame, reliability_table: pd.DataFrame, evidence_all: Evidence,
-                     default: PricingMethod) -> dict[str, float]:
+                     default: PricingMethod) -> dict[str, float | str]:
     """Per pricing method: log loss, minus the market's, and its interval (on every decided prop of the range);
     the default method's figures again under ``pricing_*`` (the benchmark's keys) with its ECE."""
     ece = scores.expected_calibration_error(reliability_table)
-    out: dict[str, float] = {}
+    out: dict[str, float | str] = {}
     for method in PricingMethod:
         m = evidence_all.methods[method.value]
         out.update({f"{method.value}_logloss": m.logloss, f"{method.value}_minus_market": m.logloss_minus_market,
@@ -142,7 +142,7 @@ def headline(accuracy: dict[str, float], probabilities: pd.DataFrame, betting: p
     best = _row(betting, price_source=wagers.BEST_PRICE, strategy=wagers.MODEL, method=MODEL)
     random_side = _row(betting, price_source=wagers.BEST_PRICE, strategy=wagers.RANDOM_SIDE, method=MODEL)
     return {
-        "props": int(len(props)), "props_played": int(accuracy["props_played"]),
+        "props": len(props), "props_played": int(accuracy["props_played"]),
         "props_decided": int(model["props"]), **match,
         "model_mae": accuracy["model_mae"], "model_median_mae": accuracy["model_median_mae"],
         "line_mae": accuracy["line_mae"],
@@ -176,15 +176,16 @@ def evaluate(project: Project, inputs: MarketInputs | None = None) -> MarketEval
     props = build_props(lines, predictions, inputs.box_scores, m.devig_methods)
     log.info("replaying %d props walk-forward with every pricing method", len(props))
     rep = replay(predictions, lines, inputs.box_scores, s.betting, s.pricing, s.model.over_calibration)
-    props = props.merge(rep.props[[*PLAYER_GAME_KEYS, *(over_column(x) for x in PricingMethod)]], on=list(PLAYER_GAME_KEYS),
-                        how="left")
+    props = props.merge(rep.props[[*PLAYER_GAME_KEYS, *(over_column(x) for x in PricingMethod)]],
+                        on=list(PLAYER_GAME_KEYS), how="left")
     names = forecasters(project)
     probabilities = scores.probability_table(props, names)
     reliability_table = scores.reliability(props, names, m.reliability_bins)
     primary = f"{MARKET_PREFIX} ({m.primary_devig.value})"
     picks = wagers.replay_picks(rep.bets)
     betting = pd.concat(
-        [wagers.betting_table(part, stake=m.flat_stake, bootstrap=s.backtest.bootstrap, seed=s.seed).assign(method=method)
+        [wagers.betting_table(part, stake=m.flat_stake, bootstrap=s.backtest.bootstrap, seed=s.seed)
+         .assign(method=method)
          for method, part in picks.groupby("method", sort=False)], ignore_index=True)
     controls = wagers.shopped_controls(wagers.line_offers(lines, rep.props), stake=m.flat_stake,
                                        bootstrap=s.backtest.bootstrap, seed=s.seed).assign(method="")

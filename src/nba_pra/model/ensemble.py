@@ -9,8 +9,9 @@ is ``min_variance_ratio``. No pickles: a directory of JSON boosters plus ``manif
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,8 @@ def calibration_from_columns(frame: pd.DataFrame) -> PlattMap:
     if frame.empty or any(c not in frame.columns for c in CALIBRATION_COLUMNS.values()):
         return PlattMap()
     first = frame.iloc[0]
-    return PlattMap(**{key: float(first[column]) for key, column in CALIBRATION_COLUMNS.items()})
+    values: dict[str, Any] = {key: float(first[column]) for key, column in CALIBRATION_COLUMNS.items()}
+    return PlattMap(**values)
 
 
 @dataclass
@@ -42,7 +44,7 @@ class Ensemble:
     smearing: list[float]
     min_variance_ratio: float
     #: P(over) recalibration at book lines (identity until the training evaluation sets it)
-    over_calibration: PlattMap = PlattMap()
+    over_calibration: PlattMap = field(default_factory=PlattMap)
 
     def _matrix(self, features: pd.DataFrame) -> xgb.DMatrix:
         missing = [f for f in self.feature_names if f not in features.columns]

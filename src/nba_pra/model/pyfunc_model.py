@@ -17,10 +17,10 @@ ARTIFACT_KEY = "ensemble"
 
 
 class EnsemblePyfunc(PythonModel):
-    def load_context(self, context) -> None:  # type: ignore[no-untyped-def]
+    def load_context(self, context) -> None:
         self.ensemble = Ensemble.load(Path(context.artifacts[ARTIFACT_KEY]))
 
-    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
         return self.ensemble.predict(model_input)
 
 

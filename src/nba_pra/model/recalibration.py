@@ -21,6 +21,7 @@ line rises at lines of the same kind (all half-points, or all whole numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +63,8 @@ class PlattMap:
         if not data:
             return cls()
         known = {f.name: f.type for f in fields(cls)}
-        return cls(**{k: (int(v) if k == "n_rows" else float(v)) for k, v in data.items() if k in known})
+        values: dict[str, Any] = {k: (int(v) if k == "n_rows" else float(v)) for k, v in data.items() if k in known}
+        return cls(**values)
 
 
 def apply_platt(p: npt.ArrayLike, intercept: npt.ArrayLike, slope: npt.ArrayLike, clip: npt.ArrayLike,
@@ -95,8 +97,8 @@ def fit_platt(p: npt.ArrayLike, outcome: npt.ArrayLike, *, clip: float, max_iter
     w = fit_logistic(design, np.asarray(outcome, float), start=np.array([0.0, 1.0]), penalty=np.zeros(2),
                      max_iter=max_iter)
     if not (np.all(np.isfinite(w)) and w[1] > 0):
-        return PlattMap(n_rows=int(len(x)), clip=clip)
-    return PlattMap(float(w[0]), float(w[1]), int(len(x)), clip, low, high)
+        return PlattMap(n_rows=len(x), clip=clip)
+    return PlattMap(float(w[0]), float(w[1]), len(x), clip, low, high)
 
 
 def walk_forward_platt(p: np.ndarray, outcome: np.ndarray, block: np.ndarray, fit_rows: np.ndarray, *,

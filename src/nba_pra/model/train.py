@@ -74,7 +74,9 @@ class TrainResult:
         return score(self.oof["y"].to_numpy(), self.oof["mean"].to_numpy(), self.oof["var"].to_numpy(), family)
 
 
-def score(y: np.ndarray, mean: np.ndarray, var: np.ndarray, family: distributions.DistributionFamily) -> dict[str, float]:
+def score(
+    y: np.ndarray, mean: np.ndarray, var: np.ndarray, family: distributions.DistributionFamily
+) -> dict[str, float]:
     params = distributions.fit(family, mean, var)
     return {
         "mae": metrics.mae(y, mean),
@@ -168,7 +170,7 @@ def _training_window(features: pd.DataFrame, window: WindowSettings, cv: CvSetti
     return _Window(as_of, folds, keep, rows, y)
 
 
-def _screened_matrix(features: pd.DataFrame, win: _Window, candidates: list[str], first_train: pd.Series,
+def _screened_matrix(features: pd.DataFrame, win: _Window, candidates: list[str], first_train: np.ndarray,
                      model: ModelSettings, seed: int) -> tuple[np.ndarray, list[str]]:
     """The window's float32 feature matrix restricted to the features screening keeps (on the first fold's
     training rows only), and their names."""
@@ -182,7 +184,7 @@ def _screened_matrix(features: pd.DataFrame, win: _Window, candidates: list[str]
     return X, names
 
 
-def _oof_block(win: _Window, valid_mask: pd.Series, fold: Fold, valid_mean: np.ndarray) -> pd.DataFrame:
+def _oof_block(win: _Window, valid_mask: np.ndarray, fold: Fold, valid_mean: np.ndarray) -> pd.DataFrame:
     """A validation block's out-of-fold rows: keys, block, target and the mean model's prediction."""
     return pd.DataFrame(
         {
@@ -207,9 +209,9 @@ class _Folds:
     variance_models: list[xgb.Booster] = field(default_factory=list)
     smearing: list[float] = field(default_factory=list)
     results: list[FoldResult] = field(default_factory=list)
-    gains: list[dict[str, float]] = field(default_factory=list)
+    gains: list[dict[str, float | list[float]]] = field(default_factory=list)
 
-    def add_block(self, block: pd.DataFrame, valid_mask: pd.Series) -> None:
+    def add_block(self, block: pd.DataFrame, valid_mask: np.ndarray) -> None:
         self.oof_parts.append(block)
         self.oof_positions.append(np.flatnonzero(valid_mask))
 
@@ -235,7 +237,7 @@ def _fit_variance(matrices: _WindowMatrix, done: _Folds, model: ModelSettings, s
     return v, c, prior
 
 
-def _feature_importance(gains: list[dict[str, float]], candidates: list[str]) -> pd.DataFrame:
+def _feature_importance(gains: list[dict[str, float | list[float]]], candidates: list[str]) -> pd.DataFrame:
     """Mean gain per candidate feature over the fold mean models (0 for a feature screened out or unused)."""
     return (
         pd.DataFrame(gains).reindex(columns=candidates).fillna(0.0).mean().rename("gain").rename_axis("feature")

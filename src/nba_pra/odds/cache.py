@@ -45,5 +45,5 @@ class ResponseCache:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(body, handle, indent=1, sort_keys=True)
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
         return path

@@ -205,7 +205,7 @@ def consensus_probabilities(fair: pd.DataFrame, method: ConsensusMethod = Consen
     ``fair_under = 1 - fair_over`` (a mean of vectors summing to 1 sums to 1; a median is renormalised this way).
     ``n_books`` counts the books quoting the line and ``mean_overround`` their average margin.
     """
-    keys = [k for k in _keys(fair)]
+    keys = list(_keys(fair))
     grouped = fair.groupby(keys, sort=True, observed=True)
     agg = grouped.agg(
         fair_over=("fair_over", str(ConsensusMethod(method))),
@@ -228,7 +228,8 @@ def main_lines(lines: pd.DataFrame, *, market: str | None = None) -> pd.DataFram
     median = priced.groupby(group, observed=True)["line"].median().rename("median_line").reset_index()
     counts = counts.merge(median, on=group)
     counts["distance"] = (counts["line"] - counts["median_line"]).abs()
-    counts = counts.sort_values([*group, "n", "distance", "line"], ascending=[*([True] * len(group)), False, True, True])
+    counts = counts.sort_values([*group, "n", "distance", "line"],
+                                ascending=[*([True] * len(group)), False, True, True])
     first = counts.drop_duplicates(group, keep="first")
     return first[[*group, "line"]].rename(columns={"line": "main_line"}).reset_index(drop=True)
 

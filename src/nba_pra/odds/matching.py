@@ -153,7 +153,7 @@ def match_players(
     return out, report
 
 
-def _match_pass(book: pd.DataFrame, roster: pd.DataFrame, book_key, roster_key) -> pd.DataFrame:  # noqa: ANN001
+def _match_pass(book: pd.DataFrame, roster: pd.DataFrame, book_key, roster_key) -> pd.DataFrame:
     """Fill ``player_id`` of still-unmatched book names whose transformed key is one player's in that game."""
     todo = book["player_id"].isna()
     if roster_key is _initial:

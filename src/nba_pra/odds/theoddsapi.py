@@ -142,7 +142,9 @@ class TheOddsApiProvider:
     def request_cost(self) -> int:
         """Credits one event-odds request costs: markets x regions (bookmakers billed 10 per region)."""
         units = (
-            math.ceil(len(self.api.bookmakers) / _BOOKMAKERS_PER_REGION) if self.api.bookmakers else len(self.api.regions)
+            math.ceil(len(self.api.bookmakers) / _BOOKMAKERS_PER_REGION)
+            if self.api.bookmakers
+            else len(self.api.regions)
         )
         return len(self.markets) * max(units, 1)
 
@@ -153,6 +155,7 @@ class TheOddsApiProvider:
         pieces: list[pd.DataFrame] = []
         matched_games: list[pd.DataFrame] = []
         n_events = 0
+        game_date: Any
         for game_date, day in games.groupby("game_date", sort=True):
             date = pd.Timestamp(game_date).strftime("%Y-%m-%d")
             events = self._events(date, day, tolerance, refresh=refresh)

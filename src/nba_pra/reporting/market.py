@@ -6,6 +6,8 @@ book called ``[/x]`` must print as written instead of crashing rich's markup par
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -39,6 +41,7 @@ def betting_table(frame: pd.DataFrame) -> Table:
     table = Table(title="Flat 1-unit bets of each pricing method (walk-forward replay): per book, all picks, controls")
     for header in ("pricing", "price", "strategy", "bets", "win rate", "ROI (= yield)", "95% interval"):
         table.add_column(header, justify="left" if header in ("pricing", "price", "strategy") else "right")
+    row: Any  # pandas-stubs types itertuples() fields as any scalar; these are the frame's numbers and names
     for row in frame.itertuples(index=False):
         interval = "" if pd.isna(row.roi_lo) else f"[{row.roi_lo:+.1%}, {row.roi_hi:+.1%}]"
         roi = "" if pd.isna(row.roi) else f"{row.roi:+.2%}"
@@ -68,6 +71,7 @@ def gate_table(summary: pd.DataFrame) -> Table:
     table = Table(title="Evidence gate, walk-forward (each week's decision uses only earlier props)")
     for header in ("pricing", "state", "bets", "ROI", "95% interval", "CLV bets", "mean CLV (prob)"):
         table.add_column(header, justify="left" if header in ("pricing", "state") else "right")
+    row: Any
     for row in summary.itertuples(index=False):
         interval = "" if pd.isna(row.roi_lo) else f"[{row.roi_lo:+.1%}, {row.roi_hi:+.1%}]"
         roi = "" if pd.isna(row.roi) else f"{row.roi:+.2%}"

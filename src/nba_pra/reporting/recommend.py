@@ -7,7 +7,7 @@ and a ``!`` on every edge above ``betting.suspect_edge`` (more likely model erro
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, cast
 
 import pandas as pd
 from rich.console import Console
@@ -99,7 +99,8 @@ def render(frame: pd.DataFrame, *, show_all: bool, limit: int, title: str,
         table.add_column(header)
     shown = frame.head(limit)
     suspect = suspect_edges(shown, suspect_edge).tolist()
-    for flag, record in zip(suspect, shown[[c for c, _ in columns]].to_dict("records"), strict=True):
+    records = cast(list[dict[str, object]], shown[[c for c, _ in columns]].to_dict("records"))
+    for flag, record in zip(suspect, records, strict=True):
         style = "dim" if record.get("state") == STATE_PAPER else None
         table.add_row(*(_cell(c, record, flag) for c, _ in columns), style=style)
     return table

@@ -9,6 +9,7 @@ source degrades to "everything unknown" (an empty table, one warning, prediction
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import pandas as pd
 
@@ -59,7 +60,7 @@ def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
         "source": str(s.availability.source),
         "status": status,
         "cutoff_minutes": s.availability.cutoff_minutes,
-        "team_games_covered": int(len(teams)),
+        "team_games_covered": len(teams),
         "team_games_with_report": int(teams["report_known"].sum()),
         "team_games_with_lineup": int(teams["lineup_known"].sum()),
         "players_listed": int(table["player_id"].notna().sum()),
@@ -69,7 +70,7 @@ def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
     if summary.get("names_unmatched"):
         log.warning(
             "availability: %d listed name(s) match no player (e.g. %s)",
-            summary["names_unmatched"], ", ".join(summary["unmatched_sample"][:5]),
+            summary["names_unmatched"], ", ".join(cast(list[str], summary["unmatched_sample"])[:5]),
         )
     log.info(
         "availability (%s): %d team-games covered, %d players listed",

@@ -47,15 +47,16 @@ def load_gate(project: Project) -> tuple[Gate, StackFit | None, list[str]]:
     warnings: list[str] = []
     synthetic = market_is_synthetic(s)
     if evidence is not None and evidence.synthetic != synthetic:
-        warnings.append(f"{artifacts.EVIDENCE.relative} was measured on {'synthetic' if evidence.synthetic else 'real'} lines but the "
+        measured_on = "synthetic" if evidence.synthetic else "real"
+        warnings.append(f"{artifacts.EVIDENCE.relative} was measured on {measured_on} lines but the "
                         f"odds are {'synthetic' if synthetic else 'real'}: it is set aside ({GET_EVIDENCE})")
         evidence = None
     if not cfg.required:
         warnings.append("betting.evidence.required=false: staking on every bet that passes the filters, with no "
                         "walk-forward evidence that the pricing beats the market")
     elif evidence is None:
-        warnings.append(f"no walk-forward evidence ({artifacts.EVIDENCE.relative}): every bet is a paper bet (stake 0); "
-                        f"{GET_EVIDENCE} to measure the pricing against the market")
+        warnings.append(f"no walk-forward evidence ({artifacts.EVIDENCE.relative}): every bet is a paper bet "
+                        f"(stake 0); {GET_EVIDENCE} to measure the pricing against the market")
     stack = evidence.stack if evidence is not None else None
     if s.pricing.method is PricingMethod.MARKET_AWARE and stack is None:
         log.info("market_aware pricing without a stacking fit: pricing with the de-vigged market alone")

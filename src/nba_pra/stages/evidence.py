@@ -25,9 +25,10 @@ def summary(run: EvidenceRun, method: str) -> dict[str, Any]:
     """Flat figures for ``dvc metrics``: the configured method against the market, and the gate's bets."""
     m = run.evidence.methods.get(method)
     out: dict[str, Any] = {"pricing": method, "start": str(run.start.date()), "end": str(run.end.date()),
-                           "props": int(len(run.replay.props)), "synthetic": run.evidence.synthetic}
+                           "props": len(run.replay.props), "synthetic": run.evidence.synthetic}
     if m is not None:
-        out.update({"logloss_minus_market": m.logloss_minus_market, "logloss_minus_market_lo": m.logloss_minus_market_lo,
+        out.update({"logloss_minus_market": m.logloss_minus_market,
+                    "logloss_minus_market_lo": m.logloss_minus_market_lo,
                     "logloss_minus_market_hi": m.logloss_minus_market_hi,
                     "books_staked": sorted(b for b, v in m.books.items() if v.staked)})
     return out
@@ -39,6 +40,7 @@ def run(project: Project) -> dict[str, Any]:
     method = s.pricing.method.value
     figures = summary(result, method)
     states = state_summary(result.gate.bets, s.backtest.bootstrap, s.seed)
+    row: Any  # pandas-stubs types itertuples() fields as any scalar
     for row in states.loc[states["method"] == method].itertuples(index=False):
         figures[f"gate_{row.state}_bets"] = int(row.bets)
         figures[f"gate_{row.state}_roi"] = float(row.roi)

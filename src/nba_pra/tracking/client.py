@@ -200,7 +200,8 @@ class Tracker:
         self.client.set_terminated(run_id, status=status)
 
     def child_runs(self, parent_run_id: str) -> Any:
-        """The runs nested under ``parent_run_id`` as a DataFrame (``run_id``, ``params.*``, ``metrics.*``, ``tags.*``)."""
+        """The runs nested under ``parent_run_id`` as a DataFrame (``run_id``, ``params.*``, ``metrics.*``,
+        ``tags.*``)."""
         experiment = self.client.get_experiment_by_name(self.settings.experiment)
         return self._mlflow.search_runs(
             [experiment.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{parent_run_id}'",
@@ -372,6 +373,7 @@ class Tracker:
 
     def log_params(self, params: dict[str, Any]) -> None:
         run = self._mlflow.active_run()
+        assert run is not None, "log_params outside a run"
         items = _params(params)
         for lo in range(0, len(items), 100):  # MLflow caps params per batch at 100
             self.client.log_batch(run.info.run_id, params=items[lo : lo + 100])
@@ -383,6 +385,7 @@ class Tracker:
         from mlflow.entities import Metric
 
         run = self._mlflow.active_run()
+        assert run is not None, "log_metrics outside a run"
         now = int(time.time() * 1000)
         items = [Metric(k, v, now, s) for k, v, s in metrics]
         for lo in range(0, len(items), 1000):

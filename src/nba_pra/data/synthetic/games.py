@@ -83,12 +83,12 @@ def _group_rank(team_sorted: np.ndarray, flag: np.ndarray) -> np.ndarray:
 
 def _by_rank(table: tuple[float, ...], rank: np.ndarray) -> np.ndarray:
     """``table[rank]`` with 0 beyond its end (and for rank -1)."""
-    arr = np.asarray(table + (0.0,))
+    arr = np.asarray((*table, 0.0))
     return arr[np.where((rank >= 0) & (rank < len(table)), rank, len(table))]
 
 
 def _capped_minutes_moments(
-    m: np.ndarray, cv: np.ndarray, states: list[tuple[np.ndarray, np.ndarray]], cap: float
+    m: np.ndarray, cv: np.ndarray, states: list[tuple[np.ndarray | float, np.ndarray | float]], cap: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """``E[M]`` and ``E[M^2]`` of ``M = min(m * G * f, cap)`` mixed over the (weight, factor ``f``) states.
 
@@ -309,7 +309,7 @@ def play(
     hot = _gamma_mean_one(rc.game_form_cv, n, box_rng)
     lam = pre.rates * (hot * minutes)[:, None]
     fg2m, fg3m, ftm, reb, ast = (box_rng.poisson(lam[:, k]) for k in range(5))
-    miss = lambda made_lam, pct: box_rng.poisson(made_lam * (1.0 - pct) / pct)  # noqa: E731
+    miss = lambda made_lam, pct: box_rng.poisson(made_lam * (1.0 - pct) / pct)
     fg2a = fg2m + miss(lam[:, 0], rc.fg2_pct)
     fg3a = fg3m + miss(lam[:, 1], rc.fg3_pct)
     fta = ftm + miss(lam[:, 2], rc.ft_pct)

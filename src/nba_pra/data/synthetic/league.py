@@ -119,6 +119,7 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
     """
     cfg = settings
     validate(cfg)
+    assert cfg.sportsbook is not None  # validate() raised a ConfigError otherwise
     pool = initial_pool(stream(cfg.seed, 0, SEASON_LEVEL, Stream.INITIAL_POOL), cfg)
     for burn_in in range(cfg.players.burn_in_seasons):
         pool = offseason(pool, stream(cfg.seed, burn_in, SEASON_LEVEL, Stream.BURN_IN), cfg)

@@ -17,19 +17,21 @@ POSITIONS: tuple[str, ...] = ("G", "F", "C")
 FREE_AGENT = -1
 RETIRED = -2
 
-_FIRST = (
-    "Aaron Ben Caleb Darius Elijah Felix Gabe Hunter Isaiah Jalen Kobe Luka Malik Nate Omari Paolo Quinn "
-    "Rudy Stephen Tyrese Victor Wesley Xavier Yuri Zion Andre Bam Cade Devin Evan Franz Grant Jaren Keldon "
-    "Lonzo Mikal Naz Obi Pascal Royce Scottie Trae Walker Dejounte Jrue Kawhi Jabari Jarrett Anfernee Shai "
-    "Domantas Tobias Marcus Josh Kyle Derrick Cam Brook Alperen Jaden"
-).split()
-_LAST = (
-    "Adams Barnes Carter Davis Edwards Fox George Holiday Irving Jackson Kennard Lopez Mitchell Nance Oubre "
-    "Porter Quickley Randle Sabonis Thompson Valanciunas Wagner Young Allen Brunson Cunningham Daniels "
-    "Embiid Fultz Gordon Hart Ingram Jokic Kuminga Lillard Murray Nurkic Okongwu Poole Reaves Simons Tatum "
-    "Turner Vucevic White Williams Zubac Bridges Collins Durant Green Harris Johnson Morant Payton Robinson "
-    "Smith Walker Brown Hayes"
-).split()
+_FIRST = [
+    "Aaron", "Ben", "Caleb", "Darius", "Elijah", "Felix", "Gabe", "Hunter", "Isaiah", "Jalen", "Kobe", "Luka", "Malik",
+    "Nate", "Omari", "Paolo", "Quinn", "Rudy", "Stephen", "Tyrese", "Victor", "Wesley", "Xavier", "Yuri", "Zion",
+    "Andre", "Bam", "Cade", "Devin", "Evan", "Franz", "Grant", "Jaren", "Keldon", "Lonzo", "Mikal", "Naz", "Obi",
+    "Pascal", "Royce", "Scottie", "Trae", "Walker", "Dejounte", "Jrue", "Kawhi", "Jabari", "Jarrett", "Anfernee",
+    "Shai", "Domantas", "Tobias", "Marcus", "Josh", "Kyle", "Derrick", "Cam", "Brook", "Alperen", "Jaden",
+]
+_LAST = [
+    "Adams", "Barnes", "Carter", "Davis", "Edwards", "Fox", "George", "Holiday", "Irving", "Jackson", "Kennard",
+    "Lopez", "Mitchell", "Nance", "Oubre", "Porter", "Quickley", "Randle", "Sabonis", "Thompson", "Valanciunas",
+    "Wagner", "Young", "Allen", "Brunson", "Cunningham", "Daniels", "Embiid", "Fultz", "Gordon", "Hart", "Ingram",
+    "Jokic", "Kuminga", "Lillard", "Murray", "Nurkic", "Okongwu", "Poole", "Reaves", "Simons", "Tatum", "Turner",
+    "Vucevic", "White", "Williams", "Zubac", "Bridges", "Collins", "Durant", "Green", "Harris", "Johnson", "Morant",
+    "Payton", "Robinson", "Smith", "Walker", "Brown", "Hayes",
+]
 
 
 def player_name(index: np.ndarray) -> np.ndarray:
@@ -103,7 +105,7 @@ def _append(pool: Pool, new: Pool) -> Pool:
 
 
 def _pool_target(cfg: SyntheticLeagueSettings) -> int:
-    return int(round(cfg.n_teams * (cfg.roster_size + cfg.players.free_agents_per_team)))
+    return round(cfg.n_teams * (cfg.roster_size + cfg.players.free_agents_per_team))
 
 
 def fill_rosters(pool: Pool, rng: np.random.Generator, cfg: SyntheticLeagueSettings) -> None:

@@ -25,7 +25,7 @@ OUT: Final = "out"
 
 
 def pregame_report(
-    pool, games: DayGames, pre: Pregame, rng: np.random.Generator, cfg: SyntheticLeagueSettings  # noqa: ANN001
+    pool, games: DayGames, pre: Pregame, rng: np.random.Generator, cfg: SyntheticLeagueSettings
 ) -> dict[str, np.ndarray]:
     """Listed rows of today's report: ``game`` (index into today's games), ``team``, ``player`` (pool row),
     ``status`` and ``starter``; players neither flagged nor projected to start are left out (available)."""

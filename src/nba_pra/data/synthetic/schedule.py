@@ -85,7 +85,9 @@ def simulate_schedule(
     home_games = np.zeros(n_teams, dtype=np.int64)
     last_day = np.full(n_teams, -10, dtype=np.int64)
     prev_day = np.full(n_teams, -10, dtype=np.int64)  # the game before the last one
-    days, homes, aways = [], [], []
+    days: list[np.ndarray] = []
+    homes: list[np.ndarray] = []
+    aways: list[np.ndarray] = []
     day = 0
     while remaining.sum() > 0:
         days_left = cfg.season_length_days - day

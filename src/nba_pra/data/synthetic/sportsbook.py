@@ -187,7 +187,8 @@ def post_lines(
     line_error = rng.normal(0.0, cfg.line_error_sd, (n, n_books))
     price_error = rng.normal(0.0, cfg.price_error_sd, (n, n_books))
     stale = (rng.random((n, n_books)) < cfg.soft.stale_share) & soft
-    overround = rng.uniform(*cfg.overround_range, (n, n_books))
+    overround_lo, overround_hi = cfg.overround_range
+    overround = rng.uniform(overround_lo, overround_hi, (n, n_books))
     close_noise = rng.normal(0.0, cfg.closing_error_sd, (n, n_books))
     prop, book = np.nonzero(covered)
     is_stale = stale[prop, book]

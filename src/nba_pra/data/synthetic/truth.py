@@ -47,9 +47,9 @@ def offer_returns(lines: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     cols = [*_KEYS, "true_mean", "true_var", *(c for c in ("soft_stale", "soft_stale_shift") if c in truth)]
     offers = offers.merge(truth[cols], on=_KEYS, how="inner")
     offers = offers.loc[np.isfinite(offers["true_mean"]) & (offers["true_mean"] > 0)].reset_index(drop=True)
-    args = tuple(offers[c].to_numpy(float) for c in ("true_mean", "true_var", "line"))
-    offers["ev_over"] = true_expected_return(*args, offers["over_price"].to_numpy(float), Side.OVER)
-    offers["ev_under"] = true_expected_return(*args, offers["under_price"].to_numpy(float), Side.UNDER)
+    mean, var, line = (offers[c].to_numpy(float) for c in ("true_mean", "true_var", "line"))
+    offers["ev_over"] = true_expected_return(mean, var, line, offers["over_price"].to_numpy(float), Side.OVER)
+    offers["ev_under"] = true_expected_return(mean, var, line, offers["under_price"].to_numpy(float), Side.UNDER)
     offers["ev_better"] = np.maximum(offers["ev_over"], offers["ev_under"])
     offers["ev_mean"] = (offers["ev_over"] + offers["ev_under"]) / 2.0
     return offers
