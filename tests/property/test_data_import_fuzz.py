@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
+from collections.abc import Iterator
 from datetime import date
 
 import numpy as np
@@ -123,6 +125,20 @@ def box_scores_with_lines(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 # --- the property ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _log_to_the_current_stderr() -> Iterator[None]:
+    """An earlier test in this process may have left our log handler bound to a stream that is closed now (its
+    "--- Logging error ---" traceback would then land in the stderr checked here); without it, the import's
+    warnings go through logging's last-resort handler to whatever ``sys.stderr`` is at the time."""
+    root = logging.getLogger()
+    ours = [h for h in root.handlers if getattr(h, "_nba_pra", False)]
+    for handler in ours:
+        root.removeHandler(handler)
+    yield
+    for handler in ours:
+        root.addHandler(handler)
 
 
 @pytest.fixture(scope="module")
