@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from nba_pra.credentials import read_secret
+
 if TYPE_CHECKING:
     from nba_pra.config import Settings
 
@@ -103,13 +105,12 @@ def url_secrets(url: str) -> list[str]:
 def secrets_of(settings: Settings, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """Every secret the configuration can reach: DB/tracking passwords (also when ``${oc.env:...}`` put them
     into a URL), the odds key, the alert credentials. Longest first; too-short values left out."""
-    from nba_pra.odds.http import resolve_api_key
-
     env = os.environ if environ is None else environ
     found: list[str] = []
     for url in (settings.ledger.url, settings.backtest.ledger.url, settings.tracking.uri):
         found += url_secrets(url)
-    found.append(resolve_api_key(settings.odds.theoddsapi) or "")
+    api = settings.odds.theoddsapi
+    found.append(read_secret(api.api_key_env, api.env_file) or "")
     alerts = settings.alerts
     for var in (alerts.webhook.url_env, alerts.smtp.username_env, alerts.smtp.password_env):
         found.append(env.get(var, ""))

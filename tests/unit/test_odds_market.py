@@ -197,7 +197,8 @@ def test_a_row_priced_on_one_side_only_is_never_an_offer(over: float, under: flo
 
 
 def test_the_main_line_tie_goes_to_the_line_nearest_the_median_even_when_it_is_not_the_lowest() -> None:
-    # lines 20.5, 26.5 and 27.5, one book each, so all tie on count; median of (20.5, 26.5, 27.5) = 26.5 -> distances 6, 0, 1 -> 26.5 (the lowest, 20.5, is farthest)
+    # lines 20.5, 26.5 and 27.5, one book each, so all tie on count; median of (20.5, 26.5, 27.5) = 26.5
+    # -> distances 6, 0, 1 -> 26.5 (the lowest, 20.5, is farthest)
     rows = [("g", 1, "A", 20.5), ("g", 1, "B", 26.5), ("g", 1, "C", 27.5)]
     lines = pd.DataFrame(rows, columns=["game_id", "player_id", "bookmaker", "line"]).assign(
         over_price=-110, under_price=-110)

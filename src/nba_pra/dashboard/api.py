@@ -1,11 +1,12 @@
 """The JSON API behind the pages (``/api/...``): GET only, every response typed (see ``/openapi.json``).
 
-Each route returns the same view its page renders, with every configured secret masked (:func:`nba_pra.redaction.redact_value`).
+Each route returns the same view its page renders, with every configured secret masked
+(:func:`nba_pra.redaction.redact_value`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -17,7 +18,12 @@ from nba_pra.dashboard import readers, schemas, views
 from nba_pra.redaction import redact_value
 
 API_PREFIX = "/api"
-router = APIRouter(prefix=API_PREFIX, tags=["api"])
+# the guard (dashboard/guard.py) refuses long query strings before any route runs: documented on every route
+_TOO_LONG: Final[dict[int | str, dict[str, Any]]] = {
+    414: {"description": "query string longer than dashboard.max_query_chars",
+          "content": {"text/plain": {"schema": {"type": "string"}}}},
+}
+router = APIRouter(prefix=API_PREFIX, tags=["api"], responses=_TOO_LONG)
 
 Page = Annotated[int, Query(ge=1, description="1-based page number (clamped to the last page)")]
 PNG = "image/png"

@@ -48,7 +48,7 @@ def records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict[str, Any]]
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     obj = out.astype(object).where(out.notna(), None)
     return [
-        {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+        {str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
         for row in obj.to_dict("records")
     ]
 

@@ -12,10 +12,8 @@ The API key travels as the ``apiKey`` query parameter, so every URL is a secret.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
 import requests
@@ -23,6 +21,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from nba_pra.credentials import read_secret
 from nba_pra.odds.errors import (
     OddsAuthError,
     OddsConnectionError,
@@ -59,20 +58,7 @@ def install_redaction(secret: str | None) -> None:
 
 def resolve_api_key(settings: TheOddsApiSettings) -> str | None:
     """The key from the first set variable of ``settings.api_key_env``, else from ``settings.env_file``."""
-    for var in settings.api_key_env:
-        value = os.environ.get(var, "").strip()
-        if value:
-            return value
-    env_file = Path(settings.env_file)
-    if env_file.is_file():
-        from dotenv import dotenv_values
-
-        values = dotenv_values(env_file)  # read only: the key does not leak into os.environ (child processes)
-        for var in settings.api_key_env:
-            value = (values.get(var) or "").strip()
-            if value:
-                return value
-    return None
+    return read_secret(settings.api_key_env, settings.env_file)
 
 
 @dataclass(frozen=True)
