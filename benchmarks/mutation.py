@@ -56,43 +56,43 @@ MODULES: dict[str, tuple[str, ...]] = {
 #: mutants that cannot change any observable result: ``(module, mutant id) -> why``. Mutant ids are
 #: ``line:col description`` as printed by the benchmark (they move when the module is edited: re-check then)
 EQUIVALENT: dict[tuple[str, str], str] = {
-    ("odds/market.py", "27:23 200 -> 201"):
+    ("odds/market.py", "30:23 200 -> 201"):
         "one more bisection step: the bracket is below float spacing long before step 200",
     ("odds/market.py", "62:24 0 -> 1"):
         "a > 1 vs a > 0: valid American odds satisfy |a| >= 100 (checked just above), so no a lies in (0, 1]",
     ("odds/market.py", "62:20 compare#0 > -> >="):
         "a >= 0 vs a > 0: a = 0 is rejected just above",
-    ("odds/market.py", "130:30 50.0 -> 51.0"):
+    ("odds/market.py", "101:30 50.0 -> 51.0"):
         "a wider log-kappa bracket (-51 instead of -50) still holds the root; 200 halvings reach it either way",
-    ("odds/market.py", "131:29 50.0 -> 51.0"):
+    ("odds/market.py", "102:29 50.0 -> 51.0"):
         "a wider log-kappa bracket (51 instead of 50) still holds the root; 200 halvings reach it either way",
-    ("odds/market.py", "135:18 compare#0 > -> >="):
+    ("odds/market.py", "131:18 compare#0 > -> >="):
         "bisection: which half keeps an exact tie (sum == 1.0) does not move the converged root",
-    ("odds/market.py", "160:18 compare#0 > -> >="):
+    ("odds/market.py", "142:18 compare#0 > -> >="):
         "bisection: which half keeps an exact tie (sum == 1.0) does not move the converged root",
-    ("odds/market.py", "171:18 compare#0 > -> >="):
+    ("odds/market.py", "106:18 compare#0 > -> >="):
         "at Q == 1 exactly Shin's p_i(0) = sqrt(4 q_i^2 / 1) / 2 = q_i: both branches give q",
-    ("odds/market.py", "171:87 1.0 -> 2.0"):
+    ("odds/market.py", "142:87 1.0 -> 2.0"):
         "min(z, nextafter(2, 0)) = z: the cap only bites at z == 1.0, and the bisection z < 1 for any price",
-    ("odds/market.py", "171:92 0.0 -> 1.0"):
+    ("odds/market.py", "142:92 0.0 -> 1.0"):
         "min(z, 1.0) = z: the cap only bites at z == 1.0, and the bisection z < 1 for any price",
-    ("odds/market.py", "139:11 right@15 / -> *"):
+    ("odds/market.py", "143:11 right@15 / -> *"):
         "the power rows already sum to 1 within ~1e-16 after bisection: times or over that sum moves p by ~1e-16",
-    ("odds/market.py", "172:11 right@15 / -> *"):
+    ("odds/market.py", "110:11 right@15 / -> *"):
         "the Shin rows already sum to 1 within ~1e-16 at the solved z: times or over that sum moves p by ~1e-16",
-    ("odds/market.py", "219:39 2 -> 3"):
+    ("odds/market.py", "190:39 2 -> 3"):
         "the (0, 2) placeholder of an empty table: a (0, 3) one has no rows either, and only columns 0, 1 are read",
-    ("odds/market.py", "220:67 2 -> 3"):
+    ("odds/market.py", "191:67 2 -> 3"):
         "the (0, 2) placeholder of an empty table: a (0, 3) one has no rows either, and only columns 0, 1 are read",
-    ("odds/market.py", "282:107 0 -> 1"):
+    ("odds/market.py", "254:107 0 -> 1"):
         "the placeholder decimal prices of an empty table: nothing is ranked, the output is empty either way",
-    ("odds/market.py", "238:53 True -> False"):
+    ("odds/market.py", "209:53 True -> False"):
         "groupby(observed=...) only matters for categorical keys; no lines table has them",
-    ("odds/market.py", "256:55 True -> False"):
+    ("odds/market.py", "227:55 True -> False"):
         "groupby(observed=...) only matters for categorical keys; no lines table has them",
-    ("odds/market.py", "257:44 True -> False"):
+    ("odds/market.py", "259:44 True -> False"):
         "groupby(observed=...) only matters for categorical keys; no lines table has them",
-    ("odds/market.py", "287:44 True -> False"):
+    ("odds/market.py", "228:44 True -> False"):
         "groupby(observed=...) only matters for categorical keys; no lines table has them",
     ("betting/kelly.py", "43:12 right@37 & -> |"):
         "isfinite(num) | isfinite(den) vs &: with probabilities in [0, 1] either both are finite or neither is",
@@ -108,7 +108,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "won at actual == line is never read: np.select grades the tie as a push first",
     ("ledger/settlement.py", "85:40 compare#0 < -> <="):
         "won at actual == line is never read: np.select grades the tie as a push first",
-    ("odds/market.py", "283:78 True -> False"):
+    ("odds/market.py", "255:78 True -> False"):
         "the order of the groups while ranking books: each group keeps its best row and is merged back by key",
 }
 
