@@ -77,7 +77,7 @@ def field_range(cls: Any, loc: tuple[int | str, ...]) -> str:
     """The interval a numeric field allows, in interval notation (``[0, 1]``, ``(0, inf)``), by its path."""
     hint: Any = cls
     for part in loc:
-        hint = _unwrap_optional(hint)
+        hint = unwrap_optional(hint)
         if isinstance(part, int):  # a tuple element
             args = [a for a in typing.get_args(hint) if a is not Ellipsis]
             hint = args[0] if args else Any
@@ -85,7 +85,7 @@ def field_range(cls: Any, loc: tuple[int | str, ...]) -> str:
         if not (isinstance(hint, type) and dataclasses.is_dataclass(hint)):
             return "(see conf/)"
         hint = typing.get_type_hints(hint, include_extras=True).get(str(part), Any)
-    return interval(_unwrap_optional(hint))
+    return interval(unwrap_optional(hint))
 
 
 def interval(hint: Any) -> str:
@@ -105,7 +105,7 @@ def interval(hint: Any) -> str:
 
 def numeric_bounds(hint: Any) -> tuple[float | None, float | None] | None:
     """``(lower, upper)`` of a numeric field (``None`` = unbounded), or ``None`` when the field is not numeric."""
-    hint = _unwrap_optional(hint)
+    hint = unwrap_optional(hint)
     base = typing.get_args(hint)[0] if typing.get_origin(hint) is Annotated else hint
     if base not in (int, float):
         return None
@@ -122,7 +122,7 @@ def walk_fields(cls: type, prefix: str = "") -> typing.Iterator[tuple[str, Any]]
     """Every leaf field of a settings class, as ``("betting.evidence.min_bets", hint)``, depth first."""
     for name, hint in typing.get_type_hints(cls, include_extras=True).items():
         key = f"{prefix}{name}"
-        inner = _unwrap_optional(hint)
+        inner = unwrap_optional(hint)
         if isinstance(inner, type) and dataclasses.is_dataclass(inner):
             yield from walk_fields(inner, f"{key}.")
         else:
@@ -138,7 +138,7 @@ def _metadata(hint: Any) -> list[Any]:
     return found
 
 
-def _unwrap_optional(hint: Any) -> Any:
+def unwrap_optional(hint: Any) -> Any:
     """``X | None`` -> ``X``; an annotated section (``Annotated[X | None, validator]``) -> ``X`` as well."""
     if typing.get_origin(hint) is Annotated and typing.get_args(hint)[0] not in (int, float):
         hint = typing.get_args(hint)[0]
@@ -162,6 +162,7 @@ __all__: list[str] = [
     "interval",
     "numeric_bounds",
     "settings",
+    "unwrap_optional",
     "validate",
     "walk_fields",
 ]

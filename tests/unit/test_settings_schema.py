@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from nba_pra.cli import main
 from nba_pra.config import Settings, compose, settings_from_dict
 from nba_pra.errors import ConfigError
-from nba_pra.schema import interval, numeric_bounds, walk_fields
+from nba_pra.schema import interval, numeric_bounds, unwrap_optional, walk_fields
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,10 +38,7 @@ def _numeric_leaves() -> list[tuple[str, Any]]:
     """``(dotted key, field hint)`` of every int/float setting and of every numeric tuple's items."""
     leaves = []
     for key, hint in walk_fields(Settings):
-        inner = hint
-        args = [a for a in typing.get_args(inner) if a is not type(None)]
-        if typing.get_origin(inner) in (typing.Union, __import__("types").UnionType) and len(args) == 1:
-            inner = args[0]
+        inner = unwrap_optional(hint)
         if typing.get_origin(inner) is tuple:
             inner = typing.get_args(inner)[0]
             key = f"{key}[]"
