@@ -109,6 +109,28 @@ def implied_means(family: np.ndarray, phi: np.ndarray, line: np.ndarray, target_
     return np.where(ok, np.exp(0.5 * (lo + hi)), np.nan)
 
 
+def probabilities_at_mean(family: np.ndarray, mean: np.ndarray, phi: np.ndarray,
+                          line: np.ndarray) -> LineProbabilities:
+    """P(over/under/push) at ``line`` of ``family`` with mean ``mean`` and variance ``phi * mean`` (PRA points)."""
+    family = np.asarray(family, dtype=object)
+    return family_probabilities(family, *_moment_params(family, np.asarray(mean, dtype=float),
+                                                        np.asarray(phi, dtype=float)), np.asarray(line, dtype=float))
+
+
+def market_implied_probabilities(family: np.ndarray, phi: np.ndarray, consensus_line: np.ndarray,
+                                 target_over: np.ndarray, line: np.ndarray, solver: SolverSettings
+                                 ) -> LineProbabilities:
+    """P(over/under/push) at ``line`` of the market-implied distribution: ``family`` with variance-to-mean ratio
+    ``phi`` and the mean ``mu*`` of :func:`implied_means` that reproduces ``target_over`` = P(over | no push) at
+    ``consensus_line``. The translation of a quote at one line to any other line: :func:`price_offers` (per prop,
+    one solve) and the closing line value of :mod:`nba_pra.ledger.clv` both go through it."""
+    family = np.asarray(family, dtype=object)
+    phi = np.asarray(phi, dtype=float)
+    mu = implied_means(family, phi, np.asarray(consensus_line, dtype=float), np.asarray(target_over, dtype=float),
+                       solver)
+    return probabilities_at_mean(family, mu, phi, line)
+
+
 def consensus(offers: pd.DataFrame, settings: PricingSettings) -> pd.DataFrame:
     """Per prop (``game_id``, ``player_id``[, ``market``]): the consensus line ``L*`` (quoted by the most books;
     :func:`nba_pra.odds.market.main_lines`) and the books' de-vigged P(over | no push) there ``q*``."""
@@ -210,6 +232,6 @@ def price_offers(offers: pd.DataFrame, settings: PricingSettings, *, method: Pri
         mu = implied_means(family[first], phi[first], out["consensus_line"].to_numpy(float)[first],
                            out["target_over"].to_numpy(float)[first], settings.solver)[prop]
         out["implied_mean"] = mu
-        probs = family_probabilities(family, *_moment_params(family, mu, phi), line)
+        probs = probabilities_at_mean(family, mu, phi, line)
     out["p_over"], out["p_under"], out["p_push"] = probs.p_over, probs.p_under, probs.p_push
     return out
