@@ -29,6 +29,7 @@ from conftest import GENEROUS_MARKET, PROJECT_ROOT, copy_project, make_small_pro
 from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.dashboard.app import create_app
+from settings_support import pricing_settings
 
 #: looser than the defaults (CV 0.35, confidence 0.6, 10 % of bankroll per game) so the small league yields a
 #: ledger worth showing
@@ -267,7 +268,7 @@ def test_the_ledger_page_splits_staked_and_paper_bets(tmp_path: Path) -> None:
     box = pd.DataFrame({"game_id": "G1", "player_id": [1, 2], "played": True, "pts": 20.0, "reb": 1.0, "ast": 0.0})
     with LedgerStore(f"sqlite:///{root / 'ledger.db'}") as store:  # both win at 2.5
         store.record_bets(bets)
-        store.settle(box)
+        store.settle(box, pricing=pricing_settings())
     app = _client(create_app(load_project(root)))
     ledger = app.get("/api/ledger").json()
     s = ledger["summary"]

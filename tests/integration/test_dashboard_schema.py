@@ -20,6 +20,7 @@ from schemathesis import GenerationMode
 from conftest import copy_project
 from nba_pra.config import load_project
 from nba_pra.dashboard.app import create_app
+from settings_support import pricing_settings
 
 #: schemathesis's ASGI client names this host; the test trusts it the way an operator lists their own host names
 _ASGI_HOST = "testserver"
@@ -42,7 +43,7 @@ def _ledgered(root: Path) -> Path:
                         "reb": 1.0, "ast": 0.0})
     with LedgerStore(f"sqlite:///{root / 'ledger.db'}") as store:
         store.record_bets(bets)
-        store.settle(box)
+        store.settle(box, pricing=pricing_settings())
     return root
 
 

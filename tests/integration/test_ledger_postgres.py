@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from nba_pra.errors import LedgerError
 from nba_pra.ledger.store import LedgerStore
 from nba_pra.vocab import PRA_MARKET
+from settings_support import pricing_settings
 
 pytestmark = pytest.mark.postgres
 
@@ -83,8 +84,8 @@ def test_postgres_ledger_records_idempotently_settles_and_summarises(schema: str
                 "ast": 2.0,
             }
         )  # PRA 25 > 24.5: overs win, unders lose
-        assert store.settle(box) == 10
-        assert store.settle(box) == 0
+        assert store.settle(box, pricing=pricing_settings()) == 10
+        assert store.settle(box, pricing=pricing_settings()) == 0
         s = store.summary(1000.0)
     # players 0,2,4,6,8 over (win 2 * 10/11 each); 1,3,5,7 under lose 2; 9 (under) void
     assert (s["wins"], s["losses"], s["voids"]) == (5, 4, 1)

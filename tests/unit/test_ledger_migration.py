@@ -1,4 +1,5 @@
-"""A version-1 ledger (no state / pricing / gate_reason) is migrated in place to version 2, in one transaction."""
+"""Older ledgers are migrated in place, in one transaction: version 1 (no state / pricing / gate_reason) and
+version 2 (settlements without the CLV of moved lines) both reach the current version."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine, inspect, text
-from test_ledger_store import BETS, bet
+from test_ledger_store import BETS, BOX, bet
 
 from nba_pra.errors import LedgerError
 from nba_pra.ledger.store import LedgerStore
 from nba_pra.ledger.tables import LEDGER_SCHEMA_VERSION
+from settings_support import pricing_settings
 
 NEW_COLUMNS = ("state", "pricing", "gate_reason")
+CLV_COLUMNS = ("close_consensus_line", "close_books", "close_fair", "close_push", "clv_line", "clv_note")
 
 
 def make_version_1(url: str, *, keep: tuple[str, ...] = ()) -> None:
@@ -25,6 +28,8 @@ def make_version_1(url: str, *, keep: tuple[str, ...] = ()) -> None:
         for column in NEW_COLUMNS:
             if column not in keep:
                 conn.execute(text(f"ALTER TABLE bets DROP COLUMN {column}"))
+        for column in CLV_COLUMNS:
+            conn.execute(text(f"ALTER TABLE settlements DROP COLUMN {column}"))
         conn.execute(text("UPDATE ledger_meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
 
@@ -38,8 +43,30 @@ def columns_and_version(url: str) -> tuple[set[str], str]:
     return names, version
 
 
-def test_the_schema_version_is_2() -> None:
-    assert LEDGER_SCHEMA_VERSION == 2
+def test_the_schema_version_is_3() -> None:
+    assert LEDGER_SCHEMA_VERSION == 3
+
+
+def test_a_version_2_ledger_gains_the_settlements_clv_columns_and_keeps_its_settled_bets(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/ledger.db"
+    with LedgerStore(url) as store:
+        store.record_bets(BETS)
+        store.settle(BOX, pricing=pricing_settings())
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for column in CLV_COLUMNS:
+            conn.execute(text(f"ALTER TABLE settlements DROP COLUMN {column}"))
+        conn.execute(text("UPDATE ledger_meta SET value = '2' WHERE key = 'schema_version'"))
+    engine.dispose()
+    with LedgerStore(url) as store:
+        stored = store.bets().set_index("bet_id")
+        assert stored.loc[["a", "c"], "result"].tolist() == ["win", "loss"]
+        assert stored["clv_line"].isna().all()
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        names = {c["name"] for c in inspect(conn).get_columns("settlements")}
+    engine.dispose()
+    assert set(CLV_COLUMNS) <= names and columns_and_version(url)[1] == "3"
 
 
 def test_a_version_1_ledger_gains_the_columns_and_its_bets_count_as_staked(tmp_path: Path) -> None:
@@ -56,7 +83,7 @@ def test_a_version_1_ledger_gains_the_columns_and_its_bets_count_as_staked(tmp_p
                                   gate_reason="no_evidence: none yet")])
         assert store.record_bets(paper) == 1
     names, version = columns_and_version(url)
-    assert set(NEW_COLUMNS) <= names and version == "2"
+    assert set(NEW_COLUMNS) <= names and version == "3"
     with LedgerStore(url) as again:  # reopening a migrated ledger migrates nothing
         assert again.bets().set_index("bet_id").loc["p", "state"] == "paper"
 

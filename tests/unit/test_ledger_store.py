@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from nba_pra.errors import LedgerError
+from nba_pra.ledger.clv import ClvNote
 from nba_pra.ledger.settings import LedgerSettings
 from nba_pra.ledger.store import LedgerStore, open_ledger, resolve_url
-from settings_support import conf
+from settings_support import conf, pricing_settings
 
 PRA = "player_points_rebounds_assists"
 DAY = pd.Timestamp("2024-01-05")
+PRICING = pricing_settings()
 
 
 def bet(
@@ -112,7 +114,7 @@ def test_two_rows_with_one_bet_id_in_a_batch_are_refused(store: LedgerStore) -> 
 
 def test_settlement_covers_win_loss_push_and_void_and_leaves_other_games_open(store: LedgerStore) -> None:
     store.record_bets(BETS)
-    assert store.settle(BOX) == 4
+    assert store.settle(BOX, pricing=PRICING) == 4
     out = store.bets().set_index("bet_id")
     assert out.loc[["a", "c", "d", "e"], "result"].tolist() == ["win", "loss", "push", "void"]
     assert out.loc[["a", "c", "d", "e"], "profit"].tolist() == [pytest.approx(10.0), -4.0, 0.0, 0.0]
@@ -122,11 +124,11 @@ def test_settlement_covers_win_loss_push_and_void_and_leaves_other_games_open(st
 
 def test_resettling_is_idempotent_and_a_corrected_box_score_resettles(store: LedgerStore) -> None:
     store.record_bets(BETS)
-    store.settle(BOX)
-    assert store.settle(BOX) == 0
+    store.settle(BOX, pricing=PRICING)
+    assert store.settle(BOX, pricing=PRICING) == 0
     corrected = BOX.copy()
     corrected.loc[0, "pts"] = 19.0  # PRA 29 < 29.5: bet a now loses
-    assert store.settle(corrected) == 1
+    assert store.settle(corrected, pricing=PRICING) == 1
     assert store.bets().set_index("bet_id").loc["a", ["result", "profit"]].tolist() == ["loss", -11.0]
     assert len(store.snapshots()) == 2  # one per settlement run that changed something
 
@@ -152,7 +154,7 @@ def test_closing_line_value_is_hand_derived_and_survives_a_later_settle_without_
             }
         ]
     )
-    assert store.settle(BOX, closing) == 1
+    assert store.settle(BOX, closing, pricing=PRICING) == 1
     row = store.bets().iloc[0]
     # close over +120 -> d 2.2: price CLV = 2.5 / 2.2 - 1 = 0.13636...
     assert row["clv_price"] == pytest.approx(2.5 / 2.2 - 1)
@@ -160,7 +162,7 @@ def test_closing_line_value_is_hand_derived_and_survives_a_later_settle_without_
     q_over, q_under = 1 / 2.2, 1 / (1 + 100 / 150)
     assert row["clv_prob"] == pytest.approx(q_over / (q_over + q_under) - 1 / 2.5)
     assert row["close_line"] == 24.5
-    assert store.settle(BOX) == 0
+    assert store.settle(BOX, pricing=PRICING) == 0
     assert store.bets().iloc[0]["clv_price"] == pytest.approx(2.5 / 2.2 - 1)
 
 
@@ -183,10 +185,26 @@ def test_a_moved_closing_line_records_the_close_but_no_clv(store: LedgerStore) -
             }
         ]
     )
-    store.settle(BOX, closing)
+    store.settle(BOX, closing, pricing=PRICING)
     row = store.bets().iloc[0]
-    assert row["close_line"] == 26.5
+    assert row["close_line"] == 26.5 and row["close_consensus_line"] == 26.5
+    # bet c carries no predicted distribution: the move is measured in points, not carried to 24.5
     assert pd.isna(row["clv_price"]) and pd.isna(row["clv_prob"])
+    assert row["clv_line"] == pytest.approx(2.0) and row["clv_note"] == ClvNote.NO_DISTRIBUTION.value
+
+
+def test_a_moved_closing_line_of_a_bet_with_its_distribution_gets_a_probability_clv(store: LedgerStore) -> None:
+    """Before: a moved line had no CLV at all. Now the close is carried to the bet's 24.5 through the
+    market-implied distribution: closing -110/-110 at 26.5 (q* = 0.5) puts P(over 24.5) above 0.5, so the over at
+    +150 (break-even 0.4) beat the close by more than 0.1."""
+    store.record_bets(BETS.iloc[[2]].assign(dist_family="negbin", mean=25.0, std=7.0))
+    closing = pd.DataFrame([{"game_id": "G1", "player_id": 3, "bookmaker": "book_a", "close_line": 26.5,
+                             "close_over_price": -110, "close_under_price": -110}])
+    assert store.settle(BOX, closing, pricing=PRICING) == 1
+    row = store.bets().iloc[0]
+    assert 0.5 < row["close_fair"] < 0.75 and row["clv_prob"] == pytest.approx(row["close_fair"] - 0.4)
+    assert row["clv_line"] == pytest.approx(2.0) and row["clv_note"] == ""
+    assert pd.isna(row["clv_price"])  # the book's line moved: no price to compare
 
 
 def test_opening_lines_without_a_close_give_no_clv(store: LedgerStore) -> None:
@@ -208,14 +226,14 @@ def test_opening_lines_without_a_close_give_no_clv(store: LedgerStore) -> None:
             }
         ]
     )
-    store.settle(BOX, opening)
+    store.settle(BOX, opening, pricing=PRICING)
     row = store.bets().iloc[0]
     assert pd.isna(row["close_line"]) and pd.isna(row["clv_price"])
 
 
 def test_summary_figures_are_hand_derived(store: LedgerStore) -> None:
     store.record_bets(BETS)
-    store.settle(BOX)
+    store.settle(BOX, pricing=PRICING)
     s = store.summary(1000.0)
     assert (s["bets"], s["open"], s["settled"]) == (5, 1, 4)
     assert (s["wins"], s["losses"], s["pushes"], s["voids"]) == (1, 1, 1, 1)
@@ -232,7 +250,7 @@ def test_an_empty_ledger_summarises_to_zeros_and_nulls(store: LedgerStore) -> No
     s = store.summary(500.0)
     assert (s["bets"], s["settled"], s["profit"], s["bankroll"]) == (0, 0, 0.0, 500.0)
     assert s["win_rate"] is None and s["roi"] is None
-    assert store.settle(BOX) == 0
+    assert store.settle(BOX, pricing=PRICING) == 0
 
 
 def test_the_ledger_persists_across_store_instances(tmp_path: Path) -> None:

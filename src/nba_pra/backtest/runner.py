@@ -207,7 +207,7 @@ def record_in_ledger(project: Project, run_key: str, sim: Simulation, box_scores
     with LedgerStore(url, schema=cfg.db_schema, table_prefix=f"{cfg.table_prefix}{run_key}_") as store:
         if len(sim.bets):
             store.record_bets(sim.bets)
-            store.settle(box_scores, closing_lines=lines)
+            store.settle(box_scores, closing_lines=lines, pricing=project.settings.pricing)
         return store.bets()
 
 

@@ -30,7 +30,7 @@ from nba_pra.betting.engine import priced_candidates, select_bets
 from nba_pra.betting.settings import BettingSettings, PricingMethod, PricingSettings
 from nba_pra.betting.stacking import fit_for_day, walk_forward_fits, walk_forward_schedule
 from nba_pra.evidence.props import outcomes
-from nba_pra.ledger.clv import closing_line_value
+from nba_pra.ledger.clv import CLOSE_COLUMNS, closing_line_value, own_closes
 from nba_pra.ledger.settlement import settle_bets
 from nba_pra.model.ensemble import CALIBRATION_COLUMNS
 from nba_pra.model.recalibration import PlattMap, fit_platt
@@ -107,11 +107,14 @@ def _with_map(predictions: pd.DataFrame, platt: PlattMap) -> pd.DataFrame:
     return out
 
 
-def _settle(chosen: pd.DataFrame, method: PricingMethod, box_scores: pd.DataFrame) -> pd.DataFrame:
+def _settle(chosen: pd.DataFrame, method: PricingMethod, box_scores: pd.DataFrame, lines: pd.DataFrame,
+            pricing: PricingSettings) -> pd.DataFrame:
     bets = chosen.assign(stake=FLAT_STAKE, method=method.value)
     settled = settle_bets(bets, box_scores).drop(columns=["game_id", "player_id"])
     bets = bets.merge(settled, on="bet_id", how="inner")
-    clv = closing_line_value(bets)[["bet_id", "clv_price", "clv_prob"]]
+    # every book's close of the props bet (the chosen book's own close when the lines carry none)
+    closes = lines if set(CLOSE_COLUMNS) <= set(lines.columns) else own_closes(bets)
+    clv = closing_line_value(bets, closes, pricing)[["bet_id", "clv_price", "clv_prob"]]
     return bets.merge(clv, on="bet_id", how="left").loc[:, list(BET_COLUMNS)]
 
 
@@ -145,7 +148,7 @@ def replay(predictions: pd.DataFrame, lines: pd.DataFrame, box_scores: pd.DataFr
                                 .assign(method=method.value))
             chosen = select_bets(cands)
             if len(chosen):
-                bets.append(_settle(chosen, method, box_scores))
+                bets.append(_settle(chosen, method, box_scores, offers, pricing))
     targets = pd.concat(at_consensus, ignore_index=True)
     targets["method"] = targets["method"].map(over_column)  # a method named "market" must not meet the key
     targets = targets.pivot_table(index=list(PROP_KEYS), columns="method", values="target_over",

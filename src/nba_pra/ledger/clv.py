@@ -102,7 +102,7 @@ def closing_for_bets(bets: pd.DataFrame, closing_lines: pd.DataFrame) -> pd.Data
 def own_closes(bets: pd.DataFrame) -> pd.DataFrame:
     """The ``close_*`` values stored with each bet as a closing-lines table (the bet's own book only)."""
     keys = [*CLOSE_KEYS, *(["market"] if "market" in bets.columns else [])]
-    return bets.loc[:, [*keys, *CLOSE_COLUMNS]].astype({c: float for c in CLOSE_COLUMNS})
+    return bets.loc[:, [*keys, *CLOSE_COLUMNS]].astype(dict.fromkeys(CLOSE_COLUMNS, float))
 
 
 def _phi(bets: pd.DataFrame) -> np.ndarray:

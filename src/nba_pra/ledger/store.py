@@ -21,23 +21,26 @@ from typing import Any, Final, Self, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.schema import CreateSchema
 
+from nba_pra.betting.settings import PricingSettings
 from nba_pra.data.schema import require_columns
 from nba_pra.errors import LedgerError
-from nba_pra.ledger.clv import CLOSE_COLUMNS, closing_for_bets, closing_line_value
+from nba_pra.ledger.clv import closing_line_value, own_closes
 from nba_pra.ledger.settings import LedgerSettings
 from nba_pra.ledger.settlement import settle_bets
 from nba_pra.ledger.summary import summarize
 from nba_pra.ledger.tables import (
     BET_COLUMNS_ADDED,
+    CLV_NUMBERS,
     LEDGER_SCHEMA_VERSION,
     OPTIONAL_BET_COLUMNS,
     REQUIRED_BET_COLUMNS,
     SETTLEMENT_COLUMNS,
+    SETTLEMENT_COLUMNS_ADDED,
     STATE_PAPER,
     STATE_STAKED,
     LedgerTables,
@@ -218,11 +221,13 @@ class LedgerStore:
                 conn.execute(insert(table), _records(new))
         return len(new)
 
-    def settle(self, box_scores: pd.DataFrame, closing_lines: pd.DataFrame | None = None) -> int:
+    def settle(self, box_scores: pd.DataFrame, closing_lines: pd.DataFrame | None = None, *,
+               pricing: PricingSettings) -> int:
         """Settle every stored bet whose game is in ``box_scores``; return settlements written (new or changed).
 
-        CLV comes from ``closing_lines`` (the lines table with ``close_*`` columns) when given, else from the
-        ``close_*`` values stored with the bet; a CLV already stored is kept when no new closing data is known.
+        CLV (:func:`nba_pra.ledger.clv.closing_line_value`, de-vig, consensus and solver of ``pricing``) comes
+        from ``closing_lines`` (every book's ``close_*``) for the props it closes, else from the ``close_*`` values
+        stored with the bet; a CLV already stored is kept when no closing data is known now.
         """
         bets = self._read_bets()
         if bets.empty:
@@ -231,30 +236,27 @@ class LedgerStore:
         if results.empty:
             return 0
         finished = bets.set_index("bet_id").loc[results["bet_id"]].reset_index()
+        closes = own_closes(finished)
         if closing_lines is not None and not closing_lines.empty:
-            fresh = closing_for_bets(finished, closing_lines).set_index("bet_id")
-            stored = finished.set_index("bet_id")[list(CLOSE_COLUMNS)]
-            finished = finished.set_index("bet_id")
-            finished[list(CLOSE_COLUMNS)] = fresh.reindex(stored.index).combine_first(stored)
-            finished = finished.reset_index()
-        clv = closing_line_value(finished)
+            fresh = closing_lines.loc[closing_lines["close_line"].notna()]
+            props = [c for c in ("game_id", "player_id", "market") if c in fresh.columns]
+            closes = closes.loc[:, [c for c in closes.columns if c in fresh.columns]]  # a table of one market
+            # a prop the closing table closes is closed by it alone (every book); the others by the stored close
+            covered = closes.loc[:, props].merge(fresh.loc[:, props].drop_duplicates(), on=props, how="left",
+                                                 indicator=True)["_merge"].eq("both").to_numpy()
+            closes = pd.concat([fresh, closes.loc[~covered]], ignore_index=True)
+        clv = closing_line_value(finished, closes, pricing)
         new = results.loc[:, ["bet_id", "result", "actual_pra", "profit"]].merge(clv, on="bet_id", how="left")
         current = self._read_settlements()
         merged = new.merge(current, on="bet_id", how="left", suffixes=("", "_old"), indicator=True)
         # keep a stored CLV when this call knows no closing line for the bet
-        for col in ("close_line", "close_price", "close_decimal", "clv_price", "clv_prob"):
-            merged[col] = merged[col].astype(float).fillna(merged[f"{col}_old"].astype(float))
+        unknown = merged["close_consensus_line"].isna() & merged["close_line"].isna()
+        for col in CLV_NUMBERS:
+            merged[col] = merged[col].astype(float).where(~unknown, merged[f"{col}_old"].astype(float))
+        merged["clv_note"] = merged["clv_note"].where(~unknown | merged["clv_note_old"].isna(),
+                                                      merged["clv_note_old"])
         changed = merged["_merge"] == "left_only"
-        for col in (
-            "result",
-            "actual_pra",
-            "profit",
-            "close_line",
-            "close_price",
-            "close_decimal",
-            "clv_price",
-            "clv_prob",
-        ):
+        for col in ("result", "actual_pra", "profit", *CLV_NUMBERS, "clv_note"):
             changed |= ~_same(merged[col], merged[f"{col}_old"])
         writes = merged.loc[changed, [c for c in SETTLEMENT_COLUMNS if c != "settled_at"]].copy()
         if writes.empty:
@@ -340,14 +342,18 @@ def _check_states(bets: pd.DataFrame) -> None:
         raise LedgerError(f"{len(staked_paper)} paper bet(s) carry a stake, e.g. {staked_paper.iloc[0]}")
 
 
-def _add_bet_columns(conn: Connection, tables: LedgerTables, version: int) -> None:
-    """ALTER TABLE ... ADD COLUMN for each bets column that ``version`` added (types as :func:`build_tables`)."""
+def _add_columns(conn: Connection, table: Table, names: Sequence[str]) -> None:
+    """ALTER TABLE ... ADD COLUMN for each of ``names`` (types as :func:`build_tables`)."""
     prep = conn.dialect.identifier_preparer
-    table = prep.format_table(tables.bets)
-    for name in BET_COLUMNS_ADDED[version]:
-        column = tables.bets.c[name]
+    for name in names:
+        column = table.c[name]
         kind = column.type.compile(dialect=conn.dialect)
-        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {prep.format_column(column)} {kind}"))
+        conn.execute(text(f"ALTER TABLE {prep.format_table(table)} ADD COLUMN {prep.format_column(column)} {kind}"))
+
+
+def _add_bet_columns(conn: Connection, tables: LedgerTables, version: int) -> None:
+    """ALTER TABLE ... ADD COLUMN for each bets column that ``version`` added."""
+    _add_columns(conn, tables.bets, BET_COLUMNS_ADDED[version])
 
 
 def _to_version_2(conn: Connection, tables: LedgerTables) -> None:
@@ -356,8 +362,13 @@ def _to_version_2(conn: Connection, tables: LedgerTables) -> None:
     conn.execute(update(tables.bets).values(state=STATE_STAKED))
 
 
+def _to_version_3(conn: Connection, tables: LedgerTables) -> None:
+    """Version 2 -> 3: settlements gain the CLV of moved lines (NULL until a bet is settled again)."""
+    _add_columns(conn, tables.settlements, SETTLEMENT_COLUMNS_ADDED[3])
+
+
 #: target version -> the step that brings a database from the version before it (run in order, one transaction)
-_MIGRATIONS: Final[dict[int, Callable[[Connection, LedgerTables], None]]] = {2: _to_version_2}
+_MIGRATIONS: Final[dict[int, Callable[[Connection, LedgerTables], None]]] = {2: _to_version_2, 3: _to_version_3}
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:

@@ -6,7 +6,9 @@ is migrated in place by the store (:data:`BET_COLUMNS_ADDED` says what each vers
 instead of misread.
 
 Versions: 1 = the first ledger; 2 = bets carry ``state`` (staked | paper), ``pricing`` (the pricing method) and
-``gate_reason`` (why the evidence gate kept a bet on paper). A paper bet has stake 0, so its profit is always 0.
+``gate_reason`` (why the evidence gate kept a bet on paper). A paper bet has stake 0, so its profit is always 0;
+3 = settlements carry the CLV of moved lines (:mod:`nba_pra.ledger.clv`): ``close_consensus_line``,
+``close_books``, ``close_fair``, ``close_push``, ``clv_line`` and ``clv_note``.
 """
 
 from __future__ import annotations
@@ -29,13 +31,20 @@ from sqlalchemy import (
 
 from nba_pra.betting.gate import BetState
 
-LEDGER_SCHEMA_VERSION: Final = 2
+LEDGER_SCHEMA_VERSION: Final = 3
 BET_ID_LENGTH: Final = 40  # hex sha1
 #: ``state`` of a bet with real money on it / of a bet the evidence gate kept at stake 0
 STATE_STAKED: Final = BetState.STAKED.value
 STATE_PAPER: Final = BetState.PAPER.value
 #: bets columns each schema version added (version -> names); the store adds them to an older database
 BET_COLUMNS_ADDED: Final[dict[int, tuple[str, ...]]] = {2: ("state", "pricing", "gate_reason")}
+#: numeric CLV columns of a settlement (:mod:`nba_pra.ledger.clv`); ``clv_note`` is the one text column
+CLV_NUMBERS: Final = ("close_line", "close_price", "close_decimal", "close_consensus_line", "close_books",
+                      "close_fair", "close_push", "clv_price", "clv_prob", "clv_line")
+#: settlements columns each schema version added (version -> names)
+SETTLEMENT_COLUMNS_ADDED: Final[dict[int, tuple[str, ...]]] = {
+    3: ("close_consensus_line", "close_books", "close_fair", "close_push", "clv_line", "clv_note"),
+}
 
 #: bet columns a caller must provide (the engine's candidates frame has all of them)
 REQUIRED_BET_COLUMNS: Final = (
@@ -84,11 +93,8 @@ SETTLEMENT_COLUMNS: Final = (
     "result",
     "actual_pra",
     "profit",
-    "close_line",
-    "close_price",
-    "close_decimal",
-    "clv_price",
-    "clv_prob",
+    *CLV_NUMBERS,
+    "clv_note",
     "settled_at",
 )
 
@@ -165,7 +171,8 @@ def build_tables(schema: str | None = None, prefix: str = "") -> LedgerTables:
         Column("result", String(8), nullable=False),  # win | loss | push | void
         Column("actual_pra", Float),
         Column("profit", Float, nullable=False),  # units
-        *(Column(c, Float) for c in ("close_line", "close_price", "close_decimal", "clv_price", "clv_prob")),
+        *(Column(c, Float) for c in CLV_NUMBERS),
+        Column("clv_note", String(128)),  # why the probability CLV is missing ("" when known)
         Column("settled_at", DateTime(timezone=True), nullable=False),
     )
     snapshots = Table(

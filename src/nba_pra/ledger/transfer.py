@@ -35,7 +35,7 @@ Fields (``header aliases``: rule); required unless marked optional:
 * optional passthrough: game_id, player_id, bet_id, team, opponent, actual (``actual, actual_pra``), edge,
   confidence, p_win (``p_win, probability, win_prob, win_probability``), mean (``mean, predicted_pra,
   prediction, projection``) and the closing-line columns of an export (close_line, close_price, close_decimal,
-  clv_price, clv_prob).
+  close_consensus_line, close_books, close_fair, close_push, clv_price, clv_prob, clv_line, clv_note).
 * state (``state``), optional: staked | paper (an export's); empty or absent = staked, since every bet of the
   original system carried a real stake. pricing and gate_reason (an export's) pass through.
 
@@ -81,7 +81,13 @@ from nba_pra.errors import DataValidationError, LedgerError
 from nba_pra.io import atomic_write
 from nba_pra.ledger.settlement import MARKET_STATS
 from nba_pra.ledger.store import _ID_CHUNK, LedgerStore, _chunks, _records
-from nba_pra.ledger.tables import OPTIONAL_BET_COLUMNS, REQUIRED_BET_COLUMNS, STATE_PAPER, STATE_STAKED
+from nba_pra.ledger.tables import (
+    CLV_NUMBERS,
+    OPTIONAL_BET_COLUMNS,
+    REQUIRED_BET_COLUMNS,
+    STATE_PAPER,
+    STATE_STAKED,
+)
 from nba_pra.odds.matching import normalize_name
 from nba_pra.odds.prices import AMERICAN_UNIT, american_to_decimal, decimal_to_american
 from nba_pra.settle import profits
@@ -123,6 +129,8 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "close_decimal": ("close_decimal",),
     "clv_price": ("clv_price",),
     "clv_prob": ("clv_prob",),
+    **{name: (name,) for name in ("close_consensus_line", "close_books", "close_fair", "close_push", "clv_line",
+                                  "clv_note")},
     "state": ("state",),
     "pricing": ("pricing",),
     "gate_reason": ("gate_reason",),
@@ -157,7 +165,8 @@ _GAME_NAME_CHARS: Final = 48
 _SHOW_ROWS: Final = 5
 #: a CSV's first data row is line 2 (line 1 is the header)
 _FIRST_DATA_LINE: Final = 2
-_SETTLEMENT_EXTRAS: Final = ("close_line", "close_price", "close_decimal", "clv_price", "clv_prob")
+#: the numeric CLV columns of a settlement (``clv_note`` passes through as text)
+_SETTLEMENT_EXTRAS: Final = CLV_NUMBERS
 
 
 @dataclass(frozen=True)
@@ -444,6 +453,7 @@ def _bet_frame(c: pd.DataFrame, f: _Fields, players: pd.DataFrame | None,
     frame["actual_pra"] = _numbers(c["actual"]) if "actual" in c else np.nan
     for name in _SETTLEMENT_EXTRAS:
         frame[name] = _numbers(c[name]) if name in c else np.nan
+    frame["clv_note"] = _text(c["clv_note"]).astype(object) if "clv_note" in c else None
     return frame, pid, surrogate
 
 
@@ -478,7 +488,7 @@ def parse_ledger(
     bet_cols = [*REQUIRED_BET_COLUMNS, *(col for col in OPTIONAL_BET_COLUMNS if col in frame.columns)]
     bets = frame.loc[:, bet_cols].reset_index(drop=True)
     settled = frame[frame["result"].notna()]
-    settlements = settled.loc[:, ["bet_id", "result", "actual_pra", "profit", *_SETTLEMENT_EXTRAS]]
+    settlements = settled.loc[:, ["bet_id", "result", "actual_pra", "profit", *_SETTLEMENT_EXTRAS, "clv_note"]]
     counts = {
         "rows": n_rows,
         "duplicates_dropped": n_rows - len(frame),

@@ -40,7 +40,7 @@ def run(project: Project) -> dict:
     closing = pd.read_parquet(lines_path) if lines_path.is_file() else None
     bets = artifacts.read_bets(project)
     with open_store(project) as store:
-        settled = store.settle(box_scores, closing_lines=closing)
+        settled = store.settle(box_scores, closing_lines=closing, pricing=s.pricing)
         bankroll = store.bankroll(s.ledger.initial_bankroll)
         added = store.record_bets(bets.assign(stake=bets["stake_fraction"] * bankroll)) if len(bets) else 0
         history = store.bets()
