@@ -107,6 +107,9 @@ BETS: Final = Artifact("artifacts", "bets.csv", "bet", Declared.OUT, "today's be
 BET_SUMMARY: Final = Artifact("reports", "bet_summary.json", "bet", Declared.METRIC, "bet summary")
 #: last seen usage headers of The Odds API: operational state kept across runs, not a DVC output
 ODDS_QUOTA: Final = Artifact("artifacts", "odds_quota.json", "bet", Declared.NONE, "odds quota")
+#: every book's lines of the slate at each ``nba-pra odds snapshot``: raw observations (they cannot be fetched
+#: again), appended one parquet file per capture, never overwritten (:mod:`nba_pra.odds.snapshots`)
+ODDS_SNAPSHOTS: Final = Artifact("data", "odds_snapshots", "snapshot", Declared.NONE, "odds snapshots")
 # --- ledger -----------------------------------------------------------------------------------------------------
 LEDGER_METRICS: Final = Artifact("reports", "ledger_metrics.json", "ledger", Declared.METRIC, "ledger metrics")
 BANKROLL_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/bankroll.png", "ledger", Declared.PLOT, "bankroll curve")
@@ -130,7 +133,7 @@ BACKTEST_CALIBRATION_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/backtest_ed
 CATALOG: Final[tuple[Artifact, ...]] = (
     AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, MODEL_POINTER, TRAIN_METRICS, TRAIN_FOLDS,
     TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT, PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY,
-    CANDIDATES, BETS, BET_SUMMARY, ODDS_QUOTA, LEDGER_METRICS, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
+    CANDIDATES, BETS, BET_SUMMARY, ODDS_QUOTA, ODDS_SNAPSHOTS, LEDGER_METRICS, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
     BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EDGE, BACKTEST_DAILY, BACKTEST_BANKROLL_PLOT,
     BACKTEST_CALIBRATION_PLOT,
 )

@@ -170,6 +170,17 @@ def _cmd_data_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_odds_snapshot(args: argparse.Namespace) -> int:
+    from nba_pra.stages.snapshot import run
+
+    shot = run(_project(args))
+    print(f"odds snapshot {shot.captured_at:%Y-%m-%d %H:%M:%S}Z: {shot.lines} lines from {shot.books} books for "
+          f"{shot.games} games ({shot.before_tip} not yet started) -> {shot.path}")
+    if shot.before_tip < shot.games:
+        print(f"{shot.games - shot.before_tip} game(s) had already tipped off: this capture is no close for them")
+    return 0
+
+
 def _cmd_backtest(args: argparse.Namespace) -> int:
     if args.multirun:
         from nba_pra.backtest.sweep import main as sweep_main
@@ -277,6 +288,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = config_sub.add_parser("dump", parents=[common], help="write params.yaml from conf/ (what DVC tracks)")
     p.add_argument("--check", action="store_true", help="exit 1 if params.yaml differs from conf/, write nothing")
     p.set_defaults(handler=_cmd_config_dump, overrides=[])
+
+    odds = sub.add_parser("odds", help="sportsbook lines")
+    odds_sub = odds.add_subparsers(dest="odds_command", required=True, metavar="SUBCOMMAND")
+    p = odds_sub.add_parser("snapshot", parents=[common],
+                            help="append every book's current lines of the slate with the capture time (the last "
+                                 "capture before a game's tip is its close)")
+    p.set_defaults(handler=_cmd_odds_snapshot)
+    _overrides(p)
 
     data = sub.add_parser("data", help="raw data sources")
     data_sub = data.add_subparsers(dest="data_command", required=True, metavar="SUBCOMMAND")

@@ -247,3 +247,63 @@ def test_each_odds_fault_keeps_predictions_places_no_bets_and_names_the_fault(
     last = err.strip().splitlines()[-1]
     assert last.startswith("error: ") and FAULTS[name][3][0] in last
     assert FAKE_KEY not in err
+
+
+def test_snapshots_append_every_books_lines_and_the_last_capture_before_tip_closes_each_bet(
+    project, payload, clean_server
+) -> None:
+    """Two captures against the local server: between them the lines of the first game move up a point and BetMGM
+    pulls its props. Both captures stay on disk (appended); the close of a game is its last capture before tip-off,
+    and a bet at the book that pulled the prop still gets a probability CLV from the two remaining books."""
+    from nba_pra.artifacts import ODDS_SNAPSHOTS
+    from nba_pra.ledger.clv import closing_line_value
+    from nba_pra.odds.snapshots import closes_from_snapshots, read_snapshots
+
+    events, odds, offers = payload
+    assert main(["bet", "-q", "--refresh", *api_overrides(clean_server.base_url)]) == 0
+    bets = read_bets(project / "artifacts" / "bets.csv")
+    folder = ODDS_SNAPSHOTS.path(load_project(project))
+    before_odds = clean_server.count("odds")
+    assert main(["odds", "snapshot", "-q", *api_overrides(clean_server.base_url)]) == 0
+    assert clean_server.count("odds") > before_odds  # a snapshot never reads the cache
+    first_file = sorted(folder.glob("*/*.parquet"))
+    assert len(first_file) == 1
+    first_bytes = first_file[0].read_bytes()
+    moved = events[0]["id"]
+    original = json.loads(json.dumps(odds[moved]))
+    try:
+        event = odds[moved]
+        event["bookmakers"] = [b for b in event["bookmakers"] if b["key"] != "betmgm"]
+        for book in event["bookmakers"]:
+            for outcome in book["markets"][0]["outcomes"]:
+                outcome["point"] += 1.0
+        assert main(["odds", "snapshot", "-q", *api_overrides(clean_server.base_url)]) == 0
+    finally:
+        odds[moved] = original
+    files = sorted(folder.glob("*/*.parquet"))
+    assert len(files) == 2 and files[0].read_bytes() == first_bytes  # appended, the first capture untouched
+    shots = read_snapshots(folder)
+    captures = sorted(shots["captured_at"].unique())
+    assert len(captures) == 2 and set(shots["bookmaker"]) == {title for _, title in BOOKS}
+    game = offers["game_id"].iloc[0]
+    second = shots[(shots["captured_at"] == captures[1]) & (shots["game_id"] == game)]
+    assert set(second["bookmaker"]) == {"DraftKings", "FanDuel"}
+
+    # the close is the last capture strictly before tip-off: tip after both captures -> the second one
+    late_tip = shots.assign(commence_time=captures[1] + pd.Timedelta(seconds=1))
+    closes = closes_from_snapshots(late_tip)
+    in_game = closes[closes["game_id"] == game]
+    assert set(in_game["bookmaker"]) == {"DraftKings", "FanDuel"}
+    first_lines = shots[(shots["captured_at"] == captures[0]) & (shots["game_id"] == game)]
+    assert sorted(in_game["close_line"]) == sorted(first_lines.loc[first_lines["bookmaker"] != "BetMGM", "line"] + 1)
+    # ... tip between them -> the first capture (a capture after tip-off is not a close)
+    mid_tip = shots.assign(commence_time=captures[1])
+    assert set(closes_from_snapshots(mid_tip).query("game_id == @game")["bookmaker"]) == {b for _, b in BOOKS}
+
+    settings = load_project(project).settings
+    clv = closing_line_value(bets, closes, settings.pricing).set_index("bet_id")
+    assert clv["clv_prob"].notna().all()  # every bet, the pulled book's included
+    pulled = bets.loc[(bets["game_id"] == game) & (bets["bookmaker"] == "BetMGM"), "bet_id"]
+    assert len(pulled) and clv.loc[pulled, "close_line"].isna().all() and clv.loc[pulled, "clv_price"].isna().all()
+    moved_bets = bets.loc[bets["game_id"] == game, "bet_id"]
+    assert (clv.loc[moved_bets, "clv_line"] == 1.0).all()  # overs whose line closed a point higher

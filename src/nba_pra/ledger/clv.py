@@ -52,6 +52,8 @@ CLOSE_COLUMNS: Final = ("close_line", "close_over_price", "close_under_price")
 CLV_COLUMNS: Final = ("close_line", "close_price", "close_decimal", "close_consensus_line", "close_books",
                       "close_fair", "close_push", "clv_price", "clv_prob", "clv_line", "clv_note")
 
+_CONSENSUS_COLUMNS: Final = ("consensus_line", "consensus_over", "consensus_books")
+
 
 class ClvNote(StrEnum):
     """Why a bet has no probability CLV (``""``: it has one)."""
@@ -123,15 +125,15 @@ def closing_line_value(bets: pd.DataFrame, closing_lines: pd.DataFrame, pricing:
     ``market`` separates markets. ``pricing`` gives the de-vig and consensus methods and the mean solver.
     """
     require_columns(bets, ("bet_id", "game_id", "player_id", "bookmaker", "side", "line", "decimal_price"), "bets")
-    frame = bets.drop(columns=[c for c in (*CLOSE_COLUMNS, *CLV_COLUMNS) if c in bets.columns]).reset_index(drop=True)
+    # a candidates frame carries the consensus *at bet time*; only the closing one counts here
+    dropped = (*CLOSE_COLUMNS, *CLV_COLUMNS, *_CONSENSUS_COLUMNS)
+    frame = bets.drop(columns=[c for c in dropped if c in bets.columns]).reset_index(drop=True)
     own = closing_for_bets(frame, closing_lines)
     frame = frame.merge(own, on="bet_id", how="left")
     quotes = closing_quotes(closing_lines)
     keys = _prop_keys(quotes, frame)
-    market = consensus(quotes, pricing) if len(quotes) else pd.DataFrame(
-        columns=[*keys, "consensus_line", "consensus_over", "consensus_books"])
-    frame = frame.merge(market.loc[:, [*keys, "consensus_line", "consensus_over", "consensus_books"]], on=keys,
-                        how="left")
+    market = consensus(quotes, pricing) if len(quotes) else pd.DataFrame(columns=[*keys, *_CONSENSUS_COLUMNS])
+    frame = frame.merge(market.loc[:, [*keys, *_CONSENSUS_COLUMNS]], on=keys, how="left")
     has_quote = frame.loc[:, keys].merge(quotes.loc[:, keys].drop_duplicates(), on=keys, how="left",
                                          indicator=True)["_merge"].eq("both").to_numpy()
 

@@ -20,6 +20,7 @@ from nba_pra.data.store import read_raw_table
 from nba_pra.ledger import plots
 from nba_pra.ledger.health import ledger_metrics, ledger_warnings
 from nba_pra.ledger.store import LedgerStore, open_ledger
+from nba_pra.odds.snapshots import closes_from_snapshots, merge_closes, read_snapshots
 from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,9 @@ def run(project: Project) -> dict:
     data_dir = project.path("data")
     box_scores = read_raw_table(data_dir, schema.BOX_SCORES_FILE)
     lines_path = data_dir / schema.LINES_FILE
-    closing = pd.read_parquet(lines_path) if lines_path.is_file() else None
+    # the provider's own closes (historical, synthetic) where it has them, else the last snapshot before tip-off
+    closing = merge_closes(pd.read_parquet(lines_path) if lines_path.is_file() else None,
+                           closes_from_snapshots(read_snapshots(artifacts.ODDS_SNAPSHOTS.path(project))))
     bets = artifacts.read_bets(project)
     with open_store(project) as store:
         settled = store.settle(box_scores, closing_lines=closing, pricing=s.pricing)
