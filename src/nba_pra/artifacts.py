@@ -117,6 +117,8 @@ WIN_RATE_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/win_rate_by_probability
                                 "win rate by probability")
 CLV_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/clv_distribution.png", "ledger", Declared.PLOT,
                            "CLV distribution")
+CLV_TIME_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/clv_over_time.png", "ledger", Declared.PLOT,
+                                "CLV over time")
 # --- backtest (frozen stage, no DVC outputs on purpose: see dvc.yaml) -------------------------------------------
 BACKTEST_METRICS: Final = Artifact("reports", "backtest_metrics.json", "backtest", Declared.NONE, "backtest metrics")
 BACKTEST_METHODS: Final = Artifact("reports", "backtest_pricing.csv", "backtest", Declared.NONE,
@@ -134,6 +136,7 @@ CATALOG: Final[tuple[Artifact, ...]] = (
     AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, MODEL_POINTER, TRAIN_METRICS, TRAIN_FOLDS,
     TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT, PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY,
     CANDIDATES, BETS, BET_SUMMARY, ODDS_QUOTA, ODDS_SNAPSHOTS, LEDGER_METRICS, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
+    CLV_TIME_PLOT,
     BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EDGE, BACKTEST_DAILY, BACKTEST_BANKROLL_PLOT,
     BACKTEST_CALIBRATION_PLOT,
 )

@@ -30,7 +30,8 @@ def test_clv_is_averaged_over_settled_bets_that_ran_and_have_one() -> None:
         }
     )
     s = summarize(bets, 100.0)
-    assert s["clv_bets"] == 2
+    # clv_bets: bets with a probability CLV (a); price_clv_bets: with a price CLV (a, b); the void never ran
+    assert s["clv_bets"] == 1 and s["price_clv_bets"] == 2
     assert s["avg_clv"] == pytest.approx(0.03)
     assert s["avg_clv_prob"] == pytest.approx(0.01)
     assert s["max_drawdown"] == pytest.approx(10.0)  # 109 -> 99
@@ -55,16 +56,16 @@ def test_paper_bets_stay_out_of_the_money_figures_and_get_a_flat_unit_roi() -> N
     # staked: +9 - 10 on 20 staked
     assert (s["bets"], s["settled"], s["wins"], s["losses"]) == (2, 2, 1, 1)
     assert s["roi"] == pytest.approx(-1.0 / 20.0) and s["bankroll"] == pytest.approx(99.0)
-    assert s["clv_bets"] == 1 and s["avg_clv"] == pytest.approx(0.02)
+    assert s["clv_bets"] == 0 and s["price_clv_bets"] == 1 and s["avg_clv"] == pytest.approx(0.02)
     p = s["paper"]
     # paper: win at 2.5 -> +1.5, loss -1, push 0 over 3 bets that ran (the void does not count, the open one neither)
     assert (p["bets"], p["open"], p["settled"], p["voids"]) == (5, 1, 4, 1)
     assert p["win_rate"] == pytest.approx(0.5)
     assert p["notional_profit"] == pytest.approx(0.5)
     assert p["notional_roi"] == pytest.approx(0.5 / 3)
-    assert p["clv_bets"] == 2 and p["avg_clv"] == pytest.approx(0.02)  # (0.06 - 0.02) / 2; the void's 0.9 is out
+    assert p["price_clv_bets"] == 2 and p["avg_clv"] == pytest.approx(0.02)  # (0.06 - 0.02) / 2; the void's 0.9 is out
     everything = s["all_bets"]
-    assert everything["bets"] == 7 and everything["clv_bets"] == 3
+    assert everything["bets"] == 7 and everything["price_clv_bets"] == 3 and everything["clv_bets"] == 0
     assert everything["avg_clv"] == pytest.approx((0.02 + 0.06 - 0.02) / 3)
 
 

@@ -12,22 +12,16 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
+from nba_pra.ledger.clv_summary import clv_metrics
 from nba_pra.ledger.settings import LedgerSettings
-from nba_pra.ledger.summary import is_paper, summarize
+from nba_pra.ledger.summary import bucket_labels, is_paper, summarize
 from nba_pra.vocab import Outcome
-
-
-def bucket_labels(edges: Sequence[float]) -> list[str]:
-    """Readable labels: ``<0.03``, ``0.03-0.05``, ..., ``>=0.2``."""
-    inner = [f"{lo:g}-{hi:g}" for lo, hi in itertools.pairwise(edges)]
-    return [f"<{edges[0]:g}", *inner, f">={edges[-1]:g}"]
 
 
 def by_bucket(bets: pd.DataFrame, column: str, edges: Sequence[float]) -> pd.DataFrame:
@@ -104,10 +98,12 @@ def health_warnings(
 
 def ledger_metrics(bets: pd.DataFrame, settings: LedgerSettings) -> dict[str, Any]:
     """The DVC metrics of the ledger: :func:`~nba_pra.ledger.summary.summarize` plus ``by_edge`` buckets of the
-    staked bets (a paper bet's stake and profit are 0: it would dilute the buckets' win counts, not their money)."""
+    staked bets (a paper bet's stake and profit are 0: it would dilute the buckets' win counts, not their money)
+    and ``clv`` (:func:`nba_pra.ledger.clv_summary.clv_metrics`, every bet: CLV needs no stake)."""
     return {
         **summarize(bets, settings.initial_bankroll),
         "by_edge": bucket_metrics(by_bucket(bets[~is_paper(bets)], "edge", settings.edge_buckets)),
+        "clv": clv_metrics(bets, settings),
     }
 
 

@@ -1,4 +1,4 @@
-"""Figures of the ledger (bankroll curve, win rate by predicted probability, CLV distribution).
+"""Figures of the ledger (bankroll curve, win rate by predicted probability, CLV distribution and over time).
 
 Each function builds and returns a matplotlib Figure from the bets frame; saving is the caller's (stage's) job.
 Uses the non-interactive Agg backend, so it works on headless machines.
@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from nba_pra.ledger.clv_summary import settled_bets
 from nba_pra.ledger.health import by_bucket
+from nba_pra.stats import wilson_interval
 from nba_pra.vocab import Outcome
 
 
@@ -54,17 +56,44 @@ def win_rate_by_probability(bets: pd.DataFrame, edges: Sequence[float]) -> Figur
 
 
 def clv_histogram(bets: pd.DataFrame, bins: int = 30) -> Figure:
-    """Histogram of price CLV of settled non-void bets (empty axes with a note when none is known)."""
+    """Histogram of probability CLV (closing fair P(win | no push) at the bet's line - 1 / decimal price taken) of
+    settled non-void bets; empty axes with a note when none is known."""
     ran = bets[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
-    clv = ran["clv_price"].astype(float).dropna()
+    clv = ran["clv_prob"].astype(float).dropna()
     fig, ax = plt.subplots(figsize=(7, 3.5))
     if len(clv):
         ax.hist(clv, bins=bins, color="tab:purple")
         ax.axvline(0.0, color="black", linewidth=0.8)
     else:
         ax.text(0.5, 0.5, "no closing lines yet", ha="center", va="center", transform=ax.transAxes)
-    ax.set(
-        xlabel="price CLV (decimal taken / decimal at close - 1)", ylabel="bets", title="Closing line value"
-    )
+    ax.set(xlabel="probability CLV (closing fair P(win) - 1 / decimal price taken)", ylabel="bets",
+           title="Closing line value")
+    fig.tight_layout()
+    return fig
+
+
+def clv_over_time(bets: pd.DataFrame, confidence: float) -> Figure:
+    """Cumulative mean probability CLV (left axis) and cumulative beat-the-close rate with its Wilson interval
+    (right axis) by game date, over settled non-void bets with a CLV."""
+    ran = settled_bets(bets)
+    ran = ran[ran["clv_prob"].astype(float).notna()] if len(ran) else ran
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    if len(ran):
+        daily = ran.assign(day=pd.to_datetime(ran["game_date"]), clv=ran["clv_prob"].astype(float),
+                           beat=(ran["clv_prob"].astype(float) > 0).astype(float)).groupby("day").agg(
+            n=("clv", "size"), clv=("clv", "sum"), beat=("beat", "sum"))
+        n, beat = daily["n"].cumsum(), daily["beat"].cumsum()
+        ax.plot(daily.index, daily["clv"].cumsum() / n, color="tab:purple", marker="o", label="mean CLV (prob)")
+        ax.axhline(0.0, color="black", linewidth=0.8)
+        rate = ax.twinx()
+        lo, hi = wilson_interval(beat, n, confidence)
+        rate.plot(daily.index, beat / n, color="tab:green", marker=".", label="beat the close")
+        rate.fill_between(daily.index, lo, hi, color="tab:green", alpha=0.15)
+        rate.axhline(0.5, color="tab:green", linewidth=0.8, linestyle="--")
+        rate.set(ylim=(0, 1), ylabel=f"beat-the-close rate ({confidence:.0%} interval)")
+        fig.autofmt_xdate()
+    else:
+        ax.text(0.5, 0.5, "no closing lines yet", ha="center", va="center", transform=ax.transAxes)
+    ax.set(xlabel="game date", ylabel="cumulative mean probability CLV", title="Closing line value over time")
     fig.tight_layout()
     return fig

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from nba_pra.schema import NonNegative, NonNegInt, Positive, Unit, settings
+import enum
+from typing import Annotated
+
+from nba_pra.schema import Field, NonNegative, NonNegInt, Positive, Unit, settings
+
+
+class ClvPeriod(enum.StrEnum):
+    """Rows of the CLV-over-time table: pandas period aliases."""
+
+    DAY = "D"
+    WEEK = "W"
+    MONTH = "M"
+
 
 
 @settings
@@ -16,3 +28,5 @@ class LedgerSettings:
     health_window_days: NonNegInt
     health_min_bets: NonNegInt
     health_calibration_gap: NonNegative
+    clv_confidence: Annotated[float, Field(gt=0, lt=1)]
+    clv_period: ClvPeriod

@@ -11,8 +11,9 @@ Definitions of the staked figures (money in bankroll units):
 * ``win_rate`` = ``wins / (wins + losses)`` (pushes and voids excluded).
 * ``bankroll`` = initial bankroll + profit; ``open_exposure``: stakes of unsettled bets.
 * ``max_drawdown``: largest fall of the settled bankroll curve from its running peak (ordered by game date).
-* ``avg_clv`` / ``avg_clv_prob``: means of price CLV and fair-probability CLV over settled, non-void bets that
-  have one (``clv_bets`` counts them).
+* ``avg_clv`` / ``avg_clv_prob`` / ``avg_clv_line``: means of price CLV, probability CLV and line CLV
+  (:mod:`nba_pra.ledger.clv`) over settled, non-void bets that have one; ``clv_bets`` counts the bets with a
+  probability CLV (any close, moved or not), ``price_clv_bets`` those with a price CLV (the book's line held).
 
 ``paper`` (stake 0, so money figures would all be 0; a flat notional unit per bet measures them instead):
 
@@ -29,6 +30,8 @@ Ratios with an empty denominator are ``None`` (JSON ``null``) rather than a misl
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +39,12 @@ import pandas as pd
 
 from nba_pra.ledger.tables import STATE_PAPER
 from nba_pra.vocab import Outcome
+
+
+def bucket_labels(edges: Sequence[float]) -> list[str]:
+    """Readable labels of buckets with lower edges ``edges``: ``<0.03``, ``0.03-0.05``, ..., ``>=0.2``."""
+    inner = [f"{lo:g}-{hi:g}" for lo, hi in itertools.pairwise(edges)]
+    return [f"<{edges[0]:g}", *inner, f">={edges[-1]:g}"]
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -79,10 +88,13 @@ def _counts(bets: pd.DataFrame) -> dict[str, Any]:
 
 def _clv(bets: pd.DataFrame) -> dict[str, Any]:
     ran = bets[bets["result"].notna() & bets["result"].ne(Outcome.VOID)]
+    line = ran["clv_line"] if "clv_line" in ran.columns else pd.Series(np.nan, index=ran.index)
     return {
-        "clv_bets": int(ran["clv_price"].notna().sum()),
+        "clv_bets": int(ran["clv_prob"].notna().sum()),
+        "price_clv_bets": int(ran["clv_price"].notna().sum()),
         "avg_clv": _mean(ran["clv_price"]),
         "avg_clv_prob": _mean(ran["clv_prob"]),
+        "avg_clv_line": _mean(line),
     }
 
 

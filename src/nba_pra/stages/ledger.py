@@ -2,8 +2,9 @@
 
 Settling first means today's stakes are sized on the bankroll after yesterday's results. Re-running adds
 nothing: bet ids are deterministic and inserts skip existing ids. Writes the summary (with edge buckets) as a
-DVC metrics file, the bankroll curve, the win rate by predicted-probability bucket and the CLV
-distribution as PNGs (DVC plots), and logs the ledger's health warnings.
+DVC metrics file (with the CLV by edge bucket, book and period, :mod:`nba_pra.ledger.clv_summary`), the bankroll
+curve, the win rate by predicted-probability bucket, the CLV distribution and the CLV over time as PNGs (DVC
+plots), and logs the ledger's health warnings.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def run(project: Project) -> dict:
         artifacts.BANKROLL_PLOT: plots.bankroll_curve(history, s.ledger.initial_bankroll),
         artifacts.WIN_RATE_PLOT: plots.win_rate_by_probability(history, s.ledger.probability_buckets),
         artifacts.CLV_PLOT: plots.clv_histogram(history),
+        artifacts.CLV_TIME_PLOT: plots.clv_over_time(history, s.ledger.clv_confidence),
     }
     for artifact, figure in figures.items():
         path = artifact.path(project)
