@@ -111,7 +111,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
 def _cmd_status(args: argparse.Namespace) -> int:
     from nba_pra.reporting import status
 
-    status.show(_project(args))
+    status.show(_project(args), clv=args.clv)
     return 0
 
 
@@ -261,7 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     _overrides(p)
     p = verb("pipeline", _cmd_pipeline, "run the daily pipeline (`dvc repro`), generating data if absent")
     p.add_argument("--force", action="store_true", help="rerun every stage (`dvc repro --force`)")
-    _overrides(verb("status", _cmd_status, "data freshness, model versions, last run, ledger summary"))
+    p = verb("status", _cmd_status, "data freshness, model versions, last run, ledger summary")
+    p.add_argument("--clv", action="store_true",
+                   help="also print the closing line value by edge bucket, book and period")
+    _overrides(p)
     p = verb("backtest", _cmd_backtest, "walk-forward backtest into the backtest ledger (-m: a Hydra sweep)")
     p.add_argument("-m", "--multirun", action="store_true",
                    help="sweep: one MLflow run per point of e.g. betting.min_edge=0.02,0.05 (hydra/launcher=joblib)")

@@ -130,6 +130,23 @@ def test_next_day_settles_yesterdays_bets_and_new_training_is_the_challenger(pro
     settled = ledger[ledger["bet_id"].isin(day1_bets["bet_id"])]
     assert len(settled) == len(day1_bets)
     assert settled["result"].isin(["win", "loss", "push", "void"]).all()
+    # the synthetic books' lines move between the bet and the close: CLV is carried to each bet's own line
+    ran = settled[settled["result"] != "void"]
+    assert ran["clv_prob"].notna().mean() >= 0.9, ran[["line", "close_line", "clv_note"]]
+    assert (ran["close_line"] != ran["line"]).any()  # moved lines are among them
+
+
+def test_status_clv_prints_the_clv_table_of_the_settled_bets(project: Path, capsys) -> None:
+    capsys.readouterr()
+    assert main(["status", "--clv"]) == 0
+    out = capsys.readouterr().out
+    metrics = json.loads((project / "reports" / "ledger_metrics.json").read_text())["clv"]
+    overall = metrics["overall"]
+    assert overall["clv_bets"] >= 0.9 * overall["bets"] > 0
+    assert f"{int(overall['clv_bets'])} of {int(overall['bets'])} settled bets" in out
+    assert "beat the close" in out and "all bets" in out and "edge " in out and "book " in out
+    assert (project / "reports" / "plots" / "clv_over_time.png").stat().st_size > 1000
+    print(out)  # the CLV table, for the record (pytest -s)
 
 
 def test_promote_compares_and_force_moves_the_champion(project: Path, capsys) -> None:

@@ -28,6 +28,7 @@ from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.errors import NbaPraError
 from nba_pra.provenance import banner
+from nba_pra.reporting.clv import clv_status_row, clv_table
 from nba_pra.reporting.evidence import evidence_lines, evidence_summary, read_evidence
 from nba_pra.reporting.pipeline_run import read_pipeline_run
 from nba_pra.reporting.recommend import console_for_output
@@ -81,6 +82,7 @@ def _models(project: Project) -> tuple[dict[str, dict[str, Any]], dict[str, Any]
 
 
 def _ledger(project: Project, as_of: str | None) -> tuple[dict[str, Any] | None, list[str]]:
+    from nba_pra.ledger.clv_summary import clv_metrics
     from nba_pra.ledger.health import ledger_warnings
     from nba_pra.ledger.store import open_ledger
     from nba_pra.ledger.summary import summarize
@@ -89,6 +91,7 @@ def _ledger(project: Project, as_of: str | None) -> tuple[dict[str, Any] | None,
     with open_ledger(settings, project.root) as store:
         bets = store.bets()
     summary = summarize(bets, settings.initial_bankroll)
+    summary["clv"] = clv_metrics(bets, settings)
     when = pd.Timestamp(as_of) if as_of else pd.Timestamp.now().normalize()
     return summary, ledger_warnings(bets, settings, when)
 
@@ -207,12 +210,9 @@ def _ledger_rows(ledger: dict[str, Any]) -> list[tuple[str, str]]:
     if paper:
         rows.append(("paper", f"{paper['bets']} bets, {paper['settled']} settled, win rate "
                               f"{_rate(paper['win_rate'])}, 1-unit ROI {_pct(paper['notional_roi'])}, CLV "
-                              f"{_pct(paper['avg_clv'], 2)} ({paper['clv_bets']})"))
-    everything = ledger.get("all_bets")
-    if everything:
-        rows.append(("CLV (all)", f"{_pct(everything['avg_clv'], 2)} price, "
-                                  f"{_pct(everything['avg_clv_prob'], 2)} prob over {everything['clv_bets']} of "
-                                  f"{everything['bets']} bets"))
+                              f"{_pct(paper['avg_clv_prob'], 2)} prob ({paper['clv_bets']})"))
+    if "clv" in ledger:
+        rows.append(("CLV (all)", clv_status_row(ledger["clv"])))
     return rows
 
 
@@ -286,8 +286,14 @@ def render(status: dict[str, Any], project: Project) -> Table:
     return table
 
 
-def show(project: Project, console: Console | None = None) -> dict[str, Any]:
+def show(project: Project, console: Console | None = None, *, clv: bool = False) -> dict[str, Any]:
+    """Print the status screen; with ``clv`` the CLV table (by edge bucket, book and period) below it."""
     console = console or console_for_output()
     status = collect(project)
     console.print(render(status, project))
+    if clv and status["ledger"] is not None:
+        title = "closing line value, every settled bet (staked and paper)"
+        if status.get("banner"):
+            title = f"{title}: {status['banner']}"
+        console.print(clv_table(status["ledger"].get("clv"), title))
     return status
