@@ -322,7 +322,13 @@ def test_the_ledger_api_matches_the_ledger_database_and_the_ledger_stage_metrics
     assert len(joined) == len(settlements)
     assert joined["result"].tolist() == joined["result_db"].tolist()
     assert joined["profit"].to_numpy() == pytest.approx(joined["profit_db"].to_numpy())
-    assert {"clv_price", "clv_prob", "close_line"} <= set(rows.columns)
+    assert {"clv_price", "clv_prob", "close_line", "clv_line"} <= set(rows.columns)
+    # the CLV table agrees with the ledger stage's metrics (every settled bet, staked and paper)
+    clv = {(c["section"], c["group"]): c for c in ledger["clv"]}
+    overall = metrics["clv"]["overall"]
+    assert (clv["all", "all bets"]["bets"], clv["all", "all bets"]["clv_bets"]) == (overall["bets"],
+                                                                                   overall["clv_bets"])
+    assert {g for s, g in clv if s == "book"} == {b for b, r in metrics["clv"]["by_book"].items() if r["bets"]}
 
 
 def test_the_ledger_page_shows_summary_chart_buckets_and_bets(project, client) -> None:
@@ -331,6 +337,7 @@ def test_the_ledger_page_shows_summary_chart_buckets_and_bets(project, client) -
     assert f'id="summary-bankroll">{bankroll:.2f}<' in html
     assert "<polyline points=" in html and 'id="bucket-table"' in html and 'id="bets-table"' in html
     assert "Wilson" in html and "bootstrap" in html
+    assert 'id="clv-table"' in html and 'data-group="all bets"' in html and "beat the close" in html
 
 
 # --- models -----------------------------------------------------------------------------------------------------

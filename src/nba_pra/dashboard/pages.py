@@ -44,7 +44,7 @@ LEDGER_COLUMNS: Final = (
     ("price", "price", "american"), ("state", "state", "text"), ("stake", "stake (u)", "num2"),
     ("edge", "edge", "pct"), ("p_win", "P(win)", "prob"), ("result", "result", "text"), ("actual_pra", "PRA", "num0"),
     ("profit", "profit (u)", "signed2"), ("close_line", "close", "num1"), ("clv_price", "CLV price", "spct"),
-    ("clv_prob", "CLV prob", "spct"), ("gate_reason", "why paper", "text"),
+    ("clv_prob", "CLV prob", "spct"), ("clv_line", "CLV line", "signed2"), ("gate_reason", "why paper", "text"),
 )
 #: the mark after a suspect edge (its meaning is the footnote under the table)
 SUSPECT_MARK: Final = "!"

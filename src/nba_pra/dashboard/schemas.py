@@ -110,7 +110,8 @@ class LedgerBet(BaseModel):
     profit: float | None
     close_line: float | None
     clv_price: float | None = Field(description="price taken / closing price - 1")
-    clv_prob: float | None = Field(description="closing fair probability - break-even probability of the price")
+    clv_prob: float | None = Field(description="closing fair P(win | no push) at the bet's line - 1 / decimal price")
+    clv_line: float | None = Field(None, description="closing consensus line - bet line, signed by side (PRA points)")
 
 
 class BankrollPoint(BaseModel):
@@ -184,6 +185,24 @@ class LedgerSummary(BetCounts):
     all_bets: AllBetsClv | None = None
 
 
+class ClvRow(BaseModel):
+    """CLV of settled, non-void bets (staked and paper) of one group (:mod:`nba_pra.ledger.clv_summary`)."""
+
+    section: str = Field(description="all | edge | book | period")
+    group: str
+    bets: int
+    clv_bets: int = Field(description="bets with a probability CLV")
+    coverage: float | None
+    clv_prob: float | None = Field(description="mean probability CLV")
+    clv_line: float | None = Field(description="mean line CLV (PRA points)")
+    clv_price: float | None = Field(description="mean price CLV where the book's line held")
+    price_bets: int
+    beat: int = Field(description="bets with a positive probability CLV")
+    beat_rate: float | None
+    beat_lo: float | None = Field(description="Wilson interval")
+    beat_hi: float | None
+
+
 class Ledger(Notice):
     url: str = Field("", description="the ledger's SQLAlchemy URL with any password masked")
     initial_bankroll: float = 0.0
@@ -191,6 +210,8 @@ class Ledger(Notice):
     summary: LedgerSummary | None = None
     bankroll_curve: list[BankrollPoint] = Field(default_factory=list)
     buckets: list[EdgeBucket] = Field(default_factory=list)
+    clv: list[ClvRow] = Field(default_factory=list, description="CLV overall, by edge bucket, book and period")
+    clv_confidence: float = Field(0.0, description="coverage of the beat-the-close intervals")
     total: int = 0
     page: int = 1
     pages: int = 1

@@ -23,6 +23,7 @@ from nba_pra.config import Settings
 from nba_pra.dashboard import schemas
 from nba_pra.dashboard.readers import PIPELINE_HINT, HealthRead, LedgerRead, ModelsRead, SlateRead
 from nba_pra.data.freshness import check_freshness, data_lag_days
+from nba_pra.ledger.clv_summary import clv_by_book, clv_by_edge, clv_over_time, clv_table
 from nba_pra.ledger.health import bucket_labels, by_bucket
 from nba_pra.ledger.summary import is_paper, summarize
 from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
@@ -207,6 +208,21 @@ def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> pd.DataFrame:
     return pd.concat([start, curve], ignore_index=True)
 
 
+def clv_rows(bets: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The CLV tables of :mod:`nba_pra.ledger.clv_summary` stacked: overall, by edge bucket, book and period
+    (``section`` names the grouping; groups without settled bets are left out)."""
+    confidence, ledger = settings.ledger.clv_confidence, settings.ledger
+    tables = {
+        "all": clv_table(bets, pd.Series("all bets", index=bets.index), confidence),
+        "edge": clv_by_edge(bets, settings.dashboard.edge_buckets, confidence),
+        "book": clv_by_book(bets, confidence),
+        "period": clv_over_time(bets, ledger.clv_period.value, confidence),
+    }
+    out = pd.concat([t.assign(section=k, group=t["group"].astype(str)) for k, t in tables.items()],
+                    ignore_index=True)
+    return out[out["bets"] > 0]
+
+
 def ledger_view(read: LedgerRead, settings: Settings, *, page: int = 1) -> schemas.Ledger:
     """Bets with settlement and CLV (newest first), the summary, the bankroll curve and the edge buckets."""
     s = settings
@@ -236,6 +252,8 @@ def ledger_view(read: LedgerRead, settings: Settings, *, page: int = 1) -> schem
             for r in records(bankroll_curve(staked, s.ledger.initial_bankroll), schemas.BankrollPoint.model_fields)
         ],
         buckets=[schemas.EdgeBucket(**r) for r in records(buckets, schemas.EdgeBucket.model_fields)],
+        clv=[schemas.ClvRow(**r) for r in records(clv_rows(bets, s), schemas.ClvRow.model_fields)],
+        clv_confidence=s.ledger.clv_confidence,
         total=len(bets),
         page=page,
         pages=pages,
