@@ -321,7 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    # argparse stops filling a `nargs="*"` positional at the first option: overrides given after an option
+    # (`availability backfill --from D --to D key=value`) come back here and join the others
+    if rest and hasattr(args, "overrides") and not any(word.startswith("-") for word in rest):
+        args.overrides = [*args.overrides, *rest]
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return run_guarded(lambda: args.handler(args))
 
 
