@@ -2,12 +2,13 @@
 
 ``GET /referee/injury/<file name>`` answers the PDF bytes when published, 403 otherwise (S3 behind CloudFront
 answers 403 for a missing key). Faults (an HTTP status) can be queued per file name and are consumed one per
-request; every request is recorded.
+request; every request is recorded (its file name in ``requests``, its arrival time in ``times``).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict, deque
 from http.server import BaseHTTPRequestHandler
 
@@ -22,6 +23,7 @@ class ReportServer(LocalHTTPServer):
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = dict(files)
         self.requests: list[str] = []
+        self.times: list[float] = []
         self._faults: dict[str, deque[int]] = defaultdict(deque)
         self._lock = threading.Lock()
         super().__init__(self._handler())
@@ -40,6 +42,7 @@ class ReportServer(LocalHTTPServer):
         class Handler(QuietHandler):
             def do_GET(self) -> None:
                 name = self.path[len(PREFIX):] if self.path.startswith(PREFIX) else ""
+                server.times.append(time.monotonic())
                 server.requests.append(name)
                 with server._lock:
                     fault = server._faults[name].popleft() if server._faults[name] else None

@@ -69,6 +69,21 @@ def _stage(module: str) -> Handler:
 
 
 _LEDGER_ACTIONS = ("export", "import")
+_BACKFILL = "backfill"
+
+
+def _cmd_availability(args: argparse.Namespace) -> int:
+    """``availability`` alone runs the stage; ``availability backfill --from D --to D`` fills the archive."""
+    words = list(args.overrides)
+    if not words or words[0] != _BACKFILL:
+        if args.date_from or args.date_to:
+            raise ConfigError("--from/--to belong to `nba-pra availability backfill --from D --to D`")
+        return _stage("availability")(args)
+    args.overrides = words[1:]
+    from nba_pra.availability.backfill import backfill
+
+    print(backfill(_project(args), args.date_from, args.date_to).summary())
+    return 0
 
 
 def _cmd_ledger(args: argparse.Namespace) -> int:
@@ -227,11 +242,17 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = verb("availability", _stage("availability"),
-             "collect the injury reports / lineups visible before each game's cut-off (availability.source)")
+    p = verb("availability", _cmd_availability,
+             "collect the injury reports / lineups visible before each game's cut-off (availability.source); "
+             "`availability backfill --from D --to D` archives past official reports")
     p.add_argument("--strict", dest="strict_availability", action="store_true",
                    help="fail (exit 3) instead of warning when the availability source fails")
-    _overrides(p)
+    p.add_argument("--from", dest="date_from", default=None, metavar="YYYY-MM-DD",
+                   help="backfill: first day (US Eastern) of official reports to archive")
+    p.add_argument("--to", dest="date_to", default=None, metavar="YYYY-MM-DD",
+                   help="backfill: last day (inclusive)")
+    p.add_argument("overrides", nargs="*", metavar="[backfill] KEY=VALUE",
+                   help="optional action, then Hydra overrides of conf/")
     p = verb("features", _stage("features"), "build the as-of feature table (history + next slate)")
     p.add_argument("--strict", dest="strict_freshness", action="store_true",
                    help="fail (exit 3) instead of warning when the data is stale")
@@ -322,7 +343,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    # argparse stops filling a `nargs="*"` positional at the first option: overrides given after an option
+    # (`availability backfill --from D --to D key=value`) come back here and join the others
+    if rest and hasattr(args, "overrides") and not any(word.startswith("-") for word in rest):
+        args.overrides = [*args.overrides, *rest]
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return run_guarded(lambda: args.handler(args))
 
 

@@ -104,10 +104,12 @@ from nba_pra.tracking.settings import TrackingSettings  # noqa: E402
 
 @settings
 class PathSettings:
-    """Folders relative to the project root. ``data`` holds raw inputs only (tracked by ``data.dvc``)."""
+    """Folders relative to the project root. ``data`` holds raw inputs only (tracked by ``data.dvc``); ``archive``
+    the fetched pre-game news (tracked by ``archive.dvc``)."""
 
     data: str
     cache: str
+    archive: str
     artifacts: str
     reports: str
     logs: str

@@ -27,7 +27,9 @@ def dvc_add(root: Path, target: Path) -> bool:
     ``dvc repro`` would re-hash it silently (STACK.md).
     """
     if not (root / ".dvc").is_dir():
-        log.warning("%s is not a DVC repository: data.dvc not updated (run `dvc init` then `dvc add data`)", root)
+        name = os.path.relpath(target, root)
+        log.warning("%s is not a DVC repository: %s.dvc not updated (run `dvc init` then `dvc add %s`)", root, name,
+                    name)
         return False
     relative = os.path.relpath(target, root)
     completed = subprocess.run([sys.executable, "-m", "dvc", "add", "--quiet", relative], cwd=root, check=False,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from nba_pra import dvc_cli
+from nba_pra.availability.archive import INDEX_FILE
 from nba_pra.config import PARAMS_FILE, Project, compose, render_params
 from nba_pra.data import schema
 from nba_pra.data.sources import generate
@@ -47,6 +48,26 @@ def ensure_raw_data(project: Project) -> None:
     generate(project)
 
 
+def track_archive(project: Project) -> None:
+    """``dvc add`` the archive of pre-game news when a run appended to it since ``archive.dvc`` was written.
+
+    No stage depends on the archive, so ``dvc repro`` leaves its pointer alone (and ``data.dvc`` untouched); a
+    failure here only warns: the day's run itself succeeded.
+    """
+    archive = project.path("archive")
+    pointer = archive.parent / f"{archive.name}.dvc"
+    indexes = list(archive.rglob(INDEX_FILE)) if archive.is_dir() else []
+    if not indexes:
+        return
+    newest = max(path.stat().st_mtime for path in indexes)
+    if pointer.is_file() and pointer.stat().st_mtime >= newest:
+        return
+    try:
+        dvc_cli.dvc_add(project.root, archive)
+    except PipelineError as exc:
+        log.warning("the archive of pre-game news is not tracked yet: %s", exc)
+
+
 def run_pipeline(project: Project, *, force: bool = False) -> int:
     sync_params(project.root)
     ensure_raw_data(project)
@@ -57,6 +78,7 @@ def run_pipeline(project: Project, *, force: bool = False) -> int:
     record_pipeline_run(project.path("logs"), started, pd.Timestamp.now(tz="UTC"), completed.returncode)
     if completed.returncode != 0:
         raise PipelineError(f"`dvc repro` failed with exit code {completed.returncode}; see its output above")
+    track_archive(project)
     from nba_pra.reporting.recommend import show
 
     show(project, show_all=False, limit=20)

@@ -6,11 +6,13 @@ Usage::
         train_ensemble(..., progress=update)      # update(done, total, label)
 
 The callback matches :data:`nba_pra.model.train.ProgressFn`. ``force=True`` renders even without a terminal
-(tests, or a user who wants the bar in a log).
+(tests, or a user who wants the bar in a log). Long network jobs (a backfill of many minutes) use
+:func:`progress_or_log`: the same bar on a terminal, else one log line every ``every`` steps and at the end.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -65,3 +67,22 @@ def progress_bar(
             progress.update(task, completed=done, total=total, label=label)
 
         yield update
+
+
+@contextmanager
+def progress_or_log(
+    description: str, *, logger: logging.Logger, every: int, console: Console | None = None, force: bool = False
+) -> Iterator[ProgressCallback]:
+    """A bar on a terminal (or with ``force``); otherwise ``update`` logs ``description: done/total (label)`` at
+    INFO every ``every`` steps and at the last one, so a job run from cron or a pipe still shows its progress."""
+    console = console or shared_console()
+    if force or console.is_terminal:
+        with progress_bar(description, console=console, force=force) as update:
+            yield update
+        return
+
+    def log_line(done: int, total: int, label: str = "") -> None:
+        if done == total or done % every == 0:
+            logger.info("%s: %d/%d%s", description, done, total, f" ({label})" if label else "")
+
+    yield log_line

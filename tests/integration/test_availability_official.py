@@ -35,7 +35,8 @@ def pdfs(shared_data: Path) -> dict[str, bytes]:
 
 
 def _settings(server: ReportServer) -> OfficialReportSettings:
-    return conf(OfficialReportSettings, url_pattern=server.url_pattern, retry=FAST_RETRY, read_timeout_s=5.0)
+    return conf(OfficialReportSettings, url_pattern=server.url_pattern, retry=FAST_RETRY, read_timeout_s=5.0,
+                min_interval_s=0.0)
 
 
 def test_the_fetcher_takes_the_latest_report_published_by_the_cutoff_and_caches_it(
@@ -85,7 +86,8 @@ def test_server_failures_raise_an_availability_error(
 
 def test_an_unreachable_server_raises_an_availability_error(tmp_path: Path) -> None:
     pattern = f"http://127.0.0.1:{closed_port()}/Injury-Report_{{published:%Y-%m-%d_%I%p}}.pdf"
-    settings = conf(OfficialReportSettings, url_pattern=pattern, retry=FAST_RETRY, connect_timeout_s=1.0)
+    settings = conf(OfficialReportSettings, url_pattern=pattern, retry=FAST_RETRY, connect_timeout_s=1.0,
+                    min_interval_s=0.0)
     with pytest.raises(AvailabilityError, match="request failed"):
         official.fetch_reports([_et("2025-03-08 18:00")], settings, tmp_path, now=_et("2025-03-08 23:00"),
                                timezone=EASTERN)
@@ -109,9 +111,9 @@ def test_the_official_source_fetches_parses_and_resolves_the_slate_report(
     pdfs: dict[str, bytes], tmp_path: Path
 ) -> None:
     project = load_project()
-    cache = tmp_path / project.settings.availability.official.cache_dir
-    cache.mkdir(parents=True)
-    (cache / NAMES[0]).write_bytes(pdfs[NAMES[0]])  # yesterday's run cached the noon report
+    archive = tmp_path / "archive" / project.settings.availability.official.archive_dir
+    archive.mkdir(parents=True)
+    (archive / NAMES[0]).write_bytes(pdfs[NAMES[0]])  # the noon run archived the noon report
     with ReportServer(pdfs) as server:
         settings = conf(AvailabilitySettings, source=AvailabilitySource.OFFICIAL, official=_settings(server),
                                         status_map=project.settings.availability.status_map,
@@ -119,12 +121,14 @@ def test_the_official_source_fetches_parses_and_resolves_the_slate_report(
         settings = dataclasses.replace(
             settings, official=dataclasses.replace(settings.official, team_names={"LA Clippers": "LAC"})
         )
-        inputs = SourceInputs(tmp_path, tmp_path, _schedule(), project.settings.odds.teams,
-                              now=_et("2025-03-08 23:00"))
+        inputs = SourceInputs(tmp_path, tmp_path / "cache", tmp_path / "archive", _schedule(),
+                              project.settings.odds.teams, now=_et("2025-03-08 23:00"))
         snapshots = collect_snapshots(settings, inputs)
         assert NAMES[0] not in server.requests
-    # tip 19:00 -> cut-off 18:30: the 5 PM report is fetched; every cached PDF is parsed
-    assert sorted(snapshots["published_at"].unique()) == [_et("2025-03-08 12:30"), _et("2025-03-08 17:30")]
+    # tip 19:00 -> cut-off 18:30: the 5 PM report is fetched into the archive and is the one read (the noon report
+    # stays archived, but the game sees the newest report by its cut-off)
+    assert sorted(snapshots["published_at"].unique()) == [_et("2025-03-08 17:30")]
+    assert sorted(p.name for p in archive.glob("*.pdf")) == sorted(NAMES)
     games = pd.DataFrame({"game_id": ["G1", "G1"], "game_date": pd.to_datetime(["2025-03-08"] * 2),
                           "team": ["HOU", "NOP"], "commence_time": [_et("2025-03-08 19:00")] * 2})
     candidates = pd.DataFrame({"game_id": ["G1"] * 3, "team": ["NOP", "NOP", "HOU"], "player_id": [1, 2, 3],

@@ -1,8 +1,9 @@
 """The nba_api source against a real local HTTP server serving stats.nba.com response shapes (no network).
 
-The server speaks ``/stats/leaguegamelog`` (resultSets/headers/rowSet, P and T modes, honouring DateFrom)
-and ``/stats/scheduleleaguev2``; it can throttle (429) or stall (timeouts) on demand and records every
-request, so the tests see exactly what the client asked and when.
+Requests go through the ``nba_api`` package (its endpoint classes and HTTP layer); ``data.nba_api.base_url``
+sends them to the local server. The server speaks ``/stats/leaguegamelog`` (resultSets/headers/rowSet, P and T
+modes, honouring DateFrom) and ``/stats/scheduleleaguev2``; it can throttle (429) or stall (timeouts) on demand
+and records every request (and its headers), so the tests see exactly what the client asked and when.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
+from nba_api.stats.endpoints.playercareerstats import PlayerCareerStats
+from nba_api.stats.library.http import NBAStatsHTTP
 
 from conftest import copy_project
 from local_http import LocalHTTPServer, QuietHandler
 from nba_pra.config import Project, load_project
-from nba_pra.data.nbaapi import NbaApiError, StatsClient, fetch_nba_api, season_closed
+from nba_pra.data.nbaapi import NbaApiError, StatsClient, fetch_nba_api, schedule_request, season_closed
 from nba_pra.data.settings import NbaApiSettings
 from settings_support import conf
 
@@ -66,6 +69,7 @@ class StatsServer(LocalHTTPServer):
     def __init__(self) -> None:
         self.games = list(GAMES)
         self.requests: list[tuple[float, str, dict]] = []
+        self.headers: list[dict[str, str]] = []
         self.throttle = 0
         self.stall = 0
         self.stall_seconds = 1.0
@@ -76,6 +80,7 @@ class StatsServer(LocalHTTPServer):
                 url = urlparse(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
                 server.requests.append((time.monotonic(), url.path, query))
+                server.headers.append(dict(self.headers.items()))
                 if server.stall > 0:
                     server.stall -= 1
                     time.sleep(server.stall_seconds)
@@ -136,8 +141,7 @@ def server():
 
 def fast_settings(base_url: str, **changes) -> NbaApiSettings:
     defaults = {"base_url": base_url, "seasons": ("2023-24",), "season_types": ("Regular Season",), "timeout_s": 0.5,
-                "min_interval_s": 0.0, "backoff_s": 0.01, "backoff_max_s": 0.05, "max_attempts": 3,
-                "headers": {"x-nba-stats-origin": "stats"}}
+                "min_interval_s": 0.0, "backoff_s": 0.01, "backoff_max_s": 0.05, "max_attempts": 3}
     return conf(NbaApiSettings, **{**defaults, **changes})
 
 
@@ -162,8 +166,25 @@ def test_fetch_writes_the_raw_tables_with_the_next_scheduled_slate(tmp_path: Pat
     assert str(schedule["commence_time"].iloc[3]) == "2023-11-01 23:30:00+00:00"
     rosters = pd.read_parquet(project.path("data", "rosters.parquet"))
     assert sorted(rosters["player_id"]) == sorted(pid for _, ps in TEAMS.values() for pid, _ in ps)
-    headers_seen = server.requests[0]
-    assert headers_seen[2]["PlayerOrTeam"] == "P" and headers_seen[2]["Season"] == "2023-24"
+    first = server.requests[0]
+    assert first[1] == "/stats/leaguegamelog"
+    assert first[2]["PlayerOrTeam"] == "P" and first[2]["Season"] == "2023-24" and first[2]["DateFrom"] == ""
+
+
+def test_requests_carry_the_nba_api_packages_browser_headers(server: StatsServer) -> None:
+    StatsClient(fast_settings(server.base_url)).get(schedule_request("2023-24"))
+    sent = server.headers[0]
+    # the package's headers (what stats.nba.com currently accepts), not a copy of ours
+    assert sent["User-Agent"] == NBAStatsHTTP.headers["User-Agent"] and "Chrome" in sent["User-Agent"]
+    assert sent["Referer"] == "https://www.nba.com/"
+    assert sent["Host"] == server.root_url.removeprefix("http://")  # not stats.nba.com: the request was re-aimed
+    assert server.requests[0][2] == {"LeagueID": "00", "Season": "2023-24"}
+
+
+def test_the_nba_api_session_is_put_back_after_a_request(server: StatsServer) -> None:
+    before = NBAStatsHTTP.get_session()
+    StatsClient(fast_settings(server.base_url)).get(schedule_request("2023-24"))
+    assert NBAStatsHTTP.get_session() is before
 
 
 def test_a_daily_rerun_asks_only_for_games_since_the_latest_cached_date(tmp_path: Path,
@@ -189,7 +210,7 @@ def test_a_closed_season_is_served_from_its_cache_without_requests(tmp_path: Pat
 def test_throttled_requests_are_retried_until_they_succeed(tmp_path: Path, server: StatsServer) -> None:
     server.throttle = 2
     client = StatsClient(fast_settings(server.base_url))
-    payload = client.get("scheduleleaguev2", {"LeagueID": "00", "Season": "2023-24"})
+    payload = client.get(schedule_request("2023-24"))
     assert "leagueSchedule" in payload and client.requests_made == 3
 
 
@@ -197,14 +218,14 @@ def test_persistent_throttling_fails_with_the_status_after_the_last_attempt(serv
     server.throttle = 10
     client = StatsClient(fast_settings(server.base_url))
     with pytest.raises(NbaApiError, match="failed after 3 attempts: HTTP 429"):
-        client.get("scheduleleaguev2", {"Season": "2023-24"})
+        client.get(schedule_request("2023-24"))
     assert len(server.requests) == 3
 
 
 def test_a_timed_out_request_is_retried_and_then_succeeds(server: StatsServer) -> None:
     server.stall, server.stall_seconds = 1, 0.6
     client = StatsClient(fast_settings(server.base_url, timeout_s=0.2))
-    assert "leagueSchedule" in client.get("scheduleleaguev2", {"Season": "2023-24"})
+    assert "leagueSchedule" in client.get(schedule_request("2023-24"))
     assert client.requests_made == 2
 
 
@@ -212,14 +233,14 @@ def test_timeouts_on_every_attempt_fail_naming_the_timeout(server: StatsServer) 
     server.stall, server.stall_seconds = 2, 0.4
     client = StatsClient(fast_settings(server.base_url, timeout_s=0.1, max_attempts=2))
     with pytest.raises(NbaApiError, match=r"timed out after 0\.1 s"):
-        client.get("scheduleleaguev2", {"Season": "2023-24"})
+        client.get(schedule_request("2023-24"))
 
 
 def test_requests_are_spaced_by_the_minimum_interval(server: StatsServer) -> None:
     client = StatsClient(fast_settings(server.base_url, min_interval_s=0.3))
     started = time.monotonic()
     for _ in range(3):
-        client.get("scheduleleaguev2", {"Season": "2023-24"})
+        client.get(schedule_request("2023-24"))
     assert time.monotonic() - started >= 0.6  # two waits between three requests
     times = [t for t, _, _ in server.requests]
     # measured on arrival at the server: allow for network/scheduling jitter on a busy machine
@@ -229,7 +250,7 @@ def test_requests_are_spaced_by_the_minimum_interval(server: StatsServer) -> Non
 def test_an_unknown_endpoint_fails_at_once_with_its_status(server: StatsServer) -> None:
     client = StatsClient(fast_settings(server.base_url))
     with pytest.raises(NbaApiError, match="HTTP 404"):
-        client.get("nosuchendpoint", {})
+        client.get(PlayerCareerStats(player_id="1628369", get_request=False))  # an endpoint the server lacks
     assert len(server.requests) == 1
 
 

@@ -60,3 +60,33 @@ def test_console_logs_are_plain_level_message_lines_when_stderr_is_not_a_termina
     finally:
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)
+
+
+def test_off_a_terminal_a_long_job_logs_every_n_steps_and_the_last(caplog) -> None:
+    from nba_pra.progress import progress_or_log
+
+    console, buffer = _pipe_console()
+    logger = logging.getLogger("nba_pra.test_progress")
+    with caplog.at_level(logging.INFO, logger=logger.name), progress_or_log(
+        "injury report backfill", logger=logger, every=2, console=console
+    ) as update:
+        for done in range(1, 6):
+            update(done, 5, f"hour {done}")
+    assert [r.getMessage() for r in caplog.records] == [
+        "injury report backfill: 2/5 (hour 2)", "injury report backfill: 4/5 (hour 4)",
+        "injury report backfill: 5/5 (hour 5)",
+    ]
+    assert buffer.getvalue() == ""
+
+
+def test_on_a_terminal_a_long_job_draws_the_bar_instead_of_logging(caplog) -> None:
+    from nba_pra.progress import progress_or_log
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=100, force_terminal=True)
+    logger = logging.getLogger("nba_pra.test_progress")
+    with caplog.at_level(logging.INFO, logger=logger.name), progress_or_log(
+        "injury report backfill", logger=logger, every=1, console=console
+    ) as update:
+        update(3, 3, "hour 3")
+    assert caplog.records == [] and "injury report backfill" in buffer.getvalue() and "3/3" in buffer.getvalue()

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from nba_pra.odds.settings import RetrySettings
-from nba_pra.schema import Field, NonNegative, Positive, settings
+from nba_pra.schema import Count, Field, NonNegative, Positive, settings
 
 
 class AvailabilitySource(StrEnum):
@@ -23,6 +23,15 @@ class AvailabilitySource(StrEnum):
 
 
 @settings
+class BackfillSettings:
+    """``nba-pra availability backfill``: limits of one run (its politeness is the fetcher's ``min_interval_s``)."""
+
+    max_days: Count
+    max_consecutive_failures: Count
+    log_every: Count
+
+
+@settings
 class OfficialReportSettings:
     """The NBA's official injury report: one PDF per publication, named by its (US Eastern) hour."""
 
@@ -32,7 +41,11 @@ class OfficialReportSettings:
     connect_timeout_s: Positive
     read_timeout_s: Positive
     retry: RetrySettings
-    cache_dir: str
+    min_interval_s: NonNegative
+    missing_final_after_hours: NonNegative
+    archive_dir: str
+    parse_cache: str
+    backfill: BackfillSettings
     team_names: dict[str, Any]
     user_agent: str
 

@@ -2,8 +2,9 @@
 as-of join needs from the raw tables.
 
 Sources (``availability.source``): ``none`` (no snapshots), ``synthetic`` (the simulated league's pre-game
-report), ``official`` (fetch the slate's official injury reports into the cache, then parse every cached PDF;
-plus the lineup file when configured), ``files`` (cached / archived PDFs and the lineup file only).
+report), ``official`` (fetch the slate's official injury reports into the archive, then read the archived
+report visible before each game's cut-off, history included; plus the lineup file when configured), ``files``
+(archived PDFs and the lineup file only). Games no archived report covers stay unknown.
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ class SourceInputs:
     """What a source may need besides its settings."""
 
     data_dir: Path
-    #: ``paths.cache``: downloaded report PDFs live here, outside the DVC-tracked data
+    #: ``paths.cache``: re-derivable files (parsed report rows)
     cache_dir: Path
+    #: ``paths.archive``: the archive of fetched reports (``archive.dvc``)
+    archive_dir: Path
     schedule: pd.DataFrame
     #: tricode -> full name (``conf/odds/teams/``), to read team names printed in official reports
     odds_teams: Mapping[str, str]
@@ -55,21 +58,35 @@ def collect_snapshots(settings: AvailabilitySettings, inputs: SourceInputs) -> p
         return empty_snapshots()
     if source is AvailabilitySource.SYNTHETIC:
         return synthetic_snapshots(read_report(inputs.data_dir), inputs.schedule, settings.synthetic)
-    cache = inputs.cache_dir / settings.official.cache_dir  # an absolute cache_dir stays as it is
+    archive = archive_folder(inputs.archive_dir, settings)
     if source is AvailabilitySource.OFFICIAL:
-        cutoffs = _slate_cutoffs(inputs.schedule, settings)
         official.fetch_reports(
-            cutoffs, settings.official, cache, now=inputs.now, timezone=settings.timezone,
-            session=inputs.session,
+            _slate_cutoffs(inputs.schedule, settings), settings.official, archive, now=inputs.now,
+            timezone=settings.timezone, session=inputs.session,
         )
     names = official.team_codes(inputs.odds_teams, settings.official.team_names)
-    parts = [official.cached_snapshots(cache, names, settings.status_map)]
+    cutoffs = _all_cutoffs(inputs.schedule, settings)
+    parts = [official.archived_snapshots(
+        archive, cutoffs, names, settings.official, status_map=settings.status_map, timezone=settings.timezone,
+        parse_cache=inputs.cache_dir / settings.official.parse_cache,
+    )]
     if settings.lineups.path:
         path = Path(settings.lineups.path)
         path = path if path.is_absolute() else inputs.data_dir / path
         parts.append(RotowireFileProvider(path, settings.lineups, settings.status_map).lineups())
     parts = [p for p in parts if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else empty_snapshots()
+
+
+def archive_folder(archive_root: Path, settings: AvailabilitySettings) -> Path:
+    """The official reports' archive folder: ``<paths.archive>/<archive_dir>`` (an absolute one as it is)."""
+    return archive_root / settings.official.archive_dir
+
+
+def _all_cutoffs(schedule: pd.DataFrame, settings: AvailabilitySettings) -> list[pd.Timestamp]:
+    """Cut-offs of every game of the schedule (history and slate): the archive may cover any of them."""
+    games = schedule_team_games(schedule)
+    return sorted(set((tip_times(games, settings) - pd.Timedelta(minutes=settings.cutoff_minutes)).dropna()))
 
 
 def _slate_cutoffs(schedule: pd.DataFrame, settings: AvailabilitySettings) -> list[pd.Timestamp]:

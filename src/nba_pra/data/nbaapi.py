@@ -1,24 +1,40 @@
 """The ``nba_api`` source: stats.nba.com game logs + the upcoming schedule -> ``data/`` (``nba-pra data fetch``).
 
-A small ``requests`` client of the stats endpoints (no dependency on the ``nba_api`` library; the base URL
-is ``data.nba_api.base_url``, so tests point it at a local server):
+The HTTP and endpoint layer is the `nba_api <https://github.com/swar/nba_api>`_ package: its endpoint classes
+name the endpoint and build its parameters (:class:`~nba_api.stats.endpoints.leaguegamelog.LeagueGameLog`,
+:class:`~nba_api.stats.endpoints.scheduleleaguev2.ScheduleLeagueV2`), and its
+:class:`~nba_api.stats.library.http.NBAStatsHTTP` sends them with the browser headers stats.nba.com currently
+accepts. stats.nba.com changes its endpoints, parameters and required headers without notice; the package is
+maintained against those changes, so an upgrade (``uv lock --upgrade-package nba-api``) follows them instead of
+our own copy of the headers going stale. What stays ours, around each call:
 
-* ``GET {base}/leaguegamelog?PlayerOrTeam=P|T&Season=2023-24&SeasonType=Regular+Season&DateFrom=MM/DD/YYYY...``
+* **rate limit** -- at least ``min_interval_s`` between requests;
+* **retries** -- 429 / 5xx / timeouts / connection errors are retried up to ``max_attempts`` with exponential
+  backoff (``backoff_s`` doubling up to ``backoff_max_s``; a 429's ``Retry-After`` wins when larger);
+* **validation** -- the raw JSON is read by the pure parsers below (clear errors on a changed shape), then by the
+  same validation and table building as a file import;
+* **cache** -- see below.
+
+How we reach the package's HTTP layer (no monkeypatching of its internals): ``NBAStatsHTTP.set_session`` installs
+our ``requests.Session`` for the duration of a call. Its response hook turns an HTTP error status into
+``requests.HTTPError`` (nba_api itself never looks at the status), so the retry loop sees 429s and 5xx. When
+``data.nba_api.base_url`` is set (a mirror, or a local test server), a ``requests`` transport adapter mounted on
+nba_api's own base URL sends the same request there instead; empty means nba_api's base URL. Its ``proxy``
+parameter is no alternative for tests: the base URL is https, so a proxy only sees a CONNECT tunnel.
+
+Endpoints and payloads (the raw JSON):
+
+* ``leaguegamelog`` (``PlayerOrTeam=P|T``, ``Season``, ``SeasonType``, ``DateFrom=MM/DD/YYYY``)
   -> ``{"resultSets": [{"name": "LeagueGameLog", "headers": [...], "rowSet": [[...], ...]}]}``.
   Player mode (P) gives one row per player who played (no DNP rows); team mode (T) one row per team-game
   (used to check that every completed game has player rows).
-* ``GET {base}/scheduleleaguev2?LeagueID=00&Season=2024-25``
+* ``scheduleleaguev2`` (``LeagueID=00``, ``Season``)
   -> ``{"leagueSchedule": {"gameDates": [{"games": [{"gameId", "gameStatus" (1 scheduled, 3 final),
   "gameDateEst", "gameDateTimeUTC", "homeTeam": {"teamTricode"}, "awayTeam": {"teamTricode"}}]}]}}``.
-
-Politeness and robustness: at least ``min_interval_s`` between requests; 429 / 5xx / timeouts / connection
-errors are retried up to ``max_attempts`` with exponential backoff (``backoff_s`` doubling up to
-``backoff_max_s``; a 429's ``Retry-After`` wins when larger).
 
 Cache: one parquet per (season, season type, mode) under ``<paths.cache>/<cache_dir>/``. A season whose
 ``season_closed_after`` date (MM-DD of its end year) has passed is final and never refetched; the current
 season is refetched from its latest cached date on (``DateFrom``), so a daily run downloads only new games.
-The fetched logs then go through the same validation and table building as a file import.
 """
 
 from __future__ import annotations
@@ -29,10 +45,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 import requests
+from nba_api.stats.endpoints.leaguegamelog import LeagueGameLog
+from nba_api.stats.endpoints.scheduleleaguev2 import ScheduleLeagueV2
+from nba_api.stats.library.http import NBAStatsHTTP
+from requests.adapters import HTTPAdapter
 
 from nba_pra.config import Project
 from nba_pra.data.files import ImportResult, build_tables, planned_paths, publish, summarize
@@ -42,27 +62,79 @@ from nba_pra.progress import progress_bar
 
 log = logging.getLogger(__name__)
 
-GAME_LOG_ENDPOINT = "leaguegamelog"
-SCHEDULE_ENDPOINT = "scheduleleaguev2"
 MODES = ("P", "T")
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _FINAL_STATUS = 3
+_LEAGUE_NBA = "00"
 
 
 class NbaApiError(DataError):
     """stats.nba.com could not be read (HTTP error, throttled or timed out after retries, malformed payload)."""
 
 
+class StatsRequest(Protocol):
+    """An nba_api endpoint built with ``get_request=False``: its name and its parameters, not yet sent."""
+
+    endpoint: str
+    parameters: dict[str, Any]
+
+
+def game_log_request(season: str, season_type: str, mode: str, date_from: str = "") -> StatsRequest:
+    """LeagueGameLog of one season, season type and mode (P players, T teams) from ``date_from`` (MM/DD/YYYY)."""
+    return LeagueGameLog(league_id=_LEAGUE_NBA, season=season, season_type_all_star=season_type,
+                         player_or_team_abbreviation=mode, date_from_nullable=date_from, get_request=False)
+
+
+def schedule_request(season: str) -> StatsRequest:
+    """ScheduleLeagueV2: every game of the season with its status and UTC tip time."""
+    return ScheduleLeagueV2(league_id=_LEAGUE_NBA, season=season, get_request=False)
+
+
+def _raise_for_status(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    """Response hook: nba_api returns error pages as bodies; an error status must reach the retry loop."""
+    response.raise_for_status()
+
+
+class _BaseUrlAdapter(HTTPAdapter):
+    """Sends a request for ``source`` + path to ``target`` + path (a stats mirror or a local test server)."""
+
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__()
+        self.source, self.target = source, target
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        url = request.url or ""
+        if url.startswith(self.source):
+            request.url = self.target + url[len(self.source):]
+            # nba_api sends ``Host: stats.nba.com``; the other server gets its own host name
+            request.headers.pop("Host", None)
+        return super().send(request, *args, **kwargs)
+
+
+def stats_session(settings: NbaApiSettings, session: requests.Session | None = None) -> requests.Session:
+    """The session nba_api sends through: HTTP errors raised, and ``base_url`` (when set) replacing nba_api's."""
+    session = session or requests.Session()
+    session.hooks["response"].append(_raise_for_status)
+    if settings.base_url:
+        source = NBAStatsHTTP.base_url.format(endpoint="")
+        session.mount(source, _BaseUrlAdapter(source, settings.base_url.rstrip("/") + "/"))
+    return session
+
+
 @dataclass
 class StatsClient:
-    """GET JSON from the stats endpoints, rate-limited and retried. ``sleep``/``clock`` are injectable."""
+    """Send nba_api endpoint requests, rate-limited and retried. ``sleep``/``clock`` are injectable."""
 
     settings: NbaApiSettings
-    session: requests.Session = field(default_factory=requests.Session)
+    session: requests.Session | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     requests_made: int = 0
     _last: float | None = None
+    _http: requests.Session = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._http = stats_session(self.settings, self.session)
 
     def _wait_turn(self) -> None:
         if self._last is not None:
@@ -77,38 +149,50 @@ class StatsClient:
             delay = max(delay, min(float(retry_after), self.settings.backoff_max_s))
         return delay
 
-    def get(self, endpoint: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """The decoded JSON of ``{base_url}/{endpoint}?params``; :class:`NbaApiError` after the last attempt."""
-        url = f"{self.settings.base_url.rstrip('/')}/{endpoint}"
+    def _send(self, request: StatsRequest) -> dict[str, Any]:
+        """One request through nba_api with our session installed (the previous one put back after)."""
+        previous = NBAStatsHTTP.get_session()
+        NBAStatsHTTP.set_session(self._http)
+        try:
+            response = NBAStatsHTTP().send_api_request(
+                endpoint=request.endpoint, parameters=request.parameters, timeout=self.settings.timeout_s
+            )
+        finally:
+            NBAStatsHTTP.set_session(previous)
+        try:
+            payload = response.get_dict()
+        except ValueError:
+            raise NbaApiError(f"{request.endpoint} returned a body that is not JSON") from None
+        if not isinstance(payload, dict):
+            raise NbaApiError(f"{request.endpoint} returned JSON that is not an object")
+        return payload
+
+    def get(self, request: StatsRequest) -> dict[str, Any]:
+        """The decoded JSON of an nba_api endpoint request; :class:`NbaApiError` after the last attempt."""
+        name = request.endpoint
         problem = ""
         for attempt in range(1, self.settings.max_attempts + 1):
             self._wait_turn()
             self.requests_made += 1
             retry_after = None
             try:
-                response = self.session.get(
-                    url, params=dict(params), headers=dict(self.settings.headers), timeout=self.settings.timeout_s
-                )
+                return self._send(request)
             except requests.Timeout:
                 problem = f"timed out after {self.settings.timeout_s:g} s"
+            except requests.HTTPError as exc:
+                status = exc.response.status_code if exc.response is not None else 0
+                if status not in _RETRY_STATUS:
+                    raise NbaApiError(f"{name} answered HTTP {status} for {dict(request.parameters)}") from None
+                problem = f"HTTP {status}"
+                retry_after = exc.response.headers.get("Retry-After") if exc.response is not None else None
             except requests.ConnectionError as exc:
                 problem = f"connection failed ({type(exc).__name__})"
-            else:
-                if response.status_code == 200:
-                    try:
-                        return response.json()
-                    except ValueError:
-                        raise NbaApiError(f"{endpoint} returned a body that is not JSON") from None
-                if response.status_code not in _RETRY_STATUS:
-                    raise NbaApiError(f"{endpoint} answered HTTP {response.status_code} for {dict(params)}")
-                problem = f"HTTP {response.status_code}"
-                retry_after = response.headers.get("Retry-After")
             if attempt < self.settings.max_attempts:
                 delay = self._backoff(attempt, retry_after)
-                log.warning("%s: %s; retry %d/%d in %.1f s", endpoint, problem, attempt,
+                log.warning("%s: %s; retry %d/%d in %.1f s", name, problem, attempt,
                             self.settings.max_attempts - 1, delay)
                 self.sleep(delay)
-        raise NbaApiError(f"{endpoint} failed after {self.settings.max_attempts} attempts: {problem}")
+        raise NbaApiError(f"{name} failed after {self.settings.max_attempts} attempts: {problem}")
 
 
 # --- payload parsing (pure) -----------------------------------------------------------------------------------
@@ -183,13 +267,6 @@ def season_closed(season: str, today: date, closed_after: str) -> bool:
     return today > date(end_year, month, day)
 
 
-def game_log_params(season: str, season_type: str, mode: str, date_from: str = "") -> dict[str, str]:
-    return {
-        "Counter": "0", "Direction": "ASC", "LeagueID": "00", "PlayerOrTeam": mode, "Season": season,
-        "SeasonType": season_type, "Sorter": "DATE", "DateFrom": date_from, "DateTo": "",
-    }
-
-
 def fetch_game_log(client: StatsClient, cache_dir: Path, season: str, season_type: str, mode: str,
                    today: date) -> pd.DataFrame:
     """The season's game log for one mode: cached rows + only the games since the latest cached date.
@@ -204,7 +281,7 @@ def fetch_game_log(client: StatsClient, cache_dir: Path, season: str, season_typ
     date_from = ""
     if cached is not None and not cached.empty:
         date_from = pd.to_datetime(cached["GAME_DATE"]).max().strftime("%m/%d/%Y")
-    fresh = result_set(client.get(GAME_LOG_ENDPOINT, game_log_params(season, season_type, mode, date_from)))
+    fresh = result_set(client.get(game_log_request(season, season_type, mode, date_from)))
     key = ["GAME_ID", "PLAYER_ID" if mode == "P" else "TEAM_ID"]
     merged = fresh if cached is None else pd.concat([cached, fresh], ignore_index=True)
     if not merged.empty:
@@ -243,7 +320,7 @@ def fetch_all(client: StatsClient, cache_dir: Path, today: date) -> tuple[pd.Dat
         not p.empty for p in parts) else pd.DataFrame()
     if rows.empty:
         raise NbaApiError(f"stats.nba.com returned no game for seasons {', '.join(s.seasons)}")
-    payload = client.get(SCHEDULE_ENDPOINT, {"LeagueID": "00", "Season": s.seasons[-1]})
+    payload = client.get(schedule_request(s.seasons[-1]))
     return rows, schedule_to_upcoming(payload, s.game_id_prefixes)
 
 
@@ -253,7 +330,7 @@ def fetch_nba_api(project: Project, *, today: date | None = None,
     off-season, with nothing scheduled -- the last game date replayed (as a file import without schedule)."""
     s = project.settings.data
     today = today or date.today()
-    client = StatsClient(s.nba_api, session=session or requests.Session())
+    client = StatsClient(s.nba_api, session=session)
     # outside data/: a fetch that fails validation must leave data/ (and data.dvc) as they were
     cache_dir = project.path("cache", s.nba_api.cache_dir)
     rows, upcoming = fetch_all(client, cache_dir, today)

@@ -240,7 +240,6 @@ class NbaApiSettings:
     backoff_max_s: NonNegative
     max_attempts: Count
     season_closed_after: str
-    headers: dict[str, str]
 
 
 @settings

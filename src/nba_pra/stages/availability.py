@@ -32,6 +32,7 @@ def run(project: Project, *, now: pd.Timestamp | None = None) -> dict:
     inputs = SourceInputs(
         data_dir=data_dir,
         cache_dir=project.path("cache"),
+        archive_dir=project.path("archive"),
         schedule=schedule,
         odds_teams=s.odds.teams,
         now=now if now is not None else pd.Timestamp.now(tz="UTC"),
