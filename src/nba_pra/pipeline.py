@@ -47,9 +47,14 @@ def ensure_raw_data(project: Project) -> None:
     generate(project)
 
 
-def run_pipeline(project: Project, *, force: bool = False) -> int:
+def run_pipeline(project: Project, *, force: bool = False, retrain: bool = False) -> int:
     sync_params(project.root)
     ensure_raw_data(project)
+    if retrain:
+        from nba_pra.stages.training_set import request_retrain
+
+        # the changed window record makes DVC rerun training_set, which then moves the window to the slate
+        request_retrain(project)
     cmd = [sys.executable, "-m", "dvc", "repro", *(["--force"] if force else [])]
     log.info("running %s", " ".join(cmd[2:]))
     started = pd.Timestamp.now(tz="UTC")
