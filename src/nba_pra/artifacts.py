@@ -82,6 +82,11 @@ AVAILABILITY_SUMMARY: Final = Artifact("reports", "availability_summary.json", "
 FEATURES: Final = Artifact("artifacts", "features.parquet", "features", Declared.OUT, "feature table")
 FEATURES_SUMMARY: Final = Artifact("reports", "features_summary.json", "features", Declared.METRIC,
                                    "feature summary")
+# --- training_set -----------------------------------------------------------------------------------------------
+TRAINING_SET: Final = Artifact("artifacts", "training_set.parquet", "training_set", Declared.OUT,
+                               "training set")
+TRAINING_WINDOW: Final = Artifact("artifacts", "training_window.json", "training_set", Declared.OUT,
+                                  "training window")
 # --- train ------------------------------------------------------------------------------------------------------
 MODEL_POINTER: Final = Artifact("artifacts", "model.json", "train", Declared.OUT, "model pointer")
 TRAIN_METRICS: Final = Artifact("reports", "train_metrics.json", "train", Declared.METRIC, "training metrics")
@@ -109,7 +114,9 @@ BET_SUMMARY: Final = Artifact("reports", "bet_summary.json", "bet", Declared.MET
 ODDS_QUOTA: Final = Artifact("artifacts", "odds_quota.json", "bet", Declared.NONE, "odds quota")
 #: every book's lines of the slate at each ``nba-pra odds snapshot``: raw observations (they cannot be fetched
 #: again), appended one parquet file per capture, never overwritten (:mod:`nba_pra.odds.snapshots`)
-ODDS_SNAPSHOTS: Final = Artifact("data", "odds_snapshots", "snapshot", Declared.NONE, "odds snapshots")
+#: appended captures of every book's lines (`nba-pra odds snapshot`): kept for good in the archive with the pre-game
+#: news, not in data/ (a live capture must not change data.dvc); tracked by archive.dvc
+ODDS_SNAPSHOTS: Final = Artifact("archive", "odds_snapshots", "snapshot", Declared.NONE, "odds snapshots")
 # --- ledger -----------------------------------------------------------------------------------------------------
 LEDGER_METRICS: Final = Artifact("reports", "ledger_metrics.json", "ledger", Declared.METRIC, "ledger metrics")
 BANKROLL_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/bankroll.png", "ledger", Declared.PLOT, "bankroll curve")
@@ -133,10 +140,10 @@ BACKTEST_CALIBRATION_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/backtest_ed
 
 #: every catalogued project file, in pipeline order
 CATALOG: Final[tuple[Artifact, ...]] = (
-    AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, MODEL_POINTER, TRAIN_METRICS, TRAIN_FOLDS,
-    TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT, PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY,
-    CANDIDATES, BETS, BET_SUMMARY, ODDS_QUOTA, ODDS_SNAPSHOTS, LEDGER_METRICS, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
-    CLV_TIME_PLOT,
+    AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, TRAINING_SET, TRAINING_WINDOW, MODEL_POINTER,
+    TRAIN_METRICS, TRAIN_FOLDS, TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT, PREDICTIONS, EVIDENCE,
+    EVIDENCE_SUMMARY, CANDIDATES, BETS, BET_SUMMARY, ODDS_QUOTA, ODDS_SNAPSHOTS, LEDGER_METRICS, BANKROLL_PLOT,
+    WIN_RATE_PLOT, CLV_PLOT, CLV_TIME_PLOT,
     BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EDGE, BACKTEST_DAILY, BACKTEST_BANKROLL_PLOT,
     BACKTEST_CALIBRATION_PLOT,
 )
@@ -184,6 +191,10 @@ def read_optional_parquet(project: PathsProject, artifact: Artifact) -> pd.DataF
 
 def read_features(project: PathsProject) -> pd.DataFrame:
     return read_required_parquet(project, FEATURES, "run `nba-pra features` or `dvc repro` first")
+
+
+def read_training_set(project: PathsProject) -> pd.DataFrame:
+    return read_required_parquet(project, TRAINING_SET, "run `nba-pra train` or `dvc repro` first")
 
 
 def read_predictions(project: PathsProject) -> pd.DataFrame:

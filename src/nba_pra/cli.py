@@ -7,6 +7,7 @@ as ``--strict`` are just overrides with a name.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -46,6 +47,14 @@ def _flag_overrides(args: argparse.Namespace) -> list[str]:
     return [*given, *extra]
 
 
+#: the project lock of the running command (released when main returns)
+_LOCKS = contextlib.ExitStack()
+#: commands that change project state (data, stage outputs, ledger, registry) hold the project lock; the rest
+#: (status, recommend, dashboard, config, schedule) only read
+LOCKING_COMMANDS = frozenset({"availability", "features", "train", "predict", "evidence", "bet", "ledger", "pipeline",
+                              "backtest", "market", "promote", "data", "job", "odds"})
+
+
 def _project(args: argparse.Namespace):
     from nba_pra.config import load_project
     from nba_pra.logs import setup_logging
@@ -54,6 +63,12 @@ def _project(args: argparse.Namespace):
     project = load_project(overrides=_flag_overrides(args))
     remember(*secrets_of(project.settings))
     setup_logging(project.path("logs"), verbose=args.verbose, quiet=args.quiet)
+    if args.command in LOCKING_COMMANDS:
+        from nba_pra.operations.lock import project_lock
+
+        schedule = project.settings.schedule
+        wait = schedule.job_lock_wait_s if args.command == "job" else schedule.lock_wait_s
+        _LOCKS.enter_context(project_lock(project.path("cache"), " ".join(["nba-pra", *args.argv]), wait))
     return project
 
 
@@ -130,10 +145,36 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train(args: argparse.Namespace) -> int:
+    """An explicit ``train`` moves the training window to the slate (the daily run retrains on a schedule)."""
+    from nba_pra.stages import train, training_set
+
+    project = _project(args)
+    training_set.run(project, force=True)
+    train.run(project)
+    return 0
+
+
 def _cmd_pipeline(args: argparse.Namespace) -> int:
     from nba_pra.pipeline import run_pipeline
 
-    return run_pipeline(_project(args), force=args.force)
+    return run_pipeline(_project(args), force=args.force, retrain=args.retrain)
+
+
+def _cmd_job(args: argparse.Namespace) -> int:
+    from nba_pra.operations.jobs import run_job
+    from nba_pra.operations.schedule import Job
+
+    # no overrides: an unattended job runs the project's conf/ as it is, like the pipeline it runs
+    return run_job(Job(args.job), _project(args), dispatch)
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    from nba_pra.operations.install import show_schedule
+
+    project = _project(args)
+    return show_schedule(project, fmt=args.format, install=args.install, unit_dir=args.unit_dir,
+                         refresh_installed=args.refresh_installed)
 
 
 def _cmd_config_dump(args: argparse.Namespace) -> int:
@@ -257,7 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", dest="strict_freshness", action="store_true",
                    help="fail (exit 3) instead of warning when the data is stale")
     _overrides(p)
-    _overrides(verb("train", _stage("train"), "train the fold ensemble, log it to MLflow and register a version"))
+    _overrides(verb("train", _cmd_train,
+                    "train the fold ensemble on every game before the slate, log it to MLflow and register a version"))
     _overrides(verb("predict", _stage("predict"), "predict the next slate with the model behind the alias"))
     _overrides(verb("evidence", _stage("evidence"),
                     "replay every pricing method walk-forward over the season: the evidence the bet gate reads"))
@@ -282,6 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
     _overrides(p)
     p = verb("pipeline", _cmd_pipeline, "run the daily pipeline (`dvc repro`), generating data if absent")
     p.add_argument("--force", action="store_true", help="rerun every stage (`dvc repro --force`)")
+    p.add_argument("--retrain", action="store_true",
+                   help="move the training window to today's slate, so train reruns (default: every "
+                        "model.retrain_every_days days)")
     p = verb("status", _cmd_status, "data freshness, model versions, last run, ledger summary")
     p.add_argument("--clv", action="store_true",
                    help="also print the closing line value by edge bucket, book and period")
@@ -306,6 +351,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", dest="version", default=None, help="promote this version instead of @challenger")
     p.add_argument("--force", action="store_true", help="promote without comparing")
     _overrides(p)
+
+    p = verb("schedule", _cmd_schedule,
+             "print (or --install) crontab lines / systemd timers for the season's jobs: settlement, morning run, "
+             "hourly availability, pre-tip odds snapshots")
+    p.add_argument("--format", choices=("cron", "systemd"), default="cron", help="default: cron")
+    p.add_argument("--install", action="store_true",
+                   help="cron: replace this project's block in your crontab; systemd: write the units to --unit-dir")
+    p.add_argument("--unit-dir", dest="unit_dir", default=None, metavar="DIR",
+                   help="systemd units folder (default ~/.config/systemd/user)")
+    p.add_argument("--refresh-installed", dest="refresh_installed", action="store_true",
+                   help="rewrite the installed schedule for the new slate, if one was installed (the morning job)")
+    _overrides(p)
+    p = verb("job", _cmd_job, "run one scheduled job under the project lock; a failure is alerted (conf/alerts)")
+    p.add_argument("job", choices=("settle", "morning", "availability", "snapshot"), help="the job to run")
+    p.set_defaults(overrides=[])
 
     config = sub.add_parser("config", help="configuration tools")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="SUBCOMMAND")
@@ -341,16 +401,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args, rest = parser.parse_known_args(argv)
+    args, rest = parser.parse_known_args(words)
     # argparse stops filling a `nargs="*"` positional at the first option: overrides given after an option
     # (`availability backfill --from D --to D key=value`) come back here and join the others
     if rest and hasattr(args, "overrides") and not any(word.startswith("-") for word in rest):
         args.overrides = [*args.overrides, *rest]
     elif rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    return run_guarded(lambda: args.handler(args))
+    args.argv = words
+    return args
+
+
+def dispatch(argv: Sequence[str]) -> int:
+    """Run one command line in this process, errors raised (a scheduled job's step)."""
+    args = _parse(argv)
+    return int(args.handler(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
+    with _LOCKS:
+        return run_guarded(lambda: args.handler(args))
 
 
 def run_guarded(command: Callable[[], int]) -> int:

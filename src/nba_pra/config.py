@@ -99,6 +99,7 @@ from nba_pra.model.settings import (  # noqa: E402
     WindowSettings,
 )
 from nba_pra.odds.settings import OddsSettings  # noqa: E402
+from nba_pra.operations.settings import ScheduleSettings  # noqa: E402
 from nba_pra.tracking.settings import TrackingSettings  # noqa: E402
 
 
@@ -137,6 +138,7 @@ class Settings:
     availability: AvailabilitySettings
     dashboard: DashboardSettings
     market: MarketEvalSettings
+    schedule: ScheduleSettings
 
 
 @dataclasses.dataclass(frozen=True)

@@ -89,3 +89,10 @@ class AlertError(NbaPraError):
     dispatcher turns it into one warning, because a missed notification must not fail the daily pipeline."""
 
     exit_code = 9
+
+
+class ProjectLockedError(NbaPraError):
+    """Another run holds the project lock (``nba_pra.operations.lock``): runs that change project state never
+    overlap."""
+
+    exit_code = 10

@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 
 from nba_pra import dvc_cli
-from nba_pra.availability.archive import INDEX_FILE
 from nba_pra.config import PARAMS_FILE, Project, compose, render_params
 from nba_pra.data import schema
 from nba_pra.data.sources import generate
@@ -49,17 +48,18 @@ def ensure_raw_data(project: Project) -> None:
 
 
 def track_archive(project: Project) -> None:
-    """``dvc add`` the archive of pre-game news when a run appended to it since ``archive.dvc`` was written.
+    """``dvc add`` the archive (pre-game news, odds snapshots) when a run appended to it since ``archive.dvc`` was
+    written.
 
     No stage depends on the archive, so ``dvc repro`` leaves its pointer alone (and ``data.dvc`` untouched); a
     failure here only warns: the day's run itself succeeded.
     """
     archive = project.path("archive")
     pointer = archive.parent / f"{archive.name}.dvc"
-    indexes = list(archive.rglob(INDEX_FILE)) if archive.is_dir() else []
-    if not indexes:
+    files = [path for path in archive.rglob("*") if path.is_file()] if archive.is_dir() else []
+    if not files:
         return
-    newest = max(path.stat().st_mtime for path in indexes)
+    newest = max(path.stat().st_mtime for path in files)
     if pointer.is_file() and pointer.stat().st_mtime >= newest:
         return
     try:
@@ -68,9 +68,14 @@ def track_archive(project: Project) -> None:
         log.warning("the archive of pre-game news is not tracked yet: %s", exc)
 
 
-def run_pipeline(project: Project, *, force: bool = False) -> int:
+def run_pipeline(project: Project, *, force: bool = False, retrain: bool = False) -> int:
     sync_params(project.root)
     ensure_raw_data(project)
+    if retrain:
+        from nba_pra.stages.training_set import request_retrain
+
+        # the changed window record makes DVC rerun training_set, which then moves the window to the slate
+        request_retrain(project)
     cmd = [sys.executable, "-m", "dvc", "repro", *(["--force"] if force else [])]
     log.info("running %s", " ".join(cmd[2:]))
     started = pd.Timestamp.now(tz="UTC")

@@ -15,6 +15,7 @@ import pytest
 from conftest import GENEROUS_MARKET, make_small_project, set_config_value
 from nba_pra.cli import main
 from nba_pra.config import load_project
+from nba_pra.stages import training_set
 from nba_pra.stages.ledger import open_store
 
 
@@ -120,8 +121,19 @@ def test_next_day_settles_yesterdays_bets_and_new_training_is_the_challenger(pro
         days += 1
         set_config_value(project, "data.synthetic.current_season_days_played", days)
         assert main(["data", "generate"]) == 0
-    for verb in (["features"], ["train", "tracking.auto_promote=false"], ["predict"], ["bet"], ["ledger"]):
+    day1_set = (project / "artifacts" / "training_set.parquet").read_bytes()
+    day1_window = json.loads((project / "artifacts" / "training_window.json").read_text())
+    assert main(["features", "-q"]) == 0
+    # the daily run's training_set stage on a new day within model.retrain_every_days: the same window, and the
+    # same bytes (past games' features do not change), so DVC would not rerun train
+    decision = training_set.run(load_project(project, from_params=True))
+    assert not decision.retrain and str(decision.end.date()) == day1_window["end"]
+    assert (project / "artifacts" / "training_set.parquet").read_bytes() == day1_set
+    assert json.loads((project / "artifacts" / "training_window.json").read_text()) == day1_window
+    # an explicit `nba-pra train` moves the window to the new slate
+    for verb in (["train", "tracking.auto_promote=false"], ["predict"], ["bet"], ["ledger"]):
         assert main([*verb, "-q"]) == 0, verb
+    assert json.loads((project / "artifacts" / "training_window.json").read_text())["end"] > day1_window["end"]
     pointer = json.loads((project / "artifacts" / "model.json").read_text())
     assert (pointer["version"], pointer["alias"]) == ("2", "challenger")
     # the predictor keeps loading the champion

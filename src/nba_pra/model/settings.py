@@ -63,6 +63,7 @@ class ModelSettings:
     variance_log_offset: NonNegative
     evaluation: EvaluationSettings
     over_calibration: OverCalibrationSettings
+    retrain_every_days: Count
 
 
 @settings

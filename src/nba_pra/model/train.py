@@ -155,10 +155,12 @@ class _Window:
         return self.rows["game_date"]
 
 
-def _training_window(features: pd.DataFrame, window: WindowSettings, cv: CvSettings) -> _Window:
-    """The folds before the as-of date and the rows they use (only those: the whole history would double peak
-    memory)."""
-    as_of = as_of_date(features)
+def _training_window(
+    features: pd.DataFrame, window: WindowSettings, cv: CvSettings, as_of: pd.Timestamp | None = None
+) -> _Window:
+    """The folds before the as-of date (the slate's, unless given) and the rows they use (only those: the whole
+    history would double peak memory)."""
+    as_of = as_of_date(features) if as_of is None else pd.Timestamp(as_of)
     mask = training_mask(features)
     if not mask.any():
         raise DataError("no training rows: the feature table has no played games before the slate")
@@ -255,9 +257,11 @@ def train_ensemble(
     distribution: DistributionSettings,
     seed: int,
     progress: ProgressFn | None = None,
+    as_of: pd.Timestamp | None = None,
 ) -> TrainResult:
-    """Train ``cv.n_folds`` (mean, variance) model pairs on the window before the as-of date."""
-    win = _training_window(features, window, cv)
+    """Train ``cv.n_folds`` (mean, variance) model pairs on the window before the as-of date (default: the
+    slate's date, see :func:`as_of_date`)."""
+    win = _training_window(features, window, cv, as_of)
     dates = win.dates
     first_train = rows_between(dates, win.folds[0].train_start, win.folds[0].train_end)
     candidates = list(feature_names)

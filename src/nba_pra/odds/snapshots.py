@@ -1,7 +1,7 @@
 """Odds snapshots: every book's current lines of the slate with their capture time, appended, never overwritten.
 
 ``nba-pra odds snapshot`` (:mod:`nba_pra.stages.snapshot`) asks the configured provider for the slate's lines and
-appends them as one parquet file per capture under ``data/odds_snapshots/<capture date>/`` (the catalog's
+appends them as one parquet file per capture under ``archive/odds_snapshots/<capture date>/`` (the catalog's
 :data:`nba_pra.artifacts.ODDS_SNAPSHOTS`). Each row is a lines-table row (:mod:`nba_pra.odds.lines`) plus
 ``commence_time`` (the game's tip-off, UTC, from the slate) and ``captured_at`` (UTC).
 

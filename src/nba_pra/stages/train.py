@@ -15,8 +15,9 @@ import pandas as pd
 from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.data import schema
+from nba_pra.errors import DataError
 from nba_pra.features.registry import feature_names
-from nba_pra.model import plots
+from nba_pra.model import plots, retrain
 from nba_pra.model.evaluation import Evaluation, evaluate_oof
 from nba_pra.model.train import TrainResult, train_ensemble
 from nba_pra.progress import progress_bar
@@ -67,12 +68,17 @@ def write_plots(evaluation: Evaluation, project: Project, n_bins: int) -> list[P
 
 def run(project: Project) -> dict:
     s = project.settings
-    features = artifacts.read_features(project)
+    # the training_set stage's rows and window end, not the whole feature table: see nba_pra.model.retrain
+    features = artifacts.read_training_set(project)
+    window = artifacts.read_json(project, artifacts.TRAINING_WINDOW) or {}
+    if retrain.END not in window:
+        raise DataError(f"no training window at {artifacts.TRAINING_WINDOW.path(project)}; run `nba-pra train` "
+                        "or `dvc repro` first")
     names = feature_names(s.features)
     with progress_bar("training folds") as update:
         result = train_ensemble(
             features, names, window=s.window, cv=s.cv, model=s.model, distribution=s.distribution, seed=s.seed,
-            progress=update,
+            progress=update, as_of=pd.Timestamp(window[retrain.END]),
         )
     evaluation = evaluate(project, result, features)
     # the registered model prices book lines through the map fitted on every out-of-fold book-line row

@@ -1,0 +1,113 @@
+"""Benchmark: the daily run on the default synthetic league, with and without a retrain, and CLV coverage.
+
+Target: a daily run that does not retrain takes at most 20 s (``predict_only_wall_s``), and at least 90 % of the
+settled bets of a five-day loop have a CLV (``clv_coverage``).
+
+In a scratch DVC project (a copy of conf/, src/ and dvc.yaml; its own data, MLflow DB and ledger):
+
+- day 0: ``nba-pra pipeline``: generates the league and runs everything cold (``cold_wall_s``);
+- days 1..5: the league advances one day (``data.synthetic.current_season_days_played``), ``nba-pra data
+  generate``, then ``nba-pra pipeline``. Day 1 runs with ``--retrain`` (``retrain_wall_s``); days 2..5 are inside
+  ``model.retrain_every_days``, so they only predict, price and record (``predict_only_wall_s``: the slowest of
+  them, and each day's time in ``days``). Generation is timed apart (``generate_s``): in real operation the data
+  arrives by import, not by simulation.
+
+``clv_coverage`` = settled non-void bets (staked and paper) with a probability CLV / all settled non-void bets.
+
+Run: ``uv run python benchmarks/daily.py``. The last line printed is one JSON object:
+``retrain_wall_s``, ``predict_only_wall_s``, ``clv_coverage``, ``cold_wall_s``, ``days``, ``settled_bets``,
+``clv_bets``, ``target_predict_only_s``, ``target_clv_coverage``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_PREDICT_ONLY_S = 20.0
+TARGET_CLV_COVERAGE = 0.90
+LOOP_DAYS = 5
+DAYS_KEY = re.compile(r"^(\s*current_season_days_played:\s*)(\d+)", re.MULTILINE)
+
+
+def scratch_project(dest: Path) -> Path:
+    """A copy of the project's code and config as its own git + DVC repository."""
+    dest.mkdir(parents=True)
+    for name in ("conf", "src"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("dvc.yaml", "params.yaml", "pyproject.toml", ".dvcignore", ".gitignore"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, dest / name)
+    for cmd in (["git", "init", "-q"], [sys.executable, "-m", "dvc", "init", "-q"]):
+        subprocess.run(cmd, cwd=dest, check=True)
+    return dest
+
+
+def nba_pra(root: Path, *args: str) -> float:
+    """Run ``nba-pra ARGS`` in ``root`` as a user would; returns its wall time in seconds."""
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "nba_pra", *args, "-q"], cwd=root, env=env, check=False,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
+        raise SystemExit(f"nba-pra {' '.join(args)} failed with exit code {done.returncode}")
+    return wall
+
+
+def advance_one_day(root: Path) -> None:
+    path = root / "conf" / "data" / "synthetic.yaml"
+    text = path.read_text()
+    path.write_text(DAYS_KEY.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}", text, count=1))
+
+
+def clv_coverage(root: Path) -> tuple[int, int]:
+    """(settled non-void bets, of which with a probability CLV) in the scratch project's ledger."""
+    from nba_pra.config import load_project
+    from nba_pra.stages.ledger import open_store
+
+    with open_store(load_project(root, from_params=True)) as store:
+        bets = store.bets()
+    settled = bets[bets["result"].notna() & (bets["result"] != "void")]
+    return len(settled), int(settled["clv_prob"].notna().sum())
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="nba-pra-daily-") as tmp:
+        root = scratch_project(Path(tmp) / "project")
+        cold = nba_pra(root, "pipeline")
+        days, generate = [], []
+        for day in range(1, LOOP_DAYS + 1):
+            advance_one_day(root)
+            generate.append(nba_pra(root, "data", "generate"))
+            days.append(nba_pra(root, "pipeline", *(["--retrain"] if day == 1 else [])))
+            print(f"day {day}: generate {generate[-1]:.1f} s, pipeline {days[-1]:.1f} s", file=sys.stderr)
+        settled, with_clv = clv_coverage(root)
+    predict_only = max(days[1:])
+    coverage = with_clv / settled if settled else 0.0
+    print(json.dumps({
+        "retrain_wall_s": round(days[0], 1),
+        "predict_only_wall_s": round(predict_only, 1),
+        "clv_coverage": round(coverage, 3),
+        "cold_wall_s": round(cold, 1),
+        "days": [round(d, 1) for d in days],
+        "generate_s": [round(g, 1) for g in generate],
+        "settled_bets": settled,
+        "clv_bets": with_clv,
+        "target_predict_only_s": TARGET_PREDICT_ONLY_S,
+        "target_clv_coverage": TARGET_CLV_COVERAGE,
+    }))
+    sys.exit(0 if predict_only <= TARGET_PREDICT_ONLY_S and coverage >= TARGET_CLV_COVERAGE else 1)
+
+
+if __name__ == "__main__":
+    main()
