@@ -114,7 +114,9 @@ class LedgerBet(BaseModel):
 
 
 class BankrollPoint(BaseModel):
-    date: str = Field(description="game date of the settled bet; the first point (`start`) is the initial bankroll")
+    date: str = Field(description="game date whose settled bets the point adds; the first point (`start`) is the "
+                                  "initial bankroll")
+    bets: int = Field(0, description="bets settled on that game date (all of a slate move the bankroll together)")
     bankroll: float
 
 

@@ -24,7 +24,7 @@ from nba_pra.dashboard import schemas
 from nba_pra.dashboard.readers import PIPELINE_HINT, HealthRead, LedgerRead, ModelsRead, SlateRead
 from nba_pra.data.freshness import check_freshness, data_lag_days
 from nba_pra.ledger.health import bucket_labels, by_bucket
-from nba_pra.ledger.summary import is_paper, summarize
+from nba_pra.ledger.summary import bankroll_by_date, is_paper, summarize
 from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
 from nba_pra.provenance import banner, data_is_synthetic, market_is_synthetic
 from nba_pra.redaction import redact_url
@@ -194,16 +194,18 @@ def edge_bucket_table(
 
 
 def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> pd.DataFrame:
-    """``date, bankroll``: the starting bankroll (date ``start``), then the bankroll after each settled bet in
-    game-date order -- the curve :func:`~nba_pra.ledger.summary.max_drawdown` measures (open bets do not move it)."""
-    settled = bets[bets["result"].notna()].sort_values(["game_date", "bet_id"], kind="mergesort")
+    """``date, bets, bankroll``: the starting bankroll (date ``start``), then the bankroll after each game date's
+    settled bets -- :func:`~nba_pra.ledger.summary.bankroll_by_date`, the curve ``max_drawdown`` measures (a slate
+    settles together; open bets do not move it)."""
+    daily = bankroll_by_date(bets, initial_bankroll)
     curve = pd.DataFrame(
         {
-            "date": pd.to_datetime(settled["game_date"]).dt.strftime("%Y-%m-%d").to_numpy(),
-            "bankroll": initial_bankroll + settled["profit"].astype(float).cumsum().to_numpy(),
+            "date": daily["game_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "bets": daily["bets"].to_numpy(),
+            "bankroll": daily["bankroll"].to_numpy(),
         }
     )
-    start = pd.DataFrame({"date": ["start"], "bankroll": [float(initial_bankroll)]})
+    start = pd.DataFrame({"date": ["start"], "bets": [0], "bankroll": [float(initial_bankroll)]})
     return pd.concat([start, curve], ignore_index=True)
 
 

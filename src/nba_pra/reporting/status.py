@@ -196,7 +196,7 @@ def _ledger_rows(ledger: dict[str, Any]) -> list[tuple[str, str]]:
     """Staked bets (real money) first, then paper bets (1 unit each, notional), then CLV over every bet."""
     rows = [
         ("bankroll", f"{ledger['bankroll']:.2f} units (profit {ledger['profit']:+.2f}, "
-                     f"max drawdown {ledger['max_drawdown']:.1%}; staked bets only)"),
+                     f"max drawdown {ledger['max_drawdown']:.2f} units; staked bets only)"),
         ("bets", f"{ledger['bets']} total staked, {ledger['open']} open, {ledger['settled']} settled, win rate "
                  f"{_rate(ledger['win_rate'])}"),
         ("ROI / CLV", f"ROI {_pct(ledger['roi'])} on {ledger['staked']:.2f} staked; CLV "
