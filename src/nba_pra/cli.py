@@ -24,6 +24,17 @@ def _overrides(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="Hydra overrides of conf/")
 
 
+def _row_limit(text: str) -> int:
+    """``--limit``: a whole number of rows, 0 meaning all of them."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of rows (0 or more; 0 prints every row)")
+    return value
+
+
 def _flag_overrides(args: argparse.Namespace) -> list[str]:
     extra = []
     if getattr(args, "strict", False):
@@ -104,7 +115,7 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
 def _cmd_recommend(args: argparse.Namespace) -> int:
     from nba_pra.reporting import recommend
 
-    recommend.show(_project(args), show_all=args.all, limit=args.limit)
+    recommend.show(_project(args), show_all=args.all, limit=args.limit, overrides=_flag_overrides(args))
     return 0
 
 
@@ -246,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="optional action and file, then Hydra overrides of conf/")
     p = verb("recommend", _cmd_recommend, "print today's bets (or every candidate with --all)")
     p.add_argument("--all", action="store_true", help="every candidate with its decision and reason")
-    p.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+    p.add_argument("--limit", type=_row_limit, default=50, help="rows to print (default 50; 0: every row)")
     _overrides(p)
     p = verb("pipeline", _cmd_pipeline, "run the daily pipeline (`dvc repro`), generating data if absent")
     p.add_argument("--force", action="store_true", help="rerun every stage (`dvc repro --force`)")

@@ -134,7 +134,8 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
 _env.filters["fmt"] = _fmt
 _env.globals.update(
-    query=_query, svg_points=svg_points, line_chart=line_chart, version=__version__, chart={"w": CHART_WIDTH, "h": CHART_HEIGHT},
+    query=_query, svg_points=svg_points, line_chart=line_chart, version=__version__,
+    chart={"w": CHART_WIDTH, "h": CHART_HEIGHT},
     SLATE_COLUMNS=SLATE_COLUMNS, LEDGER_COLUMNS=LEDGER_COLUMNS, MISSING=MISSING, SUSPECT_MARK=SUSPECT_MARK,
 )
 
