@@ -17,6 +17,17 @@ from nba_pra.errors import ConfigError, NbaPraError
 
 log = logging.getLogger("nba_pra")
 
+#: what ``nba-pra --help`` tells its user (the module docstring above is for developers)
+DESCRIPTION = (
+    "Predict each NBA player's PRA (points + rebounds + assists) as a distribution, price sportsbook props and "
+    "keep a ledger of the bets. Start with `nba-pra init` (choose the data, availability and odds sources; the "
+    "default is a synthetic demo league), then `nba-pra pipeline` runs the day and prints its bets."
+)
+EPILOG = (
+    "Commands that run work take Hydra overrides of conf/ after them (nba-pra train cv.n_folds=5). "
+    "`nba-pra COMMAND -h` shows a command's options."
+)
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -215,7 +226,7 @@ def _cmd_promote(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nba-pra", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="nba-pra", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"nba-pra {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")

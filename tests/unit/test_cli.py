@@ -73,3 +73,14 @@ def test_python_dash_m_runs_the_same_cli() -> None:
 
     done = subprocess.run([sys.executable, "-m", "nba_pra", "--version"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and __version__ in done.stdout
+
+
+def test_the_top_level_help_describes_the_tool_to_its_user(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    # it printed the module's note for developers: "parse arguments, build settings, dispatch. No domain logic here."
+    assert "No domain logic" not in out and "dispatch" not in out
+    assert ("Predict each NBA player's PRA (points + rebounds + assists) as a distribution, price sportsbook props "
+            "and keep a ledger of the bets.") in out
+    assert "nba-pra pipeline" in out and "nba-pra init" in out

@@ -43,6 +43,30 @@ def pricing_of(frame: pd.DataFrame) -> str | None:
     return ", ".join(methods) or None
 
 
+def with_reason_details(frame: pd.DataFrame, settings: BettingSettings) -> pd.DataFrame:
+    """``reason_detail`` as the bet stage wrote it; rows without one (decisions written before the column existed)
+    are explained from ``settings``' thresholds (:func:`nba_pra.betting.filters.explain`)."""
+    if "reason" not in frame.columns:
+        return frame
+    stored = frame["reason_detail"] if "reason_detail" in frame.columns else pd.Series(None, index=frame.index)
+    missing = stored.isna() | stored.eq("")
+    if not missing.any():
+        return frame
+    explained = filters.explain(frame, frame["reason"].astype(str), settings)
+    return frame.assign(reason_detail=stored.where(~missing, explained))
+
+
+def reason_help(reason: str | None, detail: str | None) -> str:
+    """A reason for people (the dashboard's tooltip): what the rule means, then the candidate's value and the
+    threshold: ``max_cv: the prediction is too uncertain: sd / mean above betting.max_cv (CV 0.41 > 0.35)``."""
+    if not reason:
+        return ""
+    meaning = filters.RULE_TEXT.get(reason, "")
+    text = f"{reason}: {meaning}" if meaning else reason
+    specific = (detail or "").removeprefix(f"{reason}: ")
+    return f"{text} ({specific})" if specific and specific not in (meaning, reason) else text
+
+
 #: the columns that make a decision's outcome: which offer is bet, staked or paper, and for how much
 _OUTCOME: Final = ("bet_id", "bookmaker", "state", "stake")
 

@@ -17,9 +17,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel
 
 from nba_pra import __version__
+from nba_pra.betting.decisions import reason_help
 from nba_pra.dashboard import readers, views
 from nba_pra.dashboard.api import Page, health_of, project_of, safe_dump
 from nba_pra.redaction import redact_value
+from nba_pra.reporting.timestamps import human_time
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
 #: the bankroll chart's drawing box (SVG user units; the browser scales it to the page width)
@@ -133,8 +135,9 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
 _env.filters["fmt"] = _fmt
+_env.filters["when"] = lambda value: human_time(value) or MISSING
 _env.globals.update(
-    query=_query, svg_points=svg_points, line_chart=line_chart, version=__version__,
+    query=_query, svg_points=svg_points, line_chart=line_chart, reason_help=reason_help, version=__version__,
     chart={"w": CHART_WIDTH, "h": CHART_HEIGHT},
     SLATE_COLUMNS=SLATE_COLUMNS, LEDGER_COLUMNS=LEDGER_COLUMNS, MISSING=MISSING, SUSPECT_MARK=SUSPECT_MARK,
 )

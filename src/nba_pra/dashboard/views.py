@@ -17,7 +17,7 @@ import pandas as pd
 
 from nba_pra.backtest.metrics import bootstrap_intervals, ran_bets
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.betting.decisions import pricing_of, suspect_edges
+from nba_pra.betting.decisions import pricing_of, suspect_edges, with_reason_details
 from nba_pra.betting.engine import DECISION_BET
 from nba_pra.config import Settings
 from nba_pra.dashboard import schemas
@@ -137,6 +137,7 @@ def slate_view(
             f"no bet decisions for this slate ({read.candidates_file}): run `nba-pra bet` (or `nba-pra pipeline`)"
         )
     suspect_edge = settings.betting.suspect_edge
+    candidates = with_reason_details(candidates, settings.betting)
     table = slate_table(predictions, candidates, read.recorded, suspect_edge)
     shown = filter_sort(table, player=player, team=team, sort=sort, descending=descending)
     rows, page, pages = paginate(shown, page, settings.dashboard.page_size)

@@ -23,8 +23,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from nba_pra.betting import filters
-from nba_pra.betting.decisions import BETTING_PREFIX, override_warnings, pricing_of, suspect_edges
+from nba_pra.betting.decisions import (
+    BETTING_PREFIX,
+    override_warnings,
+    pricing_of,
+    suspect_edges,
+    with_reason_details,
+)
 from nba_pra.config import Project
 from nba_pra.errors import DataError
 from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
@@ -64,18 +69,6 @@ def _key_values(overrides: Sequence[str]) -> dict[str, str]:
     return {key.lstrip("+~"): value for key, _, value in pairs}
 
 
-def _with_details(frame: pd.DataFrame, project: Project) -> pd.DataFrame:
-    """Decisions written before ``reason_detail`` existed get it from the configured thresholds."""
-    if "reason" not in frame.columns:
-        return frame
-    stored = frame["reason_detail"] if "reason_detail" in frame.columns else pd.Series(None, index=frame.index)
-    missing = stored.isna() | stored.eq("")
-    if not missing.any():
-        return frame
-    explained = filters.explain(frame, frame["reason"], project.settings.betting)
-    return frame.assign(reason_detail=stored.where(~missing, explained))
-
-
 def load_decisions(project: Project, overrides: Sequence[str] = ()) -> Decisions:
     """The bet stage's candidates; with ``betting.*`` overrides, decided again with them (see module docstring)."""
     from nba_pra import artifacts
@@ -92,7 +85,7 @@ def load_decisions(project: Project, overrides: Sequence[str] = ()) -> Decisions
     ]
     betting = {k: v for k, v in given.items() if k.startswith(BETTING_PREFIX)}
     if not betting or frame.empty:
-        return Decisions(_with_details(frame, project), warnings=warnings)
+        return Decisions(with_reason_details(frame, project.settings.betting), warnings=warnings)
     from nba_pra.betting.engine import redecide
     from nba_pra.config import load_project
     from nba_pra.stages.bet import load_gate
