@@ -190,7 +190,8 @@ def _ask(question: str, options: Sequence[str], default: str, meaning: dict[str,
         for option in options:
             print(f"  {option:<11} {meaning.get(option, '')}")
     while True:
-        answer = input(f"{question} [{'/'.join(options)}] ({default}): ").strip() or default
+        choices = f" [{'/'.join(options)}]" if options else ""
+        answer = input(f"{question}{choices} ({default}): ").strip() or default
         if answer in options or not options:
             return answer
         print(f"  choose one of {', '.join(options)}")

@@ -304,8 +304,12 @@ def test_the_ledger_api_matches_the_ledger_database_and_the_ledger_stage_metrics
     for key in ("bankroll", "profit", "roi", "win_rate", "wins", "losses", "max_drawdown"):
         assert summary[key] == pytest.approx(metrics[key]), key
     curve = ledger["bankroll_curve"]
-    assert curve[0] == {"date": "start", "bankroll": initial}
-    assert curve[-1]["bankroll"] == pytest.approx(summary["bankroll"]) and len(curve) == len(settled_staked) + 1
+    assert curve[0] == {"date": "start", "bets": 0, "bankroll": initial}
+    # one point per game date: a slate's bets settle together
+    settled_dates = staked.loc[staked["bet_id"].isin(settled_staked["bet_id"]), "game_date"]
+    assert len(curve) == pd.to_datetime(settled_dates).dt.normalize().nunique() + 1
+    assert sum(point["bets"] for point in curve) == len(settled_staked)
+    assert curve[-1]["bankroll"] == pytest.approx(summary["bankroll"])
     buckets = {b["bucket"]: b for b in ledger["buckets"]}
     assert set(buckets) == set(metrics["by_edge"])
     for label, expected in metrics["by_edge"].items():

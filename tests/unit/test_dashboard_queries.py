@@ -148,10 +148,10 @@ def test_the_bankroll_chart_has_labelled_axes_with_date_and_unit_ticks() -> None
     labels = ["start", "2025-01-01", "2025-01-02", "2025-01-03"]
     g = pages.line_chart(labels, [100.0, 104.0, 96.0, 102.0], width=470, height=245, x_ticks=3)
     left, top, right, bottom = g["box"]
-    assert (left, top, right, bottom) == (70, 10, 460, 200)  # 10 padding, 70 left and 45 bottom for the axes
+    assert (left, top, right, bottom) == (70, 10, 430, 200)  # 10 on top, 70 left, 40 right, 45 bottom
     # range 8 over at most 5 ticks: step 2, 96..104 (104 at the top, 96 at the bottom of the 190-unit box)
     assert g["y_ticks"] == [(200.0, "96"), (152.5, "98"), (105.0, "100"), (57.5, "102"), (10.0, "104")]
     # three of the four dates are labelled (first, middle, last), at their points' x
-    assert g["x_ticks"] == [(70.0, "start"), (330.0, "2025-01-02"), (460.0, "2025-01-03")]
-    assert g["points"] == "70.0,105.0 200.0,10.0 330.0,200.0 460.0,57.5"
+    assert g["x_ticks"] == [(70.0, "start"), (310.0, "2025-01-02"), (430.0, "2025-01-03")]
+    assert g["points"] == "70.0,105.0 190.0,10.0 310.0,200.0 430.0,57.5"
     assert pages.line_chart([], [])["points"] == ""

@@ -28,9 +28,11 @@ TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
 CHART_WIDTH: Final = 800
 CHART_HEIGHT: Final = 280
 CHART_PAD: Final = 10
-#: room for the y tick labels and axis title (left) and the x tick labels and axis title (bottom)
+#: room for the y tick labels and axis title (left), the x tick labels and axis title (bottom) and half of the
+#: last date label, which is centred on the last point (right)
 CHART_MARGIN_LEFT: Final = 70
 CHART_MARGIN_BOTTOM: Final = 45
+CHART_MARGIN_RIGHT: Final = 40
 #: at most this many labelled dates on the x axis, and about this many round values on the y axis
 CHART_X_TICKS: Final = 6
 CHART_Y_TICKS: Final = 5
@@ -107,7 +109,7 @@ def line_chart(labels: list[str], values: list[float], *, width: float = CHART_W
     Returns ``points`` (SVG polyline), ``box`` (left, top, right, bottom of the plot area), ``x_ticks`` and
     ``y_ticks`` (lists of ``(position, text)``).
     """
-    left, top, right, bottom = CHART_MARGIN_LEFT, CHART_PAD, width - CHART_PAD, height - CHART_MARGIN_BOTTOM
+    left, top, right, bottom = CHART_MARGIN_LEFT, CHART_PAD, width - CHART_MARGIN_RIGHT, height - CHART_MARGIN_BOTTOM
     if not values:
         return {"points": "", "box": (left, top, right, bottom), "x_ticks": [], "y_ticks": []}
     ticks = nice_ticks(min(values), max(values))
