@@ -336,3 +336,23 @@ def test_redeciding_with_a_higher_min_edge_rejects_the_smaller_edges_at_the_same
     assert rejected["reason_detail"] == f"min_edge: edge {small:.3f} < {small + 0.01:.3f}"
     # the same settings decide the same way as the bet stage did
     pd.testing.assert_frame_equal(redecide(first, PLAIN, Gate.open()), first)
+
+
+def test_a_kelly_fraction_that_changes_no_stake_names_the_cap_that_binds() -> None:
+    from nba_pra.betting.decisions import override_warnings
+    from nba_pra.betting.engine import redecide
+    from nba_pra.betting.gate import Gate
+
+    capped = dataclasses.replace(PLAIN, max_stake_fraction=0.01)  # 1 % of bankroll: far below a quarter Kelly
+    first = run([prediction(1, mean=33.0)], [line(1, 27.5)], capped)
+    assert first["capped_by"].tolist() == ["cap_bet"]
+    smaller = dataclasses.replace(capped, kelly_fraction=0.1)
+    again = redecide(first, smaller, Gate.open())
+    assert override_warnings(first, again, {"betting.kelly_fraction": "0.1"}, capped, smaller) == [
+        "betting.kelly_fraction=0.1 changes no bet or stake (every stake is capped: cap_bet binds, "
+        "betting.max_stake_fraction)"
+    ]
+    # a Kelly fraction small enough to come under the cap changes the stake: no warning
+    tiny = dataclasses.replace(capped, kelly_fraction=0.01)
+    assert override_warnings(first, redecide(first, tiny, Gate.open()), {"betting.kelly_fraction": "0.01"},
+                             capped, tiny) == []

@@ -106,6 +106,25 @@ def binding_rules(base: pd.DataFrame, new: pd.DataFrame, rule: str, base_setting
     return int(flipped.sum()), counts, str(example)
 
 
+#: the exposure cap (``capped_by``) -> the setting that sets it
+_CAP_KEYS: Final = {"cap_bet": "max_stake_fraction", "cap_player": "max_player_fraction",
+                    "cap_game": "max_game_fraction", "cap_day": "max_day_fraction"}
+
+
+def _stake_binding(decisions: pd.DataFrame) -> str:
+    """`` (...)`` naming what fixes every stake when a sizing override changed none: the gate or a cap."""
+    placed = decisions[decisions["decision"].eq(DECISION_BET)]
+    if placed.empty:
+        return ""
+    if placed["state"].eq(BetState.PAPER.value).all():
+        return " (every bet is a paper bet: the evidence gate binds)"
+    capped = placed.loc[placed["state"].eq(BetState.STAKED.value), "capped_by"].fillna("")
+    if len(capped) and capped.ne("").all():
+        cap = capped.value_counts().index[0]
+        return f" (every stake is capped: {cap} binds, betting.{_CAP_KEYS.get(cap, cap)})"
+    return ""
+
+
 def override_warnings(base: pd.DataFrame, new: pd.DataFrame, changed: dict[str, str],
                       base_settings: BettingSettings, new_settings: BettingSettings) -> list[str]:
     """One sentence per betting override (``changed``: key -> value as typed) when together they change no bet,
@@ -120,9 +139,7 @@ def override_warnings(base: pd.DataFrame, new: pd.DataFrame, changed: dict[str, 
         name = key.removeprefix(BETTING_PREFIX)
         head = f"{key}={value} changes no bet"
         if name not in THRESHOLD_RULES:
-            gate = " (every bet is a paper bet: the evidence gate binds)" if (
-                len(bets_of(new)) and bets_of(new)["state"].eq(BetState.PAPER.value).all()) else ""
-            out.append(f"{head} or stake{gate}")
+            out.append(f"{head} or stake{_stake_binding(new)}")
             continue
         flipped, counts, example = binding_rules(base, new, name, base_settings, new_settings)
         if not flipped:
