@@ -638,9 +638,9 @@ def test_a_browser_renders_every_page_with_the_real_numbers(project, server, bro
     assert len(images) == 6
     for image in images:
         browser.execute_script("arguments[0].scrollIntoView()", image)
-    time.sleep(0.5)  # lazy images start loading once scrolled into view
-    assert all(browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i) > 0
-               for i in images)
+    # lazy images start loading once scrolled into view; a busy machine may take more than a moment
+    WebDriverWait(browser, 20).until(lambda b: all(
+        b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i) > 0 for i in images))
     _shoot(browser, "models")
 
     # health: data freshness against the box scores

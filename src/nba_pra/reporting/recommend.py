@@ -30,6 +30,7 @@ from nba_pra.betting.decisions import (
     suspect_edges,
     with_reason_details,
 )
+from nba_pra.betting.engine import DECISION_BET
 from nba_pra.config import Project
 from nba_pra.errors import DataError
 from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
@@ -103,7 +104,7 @@ def _rows(frame: pd.DataFrame, *, show_all: bool) -> pd.DataFrame:
     if show_all:
         return frame.sort_values(["decision", "edge"], ascending=[True, False], kind="stable")
     # the bet stage sizes stakes on a bankroll of 1 unit: a stake is a fraction of bankroll
-    bets = frame[frame["decision"].eq("bet")].rename(columns={"stake": "stake_fraction"})
+    bets = frame[frame["decision"].eq(DECISION_BET)].rename(columns={"stake": "stake_fraction"})
     if bets.empty:
         return bets
     bets = bets.assign(stake_fraction=100 * bets["stake_fraction"])
