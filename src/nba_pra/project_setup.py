@@ -105,8 +105,9 @@ def render_setup(setup: Setup, written_on: str) -> str:
     """The text of :data:`SETUP_FILE` for ``setup`` (every value with a comment saying what it means)."""
     lines = [
         "# @package _global_",
-        f"# Written by `nba-pra init` ({written_on}): this project's sources. Composed after conf/config.yaml, so",
-        "# every command, params.yaml and `dvc repro` use it. No secret lives here: commit it with params.yaml.",
+        f"# Written by `nba-pra init` / `nba-pra data generate --advance` ({written_on}): this project's sources.",
+        "# Composed after conf/config.yaml, so every command, params.yaml and `dvc repro` use it. No secret lives",
+        "# here: commit it with params.yaml.",
         "# Rerun `nba-pra init` to change it; delete it to return to the synthetic demo.",
     ]
     pins = [(g, v) for g, v in (("data", setup.data), ("availability", setup.availability), ("odds", setup.odds))
@@ -127,13 +128,12 @@ def render_setup(setup: Setup, written_on: str) -> str:
     if setup.lineups:
         body["availability"] = {"lineups": {"path": setup.lineups}}
     comments = {
-        "current_season_days_played": "calendar days of the current season played; the next game day is the "
-                                      "slate (`nba-pra data generate --advance N` moves it)",
+        "current_season_days_played": "calendar days of the current season played (next game day: the slate)",
         "api_key_env": "the odds key is read from this variable, else from env_file (never stored here)",
         "env_file": "dotenv file read when the variable is not set (relative to the project root)",
         "path": "relative paths are under data/",
     }
-    for line in yaml.safe_dump(body, sort_keys=False, default_flow_style=None).splitlines() if body else []:
+    for line in yaml.safe_dump(body, sort_keys=False, default_flow_style=False).splitlines() if body else []:
         key = line.strip().split(":")[0]
         lines.append(f"{line}   # {comments[key]}" if key in comments else line)
     return "\n".join(lines) + "\n"

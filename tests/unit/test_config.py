@@ -152,5 +152,7 @@ def test_advancing_the_synthetic_league_moves_today_for_every_command(tmp_projec
     assert advance_synthetic(tmp_project, days, 3, "2025-01-02") == days + 3
     assert load_project(tmp_project).settings.data.synthetic.current_season_days_played == days + 3
     assert load_params(tmp_project)["data"]["synthetic"]["current_season_days_played"] == days + 3
+    text = (tmp_project / "conf" / "setup" / "init.yaml").read_text()
+    assert f"    current_season_days_played: {days + 3}   # calendar days of the current season played" in text
     with pytest.raises(ConfigError, match="give a number of days of 1 or more"):
         advance_synthetic(tmp_project, days, 0, "2025-01-02")
