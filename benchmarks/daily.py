@@ -6,8 +6,7 @@ settled bets of a five-day loop have a CLV (``clv_coverage``).
 In a scratch DVC project (a copy of conf/, src/ and dvc.yaml; its own data, MLflow DB and ledger):
 
 - day 0: ``nba-pra pipeline``: generates the league and runs everything cold (``cold_wall_s``);
-- days 1..5: the league advances one day (``data.synthetic.current_season_days_played``), ``nba-pra data
-  generate``, then ``nba-pra pipeline``. Day 1 runs with ``--retrain`` (``retrain_wall_s``); days 2..5 are inside
+- days 1..5: ``nba-pra data generate --advance 1`` (the league plays one more day), then ``nba-pra pipeline``. Day 1 runs with ``--retrain`` (``retrain_wall_s``); days 2..5 are inside
   ``model.retrain_every_days``, so they only predict, price and record (``predict_only_wall_s``: the slowest of
   them, and each day's time in ``days``). Generation is timed apart (``generate_s``): in real operation the data
   arrives by import, not by simulation.
@@ -23,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_PREDICT_ONLY_S = 20.0
 TARGET_CLV_COVERAGE = 0.90
 LOOP_DAYS = 5
-DAYS_KEY = re.compile(r"^(\s*current_season_days_played:\s*)(\d+)", re.MULTILINE)
 
 
 def scratch_project(dest: Path) -> Path:
@@ -64,12 +61,6 @@ def nba_pra(root: Path, *args: str) -> float:
     return wall
 
 
-def advance_one_day(root: Path) -> None:
-    path = root / "conf" / "data" / "synthetic.yaml"
-    text = path.read_text()
-    path.write_text(DAYS_KEY.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}", text, count=1))
-
-
 def clv_coverage(root: Path) -> tuple[int, int]:
     """(settled non-void bets, of which with a probability CLV) in the scratch project's ledger."""
     from nba_pra.config import load_project
@@ -87,8 +78,7 @@ def main() -> None:
         cold = nba_pra(root, "pipeline")
         days, generate = [], []
         for day in range(1, LOOP_DAYS + 1):
-            advance_one_day(root)
-            generate.append(nba_pra(root, "data", "generate"))
+            generate.append(nba_pra(root, "data", "generate", "--advance", "1"))
             days.append(nba_pra(root, "pipeline", *(["--retrain"] if day == 1 else [])))
             print(f"day {day}: generate {generate[-1]:.1f} s, pipeline {days[-1]:.1f} s", file=sys.stderr)
         settled, with_clv = clv_coverage(root)

@@ -18,11 +18,33 @@ from nba_pra.errors import ConfigError, NbaPraError
 
 log = logging.getLogger("nba_pra")
 
+#: what ``nba-pra --help`` tells its user (the module docstring above is for developers)
+DESCRIPTION = (
+    "Predict each NBA player's PRA (points + rebounds + assists) as a distribution, price sportsbook props and "
+    "keep a ledger of the bets. Start with `nba-pra init` (choose the data, availability and odds sources; the "
+    "default is a synthetic demo league), then `nba-pra pipeline` runs the day and prints its bets."
+)
+EPILOG = (
+    "Commands that run work take Hydra overrides of conf/ after them (nba-pra train cv.n_folds=5). "
+    "`nba-pra COMMAND -h` shows a command's options."
+)
+
 Handler = Callable[[argparse.Namespace], int]
 
 
 def _overrides(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="Hydra overrides of conf/")
+
+
+def _row_limit(text: str) -> int:
+    """``--limit``: a whole number of rows, 0 meaning all of them."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of rows (0 or more; 0 prints every row)")
+    return value
 
 
 def _flag_overrides(args: argparse.Namespace) -> list[str]:
@@ -51,7 +73,7 @@ def _flag_overrides(args: argparse.Namespace) -> list[str]:
 _LOCKS = contextlib.ExitStack()
 #: commands that change project state (data, stage outputs, ledger, registry) hold the project lock; the rest
 #: (status, recommend, dashboard, config, schedule) only read
-LOCKING_COMMANDS = frozenset({"availability", "features", "train", "predict", "evidence", "bet", "ledger", "pipeline",
+LOCKING_COMMANDS = frozenset({"init", "availability", "features", "train", "predict", "evidence", "bet", "ledger", "pipeline",
                               "backtest", "market", "promote", "data", "job", "odds"})
 
 
@@ -134,7 +156,7 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
 def _cmd_recommend(args: argparse.Namespace) -> int:
     from nba_pra.reporting import recommend
 
-    recommend.show(_project(args), show_all=args.all, limit=args.limit)
+    recommend.show(_project(args), show_all=args.all, limit=args.limit, overrides=_flag_overrides(args))
     return 0
 
 
@@ -189,12 +211,95 @@ def _cmd_config_dump(args: argparse.Namespace) -> int:
     return 0
 
 
+def _today() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+
+
 def _cmd_data_generate(args: argparse.Namespace) -> int:
     from nba_pra.data.sources import generate
 
-    paths = generate(_project(args))
+    project = _project(args)
+    if args.advance is not None:
+        from nba_pra.project_setup import SETUP_FILE, advance_synthetic
+
+        league = project.settings.data.synthetic
+        if project.settings.data.source != "synthetic" or league is None:
+            raise ConfigError(
+                f"--advance moves the synthetic league, but data.source is {project.settings.data.source}"
+            )
+        before = league.current_season_days_played
+        after = advance_synthetic(project.root, before, args.advance, _today())
+        project = _project(args)
+        print(f"synthetic season moved forward {args.advance} day(s): {before} -> {after} days played "
+              f"({SETUP_FILE}, params.yaml)")
+    paths = generate(project)
     for name, path in paths.items():
         print(f"{name}: {path}")
+    return 0
+
+
+def _ask(question: str, options: Sequence[str], default: str, meaning: dict[str, str] | None = None) -> str:
+    """Ask on the terminal until the answer is one of ``options`` (empty: ``default``)."""
+    if meaning:
+        for option in options:
+            print(f"  {option:<11} {meaning.get(option, '')}")
+    while True:
+        choices = f" [{'/'.join(options)}]" if options else ""
+        answer = input(f"{question}{choices} ({default}): ").strip() or default
+        if answer in options or not options:
+            return answer
+        print(f"  choose one of {', '.join(options)}")
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from nba_pra import project_setup as ps
+    from nba_pra.config import find_project_root
+
+    root = find_project_root()
+    interactive = sys.stdin.isatty() and not args.yes
+    existing = ps.read_setup(root / ps.SETUP_FILE)
+
+    def choose(given: str | None, question: str, options: Sequence[str], default: str, group: str) -> str:
+        if given is not None:
+            return given
+        return _ask(question, options, default, ps.MEANING[group]) if interactive else default
+
+    data = choose(args.data, "data source", ps.DATA_SOURCES, existing.data or ps.SYNTHETIC, "data")
+    availability = choose(args.availability, "availability source", ps.AVAILABILITY_SOURCES,
+                          ps.DEFAULT_AVAILABILITY[data] if data in ps.DATA_SOURCES else "none", "availability")
+    odds = choose(args.odds, "odds provider", ps.ODDS_PROVIDERS,
+                  ps.DEFAULT_ODDS[data] if data in ps.DATA_SOURCES else "historical", "odds")
+    ps.check_combination(data, availability, odds)
+    setup = ps.Setup(data=data, availability=availability, odds=odds,
+                     days_played=existing.days_played if data == ps.SYNTHETIC else None)
+
+    def text(given: str | None, question: str, default: str) -> str:
+        return given or (_ask(question, (), default) if interactive else default)
+
+    if odds == "theoddsapi":
+        setup = dataclasses.replace(
+            setup, key_env=text(args.key_env, "variable holding The Odds API key", existing.key_env or "ODDS_API_KEY"),
+            env_file=text(args.env_file, "dotenv file read when it is not set", existing.env_file or ".env"))
+    if odds == "historical":
+        setup = dataclasses.replace(setup, lines=text(args.lines, "recorded lines file (under data/)",
+                                                      existing.lines or "lines_history.csv"))
+    if availability == "files":
+        setup = dataclasses.replace(setup, lineups=text(args.lineups, "Rotowire lineups file (under data/)",
+                                                        existing.lineups or "rotowire_lineups.parquet"))
+    path = ps.write_setup(root, setup, _today())
+    project = _project(args)
+    theoddsapi = project.settings.odds.theoddsapi
+    checks = ps.check_sources(setup, data_dir=project.path("data"), root=root,
+                              key_variables=theoddsapi.api_key_env, env_file=setup.env_file or theoddsapi.env_file)
+    print(f"wrote {path.relative_to(root)}: data {data}, availability {availability}, odds {odds} "
+          "(params.yaml regenerated; commit both)")
+    for check in checks:
+        print(f"  {'ok' if check.ok else '!!'}  {check.message}")
+    print(f"next: {ps.next_command(setup, checks)}")
     return 0
 
 
@@ -271,7 +376,9 @@ def _cmd_promote(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nba-pra", description=__doc__.splitlines()[0])
+    from nba_pra.project_setup import AVAILABILITY_SOURCES, DATA_SOURCES, ODDS_PROVIDERS
+
+    parser = argparse.ArgumentParser(prog="nba-pra", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"nba-pra {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
@@ -283,6 +390,22 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
+    p = verb("init", _cmd_init,
+             "choose the data, availability and odds sources (asked on a terminal, or flags), write them to "
+             "conf/setup/init.yaml, check each source once and print the next command")
+    p.add_argument("--data", choices=DATA_SOURCES, default=None, help="box-score source")
+    p.add_argument("--availability", choices=AVAILABILITY_SOURCES, default=None,
+                   help="pre-game availability source (default: the one that fits the data source)")
+    p.add_argument("--odds", choices=ODDS_PROVIDERS, default=None,
+                   help="odds provider (default: the one that fits the data source)")
+    p.add_argument("--key-env", dest="key_env", default=None, metavar="NAME",
+                   help="odds theoddsapi: the variable holding the key (default ODDS_API_KEY)")
+    p.add_argument("--env-file", dest="env_file", default=None, metavar="FILE",
+                   help="odds theoddsapi: dotenv file read when the variable is not set (default .env)")
+    p.add_argument("--lines", default=None, metavar="FILE", help="odds historical: the recorded lines file")
+    p.add_argument("--lineups", default=None, metavar="FILE", help="availability files: the lineups file")
+    p.add_argument("-y", "--yes", action="store_true", help="ask nothing: flags, else the defaults")
+    p.set_defaults(overrides=[])
     p = verb("availability", _cmd_availability,
              "collect the injury reports / lineups visible before each game's cut-off (availability.source); "
              "`availability backfill --from D --to D` archives past official reports")
@@ -320,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="optional action and file, then Hydra overrides of conf/")
     p = verb("recommend", _cmd_recommend, "print today's bets (or every candidate with --all)")
     p.add_argument("--all", action="store_true", help="every candidate with its decision and reason")
-    p.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+    p.add_argument("--limit", type=_row_limit, default=50, help="rows to print (default 50; 0: every row)")
     _overrides(p)
     p = verb("pipeline", _cmd_pipeline, "run the daily pipeline (`dvc repro`), generating data if absent")
     p.add_argument("--force", action="store_true", help="rerun every stage (`dvc repro --force`)")
@@ -384,6 +507,8 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="raw data sources")
     data_sub = data.add_subparsers(dest="data_command", required=True, metavar="SUBCOMMAND")
     p = data_sub.add_parser("generate", parents=[common], help="write the seeded synthetic league into data/")
+    p.add_argument("--advance", type=int, default=None, metavar="N",
+                   help="move the synthetic season forward N days first (kept in conf/setup/init.yaml)")
     p.set_defaults(handler=_cmd_data_generate)
     _overrides(p)
     p = data_sub.add_parser("import", parents=[common], help="import real box scores (CSV/parquet) into data/")

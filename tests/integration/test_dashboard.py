@@ -305,8 +305,12 @@ def test_the_ledger_api_matches_the_ledger_database_and_the_ledger_stage_metrics
     for key in ("bankroll", "profit", "roi", "win_rate", "wins", "losses", "max_drawdown"):
         assert summary[key] == pytest.approx(metrics[key]), key
     curve = ledger["bankroll_curve"]
-    assert curve[0] == {"date": "start", "bankroll": initial}
-    assert curve[-1]["bankroll"] == pytest.approx(summary["bankroll"]) and len(curve) == len(settled_staked) + 1
+    assert curve[0] == {"date": "start", "bets": 0, "bankroll": initial}
+    # one point per game date: a slate's bets settle together
+    settled_dates = staked.loc[staked["bet_id"].isin(settled_staked["bet_id"]), "game_date"]
+    assert len(curve) == pd.to_datetime(settled_dates).dt.normalize().nunique() + 1
+    assert sum(point["bets"] for point in curve) == len(settled_staked)
+    assert curve[-1]["bankroll"] == pytest.approx(summary["bankroll"])
     buckets = {b["bucket"]: b for b in ledger["buckets"]}
     assert set(buckets) == set(metrics["by_edge"])
     for label, expected in metrics["by_edge"].items():
@@ -642,9 +646,9 @@ def test_a_browser_renders_every_page_with_the_real_numbers(project, server, bro
     assert len(images) == 6
     for image in images:
         browser.execute_script("arguments[0].scrollIntoView()", image)
-    time.sleep(0.5)  # lazy images start loading once scrolled into view
-    assert all(browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i) > 0
-               for i in images)
+    # lazy images start loading once scrolled into view; a busy machine may take more than a moment
+    WebDriverWait(browser, 20).until(lambda b: all(
+        b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i) > 0 for i in images))
     _shoot(browser, "models")
 
     # health: data freshness against the box scores

@@ -309,3 +309,50 @@ def test_game_cap_through_the_engine_cuts_the_lowest_edge_bet() -> None:
     out = run(preds, lines, settings).set_index("player_id")
     assert out.loc[[1, 2], "stake"].tolist() == [50.0, 50.0]
     assert out.loc[3, ["decision", "reason", "stake"]].tolist() == ["pass", "cap_game", 0.0]
+
+
+def test_a_prop_beaten_at_another_book_names_the_book_it_is_bet_at() -> None:
+    out = run([prediction(1)], [line(1, 24.5, over=-125, book="a"), line(1, 24.5, over=+100, book="b")])
+    beaten = out.set_index("bookmaker").loc["a"]
+    bet = out.set_index("bookmaker").loc["b"]
+    assert beaten["reason_detail"] == f"not_best_price: the bet is at b (edge {bet['edge']:.3f})"
+    assert bet["reason_detail"] == "bet"
+
+
+def test_redeciding_with_a_higher_min_edge_rejects_the_smaller_edges_at_the_same_prices() -> None:
+    from nba_pra.betting.engine import redecide
+    from nba_pra.betting.gate import Gate
+
+    preds = [prediction(1, mean=30.0), prediction(2, mean=33.0)]
+    lines = [line(1, 27.5), line(2, 27.5)]
+    first = run(preds, lines)
+    assert first["decision"].tolist() == ["bet", "bet"]
+    small = first["edge"].min()
+    tighter = dataclasses.replace(PLAIN, min_edge=round(small + 0.01, 3))
+    again = redecide(first, tighter, Gate.open())
+    assert again.columns.tolist() == list(CANDIDATE_COLUMNS)
+    assert again["decision"].tolist() == ["pass" if e == small else "bet" for e in first["edge"]]
+    rejected = again[again["decision"].eq("pass")].iloc[0]
+    assert rejected["reason_detail"] == f"min_edge: edge {small:.3f} < {small + 0.01:.3f}"
+    # the same settings decide the same way as the bet stage did
+    pd.testing.assert_frame_equal(redecide(first, PLAIN, Gate.open()), first)
+
+
+def test_a_kelly_fraction_that_changes_no_stake_names_the_cap_that_binds() -> None:
+    from nba_pra.betting.decisions import override_warnings
+    from nba_pra.betting.engine import redecide
+    from nba_pra.betting.gate import Gate
+
+    capped = dataclasses.replace(PLAIN, max_stake_fraction=0.01)  # 1 % of bankroll: far below a quarter Kelly
+    first = run([prediction(1, mean=33.0)], [line(1, 27.5)], capped)
+    assert first["capped_by"].tolist() == ["cap_bet"]
+    smaller = dataclasses.replace(capped, kelly_fraction=0.1)
+    again = redecide(first, smaller, Gate.open())
+    assert override_warnings(first, again, {"betting.kelly_fraction": "0.1"}, capped, smaller) == [
+        "betting.kelly_fraction=0.1 changes no bet or stake (every stake is capped: cap_bet binds, "
+        "betting.max_stake_fraction)"
+    ]
+    # a Kelly fraction small enough to come under the cap changes the stake: no warning
+    tiny = dataclasses.replace(capped, kelly_fraction=0.01)
+    assert override_warnings(first, redecide(first, tiny, Gate.open()), {"betting.kelly_fraction": "0.01"},
+                             capped, tiny) == []

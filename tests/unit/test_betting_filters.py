@@ -120,3 +120,23 @@ def test_a_price_missing_on_one_side_is_not_a_missing_price(over: float, under: 
     # the other side can still be bet; only a row priced on neither side is rejected
     assert reasons(candidate(over_decimal=over, under_decimal=under)) == [PASS]
     assert reasons(candidate(over_decimal=float("nan"), under_decimal=float("nan"))) == ["missing_price"]
+
+
+def test_each_reason_carries_the_candidates_value_and_the_threshold() -> None:
+    from nba_pra.betting.filters import explain
+
+    frame = pd.DataFrame([
+        candidate(cv=0.41), candidate(edge=0.012), candidate(confidence=0.55), candidate(n_prior_games=3),
+        candidate(is_derived=True), candidate(),
+    ])
+    got = explain(frame, first_rejection(frame, S), S).tolist()
+    assert got == [
+        "max_cv: CV 0.41 > 0.35",
+        "min_edge: edge 0.012 < 0.030",
+        "min_confidence: P(win) 0.550 < 0.600",
+        "min_games: 3 prior games < 5",
+        "derived_line: a line derived from other markets: reference only, nobody offers it",
+        "bet",
+    ]
+    capped = explain(frame.head(1), pd.Series(["cap_day"]), S).tolist()
+    assert capped == [f"cap_day: day cap {S.max_day_fraction:.1%} of bankroll"]

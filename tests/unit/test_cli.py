@@ -73,3 +73,40 @@ def test_python_dash_m_runs_the_same_cli() -> None:
 
     done = subprocess.run([sys.executable, "-m", "nba_pra", "--version"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and __version__ in done.stdout
+
+
+def test_the_top_level_help_describes_the_tool_to_its_user(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    # it printed the module's note for developers: "parse arguments, build settings, dispatch. No domain logic here."
+    assert "No domain logic" not in out and "dispatch" not in out
+    assert ("Predict each NBA player's PRA (points + rebounds + assists) as a distribution, price sportsbook props "
+            "and keep a ledger of the bets.") in out
+    assert "nba-pra pipeline" in out and "nba-pra init" in out
+
+
+def test_init_writes_the_sources_checks_each_once_never_prints_the_key_and_says_what_next(
+    tmp_project: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nba_pra.config import load_project
+
+    monkeypatch.setenv("ODDS_API_KEY", "sentinel-key-4711")
+    assert main(["init", "--yes", "--data", "nba_api"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "wrote conf/setup/init.yaml: data nba_api, availability official, odds theoddsapi (params.yaml "
+        "regenerated; commit both)",
+        "  !!  data nba_api: no box scores in data/ yet: run `nba-pra data fetch`",
+        "  ok  availability official: reports are fetched before each cut-off (network)",
+        "  ok  odds theoddsapi: key found in $ODDS_API_KEY",
+        "next: nba-pra data fetch, then nba-pra pipeline",
+    ]
+    assert "sentinel-key-4711" not in out + (tmp_project / "conf" / "setup" / "init.yaml").read_text()
+    # real data get a real availability source: the default synthetic report warned on every run
+    assert load_project(tmp_project).settings.availability.source == "official"
+    # a bad combination is refused in one sentence, and the file stays as it was
+    assert main(["init", "--yes", "--data", "files", "--availability", "synthetic"]) == 2
+    assert capsys.readouterr().err.startswith("error: availability synthetic is the simulated league's own report")
+    assert load_project(tmp_project).settings.data.source == "nba_api"
+

@@ -103,3 +103,56 @@ def test_the_cache_folder_is_outside_data_and_ignored_by_git_and_dvc(project_roo
     assert data not in cache.parents and cache != data
     for ignore_file in (".gitignore", ".dvcignore"):
         assert f"/{paths.cache}" in (project_root / ignore_file).read_text().splitlines(), ignore_file
+
+
+def test_inconsistent_sources_are_refused_in_one_sentence() -> None:
+    from nba_pra.project_setup import check_combination
+
+    check_combination("synthetic", "synthetic", "synthetic")
+    check_combination("nba_api", "official", "theoddsapi")
+    check_combination("files", "none", "historical")
+    with pytest.raises(ConfigError, match=r"^availability synthetic is the simulated league's own report and says "
+                                          r"nothing about data files: choose availability none, official or files$"):
+        check_combination("files", "synthetic", "historical")
+    with pytest.raises(ConfigError, match=r"^odds synthetic are the simulated league's books"):
+        check_combination("nba_api", "official", "synthetic")
+    with pytest.raises(ConfigError, match=r"^odds theoddsapi quote real players, but data synthetic"):
+        check_combination("synthetic", "synthetic", "theoddsapi")
+    with pytest.raises(ConfigError, match=r"^availability official reports on real players"):
+        check_combination("synthetic", "official", "synthetic")
+
+
+def test_the_setup_file_is_composed_after_config_yaml_by_every_command_and_into_params_yaml(
+    tmp_project: Path,
+) -> None:
+    from nba_pra.config import load_params
+    from nba_pra.project_setup import SETUP_FILE, Setup, read_setup, write_setup
+
+    assert load_project(tmp_project).settings.data.source == "synthetic"  # no setup file: the synthetic demo
+    setup = Setup(data="nba_api", availability="official", odds="theoddsapi", key_env="MY_ODDS_KEY",
+                  env_file="secrets.env")
+    write_setup(tmp_project, setup, "2025-01-02")
+    assert read_setup(tmp_project / SETUP_FILE) == setup
+    s = load_project(tmp_project).settings
+    assert (s.data.source, s.availability.source, s.odds.provider) == ("nba_api", "official", "theoddsapi")
+    assert (s.odds.theoddsapi.api_key_env, s.odds.theoddsapi.env_file) == (("MY_ODDS_KEY",), "secrets.env")
+    params = load_params(tmp_project)  # what `dvc repro` reads
+    assert (params["data"]["source"], params["odds"]["provider"]) == ("nba_api", "theoddsapi")
+    # command-line overrides still win over the setup file
+    assert load_project(tmp_project, ["odds=historical"]).settings.odds.provider == "historical"
+    text = (tmp_project / SETUP_FILE).read_text()
+    assert all("#" in line for line in text.splitlines() if ":" in line and not line.strip().endswith(":"))
+
+
+def test_advancing_the_synthetic_league_moves_today_for_every_command(tmp_project: Path) -> None:
+    from nba_pra.config import load_params
+    from nba_pra.project_setup import advance_synthetic
+
+    days = load_project(tmp_project).settings.data.synthetic.current_season_days_played
+    assert advance_synthetic(tmp_project, days, 3, "2025-01-02") == days + 3
+    assert load_project(tmp_project).settings.data.synthetic.current_season_days_played == days + 3
+    assert load_params(tmp_project)["data"]["synthetic"]["current_season_days_played"] == days + 3
+    text = (tmp_project / "conf" / "setup" / "init.yaml").read_text()
+    assert f"    current_season_days_played: {days + 3}   # calendar days of the current season played" in text
+    with pytest.raises(ConfigError, match="give a number of days of 1 or more"):
+        advance_synthetic(tmp_project, days, 0, "2025-01-02")

@@ -81,12 +81,13 @@ def _bets(rows: list[tuple[str, str | None, float, float, float]]) -> pd.DataFra
         p_win=0.6)
 
 
-def test_the_bankroll_curve_follows_each_settled_bet_in_date_order() -> None:
+def test_the_bankroll_curve_has_one_point_per_settled_game_date_in_date_order() -> None:
     bets = _bets([("2025-01-02", "loss", 0.1, 10, -10), ("2025-01-01", "win", 0.1, 10, 9), ("2025-01-03", None,
-                  0.1, 10, np.nan)])
+                  0.1, 10, np.nan), ("2025-01-01", "loss", 0.1, 10, -10), ("2025-01-01", "win", 0.1, 10, 9)])
     curve = views.bankroll_curve(bets, 100.0)
     assert curve["date"].tolist() == ["start", "2025-01-01", "2025-01-02"]
-    assert curve["bankroll"].tolist() == [100.0, 109.0, 99.0]
+    assert curve["bets"].tolist() == [0, 3, 1]
+    assert curve["bankroll"].tolist() == [100.0, 108.0, 98.0]
 
 
 def test_edge_buckets_carry_wilson_and_bootstrap_intervals_and_an_empty_ledger_has_none() -> None:
@@ -135,3 +136,22 @@ def test_decisions_written_before_the_gate_flag_edges_with_the_configured_bound(
     table = views.slate_table(predictions, candidates, pd.Series(dtype=float), 0.10).set_index("player_id")
     assert table.loc[[1, 2], "edge_suspect"].tolist() == [True, False]
     assert table["state"].isna().all()
+
+
+def test_round_ticks_cover_the_values_with_a_step_of_one_two_or_five() -> None:
+    assert pages.nice_ticks(96.3, 108.9, most=5) == [95.0, 100.0, 105.0, 110.0]
+    assert pages.nice_ticks(0.0, 1.0, most=5) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert pages.nice_ticks(7.0, 7.0) == [7.0]
+
+
+def test_the_bankroll_chart_has_labelled_axes_with_date_and_unit_ticks() -> None:
+    labels = ["start", "2025-01-01", "2025-01-02", "2025-01-03"]
+    g = pages.line_chart(labels, [100.0, 104.0, 96.0, 102.0], width=470, height=245, x_ticks=3)
+    left, top, right, bottom = g["box"]
+    assert (left, top, right, bottom) == (70, 10, 430, 200)  # 10 on top, 70 left, 40 right, 45 bottom
+    # range 8 over at most 5 ticks: step 2, 96..104 (104 at the top, 96 at the bottom of the 190-unit box)
+    assert g["y_ticks"] == [(200.0, "96"), (152.5, "98"), (105.0, "100"), (57.5, "102"), (10.0, "104")]
+    # three of the four dates are labelled (first, middle, last), at their points' x
+    assert g["x_ticks"] == [(70.0, "start"), (310.0, "2025-01-02"), (430.0, "2025-01-03")]
+    assert g["points"] == "70.0,105.0 190.0,10.0 310.0,200.0 430.0,57.5"
+    assert pages.line_chart([], [])["points"] == ""

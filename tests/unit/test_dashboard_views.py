@@ -40,3 +40,41 @@ def test_no_version_behind_either_alias_says_what_to_run() -> None:
                       aliases=[AliasRead("champion"), AliasRead("challenger")])
     view = views.models_view(read, composed())
     assert not view.available and "nba-pra pipeline" in (view.message or "")
+
+
+def _render(template: str, view, **extra) -> str:
+    from nba_pra.dashboard import pages
+
+    return pages._env.get_template(template).render(view=view.model_dump(mode="json"), active=template, **extra)
+
+
+def test_the_models_page_shows_when_a_version_was_registered_in_a_readable_utc_time() -> None:
+    details = VersionDetails(version="7", run_id="r1", experiment_id="e1", run_name="train",
+                             created="2025-01-02T10:00:00+00:00", metrics={})
+    read = ModelsRead(tracking_uri="sqlite:///x.db", latest_training=None, aliases=[AliasRead("champion", details)])
+    html = _render("models.html", views.models_view(read, composed()))
+    # the page printed the raw ISO string "2025-01-02T10:00:00+00:00"
+    assert "registered 2025-01-02 10:00 UTC" in html and "T10:00:00" not in html
+
+
+def test_a_rejected_props_reason_explains_its_rule_value_and_threshold_in_a_tooltip() -> None:
+    import pandas as pd
+
+    from nba_pra.dashboard.readers import SlateRead
+
+    settings = composed()  # max_cv 0.35
+    game = {"game_id": "g1", "game_date": pd.Timestamp("2025-01-02"), "player_id": 1, "player_name": "P1",
+            "team": "BOS", "opponent": "NYK", "mean": 20.0, "std": 8.2}
+    # decisions written before reason_detail existed: explained from the configured threshold
+    candidate = {**game, "market": "pra", "book_player_name": "P1", "line": 19.5, "p_over": 0.6, "p_under": 0.4,
+                 "p_push": 0.0, "side": "over", "bookmaker": "a", "price": -110.0, "edge": 0.05, "stake": 0.0,
+                 "bankroll": 1.0, "decision": "pass", "reason": "max_cv", "cv": 0.41, "bet_id": "b1"}
+    read = SlateRead(pd.DataFrame([game]), pd.DataFrame([candidate]), pd.Series(dtype=float), "p", "c")
+    view = views.slate_view(read, settings)
+    assert view.rows[0].reason_detail == "max_cv: CV 0.41 > 0.35"
+    html = _render("slate.html", view, params={"descending": "true"})
+    cell = html[html.index('data-col="reason"'):]
+    cell = cell[: cell.index("</td>")]
+    # the cell showed the bare code "max_cv"
+    assert ('title="max_cv: the prediction is too uncertain: sd / mean above betting.max_cv (CV 0.41 &gt; 0.35)"'
+            in cell) and cell.endswith(">max_cv</span>")

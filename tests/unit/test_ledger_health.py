@@ -97,10 +97,13 @@ def test_realised_win_rate_far_below_prediction_warns_of_overconfidence() -> Non
     )
 
 
-def test_bankroll_curve_plots_initial_plus_cumulative_profit() -> None:
-    bets = ledger([(0.05, "win", 10), (0.05, "loss", 5), (0.05, None, 3)])
+def test_bankroll_curve_plots_initial_plus_each_slates_profit_against_the_game_date() -> None:
+    bets = pd.concat([ledger([(0.05, "win", 10), (0.05, "loss", 5), (0.05, None, 3)]),
+                      ledger([(0.05, "loss", 2)], day="2024-01-26")], ignore_index=True)
     fig = bankroll_curve(bets, 100.0)
-    assert fig.axes[0].lines[0].get_ydata().tolist() == [100.0, 110.0, 105.0]
+    # the slate of 2024-01-25 settles together (+10 - 5), then 2024-01-26 (-2); the start is the day before
+    assert fig.axes[0].lines[0].get_ydata().tolist() == [100.0, 105.0, 103.0]
+    assert fig.axes[0].get_xlabel() == "game date" and fig.axes[0].get_ylabel() == "bankroll (units)"
     plt.close(fig)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nba_pra.ledger.summary import max_drawdown, summarize
+from nba_pra.ledger.summary import bankroll_by_date, max_drawdown, summarize
 
 
 def test_max_drawdown_is_the_largest_fall_from_a_running_peak() -> None:
@@ -77,3 +77,22 @@ def test_a_ledger_without_states_is_all_staked_and_has_no_paper_figures() -> Non
     s = summarize(bets, 100.0)
     assert s["bets"] == 1 and s["roi"] == pytest.approx(-1.0)
     assert s["paper"]["bets"] == 0 and s["paper"]["notional_roi"] is None and s["paper"]["win_rate"] is None
+
+
+def test_the_bankroll_curve_settles_a_slate_together_so_the_drawdown_ignores_the_order_within_a_day() -> None:
+    # one day: +10, -10, -10, +10 (in bet_id order, which is a hash: arbitrary). Ordered bet by bet they would
+    # draw 100 -> 110 -> 100 -> 90 -> 100, a 20-unit drawdown that never happened; the day nets 0
+    bets = pd.DataFrame({
+        "bet_id": ["a", "b", "c", "d", "e"],
+        "game_date": pd.to_datetime(["2024-01-01"] * 4 + ["2024-01-02"]),
+        "stake": [10.0] * 5, "result": ["win", "loss", "loss", "win", "loss"],
+        "profit": [10.0, -10.0, -10.0, 10.0, -10.0], "clv_price": [np.nan] * 5, "clv_prob": [np.nan] * 5,
+    })
+    curve = bankroll_by_date(bets, 100.0)
+    assert curve["game_date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01", "2024-01-02"]
+    assert curve["bets"].tolist() == [4, 1]
+    assert curve["bankroll"].tolist() == [100.0, 90.0]
+    assert summarize(bets, 100.0)["max_drawdown"] == pytest.approx(10.0)
+    # any order of the bets within the day gives the same curve
+    shuffled = bets.iloc[[3, 1, 0, 4, 2]].assign(bet_id=["z", "y", "x", "w", "v"])
+    pd.testing.assert_frame_equal(bankroll_by_date(shuffled, 100.0), curve)

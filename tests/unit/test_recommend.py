@@ -120,3 +120,93 @@ def test_book_names_in_the_market_tables_print_exactly_as_written() -> None:
     console = Console(width=400, record=True, color_system=None)
     console.print(betting_table(frame))
     assert "│ Book [/x] One │" in console.export_text()
+
+
+def printed_all(project: Project, limit: int) -> str:
+    console = Console(width=400, record=True, color_system=None)
+    show(project, show_all=True, limit=limit, console=console)
+    return console.export_text()
+
+
+def test_a_cut_table_says_how_many_rows_it_shows_and_limit_0_shows_all(project: Project) -> None:
+    out = printed_all(project, limit=2)
+    assert "showing 2 of 4 candidates (--limit N, --limit 0 for all)" in out
+    assert sum("fastline" in line for line in out.splitlines()) == 2
+    everything = printed_all(project, limit=0)
+    # --limit 0 printed an empty table
+    assert sum("fastline" in line for line in everything.splitlines()) == 4 and "showing" not in everything
+
+
+def test_all_candidates_show_the_price_and_a_count_per_reason(project: Project) -> None:
+    out = printed_all(project, limit=0)
+    header = next(line for line in out.splitlines() if "player" in line and "book" in line)
+    assert [c.strip() for c in header.split("┃")].count("price") == 1
+    assert "│ -110  │" in next(line for line in out.splitlines() if "Staked One" in line)
+    assert "reasons: bet 3 of 4, pass 1 of 4" in out
+
+
+def test_the_reason_column_carries_the_rules_value_and_threshold(project: Project, tmp_path: Path) -> None:
+    root = tmp_path / "detail"
+    (root / "artifacts").mkdir(parents=True)
+    frame = pd.DataFrame([
+        {**candidate("Wobbly Five", 0.2, "", 0.0, decision="pass"), "reason": "max_cv", "cv": 0.41},
+        {**candidate("Stored Six", 0.2, "", 0.0, decision="pass"), "reason": "min_edge",
+         "reason_detail": "min_edge: edge 0.020 < 0.030"},
+    ])
+    frame.iloc[[0]].to_parquet(root / "artifacts" / "candidates.parquet")
+    out = printed_all(Project(root=root, settings=project.settings), limit=0)
+    # a decision written before reason_detail existed is explained from the configured threshold (max_cv 0.35)
+    assert "max_cv: CV 0.41 > 0.35" in out
+    frame.iloc[[1]].to_parquet(root / "artifacts" / "candidates.parquet")
+    assert "min_edge: edge 0.020 < 0.030" in printed_all(Project(root=root, settings=project.settings), limit=0)
+
+
+def _slate(root: Path) -> pd.DataFrame:
+    """Two props priced by the raw model with the project's betting settings: P7's over at -110 (P(win) 0.71,
+    edge 0.35) passes; P8's (P(win) 0.57, edge 0.10) fails min_confidence 0.60 though its edge passes."""
+    from test_betting_engine import line, prediction
+
+    from nba_pra.betting.engine import evaluate_candidates
+    from settings_support import model_pricing
+
+    settings = load_project(root).settings.betting
+    preds = pd.DataFrame([prediction(7, mean=30.0), prediction(8, mean=30.0, game_id="G2")])
+    lines = pd.DataFrame([line(7, 26.5), line(8, 28.5, game_id="G2")])
+    frame = evaluate_candidates(preds, lines, settings, 1.0, **model_pricing())
+    (root / "artifacts").mkdir(exist_ok=True)
+    frame.to_parquet(root / "artifacts" / "candidates.parquet")
+    return frame
+
+
+def test_recommend_applies_betting_overrides_and_names_the_rule_that_binds(tmp_project: Path, capsys) -> None:
+    from nba_pra.cli import main
+
+    frame = _slate(tmp_project).set_index("player_id")
+    bet, other = frame.loc[7], frame.loc[8]
+    assert (bet["reason"], other["reason"]) == ("bet", "min_confidence") and other["edge"] > 0.03
+    # an edge threshold above the bet's edge: the bet goes (it was listed whatever min_edge said)
+    above = f"{bet['edge'] + 0.01:.3f}"
+    assert main(["recommend", f"betting.min_edge={above}"]) == 0
+    out = capsys.readouterr().out
+    assert f"what-if: the last bet stage's candidates decided again with betting.min_edge={above}" in out
+    assert "No bets today" in out and "warning" not in out
+    # between the two edges: P8 is now rejected by min_edge, but min_confidence rejected it anyway
+    between = f"{(bet['edge'] + other['edge']) / 2:.3f}"
+    assert main(["recommend", f"betting.min_edge={between}"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (f"warning: betting.min_edge={between} changes no bet: min_confidence binds first; the 1 candidates "
+            f"whose min_edge verdict it changes are rejected anyway (min_confidence 1; e.g. min_confidence: "
+            f"P(win) {other['confidence']:.3f} < 0.600)") in out
+    assert "1 bets for 2024-01-05" in out
+    # an override of how the slate is priced cannot change stored decisions: said, not silently ignored
+    assert main(["recommend", "pricing.method=market"]) == 0
+    assert "warning: pricing.method=market changes nothing here" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_negative_limit_is_rejected_in_one_sentence(capsys) -> None:
+    from nba_pra.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["recommend", "--limit", "-3"])
+    assert exit_.value.code == 2
+    assert "'-3' is not a number of rows (0 or more; 0 prints every row)" in capsys.readouterr().err

@@ -192,3 +192,17 @@ def test_data_in_the_status_screen_prints_as_written_not_as_markup(project) -> N
     screen = buffer.getvalue()
     assert "! ledger health: book Kyle [/x] Book trails" in screen
     assert "unavailable: OperationalError: [/SQL: SELECT 1] failed" in screen
+
+
+def test_the_max_drawdown_is_printed_in_units_not_as_a_percentage() -> None:
+    from nba_pra.ledger.summary import summarize
+
+    # bankroll 100 -> 130 (day 1) -> 77.31 (day 2: -52.69) -> 80.31: the drawdown is 52.69 units
+    bets = pd.DataFrame({
+        "bet_id": ["a", "b", "c"], "game_date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"]),
+        "stake": [10.0, 52.69, 3.0], "result": ["win", "loss", "win"], "profit": [30.0, -52.69, 3.0],
+        "clv_price": [None] * 3, "clv_prob": [None] * 3,
+    })
+    [bankroll] = [value for label, value in status._ledger_rows(summarize(bets, 100.0)) if label == "bankroll"]
+    # it printed "max drawdown 5269.0%" (a percentage format applied to units)
+    assert bankroll == "80.31 units (profit -19.69, max drawdown 52.69 units; staked bets only)"

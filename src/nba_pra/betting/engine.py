@@ -18,6 +18,9 @@ Definitions (per unit staked; see :mod:`nba_pra.betting.kelly` for the formulas)
   largest edge (at equal lines: the best price for the side) is the bet; the others get ``not_best_price``.
   ``bet_id = sha1("game_id|player_id|market")``, shared by all candidates of a prop, so re-running a day or
   seeing the prop at another book never makes a second bet.
+* ``reason``: the first rule that rejected the candidate (``bet`` when none did); ``reason_detail``: the same
+  with the candidate's value and the threshold (``max_cv: CV 0.41 > 0.35``, :func:`nba_pra.betting.filters.explain`),
+  the text every surface shows.
 * ``state``: ``staked`` when the evidence gate (:mod:`nba_pra.betting.gate`) lets the pricing method stake at
   the bet's book, else ``paper`` (stake 0, ``gate_reason`` gives the evidence): a paper bet is recorded and
   settled like any other, so the evidence keeps accumulating.
@@ -36,7 +39,7 @@ from nba_pra.betting.exposure import size_stakes
 from nba_pra.betting.gate import BetState, Gate
 from nba_pra.betting.kelly import confidence_distance, expected_return, kelly_fraction
 from nba_pra.betting.pricing import price_offers
-from nba_pra.betting.settings import BettingSettings, ConfidenceMethod, PricingSettings
+from nba_pra.betting.settings import BettingSettings, ConfidenceMethod, PricingMethod, PricingSettings
 from nba_pra.betting.stacking import StackFit
 from nba_pra.data.schema import LINE_COLUMNS, PLAYER_GAME_COLUMNS, require_columns
 from nba_pra.model.ensemble import CALIBRATION_COLUMNS
@@ -96,6 +99,7 @@ CANDIDATE_COLUMNS: Final = (
     "capped_by",
     "decision",
     "reason",
+    "reason_detail",
     "pricing",
     "state",
     "gate_reason",
@@ -171,20 +175,27 @@ def mark_best_price(frame: pd.DataFrame, open_: pd.Series, preferred: pd.Series 
     return best
 
 
-def priced_candidates(predictions: pd.DataFrame, lines: pd.DataFrame, settings: BettingSettings,
-                      pricing: PricingSettings, *, bankroll: float, stack: StackFit | None = None,
-                      as_of: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Every candidate priced by the one pricing path (:func:`nba_pra.betting.pricing.price_offers`), with both
-    sides' edges, Kelly sizing before caps (``bankroll`` in units) and ``reason``: the first filter rule that
-    rejects it, else ``bet``."""
-    frame = join_lines(predictions, lines, settings.default_market)
-    frame = price_offers(frame, pricing, stack=stack)
-    frame["pricing"] = pricing.method.value
+def add_filters(frame: pd.DataFrame, settings: BettingSettings, bankroll: float,
+                as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Priced offers (``p_over``/``p_under``/``p_push`` and prices) -> both sides' edges, Kelly sizing before caps
+    (``bankroll`` in units), ``bet_id``, ``reason`` (the first filter rule that rejects it, else ``bet``) and
+    ``edge_suspect``."""
     frame = add_edges(frame, settings, bankroll)
     frame["bet_id"] = bet_id(frame["game_id"], frame["player_id"], frame["market"])
     frame["reason"] = filters.first_rejection(frame, settings, as_of)
     frame["edge_suspect"] = (frame["edge"] > settings.suspect_edge).fillna(False).astype(bool)
     return frame
+
+
+def priced_candidates(predictions: pd.DataFrame, lines: pd.DataFrame, settings: BettingSettings,
+                      pricing: PricingSettings, *, bankroll: float, stack: StackFit | None = None,
+                      as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every candidate priced by the one pricing path (:func:`nba_pra.betting.pricing.price_offers`), with
+    :func:`add_filters`' columns."""
+    frame = join_lines(predictions, lines, settings.default_market)
+    frame = price_offers(frame, pricing, stack=stack)
+    frame["pricing"] = pricing.method.value
+    return add_filters(frame, settings, bankroll, as_of)
 
 
 def select_bets(frame: pd.DataFrame) -> pd.DataFrame:
@@ -194,30 +205,28 @@ def select_bets(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[mark_best_price(frame, open_)]
 
 
-def evaluate_candidates(
-    predictions: pd.DataFrame,
-    lines: pd.DataFrame,
-    settings: BettingSettings,
-    bankroll: float,
-    *,
-    pricing: PricingSettings,
-    gate: Gate,
-    stack: StackFit | None = None,
-    as_of: pd.Timestamp | None = None,
-) -> pd.DataFrame:
-    """Every candidate with its probabilities, edges, Kelly sizing, decision, state and the first rule that
-    rejected it.
+def _not_best_detail(frame: pd.DataFrame, reason: pd.Series, chosen: pd.Series) -> pd.Series:
+    """``not_best_price: the bet is at <book> (edge 0.052)`` for the candidates another book's offer beat."""
+    keys = list(PROP_KEYS)
+    best = frame.loc[chosen, [*keys, "bookmaker", "edge"]].rename(columns={"bookmaker": "_book", "edge": "_edge"})
+    beaten = reason.eq("not_best_price")
+    joined = frame.loc[beaten, keys].merge(best, on=keys, how="left").set_axis(frame.index[beaten])
+    return "not_best_price: the bet is at " + joined["_book"].fillna("another book").astype(str) + (
+        " (edge " + joined["_edge"].astype(float).map("{:.3f}".format) + ")"
+    ).where(joined["_edge"].notna(), "")
 
-    ``bankroll`` is in units (the ledger's current bankroll). ``as_of`` (optional) rejects lines of games dated
-    before its calendar day (``past_game``) and is stored in ``decided_at``. ``pricing`` and ``stack`` price
-    every offer (:mod:`nba_pra.betting.pricing`); ``gate`` says which (method, book) may stake: the bet of a
-    prop is placed at a book the gate lets stake when one passes every filter, else at the best edge as a
-    *paper* bet (stake 0, ``gate_reason`` says why). Columns: :data:`CANDIDATE_COLUMNS`.
+
+def decide(frame: pd.DataFrame, settings: BettingSettings, bankroll: float, *, method: PricingMethod,
+           gate: Gate, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """:func:`add_filters`' candidates -> decision, stake, state and reason (best price, the gate, exposure caps).
+
+    The bet of a prop is placed at a book the gate lets ``method`` stake when one passes every filter, else at
+    the best edge as a *paper* bet (stake 0, ``gate_reason`` says why). Columns: :data:`CANDIDATE_COLUMNS`.
     """
-    frame = priced_candidates(predictions, lines, settings, pricing, bankroll=bankroll, stack=stack, as_of=as_of)
+    frame = frame.copy()
     reason = frame.pop("reason")
     open_ = reason == filters.PASS
-    staked_book, gate_reason = gate.decide(pricing.method, frame["bookmaker"])
+    staked_book, gate_reason = gate.decide(method, frame["bookmaker"])
     best = mark_best_price(frame, open_, staked_book)
     reason[open_ & ~best] = "not_best_price"
 
@@ -234,6 +243,11 @@ def evaluate_candidates(
         reason[cut[cut].index] = sized.loc[cut, "cap_reason"]
 
     frame["reason"] = reason
+    detail = filters.explain(frame, reason, settings)
+    beaten = reason.eq("not_best_price")
+    if beaten.any():
+        detail[beaten] = _not_best_detail(frame, reason, best)
+    frame["reason_detail"] = detail
     frame["decision"] = np.where(reason == filters.PASS, DECISION_BET, DECISION_PASS)
     placed = frame["decision"] == DECISION_BET
     frame["state"] = np.where(placed, np.where(paper, BetState.PAPER.value, BetState.STAKED.value), "")
@@ -241,3 +255,49 @@ def evaluate_candidates(
     frame["bankroll"] = float(bankroll)
     frame["decided_at"] = pd.Timestamp(as_of) if as_of is not None else pd.NaT
     return frame.loc[:, list(CANDIDATE_COLUMNS)]
+
+
+def evaluate_candidates(
+    predictions: pd.DataFrame,
+    lines: pd.DataFrame,
+    settings: BettingSettings,
+    bankroll: float,
+    *,
+    pricing: PricingSettings,
+    gate: Gate,
+    stack: StackFit | None = None,
+    as_of: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Every candidate with its probabilities, edges, Kelly sizing, decision, state and the first rule that
+    rejected it (:func:`priced_candidates`, then :func:`decide`).
+
+    ``bankroll`` is in units (the ledger's current bankroll). ``as_of`` (optional) rejects lines of games dated
+    before its calendar day (``past_game``) and is stored in ``decided_at``. ``pricing`` and ``stack`` price
+    every offer (:mod:`nba_pra.betting.pricing`); ``gate`` says which (method, book) may stake.
+    Columns: :data:`CANDIDATE_COLUMNS`.
+    """
+    frame = priced_candidates(predictions, lines, settings, pricing, bankroll=bankroll, stack=stack, as_of=as_of)
+    return decide(frame, settings, bankroll, method=pricing.method, gate=gate, as_of=as_of)
+
+
+#: what :func:`decide` and :func:`add_filters` write (a re-decision drops and rewrites them)
+_DECISION_COLUMNS: Final = (
+    "edge_over", "edge_under", "side", "price", "decimal_price", "p_win", "p_loss", "edge", "confidence",
+    "kelly_full", "stake_kelly", "stake", "capped_by", "decision", "reason", "reason_detail", "state",
+    "gate_reason", "edge_suspect", "bet_id", "over_decimal", "under_decimal",
+)
+
+
+def redecide(candidates: pd.DataFrame, settings: BettingSettings, gate: Gate) -> pd.DataFrame:
+    """The bet stage's candidates decided again with other betting ``settings``, at the probabilities and prices
+    they were priced at (same bankroll, decision day and pricing method): what ``recommend betting.min_edge=0.1``
+    shows. Pricing is not redone, so a change of ``pricing.*`` needs the bet stage."""
+    require_columns(candidates, ("p_over", "p_under", "p_push", "over_price", "under_price", "pricing",
+                                 "bankroll", "decided_at"), "candidates")
+    decided_at = pd.to_datetime(candidates["decided_at"]).dropna()
+    as_of = decided_at.iloc[0] if len(decided_at) else None
+    bankroll = float(candidates["bankroll"].iloc[0]) if len(candidates) else 1.0
+    method = PricingMethod(str(candidates["pricing"].iloc[0])) if len(candidates) else PricingMethod.MODEL
+    frame = candidates.drop(columns=[c for c in _DECISION_COLUMNS if c in candidates.columns])
+    return decide(add_filters(frame, settings, bankroll, as_of), settings, bankroll, method=method, gate=gate,
+                  as_of=as_of)

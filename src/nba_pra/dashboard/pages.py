@@ -17,15 +17,25 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel
 
 from nba_pra import __version__
+from nba_pra.betting.decisions import reason_help
 from nba_pra.dashboard import readers, views
 from nba_pra.dashboard.api import Page, health_of, project_of, safe_dump
 from nba_pra.redaction import redact_value
+from nba_pra.reporting.timestamps import human_time
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
 #: the bankroll chart's drawing box (SVG user units; the browser scales it to the page width)
 CHART_WIDTH: Final = 800
-CHART_HEIGHT: Final = 240
+CHART_HEIGHT: Final = 280
 CHART_PAD: Final = 10
+#: room for the y tick labels and axis title (left), the x tick labels and axis title (bottom) and half of the
+#: last date label, which is centred on the last point (right)
+CHART_MARGIN_LEFT: Final = 70
+CHART_MARGIN_BOTTOM: Final = 45
+CHART_MARGIN_RIGHT: Final = 40
+#: at most this many labelled dates on the x axis, and about this many round values on the y axis
+CHART_X_TICKS: Final = 6
+CHART_Y_TICKS: Final = 5
 MISSING: Final = "–"
 
 #: slate table: (field, header, format) -- formats are the filters below
@@ -79,6 +89,46 @@ def svg_points(values: list[float], width: float = CHART_WIDTH, height: float = 
     )
 
 
+def nice_ticks(lo: float, hi: float, most: int = CHART_Y_TICKS) -> list[float]:
+    """At most ``most`` (+1) round tick values covering ``[lo, hi]``: a step of 1, 2 or 5 times a power of ten."""
+    if hi <= lo:
+        return [lo]
+    rough = (hi - lo) / most
+    power = 10.0 ** math.floor(math.log10(rough))
+    step = next(power * m for m in (1, 2, 5, 10) if power * m >= rough)
+    first = math.floor(lo / step) * step
+    count = math.ceil(hi / step - first / step - 1e-9)  # float noise must not add a tick
+    return [round(first + i * step, 10) for i in range(count + 1)]
+
+
+def line_chart(labels: list[str], values: list[float], *, width: float = CHART_WIDTH,
+               height: float = CHART_HEIGHT, x_ticks: int = CHART_X_TICKS) -> dict[str, Any]:
+    """Geometry of a line chart with axes: the polyline, the plot box and the ticks of both axes.
+
+    Points are spread evenly along x (one per label); y runs over round tick values covering the values.
+    Returns ``points`` (SVG polyline), ``box`` (left, top, right, bottom of the plot area), ``x_ticks`` and
+    ``y_ticks`` (lists of ``(position, text)``).
+    """
+    left, top, right, bottom = CHART_MARGIN_LEFT, CHART_PAD, width - CHART_MARGIN_RIGHT, height - CHART_MARGIN_BOTTOM
+    if not values:
+        return {"points": "", "box": (left, top, right, bottom), "x_ticks": [], "y_ticks": []}
+    ticks = nice_ticks(min(values), max(values))
+    lo, hi = ticks[0], ticks[-1]
+    inner_w, inner_h = right - left, bottom - top
+    step = inner_w / max(len(values) - 1, 1)
+    shown = sorted({round(i * (len(values) - 1) / max(x_ticks - 1, 1)) for i in range(min(x_ticks, len(values)))})
+
+    def y_of(v: float) -> float:
+        return top + inner_h * ((hi - v) / (hi - lo) if hi > lo else 0.5)  # a flat curve is drawn mid-height
+
+    return {
+        "points": " ".join(f"{left + i * step:.1f},{y_of(v):.1f}" for i, v in enumerate(values)),
+        "box": (left, top, right, bottom),
+        "x_ticks": [(round(left + i * step, 1), labels[i]) for i in shown],
+        "y_ticks": [(round(y_of(v), 1), f"{v:g}") for v in ticks],
+    }
+
+
 def _query(params: dict[str, Any], **changes: Any) -> str:
     """A query string: ``params`` updated with ``changes``, empty values dropped."""
     merged = {**params, **changes}
@@ -87,8 +137,10 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
 _env.filters["fmt"] = _fmt
+_env.filters["when"] = lambda value: human_time(value) or MISSING
 _env.globals.update(
-    query=_query, svg_points=svg_points, version=__version__, chart={"w": CHART_WIDTH, "h": CHART_HEIGHT},
+    query=_query, svg_points=svg_points, line_chart=line_chart, reason_help=reason_help, version=__version__,
+    chart={"w": CHART_WIDTH, "h": CHART_HEIGHT},
     SLATE_COLUMNS=SLATE_COLUMNS, LEDGER_COLUMNS=LEDGER_COLUMNS, MISSING=MISSING, SUSPECT_MARK=SUSPECT_MARK,
 )
 

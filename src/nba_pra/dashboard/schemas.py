@@ -53,6 +53,9 @@ class SlateRow(BaseModel):
     stake_units: float | None = Field(description="stake recorded in the ledger, units (bets only)")
     decision: str = Field(description="bet | pass | no line")
     reason: str = Field(description="the first rule that rejected the candidate (`bet` when none did)")
+    reason_detail: str | None = Field(
+        None, description="the reason with the candidate's value and the threshold, e.g. `max_cv: CV 0.41 > 0.35`"
+    )
     state: str | None = Field(None, description="bets: staked | paper (paper: stake 0, kept by the evidence gate)")
     gate_reason: str | None = Field(None, description="why the evidence gate kept a bet on paper, with its figures")
     edge_suspect: bool | None = Field(
@@ -115,7 +118,9 @@ class LedgerBet(BaseModel):
 
 
 class BankrollPoint(BaseModel):
-    date: str = Field(description="game date of the settled bet; the first point (`start`) is the initial bankroll")
+    date: str = Field(description="game date whose settled bets the point adds; the first point (`start`) is the "
+                                  "initial bankroll")
+    bets: int = Field(0, description="bets settled on that game date (all of a slate move the bankroll together)")
     bankroll: float
 
 

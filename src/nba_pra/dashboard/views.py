@@ -17,7 +17,7 @@ import pandas as pd
 
 from nba_pra.backtest.metrics import bootstrap_intervals, ran_bets
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.betting.decisions import pricing_of, suspect_edges
+from nba_pra.betting.decisions import pricing_of, suspect_edges, with_reason_details
 from nba_pra.betting.engine import DECISION_BET
 from nba_pra.config import Settings
 from nba_pra.dashboard import schemas
@@ -25,7 +25,7 @@ from nba_pra.dashboard.readers import PIPELINE_HINT, HealthRead, LedgerRead, Mod
 from nba_pra.data.freshness import check_freshness, data_lag_days
 from nba_pra.ledger.clv_summary import clv_by_book, clv_by_edge, clv_over_time, clv_table
 from nba_pra.ledger.health import bucket_labels, by_bucket
-from nba_pra.ledger.summary import is_paper, summarize
+from nba_pra.ledger.summary import bankroll_by_date, is_paper, summarize
 from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
 from nba_pra.provenance import banner, data_is_synthetic, market_is_synthetic
 from nba_pra.redaction import redact_url
@@ -138,6 +138,7 @@ def slate_view(
             f"no bet decisions for this slate ({read.candidates_file}): run `nba-pra bet` (or `nba-pra pipeline`)"
         )
     suspect_edge = settings.betting.suspect_edge
+    candidates = with_reason_details(candidates, settings.betting)
     table = slate_table(predictions, candidates, read.recorded, suspect_edge)
     shown = filter_sort(table, player=player, team=team, sort=sort, descending=descending)
     rows, page, pages = paginate(shown, page, settings.dashboard.page_size)
@@ -195,16 +196,18 @@ def edge_bucket_table(
 
 
 def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> pd.DataFrame:
-    """``date, bankroll``: the starting bankroll (date ``start``), then the bankroll after each settled bet in
-    game-date order -- the curve :func:`~nba_pra.ledger.summary.max_drawdown` measures (open bets do not move it)."""
-    settled = bets[bets["result"].notna()].sort_values(["game_date", "bet_id"], kind="mergesort")
+    """``date, bets, bankroll``: the starting bankroll (date ``start``), then the bankroll after each game date's
+    settled bets -- :func:`~nba_pra.ledger.summary.bankroll_by_date`, the curve ``max_drawdown`` measures (a slate
+    settles together; open bets do not move it)."""
+    daily = bankroll_by_date(bets, initial_bankroll)
     curve = pd.DataFrame(
         {
-            "date": pd.to_datetime(settled["game_date"]).dt.strftime("%Y-%m-%d").to_numpy(),
-            "bankroll": initial_bankroll + settled["profit"].astype(float).cumsum().to_numpy(),
+            "date": daily["game_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "bets": daily["bets"].to_numpy(),
+            "bankroll": daily["bankroll"].to_numpy(),
         }
     )
-    start = pd.DataFrame({"date": ["start"], "bankroll": [float(initial_bankroll)]})
+    start = pd.DataFrame({"date": ["start"], "bets": [0], "bankroll": [float(initial_bankroll)]})
     return pd.concat([start, curve], ignore_index=True)
 
 

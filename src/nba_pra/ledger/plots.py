@@ -18,18 +18,22 @@ from matplotlib.figure import Figure
 
 from nba_pra.ledger.clv_summary import settled_bets
 from nba_pra.ledger.health import by_bucket
+from nba_pra.ledger.summary import bankroll_by_date
 from nba_pra.stats import wilson_interval
 from nba_pra.vocab import Outcome
 
 
 def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> Figure:
-    """Bankroll (units) after each settled bet, in game-date order, starting from ``initial_bankroll``."""
-    settled = bets[bets["result"].notna()].sort_values(["game_date", "bet_id"], kind="mergesort")
-    equity = np.concatenate([[initial_bankroll], initial_bankroll + settled["profit"].astype(float).cumsum()])
+    """Bankroll (units) after each game date's settled bets (:func:`~nba_pra.ledger.summary.bankroll_by_date`),
+    starting from ``initial_bankroll`` the day before the first one."""
+    daily = bankroll_by_date(bets, initial_bankroll)
+    dates = daily["game_date"]
+    start = dates.iloc[0] - pd.Timedelta(days=1) if len(dates) else pd.Timestamp.now().normalize()
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.plot(np.arange(len(equity)), equity, color="tab:blue")
+    ax.plot([start, *dates], [initial_bankroll, *daily["bankroll"]], color="tab:blue", marker=".")
     ax.axhline(initial_bankroll, color="grey", linewidth=0.8, linestyle="--")
-    ax.set(xlabel="settled bets", ylabel="bankroll (units)", title="Bankroll")
+    ax.set(xlabel="game date", ylabel="bankroll (units)", title="Bankroll")
+    fig.autofmt_xdate()
     fig.tight_layout()
     return fig
 

@@ -10,7 +10,8 @@ Definitions of the staked figures (money in bankroll units):
 * ``profit`` = ``units``: net result of settled bets; ``roi`` (= yield) = ``profit / staked``.
 * ``win_rate`` = ``wins / (wins + losses)`` (pushes and voids excluded).
 * ``bankroll`` = initial bankroll + profit; ``open_exposure``: stakes of unsettled bets.
-* ``max_drawdown``: largest fall of the settled bankroll curve from its running peak (ordered by game date).
+* ``max_drawdown`` (units): largest fall of the settled bankroll curve (:func:`bankroll_by_date`: one point per
+  game date, every bet of a slate settled together) from its running peak.
 * ``avg_clv`` / ``avg_clv_prob`` / ``avg_clv_line``: means of price CLV, probability CLV and line CLV
   (:mod:`nba_pra.ledger.clv`) over settled, non-void bets that have one; ``clv_bets`` counts the bets with a
   probability CLV (any close, moved or not), ``price_clv_bets`` those with a price CLV (the book's line held).
@@ -61,6 +62,26 @@ def max_drawdown(profits: pd.Series, initial_bankroll: float) -> float:
     equity = initial_bankroll + profits.astype(float).cumsum()
     peak = np.maximum.accumulate(np.concatenate([[initial_bankroll], equity.to_numpy()]))[1:]
     return float(np.max(peak - equity.to_numpy(), initial=0.0))
+
+
+def bankroll_by_date(bets: pd.DataFrame, initial_bankroll: float) -> pd.DataFrame:
+    """The settled bankroll curve: ``game_date, bets, profit, bankroll`` with one row per game date.
+
+    Every bet of one slate (game date) is settled together: ``profit`` is the day's summed profit (units),
+    ``bankroll = initial_bankroll + cumsum(profit)``. Ordering bets *within* a day would be arbitrary (their ids
+    are hashes) and would draw a rise and fall that never happened. Open bets do not move it. The drawdown
+    (:func:`max_drawdown`), the dashboard's curve and the bankroll plot all read this one curve.
+    """
+    settled = bets[bets["result"].notna()]
+    day = pd.to_datetime(settled["game_date"]).dt.normalize()
+    daily = (
+        settled.assign(game_date=day, profit=settled["profit"].astype(float))
+        .groupby("game_date", sort=True)
+        .agg(bets=("profit", "size"), profit=("profit", "sum"))
+        .reset_index()
+    )
+    daily["bankroll"] = initial_bankroll + daily["profit"].cumsum()
+    return daily
 
 
 def is_paper(bets: pd.DataFrame) -> pd.Series:
@@ -124,7 +145,7 @@ def summarize(bets: pd.DataFrame, initial_bankroll: float) -> dict[str, Any]:
     paper = is_paper(bets)
     staked_bets = bets[~paper]
     result = staked_bets["result"]
-    settled = staked_bets[result.notna()].sort_values(["game_date", "bet_id"], kind="mergesort")
+    settled = staked_bets[result.notna()]
     ran = settled[settled["result"] != Outcome.VOID]
     staked = float(ran["stake"].sum())
     profit = float(settled["profit"].sum())
@@ -136,7 +157,7 @@ def summarize(bets: pd.DataFrame, initial_bankroll: float) -> dict[str, Any]:
         "units": profit,
         "bankroll": float(initial_bankroll + profit),
         "open_exposure": float(staked_bets.loc[result.isna(), "stake"].sum()),
-        "max_drawdown": max_drawdown(settled["profit"], initial_bankroll),
+        "max_drawdown": max_drawdown(bankroll_by_date(settled, initial_bankroll)["profit"], initial_bankroll),
         **_clv(staked_bets),
         "paper": summarize_paper(bets[paper]),
         "all_bets": {"bets": len(bets), **_clv(bets)},

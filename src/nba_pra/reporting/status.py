@@ -32,13 +32,13 @@ from nba_pra.reporting.clv import clv_status_row, clv_table
 from nba_pra.reporting.evidence import evidence_lines, evidence_summary, read_evidence
 from nba_pra.reporting.pipeline_run import read_pipeline_run
 from nba_pra.reporting.recommend import console_for_output
+from nba_pra.reporting.timestamps import human_time
 
 log = logging.getLogger(__name__)
 
 _SHOWN_METRICS = ("crps", "mae", "log_score")
 #: health warnings printed in full; the rest are counted (they are all in the log of the ledger stage)
 MAX_WARNINGS = 4
-_TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
 #: the longest row label ("odds quota", "mlflow run", "challenger") never gets squeezed
 _LABEL_WIDTH = 10
 #: evidence lines shown (log loss, window, then one per book); the rest are counted to keep one screen
@@ -75,7 +75,7 @@ def _models(project: Project) -> tuple[dict[str, dict[str, Any]], dict[str, Any]
     last = tracker.last_run()
     last_run = (
         {"name": last.info.run_name, "status": last.info.status,
-         "started": pd.Timestamp(last.info.start_time, unit="ms", tz="UTC").strftime(_TIME_FORMAT)}
+         "started": human_time(pd.Timestamp(last.info.start_time, unit="ms", tz="UTC"))}
         if last is not None else None
     )
     return models, last_run
@@ -179,7 +179,7 @@ def _model_row(info: dict[str, Any]) -> str:
 def _pipeline_row(run: dict[str, Any] | None) -> str:
     if run is None:
         return "never run with `nba-pra pipeline`"
-    started = pd.Timestamp(run["started"]).strftime(_TIME_FORMAT)
+    started = human_time(run["started"])
     outcome = "ok" if run["ok"] else f"FAILED (exit {run['returncode']})"
     return f"{started}, {outcome} in {run['duration_s']:.0f} s"
 
@@ -187,7 +187,7 @@ def _pipeline_row(run: dict[str, Any] | None) -> str:
 def _quota_row(quota: dict[str, Any] | None, provider: str) -> str:
     if quota is None:
         return f"n/a (provider {provider} has no quota)" if provider != "theoddsapi" else "not seen yet"
-    seen = pd.Timestamp(quota["seen_at"]).strftime(_TIME_FORMAT)
+    seen = human_time(quota["seen_at"])
     return f"{quota['remaining']} requests left, {quota['used']} used (seen {seen})"
 
 
@@ -199,7 +199,7 @@ def _ledger_rows(ledger: dict[str, Any]) -> list[tuple[str, str]]:
     """Staked bets (real money) first, then paper bets (1 unit each, notional), then CLV over every bet."""
     rows = [
         ("bankroll", f"{ledger['bankroll']:.2f} units (profit {ledger['profit']:+.2f}, "
-                     f"max drawdown {ledger['max_drawdown']:.1%}; staked bets only)"),
+                     f"max drawdown {ledger['max_drawdown']:.2f} units; staked bets only)"),
         ("bets", f"{ledger['bets']} total staked, {ledger['open']} open, {ledger['settled']} settled, win rate "
                  f"{_rate(ledger['win_rate'])}"),
         ("ROI / CLV", f"ROI {_pct(ledger['roi'])} on {ledger['staked']:.2f} staked; CLV "
