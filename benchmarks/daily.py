@@ -6,7 +6,8 @@ settled bets of a five-day loop have a CLV (``clv_coverage``).
 In a scratch DVC project (a copy of conf/, src/ and dvc.yaml; its own data, MLflow DB and ledger):
 
 - day 0: ``nba-pra pipeline``: generates the league and runs everything cold (``cold_wall_s``);
-- days 1..5: ``nba-pra data generate --advance 1`` (the league plays one more day), then ``nba-pra pipeline``. Day 1 runs with ``--retrain`` (``retrain_wall_s``); days 2..5 are inside
+- days 1..5: ``nba-pra data generate --advance 1`` (the league plays one more day), then ``nba-pra pipeline``.
+  Day 1 runs with ``--retrain`` (``retrain_wall_s``); days 2..5 are inside
   ``model.retrain_every_days``, so they only predict, price and record (``predict_only_wall_s``: the slowest of
   them, and each day's time in ``days``). Generation is timed apart (``generate_s``): in real operation the data
   arrives by import, not by simulation.
