@@ -50,7 +50,7 @@ def piped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Co
 def test_pipeline_runs_every_stage_and_writes_their_outputs(piped) -> None:
     root, result = piped
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    for stage in ("availability", "features", "train", "predict", "evidence", "bet", "ledger"):
+    for stage in ("availability", "features", "training_set", "train", "predict", "evidence", "bet", "ledger"):
         assert f"Running stage '{stage}'" in result.stdout
     for out in ("artifacts/availability.parquet", "artifacts/features.parquet", "artifacts/model.json",
                 "artifacts/predictions.parquet",
@@ -74,7 +74,7 @@ def test_second_repro_reruns_only_the_availability_stage(piped) -> None:
     running = [line for line in again.stdout.splitlines() if line.startswith("Running stage")]
     assert running == ["Running stage 'availability':"], again.stdout
     assert (root / "artifacts/availability.parquet").read_bytes() == before
-    for stage in ("features", "train", "predict", "evidence", "bet", "ledger"):
+    for stage in ("features", "training_set", "train", "predict", "evidence", "bet", "ledger"):
         assert f"Stage '{stage}' didn't change" in again.stdout
 
 
@@ -142,6 +142,30 @@ def test_the_frozen_backtest_stage_runs_only_when_unfrozen(piped) -> None:
     assert int(daily["bets"].sum()) == metrics["bets"] + metrics["paper_bets"]
     assert _run([dvc, "freeze", "backtest"], root).returncode == 0
     assert "frozen: true" in (root / "dvc.yaml").read_text()
+
+
+def test_the_next_day_predicts_with_the_champion_without_retraining_and_retrain_moves_the_window(piped) -> None:
+    """A new day inside model.retrain_every_days: the features change, the training set does not, so DVC skips
+    train; `nba-pra pipeline --retrain` moves the window to the new slate and registers a new version."""
+    root, _ = piped
+    window = json.loads((root / "artifacts/training_window.json").read_text())
+    advanced = _run([str(_BIN / "nba-pra"), "data", "generate", "--advance", "1", "-q"], root)
+    assert advanced.returncode == 0, advanced.stderr
+    day2 = _run([str(_BIN / "nba-pra"), "pipeline"], root)
+    assert day2.returncode == 0, day2.stdout[-3000:] + day2.stderr[-3000:]
+    for stage in ("features", "training_set", "predict", "bet", "ledger"):
+        assert f"Running stage '{stage}'" in day2.stdout, stage
+    assert "Running stage 'train'" not in day2.stdout and "Stage 'train' didn't change" in day2.stdout
+    assert "training window unchanged" in day2.stderr
+    assert json.loads((root / "artifacts/training_window.json").read_text()) == window
+    predictions = pd.read_parquet(root / "artifacts/predictions.parquet")
+    assert set(predictions["model_version"]) == {"1"} and str(predictions["game_date"].min().date()) > window["end"]
+    retrained = _run([str(_BIN / "nba-pra"), "pipeline", "--retrain"], root)
+    assert retrained.returncode == 0, retrained.stdout[-3000:] + retrained.stderr[-3000:]
+    assert "Running stage 'train'" in retrained.stdout
+    moved = json.loads((root / "artifacts/training_window.json").read_text())
+    assert moved["end"] == str(predictions["game_date"].min().date()) and moved["rows"] > window["rows"]
+    assert json.loads((root / "artifacts/model.json").read_text())["version"] == "2"
 
 
 def test_fresh_generation_reproduces_data_dvc_byte_for_byte(tmp_path: Path) -> None:
