@@ -73,8 +73,8 @@ def _flag_overrides(args: argparse.Namespace) -> list[str]:
 _LOCKS = contextlib.ExitStack()
 #: commands that change project state (data, stage outputs, ledger, registry) hold the project lock; the rest
 #: (status, recommend, dashboard, config, schedule) only read
-LOCKING_COMMANDS = frozenset({"init", "availability", "features", "train", "predict", "evidence", "bet", "ledger", "pipeline",
-                              "backtest", "market", "promote", "data", "job", "odds"})
+LOCKING_COMMANDS = frozenset({"init", "availability", "features", "train", "predict", "evidence", "bet", "ledger",
+                              "pipeline", "backtest", "market", "promote", "data", "job", "odds"})
 
 
 def _project(args: argparse.Namespace):
