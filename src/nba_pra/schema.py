@@ -35,6 +35,20 @@ Positive = Annotated[float, Field(gt=0)]
 Count = Annotated[int, Field(ge=1)]
 #: a count that may be zero
 NonNegInt = Annotated[int, Field(ge=0)]
+#: a fraction that must be positive (a Kelly fraction, a bankroll cap): (0, 1]
+PositiveUnit = Annotated[float, Field(gt=0, le=1)]
+#: a two-sided confidence level or a share strictly between none and all: (0, 1)
+OpenUnit = Annotated[float, Field(gt=0, lt=1)]
+#: a probability clip: probabilities are kept in [clip, 1 - clip], so (0, 0.5)
+ProbClip = Annotated[float, Field(gt=0, lt=0.5)]
+#: a number of walk-forward folds: at least one to train on and one to validate
+FoldCount = Annotated[int, Field(ge=2)]
+#: a TCP port
+Port = Annotated[int, Field(ge=1, le=65535)]
+#: a whole hour of the day on a 24-hour clock
+Hour = Annotated[int, Field(ge=0, le=23)]
+#: a time of day in hours after midnight (19.5 = 7:30 pm)
+HourOfDay = Annotated[float, Field(ge=0, lt=24)]
 
 _CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, arbitrary_types_allowed=False)
 
@@ -152,9 +166,16 @@ def unwrap_optional(hint: Any) -> Any:
 __all__: list[str] = [
     "Count",
     "Field",
+    "FoldCount",
+    "Hour",
+    "HourOfDay",
     "NonNegInt",
     "NonNegative",
+    "OpenUnit",
+    "Port",
     "Positive",
+    "PositiveUnit",
+    "ProbClip",
     "Real",
     "Unit",
     "describe",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
 
-from nba_pra.schema import Count, Field, Positive, Unit, settings
+from nba_pra.schema import Count, Port, Positive, Unit, settings
 
 
 class SmtpSecurity(StrEnum):
@@ -27,11 +26,9 @@ class WebhookSettings:
 
 @settings
 class SmtpSettings:
-    """An SMTP server the alert email is sent through."""
-
     enabled: bool
     host: str
-    port: Annotated[int, Field(ge=1, le=65535)]
+    port: Port
     security: SmtpSecurity
     username_env: str
     password_env: str
@@ -43,8 +40,6 @@ class SmtpSettings:
 
 @settings
 class AlertSettings:
-    """Which bets are alerted (``edge >= min_edge``, ``max_bets`` listed at most) and the channels."""
-
     enabled: bool
     min_edge: Unit
     max_bets: Count

@@ -1,8 +1,4 @@
-"""Settings of the pre-game availability sources (``conf/availability/``).
-
-``conf/availability/<source>.yaml`` picks the source; shared values (cut-off, status vocabulary, the official
-report's URL pattern and schedule, the lineup file) come from ``conf/availability/common/default.yaml``.
-"""
+"""Settings of the pre-game availability sources (``conf/availability/``: ``<source>.yaml`` composes common/)."""
 
 from __future__ import annotations
 
@@ -10,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from nba_pra.odds.settings import RetrySettings
-from nba_pra.schema import Count, Field, NonNegative, Positive, settings
+from nba_pra.schema import Count, Field, Hour, NonNegative, Positive, settings
 
 
 class AvailabilitySource(StrEnum):
@@ -24,7 +20,7 @@ class AvailabilitySource(StrEnum):
 
 @settings
 class BackfillSettings:
-    """``nba-pra availability backfill``: limits of one run (its politeness is the fetcher's ``min_interval_s``)."""
+    """Limits of one ``nba-pra availability backfill`` run (:mod:`nba_pra.availability.backfill`)."""
 
     max_days: Count
     max_consecutive_failures: Count
@@ -33,11 +29,11 @@ class BackfillSettings:
 
 @settings
 class OfficialReportSettings:
-    """The NBA's official injury report: one PDF per publication, named by its (US Eastern) hour."""
+    """The NBA's official injury report (:mod:`nba_pra.availability.official`)."""
 
     url_pattern: str
     publish_minute: Annotated[int, Field(ge=0, le=59)]
-    schedule_hours_et: tuple[Annotated[int, Field(ge=0, le=23)], ...]
+    schedule_hours_et: tuple[Hour, ...]
     connect_timeout_s: Positive
     read_timeout_s: Positive
     retry: RetrySettings
@@ -52,7 +48,7 @@ class OfficialReportSettings:
 
 @settings
 class LineupFileSettings:
-    """Projected / confirmed starters and "may not play" lists recorded in Rotowire's format."""
+    """Rotowire-format starters and "may not play" lists (:mod:`nba_pra.availability.lineups`)."""
 
     path: str
     team_codes: dict[str, Any]
@@ -61,8 +57,6 @@ class LineupFileSettings:
 
 @settings
 class SyntheticReportSettings:
-    """The synthetic league's report (written by ``nba-pra data generate``) is published this long before tip."""
-
     lead_minutes: NonNegative
 
 

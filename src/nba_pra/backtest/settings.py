@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from nba_pra.schema import Count, Field, Positive, settings
+from nba_pra.schema import Count, FoldCount, OpenUnit, Positive, settings
 
 
 @settings
 class BacktestModelSettings:
-    """Lighter training for backtests: each key replaces the project's value (null keeps the project's).
+    """Lighter training for backtests: each key replaces the project's value (null keeps the project's)."""
 
-    A backtest retrains every ``retrain_every_days``, so the daily model's 19 folds x 150 rounds would cost
-    minutes per retrain on two cores.
-    """
-
-    n_folds: Annotated[int, Field(ge=2)] | None
+    n_folds: FoldCount | None
     mean_rounds: Count | None
     variance_rounds: Count | None
 
 
 @settings
 class BacktestLedgerSettings:
-    """Where the backtest's bets go: never the real ledger. ``table_prefix`` is followed by the run's key."""
+    """The backtest's own ledger, never the real one."""
 
     url: str
     table_prefix: str
@@ -32,7 +26,7 @@ class BacktestLedgerSettings:
 @settings
 class BootstrapSettings:
     n_resamples: Count
-    confidence: Annotated[float, Field(gt=0, lt=1)]
+    confidence: OpenUnit
 
 
 @settings

@@ -1,25 +1,15 @@
-"""Settings of the betting engine (``conf/betting/``).
-
-Every threshold, cap and correlation the engine uses lives here; the YAML in ``conf/betting/default.yaml``
-sets them. Fractions of bankroll are plain fractions (0.05 = 5 %), stakes are in bankroll units.
-"""
+"""Settings of pricing (``conf/pricing/``) and of the betting engine (``conf/betting/``)."""
 
 from __future__ import annotations
 
 import enum
-from typing import Annotated
 
 from nba_pra.odds.market import ConsensusMethod, DevigMethod
-from nba_pra.schema import Count, Field, NonNegative, NonNegInt, Positive, Real, Unit, settings
+from nba_pra.schema import Count, NonNegative, NonNegInt, Positive, PositiveUnit, ProbClip, Real, Unit, settings
 
 
 class ConfidenceMethod(enum.StrEnum):
-    """How ``confidence`` is computed from the predicted distribution.
-
-    * ``distance`` (default, the original system's definition): ``|P(over) - 0.5| / 0.5`` -- how far the
-      model's P(over) sits from a coin flip, scaled to [0, 1]. It ignores prices and the chosen side.
-    * ``side_probability``: P(win) of the chosen side (pushes count as not winning).
-    """
+    """How ``confidence`` is computed: :func:`nba_pra.betting.kelly.confidence_distance`, or the side's P(win)."""
 
     DISTANCE = "distance"
     SIDE_PROBABILITY = "side_probability"
@@ -36,7 +26,7 @@ class PricingMethod(enum.StrEnum):
 
 @settings
 class SolverSettings:
-    """Bisection for the market-implied mean: the bracket (PRA points) and the number of halvings."""
+    """Bisection for the market-implied mean (:mod:`nba_pra.betting.pricing`)."""
 
     mean_low: Positive
     mean_high: Positive
@@ -55,19 +45,19 @@ class StackingSettings:
 
 @settings
 class PricingSettings:
-    """``conf/pricing/``: the one pricing path of the bet stage, the backtest and ``nba-pra market``."""
+    """The one pricing path of the bet stage, the backtest and ``nba-pra market``."""
 
     method: PricingMethod
     devig: DevigMethod
     consensus: ConsensusMethod
-    prob_clip: Annotated[float, Field(gt=0, lt=0.5)]
+    prob_clip: ProbClip
     solver: SolverSettings
     stacking: StackingSettings
 
 
 @settings
 class EvidenceSettings:
-    """``betting.evidence``: stake only where walk-forward evidence says the pricing beats the market."""
+    """The evidence gate (:mod:`nba_pra.betting.gate`)."""
 
     required: bool
     window_days: Count
@@ -77,17 +67,17 @@ class EvidenceSettings:
 
 @settings
 class BettingSettings:
-    kelly_fraction: Annotated[float, Field(gt=0, le=1)]
+    kelly_fraction: PositiveUnit
     min_edge: Unit
     max_edge: NonNegative | None
     min_confidence: Unit
     confidence_method: ConfidenceMethod
     max_cv: Positive
     min_games: NonNegInt
-    max_stake_fraction: Annotated[float, Field(gt=0, le=1)]
-    max_player_fraction: Annotated[float, Field(gt=0, le=1)]
-    max_game_fraction: Annotated[float, Field(gt=0, le=1)]
-    max_day_fraction: Annotated[float, Field(gt=0, le=1)]
+    max_stake_fraction: PositiveUnit
+    max_player_fraction: PositiveUnit
+    max_game_fraction: PositiveUnit
+    max_day_fraction: PositiveUnit
     same_player_correlation: Unit
     same_game_correlation: Unit
     stake_decimals: NonNegInt | None

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.schema import Count, Field, NonNegative, settings
+from nba_pra.schema import Count, NonNegative, Port, settings
 
 
 @settings
 class DashboardSettings:
     host: str
-    port: Annotated[int, Field(ge=1, le=65535)]
+    port: Port
     trusted_hosts: tuple[str, ...]
     max_query_chars: Count
     mlflow_ui_url: str

@@ -1,8 +1,4 @@
-"""Settings of the data sources (``conf/data/``).
-
-Types and ranges only (:mod:`nba_pra.schema`): every value, with what it means and what it was calibrated
-against, lives in ``conf/data/``.
-"""
+"""Settings of the data sources (``conf/data/``) and of the synthetic league (``conf/data/synthetic.yaml``)."""
 
 from __future__ import annotations
 
@@ -10,12 +6,12 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
-from nba_pra.schema import Count, Field, NonNegative, NonNegInt, Positive, Real, Unit, settings
+from nba_pra.schema import Count, Field, HourOfDay, NonNegative, NonNegInt, Positive, Real, Unit, settings
 
 
 @settings
 class ScheduleSettings:
-    """How an 82-game season is laid out over the calendar (rest patterns, tip-off times)."""
+    """How a season's games are laid out over the calendar (rest patterns, tip-off times)."""
 
     opening_day_of_october: Annotated[int, Field(ge=1, le=31)]
     season_length_days: Count
@@ -23,7 +19,7 @@ class ScheduleSettings:
     three_in_four_weight: NonNegative
     rested_weight_per_day: NonNegative
     daily_games_jitter: NonNegative
-    tipoff_hours_eastern: tuple[Annotated[float, Field(ge=0, lt=24)], ...]
+    tipoff_hours_eastern: tuple[HourOfDay, ...]
 
 
 @settings
@@ -132,8 +128,6 @@ class TransactionSettings:
 
 @settings
 class SoftBookSettings:
-    """The soft book: a book that lags the market on some of its props (a known inefficiency)."""
-
     bookmaker: str
     coverage: Unit
     stale_share: Unit
@@ -142,9 +136,6 @@ class SoftBookSettings:
 
 @settings
 class SportsbookSettings:
-    """The simulated books (:mod:`nba_pra.data.synthetic.sportsbook`): who gets props, the market's estimate,
-    how books differ, margins, the close and the soft book."""
-
     min_expected_minutes: NonNegative
     coverage: Unit
     public_halflife_games: NonNegative
@@ -165,8 +156,6 @@ class SportsbookSettings:
 
 @settings
 class SyntheticLeagueSettings:
-    """Size, seed and behaviour of the simulated league (``conf/data/synthetic.yaml``)."""
-
     seed: NonNegInt
     n_teams: Count
     roster_size: Count
@@ -206,15 +195,11 @@ class FreshnessSettings:
 
 @settings
 class RosterSettings:
-    """Who is on the next slate when the source has no official rosters (files, nba_api)."""
-
     active_days: NonNegInt
 
 
 @settings
 class FilesSettings:
-    """The ``files`` source: import box scores from a CSV or parquet file (``nba-pra data import``)."""
-
     path: str
     format: str
     schedule_path: str
@@ -222,13 +207,11 @@ class FilesSettings:
     slate_date: str
     season_types: tuple[str, ...]
     default_position: str
-    tipoff_hour_eastern: Annotated[float, Field(ge=0, lt=24)]
+    tipoff_hour_eastern: HourOfDay
 
 
 @settings
 class NbaApiSettings:
-    """The ``nba_api`` source: stats.nba.com league game logs and schedule (``nba-pra data fetch``)."""
-
     base_url: str
     seasons: tuple[str, ...]
     season_types: tuple[str, ...]

@@ -1,8 +1,4 @@
-"""Settings of the feature engine (``conf/features/``).
-
-Every window is counted in the events of the series it runs over (a player's played games, a team's games,
-a position's game days) unless its name says days.
-"""
+"""Settings of the feature engine (``conf/features/``)."""
 
 from __future__ import annotations
 

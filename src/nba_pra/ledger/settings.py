@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
 
-from nba_pra.schema import Field, NonNegative, NonNegInt, Positive, Unit, settings
+from nba_pra.schema import NonNegative, NonNegInt, OpenUnit, Positive, Unit, settings
 
 
 class ClvPeriod(enum.StrEnum):
@@ -14,7 +13,6 @@ class ClvPeriod(enum.StrEnum):
     DAY = "D"
     WEEK = "W"
     MONTH = "M"
-
 
 
 @settings
@@ -28,5 +26,5 @@ class LedgerSettings:
     health_window_days: NonNegInt
     health_min_bets: NonNegInt
     health_calibration_gap: NonNegative
-    clv_confidence: Annotated[float, Field(gt=0, lt=1)]
+    clv_confidence: OpenUnit
     clv_period: ClvPeriod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Any
 
-from nba_pra.schema import Count, Field, NonNegative, NonNegInt, settings
+from nba_pra.schema import Count, Field, FoldCount, NonNegative, NonNegInt, OpenUnit, ProbClip, settings
 
 
 class FoldScheme(enum.StrEnum):
@@ -26,9 +26,9 @@ class WindowSettings:
 
 @settings
 class CvSettings:
-    n_folds: Annotated[int, Field(ge=2)]
+    n_folds: FoldCount
     scheme: FoldScheme
-    min_train_fraction: Annotated[float, Field(gt=0, lt=1)]
+    min_train_fraction: OpenUnit
     embargo_days: NonNegInt
     variance_warmup_blocks: NonNegInt
 
@@ -45,7 +45,7 @@ class OverCalibrationSettings:
 
     enabled: bool
     min_rows: NonNegInt
-    clip: Annotated[float, Field(gt=0, lt=0.5)]
+    clip: ProbClip
     max_iter: Count
     range_quantile: Annotated[float, Field(ge=0, lt=0.5)]
 

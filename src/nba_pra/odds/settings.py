@@ -1,15 +1,10 @@
-"""Settings of the odds providers (``conf/odds/``).
-
-``conf/odds/<provider>.yaml`` picks the provider; the shared values come from ``conf/odds/common/default.yaml``,
-the team-name table from ``conf/odds/teams/`` and the player-name aliases from ``conf/odds/aliases/``.
-"""
+"""Settings of the odds providers (``conf/odds/``: ``<provider>.yaml`` composes common/, teams/ and aliases/)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
 
-from nba_pra.odds.market import ConsensusMethod, DevigMethod
 from nba_pra.schema import Count, NonNegative, NonNegInt, Positive, settings
 
 
@@ -76,8 +71,6 @@ class MatchingSettings:
 class OddsSettings:
     provider: ProviderKind
     market: str
-    devig: DevigMethod
-    consensus: ConsensusMethod
     strict: bool
     refresh: bool
     teams: dict[str, Any]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from nba_pra.schema import Field, NonNegative, NonNegInt, settings
+from nba_pra.schema import Field, Hour, NonNegative, NonNegInt, settings
 
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-Hour = Annotated[int, Field(ge=0, le=23)]
 
 
 @settings
