@@ -94,8 +94,7 @@ def load_params(root: Path) -> dict[str, Any]:
 
 @settings
 class PathSettings:
-    """Folders relative to the project root. ``data`` holds raw inputs only (tracked by ``data.dvc``); ``archive``
-    the fetched pre-game news (tracked by ``archive.dvc``)."""
+    """Folders relative to the project root (:meth:`Project.path` resolves them)."""
 
     data: str
     cache: str
