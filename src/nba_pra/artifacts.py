@@ -73,18 +73,23 @@ class RunArtifact:
         return f"{self.folder}/{self.name}"
 
 
+#: the headline metrics DVC shows (``nba_pra.reporting.headline``); the full summaries are plain outputs
+METRICS_DIR: Final = "metrics"
+
 # --- availability -----------------------------------------------------------------------------------------------
 AVAILABILITY: Final = Artifact("artifacts", "availability.parquet", "availability", Declared.OUT,
                                "availability table")
-AVAILABILITY_SUMMARY: Final = Artifact("reports", "availability_summary.json", "availability", Declared.METRIC,
+AVAILABILITY_SUMMARY: Final = Artifact("reports", "availability_summary.json", "availability", Declared.OUT,
                                        "availability summary")
 # --- features ---------------------------------------------------------------------------------------------------
 FEATURES: Final = Artifact("artifacts", "features.parquet", "features", Declared.OUT, "feature table")
-FEATURES_SUMMARY: Final = Artifact("reports", "features_summary.json", "features", Declared.METRIC,
+FEATURES_SUMMARY: Final = Artifact("reports", "features_summary.json", "features", Declared.OUT,
                                    "feature summary")
 # --- train ------------------------------------------------------------------------------------------------------
 MODEL_POINTER: Final = Artifact("artifacts", "model.json", "train", Declared.OUT, "model pointer")
-TRAIN_METRICS: Final = Artifact("reports", "train_metrics.json", "train", Declared.METRIC, "training metrics")
+TRAIN_METRICS: Final = Artifact("reports", "train_metrics.json", "train", Declared.OUT, "training metrics")
+TRAIN_HEADLINE: Final = Artifact("reports", f"{METRICS_DIR}/train.json", "train", Declared.METRIC,
+                                 "training headline metrics")
 TRAIN_FOLDS: Final = Artifact("reports", "train_folds.csv", "train", Declared.PLOT, "per-fold scores")
 TRAIN_COMPARISON: Final = Artifact("reports", "train_comparison.csv", "train", Declared.PLOT,
                                    "model vs baselines")
@@ -99,16 +104,21 @@ PREDICTIONS: Final = Artifact("artifacts", "predictions.parquet", "predict", Dec
 # --- evidence ---------------------------------------------------------------------------------------------------
 #: where the gate reads it is ``betting.evidence.path`` (settings); this entry is dvc.yaml's default location
 EVIDENCE: Final = Artifact("reports", "evidence.json", "evidence", Declared.OUT, "walk-forward evidence")
-EVIDENCE_SUMMARY: Final = Artifact("reports", "evidence_summary.json", "evidence", Declared.METRIC,
+EVIDENCE_SUMMARY: Final = Artifact("reports", "evidence_summary.json", "evidence", Declared.OUT,
                                    "evidence summary")
+EVIDENCE_HEADLINE: Final = Artifact("reports", f"{METRICS_DIR}/evidence.json", "evidence", Declared.METRIC,
+                                    "evidence headline metrics")
 # --- bet --------------------------------------------------------------------------------------------------------
 CANDIDATES: Final = Artifact("artifacts", "candidates.parquet", "bet", Declared.OUT, "bet decisions")
 BETS: Final = Artifact("artifacts", "bets.csv", "bet", Declared.OUT, "today's bets")
-BET_SUMMARY: Final = Artifact("reports", "bet_summary.json", "bet", Declared.METRIC, "bet summary")
+BET_SUMMARY: Final = Artifact("reports", "bet_summary.json", "bet", Declared.OUT, "bet summary")
+BET_HEADLINE: Final = Artifact("reports", f"{METRICS_DIR}/bet.json", "bet", Declared.METRIC, "bet headline metrics")
 #: last seen usage headers of The Odds API: operational state kept across runs, not a DVC output
 ODDS_QUOTA: Final = Artifact("artifacts", "odds_quota.json", "bet", Declared.NONE, "odds quota")
 # --- ledger -----------------------------------------------------------------------------------------------------
-LEDGER_METRICS: Final = Artifact("reports", "ledger_metrics.json", "ledger", Declared.METRIC, "ledger metrics")
+LEDGER_METRICS: Final = Artifact("reports", "ledger_metrics.json", "ledger", Declared.OUT, "ledger metrics")
+LEDGER_HEADLINE: Final = Artifact("reports", f"{METRICS_DIR}/ledger.json", "ledger", Declared.METRIC,
+                                  "ledger headline metrics")
 BANKROLL_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/bankroll.png", "ledger", Declared.PLOT, "bankroll curve")
 WIN_RATE_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/win_rate_by_probability.png", "ledger", Declared.PLOT,
                                 "win rate by probability")
@@ -128,9 +138,10 @@ BACKTEST_CALIBRATION_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/backtest_ed
 
 #: every catalogued project file, in pipeline order
 CATALOG: Final[tuple[Artifact, ...]] = (
-    AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, MODEL_POINTER, TRAIN_METRICS, TRAIN_FOLDS,
-    TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT, PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY,
-    CANDIDATES, BETS, BET_SUMMARY, ODDS_QUOTA, LEDGER_METRICS, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
+    AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, MODEL_POINTER, TRAIN_METRICS, TRAIN_HEADLINE,
+    TRAIN_FOLDS, TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT, PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY,
+    EVIDENCE_HEADLINE, CANDIDATES, BETS, BET_SUMMARY, BET_HEADLINE, ODDS_QUOTA, LEDGER_METRICS, LEDGER_HEADLINE,
+    BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
     BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EDGE, BACKTEST_DAILY, BACKTEST_BANKROLL_PLOT,
     BACKTEST_CALIBRATION_PLOT,
 )

@@ -19,6 +19,9 @@ from matplotlib.figure import Figure
 from nba_pra.ledger.health import by_bucket
 from nba_pra.vocab import Outcome
 
+#: the bankroll chart's note while no bet has settled (a new project, or a first day)
+NO_SETTLED_BETS = "no data yet: no bet has settled (the curve starts with the first settled bet)"
+
 
 def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> Figure:
     """Bankroll (units) after each settled bet, in game-date order, starting from ``initial_bankroll``."""
@@ -27,6 +30,9 @@ def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> Figure:
     fig, ax = plt.subplots(figsize=(7, 3.5))
     ax.plot(np.arange(len(equity)), equity, color="tab:blue")
     ax.axhline(initial_bankroll, color="grey", linewidth=0.8, linestyle="--")
+    if settled.empty:
+        # a new project's chart is one point on the starting line: say why rather than draw an empty frame
+        ax.text(0.5, 0.5, NO_SETTLED_BETS, ha="center", va="center", transform=ax.transAxes)
     ax.set(xlabel="settled bets", ylabel="bankroll (units)", title="Bankroll")
     fig.tight_layout()
     return fig

@@ -21,6 +21,7 @@ from nba_pra.model.evaluation import Evaluation, evaluate_oof
 from nba_pra.model.train import TrainResult, as_of_date, train_ensemble
 from nba_pra.progress import progress_bar
 from nba_pra.provenance import data_is_synthetic
+from nba_pra.reporting.headline import train_headline
 from nba_pra.stages._runner import run_stage
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.promotion import promote
@@ -122,6 +123,7 @@ def run(project: Project) -> dict:
     }
     artifacts.write_record(project, artifacts.MODEL_POINTER, pointer)
     artifacts.write_record(project, artifacts.TRAIN_METRICS, {**evaluation.metrics, "n_folds": len(result.folds)})
+    artifacts.write_record(project, artifacts.TRAIN_HEADLINE, train_headline(evaluation.metrics))
     artifacts.write_frame(project, artifacts.TRAIN_FOLDS, folds)
     artifacts.write_frame(project, artifacts.TRAIN_COMPARISON, evaluation.comparison)
     if held:
