@@ -6,11 +6,13 @@ Usage::
         train_ensemble(..., progress=update)      # update(done, total, label)
 
 The callback matches :data:`nba_pra.model.train.ProgressFn`. ``force=True`` renders even without a terminal
-(tests, or a user who wants the bar in a log).
+(tests, or a user who wants the bar in a log). ``log=logger``: off a terminal, each step is one plain log line
+instead (``training folds 3/19: fold 2``), for long work whose caller would otherwise print nothing for minutes.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -55,13 +57,17 @@ def make_progress(console: Console | None = None, *, force: bool = False) -> Pro
 
 @contextmanager
 def progress_bar(
-    description: str, *, console: Console | None = None, force: bool = False
+    description: str, *, console: Console | None = None, force: bool = False, log: logging.Logger | None = None
 ) -> Iterator[ProgressCallback]:
-    """A bar named ``description`` driven by ``update(done, total, label)``; silent off a terminal."""
+    """A bar named ``description`` driven by ``update(done, total, label)``; off a terminal silent, or one INFO
+    line per step on ``log`` when given."""
     with make_progress(console, force=force) as progress:
         task = progress.add_task(description, total=None, label="")
+        plain = log if progress.disable else None
 
         def update(done: int, total: int, label: str = "") -> None:
             progress.update(task, completed=done, total=total, label=label)
+            if plain is not None:
+                plain.info("%s %d/%d%s", description, done, total, f": {label}" if label else "")
 
         yield update

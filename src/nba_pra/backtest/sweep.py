@@ -63,13 +63,21 @@ def sweep_points(overrides: Sequence[str]) -> list[list[str]]:
 def prepare(root: Path, overrides: Sequence[str]) -> tuple[str, Project]:
     """Warm the prediction cache for every point's key, then create the parent run; return its id."""
     from nba_pra.backtest.runner import backtest_tracker, load_inputs
-    from nba_pra.evaluation.predictions import cached_predictions
+    from nba_pra.evaluation.cache import cache_key
+    from nba_pra.evaluation.predictions import cached_predictions, prediction_material
 
     points = sweep_points(overrides)
     projects = [Project(root=root, settings=settings_from_dict(compose(root, p))) for p in points]
     inputs = load_inputs(projects[0])
-    for project in projects:
-        cached_predictions(project, inputs.box_scores)  # a hit after the first point of each model key
+    keys = [cache_key(prediction_material(p.settings, inputs.box_scores)) for p in projects]
+    log.info("sweep warm-up: %d point(s), %d distinct model/feature setting(s); filling the prediction cache "
+             "first (a miss retrains weekly over the range: minutes; blocks already cached are reused)",
+             len(points), len(set(keys)))
+    for i, (point, project) in enumerate(zip(points, projects, strict=True)):
+        # a hit after the first point of each model key
+        _, entry = cached_predictions(project, inputs.box_scores)
+        log.info("sweep warm-up %d/%d (%s): predictions cache %s", i + 1, len(points), " ".join(point) or "defaults",
+                 "hit" if entry.hit else "filled")
     tracker = backtest_tracker(projects[0])
     parent = tracker.create_run(f"sweep-{len(points)}-points", tags={"sweep_points": str(len(points))})
     tracker.log_params_to(parent, {"overrides": " ".join(overrides)[:500], "points": len(points)})
@@ -168,9 +176,13 @@ def hydra_app(config_dir: Path) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the Hydra app on ``argv`` (default: ``sys.argv[1:]``) with the sweep's setup and summary around it."""
+    from nba_pra.logs import setup_logging
+
     args = list(sys.argv[1:] if argv is None else argv)
     root = find_project_root()
     multirun = any(a in _MULTIRUN_FLAGS for a in args)
+    # before Hydra configures its own logging per point: the warm-up's lines (console and logs/) come from here
+    setup_logging(Project(root=root, settings=settings_from_dict(compose(root))).path("logs"))
     parent = project = None
     if multirun:
         overrides = [a for a in args if not a.startswith("-")]

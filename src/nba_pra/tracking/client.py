@@ -429,10 +429,20 @@ class Tracker:
         from mlflow.models import infer_signature
 
         with warnings.catch_warnings():
-            # a local path matches MLflow's two local-file source types alike; it warns, then takes the first
+            # a local path matches MLflow's two local-file source types alike (it warns, then takes the first), and
+            # schema inference hints that integer columns cannot hold missing values: neither matters for a record
             warnings.simplefilter("ignore", UserWarning)
             source = resolve_dataset_source(str(path))
-        dataset = MetaDataset(source, name=path.stem, digest=digest, schema=infer_signature(sample).inputs)
+            schema = infer_signature(sample).inputs
+
+        class TableRecord(MetaDataset):
+            """A table logged by its metadata, with its row count as the profile the MLflow UI shows."""
+
+            @property
+            def profile(self) -> dict[str, int]:
+                return {"num_rows": rows}
+
+        dataset = TableRecord(source, name=path.stem, digest=digest, schema=schema)
         self._mlflow.log_input(dataset, context=context, tags={"rows": str(rows)})
 
     def log_artifacts(self, directory: Path, artifact_path: str) -> None:
