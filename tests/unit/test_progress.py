@@ -60,3 +60,24 @@ def test_console_logs_are_plain_level_message_lines_when_stderr_is_not_a_termina
     finally:
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)
+
+
+def test_off_a_terminal_a_bar_given_a_logger_writes_one_plain_line_per_step(caplog) -> None:
+    """The sweep's warm-up used to print nothing for minutes in a pipe: its steps are log lines there now."""
+    console, buffer = _pipe_console()
+    caplog.set_level(logging.INFO, logger="warmup")
+    with progress_bar("history features", console=console, log=logging.getLogger("warmup")) as update:
+        update(1, 2, "rolling features")
+        update(2, 2, "matchup features")
+    assert buffer.getvalue() == ""
+    assert [r.getMessage() for r in caplog.records] == [
+        "history features 1/2: rolling features", "history features 2/2: matchup features"]
+
+
+def test_on_a_terminal_a_bar_given_a_logger_draws_the_bar_and_logs_nothing(caplog) -> None:
+    console = Console(file=io.StringIO(), width=100, force_terminal=True)
+    caplog.set_level(logging.INFO, logger="warmup")
+    with progress_bar("history features", console=console, log=logging.getLogger("warmup")) as update:
+        update(1, 1, "rolling features")
+    assert caplog.records == []
+    assert "history features" in console.file.getvalue()
