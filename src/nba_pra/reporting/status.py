@@ -176,14 +176,14 @@ def _model_row(info: dict[str, Any]) -> str:
     return f"version {info['version']}  {scores}".rstrip()
 
 
-def _promotion_row(models: dict[str, dict[str, Any]], aliases: tuple[str, str]) -> str | None:
-    """The latest version's promotion decision and its reason (the challenger's, else the champion's)."""
-    for alias in reversed(aliases):
-        info = models.get(alias)
-        if info and info.get("promotion"):
-            promotion = info["promotion"]
-            return f"version {info['version']} {promotion.get('decision', '?')}: {promotion.get('reason', '')}"
-    return None
+def _promotion_row(models: dict[str, dict[str, Any]], challenger_alias: str) -> str | None:
+    """The challenger's promotion decision and its reason (None without a challenger: a first version needs no
+    reason, and the screen keeps its line)."""
+    info = models.get(challenger_alias)
+    if not info or not info.get("promotion"):
+        return None
+    promotion = info["promotion"]
+    return f"version {info['version']} {promotion.get('decision', '?')}: {promotion.get('reason', '')}"
 
 
 def _pipeline_row(run: dict[str, Any] | None) -> str:
@@ -275,7 +275,7 @@ def render(status: dict[str, Any], project: Project) -> Table:
     for alias in (tracking.champion_alias, tracking.challenger_alias):
         info = status["models"].get(alias)
         add(alias, _model_row(info) if info else "none")
-    promotion = _promotion_row(status["models"], (tracking.champion_alias, tracking.challenger_alias))
+    promotion = _promotion_row(status["models"], tracking.challenger_alias)
     if promotion:
         add("promotion", promotion)
     if "models" in status["errors"]:
