@@ -81,3 +81,21 @@ def test_on_a_terminal_a_bar_given_a_logger_draws_the_bar_and_logs_nothing(caplo
         update(1, 1, "rolling features")
     assert caplog.records == []
     assert "history features" in console.file.getvalue()
+
+
+def test_a_dvc_stage_console_shows_its_own_summary_and_every_warning_but_no_library_progress(capsys) -> None:
+    """Under `dvc repro` a stage runs as ``python -m nba_pra.stages.x`` (logger ``__main__``): its summary line
+    shows; the folds' and retrains' INFO lines do not (before: all of them did), warnings from anyone do."""
+    from nba_pra.stages._runner import STAGE_CONSOLE_LOGGERS
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        setup_logging(None, console_info_from=STAGE_CONSOLE_LOGGERS)
+        logging.getLogger("__main__").info("features: 10 rows")
+        logging.getLogger("nba_pra.model.train").info("fold 1/19 train")
+        logging.getLogger("nba_pra.odds.synthetic").warning("no lines today")
+        assert capsys.readouterr().err.splitlines() == ["INFO features: 10 rows", "WARNING no lines today"]
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)

@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 
 #: under ``dvc repro`` the console gets each stage's own summary line (its module's INFO) and every warning; the
 #: progress of folds, retrains and odds goes to ``logs/nba-pra.log`` (the CLI verbs, e.g. ``nba-pra train``,
-#: still print it)
-STAGE_CONSOLE_LOGGERS = ("nba_pra.stages.",)
+#: still print it). DVC runs ``python -m nba_pra.stages.<name>``, so the stage module's logger is ``__main__``.
+STAGE_CONSOLE_LOGGERS = ("__main__", "nba_pra.stages.")
 
 
 def run_stage(run: Callable[[Project], Any]) -> None:
