@@ -73,14 +73,17 @@ class RunArtifact:
         return f"{self.folder}/{self.name}"
 
 
+#: the headline metrics DVC shows (``nba_pra.reporting.headline``); the full summaries are plain outputs
+METRICS_DIR: Final = "metrics"
+
 # --- availability -----------------------------------------------------------------------------------------------
 AVAILABILITY: Final = Artifact("artifacts", "availability.parquet", "availability", Declared.OUT,
                                "availability table")
-AVAILABILITY_SUMMARY: Final = Artifact("reports", "availability_summary.json", "availability", Declared.METRIC,
+AVAILABILITY_SUMMARY: Final = Artifact("reports", "availability_summary.json", "availability", Declared.OUT,
                                        "availability summary")
 # --- features ---------------------------------------------------------------------------------------------------
 FEATURES: Final = Artifact("artifacts", "features.parquet", "features", Declared.OUT, "feature table")
-FEATURES_SUMMARY: Final = Artifact("reports", "features_summary.json", "features", Declared.METRIC,
+FEATURES_SUMMARY: Final = Artifact("reports", "features_summary.json", "features", Declared.OUT,
                                    "feature summary")
 # --- training_set -----------------------------------------------------------------------------------------------
 TRAINING_SET: Final = Artifact("artifacts", "training_set.parquet", "training_set", Declared.OUT,
@@ -89,7 +92,9 @@ TRAINING_WINDOW: Final = Artifact("artifacts", "training_window.json", "training
                                   "training window")
 # --- train ------------------------------------------------------------------------------------------------------
 MODEL_POINTER: Final = Artifact("artifacts", "model.json", "train", Declared.OUT, "model pointer")
-TRAIN_METRICS: Final = Artifact("reports", "train_metrics.json", "train", Declared.METRIC, "training metrics")
+TRAIN_METRICS: Final = Artifact("reports", "train_metrics.json", "train", Declared.OUT, "training metrics")
+TRAIN_HEADLINE: Final = Artifact("reports", f"{METRICS_DIR}/train.json", "train", Declared.METRIC,
+                                 "training headline metrics")
 TRAIN_FOLDS: Final = Artifact("reports", "train_folds.csv", "train", Declared.PLOT, "per-fold scores")
 TRAIN_COMPARISON: Final = Artifact("reports", "train_comparison.csv", "train", Declared.PLOT,
                                    "model vs baselines")
@@ -104,21 +109,25 @@ PREDICTIONS: Final = Artifact("artifacts", "predictions.parquet", "predict", Dec
 # --- evidence ---------------------------------------------------------------------------------------------------
 #: where the gate reads it is ``betting.evidence.path`` (settings); this entry is dvc.yaml's default location
 EVIDENCE: Final = Artifact("reports", "evidence.json", "evidence", Declared.OUT, "walk-forward evidence")
-EVIDENCE_SUMMARY: Final = Artifact("reports", "evidence_summary.json", "evidence", Declared.METRIC,
+EVIDENCE_SUMMARY: Final = Artifact("reports", "evidence_summary.json", "evidence", Declared.OUT,
                                    "evidence summary")
+EVIDENCE_HEADLINE: Final = Artifact("reports", f"{METRICS_DIR}/evidence.json", "evidence", Declared.METRIC,
+                                    "evidence headline metrics")
 # --- bet --------------------------------------------------------------------------------------------------------
 CANDIDATES: Final = Artifact("artifacts", "candidates.parquet", "bet", Declared.OUT, "bet decisions")
 BETS: Final = Artifact("artifacts", "bets.csv", "bet", Declared.OUT, "today's bets")
-BET_SUMMARY: Final = Artifact("reports", "bet_summary.json", "bet", Declared.METRIC, "bet summary")
+BET_SUMMARY: Final = Artifact("reports", "bet_summary.json", "bet", Declared.OUT, "bet summary")
+BET_HEADLINE: Final = Artifact("reports", f"{METRICS_DIR}/bet.json", "bet", Declared.METRIC, "bet headline metrics")
 #: last seen usage headers of The Odds API: operational state kept across runs, not a DVC output
 ODDS_QUOTA: Final = Artifact("artifacts", "odds_quota.json", "bet", Declared.NONE, "odds quota")
 #: every book's lines of the slate at each ``nba-pra odds snapshot``: raw observations (they cannot be fetched
-#: again), appended one parquet file per capture, never overwritten (:mod:`nba_pra.odds.snapshots`)
-#: appended captures of every book's lines (`nba-pra odds snapshot`): kept for good in the archive with the pre-game
-#: news, not in data/ (a live capture must not change data.dvc); tracked by archive.dvc
+#: again), appended one parquet file per capture, never overwritten (:mod:`nba_pra.odds.snapshots`); kept for good
+#: in the archive with the pre-game news, not in data/ (a live capture must not change data.dvc)
 ODDS_SNAPSHOTS: Final = Artifact("archive", "odds_snapshots", "snapshot", Declared.NONE, "odds snapshots")
 # --- ledger -----------------------------------------------------------------------------------------------------
-LEDGER_METRICS: Final = Artifact("reports", "ledger_metrics.json", "ledger", Declared.METRIC, "ledger metrics")
+LEDGER_METRICS: Final = Artifact("reports", "ledger_metrics.json", "ledger", Declared.OUT, "ledger metrics")
+LEDGER_HEADLINE: Final = Artifact("reports", f"{METRICS_DIR}/ledger.json", "ledger", Declared.METRIC,
+                                  "ledger headline metrics")
 BANKROLL_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/bankroll.png", "ledger", Declared.PLOT, "bankroll curve")
 WIN_RATE_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/win_rate_by_probability.png", "ledger", Declared.PLOT,
                                 "win rate by probability")
@@ -141,9 +150,10 @@ BACKTEST_CALIBRATION_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/backtest_ed
 #: every catalogued project file, in pipeline order
 CATALOG: Final[tuple[Artifact, ...]] = (
     AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, TRAINING_SET, TRAINING_WINDOW, MODEL_POINTER,
-    TRAIN_METRICS, TRAIN_FOLDS, TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT, PREDICTIONS, EVIDENCE,
-    EVIDENCE_SUMMARY, CANDIDATES, BETS, BET_SUMMARY, ODDS_QUOTA, ODDS_SNAPSHOTS, LEDGER_METRICS, BANKROLL_PLOT,
-    WIN_RATE_PLOT, CLV_PLOT, CLV_TIME_PLOT,
+    TRAIN_METRICS, TRAIN_HEADLINE, TRAIN_FOLDS, TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT,
+    PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY, EVIDENCE_HEADLINE, CANDIDATES, BETS, BET_SUMMARY, BET_HEADLINE,
+    ODDS_QUOTA, ODDS_SNAPSHOTS, LEDGER_METRICS, LEDGER_HEADLINE, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
+    CLV_TIME_PLOT,
     BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EDGE, BACKTEST_DAILY, BACKTEST_BANKROLL_PLOT,
     BACKTEST_CALIBRATION_PLOT,
 )

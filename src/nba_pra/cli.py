@@ -456,7 +456,8 @@ def build_parser() -> argparse.ArgumentParser:
     _overrides(p)
     p = verb("backtest", _cmd_backtest, "walk-forward backtest into the backtest ledger (-m: a Hydra sweep)")
     p.add_argument("-m", "--multirun", action="store_true",
-                   help="sweep: one MLflow run per point of e.g. betting.min_edge=0.02,0.05 (hydra/launcher=joblib)")
+                   help="sweep: one MLflow run per point, e.g. betting.min_confidence=0.55,0.65 "
+                        "(hydra/launcher=joblib)")
     _overrides(p)
     p = verb("market", _cmd_market,
              "every pricing method vs the market on recorded lines: accuracy, log loss, honest ROI, the gate, anatomy")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -17,6 +18,10 @@ def environment() -> dict[str, str]:
     """This interpreter's ``bin/`` first on PATH: dvc.yaml's ``python -m nba_pra.stages.*`` must find our venv."""
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    # no usage report and no pip "new release" notice in the pipeline's output (.dvc/config also turns off
+    # analytics and DVC's update check)
+    env.setdefault("DVC_NO_ANALYTICS", "1")
+    env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     return env
 
 
@@ -40,3 +45,27 @@ def dvc_add(root: Path, target: Path) -> bool:
                             f"and {relative}.dvc were left as they were")
     log.info("%s.dvc updated (`dvc add %s`); commit it with the code: git add %s.dvc", relative, relative, relative)
     return True
+
+
+#: dependencies whose hashes a fresh clone has without running anything: the code and ``params.yaml``
+_CHECKED_DEPS = ("src/", "params.yaml")
+
+
+def stale_lock_entries(root: Path) -> list[str]:
+    """``stage: dependency`` for every code or params dependency whose hash differs from ``dvc.lock``.
+
+    Cheap (``dvc status`` hashes the code; nothing runs) and meaningful in a fresh clone, where data and outputs
+    are absent: a stale entry means the committed lock was not regenerated after a code or config change, so the
+    first ``dvc repro`` rewrites ``dvc.lock`` and ``git status`` shows it modified.
+    """
+    completed = subprocess.run([sys.executable, "-m", "dvc", "status", "--json"], cwd=root, check=False,
+                               env=environment(), capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise PipelineError(f"`dvc status` failed: {completed.stderr.strip() or completed.stdout.strip()}")
+    stale = []
+    for stage, changes in json.loads(completed.stdout or "{}").items():
+        for change in changes:
+            if isinstance(change, dict):
+                deps = change.get("changed deps", {})
+                stale += [f"{stage}: {dep}" for dep in deps if dep.startswith(_CHECKED_DEPS)]
+    return stale

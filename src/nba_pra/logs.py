@@ -41,6 +41,17 @@ class _QuietLibraries(logging.Filter):
         return record.levelno >= logging.WARNING or library not in _NOISY
 
 
+class _InfoFrom(logging.Filter):
+    """INFO (and below) only from the loggers under ``prefixes``; warnings and errors from everyone."""
+
+    def __init__(self, prefixes: tuple[str, ...]) -> None:
+        super().__init__()
+        self._prefixes = prefixes
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.startswith(self._prefixes)
+
+
 def _console_handler() -> logging.Handler:
     """Plain ``LEVEL message`` lines on stderr; on a terminal rich's handler on the console progress bars use,
     so log lines print above a live bar instead of tearing it (under ``dvc repro`` or a pipe: plain lines)."""
@@ -57,8 +68,13 @@ def _console_handler() -> logging.Handler:
     return handler
 
 
-def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = False) -> None:
-    """Configure the root logger once per process (idempotent)."""
+def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = False,
+                  console_info_from: tuple[str, ...] = ()) -> None:
+    """Configure the root logger once per process (idempotent).
+
+    ``console_info_from``: when given, the console shows INFO only from those loggers (a DVC stage's one summary
+    line) and warnings from all; the log file still gets everything.
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_nba_pra", False):
@@ -68,6 +84,8 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False, quiet: bool = 
     console = _console_handler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
     console.addFilter(_QuietLibraries(errors_only=_CONSOLE_ERRORS_ONLY))
+    if console_info_from and not verbose:
+        console.addFilter(_InfoFrom(console_info_from))
     console.addFilter(redacting_filter())
     console._nba_pra = True  # type: ignore[attr-defined]
     root.addHandler(console)

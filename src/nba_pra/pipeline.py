@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
+import yaml
 
 from nba_pra import dvc_cli
 from nba_pra.config import PARAMS_FILE, Project, compose, render_params
@@ -17,6 +20,11 @@ from nba_pra.errors import DataError, PipelineError
 from nba_pra.reporting.pipeline_run import record_pipeline_run
 
 log = logging.getLogger(__name__)
+
+DVC_YAML: Final = "dvc.yaml"
+#: the lines of ``dvc repro``'s output that say what it did with a stage
+_RAN: Final = re.compile(r"^Running stage '([^']+)'", re.MULTILINE)
+_UNCHANGED: Final = re.compile(r"^Stage '([^']+)' didn't change", re.MULTILINE)
 
 REQUIRED_RAW = (schema.BOX_SCORES_FILE, schema.SCHEDULE_FILE, schema.ROSTERS_FILE, schema.LINES_FILE)
 
@@ -68,6 +76,21 @@ def track_archive(project: Project) -> None:
         log.warning("the archive of pre-game news is not tracked yet: %s", exc)
 
 
+def daily_stages(root: Path) -> list[str]:
+    """dvc.yaml's stages that are not frozen (the daily run; ``backtest`` is frozen): naming them as ``dvc repro``'s
+    targets keeps DVC from warning on every run that the frozen stage is frozen."""
+    stages = yaml.safe_load((root / DVC_YAML).read_text())["stages"]
+    return [name for name, spec in stages.items() if not spec.get("frozen", False)]
+
+
+def repro_summary(dvc_output: str) -> str:
+    """One line from ``dvc repro``'s own output: which stages ran and how many were unchanged."""
+    ran = _RAN.findall(dvc_output)
+    unchanged = _UNCHANGED.findall(dvc_output)
+    return (f"dvc repro: {len(ran)} stage(s) ran" + (f" ({', '.join(ran)})" if ran else "")
+            + f", {len(unchanged)} unchanged")
+
+
 def run_pipeline(project: Project, *, force: bool = False, retrain: bool = False) -> int:
     sync_params(project.root)
     ensure_raw_data(project)
@@ -76,13 +99,20 @@ def run_pipeline(project: Project, *, force: bool = False, retrain: bool = False
 
         # the changed window record makes DVC rerun training_set, which then moves the window to the slate
         request_retrain(project)
-    cmd = [sys.executable, "-m", "dvc", "repro", *(["--force"] if force else [])]
-    log.info("running %s", " ".join(cmd[2:]))
+    cmd = [sys.executable, "-m", "dvc", "repro", *(["--force"] if force else []), *daily_stages(project.root)]
+    log.info("running %s (each stage prints one line; details in logs/)", " ".join(cmd[2:4]))
     started = pd.Timestamp.now(tz="UTC")
-    completed = subprocess.run(cmd, cwd=project.root, check=False, env=dvc_cli.environment())
+    # DVC's own stdout (each stage's command line, lock-file updates, `git add` and `dvc push` hints) goes to the
+    # log file; its warnings and errors (stderr) and each stage's own lines (stderr) reach the console as they come
+    completed = subprocess.run(cmd, cwd=project.root, check=False, env=dvc_cli.environment(),
+                               stdout=subprocess.PIPE, text=True)
+    for line in completed.stdout.splitlines():
+        log.debug("dvc: %s", line)
     record_pipeline_run(project.path("logs"), started, pd.Timestamp.now(tz="UTC"), completed.returncode)
     if completed.returncode != 0:
-        raise PipelineError(f"`dvc repro` failed with exit code {completed.returncode}; see its output above")
+        raise PipelineError(f"`dvc repro` failed with exit code {completed.returncode}; see its output above "
+                            "and logs/nba-pra.log")
+    log.info("%s", repro_summary(completed.stdout))
     track_archive(project)
     from nba_pra.reporting.recommend import show
 

@@ -6,8 +6,9 @@ Usage::
         train_ensemble(..., progress=update)      # update(done, total, label)
 
 The callback matches :data:`nba_pra.model.train.ProgressFn`. ``force=True`` renders even without a terminal
-(tests, or a user who wants the bar in a log). Long network jobs (a backfill of many minutes) use
-:func:`progress_or_log`: the same bar on a terminal, else one log line every ``every`` steps and at the end.
+(tests, or a user who wants the bar in a log). ``log=logger``: off a terminal, steps become plain log lines
+instead (``training folds 3/19: fold 2``; every ``log_every``-th step and the last), for long work whose caller
+would otherwise print nothing for minutes (a sweep's warm-up, a backfill run from cron).
 """
 
 from __future__ import annotations
@@ -57,32 +58,18 @@ def make_progress(console: Console | None = None, *, force: bool = False) -> Pro
 
 @contextmanager
 def progress_bar(
-    description: str, *, console: Console | None = None, force: bool = False
+    description: str, *, console: Console | None = None, force: bool = False, log: logging.Logger | None = None,
+    log_every: int = 1,
 ) -> Iterator[ProgressCallback]:
-    """A bar named ``description`` driven by ``update(done, total, label)``; silent off a terminal."""
+    """A bar named ``description`` driven by ``update(done, total, label)``; off a terminal silent, or one INFO
+    line on ``log`` (when given) every ``log_every`` steps and at the last."""
     with make_progress(console, force=force) as progress:
         task = progress.add_task(description, total=None, label="")
+        plain = log if progress.disable else None
 
         def update(done: int, total: int, label: str = "") -> None:
             progress.update(task, completed=done, total=total, label=label)
+            if plain is not None and (done == total or done % log_every == 0):
+                plain.info("%s %d/%d%s", description, done, total, f": {label}" if label else "")
 
         yield update
-
-
-@contextmanager
-def progress_or_log(
-    description: str, *, logger: logging.Logger, every: int, console: Console | None = None, force: bool = False
-) -> Iterator[ProgressCallback]:
-    """A bar on a terminal (or with ``force``); otherwise ``update`` logs ``description: done/total (label)`` at
-    INFO every ``every`` steps and at the last one, so a job run from cron or a pipe still shows its progress."""
-    console = console or shared_console()
-    if force or console.is_terminal:
-        with progress_bar(description, console=console, force=force) as update:
-            yield update
-        return
-
-    def log_line(done: int, total: int, label: str = "") -> None:
-        if done == total or done % every == 0:
-            logger.info("%s: %d/%d%s", description, done, total, f" ({label})" if label else "")
-
-    yield log_line

@@ -50,8 +50,9 @@ def piped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Co
 def test_pipeline_runs_every_stage_and_writes_their_outputs(piped) -> None:
     root, result = piped
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    for stage in ("availability", "features", "training_set", "train", "predict", "evidence", "bet", "ledger"):
-        assert f"Running stage '{stage}'" in result.stdout
+    ran = ("dvc repro: 8 stage(s) ran (availability, features, training_set, train, predict, evidence, bet, ledger), "
+           "0 unchanged")
+    assert ran in result.stderr, result.stderr[-3000:]
     for out in ("artifacts/availability.parquet", "artifacts/features.parquet", "artifacts/model.json",
                 "artifacts/predictions.parquet",
                 "artifacts/candidates.parquet", "artifacts/bets.csv", "reports/train_metrics.json",
@@ -62,6 +63,50 @@ def test_pipeline_runs_every_stage_and_writes_their_outputs(piped) -> None:
     assert Tracker(settings.tracking, root).resolve("champion").version == pointer["version"] == "1"
     assert set(pd.read_parquet(root / "artifacts/predictions.parquet")["model_version"]) == {"1"}
     assert (root / "mlflow.db").is_file() and (root / "ledger.db").is_file()
+
+
+def test_the_pipeline_prints_one_line_per_stage_and_none_of_the_tools_chatter(piped) -> None:
+    """Before: DVC's command lines, lock-file updates, `git add` / `dvc push` hints and the frozen stage's warning,
+    MLflow's pip warning and registration prints, and every fold's line. Now: each stage's summary line."""
+    _, result = piped
+    out = result.stdout + result.stderr
+    for chatter in ("git add dvc.lock", "dvc push", "autostage", "is frozen", "Updating lock file", "> python -m",
+                    "pip version", "Successfully registered", "Created version", "fold 1/", "backtest retrain",
+                    "UserWarning"):
+        assert chatter not in out, chatter
+    lines = [line for line in result.stderr.splitlines() if line.startswith("INFO ")]
+    stage_lines = [line for line in lines if line.startswith((
+        "INFO availability (", "INFO features: ", "INFO registered nba-pra version 1", "INFO predicted ",
+        "INFO evidence ", "INFO bet: ", "INFO ledger: "))]
+    assert len(stage_lines) == 7, lines
+
+
+def test_the_first_run_leaves_git_clean_apart_from_files_the_repository_commits(piped) -> None:
+    """A fresh clone's first run must not leave untracked noise (``dvc_plots/``, logs, DBs): everything it writes
+    is ignored or is one of the files the repository commits (dvc.lock, data.dvc, the metric summaries). That the
+    committed dvc.lock is current is tests/unit/test_dvc_lock.py's check."""
+    root, _ = piped
+    assert _run([str(_BIN / "dvc"), "plots", "show", "-q"], root).returncode == 0
+    assert (root / "dvc_plots").is_dir()
+    status = _run(["git", "status", "--porcelain", "--untracked-files=all"], root)
+    changed = {line[3:] for line in status.stdout.splitlines()}
+    committed = set(_run(["git", "ls-files"], PROJECT_ROOT).stdout.splitlines())
+    assert changed - committed == set(), status.stdout
+    assert {"dvc.lock", "reports/metrics/train.json", "reports/metrics/ledger.json"} <= changed
+
+
+def test_the_stale_lock_check_passes_after_a_run_and_names_a_changed_code_dependency(piped) -> None:
+    from nba_pra.dvc_cli import stale_lock_entries
+
+    root, _ = piped
+    assert stale_lock_entries(root) == []
+    code = root / "src" / "nba_pra" / "stages" / "predict.py"
+    original = code.read_text()
+    try:
+        code.write_text(original + "\n# changed\n")
+        assert stale_lock_entries(root) == ["predict: src/nba_pra/stages/predict.py"]
+    finally:
+        code.write_text(original)
 
 
 def test_second_repro_reruns_only_the_availability_stage(piped) -> None:
@@ -100,12 +145,16 @@ def test_the_daily_bets_are_staked_or_paper_exactly_as_the_evidence_says(piped) 
     assert "synthetic" in (result.stdout + result.stderr).lower()
 
 
-def test_metrics_show_prints_training_and_ledger_metrics(piped) -> None:
+def test_metrics_show_prints_the_headline_metrics_in_120_columns(piped) -> None:
+    """Before: one column per key of every summary (~8,000 characters wide); now the headline files only."""
     root, _ = piped
     shown = _run([str(_BIN / "dvc"), "metrics", "show"], root)
     assert shown.returncode == 0, shown.stderr
-    assert "reports/train_metrics.json" in shown.stdout and "reports/ledger_metrics.json" in shown.stdout
+    assert "reports/metrics/train.json" in shown.stdout and "reports/metrics/ledger.json" in shown.stdout
     assert "crps" in shown.stdout and "bankroll" in shown.stdout
+    assert max(len(line) for line in shown.stdout.splitlines()) <= 120, shown.stdout
+    detail = _run([str(_BIN / "dvc"), "metrics", "show", "reports/train_metrics.json"], root)
+    assert "oracle_crps" in detail.stdout  # the full summary is one target away
 
 
 def test_forced_ledger_rerun_adds_no_rows(piped) -> None:
@@ -153,16 +202,16 @@ def test_the_next_day_predicts_with_the_champion_without_retraining_and_retrain_
     assert advanced.returncode == 0, advanced.stderr
     day2 = _run([str(_BIN / "nba-pra"), "pipeline"], root)
     assert day2.returncode == 0, day2.stdout[-3000:] + day2.stderr[-3000:]
-    for stage in ("features", "training_set", "predict", "bet", "ledger"):
-        assert f"Running stage '{stage}'" in day2.stdout, stage
-    assert "Running stage 'train'" not in day2.stdout and "Stage 'train' didn't change" in day2.stdout
+    ran = ("dvc repro: 7 stage(s) ran (availability, features, training_set, predict, evidence, bet, ledger), "
+           "1 unchanged")
+    assert ran in day2.stderr, day2.stderr[-3000:]
     assert "training window unchanged" in day2.stderr
     assert json.loads((root / "artifacts/training_window.json").read_text()) == window
     predictions = pd.read_parquet(root / "artifacts/predictions.parquet")
     assert set(predictions["model_version"]) == {"1"} and str(predictions["game_date"].min().date()) > window["end"]
     retrained = _run([str(_BIN / "nba-pra"), "pipeline", "--retrain"], root)
     assert retrained.returncode == 0, retrained.stdout[-3000:] + retrained.stderr[-3000:]
-    assert "Running stage 'train'" in retrained.stdout
+    assert "training_set, train, predict" in retrained.stderr, retrained.stderr[-3000:]
     moved = json.loads((root / "artifacts/training_window.json").read_text())
     assert moved["end"] == str(predictions["game_date"].min().date()) and moved["rows"] > window["rows"]
     assert json.loads((root / "artifacts/model.json").read_text())["version"] == "2"

@@ -108,8 +108,14 @@ def test_a_sweep_logs_one_child_run_per_point_and_never_retrains(
     sweep_dir = tmp_path / "multirun"
     sweep_main(["-m", "betting.kelly_fraction=0.1,0.5", "betting.min_edge=0.03",
                 f"hydra.sweep.dir={sweep_dir}", "hydra/job_logging=disabled", "hydra/hydra_logging=disabled"])
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert "sweep summary (2 points" in out
+    # the warm-up says what it does, point by point (before: nothing at all until the first point finished)
+    assert "sweep warm-up: 2 point(s), 1 distinct model/feature setting(s)" in captured.err
+    assert "sweep warm-up 1/2 (betting.kelly_fraction=0.1 betting.min_edge=0.03): predictions cache hit" in captured.err
+    # the spread: Kelly scales stakes, so bets repeat while the bankroll differs (no row repeats another)
+    assert "spread across 2 points: ROI " in out and "0 point(s) repeat an earlier point's results" in out
     assert first.cache.path.stat().st_mtime_ns == mtime
     assert sorted(first.cache.path.parent.glob("predictions-*.parquet")) == cache_files
 

@@ -62,6 +62,40 @@ def test_day_one_runs_every_stage_verb_and_names_the_model_version(project: Path
         assert (project / "reports" / "plots" / f"{png}.png").stat().st_size > 1000
 
 
+def test_the_training_run_spans_the_training_and_records_its_dataset_and_version(project: Path) -> None:
+    """The run opens before the folds train (the issue's 1.8 s run was opened after them), says what it is, and
+    records the feature table it read; the registered version carries a description and tags."""
+    import hashlib
+
+    from nba_pra.tracking.client import Tracker
+
+    settings = load_project(project, from_params=True).settings
+    tracker = Tracker(settings.tracking, project)
+    pointer = json.loads((project / "artifacts" / "model.json").read_text())
+    run = tracker.client.get_run(pointer["run_id"])
+    # the calibration plots are drawn after the folds trained: inside the run now (before it, previously)
+    plots_written_ms = (project / "reports" / "plots" / "pit_histogram.png").stat().st_mtime * 1000
+    assert run.info.start_time < plots_written_ms < run.info.end_time
+    assert run.data.tags["mlflow.note.content"].startswith("Daily training of the PRA distribution ensemble as of")
+    assert "4 walk-forward folds" in run.data.tags["mlflow.note.content"]
+    assert "synthetic league" in run.data.tags["mlflow.note.content"]
+    features = project / "artifacts" / "features.parquet"
+    (dataset_input,) = run.inputs.dataset_inputs
+    assert dataset_input.dataset.digest == hashlib.md5(features.read_bytes()).hexdigest()
+    assert dataset_input.dataset.name == "features"
+    input_tags = {t.key: t.value for t in dataset_input.tags}
+    assert input_tags["rows"] == str(len(pd.read_parquet(features, columns=["game_date"])))
+    assert input_tags["mlflow.data.context"] == "training"
+    version = tracker.client.get_model_version("nba-pra", "1")
+    metrics = json.loads((project / "reports" / "train_metrics.json").read_text())
+    assert version.tags["window_end"] == pointer["as_of"] and version.tags["folds"] == "4"
+    assert version.tags["crps"] == f"{metrics['crps']:.4f}" and version.tags["ece_over"] == f"{metrics['ece_over']:.4f}"
+    assert version.tags["promotion_decision"] == "promoted"
+    assert version.tags["promotion_reason"] == "the first version: no champion to beat"
+    assert version.description.startswith(f"Trained on the window ending {pointer['as_of']} (synthetic league)")
+    assert f"CRPS {metrics['crps']:.3f}" in version.description
+
+
 def test_rerunning_the_ledger_adds_no_bets(project: Path) -> None:
     before = _ledger_rows(project)
     assert main(["ledger", "-q"]) == 0
@@ -167,15 +201,26 @@ def test_promote_compares_and_force_moves_the_champion(project: Path, capsys) ->
     settings = load_project(project, from_params=True).settings
     tracker = Tracker(settings.tracking, project)
     capsys.readouterr()
+    # registered without auto-promotion: not compared yet, and the registry says so
+    assert tracker.client.get_model_version("nba-pra", "2").tags["promotion_decision"] == "not compared"
     assert main(["promote"]) == 0
     out = capsys.readouterr().out
-    assert "compared on same held-out rows" in out  # both versions share out-of-fold rows
+    assert "compared with version 1 on same held-out rows" in out  # both versions share out-of-fold rows
     cand = tracker.client.get_run(tracker.version_run_id("2")).data
-    better = cand.metrics["promotion_candidate_crps"] < cand.metrics["promotion_champion_crps"]
+    cand_crps, champ_crps = cand.metrics["promotion_candidate_crps"], cand.metrics["promotion_champion_crps"]
+    better = cand_crps < champ_crps
     assert cand.metrics["promotion_rows"] >= 500
     assert cand.tags["promotion_decision"] == ("promoted" if better else "kept champion")
     assert out.startswith("promoted" if better else "not promoted")
     assert tracker.resolve("champion").version == ("2" if better else "1")
+    # one rounded sentence, not raw floats, on the version and in status
+    reason = tracker.client.get_model_version("nba-pra", "2").tags["promotion_reason"]
+    verb = "beats" if better else "is not below"
+    assert reason.startswith(f"challenger CRPS {cand_crps:.3f} {verb} the champion's {champ_crps:.3f}")
+    assert repr(cand_crps) not in reason and repr(champ_crps) not in reason
+    assert main(["status"]) == 0
+    shown = capsys.readouterr().out
+    assert f"version 2 {'promoted' if better else 'kept champion'}: challenger CRPS {cand_crps:.3f}" in shown
     assert main(["promote", "--version", "2", "--force"]) == 0
     assert tracker.resolve("champion").version == "2"
     assert main(["predict", "-q"]) == 0

@@ -20,8 +20,10 @@ def test_the_models_view_links_each_versions_plots_and_keeps_missing_metrics_as_
     settings = composed()
     settings = dataclasses.replace(settings, dashboard=dataclasses.replace(
         settings.dashboard, model_metrics=("crps", "mae"), model_plots=("pit_histogram.png",)))
+    reason = "challenger CRPS 3.969 is not below the champion's 3.962 (worse by 0.0072; lower is better)"
     details = VersionDetails(version="7", run_id="r1", experiment_id="e1", run_name="train", created="2025-01-02",
-                             metrics={"crps": 3.5})
+                             metrics={"crps": 3.5}, description="Trained on the window ending 2024-12-20",
+                             tags={"promotion_decision": "kept champion", "promotion_reason": reason})
     read = ModelsRead(tracking_uri="postgresql://u:pw-Sentinel@db/ml", latest_training=None, aliases=[
         AliasRead("champion", details, "http://ui/#/models/nba-pra/versions/7", "http://ui/#/experiments/e1/runs/r1"),
         AliasRead("challenger"),
@@ -32,6 +34,8 @@ def test_the_models_view_links_each_versions_plots_and_keeps_missing_metrics_as_
     assert champion.metrics == {"crps": 3.5, "mae": None}
     assert champion.plots == ["/api/models/7/plots/pit_histogram.png"]
     assert champion.run_url == "http://ui/#/experiments/e1/runs/r1"
+    assert (champion.promotion_decision, champion.promotion_reason) == ("kept champion", reason)
+    assert champion.description == "Trained on the window ending 2024-12-20"
     assert (challenger.alias, challenger.version) == ("challenger", None)
 
 

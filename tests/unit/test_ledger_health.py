@@ -107,6 +107,17 @@ def test_bankroll_curve_plots_initial_plus_each_slates_profit_against_the_game_d
     plt.close(fig)
 
 
+def test_a_bankroll_chart_without_settled_bets_says_there_is_no_data_yet() -> None:
+    open_bets = ledger([(0.05, None, 10)])
+    fig = bankroll_curve(open_bets, 100.0)
+    assert [t.get_text() for t in fig.axes[0].texts] == [
+        "no data yet: no bet has settled (the curve starts with the first settled bet)"]
+    plt.close(fig)
+    settled = bankroll_curve(ledger([(0.05, "win", 10)]), 100.0)
+    assert list(settled.axes[0].texts) == []
+    plt.close(settled)
+
+
 def test_win_rate_and_clv_figures_build_with_and_without_data() -> None:
     bets = ledger([(0.05, "win", 1), (0.05, "loss", 1)])
     for fig in (win_rate_by_probability(bets, (0.5, 0.6)), clv_histogram(bets), clv_histogram(bets.iloc[:0])):

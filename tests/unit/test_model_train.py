@@ -174,6 +174,22 @@ def test_promotion_rule(cand, champ, margin, force, expected) -> None:
     assert decide(cand, champ, margin=margin, force=force)[0] is expected
 
 
+@pytest.mark.parametrize(
+    ("cand", "champ", "margin", "expected"),
+    [
+        # the raw floats, as a sentence: rounded scores and the gap that rounding hides
+        (3.9691686741245418, 3.9619566288261385, 0.0,
+         "challenger CRPS 3.969 is not below the champion's 3.962 (worse by 0.0072; lower is better)"),
+        (3.9, 4.0, 0.0, "challenger CRPS 3.900 beats the champion's 4.000 (better by 0.1)"),
+        (0.99, 1.0, 0.05,
+         "challenger CRPS 0.990 is not below the champion's 1.000 by the 5.0% margin (needs below 0.950) "
+         "(better by 0.01; lower is better)"),
+    ],
+)
+def test_a_promotion_reason_is_a_sentence_with_rounded_scores(cand, champ, margin, expected) -> None:
+    assert decide(cand, champ, margin=margin, force=False, metric="crps")[1] == expected
+
+
 def test_promotion_window_keeps_only_rows_both_versions_held_out_in_the_recent_days() -> None:
     from nba_pra.tracking.promotion import common_window
 

@@ -63,30 +63,54 @@ def test_console_logs_are_plain_level_message_lines_when_stderr_is_not_a_termina
 
 
 def test_off_a_terminal_a_long_job_logs_every_n_steps_and_the_last(caplog) -> None:
-    from nba_pra.progress import progress_or_log
-
     console, buffer = _pipe_console()
     logger = logging.getLogger("nba_pra.test_progress")
-    with caplog.at_level(logging.INFO, logger=logger.name), progress_or_log(
-        "injury report backfill", logger=logger, every=2, console=console
+    with caplog.at_level(logging.INFO, logger=logger.name), progress_bar(
+        "injury report backfill", log=logger, log_every=2, console=console
     ) as update:
         for done in range(1, 6):
             update(done, 5, f"hour {done}")
     assert [r.getMessage() for r in caplog.records] == [
-        "injury report backfill: 2/5 (hour 2)", "injury report backfill: 4/5 (hour 4)",
-        "injury report backfill: 5/5 (hour 5)",
+        "injury report backfill 2/5: hour 2", "injury report backfill 4/5: hour 4",
+        "injury report backfill 5/5: hour 5",
     ]
     assert buffer.getvalue() == ""
 
 
-def test_on_a_terminal_a_long_job_draws_the_bar_instead_of_logging(caplog) -> None:
-    from nba_pra.progress import progress_or_log
+def test_off_a_terminal_a_bar_given_a_logger_writes_one_plain_line_per_step(caplog) -> None:
+    """The sweep's warm-up used to print nothing for minutes in a pipe: its steps are log lines there now."""
+    console, buffer = _pipe_console()
+    caplog.set_level(logging.INFO, logger="warmup")
+    with progress_bar("history features", console=console, log=logging.getLogger("warmup")) as update:
+        update(1, 2, "rolling features")
+        update(2, 2, "matchup features")
+    assert buffer.getvalue() == ""
+    assert [r.getMessage() for r in caplog.records] == [
+        "history features 1/2: rolling features", "history features 2/2: matchup features"]
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=100, force_terminal=True)
-    logger = logging.getLogger("nba_pra.test_progress")
-    with caplog.at_level(logging.INFO, logger=logger.name), progress_or_log(
-        "injury report backfill", logger=logger, every=1, console=console
-    ) as update:
-        update(3, 3, "hour 3")
-    assert caplog.records == [] and "injury report backfill" in buffer.getvalue() and "3/3" in buffer.getvalue()
+
+def test_on_a_terminal_a_bar_given_a_logger_draws_the_bar_and_logs_nothing(caplog) -> None:
+    console = Console(file=io.StringIO(), width=100, force_terminal=True)
+    caplog.set_level(logging.INFO, logger="warmup")
+    with progress_bar("history features", console=console, log=logging.getLogger("warmup")) as update:
+        update(1, 1, "rolling features")
+    assert caplog.records == []
+    assert "history features" in console.file.getvalue()
+
+
+def test_a_dvc_stage_console_shows_its_own_summary_and_every_warning_but_no_library_progress(capsys) -> None:
+    """Under `dvc repro` a stage runs as ``python -m nba_pra.stages.x`` (logger ``__main__``): its summary line
+    shows; the folds' and retrains' INFO lines do not (before: all of them did), warnings from anyone do."""
+    from nba_pra.stages._runner import STAGE_CONSOLE_LOGGERS
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        setup_logging(None, console_info_from=STAGE_CONSOLE_LOGGERS)
+        logging.getLogger("__main__").info("features: 10 rows")
+        logging.getLogger("nba_pra.model.train").info("fold 1/19 train")
+        logging.getLogger("nba_pra.odds.synthetic").warning("no lines today")
+        assert capsys.readouterr().err.splitlines() == ["INFO features: 10 rows", "WARNING no lines today"]
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)

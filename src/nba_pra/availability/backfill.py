@@ -30,7 +30,7 @@ from nba_pra.availability.settings import AvailabilitySettings, BackfillSettings
 from nba_pra.availability.sources import archive_folder
 from nba_pra.config import Project
 from nba_pra.errors import AvailabilityError, ConfigError
-from nba_pra.progress import ProgressCallback, progress_or_log
+from nba_pra.progress import ProgressCallback, progress_bar
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def backfill(project: Project, start: str | None, end: str | None, *, now: pd.Ti
     result = BackfillResult(first, last, len(hours))
     log.info("backfill %s..%s: %d report hours into %s", first, last, len(hours), folder)
     try:
-        with progress_or_log(_DESCRIPTION, logger=log, every=official.backfill.log_every) as update:
+        with progress_bar(_DESCRIPTION, log=log, log_every=official.backfill.log_every) as update:
             run_backfill(fetcher, hours, official.backfill, result, update)
     finally:
         result.requests = fetcher.requests_made

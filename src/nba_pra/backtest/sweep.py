@@ -63,13 +63,21 @@ def sweep_points(overrides: Sequence[str]) -> list[list[str]]:
 def prepare(root: Path, overrides: Sequence[str]) -> tuple[str, Project]:
     """Warm the prediction cache for every point's key, then create the parent run; return its id."""
     from nba_pra.backtest.runner import backtest_tracker, load_inputs
-    from nba_pra.evaluation.predictions import cached_predictions
+    from nba_pra.evaluation.cache import cache_key
+    from nba_pra.evaluation.predictions import cached_predictions, prediction_material
 
     points = sweep_points(overrides)
     projects = [Project(root=root, settings=settings_from_dict(compose(root, p))) for p in points]
     inputs = load_inputs(projects[0])
-    for project in projects:
-        cached_predictions(project, inputs.box_scores)  # a hit after the first point of each model key
+    keys = [cache_key(prediction_material(p.settings, inputs.box_scores)) for p in projects]
+    log.info("sweep warm-up: %d point(s), %d distinct model/feature setting(s); filling the prediction cache "
+             "first (a miss retrains weekly over the range: minutes; blocks already cached are reused)",
+             len(points), len(set(keys)))
+    for i, (point, project) in enumerate(zip(points, projects, strict=True)):
+        # a hit after the first point of each model key
+        _, entry = cached_predictions(project, inputs.box_scores)
+        log.info("sweep warm-up %d/%d (%s): predictions cache %s", i + 1, len(points), " ".join(point) or "defaults",
+                 "hit" if entry.hit else "filled")
     tracker = backtest_tracker(projects[0])
     parent = tracker.create_run(f"sweep-{len(points)}-points", tags={"sweep_points": str(len(points))})
     tracker.log_params_to(parent, {"overrides": " ".join(overrides)[:500], "points": len(points)})
@@ -121,9 +129,36 @@ def summary_table(children: pd.DataFrame, sort_metric: str, descending: bool) ->
         .reset_index(drop=True)
 
 
+#: the outcome columns two points must share to count as "the same result"
+OUTCOME_COLUMNS: Final = ("bets", "roi", "yield", "final_bankroll")
+
+
+def same_results(table: pd.DataFrame) -> pd.Series:
+    """For each row, the 1-based row number of the first earlier row with identical outcomes ("" if none): a
+    setting whose rows all repeat one another changed nothing (another filter binds first)."""
+    outcome = table.loc[:, [c for c in OUTCOME_COLUMNS if c in table.columns]].round(12).astype(str)
+    signature = outcome.apply("|".join, axis=1)
+    first = signature.groupby(signature, sort=False).transform(lambda g: g.index[0])
+    return pd.Series(["" if f == i else f"#{f + 1}" for i, f in zip(table.index, first, strict=True)],
+                     index=table.index)
+
+
+def spread(table: pd.DataFrame) -> str:
+    """One line: the range of ROI and bets across the points, and how many points repeat another's results."""
+    roi, bets = table["roi"].dropna(), table["bets"].dropna()
+    repeats = int((same_results(table) != "").sum())
+    roi_text = f"ROI {roi.min():+.1%} to {roi.max():+.1%}" if len(roi) else "ROI n/a (no settled staked bet)"
+    bets_text = f"bets {int(bets.min())} to {int(bets.max())}" if len(bets) else "bets n/a"
+    return (f"spread across {len(table)} points: {roi_text}; {bets_text}; {repeats} point(s) repeat an earlier "
+            "point's results (same_as)")
+
+
 def format_table(table: pd.DataFrame) -> str:
-    """Readable text: ROI and yield as ``+x.x% [lo, hi]`` percentages, the rest rounded."""
+    """Readable text: ROI and yield as ``+x.x% [lo, hi]`` percentages, the rest rounded, and ``same_as``: the row
+    whose results a row repeats (a swept setting that changes nothing shows up as repeats)."""
     shown = table.drop(columns=["run_id"]).copy()
+    shown.insert(0, "#", range(1, len(table) + 1))
+    shown["same_as"] = same_results(table).to_numpy()
     for name in ("roi", "yield"):
         shown[name] = [
             "n/a" if pd.isna(v) else f"{v:+.1%} [{lo:+.1%}, {hi:+.1%}]"
@@ -141,7 +176,7 @@ def finish(project: Project, parent: str) -> pd.DataFrame:
     tracker = backtest_tracker(project)
     children = tracker.child_runs(parent)
     table = summary_table(children, bt.sort_metric, bt.sort_descending) if len(children) else pd.DataFrame()
-    text = format_table(table) if len(table) else "(no sweep point finished)"
+    text = f"{format_table(table)}\n{spread(table)}" if len(table) else "(no sweep point finished)"
     print(f"\nsweep summary ({len(table)} points, sorted by {bt.sort_metric}; 95 % bootstrap intervals):\n{text}")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / SUMMARY_FILE
@@ -168,9 +203,13 @@ def hydra_app(config_dir: Path) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the Hydra app on ``argv`` (default: ``sys.argv[1:]``) with the sweep's setup and summary around it."""
+    from nba_pra.logs import setup_logging
+
     args = list(sys.argv[1:] if argv is None else argv)
     root = find_project_root()
     multirun = any(a in _MULTIRUN_FLAGS for a in args)
+    # before Hydra configures its own logging per point: the warm-up's lines (console and logs/) come from here
+    setup_logging(Project(root=root, settings=settings_from_dict(compose(root))).path("logs"))
     parent = project = None
     if multirun:
         overrides = [a for a in args if not a.startswith("-")]

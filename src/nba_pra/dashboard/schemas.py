@@ -237,6 +237,9 @@ class ModelVersion(BaseModel):
     plots: list[str] = Field(default_factory=list, description="URLs of the run's calibration plots (PNG)")
     registry_url: str | None = Field(None, description="the version in the MLflow UI")
     run_url: str | None = Field(None, description="the training run in the MLflow UI")
+    description: str = Field("", description="the registry's description of the version")
+    promotion_decision: str | None = Field(None, description="promoted, kept champion or not compared")
+    promotion_reason: str | None = Field(None, description="why, as one sentence with the scores rounded")
 
 
 class Models(Notice):

@@ -30,6 +30,7 @@ from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
 from nba_pra.provenance import banner, data_is_synthetic, market_is_synthetic
 from nba_pra.redaction import redact_url
 from nba_pra.stats import wilson_interval
+from nba_pra.tracking.tags import DECISION_TAG, REASON_TAG
 
 #: the route serving a version's calibration plot (the API module registers it; views link to it)
 PLOT_ROUTE: Final = "/api/models/{version}/plots/{name}"
@@ -295,6 +296,9 @@ def models_view(read: ModelsRead, settings: Settings) -> schemas.Models:
                 plots=[PLOT_ROUTE.format(version=details.version, name=p) for p in s.dashboard.model_plots],
                 registry_url=alias.registry_url,
                 run_url=alias.run_url,
+                description=details.description,
+                promotion_decision=details.tags.get(DECISION_TAG),
+                promotion_reason=details.tags.get(REASON_TAG),
             )
         )
     if all(v.version is None for v in versions):

@@ -53,7 +53,8 @@ def cached_predictions(
     log.info("prediction cache miss %s: walk-forward retraining %s..%s (blocks already cached are reused)", key,
              material["start"].date(), material["end"].date())
     if features is None:
-        features = history_features(box_scores, s)
+        with progress_bar("history features", log=log) as update:
+            features = history_features(box_scores, s, progress=update)
     with progress_bar("backtest retrains") as update:
         predictions = walk_forward_predictions(
             features, feature_names(s.features), start=material["start"], end=material["end"],
@@ -84,9 +85,10 @@ def block_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.
     return memo
 
 
-def history_features(box_scores: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+def history_features(box_scores: pd.DataFrame, settings: Settings,
+                     progress: Callable[[int, int, str], None] | None = None) -> pd.DataFrame:
     """Features of every box-score row (as-of by construction) with no slate: the walk-forward's input."""
-    return build_features(box_scores, empty_slate(), settings.features)
+    return build_features(box_scores, empty_slate(), settings.features, progress=progress)
 
 
 def empty_slate() -> pd.DataFrame:

@@ -22,6 +22,9 @@ from nba_pra.ledger.summary import bankroll_by_date
 from nba_pra.stats import wilson_interval
 from nba_pra.vocab import Outcome
 
+#: the bankroll chart's note while no bet has settled (a new project, or a first day)
+NO_SETTLED_BETS = "no data yet: no bet has settled (the curve starts with the first settled bet)"
+
 
 def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> Figure:
     """Bankroll (units) after each game date's settled bets (:func:`~nba_pra.ledger.summary.bankroll_by_date`),
@@ -32,6 +35,9 @@ def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> Figure:
     fig, ax = plt.subplots(figsize=(7, 3.5))
     ax.plot([start, *dates], [initial_bankroll, *daily["bankroll"]], color="tab:blue", marker=".")
     ax.axhline(initial_bankroll, color="grey", linewidth=0.8, linestyle="--")
+    if daily.empty:
+        # a new project's chart is one point on the starting line: say why rather than draw an empty frame
+        ax.text(0.5, 0.5, NO_SETTLED_BETS, ha="center", va="center", transform=ax.transAxes)
     ax.set(xlabel="game date", ylabel="bankroll (units)", title="Bankroll")
     fig.autofmt_xdate()
     fig.tight_layout()

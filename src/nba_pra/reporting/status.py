@@ -33,6 +33,7 @@ from nba_pra.reporting.evidence import evidence_lines, evidence_summary, read_ev
 from nba_pra.reporting.pipeline_run import read_pipeline_run
 from nba_pra.reporting.recommend import console_for_output
 from nba_pra.reporting.timestamps import human_time
+from nba_pra.tracking.tags import DECISION_TAG, REASON_TAG
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,9 @@ def _models(project: Project) -> tuple[dict[str, dict[str, Any]], dict[str, Any]
         if resolved is not None:
             metrics = tracker.version_metrics(resolved.version)
             shown = {k: metrics[k] for k in _SHOWN_METRICS if k in metrics}
-            models[alias] = {"version": resolved.version, **shown}
+            tags = tracker.version_tags(resolved.version)
+            promotion = {k: tags[t] for k, t in (("decision", DECISION_TAG), ("reason", REASON_TAG)) if t in tags}
+            models[alias] = {"version": resolved.version, **shown, **({"promotion": promotion} if promotion else {})}
     last = tracker.last_run()
     last_run = (
         {"name": last.info.run_name, "status": last.info.status,
@@ -176,6 +179,16 @@ def _model_row(info: dict[str, Any]) -> str:
     return f"version {info['version']}  {scores}".rstrip()
 
 
+def _promotion_row(models: dict[str, dict[str, Any]], challenger_alias: str) -> str | None:
+    """The challenger's promotion decision and its reason (None without a challenger: a first version needs no
+    reason, and the screen keeps its line)."""
+    info = models.get(challenger_alias)
+    if not info or not info.get("promotion"):
+        return None
+    promotion = info["promotion"]
+    return f"version {info['version']} {promotion.get('decision', '?')}: {promotion.get('reason', '')}"
+
+
 def _pipeline_row(run: dict[str, Any] | None) -> str:
     if run is None:
         return "never run with `nba-pra pipeline`"
@@ -262,6 +275,9 @@ def render(status: dict[str, Any], project: Project) -> Table:
     for alias in (tracking.champion_alias, tracking.challenger_alias):
         info = status["models"].get(alias)
         add(alias, _model_row(info) if info else "none")
+    promotion = _promotion_row(status["models"], tracking.challenger_alias)
+    if promotion:
+        add("promotion", promotion)
     if "models" in status["errors"]:
         add("models", f"unavailable: {_first_line(status['errors']['models'])}")
     add("pipeline", _pipeline_row(status["pipeline"]))

@@ -24,6 +24,7 @@ from nba_pra.features.slate import build_slate
 from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
 from nba_pra.odds.quota import save_provider_quota
 from nba_pra.provenance import data_is_synthetic, market_is_synthetic
+from nba_pra.reporting.headline import bet_headline
 from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ def run(project: Project) -> pd.DataFrame:
         "reasons": {str(k): int(v) for k, v in candidates["reason"].value_counts().items()},
     }
     artifacts.write_record(project, artifacts.BET_SUMMARY, summary)
+    artifacts.write_record(project, artifacts.BET_HEADLINE, bet_headline(summary))
     log.info("bet: %d candidates, %d bets (%d staked, %d paper; pricing %s)", len(candidates), len(bets),
              int(staked.sum()), int((~staked).sum()), s.pricing.method.value)
     save_provider_quota(provider, artifacts.ODDS_QUOTA.path(project))

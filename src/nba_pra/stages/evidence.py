@@ -16,6 +16,7 @@ from nba_pra.backtest.runner import EvidenceRun, load_inputs, walk_forward_evide
 from nba_pra.betting.gate import write_evidence
 from nba_pra.config import Project
 from nba_pra.evidence.gate_figures import state_summary
+from nba_pra.reporting.headline import evidence_headline
 from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def run(project: Project) -> dict[str, Any]:
         figures[f"gate_{row.state}_bets"] = int(row.bets)
         figures[f"gate_{row.state}_roi"] = float(row.roi)
     artifacts.write_record(project, artifacts.EVIDENCE_SUMMARY, figures)
+    artifacts.write_record(project, artifacts.EVIDENCE_HEADLINE, evidence_headline(figures))
     path = artifacts.EVIDENCE.path(project)
     if result.replay.props.empty and path.is_file():
         log.warning("no priced prop between %s and %s: %s left as it was", result.start.date(), result.end.date(),

@@ -22,6 +22,7 @@ from nba_pra.ledger import plots
 from nba_pra.ledger.health import ledger_metrics, ledger_warnings
 from nba_pra.ledger.store import LedgerStore, open_ledger
 from nba_pra.odds.snapshots import closes_from_snapshots, merge_closes, read_snapshots
+from nba_pra.reporting.headline import ledger_headline
 from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def run(project: Project) -> dict:
     for warning in ledger_warnings(history, s.ledger, as_of):
         log.warning("ledger health: %s", warning)
     artifacts.write_record(project, artifacts.LEDGER_METRICS, metrics)
+    artifacts.write_record(project, artifacts.LEDGER_HEADLINE, ledger_headline(metrics))
     figures = {
         artifacts.BANKROLL_PLOT: plots.bankroll_curve(history, s.ledger.initial_bankroll),
         artifacts.WIN_RATE_PLOT: plots.win_rate_by_probability(history, s.ledger.probability_buckets),

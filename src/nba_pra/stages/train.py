@@ -21,11 +21,19 @@ from nba_pra.model import plots, retrain
 from nba_pra.model.evaluation import Evaluation, evaluate_oof
 from nba_pra.model.train import TrainResult, train_ensemble
 from nba_pra.progress import progress_bar
+from nba_pra.provenance import data_is_synthetic
+from nba_pra.reporting.headline import train_headline
 from nba_pra.stages._runner import run_stage
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.promotion import promote
 from nba_pra.tracking.run_logging import flatten_params
-from nba_pra.tracking.training_run import log_training
+from nba_pra.tracking.training_run import (
+    describe_training,
+    log_features_input,
+    log_training,
+    training_run,
+    version_record,
+)
 
 log = logging.getLogger(__name__)
 
@@ -75,30 +83,38 @@ def run(project: Project) -> dict:
         raise DataError(f"no training window at {artifacts.TRAINING_WINDOW.path(project)}; run `nba-pra train` "
                         "or `dvc repro` first")
     names = feature_names(s.features)
-    with progress_bar("training folds") as update:
-        result = train_ensemble(
-            features, names, window=s.window, cv=s.cv, model=s.model, distribution=s.distribution, seed=s.seed,
-            progress=update, as_of=pd.Timestamp(window[retrain.END]),
-        )
-    evaluation = evaluate(project, result, features)
-    # the registered model prices book lines through the map fitted on every out-of-fold book-line row
-    result.ensemble.over_calibration = evaluation.over_calibration
-    folds = result.fold_table()
-    plot_paths = write_plots(evaluation, project, s.model.evaluation.n_bins)
+    as_of = pd.Timestamp(window[retrain.END])
+    synthetic = data_is_synthetic(s)
     tracker = Tracker(s.tracking, project.root)
-    params = flatten_params(
-        {"seed": s.seed, "window": s.window, "cv": s.cv, "model": s.model, "distribution": s.distribution,
-         "features": s.features}
-    )
-    params["as_of"] = str(result.as_of.date())
-    params["n_features"] = len(names)
-    params["n_features_used"] = len(result.ensemble.feature_names)
-    run_id, registration = log_training(tracker, run_name=f"train-{result.as_of.date()}", params=params,
-                                        result=result, evaluation=evaluation, folds=folds, features=features,
-                                        plot_paths=plot_paths)
-    version = registration.version
-    if registration.alias == s.tracking.challenger_alias and s.tracking.auto_promote:
-        promote(project, tracker, version=version)
+    description = describe_training(as_of=as_of, settings=s, rows=len(features), synthetic=synthetic)
+    # the run is open while the folds train, so its duration in MLflow is the training's
+    with training_run(tracker, run_name=f"train-{as_of.date()}", description=description) as run_id:
+        log_features_input(tracker, features, artifacts.FEATURES.path(project))
+        with progress_bar("training folds") as update:
+            result = train_ensemble(
+                features, names, window=s.window, cv=s.cv, model=s.model, distribution=s.distribution, seed=s.seed,
+                progress=update, as_of=as_of,
+            )
+        evaluation = evaluate(project, result, features)
+        # the registered model prices book lines through the map fitted on every out-of-fold book-line row
+        result.ensemble.over_calibration = evaluation.over_calibration
+        folds = result.fold_table()
+        plot_paths = write_plots(evaluation, project, s.model.evaluation.n_bins)
+        params = flatten_params(
+            {"seed": s.seed, "window": s.window, "cv": s.cv, "model": s.model, "distribution": s.distribution,
+             "features": s.features}
+        )
+        params["as_of"] = str(result.as_of.date())
+        params["n_features"] = len(names)
+        params["n_features_used"] = len(result.ensemble.feature_names)
+        registration = log_training(tracker, run_id=run_id, params=params, result=result, evaluation=evaluation,
+                                    folds=folds, features=features, plot_paths=plot_paths)
+        version = registration.version
+        tracker.describe_version(version, *version_record(
+            as_of=result.as_of, n_folds=len(result.folds), metrics=evaluation.metrics, alias=registration.alias,
+            settings=s.tracking, synthetic=synthetic))
+        if registration.alias == s.tracking.challenger_alias and s.tracking.auto_promote:
+            promote(project, tracker, version=version)
     # what the registry holds now, not what this process set: a concurrent training may have moved an alias on
     held = tracker.aliases_of(version)
     alias = held[0] if held else None
@@ -113,6 +129,7 @@ def run(project: Project) -> dict:
     }
     artifacts.write_record(project, artifacts.MODEL_POINTER, pointer)
     artifacts.write_record(project, artifacts.TRAIN_METRICS, {**evaluation.metrics, "n_folds": len(result.folds)})
+    artifacts.write_record(project, artifacts.TRAIN_HEADLINE, train_headline(evaluation.metrics))
     artifacts.write_frame(project, artifacts.TRAIN_FOLDS, folds)
     artifacts.write_frame(project, artifacts.TRAIN_COMPARISON, evaluation.comparison)
     if held:

@@ -9,12 +9,13 @@ alias run under a file lock beside the DB. A store that cannot be opened is a :c
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stderr
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -98,6 +99,9 @@ class VersionDetails:
     run_name: str | None
     created: str
     metrics: dict[str, float]
+    #: the registry's tags on the version (window end, folds, scores, promotion decision and reason)
+    tags: dict[str, str] = field(default_factory=dict)
+    description: str = ""
 
 
 class Tracker:
@@ -173,11 +177,14 @@ class Tracker:
     def version_uri(self, version: str) -> str:
         return f"models:/{self.settings.model_name}/{version}"
 
-    def start_run(self, run_name: str, *, parent_run_id: str | None = None, tags: dict[str, str] | None = None) -> Any:
-        """Start the process's active run; ``parent_run_id`` nests it under a (RUNNING) parent, e.g. a sweep's."""
+    def start_run(self, run_name: str, *, parent_run_id: str | None = None, tags: dict[str, str] | None = None,
+                  description: str | None = None) -> Any:
+        """Start the process's active run; ``parent_run_id`` nests it under a (RUNNING) parent, e.g. a sweep's.
+        ``description`` is the run's note in the MLflow UI (Markdown)."""
         self._open_store()
         self._mlflow.set_experiment(self.settings.experiment)
-        return self._mlflow.start_run(run_name=run_name, parent_run_id=parent_run_id, tags=tags)
+        return self._mlflow.start_run(run_name=run_name, parent_run_id=parent_run_id, tags=tags,
+                                      description=description)
 
     # --- runs that are not the active run (sweep parents; added for the backtest sweeps) ---------------
 
@@ -255,7 +262,9 @@ class Tracker:
         """
         self._open_store()
         with self.store_lock():
-            mv = self._mlflow.register_model(model_uri, self.settings.model_name, tags={"run_id": run_id})
+            with _quiet_stderr() as said:
+                mv = self._mlflow.register_model(model_uri, self.settings.model_name, tags={"run_id": run_id})
+            log.debug("mlflow: %s", said.getvalue().strip())
             version = str(mv.version)
             if self.try_resolve(self.settings.champion_alias) is None:
                 alias = self.settings.champion_alias
@@ -265,6 +274,17 @@ class Tracker:
             holds = self.aliases_of(version)
         log.info("alias %s@%s -> version %s", self.settings.model_name, alias, version)
         return Registration(version=version, alias=alias, holds=holds)
+
+    def describe_version(self, version: str, description: str, tags: Mapping[str, str]) -> None:
+        """The registry's description of ``version`` and its tags (what it was trained on, how it scored, the
+        promotion decision): what the MLflow UI's model page shows next to the version."""
+        if description:
+            self.client.update_model_version(self.settings.model_name, version, description=description)
+        self.tag_version(version, tags)
+
+    def tag_version(self, version: str, tags: Mapping[str, str]) -> None:
+        for key, value in tags.items():
+            self.client.set_model_version_tag(self.settings.model_name, version, key, str(value))
 
     def set_alias(self, alias: str, version: str) -> None:
         self.client.set_registered_model_alias(self.settings.model_name, alias, version)
@@ -348,7 +368,14 @@ class Tracker:
             run_name=run.info.run_name if run is not None else None,
             created=pd.Timestamp(int(mv.creation_timestamp), unit="ms", tz="UTC").floor("s").isoformat(),
             metrics=dict(run.data.metrics) if run is not None else {},
+            tags={str(k): str(v) for k, v in (mv.tags or {}).items()},
+            description=mv.description or "",
         )
+
+    def version_tags(self, version: str) -> dict[str, str]:
+        """The registry's tags on ``version`` (e.g. ``promotion_reason``)."""
+        mv = self.client.get_model_version(self.settings.model_name, version)
+        return {str(k): str(v) for k, v in (mv.tags or {}).items()}
 
     def run_artifact(self, run_id: str, path: str) -> bytes | None:
         """The bytes of one artifact of a run (e.g. ``plots/pit_histogram.png``), or None when it has none."""
@@ -391,6 +418,33 @@ class Tracker:
         for lo in range(0, len(items), 1000):
             self.client.log_batch(run.info.run_id, metrics=items[lo : lo + 1000])
 
+    def log_dataset(self, sample: pd.DataFrame, *, path: Path, digest: str, rows: int, context: str) -> None:
+        """Record the table at ``path`` as an input of the active run (``mlflow.log_input``): its name, ``digest``
+        (ours: the file's md5, as dvc.lock records it), its row count (an input tag) and the schema of ``sample``
+        (a few of its rows: MLflow's schema inference over a whole 100k-row table takes minutes)."""
+        import warnings
+
+        from mlflow.data.dataset_source_registry import resolve_dataset_source
+        from mlflow.data.meta_dataset import MetaDataset
+        from mlflow.models import infer_signature
+
+        with warnings.catch_warnings():
+            # a local path matches MLflow's two local-file source types alike (it warns, then takes the first), and
+            # schema inference hints that integer columns cannot hold missing values: neither matters for a record
+            warnings.simplefilter("ignore", UserWarning)
+            source = resolve_dataset_source(str(path))
+            schema = infer_signature(sample).inputs
+
+        class TableRecord(MetaDataset):
+            """A table logged by its metadata, with its row count as the profile the MLflow UI shows."""
+
+            @property
+            def profile(self) -> dict[str, int]:
+                return {"num_rows": rows}
+
+        dataset = TableRecord(source, name=path.stem, digest=digest, schema=schema)
+        self._mlflow.log_input(dataset, context=context, tags={"rows": str(rows)})
+
     def log_artifacts(self, directory: Path, artifact_path: str) -> None:
         self._mlflow.log_artifacts(str(directory), artifact_path)
 
@@ -403,15 +457,39 @@ class Tracker:
         """Log the models-from-code pyfunc (no pickle), register it and give it its alias (:meth:`register`)."""
         import mlflow
 
-        info = mlflow.pyfunc.log_model(
-            name="model",
-            python_model=str(python_model),
-            artifacts=artifacts,
-            signature=signature,
-            input_example=input_example,
-            pip_requirements=_PIP_REQUIREMENTS,
-        )
+        # MLflow writes a conda.yaml beside the model and warns that pip's version is unknown (uv installs no
+        # pip); the model is always loaded in this environment (``--env-manager local``), so that file is unused
+        with _logger_level("mlflow.utils.environment", logging.ERROR):
+            info = mlflow.pyfunc.log_model(
+                name="model",
+                python_model=str(python_model),
+                artifacts=artifacts,
+                signature=signature,
+                input_example=input_example,
+                pip_requirements=_PIP_REQUIREMENTS,
+            )
         return self.register(info.model_uri, run_id)
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[io.StringIO]:
+    """What MLflow prints straight to stderr ("Successfully registered model ...", "Created version ..."),
+    captured: the caller logs it at DEBUG and says the same in one line of its own."""
+    said = io.StringIO()
+    with redirect_stderr(said):
+        yield said
+
+
+@contextmanager
+def _logger_level(name: str, level: int) -> Iterator[None]:
+    """``name``'s records below ``level`` dropped for the duration (a known, harmless library warning)."""
+    logger = logging.getLogger(name)
+    before = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
 
 
 def _params(params: dict[str, Any]) -> list[Any]:

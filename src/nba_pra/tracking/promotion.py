@@ -6,13 +6,15 @@ that never saw it). Two versions are compared on the rows both have out of fold,
 configured distribution). The rule: promote when ``candidate < champion * (1 - margin)``. When the versions share
 no held-out rows (e.g. trained on different leagues) the comparison falls back to each version's own pooled
 validation score, and the decision says so. ``--force`` skips the comparison. Every decision is logged to the
-candidate's MLflow run (``promotion_*`` metrics and tags).
+candidate's MLflow run (``promotion_*`` metrics and tags) and to its registry version (tags
+:data:`DECISION_TAG` and :data:`REASON_TAG`: one rounded sentence, which ``status`` and the dashboard show).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -21,11 +23,14 @@ from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.model.train import score
 from nba_pra.tracking.client import Tracker
+from nba_pra.tracking.tags import DECISION_TAG, KEPT, PROMOTED, REASON_TAG
 from nba_pra.vocab import PLAYER_GAME_KEYS
 
 log = logging.getLogger(__name__)
 
 _KEYS = list(PLAYER_GAME_KEYS)
+#: decimals of scores in a reason (CRPS ~ 4: a thousandth is well below any difference that matters)
+_SCORE_DECIMALS: Final = 3
 
 
 @dataclass(frozen=True)
@@ -41,18 +46,27 @@ class PromotionDecision:
 
 
 def decide(
-    candidate_score: float | None, champion_score: float | None, *, margin: float, force: bool
+    candidate_score: float | None, champion_score: float | None, *, margin: float, force: bool, metric: str = "score"
 ) -> tuple[bool, str]:
-    """Pure rule: (promote?, why). Lower scores are better."""
+    """Pure rule: (promote?, why, as a sentence with the scores rounded). Lower scores are better: promote when
+    ``candidate < champion * (1 - margin)``."""
     if force:
-        return True, "forced"
+        return True, "forced with --force (no comparison)"
     if champion_score is None:
         return True, "no champion score to beat"
     if candidate_score is None:
-        return False, "candidate has no score"
-    if candidate_score < champion_score * (1.0 - margin):
-        return True, f"better by {champion_score - candidate_score:.4f} (margin {margin:.1%})"
-    return False, f"not better than champion by the {margin:.1%} margin"
+        return False, "the challenger has no score"
+    name, d = metric.upper(), _SCORE_DECIMALS
+    needed = champion_score * (1.0 - margin)
+    margin_text = f" by the {margin:.1%} margin (needs below {needed:.{d}f})" if margin > 0 else ""
+    gap = candidate_score - champion_score
+    # the gap with two significant digits: rounded scores alone may print equal
+    gap_text = f"{'worse' if gap > 0 else 'better'} by {abs(gap):.2g}" if gap else "equal"
+    if candidate_score < needed:
+        return True, f"challenger {name} {candidate_score:.{d}f} beats the champion's {champion_score:.{d}f}" \
+                     f"{margin_text} ({gap_text})"
+    return False, f"challenger {name} {candidate_score:.{d}f} is not below the champion's " \
+                  f"{champion_score:.{d}f}{margin_text} ({gap_text}; lower is better)"
 
 
 def common_window(candidate: pd.DataFrame, champion: pd.DataFrame, window_days: int) -> pd.DataFrame:
@@ -105,23 +119,26 @@ def promote(project: Project, tracker: Tracker, *, version: str | None = None,
         ok, reason = False, "already the champion"
     else:
         cand_score, champ_score, rows, how = compare(project, tracker, version, champion.version)
-        ok, reason = decide(cand_score, champ_score, margin=s.promotion_margin, force=force)
-        reason = f"{reason}; compared on {how}" + (f" ({rows} rows)" if rows else "")
+        ok, reason = decide(cand_score, champ_score, margin=s.promotion_margin, force=force,
+                            metric=s.promotion_metric)
+        reason = f"{reason}; compared with version {champion.version} on {how}" + (f" ({rows:,} rows)" if rows else "")
     decision = PromotionDecision(ok, version, champion.version if champion else None, s.promotion_metric,
                                  cand_score, champ_score, rows, reason)
     if ok:
         tracker.set_alias(s.champion_alias, version)
+    verdict = PROMOTED if ok else KEPT
+    if champion is None or champion.version != version:
+        tracker.tag_version(version, {DECISION_TAG: verdict, REASON_TAG: reason})
     run_id = tracker.version_run_id(version)
     if run_id:
         metrics = {"promotion_rows": float(rows)}
         metrics.update({f"promotion_candidate_{s.promotion_metric}": cand_score} if cand_score is not None else {})
         metrics.update({f"promotion_champion_{s.promotion_metric}": champ_score} if champ_score is not None else {})
         tracker.log_to_run(run_id, {k: v for k, v in metrics.items() if np.isfinite(v)},
-                           {"promotion_decision": "promoted" if ok else "kept champion",
-                            "promotion_reason": reason,
+                           {DECISION_TAG: verdict, REASON_TAG: reason,
                             "promotion_champion_version": str(decision.champion_version)})
-    log.info("promotion of version %s over %s on %s (%s vs %s): %s -- %s", version, decision.champion_version,
-             s.promotion_metric, cand_score, champ_score, "PROMOTED" if ok else "kept champion", reason)
+    log.info("version %s %s (champion was version %s): %s", version, "promoted to champion" if ok else
+             "not promoted", decision.champion_version, reason)
     return decision
 
 

@@ -1,0 +1,16 @@
+"""The registry-version and run tags of a promotion decision, and the decisions they hold.
+
+A module of its own, free of MLflow and model imports, so ``status`` and the dashboard read them cheaply.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: registry-version (and run) tags of a promotion decision: the verdict and one rounded sentence saying why
+DECISION_TAG: Final = "promotion_decision"
+REASON_TAG: Final = "promotion_reason"
+#: the verdicts :data:`DECISION_TAG` holds
+PROMOTED: Final = "promoted"
+KEPT: Final = "kept champion"
+PENDING: Final = "not compared"
