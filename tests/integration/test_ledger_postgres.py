@@ -104,12 +104,15 @@ def test_postgres_rolls_back_a_failed_batch_entirely(schema: str) -> None:
 
 
 def _as_version_1(schema: str, *, keep: tuple[str, ...] = ()) -> None:
-    """Turn the ledger in ``schema`` into what version 1 wrote: no state / pricing / gate_reason, meta = 1."""
+    """Turn the ledger in ``schema`` into what version 1 wrote: no state / pricing / gate_reason (version 2), no
+    settlement CLV columns (version 3), meta = 1."""
     engine = create_engine(URL)
     with engine.begin() as conn:
         for column in ("state", "pricing", "gate_reason"):
             if column not in keep:
                 conn.execute(text(f'ALTER TABLE "{schema}".bets DROP COLUMN {column}'))
+        for column in ("close_consensus_line", "close_books", "close_fair", "close_push", "clv_line", "clv_note"):
+            conn.execute(text(f'ALTER TABLE "{schema}".settlements DROP COLUMN {column}'))
         conn.execute(text(f"UPDATE \"{schema}\".ledger_meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
 
@@ -140,7 +143,7 @@ def test_postgres_migrates_a_version_1_ledger_in_place(schema: str) -> None:
         paper = bets(4, stake=0.0).iloc[3:].assign(state="paper", pricing="market", gate_reason="no_evidence")
         assert store.record_bets(paper) == 1
     names, version = _columns_and_version(schema)
-    assert {"state", "pricing", "gate_reason"} <= names and version == "2"
+    assert {"state", "pricing", "gate_reason"} <= names and version == "3"
 
 
 def test_postgres_rolls_back_a_migration_that_fails_half_way(schema: str) -> None:
