@@ -134,9 +134,10 @@ def walk_forward_evidence(project: Project, inputs: BacktestInputs) -> EvidenceR
     start, end = backtest_range(inputs.box_scores, bt.start, bt.end)
     rep = replay(predictions, lines, inputs.box_scores, s.betting, s.pricing, s.model.over_calibration)
     gate = gate_walk_forward(rep, s.betting.evidence, bt.bootstrap, s.seed, s.pricing.stacking.refit_every_days)
+    # no wall-clock stamp: the evidence stage's file must be the same bytes for the same inputs, or a fresh
+    # clone's first `dvc repro` would leave the committed reports/evidence.json modified
     evidence = evidence_before(rep, end + pd.Timedelta(days=1), s.betting.evidence, bt.bootstrap, s.seed,
-                               source="backtest", synthetic=market_is_synthetic(s),
-                               written_at=pd.Timestamp.now(tz="UTC").isoformat())
+                               source="backtest", synthetic=market_is_synthetic(s))
     return EvidenceRun(start, end, entry, predictions, lines, rep, gate, evidence)
 
 

@@ -2,7 +2,8 @@
 
 ``reports/evidence.json`` is written by ``nba-pra backtest`` / ``nba-pra market`` and read by the bet stage::
 
-    {"source": "backtest" | "market", "synthetic": bool, "written_at": iso, "window_start": "YYYY-MM-DD",
+    {"source": "backtest" | "market", "synthetic": bool, "written_at": iso ("" from the backtest and the daily
+     evidence stage, whose file must not change when its inputs do not), "window_start": "YYYY-MM-DD",
      "window_end": ..., "min_bets": int,
      "methods": {"<method>": {"props", "logloss", "market_logloss", "logloss_minus_market",
                               "logloss_minus_market_lo", "logloss_minus_market_hi",
