@@ -79,10 +79,11 @@ def test_the_training_run_spans_the_training_and_records_its_dataset_and_version
     assert run.data.tags["mlflow.note.content"].startswith("Daily training of the PRA distribution ensemble as of")
     assert "4 walk-forward folds" in run.data.tags["mlflow.note.content"]
     assert "synthetic league" in run.data.tags["mlflow.note.content"]
-    features = project / "artifacts" / "features.parquet"
+    # the rows the training read: the training_set stage's window of the feature table
+    features = project / "artifacts" / "training_set.parquet"
     (dataset_input,) = run.inputs.dataset_inputs
     assert dataset_input.dataset.digest == hashlib.md5(features.read_bytes()).hexdigest()
-    assert dataset_input.dataset.name == "features"
+    assert dataset_input.dataset.name == "training_set"
     input_tags = {t.key: t.value for t in dataset_input.tags}
     assert input_tags["rows"] == str(len(pd.read_parquet(features, columns=["game_date"])))
     assert input_tags["mlflow.data.context"] == "training"

@@ -136,8 +136,9 @@ OUTCOME_COLUMNS: Final = ("bets", "roi", "yield", "final_bankroll")
 def same_results(table: pd.DataFrame) -> pd.Series:
     """For each row, the 1-based row number of the first earlier row with identical outcomes ("" if none): a
     setting whose rows all repeat one another changed nothing (another filter binds first)."""
-    outcome = table.loc[:, [c for c in OUTCOME_COLUMNS if c in table.columns]].round(12).astype(str)
-    signature = outcome.apply("|".join, axis=1)
+    outcome = table.loc[:, [c for c in OUTCOME_COLUMNS if c in table.columns]].astype(float).round(12)
+    # one hash per row over the values (a missing ROI hashes like another missing ROI)
+    signature = pd.util.hash_pandas_object(outcome, index=False)
     first = signature.groupby(signature, sort=False).transform(lambda g: g.index[0])
     return pd.Series(["" if f == i else f"#{f + 1}" for i, f in zip(table.index, first, strict=True)],
                      index=table.index)

@@ -89,7 +89,7 @@ def run(project: Project) -> dict:
     description = describe_training(as_of=as_of, settings=s, rows=len(features), synthetic=synthetic)
     # the run is open while the folds train, so its duration in MLflow is the training's
     with training_run(tracker, run_name=f"train-{as_of.date()}", description=description) as run_id:
-        log_features_input(tracker, features, artifacts.FEATURES.path(project))
+        log_features_input(tracker, features, artifacts.TRAINING_SET.path(project))
         with progress_bar("training folds") as update:
             result = train_ensemble(
                 features, names, window=s.window, cv=s.cv, model=s.model, distribution=s.distribution, seed=s.seed,

@@ -58,7 +58,8 @@ def training_run(tracker: Tracker, *, run_name: str, description: str) -> Iterat
 
 
 def log_features_input(tracker: Tracker, features: pd.DataFrame, path: Path) -> None:
-    """The feature table as the run's training dataset: digest = the file's md5 (the one dvc.lock records)."""
+    """The rows the run trained on (the training set file) as its dataset: digest = the file's md5 (the one dvc.lock
+    records)."""
     digest = hashlib.md5(path.read_bytes()).hexdigest() if path.is_file() else "unknown"
     tracker.log_dataset(features.head(_SCHEMA_SAMPLE_ROWS), path=path, digest=digest, rows=len(features),
                         context=_TRAINING_CONTEXT)
