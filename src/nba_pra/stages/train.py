@@ -118,11 +118,12 @@ def run(project: Project) -> dict:
     # what the registry holds now, not what this process set: a concurrent training may have moved an alias on
     held = tracker.aliases_of(version)
     alias = held[0] if held else None
+    # no run id (random): the same inputs give the same model.json, which dvc.lock records; the registry maps the
+    # version to its run
     pointer = {
         "model_name": s.tracking.model_name,
         "version": version,
         "alias": alias,
-        "run_id": run_id,
         "as_of": str(result.as_of.date()),
         "n_folds": len(result.folds),
         "n_features": len(names),
