@@ -11,6 +11,14 @@ ROSTER_ACTIVE = "active"
 SLATE_COLUMNS = (*PLAYER_GAME_COLUMNS, "commence_time")
 
 
+def next_slate_games(schedule: pd.DataFrame) -> pd.DataFrame:
+    """The schedule rows of the next slate: every "scheduled" game on the earliest date that has one (empty when
+    nothing is scheduled)."""
+    scheduled = schedule.loc[schedule["status"] == STATUS_SCHEDULED]
+    dates = pd.to_datetime(scheduled["game_date"]).dt.normalize()
+    return scheduled.loc[dates == dates.min()]
+
+
 def build_slate(schedule: pd.DataFrame, rosters: pd.DataFrame) -> pd.DataFrame:
     """One row per active rostered player of both teams of each game on the next slate date.
 
@@ -20,13 +28,10 @@ def build_slate(schedule: pd.DataFrame, rosters: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(schedule, SCHEDULE_COLUMNS, "schedule")
     require_columns(rosters, ROSTER_COLUMNS, "rosters")
-    scheduled = schedule.loc[schedule["status"] == STATUS_SCHEDULED]
-    if scheduled.empty:
+    games = next_slate_games(schedule)
+    if games.empty:
         raise DataError("the schedule has no scheduled game, so there is no next slate to predict")
-    dates = pd.to_datetime(scheduled["game_date"]).dt.normalize()
-    games = scheduled.loc[
-        dates == dates.min(), ["game_id", "game_date", "season", "home_team", "away_team", "commence_time"]
-    ]
+    games = games.loc[:, ["game_id", "game_date", "season", "home_team", "away_team", "commence_time"]]
     sides = pd.concat(
         [
             games.assign(team=games["home_team"], opponent=games["away_team"], home=True),

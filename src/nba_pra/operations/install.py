@@ -21,8 +21,8 @@ import pandas as pd
 
 from nba_pra.config import Project
 from nba_pra.data import schema
-from nba_pra.data.schema import STATUS_SCHEDULED
 from nba_pra.errors import ConfigError
+from nba_pra.features.slate import next_slate_games
 from nba_pra.operations.schedule import Timer, cron_lines, day_timers, replace_block, systemd_units
 
 log = logging.getLogger(__name__)
@@ -53,13 +53,8 @@ def slate_tips(project: Project) -> list[pd.Timestamp]:
     if not path.is_file():
         log.warning("no %s: the schedule has no pre-tip odds snapshots (run the pipeline first)", path)
         return []
-    games = pd.read_parquet(path, columns=["game_date", "status", "commence_time"])
-    games = games.loc[games["status"] == STATUS_SCHEDULED]
-    if games.empty:
-        return []
-    dates = pd.to_datetime(games["game_date"]).dt.normalize()
-    tips = pd.to_datetime(games.loc[dates == dates.min(), "commence_time"], utc=True).dropna()
-    return sorted(set(tips))
+    games = next_slate_games(pd.read_parquet(path, columns=["game_date", "status", "commence_time"]))
+    return sorted(set(pd.to_datetime(games["commence_time"], utc=True).dropna()))
 
 
 def render(project: Project, timers: list[Timer], fmt: str, now: pd.Timestamp) -> tuple[str, dict[str, str]]:
