@@ -15,7 +15,7 @@ from nba_pra.availability.settings import AvailabilitySettings, AvailabilitySour
 from nba_pra.availability.sources import SourceInputs, collect_snapshots
 from nba_pra.config import load_project
 from nba_pra.errors import AvailabilityError
-from nba_pra.odds.settings import RetrySettings
+from nba_pra.http_session import RetrySettings
 from odds_server import closed_port
 from settings_support import conf
 

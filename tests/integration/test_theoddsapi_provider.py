@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from nba_pra.errors import OddsAuthError, OddsError, OddsQuotaError
+from nba_pra.http_session import RetrySettings
 from nba_pra.odds.errors import (
     OddsConnectionError,
     OddsEmptySlateError,
@@ -23,7 +24,7 @@ from nba_pra.odds.errors import (
 )
 from nba_pra.odds.market import best_prices
 from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
-from nba_pra.odds.settings import OddsSettings, RetrySettings
+from nba_pra.odds.settings import OddsSettings
 from nba_pra.odds.theoddsapi import TheOddsApiProvider
 from odds_server import Fault, OddsApiServer, closed_port
 from odds_support import FAKE_KEY, PRA, make_slate, odds_settings, v4_events, v4_odds

@@ -31,14 +31,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from nba_pra.availability.archive import ReportArchive
 from nba_pra.availability.asof import REPORT, SNAPSHOT_COLUMNS, map_status, normalize_snapshots
 from nba_pra.availability.injury_pdf import NOT_YET_SUBMITTED, REPORT_COLUMNS, parse_injury_report
 from nba_pra.availability.settings import OfficialReportSettings
 from nba_pra.errors import AvailabilityError
+from nba_pra.http_session import retrying_session
 from nba_pra.io import write_parquet
 
 log = logging.getLogger(__name__)
@@ -104,24 +103,7 @@ def candidate_hours(
 
 def make_session(settings: OfficialReportSettings) -> requests.Session:
     """A session with the configured retries (429/5xx, Retry-After honoured up to its cap)."""
-    r = settings.retry
-    retry = Retry(
-        total=r.total,
-        backoff_factor=r.backoff_factor,
-        backoff_jitter=r.backoff_jitter,
-        backoff_max=r.backoff_max,
-        retry_after_max=r.retry_after_max_s,
-        status_forcelist=r.status_forcelist,
-        allowed_methods=frozenset({"GET"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["User-Agent"] = settings.user_agent
-    return session
+    return retrying_session(settings.retry, settings.user_agent)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from nba_pra.odds.settings import RetrySettings
+from nba_pra.http_session import RetrySettings
 from nba_pra.schema import Count, Field, Hour, NonNegative, Positive, settings
 
 

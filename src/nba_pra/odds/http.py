@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
-from urllib3.util.retry import Retry
 
 from nba_pra.credentials import read_secret
+from nba_pra.http_session import retrying_session
 from nba_pra.odds.errors import (
     OddsAuthError,
     OddsConnectionError,
@@ -89,24 +88,7 @@ class OddsApiClient:
         self._key = api_key
         self.quota = Quota()
         install_redaction(api_key)
-        retry = Retry(
-            total=settings.retry.total,
-            connect=settings.retry.total,
-            read=settings.retry.total,
-            status=settings.retry.total,
-            backoff_factor=settings.retry.backoff_factor,
-            backoff_jitter=settings.retry.backoff_jitter,
-            backoff_max=settings.retry.backoff_max,
-            retry_after_max=settings.retry.retry_after_max_s,
-            status_forcelist=settings.retry.status_forcelist,
-            allowed_methods=frozenset({"GET"}),
-            respect_retry_after_header=True,
-            raise_on_status=False,  # the last response comes back and is turned into a clear error below
-        )
-        self.session = requests.Session()
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = retrying_session(settings.retry)
 
     def close(self) -> None:
         self.session.close()

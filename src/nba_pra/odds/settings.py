@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from nba_pra.schema import Count, NonNegative, NonNegInt, Positive, settings
+from nba_pra.http_session import RetrySettings
+from nba_pra.schema import NonNegative, NonNegInt, Positive, settings
 
 
 class ProviderKind(StrEnum):
@@ -14,18 +15,6 @@ class ProviderKind(StrEnum):
     SYNTHETIC = "synthetic"  # data/lines.parquet written by the synthetic league (offline default)
     THEODDSAPI = "theoddsapi"  # The Odds API v4 (needs ODDS_API_KEY)
     HISTORICAL = "historical"  # a CSV/parquet file of recorded lines
-
-
-@settings
-class RetrySettings:
-    """urllib3 ``Retry`` of the HTTP session: ``sleep = backoff_factor * 2**(n-1) + U(0, backoff_jitter)``."""
-
-    total: NonNegInt
-    backoff_factor: NonNegative
-    backoff_jitter: NonNegative
-    backoff_max: NonNegative
-    retry_after_max_s: NonNegInt
-    status_forcelist: tuple[Count, ...]
 
 
 @settings
