@@ -1,6 +1,6 @@
 """Hydra multirun over backtest settings: each sweep point is one MLflow run nested under one parent run.
 
-    uv run python -m nba_pra.backtest.sweep -m betting.kelly_fraction=0.1,0.25,0.5 betting.min_edge=0.02,0.03,0.05
+    uv run python -m nba_pra.backtest.sweep -m betting.min_confidence=0.55,0.6,0.65 betting.max_cv=0.3,0.35,0.5
     ... hydra/launcher=joblib hydra.launcher.n_jobs=2          # parallel points
 
 Before Hydra launches any point, :func:`main` (in the launching process) expands the sweep, creates the MLflow
