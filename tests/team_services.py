@@ -9,6 +9,7 @@ tests.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import requests
@@ -124,3 +126,26 @@ def mlflow_server(backend_uri: str, store: S3Store, prefix: str = "mlflow") -> I
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait()
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """A command of this venv (its ``bin/`` first on PATH) in ``cwd``, output captured."""
+    bin_dir = str(Path(sys.executable).parent)
+    full = {**os.environ, **(env or {}), "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")])}
+    return subprocess.run(args, cwd=cwd, env=full, capture_output=True, text=True, check=False)
+
+
+def git_commit_all(root: Path, message: str) -> None:
+    for cmd in (["git", "add", "-A"], ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message]):
+        done = run(cmd, root)
+        assert done.returncode == 0, done.stderr
+
+
+def git_project(root: Path, project_root: Path) -> Path:
+    """``root`` (a project copy) as a git + DVC repository with one commit: ``.dvc`` and ``.gitignore`` come from
+    ``project_root``."""
+    shutil.copytree(project_root / ".dvc", root / ".dvc", ignore=shutil.ignore_patterns("tmp", "cache"))
+    shutil.copy2(project_root / ".gitignore", root / ".gitignore")
+    assert run(["git", "init", "-q"], root).returncode == 0
+    git_commit_all(root, "copy")
+    return root
