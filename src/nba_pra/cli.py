@@ -180,7 +180,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def _cmd_pipeline(args: argparse.Namespace) -> int:
     from nba_pra.pipeline import run_pipeline
 
-    return run_pipeline(_project(args), force=args.force, retrain=args.retrain)
+    return run_pipeline(_project(args), force=args.force, retrain=args.retrain, push=not args.no_push)
 
 
 def _cmd_job(args: argparse.Namespace) -> int:
@@ -450,6 +450,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retrain", action="store_true",
                    help="move the training window to today's slate, so train reruns (default: every "
                         "model.retrain_every_days days)")
+    p.add_argument("--no-push", action="store_true",
+                   help="do not `dvc push` after the run (default: push when a default DVC remote is set)")
     p = verb("status", _cmd_status, "data freshness, model versions, last run, ledger summary")
     p.add_argument("--clv", action="store_true",
                    help="also print the closing line value by edge bucket, book and period")

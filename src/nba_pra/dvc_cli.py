@@ -69,3 +69,22 @@ def stale_lock_entries(root: Path) -> list[str]:
                 deps = change.get("changed deps", {})
                 stale += [f"{stage}: {dep}" for dep in deps if dep.startswith(_CHECKED_DEPS)]
     return stale
+
+
+def default_remote(root: Path) -> str | None:
+    """The name of the repository's default DVC remote (``dvc remote default``), None when none is set."""
+    completed = subprocess.run([sys.executable, "-m", "dvc", "remote", "default"], cwd=root, check=False,
+                               env=environment(), capture_output=True, text=True)
+    name = completed.stdout.strip()
+    return name if completed.returncode == 0 and name else None
+
+
+def dvc_push(root: Path, remote: str) -> None:
+    """``dvc push`` of the data and every cached stage output to ``remote``; a failure raises
+    :class:`PipelineError` with DVC's last line (the day's outputs stay in the local cache for the next push)."""
+    completed = subprocess.run([sys.executable, "-m", "dvc", "push", "--quiet", "--remote", remote], cwd=root,
+                               check=False, env=environment(), capture_output=True, text=True)
+    if completed.returncode != 0:
+        detail = (completed.stderr or completed.stdout).strip().splitlines()
+        raise PipelineError(f"`dvc push` to the remote {remote!r} failed ({detail[-1] if detail else 'no output'}); "
+                            "the outputs stay in the local DVC cache: run `dvc push` again when it is reachable")

@@ -91,7 +91,22 @@ def repro_summary(dvc_output: str) -> str:
             + f", {len(unchanged)} unchanged")
 
 
-def run_pipeline(project: Project, *, force: bool = False, retrain: bool = False) -> int:
+def push_outputs(project: Project) -> None:
+    """``dvc push`` after the day's run when the repository has a default DVC remote (README, "A team's DVC
+    remote"), so a second clone's ``dvc pull`` gets today's data and outputs; a failed push only warns: the day's
+    run itself succeeded and the next push sends everything."""
+    remote = dvc_cli.default_remote(project.root)
+    if remote is None:
+        return
+    try:
+        dvc_cli.dvc_push(project.root, remote)
+    except PipelineError as exc:
+        log.warning("%s", exc)
+        return
+    log.info("dvc push: data and outputs are on the remote %r", remote)
+
+
+def run_pipeline(project: Project, *, force: bool = False, retrain: bool = False, push: bool = True) -> int:
     sync_params(project.root)
     ensure_raw_data(project)
     if retrain:
@@ -114,6 +129,8 @@ def run_pipeline(project: Project, *, force: bool = False, retrain: bool = False
                             "and logs/nba-pra.log")
     log.info("%s", repro_summary(completed.stdout))
     track_archive(project)
+    if push:
+        push_outputs(project)
     from nba_pra.reporting.recommend import show
 
     show(project, show_all=False, limit=20)

@@ -16,14 +16,17 @@ masked too. Every consumer goes through :func:`redact_text` (strings), :func:`re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from nba_pra.credentials import read_secret
+from nba_pra.credentials import env_source, expand_env, read_secret
+from nba_pra.errors import ConfigError
 
 if TYPE_CHECKING:
     from nba_pra.config import Settings
@@ -109,6 +112,10 @@ def secrets_of(settings: Settings, environ: Mapping[str, str] | None = None) -> 
     found: list[str] = []
     for url in (settings.ledger.url, settings.backtest.ledger.url, settings.tracking.uri):
         found += url_secrets(url)
+        # a reference kept for the connection (conf/: \${oc.env:...}) is a secret once expanded; an unset one
+        # without a default has nothing to mask yet (opening the connection says so)
+        with contextlib.suppress(ConfigError):
+            found += url_secrets(expand_env(url))
     api = settings.odds.theoddsapi
     found.append(read_secret(api.api_key_env, api.env_file) or "")
     alerts = settings.alerts
@@ -164,3 +171,14 @@ def protect_loggers(*names: str) -> None:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
+
+
+def shown_url(url: str, root: Path | None = None) -> str:
+    """A configured URL as surfaces show it: references expanded, password masked, and the variable it came from
+    when the environment (or ``.env``) set it, e.g. ``http://mlflow:5000 (MLFLOW_TRACKING_URI)``."""
+    try:
+        expanded = expand_env(url, root)
+    except ConfigError:
+        return redact_url(url)  # the unexpanded reference names the variable to set
+    source = env_source(url, root)
+    return redact_url(expanded) + (f" ({source})" if source else "")

@@ -28,7 +28,7 @@ from nba_pra.ledger.health import bucket_labels, by_bucket
 from nba_pra.ledger.summary import bankroll_by_date, is_paper, summarize
 from nba_pra.ledger.tables import STATE_PAPER, STATE_STAKED
 from nba_pra.provenance import banner, data_is_synthetic, market_is_synthetic
-from nba_pra.redaction import redact_url
+from nba_pra.redaction import redact_url, shown_url
 from nba_pra.stats import wilson_interval
 from nba_pra.tracking.tags import DECISION_TAG, REASON_TAG
 
@@ -231,7 +231,7 @@ def ledger_view(read: LedgerRead, settings: Settings, *, page: int = 1) -> schem
     """Bets with settlement and CLV (newest first), the summary, the bankroll curve and the edge buckets."""
     s = settings
     head = {
-        "url": redact_url(s.ledger.url), "initial_bankroll": s.ledger.initial_bankroll,
+        "url": shown_url(s.ledger.url), "initial_bankroll": s.ledger.initial_bankroll,
         "confidence": s.dashboard.bootstrap.confidence, "suspect_edge": s.betting.suspect_edge,
         **provenance(s),
     }
@@ -342,8 +342,8 @@ def health_view(read: HealthRead, settings: Settings) -> schemas.Health:
         odds_quota=collected["odds_quota"],
         pipeline=collected["pipeline"],
         mlflow_run=collected["mlflow_run"],
-        ledger_url=redact_url(s.ledger.url),
-        tracking_uri=redact_url(s.tracking.uri),
+        ledger_url=shown_url(s.ledger.url),
+        tracking_uri=shown_url(s.tracking.uri),
         artifacts=read.artifacts,
         warnings=warnings,
         errors=errors,

@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.schema import CreateSchema
 
 from nba_pra.betting.settings import PricingSettings
+from nba_pra.credentials import expand_env
 from nba_pra.data.schema import require_columns
 from nba_pra.errors import LedgerError
 from nba_pra.ledger.clv import closing_line_value, own_closes
@@ -63,7 +64,9 @@ _PG_LOCK_NAME: Final = "nba-pra ledger {schema}.{prefix}"
 
 
 def resolve_url(url: str, root: Path) -> str:
-    """``url`` with a relative SQLite file path made absolute under ``root``; any other URL unchanged."""
+    """``url`` with its ``${oc.env:...}`` references expanded (:func:`~nba_pra.credentials.expand_env`) and a
+    relative SQLite file path made absolute under ``root``; any other URL unchanged."""
+    url = expand_env(url, root)
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:

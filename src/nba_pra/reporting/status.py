@@ -28,6 +28,7 @@ from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.errors import NbaPraError
 from nba_pra.provenance import banner
+from nba_pra.redaction import shown_url
 from nba_pra.reporting.clv import clv_status_row, clv_table
 from nba_pra.reporting.evidence import evidence_lines, evidence_summary, read_evidence
 from nba_pra.reporting.pipeline_run import read_pipeline_run
@@ -113,7 +114,8 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     one ran), ``today`` ({staked, paper} bets of the last bet stage, None before), ``evidence``
     (:func:`~nba_pra.reporting.evidence.evidence_summary` of the pricing in use, None without evidence),
     ``data`` (rows, through, next_slate), ``models`` ({alias: {version, crps, mae, log_score}}),
-    ``mlflow_run`` (name, status, started), ``pipeline`` (started, finished, duration_s, returncode, ok),
+    ``mlflow_run`` (name, status, started), ``tracking`` (the tracking URI as shown, naming
+    ``MLFLOW_TRACKING_URI`` when the environment set it), ``pipeline`` (started, finished, duration_s, returncode, ok),
     ``odds_quota`` (provider, remaining, used, last, seen_at), ``ledger`` (the ledger summary), ``warnings``
     (sentences), ``errors`` ({part: message} for the parts that could not be read).
 
@@ -123,7 +125,8 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     skip = skip or {}
     from nba_pra.odds.quota import read_quota
 
-    status: dict[str, Any] = {"errors": {}, "warnings": [], "banner": banner(project.settings)}
+    status: dict[str, Any] = {"errors": {}, "warnings": [], "banner": banner(project.settings),
+                              "tracking": shown_url(project.settings.tracking.uri, project.root)}
     status["data"] = _data(project)
     try:
         if "models" in skip:
@@ -282,7 +285,8 @@ def render(status: dict[str, Any], project: Project) -> Table:
         add("models", f"unavailable: {_first_line(status['errors']['models'])}")
     add("pipeline", _pipeline_row(status["pipeline"]))
     run = status["mlflow_run"]
-    add("mlflow run", f"{run['name']} {run['status']} at {run['started']}" if run else "none")
+    shown = f"{run['name']} {run['status']} at {run['started']}" if run else "none"
+    add("mlflow run", f"{shown} · tracking {status['tracking']}")
     add("odds quota", _quota_row(status["odds_quota"], project.settings.odds.provider))
     add("pricing", _pricing_row(status["pricing"], status["today"]))
     for i, line in enumerate(_evidence_rows(status["evidence"])):

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from nba_pra.credentials import expand_env
 from nba_pra.errors import ModelNotFoundError, TrackingError
 from nba_pra.redaction import redact_text, redact_url, remembered
 from nba_pra.tracking.settings import TrackingSettings
@@ -61,7 +62,9 @@ def workspace_root(root: Path) -> Path:
 
 def resolve_tracking_uri(uri: str, root: Path) -> str:
     """A relative ``sqlite:///file.db`` becomes ``sqlite:////abs/root/file.db`` (the real repository's root
-    when ``root`` is a DVC experiment workspace, see :func:`workspace_root`); other URIs are kept."""
+    when ``root`` is a DVC experiment workspace, see :func:`workspace_root`); other URIs are kept. ``${oc.env:...}``
+    references are expanded first, so ``MLFLOW_TRACKING_URI`` (conf/tracking) beats the configured default."""
+    uri = expand_env(uri, workspace_root(root))
     if uri.startswith(_SQLITE_PREFIX):
         path = Path(uri[len(_SQLITE_PREFIX):])
         if not path.is_absolute():
