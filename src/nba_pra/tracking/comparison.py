@@ -20,7 +20,7 @@ import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
@@ -225,3 +225,24 @@ def compare_cli(project: Project, version_a: str | None, version_b: str | None, 
     print(comparison.verdict)
     log_comparison(tracker, s.compare, comparison)
     return comparison
+
+
+def latest_comparison(tracker: Tracker, settings: CompareSettings) -> dict[str, Any] | None:
+    """The latest compare run as plain data (``status`` and the dashboard): verdict, source, versions, when,
+    ids, and one row per score (score, label, a, b, diff, lo, hi, rows); None when there is none."""
+    run = tracker.latest_run_in(settings.experiment)
+    if run is None:
+        return None
+    m, params = run.data.metrics, run.data.params
+    rows = [{"score": name, "label": _LABELS[name], **{k: m.get(f"{name}_{k}") for k in ("a", "b", "diff", "lo", "hi")},
+             "rows": int(m[f"{name}_rows"])} for name in _LABELS if f"{name}_rows" in m]
+    return {
+        "verdict": run.data.tags.get(COMPARE_VERDICT_TAG, ""),
+        "source": params.get("source", ""),
+        "version_a": params.get("version_a"),
+        "version_b": params.get("version_b"),
+        "started": pd.Timestamp(run.info.start_time, unit="ms", tz="UTC").floor("s").isoformat(),
+        "run_id": run.info.run_id,
+        "experiment_id": run.info.experiment_id,
+        "scores": rows,
+    }
