@@ -95,7 +95,7 @@ def verdict(c: VersionComparison) -> str:
     if r is None:
         return f"{a} and {b} share no {_SOURCE_TEXT[c.source]} rows: nothing to compare"
     d = _DECIMALS
-    rows = f"on {r.rows:,} paired {_SOURCE_TEXT[c.source]} rows ({r.dates:,} dates)"
+    rows = f"on {r.rows:,} paired {_SOURCE_TEXT[c.source]} rows ({r.dates:,} date{'' if r.dates == 1 else 's'})"
     if r.hi < 0:
         text = f"{b} beats {a} on {name} by {-r.diff:.{d}f} [{-r.hi:.{d}f}, {-r.lo:.{d}f}] {rows}"
     elif r.lo > 0:
