@@ -80,3 +80,11 @@ def test_live_without_any_settled_shadow_prediction_says_how_to_start_one() -> N
     rows = _live_rows()
     with pytest.raises(DataError, match="shadow_alias=challenger"):
         live_pairs(rows[rows["role"] == "champion"], None, None)
+
+
+def test_too_few_dates_report_the_difference_without_an_interval() -> None:
+    r = PairedResult("crps", 4.5, 4.49, -0.01, float("nan"), float("nan"), 63, 2, float("nan"), float("nan"))
+    c = VersionComparison("1", "2", SOURCE_LIVE, "crps", (r,))
+    assert c.verdict == ("too few dates for an interval between version 1 and version 2 on CRPS: B - A = -0.010 on "
+                         "63 paired live (settled slate) rows (2 dates) (tracking.compare.min_dates)")
+    assert "(too few dates)" in format_table(c) and "nan" not in format_table(c)

@@ -150,3 +150,13 @@ def test_rows_are_paired_on_keys_and_line_scores_appear_only_with_book_lines() -
     with_lines = paired.compare_versions(a, b, NEGBIN, SPEC, lines)
     assert _result(with_lines, PairedScore.BRIER_OVER).rows == 2
     assert _result(with_lines, PairedScore.BRIER_OVER).dates == 2
+
+
+def test_fewer_dates_than_the_minimum_give_no_interval_and_no_dm_rather_than_a_confident_one() -> None:
+    # two nights: a date-block bootstrap has 3 distinct resamples and would print a narrow interval
+    d = np.array([0.5, 0.4, 0.6, -0.2, -0.1, -0.3])
+    nights = np.array([1, 1, 1, 2, 2, 2])
+    mean, lo, hi = paired.block_bootstrap_mean(d, nights, BootstrapSpec(1000, 0.95, seed=1, min_blocks=10))
+    assert mean == pytest.approx(d.mean()) and np.isnan(lo) and np.isnan(hi)
+    assert all(np.isnan(paired.diebold_mariano(d, nights, min_blocks=10)))
+    assert np.isfinite(paired.block_bootstrap_mean(d, nights, BootstrapSpec(1000, 0.95, seed=1, min_blocks=2))[1])

@@ -22,7 +22,9 @@ and counts ``n_t``, one resample of dates ``t_1..t_T`` gives ``mean* = sum_k S_{
 row-weighted mean, the estimand of ``mean(d)``); the interval is the percentile interval of ``mean*``. A
 **Diebold--Mariano** statistic is given beside it with the same date clustering:
 ``DM = mean(d) / se``, ``se = sqrt(sum_t (S_t - n_t mean(d))^2) / N`` (cluster-robust standard error with dates
-as clusters, ``N = sum_t n_t``), two-sided ``p = 2 (1 - Phi(|DM|))``.
+as clusters, ``N = sum_t n_t``), two-sided ``p = 2 (1 - Phi(|DM|))``. Both need enough dates: with ``T``
+dates the bootstrap has at most ``C(2T-1, T)`` distinct resamples (3 for two dates) and the clustered variance ``T``
+terms, so below ``min_blocks`` dates both are NaN (no interval) rather than a confident-looking one.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ class BootstrapSpec:
     n_resamples: int
     confidence: float
     seed: int
+    #: fewer blocks (dates) than this give no interval and no DM statistic (NaN); 2 is the least that varies at
+    #: all, conf's ``tracking.compare.min_dates`` sets the working value
+    min_blocks: int = 2
 
 
 @dataclass(frozen=True)
@@ -153,27 +158,31 @@ def block_bootstrap_mean(diff: npt.ArrayLike, blocks: npt.ArrayLike, spec: Boots
     """``(mean(d), lo, hi)``: the row-weighted mean of ``diff`` and its date-block percentile interval.
 
     Blocks (game dates) are resampled with replacement, ``mean* = sum_k S_{t_k} / sum_k n_{t_k}``; NaN rows are
-    left out first. NaNs when no row is left; a single block gives a zero-width interval (nothing to resample).
+    left out first. NaNs when no row is left; ``lo``/``hi`` NaN with fewer than ``spec.min_blocks`` blocks.
     """
     d = np.asarray(diff, float)
     keep = np.isfinite(d)
     if not keep.any():
         return float("nan"), float("nan"), float("nan")
     sums, counts = _block_sums(d[keep], np.asarray(blocks)[keep])
+    if len(sums) < spec.min_blocks:
+        return float(d[keep].mean()), float("nan"), float("nan")
     idx = resample_indices(len(sums), spec.n_resamples, spec.seed)
     means = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
     lo, hi = percentile_interval(means, spec.confidence)
     return float(d[keep].mean()), lo, hi
 
 
-def diebold_mariano(diff: npt.ArrayLike, blocks: npt.ArrayLike) -> tuple[float, float]:
+def diebold_mariano(diff: npt.ArrayLike, blocks: npt.ArrayLike, min_blocks: int = 2) -> tuple[float, float]:
     """``(DM, two-sided p)`` of ``mean(d) = 0`` with date-clustered variance (module docstring); NaN when the
-    variance is zero or there is no row."""
+    variance is zero, there is no row, or fewer than ``min_blocks`` blocks."""
     d = np.asarray(diff, float)
     keep = np.isfinite(d)
     if not keep.any():
         return float("nan"), float("nan")
     sums, counts = _block_sums(d[keep], np.asarray(blocks)[keep])
+    if len(sums) < min_blocks:
+        return float("nan"), float("nan")
     n = counts.sum()
     mean = sums.sum() / n
     se = float(np.sqrt(np.sum((sums - counts * mean) ** 2)) / n)
@@ -204,7 +213,7 @@ def compare_pairs(scored: pd.DataFrame, spec: BootstrapSpec) -> list[PairedResul
         if not keep.any():
             continue
         mean, lo, hi = block_bootstrap_mean(d, dates, spec)
-        dm, p = diebold_mariano(d, dates)
+        dm, p = diebold_mariano(d, dates, spec.min_blocks)
         out.append(PairedResult(name.value, float(a[keep].mean()), float(b[keep].mean()), mean, lo, hi,
                                 int(keep.sum()), len(np.unique(dates[keep])), dm, p))
     return out

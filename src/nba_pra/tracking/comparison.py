@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from nba_pra import artifacts
@@ -75,7 +76,7 @@ class VersionComparison:
 
 
 def spec_of(settings: CompareSettings) -> BootstrapSpec:
-    return BootstrapSpec(settings.n_resamples, settings.confidence, settings.seed)
+    return BootstrapSpec(settings.n_resamples, settings.confidence, settings.seed, settings.min_dates)
 
 
 def _signed(x: float) -> str:
@@ -83,7 +84,13 @@ def _signed(x: float) -> str:
 
 
 def _interval(r: PairedResult) -> str:
+    if not _has_interval(r):
+        return "(too few dates)"
     return f"[{r.lo:+.{_DECIMALS}f}, {r.hi:+.{_DECIMALS}f}]"
+
+
+def _has_interval(r: PairedResult) -> bool:
+    return bool(np.isfinite(r.lo) and np.isfinite(r.hi))
 
 
 def verdict(c: VersionComparison) -> str:
@@ -96,7 +103,10 @@ def verdict(c: VersionComparison) -> str:
         return f"{a} and {b} share no {_SOURCE_TEXT[c.source]} rows: nothing to compare"
     d = _DECIMALS
     rows = f"on {r.rows:,} paired {_SOURCE_TEXT[c.source]} rows ({r.dates:,} date{'' if r.dates == 1 else 's'})"
-    if r.hi < 0:
+    if not _has_interval(r):
+        text = (f"too few dates for an interval between {a} and {b} on {name}: B - A = {_signed(r.diff)} {rows} "
+                "(tracking.compare.min_dates)")
+    elif r.hi < 0:
         text = f"{b} beats {a} on {name} by {-r.diff:.{d}f} [{-r.hi:.{d}f}, {-r.lo:.{d}f}] {rows}"
     elif r.lo > 0:
         text = f"{a} beats {b} on {name} by {r.diff:.{d}f} [{r.lo:.{d}f}, {r.hi:.{d}f}] {rows}"
@@ -194,7 +204,8 @@ def log_comparison(tracker: Tracker, settings: CompareSettings, c: VersionCompar
         run_id = tracker.record_run(
             settings.experiment, f"compare v{c.version_a} vs v{c.version_b} ({c.source})",
             params={"version_a": c.version_a, "version_b": c.version_b, "source": c.source, "metric": c.metric,
-                    "n_resamples": settings.n_resamples, "confidence": settings.confidence, "seed": settings.seed},
+                    "n_resamples": settings.n_resamples, "confidence": settings.confidence, "seed": settings.seed,
+                    "min_dates": settings.min_dates},
             metrics=comparison_metrics(c),
             tags={COMPARE_KIND_TAG: c.source, COMPARE_VERDICT_TAG: c.verdict,
                   _NOTE_TAG: f"{c.verdict}\n\n```\n{format_table(c)}\n```"},

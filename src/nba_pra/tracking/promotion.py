@@ -143,7 +143,7 @@ def compare(project: Project, tracker: Tracker, candidate_version: str, champion
                 c = s.tracking.compare
                 diff, lo, hi = paired.block_bootstrap_mean(
                     b - a, pd.to_datetime(rows["game_date"]).to_numpy(),
-                    paired.BootstrapSpec(c.n_resamples, c.confidence, c.seed))
+                    paired.BootstrapSpec(c.n_resamples, c.confidence, c.seed, c.min_dates))
                 out = Scores(out.candidate, out.champion, out.rows, out.how, diff, lo, hi)
             return out
     cand_score = tracker.version_metrics(candidate_version).get(metric)
@@ -154,7 +154,7 @@ def compare(project: Project, tracker: Tracker, candidate_version: str, champion
 def _decide(s: Scores, tracking: TrackingSettings, force: bool) -> tuple[bool, str]:
     """The configured rule on ``s``; the interval rule needs the paired interval, else the margin rule decides."""
     if tracking.promotion_rule is PromotionRule.INTERVAL and s.diff is not None and s.lo is not None \
-            and s.hi is not None and not force:
+            and s.hi is not None and np.isfinite(s.hi) and not force:
         ok, reason = decide_interval(s.diff, s.lo, s.hi, threshold=tracking.promotion_threshold, force=force,
                                      metric=tracking.promotion_metric)
         if s.candidate is not None and s.champion is not None:
@@ -165,7 +165,7 @@ def _decide(s: Scores, tracking: TrackingSettings, force: bool) -> tuple[bool, s
                         metric=tracking.promotion_metric)
     if tracking.promotion_rule is PromotionRule.INTERVAL and not force and s.champion is not None \
             and s.candidate is not None:
-        reason += " (margin rule: no paired interval without shared held-out rows)"
+        reason += " (margin rule: no paired interval: too few shared held-out rows or dates)"
     return ok, reason
 
 
@@ -203,7 +203,7 @@ def promote(project: Project, tracker: Tracker, *, version: str | None = None,
         metrics.update({f"promotion_candidate_{s.promotion_metric}": cand_score} if cand_score is not None else {})
         metrics.update({f"promotion_champion_{s.promotion_metric}": champ_score} if champ_score is not None else {})
         metrics.update({f"promotion_diff_{k}": v for k, v in zip(("mean", "lo", "hi"), interval, strict=True)
-                        if v is not None})
+                        if v is not None and np.isfinite(v)})
         tracker.log_to_run(run_id, {k: v for k, v in metrics.items() if np.isfinite(v)},
                            {DECISION_TAG: verdict, REASON_TAG: reason,
                             "promotion_champion_version": str(decision.champion_version)})

@@ -21,6 +21,7 @@ class CompareSettings:
     n_resamples: Count
     confidence: OpenUnit
     seed: NonNegInt
+    min_dates: Count
     experiment: str
 
 
