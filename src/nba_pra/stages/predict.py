@@ -17,7 +17,7 @@ import pandas as pd
 
 from nba_pra import artifacts
 from nba_pra.config import Project
-from nba_pra.errors import DataError
+from nba_pra.errors import DataError, TrackingError
 from nba_pra.model import distributions
 from nba_pra.model.ensemble import calibration_from_columns
 from nba_pra.model.predictions import prediction_frame
@@ -47,7 +47,12 @@ def shadow_predictions(tracker: Tracker, shadow_alias: str | None, champion_vers
         log.info("shadow: @%s is %s, nothing to predict beside version %s", shadow_alias,
                  "not set" if resolved is None else "the same version", champion_version)
         return pd.DataFrame()
-    model, _ = tracker.load_pyfunc(shadow_alias)
+    try:
+        model, _ = tracker.load_pyfunc(shadow_alias)
+    except TrackingError as exc:  # the shadow only observes: it never stops the champion's slate and bets
+        log.warning("shadow: cannot load @%s (version %s), no shadow predictions today: %s", shadow_alias,
+                    resolved.version, exc)
+        return pd.DataFrame()
     shadow = predict_slate(slate, model, family)
     shadow["model_version"] = resolved.version
     shadow["model_uri"] = tracker.version_uri(resolved.version)

@@ -52,7 +52,8 @@ class PromotionDecision:
     champion_score: float | None
     rows: int
     reason: str
-    #: the interval rule's paired difference candidate - champion and its interval (None under the margin rule)
+    #: the paired difference candidate - champion and its interval (None without shared rows; logged under either
+    #: rule, decisive under the interval rule)
     diff: float | None = None
     diff_lo: float | None = None
     diff_hi: float | None = None
@@ -165,7 +166,8 @@ def _decide(s: Scores, tracking: TrackingSettings, force: bool) -> tuple[bool, s
                         metric=tracking.promotion_metric)
     if tracking.promotion_rule is PromotionRule.INTERVAL and not force and s.champion is not None \
             and s.candidate is not None:
-        reason += " (margin rule: no paired interval: too few shared held-out rows or dates)"
+        reason += (" (margin rule: no paired interval: too few shared held-out rows or dates, or a metric without "
+                   "per-row scores)")
     return ok, reason
 
 
