@@ -280,8 +280,12 @@ def test_promote_compares_and_force_moves_the_champion(project: Path, capsys) ->
 
 def test_the_shadow_record_is_scored_once_the_games_are_played_and_compare_live_reports_it(project: Path,
                                                                                            capsys) -> None:
-    shadow = pd.read_parquet(project / "artifacts" / "shadow_predictions.parquet")
-    slate2 = shadow["game_date"].min()
+    # the day-2 slate: the ledger recorded the shadow's predictions then (a later predict without the shadow left
+    # an empty shadow file)
+    with open_store(load_project(project, from_params=True)) as store:
+        recorded = store.model_scores()
+    slate2 = recorded.loc[recorded["role"] == "shadow", "game_date"].max()
+    assert recorded.loc[recorded["game_date"] == slate2, "result"].isna().all()  # not played yet
     days = load_project(project, from_params=True).settings.data.synthetic.current_season_days_played
     while pd.read_parquet(project / "data" / "box_scores.parquet")["game_date"].max() < slate2:
         days += 1
