@@ -106,6 +106,9 @@ VARIANCE_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/variance_calibration.pn
                                 "variance calibration plot")
 # --- predict ----------------------------------------------------------------------------------------------------
 PREDICTIONS: Final = Artifact("artifacts", "predictions.parquet", "predict", Declared.OUT, "predictions")
+#: the slate predicted by ``tracking.shadow_alias``'s version (empty when off): scored by the ledger, never bet on
+SHADOW_PREDICTIONS: Final = Artifact("artifacts", "shadow_predictions.parquet", "predict", Declared.OUT,
+                                     "shadow predictions")
 # --- evidence ---------------------------------------------------------------------------------------------------
 #: where the gate reads it is ``betting.evidence.path`` (settings); this entry is dvc.yaml's default location
 EVIDENCE: Final = Artifact("reports", "evidence.json", "evidence", Declared.OUT, "walk-forward evidence")
@@ -151,7 +154,8 @@ BACKTEST_CALIBRATION_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/backtest_ed
 CATALOG: Final[tuple[Artifact, ...]] = (
     AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, TRAINING_SET, TRAINING_WINDOW, MODEL_POINTER,
     TRAIN_METRICS, TRAIN_HEADLINE, TRAIN_FOLDS, TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT,
-    PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY, EVIDENCE_HEADLINE, CANDIDATES, BETS, BET_SUMMARY, BET_HEADLINE,
+    PREDICTIONS, SHADOW_PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY, EVIDENCE_HEADLINE, CANDIDATES, BETS, BET_SUMMARY,
+    BET_HEADLINE,
     ODDS_QUOTA, ODDS_SNAPSHOTS, LEDGER_METRICS, LEDGER_HEADLINE, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
     CLV_TIME_PLOT,
     BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EDGE, BACKTEST_DAILY, BACKTEST_BANKROLL_PLOT,

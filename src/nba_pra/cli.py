@@ -375,6 +375,20 @@ def _cmd_promote(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    """``compare [A B] [KEY=VALUE ...]``: words without ``=`` are the versions, the rest Hydra overrides."""
+    from nba_pra.tracking.comparison import compare_cli
+
+    versions = [w for w in args.overrides if "=" not in w]
+    args.overrides = [w for w in args.overrides if "=" in w]
+    if len(versions) not in ((0, 2) if args.live else (2,)):
+        raise ConfigError("compare takes two versions or aliases (e.g. `nba-pra compare champion challenger`), "
+                          f"or none with --live; got {len(versions)}: {' '.join(versions)}")
+    pair = (versions[0], versions[1]) if versions else (None, None)
+    compare_cli(_project(args), pair[0], pair[1], live=args.live)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from nba_pra.project_setup import AVAILABILITY_SOURCES, DATA_SOURCES, ODDS_PROVIDERS
 
@@ -477,6 +491,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", dest="version", default=None, help="promote this version instead of @challenger")
     p.add_argument("--force", action="store_true", help="promote without comparing")
     _overrides(p)
+    p = verb("compare", _cmd_compare,
+             "paired comparison of two versions (numbers or aliases) on the out-of-fold rows both predicted: "
+             "CRPS, log score, MAE, P(over) at book lines, B - A with date-block intervals; logged to MLflow")
+    p.add_argument("--live", action="store_true",
+                   help="on the ledger's settled slate predictions (champion vs shadow) instead of out of fold")
+    p.add_argument("overrides", nargs="*", metavar="[A B] KEY=VALUE",
+                   help="versions A and B (e.g. 5 7, or champion challenger), then Hydra overrides of conf/")
 
     p = verb("schedule", _cmd_schedule,
              "print (or --install) crontab lines / systemd timers for the season's jobs: settlement, morning run, "

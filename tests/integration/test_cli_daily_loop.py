@@ -1,7 +1,10 @@
 """Every CLI verb, for real, on a small synthetic league: two days of the daily loop, in process.
 
 Day 1: generate -> features -> train -> predict -> bet -> ledger (twice) -> recommend/status.
-Day 2: the league advances one day -> the day-1 bets settle; a second training becomes the challenger.
+Day 2: the league advances one day -> the day-1 bets settle; a second training becomes the challenger, which
+predicts the slate in the shadow (tracking.shadow_alias=challenger) beside the champion; `compare` pairs the two
+versions out of fold. Then the day-2 games are played: the ledger scores both versions' predictions and
+`compare --live` reports the live record.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ def project(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
         yield root
+
+
+SHADOW = "tracking.shadow_alias=challenger"
 
 
 def _ledger_rows(root: Path) -> pd.DataFrame:
@@ -168,14 +174,21 @@ def test_next_day_settles_yesterdays_bets_and_new_training_is_the_challenger(pro
     assert not decision.retrain and str(decision.end.date()) == day1_window["end"]
     assert (project / "artifacts" / "training_set.parquet").read_bytes() == day1_set
     assert json.loads((project / "artifacts" / "training_window.json").read_text()) == day1_window
-    # an explicit `nba-pra train` moves the window to the new slate
-    for verb in (["train", "tracking.auto_promote=false"], ["predict"], ["bet"], ["ledger"]):
+    # an explicit `nba-pra train` moves the window to the new slate; the challenger predicts in the shadow
+    for verb in (["train", "tracking.auto_promote=false"], ["predict", SHADOW], ["bet"], ["ledger"]):
         assert main([*verb, "-q"]) == 0, verb
     assert json.loads((project / "artifacts" / "training_window.json").read_text())["end"] > day1_window["end"]
     pointer = json.loads((project / "artifacts" / "model.json").read_text())
     assert (pointer["version"], pointer["alias"]) == ("2", "challenger")
-    # the predictor keeps loading the champion
-    assert set(pd.read_parquet(project / "artifacts" / "predictions.parquet")["model_version"]) == {"1"}
+    # the predictor keeps loading the champion; the shadow file holds the challenger's slate, and nothing bets on it
+    predictions = pd.read_parquet(project / "artifacts" / "predictions.parquet")
+    shadow = pd.read_parquet(project / "artifacts" / "shadow_predictions.parquet")
+    assert set(predictions["model_version"]) == {"1"} and set(shadow["model_version"]) == {"2"}
+    assert sorted(zip(shadow["game_id"], shadow["player_id"], strict=True)) == sorted(
+        zip(predictions["game_id"], predictions["player_id"], strict=True))
+    assert not shadow[["mean", "var"]].equals(predictions[["mean", "var"]])
+    candidates = pd.read_parquet(project / "artifacts" / "candidates.parquet")
+    assert set(candidates["model_version"].astype(str)) == {"1"}
     ledger = _ledger_rows(project)
     settled = ledger[ledger["bet_id"].isin(day1_bets["bet_id"])]
     assert len(settled) == len(day1_bets)
@@ -199,6 +212,34 @@ def test_status_clv_prints_the_clv_table_of_the_settled_bets(project: Path, caps
     print(out)  # the CLV table, for the record (pytest -s)
 
 
+def test_compare_pairs_two_versions_out_of_fold_and_logs_a_compare_run(project: Path, capsys) -> None:
+    from nba_pra.tracking.client import Tracker
+
+    settings = load_project(project, from_params=True).settings
+    tracker = Tracker(settings.tracking, project)
+    capsys.readouterr()
+    assert main(["compare", "champion", "challenger"]) == 0
+    out = capsys.readouterr().out
+    print(out)  # the table and the verdict, for the record (pytest -s)
+    table, verdict = out.strip().splitlines()[:-1], out.strip().splitlines()[-1]
+    assert table[0].split()[:3] == ["score", "A:", "v1"] and [r.split()[0] for r in table[1:4]] == ["CRPS", "log",
+                                                                                                     "MAE"]
+    assert "P(over) Brier at book lines" in out  # the synthetic books posted lines for some of the rows
+    run = tracker.latest_run_in(settings.tracking.compare.experiment)
+    m = run.data.metrics
+    assert (run.data.params["version_a"], run.data.params["version_b"]) == ("1", "2")
+    assert m["crps_lo"] <= m["crps_diff"] <= m["crps_hi"] and m["crps_rows"] >= 500
+    assert m["crps_diff"] == pytest.approx(m["crps_b"] - m["crps_a"])
+    shown = f"[{abs(m['crps_hi']):.3f}, {abs(m['crps_lo']):.3f}]" if m["crps_hi"] < 0 or m["crps_lo"] > 0 \
+        else f"[{m['crps_lo']:+.3f}, {m['crps_hi']:+.3f}]"
+    assert shown in verdict and f"{int(m['crps_rows']):,} paired out-of-fold rows" in verdict
+    assert run.data.tags["compare_verdict"] == verdict
+    assert tracker.version_tags("2")["compare_verdict_oof"] == verdict
+    assert main(["status"]) == 0
+    assert "compare" in capsys.readouterr().out
+    assert main(["compare", "1"]) == 2  # one version is a usage error
+
+
 def test_promote_compares_and_force_moves_the_champion(project: Path, capsys) -> None:
     from nba_pra.tracking.client import Tracker
 
@@ -212,19 +253,22 @@ def test_promote_compares_and_force_moves_the_champion(project: Path, capsys) ->
     assert "compared with version 1 on same held-out rows" in out  # both versions share out-of-fold rows
     cand = tracker.client.get_run(tracker.version_run_id("2")).data
     cand_crps, champ_crps = cand.metrics["promotion_candidate_crps"], cand.metrics["promotion_champion_crps"]
-    better = cand_crps < champ_crps
+    diff, lo, hi = (cand.metrics[f"promotion_diff_{k}"] for k in ("mean", "lo", "hi"))
+    # the interval rule (conf/tracking: promotion_rule interval, threshold 0): only a whole interval below 0 wins
+    better = hi < 0
+    assert lo <= diff <= hi and diff == pytest.approx(cand_crps - champ_crps)
     assert cand.metrics["promotion_rows"] >= 500
     assert cand.tags["promotion_decision"] == ("promoted" if better else "kept champion")
     assert out.startswith("promoted" if better else "not promoted")
     assert tracker.resolve("champion").version == ("2" if better else "1")
     # one rounded sentence, not raw floats, on the version and in status
     reason = tracker.client.get_model_version("nba-pra", "2").tags["promotion_reason"]
-    verb = "beats" if better else "is not below"
-    assert reason.startswith(f"challenger CRPS {cand_crps:.3f} {verb} the champion's {champ_crps:.3f}")
-    assert repr(cand_crps) not in reason and repr(champ_crps) not in reason
+    assert reason.startswith(f"challenger - champion CRPS {diff:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+    assert f"(challenger {cand_crps:.3f}, champion {champ_crps:.3f})" in reason
+    assert repr(cand_crps) not in reason and repr(hi) not in reason
     assert main(["status"]) == 0
     shown = capsys.readouterr().out
-    assert f"version 2 {'promoted' if better else 'kept champion'}: challenger CRPS {cand_crps:.3f}" in shown
+    assert f"version 2 {'promoted' if better else 'kept champion'}: challenger - champion CRPS {diff:+.3f}" in shown
     assert main(["promote", "--version", "2", "--force"]) == 0
     assert tracker.resolve("champion").version == "2"
     assert main(["predict", "-q"]) == 0
@@ -232,6 +276,38 @@ def test_promote_compares_and_force_moves_the_champion(project: Path, capsys) ->
     capsys.readouterr()
     assert main(["promote", "--version", "2"]) == 0
     assert "already the champion" in capsys.readouterr().out
+
+
+def test_the_shadow_record_is_scored_once_the_games_are_played_and_compare_live_reports_it(project: Path,
+                                                                                           capsys) -> None:
+    # the day-2 slate: the ledger recorded the shadow's predictions then (a later predict without the shadow left
+    # an empty shadow file)
+    with open_store(load_project(project, from_params=True)) as store:
+        recorded = store.model_scores()
+    slate2 = recorded.loc[recorded["role"] == "shadow", "game_date"].max()
+    assert recorded.loc[recorded["game_date"] == slate2, "result"].isna().all()  # not played yet
+    days = load_project(project, from_params=True).settings.data.synthetic.current_season_days_played
+    while pd.read_parquet(project / "data" / "box_scores.parquet")["game_date"].max() < slate2:
+        days += 1
+        set_config_value(project, "data.synthetic.current_season_days_played", days)
+        assert main(["data", "generate"]) == 0
+    assert main(["ledger", "-q"]) == 0
+    with open_store(load_project(project, from_params=True)) as store:
+        scores = store.model_scores()
+    day2 = scores[scores["game_date"] == slate2]
+    assert set(zip(day2["model_version"], day2["role"], strict=True)) == {("1", "champion"), ("2", "shadow")}
+    assert day2["result"].isin(["scored", "void"]).all()
+    played = day2[day2["result"] == "scored"]
+    assert (played["crps"] > 0).all() and played["mae"].equals((played["actual_pra"] - played["mean"]).abs())
+    capsys.readouterr()
+    assert main(["compare", "--live"]) == 0
+    out = capsys.readouterr().out
+    print(out)  # the live record, for the record (pytest -s)
+    assert "live (settled slate) rows" in out and "version 1" in out and "version 2" in out
+    rows = int(played["model_version"].eq("2").sum())
+    # one settled shadow day is below tracking.compare.min_dates: the difference, honestly without an interval
+    assert "too few dates for an interval between version 1 and version 2 on CRPS" in out
+    assert f"on {rows:,} paired live (settled slate) rows (1 date)" in out
 
 
 def test_config_dump_check_reports_drift(project: Path, capsys) -> None:

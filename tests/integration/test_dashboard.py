@@ -60,14 +60,15 @@ def _play_the_slate(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory):
-    """Three days: day 1 trains the champion; day 2 settles day 1 and trains the challenger; day 3 settles day 2
-    with the champion's predictions and leaves its own bets open."""
+    """Three days: day 1 trains the champion; day 2 settles day 1, trains the challenger and compares the two;
+    day 3 settles day 2 with the champion's predictions and leaves its own bets open."""
     root = make_small_project(tmp_path_factory.mktemp("dashboard") / "project")
     for key, value in _BETTING.items():
         set_config_value(root, key, value)
     days = (
         (["data", "generate"], ["features"], ["train"], ["predict"], ["bet"], ["ledger"]),
-        (["features"], ["train", "tracking.auto_promote=false"], ["predict"], ["bet"], ["ledger"]),
+        (["features"], ["train", "tracking.auto_promote=false"], ["predict"], ["bet"], ["ledger"],
+         ["compare", "champion", "challenger"]),
         (["features"], ["predict"], ["bet"], ["ledger"]),
     )
     with pytest.MonkeyPatch.context() as mp:
@@ -365,6 +366,11 @@ def test_the_models_api_shows_champion_and_challenger_with_registry_metrics(proj
         assert shown["run_url"].endswith(f"/runs/{mv.run_id}")
         assert shown["registry_url"].startswith(project.settings.dashboard.mlflow_ui_url)
     assert models["latest_training"]["version"] == "2"
+    comparison = models["comparison"]
+    assert (comparison["version_a"], comparison["version_b"], comparison["source"]) == ("1", "2", "oof")
+    crps = next(r for r in comparison["scores"] if r["score"] == "crps")
+    assert crps["lo"] <= crps["diff"] <= crps["hi"] and crps["diff"] == pytest.approx(crps["b"] - crps["a"])
+    assert comparison["verdict"] == registry.get_model_version("nba-pra", "2").tags["compare_verdict_oof"]
 
 
 def test_model_plots_are_served_from_the_run_and_other_paths_are_refused(client) -> None:
@@ -644,6 +650,12 @@ def test_a_browser_renders_every_page_with_the_real_numbers(project, server, bro
     assert f"version {champion.version}" in text("#model-champion h2")
     images = browser.find_elements(By.CSS_SELECTOR, ".plots img")
     assert len(images) == 6
+    # the latest comparison: its verdict and one row per score, CRPS's interval as the compare run logged it
+    compare_experiment = registry.get_experiment_by_name(project.settings.tracking.compare.experiment)
+    compared = registry.search_runs([compare_experiment.experiment_id], max_results=1)[0].data
+    assert text("#comparison-verdict") == compared.tags["compare_verdict"]
+    crps_row = text('#comparison-table tr[data-score="crps"]')
+    assert f"[{compared.metrics['crps_lo']:+.3f}, {compared.metrics['crps_hi']:+.3f}]" in crps_row
     for image in images:
         browser.execute_script("arguments[0].scrollIntoView()", image)
     # lazy images start loading once scrolled into view; a busy machine may take more than a moment

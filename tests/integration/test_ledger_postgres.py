@@ -105,7 +105,7 @@ def test_postgres_rolls_back_a_failed_batch_entirely(schema: str) -> None:
 
 def _as_version_1(schema: str, *, keep: tuple[str, ...] = ()) -> None:
     """Turn the ledger in ``schema`` into what version 1 wrote: no state / pricing / gate_reason (version 2), no
-    settlement CLV columns (version 3), meta = 1."""
+    settlement CLV columns (version 3), no model_scores table (version 4), meta = 1."""
     engine = create_engine(URL)
     with engine.begin() as conn:
         for column in ("state", "pricing", "gate_reason"):
@@ -113,6 +113,7 @@ def _as_version_1(schema: str, *, keep: tuple[str, ...] = ()) -> None:
                 conn.execute(text(f'ALTER TABLE "{schema}".bets DROP COLUMN {column}'))
         for column in ("close_consensus_line", "close_books", "close_fair", "close_push", "clv_line", "clv_note"):
             conn.execute(text(f'ALTER TABLE "{schema}".settlements DROP COLUMN {column}'))
+        conn.execute(text(f'DROP TABLE "{schema}".model_scores'))
         conn.execute(text(f"UPDATE \"{schema}\".ledger_meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
 
@@ -142,8 +143,18 @@ def test_postgres_migrates_a_version_1_ledger_in_place(schema: str) -> None:
         assert len(stored) == 3 and stored["state"].eq("staked").all()
         paper = bets(4, stake=0.0).iloc[3:].assign(state="paper", pricing="market", gate_reason="no_evidence")
         assert store.record_bets(paper) == 1
+        # version 4's table: slate predictions recorded once, scored when played, read back by version
+        predictions = pd.DataFrame({"game_id": "G1", "player_id": [0, 1], "game_date": DAY, "model_version": "2",
+                                    "mean": [20.0, 25.0], "var": [40.0, 50.0], "dist_family": "negbin"})
+        assert store.record_predictions(predictions, role="shadow") == 2
+        assert store.record_predictions(predictions, role="shadow") == 0
+        box = pd.DataFrame({"game_id": "G1", "player_id": [0, 1], "played": [True, False], "pts": [10.0, None],
+                            "reb": [5.0, None], "ast": [3.0, None]})
+        assert store.score_predictions(box) == 2
+        scores = store.model_scores().set_index("player_id")
+        assert scores.loc[0, "mae"] == pytest.approx(2.0) and scores.loc[1, "result"] == "void"
     names, version = _columns_and_version(schema)
-    assert {"state", "pricing", "gate_reason"} <= names and version == "3"
+    assert {"state", "pricing", "gate_reason"} <= names and version == "4"
 
 
 def test_postgres_rolls_back_a_migration_that_fails_half_way(schema: str) -> None:

@@ -82,3 +82,23 @@ def test_a_rejected_props_reason_explains_its_rule_value_and_threshold_in_a_tool
     # the cell showed the bare code "max_cv"
     assert ('title="max_cv: the prediction is too uncertain: sd / mean above betting.max_cv (CV 0.41 &gt; 0.35)"'
             in cell) and cell.endswith(">max_cv</span>")
+
+
+def test_the_models_page_shows_the_latest_comparison_with_its_verdict_and_intervals() -> None:
+    details = VersionDetails(version="7", run_id="r1", experiment_id="e1", run_name="train",
+                             created="2025-01-02T10:00:00+00:00", metrics={})
+    verdict = "version 7 beats version 5 on CRPS by 0.021 [0.008, 0.034] on 12,400 paired out-of-fold rows (60 dates)"
+    comparison = {"verdict": verdict, "source": "oof", "version_a": "5", "version_b": "7",
+                  "started": "2025-01-03T08:00:00+00:00", "run_id": "c1", "experiment_id": "e2",
+                  "run_url": "http://ui/#/experiments/e2/runs/c1",
+                  "scores": [{"score": "crps", "label": "CRPS", "a": 4.5, "b": 4.479, "diff": -0.021, "lo": -0.034,
+                              "hi": -0.008, "rows": 12400}]}
+    read = ModelsRead(tracking_uri="sqlite:///x.db", latest_training=None, aliases=[AliasRead("champion", details)],
+                      comparison=comparison)
+    view = views.models_view(read, composed())
+    assert view.comparison is not None and view.comparison.verdict == verdict
+    html = _render("models.html", view)
+    assert verdict in html and "[-0.034, -0.008]" in html and "-0.021" in html
+    assert 'href="http://ui/#/experiments/e2/runs/c1"' in html
+    without = _render("models.html", views.models_view(dataclasses.replace(read, comparison=None), composed()))
+    assert 'id="comparison"' not in without

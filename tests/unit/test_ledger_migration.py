@@ -1,5 +1,6 @@
-"""Older ledgers are migrated in place, in one transaction: version 1 (no state / pricing / gate_reason) and
-version 2 (settlements without the CLV of moved lines) both reach the current version."""
+"""Older ledgers are migrated in place, in one transaction: version 1 (no state / pricing / gate_reason),
+version 2 (settlements without the CLV of moved lines) and version 3 (no model_scores table) all reach the current
+version."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine, inspect, text
-from test_ledger_store import BETS, BOX, bet
+from test_ledger_store import BETS, BOX, PREDICTIONS, bet
 
 from nba_pra.errors import LedgerError
 from nba_pra.ledger.store import LedgerStore
@@ -30,6 +31,7 @@ def make_version_1(url: str, *, keep: tuple[str, ...] = ()) -> None:
                 conn.execute(text(f"ALTER TABLE bets DROP COLUMN {column}"))
         for column in CLV_COLUMNS:
             conn.execute(text(f"ALTER TABLE settlements DROP COLUMN {column}"))
+        conn.execute(text("DROP TABLE model_scores"))
         conn.execute(text("UPDATE ledger_meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
 
@@ -43,8 +45,28 @@ def columns_and_version(url: str) -> tuple[set[str], str]:
     return names, version
 
 
-def test_the_schema_version_is_3() -> None:
-    assert LEDGER_SCHEMA_VERSION == 3
+def test_the_schema_version_is_4() -> None:
+    assert LEDGER_SCHEMA_VERSION == 4
+
+
+def test_a_version_3_ledger_gains_the_model_scores_table_and_keeps_its_bets(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/ledger.db"
+    with LedgerStore(url) as store:
+        store.record_bets(BETS)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE model_scores"))
+        conn.execute(text("UPDATE ledger_meta SET value = '3' WHERE key = 'schema_version'"))
+    engine.dispose()
+    with LedgerStore(url) as store:
+        assert sorted(store.bets()["bet_id"]) == ["a", "b", "c", "d", "e"]
+        assert store.model_scores().empty
+        assert store.record_predictions(PREDICTIONS, role="champion") == len(PREDICTIONS)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert "model_scores" in inspect(conn).get_table_names()
+    engine.dispose()
+    assert columns_and_version(url)[1] == "4"
 
 
 def test_a_version_2_ledger_gains_the_settlements_clv_columns_and_keeps_its_settled_bets(tmp_path: Path) -> None:
@@ -66,7 +88,7 @@ def test_a_version_2_ledger_gains_the_settlements_clv_columns_and_keeps_its_sett
     with engine.connect() as conn:
         names = {c["name"] for c in inspect(conn).get_columns("settlements")}
     engine.dispose()
-    assert set(CLV_COLUMNS) <= names and columns_and_version(url)[1] == "3"
+    assert set(CLV_COLUMNS) <= names and columns_and_version(url)[1] == "4"
 
 
 def test_a_version_1_ledger_gains_the_columns_and_its_bets_count_as_staked(tmp_path: Path) -> None:
@@ -83,7 +105,7 @@ def test_a_version_1_ledger_gains_the_columns_and_its_bets_count_as_staked(tmp_p
                                   gate_reason="no_evidence: none yet")])
         assert store.record_bets(paper) == 1
     names, version = columns_and_version(url)
-    assert set(NEW_COLUMNS) <= names and version == "3"
+    assert set(NEW_COLUMNS) <= names and version == "4"
     with LedgerStore(url) as again:  # reopening a migrated ledger migrates nothing
         assert again.bets().set_index("bet_id").loc["p", "state"] == "paper"
 

@@ -74,6 +74,15 @@ BOX = pd.DataFrame(
 )
 
 
+#: slate predictions of two versions (1: the champion's, 2: the shadow's) for BOX's game G1 and the open game G1x
+PREDICTIONS = pd.DataFrame(
+    [(g, p, DAY, v, m, 2.0 * m, "negbin") for v, shift in (("1", 0.0), ("2", 3.0))
+     for g, p, m in (("G1", 1, 28.0 + shift), ("G1", 2, 15.0 + shift), ("G1", 3, 20.0 + shift),
+                     ("G1x", 1, 25.0 + shift))],
+    columns=["game_id", "player_id", "game_date", "model_version", "mean", "var", "dist_family"],
+)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> LedgerStore:
     with LedgerStore(f"sqlite:///{tmp_path}/ledger.db") as s:
@@ -366,3 +375,31 @@ def test_the_engines_candidates_frame_records_directly_and_only_its_bets(store: 
     row = store.bets().iloc[0]
     assert row["bookmaker"] == "y" and row["side"] == "over" and row["stake"] == pytest.approx(50.0)
     assert pd.Timestamp(row["decided_at"]).tz_localize(None) == as_of.tz_localize(None)
+
+
+def test_slate_predictions_are_recorded_once_per_version_and_scored_when_the_game_is_played(
+        store: LedgerStore) -> None:
+    from scipy import stats
+
+    version = PREDICTIONS["model_version"]
+    champion, shadow = PREDICTIONS[version == "1"], PREDICTIONS[version == "2"]
+    assert store.record_predictions(champion, role="champion") == 4
+    assert store.record_predictions(shadow, role="shadow") == 4
+    assert store.record_predictions(PREDICTIONS, role="shadow") == 0  # rerunning a day adds nothing
+    lines = pd.DataFrame({"game_id": ["G1", "G1"], "player_id": [1, 1], "bookmaker": ["a", "b"],
+                          "line": [28.5, 29.5]})
+    assert store.score_predictions(BOX, lines) == 6  # G1 only: G1x is not played yet
+    assert store.score_predictions(BOX, lines) == 0
+    rows = store.model_scores().set_index(["game_id", "player_id", "model_version"])
+    assert pd.isna(rows.loc[("G1x", 1, "1"), "result"]) and np.isnan(rows.loc[("G1x", 1, "1"), "crps"])
+    assert rows.loc[("G1", 2, "2"), "result"] == "void" and np.isnan(rows.loc[("G1", 2, "2"), "crps"])
+    assert rows.loc[("G1", 1, "1"), "actual_pra"] == 30.0 and rows.loc[("G1", 3, "2"), "actual_pra"] == 24.0
+    assert rows.loc[("G1", 3, "2"), "mae"] == pytest.approx(1.0)  # |24 - 23|
+    assert rows.loc[("G1", 1, "2"), "role"] == "shadow" and rows.loc[("G1", 1, "1"), "role"] == "champion"
+    # P(over | no push) at 29 (the median line) for NegBin(mean 28, var 56): n = mu^2 / (var - mu), p = mu / var;
+    # PRA 30 went over
+    n, p = 28.0**2 / 28.0, 0.5
+    p_over = stats.nbinom.sf(29, n, p) / (1 - stats.nbinom.pmf(29, n, p))
+    assert rows.loc[("G1", 1, "1"), "line"] == 29.0
+    assert rows.loc[("G1", 1, "1"), "brier_over"] == pytest.approx((1 - p_over) ** 2)
+    assert np.isnan(rows.loc[("G1", 3, "1"), "brier_over"])  # no book line for player 3

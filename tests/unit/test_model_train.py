@@ -240,3 +240,30 @@ def test_screening_keeps_the_informative_feature_and_the_ensemble_uses_only_it(t
     assert set(gains.index) == set(FEATURES)
     assert gains["f_skill"] > 0 and gains["f_noise"] == 0 and gains["f_rest"] == 0
     assert result.ensemble.predict(feats[feats["is_slate"]].drop(columns=["f_noise", "f_rest"]))["mean"].notna().all()
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "threshold", "force", "expected"),
+    [
+        (-0.03, -0.01, 0.0, False, True),  # the whole interval below 0: better beyond noise
+        (-0.03, 0.01, 0.0, False, False),  # includes 0: could be noise
+        (0.01, 0.03, 0.0, False, False),  # worse
+        (-0.03, -0.01, -0.02, False, False),  # better, but not by the configured threshold
+        (-0.03, 0.01, 0.0, True, True),
+    ],
+)
+def test_the_interval_rule_promotes_only_when_the_upper_bound_is_below_the_threshold(lo, hi, threshold, force,
+                                                                                     expected) -> None:
+    from nba_pra.tracking.promotion import decide_interval
+
+    assert decide_interval((lo + hi) / 2, lo, hi, threshold=threshold, force=force)[0] is expected
+
+
+def test_an_interval_reason_states_the_difference_and_its_interval() -> None:
+    from nba_pra.tracking.promotion import decide_interval
+
+    assert decide_interval(-0.0204, -0.0341, -0.0079, threshold=0.0, force=False, metric="crps")[1] == (
+        "challenger - champion CRPS -0.020 [-0.034, -0.008]: the interval lies below +0.000, the challenger is better")
+    assert decide_interval(0.002, -0.004, 0.008, threshold=0.0, force=False, metric="crps")[1] == (
+        "challenger - champion CRPS +0.002 [-0.004, +0.008]: the interval reaches +0.000 or above, not a clear "
+        "improvement (lower is better)")

@@ -67,7 +67,8 @@ def _fmt(value: Any, kind: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
     formats = {
-        "num0": "{:.0f}", "num1": "{:.1f}", "num2": "{:.2f}", "signed2": "{:+.2f}", "prob": "{:.3f}",
+        "num0": "{:.0f}", "num1": "{:.1f}", "num2": "{:.2f}", "signed2": "{:+.2f}", "signed3": "{:+.3f}",
+        "prob": "{:.3f}",
         "pct": "{:.1%}", "pct0": "{:.0%}", "spct": "{:+.2%}", "american": "{:+.0f}",
     }
     return formats[kind].format(value) if kind in formats else str(value)

@@ -144,6 +144,8 @@ class ModelsRead:
     tracking_uri: str
     latest_training: dict[str, Any] | None
     aliases: list[AliasRead] = field(default_factory=list)
+    #: the latest ``nba-pra compare`` (:func:`nba_pra.tracking.comparison.latest_comparison`, plus ``run_url``)
+    comparison: dict[str, Any] | None = None
     #: why the registry could not be read (a missing store, a driver error); None when it was
     message: str | None = None
 
@@ -167,8 +169,10 @@ def latest_training(project: Project) -> dict[str, Any] | None:
 
 
 def read_models(project: Project) -> ModelsRead:
-    """The champion and challenger aliases with their versions' training runs."""
+    """The champion and challenger aliases with their versions' training runs, and the latest comparison."""
     from mlflow.exceptions import MlflowException
+
+    from nba_pra.tracking.comparison import latest_comparison
 
     s = project.settings
     tracker = _tracker(project)
@@ -190,9 +194,12 @@ def read_models(project: Project) -> ModelsRead:
                 if details.run_id and details.experiment_id else None
             )
             aliases.append(AliasRead(alias, details, tracker.ui_version_url(ui, details.version), run_url))
+        comparison = latest_comparison(tracker, s.tracking.compare)
     except (MlflowException, NbaPraError) as exc:
         return ModelsRead(**head, message=f"cannot read the MLflow registry: {exc}")
-    return ModelsRead(**head, aliases=aliases)
+    if comparison is not None:
+        comparison["run_url"] = tracker.ui_run_url(ui, comparison["experiment_id"], comparison["run_id"])
+    return ModelsRead(**head, aliases=aliases, comparison=comparison)
 
 
 def model_plot(project: Project, version: str, name: str) -> bytes | None:

@@ -242,6 +242,27 @@ class ModelVersion(BaseModel):
     promotion_reason: str | None = Field(None, description="why, as one sentence with the scores rounded")
 
 
+class ComparisonScore(BaseModel):
+    score: str
+    label: str
+    a: float | None = Field(description="version A's mean score on the paired rows (lower is better)")
+    b: float | None = Field(description="version B's mean score on the paired rows")
+    diff: float | None = Field(description="mean of B - A per row (negative: B is better)")
+    lo: float | None = Field(description="lower end of the date-block bootstrap interval of diff")
+    hi: float | None = Field(description="upper end of the interval")
+    rows: int
+
+
+class Comparison(BaseModel):
+    verdict: str = Field(description="one sentence: who wins by how much, with the interval")
+    source: str = Field(description="oof (out-of-fold rows) or live (settled slate predictions)")
+    version_a: str | None
+    version_b: str | None
+    started: str
+    run_url: str | None = Field(None, description="the compare run in the MLflow UI")
+    scores: list[ComparisonScore] = Field(default_factory=list)
+
+
 class Models(Notice):
     model_name: str = ""
     tracking_uri: str = Field("", description="MLflow tracking URI with any password masked")
@@ -251,6 +272,7 @@ class Models(Notice):
     latest_training: dict[str, Any] | None = Field(
         None, description="artifacts/model.json: the version the last training registered"
     )
+    comparison: Comparison | None = Field(None, description="the latest `nba-pra compare` (null before one)")
 
 
 # --- health -----------------------------------------------------------------------------------------------------

@@ -301,11 +301,14 @@ def models_view(read: ModelsRead, settings: Settings) -> schemas.Models:
                 promotion_reason=details.tags.get(REASON_TAG),
             )
         )
+    comparison = schemas.Comparison.model_validate(
+        {k: v for k, v in read.comparison.items() if k in schemas.Comparison.model_fields}
+    ) if read.comparison else None
     if all(v.version is None for v in versions):
         return schemas.Models(
             available=False, message=f"no model version registered yet: {PIPELINE_HINT}", versions=versions, **head
         )
-    return schemas.Models(available=True, versions=versions, **head)
+    return schemas.Models(available=True, versions=versions, comparison=comparison, **head)
 
 
 # --- health -----------------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 * ``settle`` writes one settlement per finished bet (upsert, same transaction as the bankroll snapshot). Re-settling
   identical results writes nothing; a corrected box score or a newly known closing line rewrites that settlement.
 * Reading (``bets``, ``bankroll``, ``summary``) joins bets with their settlements.
+* ``record_predictions`` / ``score_predictions`` keep every model version's slate predictions and, once the games
+  are played, their per-row scores (``model_scores``: the live A/B record of champion and shadow).
 * Opening a database of an older schema version migrates it in place, in one transaction (see ``_MIGRATIONS``).
 * Processes opening one ledger at once never race: creating or migrating the schema happens under the database's
   own lock (PostgreSQL: an advisory lock held for the transaction; SQLite: ``BEGIN IMMEDIATE``, the write lock,
@@ -21,7 +23,20 @@ from typing import Any, Final, Self, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.schema import CreateSchema
@@ -31,6 +46,7 @@ from nba_pra.credentials import expand_env
 from nba_pra.data.schema import require_columns
 from nba_pra.errors import LedgerError
 from nba_pra.ledger.clv import closing_line_value, own_closes
+from nba_pra.ledger.model_scores import score_predictions
 from nba_pra.ledger.settings import LedgerSettings
 from nba_pra.ledger.settlement import settle_bets
 from nba_pra.ledger.summary import summarize
@@ -38,6 +54,9 @@ from nba_pra.ledger.tables import (
     BET_COLUMNS_ADDED,
     CLV_NUMBERS,
     LEDGER_SCHEMA_VERSION,
+    MODEL_PREDICTION_COLUMNS,
+    MODEL_SCORE_KEYS,
+    MODEL_SCORE_NUMBERS,
     OPTIONAL_BET_COLUMNS,
     REQUIRED_BET_COLUMNS,
     SETTLEMENT_COLUMNS,
@@ -281,6 +300,62 @@ class LedgerStore:
             )
         return len(writes)
 
+    def record_predictions(self, predictions: pd.DataFrame, *, role: str) -> int:
+        """Insert the slate predictions (keys, ``game_date``, ``model_version``, ``mean``, ``var``,
+        ``dist_family``; ``model_uri`` when present) not stored yet, in one transaction; return how many were
+        added. Re-running a day adds nothing; a version's stored prediction never changes."""
+        if predictions.empty:
+            return 0
+        require_columns(predictions, MODEL_PREDICTION_COLUMNS, "predictions")
+        columns = [*MODEL_PREDICTION_COLUMNS, *(["model_uri"] if "model_uri" in predictions.columns else [])]
+        frame = predictions.loc[:, columns].copy()
+        frame["game_id"] = frame["game_id"].astype(str)
+        frame["model_version"] = frame["model_version"].astype(str)
+        frame["game_date"] = pd.to_datetime(frame["game_date"]).dt.date
+        frame = frame.drop_duplicates(list(MODEL_SCORE_KEYS), keep="last")
+        frame = frame.assign(role=role, recorded_at=pd.Timestamp.now(tz="UTC"))
+        table = self.tables.model_scores
+        with self._transaction("record predictions") as conn:
+            stored = pd.DataFrame(
+                conn.execute(select(*(table.c[k] for k in MODEL_SCORE_KEYS)).where(
+                    table.c.game_date.in_(sorted(set(frame["game_date"]))))).all(),
+                columns=list(MODEL_SCORE_KEYS))
+            new = frame.merge(stored.astype({"player_id": "int64"}) if len(stored) else stored,
+                              on=list(MODEL_SCORE_KEYS), how="left", indicator=True)
+            new = new.loc[new["_merge"].eq("left_only")].drop(columns="_merge")
+            if not new.empty:
+                conn.execute(insert(table), _records(new))
+        return len(new)
+
+    def score_predictions(self, box_scores: pd.DataFrame, lines: pd.DataFrame | None = None) -> int:
+        """Score every stored, unscored prediction whose game is in ``box_scores``
+        (:func:`nba_pra.ledger.model_scores.score_predictions`); return how many were scored now."""
+        table = self.tables.model_scores
+        open_rows = self._read(select(table).where(table.c.result.is_(None)))
+        if open_rows.empty:
+            return 0
+        scored = score_predictions(open_rows, box_scores, lines)
+        if scored.empty:
+            return 0
+        scored = scored.assign(scored_at=pd.Timestamp.now(tz="UTC"))
+        values = [*MODEL_SCORE_NUMBERS, "result", "scored_at"]
+        # one executemany: bound names differ from the column names (SQLAlchemy reserves those for SET)
+        statement = update(table).where(*(table.c[k] == bindparam(f"key_{k}") for k in MODEL_SCORE_KEYS)).values(
+            {c: bindparam(f"value_{c}") for c in values})
+        params = [{**{f"key_{k}": row[k] for k in MODEL_SCORE_KEYS}, **{f"value_{c}": row[c] for c in values}}
+                  for row in _records(scored)]
+        with self._transaction("score predictions") as conn:
+            conn.execute(statement, params)
+        return len(scored)
+
+    def model_scores(self) -> pd.DataFrame:
+        """Every stored slate prediction with its scores (NaN while its game is unplayed, or void)."""
+        table = self.tables.model_scores
+        frame = self._read(select(table).order_by(table.c.game_date, table.c.game_id, table.c.player_id,
+                                                  table.c.model_version))
+        frame["game_date"] = pd.to_datetime(frame["game_date"])
+        return frame
+
     # --- reading ------------------------------------------------------------------------------------------------
 
     def _read(self, statement: Any) -> pd.DataFrame:
@@ -370,8 +445,15 @@ def _to_version_3(conn: Connection, tables: LedgerTables) -> None:
     _add_columns(conn, tables.settlements, SETTLEMENT_COLUMNS_ADDED[3])
 
 
+def _to_version_4(conn: Connection, tables: LedgerTables) -> None:
+    """Version 3 -> 4: the ``model_scores`` table (empty: the live record starts with the next slate)."""
+    tables.model_scores.create(conn, checkfirst=True)
+
+
 #: target version -> the step that brings a database from the version before it (run in order, one transaction)
-_MIGRATIONS: Final[dict[int, Callable[[Connection, LedgerTables], None]]] = {2: _to_version_2, 3: _to_version_3}
+_MIGRATIONS: Final[dict[int, Callable[[Connection, LedgerTables], None]]] = {
+    2: _to_version_2, 3: _to_version_3, 4: _to_version_4,
+}
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:

@@ -8,7 +8,9 @@ instead of misread.
 Versions: 1 = the first ledger; 2 = bets carry ``state`` (staked | paper), ``pricing`` (the pricing method) and
 ``gate_reason`` (why the evidence gate kept a bet on paper). A paper bet has stake 0, so its profit is always 0;
 3 = settlements carry the CLV of moved lines (:mod:`nba_pra.ledger.clv`): ``close_consensus_line``,
-``close_books``, ``close_fair``, ``close_push``, ``clv_line`` and ``clv_note``.
+``close_books``, ``close_fair``, ``close_push``, ``clv_line`` and ``clv_note``;
+4 = ``model_scores``: every slate prediction of the champion and of the shadow version (``tracking.shadow_alias``)
+per model version, scored once its game is played (:mod:`nba_pra.ledger.model_scores`): the live A/B record.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from sqlalchemy import (
 
 from nba_pra.betting.gate import BetState
 
-LEDGER_SCHEMA_VERSION: Final = 3
+LEDGER_SCHEMA_VERSION: Final = 4
 BET_ID_LENGTH: Final = 40  # hex sha1
 #: ``state`` of a bet with real money on it / of a bet the evidence gate kept at stake 0
 STATE_STAKED: Final = BetState.STAKED.value
@@ -99,6 +101,18 @@ SETTLEMENT_COLUMNS: Final = (
 )
 
 
+#: the predictor that made a stored prediction: the predict alias's version (bets are priced with it) or the shadow
+ROLE_CHAMPION: Final = "champion"
+ROLE_SHADOW: Final = "shadow"
+#: one model version's prediction of one player-game
+MODEL_SCORE_KEYS: Final = ("game_id", "player_id", "model_version")
+#: prediction columns a caller provides to ``record_predictions``
+MODEL_PREDICTION_COLUMNS: Final = ("game_id", "player_id", "game_date", "model_version", "mean", "var",
+                                   "dist_family")
+#: per-row scores written when the game is played (lower is better; :mod:`nba_pra.evaluation.paired`)
+MODEL_SCORE_NUMBERS: Final = ("actual_pra", "line", "crps", "log_score", "mae", "brier_over", "log_loss_over")
+
+
 @dataclass(frozen=True)
 class LedgerTables:
     metadata: MetaData
@@ -106,6 +120,7 @@ class LedgerTables:
     bets: Table
     settlements: Table
     snapshots: Table
+    model_scores: Table
 
 
 def build_tables(schema: str | None = None, prefix: str = "") -> LedgerTables:
@@ -183,4 +198,22 @@ def build_tables(schema: str | None = None, prefix: str = "") -> LedgerTables:
         Column("settled", Integer, nullable=False),
         Column("profit", Float, nullable=False),
     )
-    return LedgerTables(md, meta, bets, settlements, snapshots)
+    model_scores = Table(
+        f"{prefix}model_scores",
+        md,
+        Column("game_id", String(64), primary_key=True),
+        Column("player_id", BigInteger, primary_key=True),
+        Column("model_version", String(64), primary_key=True),
+        Column("game_date", Date, nullable=False, index=True),
+        Column("role", String(16), nullable=False),  # champion | shadow
+        Column("model_uri", String(256)),
+        Column("dist_family", String(16), nullable=False),
+        Column("mean", Float, nullable=False),
+        Column("var", Float, nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        # NULL until the game is played; line / P(over) scores NULL without a book line (or on a push)
+        *(Column(c, Float) for c in MODEL_SCORE_NUMBERS),
+        Column("result", String(8)),  # scored | void (did not play)
+        Column("scored_at", DateTime(timezone=True)),
+    )
+    return LedgerTables(md, meta, bets, settlements, snapshots, model_scores)

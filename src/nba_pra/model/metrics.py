@@ -35,24 +35,30 @@ def _cdf(params: DistributionParams, x: np.ndarray) -> np.ndarray:
     return stats.nbinom.cdf(x[None, :], a, b)
 
 
-def crps(params: DistributionParams, y: npt.ArrayLike, *, grid_max: float = 160.0, chunk: int = 20_000) -> float:
-    """Mean CRPS over rows (PRA units)."""
+def crps_rows(params: DistributionParams, y: npt.ArrayLike, *, grid_max: float = 160.0,
+              chunk: int = 20_000) -> np.ndarray:
+    """CRPS of each row (PRA units): ``sum_x (F(x) - 1{x >= y})^2 * step`` over the grid."""
     obs = np.asarray(y, float)
     discrete = params.family is DistributionFamily.NEGBIN
     step = 1.0 if discrete else 0.25
     grid = np.arange(0.0, grid_max + step, step)
-    total = 0.0
+    out = np.empty(len(obs))
     for lo in range(0, len(obs), chunk):
         sl = slice(lo, lo + chunk)
         part = DistributionParams(params.family, params.param_a[sl], params.param_b[sl])
         F = _cdf(part, grid)
         ind = (grid[None, :] >= obs[sl, None]).astype(float)
-        total += float(np.sum((F - ind) ** 2) * step)
-    return total / len(obs)
+        out[sl] = np.sum((F - ind) ** 2, axis=1) * step
+    return out
 
 
-def log_score(params: DistributionParams, y: npt.ArrayLike) -> float:
-    """Mean negative log probability of the observed integer PRA."""
+def crps(params: DistributionParams, y: npt.ArrayLike, *, grid_max: float = 160.0, chunk: int = 20_000) -> float:
+    """Mean CRPS over rows (PRA units)."""
+    return float(np.mean(crps_rows(params, y, grid_max=grid_max, chunk=chunk)))
+
+
+def log_score_rows(params: DistributionParams, y: npt.ArrayLike) -> np.ndarray:
+    """Negative log probability of each row's observed integer PRA."""
     obs = np.round(np.asarray(y, float))
     if params.family is DistributionFamily.GAMMA:
         upper = stats.gamma.cdf(obs + 0.5, params.param_a, scale=params.param_b)
@@ -60,4 +66,9 @@ def log_score(params: DistributionParams, y: npt.ArrayLike) -> float:
         prob = upper - np.where(obs > 0, lower, 0.0)
     else:
         prob = stats.nbinom.pmf(obs, params.param_a, params.param_b)
-    return float(np.mean(-np.log(np.maximum(prob, _LOG_FLOOR))))
+    return np.asarray(-np.log(np.maximum(prob, _LOG_FLOOR)), dtype=float)
+
+
+def log_score(params: DistributionParams, y: npt.ArrayLike) -> float:
+    """Mean negative log probability of the observed integer PRA."""
+    return float(np.mean(log_score_rows(params, y)))

@@ -85,6 +85,15 @@ def _models(project: Project) -> tuple[dict[str, dict[str, Any]], dict[str, Any]
     return models, last_run
 
 
+def _comparison(project: Project) -> dict[str, Any] | None:
+    """The latest ``nba-pra compare`` (its verdict sentence), None before any."""
+    from nba_pra.tracking.client import Tracker
+    from nba_pra.tracking.comparison import latest_comparison
+
+    tracking = project.settings.tracking
+    return latest_comparison(Tracker(tracking, project.root), tracking.compare)
+
+
 def _ledger(project: Project, as_of: str | None) -> tuple[dict[str, Any] | None, list[str]]:
     from nba_pra.ledger.clv_summary import clv_metrics
     from nba_pra.ledger.health import ledger_warnings
@@ -115,9 +124,10 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     (:func:`~nba_pra.reporting.evidence.evidence_summary` of the pricing in use, None without evidence),
     ``data`` (rows, through, next_slate), ``models`` ({alias: {version, crps, mae, log_score}}),
     ``mlflow_run`` (name, status, started), ``tracking`` (the tracking URI as shown, naming
-    ``MLFLOW_TRACKING_URI`` when the environment set it), ``pipeline`` (started, finished, duration_s, returncode, ok),
-    ``odds_quota`` (provider, remaining, used, last, seen_at), ``ledger`` (the ledger summary), ``warnings``
-    (sentences), ``errors`` ({part: message} for the parts that could not be read).
+    ``MLFLOW_TRACKING_URI`` when the environment set it), ``compare`` (the latest ``nba-pra compare``:
+    :func:`~nba_pra.tracking.comparison.latest_comparison`, None before one), ``pipeline`` (started, finished,
+    duration_s, returncode, ok), ``odds_quota`` (provider, remaining, used, last, seen_at), ``ledger`` (the
+    ledger summary), ``warnings`` (sentences), ``errors`` ({part: message} for the parts that could not be read).
 
     ``skip`` maps parts not to read (``models``, ``ledger``) to the message recorded in ``errors`` instead: a
     read-only caller (the dashboard) skips a store that does not exist yet, since opening it would create it.
@@ -132,8 +142,9 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
         if "models" in skip:
             raise NbaPraError(skip["models"])
         status["models"], status["mlflow_run"] = _models(project)
+        status["compare"] = _comparison(project)
     except NbaPraError as exc:
-        status["models"], status["mlflow_run"] = {}, None
+        status["models"], status["mlflow_run"], status["compare"] = {}, None, None
         status["errors"]["models"] = str(exc)
     run = read_pipeline_run(project.path("logs"))
     status["pipeline"] = asdict(run) if run else None
@@ -281,6 +292,9 @@ def render(status: dict[str, Any], project: Project) -> Table:
     promotion = _promotion_row(status["models"], tracking.challenger_alias)
     if promotion:
         add("promotion", promotion)
+    compared = status.get("compare")
+    if compared:
+        add("compare", f"{compared['verdict']} ({compared['source']}, {compared['started']})")
     if "models" in status["errors"]:
         add("models", f"unavailable: {_first_line(status['errors']['models'])}")
     add("pipeline", _pipeline_row(status["pipeline"]))

@@ -5,6 +5,10 @@ nothing: bet ids are deterministic and inserts skip existing ids. Writes the sum
 DVC metrics file (with the CLV by edge bucket, book and period, :mod:`nba_pra.ledger.clv_summary`), the bankroll
 curve, the win rate by predicted-probability bucket, the CLV distribution and the CLV over time as PNGs (DVC
 plots), and logs the ledger's health warnings.
+
+It also keeps the live A/B record: the champion's slate predictions and the shadow version's
+(``tracking.shadow_alias``; never bet on) are stored per model version and scored once their games are played
+(``nba-pra compare --live``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from nba_pra.data.store import read_raw_table
 from nba_pra.ledger import plots
 from nba_pra.ledger.health import ledger_metrics, ledger_warnings
 from nba_pra.ledger.store import LedgerStore, open_ledger
+from nba_pra.ledger.tables import ROLE_CHAMPION, ROLE_SHADOW
 from nba_pra.odds.snapshots import closes_from_snapshots, merge_closes, read_snapshots
 from nba_pra.reporting.headline import ledger_headline
 from nba_pra.stages._runner import run_stage
@@ -41,11 +46,16 @@ def run(project: Project) -> dict:
     box_scores = read_raw_table(data_dir, schema.BOX_SCORES_FILE)
     lines_path = data_dir / schema.LINES_FILE
     # the provider's own closes (historical, synthetic) where it has them, else the last snapshot before tip-off
-    closing = merge_closes(pd.read_parquet(lines_path) if lines_path.is_file() else None,
-                           closes_from_snapshots(read_snapshots(artifacts.ODDS_SNAPSHOTS.path(project))))
+    lines = pd.read_parquet(lines_path) if lines_path.is_file() else None
+    closing = merge_closes(lines, closes_from_snapshots(read_snapshots(artifacts.ODDS_SNAPSHOTS.path(project))))
     bets = artifacts.read_bets(project)
+    predicted = {role: artifacts.read_optional_parquet(project, artifact) for role, artifact in
+                 ((ROLE_CHAMPION, artifacts.PREDICTIONS), (ROLE_SHADOW, artifacts.SHADOW_PREDICTIONS))}
     with open_store(project) as store:
         settled = store.settle(box_scores, closing_lines=closing, pricing=s.pricing)
+        recorded = sum(store.record_predictions(frame, role=role) for role, frame in predicted.items()
+                       if frame is not None)
+        scored = store.score_predictions(box_scores, lines)
         bankroll = store.bankroll(s.ledger.initial_bankroll)
         added = store.record_bets(bets.assign(stake=bets["stake_fraction"] * bankroll)) if len(bets) else 0
         history = store.bets()
@@ -66,7 +76,8 @@ def run(project: Project) -> dict:
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path, metadata={"Software": None})
         plt.close(figure)  # a long-lived process (tests, `nba-pra pipeline`) must not accumulate figures
-    log.info("ledger: settled %d, added %d bets; bankroll %.2f units", settled, added, metrics["bankroll"])
+    log.info("ledger: settled %d, added %d bets; bankroll %.2f units; %d slate predictions recorded, %d scored",
+             settled, added, metrics["bankroll"], recorded, scored)
     return {**metrics, "added": added, "settled_now": settled}
 
 

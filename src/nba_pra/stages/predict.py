@@ -2,6 +2,11 @@
 
 Each row: predicted mean and variance, the fitted distribution's parameters, its median, and the resolved
 model version (so every prediction names the model that made it).
+
+Shadow predictions: with ``tracking.shadow_alias`` set (e.g. ``challenger``) and that alias on a version other
+than the predict alias's, the same slate is also predicted by it into ``artifacts/shadow_predictions.parquet``.
+Nothing bets on that file (the bet stage reads ``predictions.parquet`` only); the ledger stage stores and scores
+both, the live A/B record. The file is always written (empty when off) because DVC expects every output.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import pandas as pd
 
 from nba_pra import artifacts
 from nba_pra.config import Project
-from nba_pra.errors import DataError
+from nba_pra.errors import DataError, TrackingError
 from nba_pra.model import distributions
 from nba_pra.model.ensemble import calibration_from_columns
 from nba_pra.model.predictions import prediction_frame
@@ -32,6 +37,30 @@ def predict_slate(slate: pd.DataFrame, model: object, family: distributions.Dist
     return prediction_frame(slate, raw["mean"], raw["var"], family, calibration_from_columns(raw))
 
 
+def shadow_predictions(tracker: Tracker, shadow_alias: str | None, champion_version: str, slate: pd.DataFrame,
+                       family: distributions.DistributionFamily) -> pd.DataFrame:
+    """The slate predicted by ``shadow_alias``'s version; empty when the alias is off, missing, or the champion."""
+    if shadow_alias is None:
+        return pd.DataFrame()
+    resolved = tracker.try_resolve(shadow_alias)
+    if resolved is None or resolved.version == champion_version:
+        log.info("shadow: @%s is %s, nothing to predict beside version %s", shadow_alias,
+                 "not set" if resolved is None else "the same version", champion_version)
+        return pd.DataFrame()
+    try:
+        model, _ = tracker.load_pyfunc(shadow_alias)
+    except TrackingError as exc:  # the shadow only observes: it never stops the champion's slate and bets
+        log.warning("shadow: cannot load @%s (version %s), no shadow predictions today: %s", shadow_alias,
+                    resolved.version, exc)
+        return pd.DataFrame()
+    shadow = predict_slate(slate, model, family)
+    shadow["model_version"] = resolved.version
+    shadow["model_uri"] = tracker.version_uri(resolved.version)
+    log.info("shadow: predicted %d players with version %s (@%s); never bet on", len(shadow), resolved.version,
+             shadow_alias)
+    return shadow
+
+
 def run(project: Project) -> pd.DataFrame:
     s = project.settings
     features = artifacts.read_features(project)
@@ -48,6 +77,8 @@ def run(project: Project) -> pd.DataFrame:
         "predicted %d players for %s with %s version %s (@%s)", len(predictions),
         predictions["game_date"].min().date(), resolved.name, resolved.version, resolved.alias,
     )
+    shadow = shadow_predictions(tracker, s.tracking.shadow_alias, resolved.version, slate, s.distribution.family)
+    artifacts.write_frame(project, artifacts.SHADOW_PREDICTIONS, shadow)
     return predictions
 
 

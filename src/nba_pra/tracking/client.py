@@ -336,6 +336,28 @@ class Tracker:
             tags=[RunTag(k, str(v)) for k, v in tags.items()],
         )
 
+    def record_run(self, experiment: str, run_name: str, *, params: Mapping[str, Any], metrics: Mapping[str, float],
+                   tags: Mapping[str, str], files: Mapping[str, Path]) -> str:
+        """A finished run in ``experiment`` (created when missing) holding ``params``, ``metrics``, ``tags`` and
+        ``files`` (artifact folder -> local file): e.g. one ``nba-pra compare``. Returns its run id."""
+        self._open_store()
+        experiment_id = self._mlflow.set_experiment(experiment).experiment_id
+        run_id = str(self.client.create_run(experiment_id, run_name=run_name, tags=dict(tags)).info.run_id)
+        self.log_params_to(run_id, dict(params))
+        self.log_to_run(run_id, dict(metrics), {})
+        for folder, path in files.items():
+            self.log_artifact_to(run_id, path, folder)
+        self.finish_run(run_id)
+        return run_id
+
+    def latest_run_in(self, experiment: str) -> Any | None:
+        """The most recently started run of ``experiment`` (None when it has none or does not exist)."""
+        exp = self.client.get_experiment_by_name(experiment)
+        if exp is None:
+            return None
+        runs = self.client.search_runs([exp.experiment_id], order_by=["attributes.start_time DESC"], max_results=1)
+        return runs[0] if runs else None
+
     def last_run(self) -> Any | None:
         exp = self.client.get_experiment_by_name(self.settings.experiment)
         if exp is None:

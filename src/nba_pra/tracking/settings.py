@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
-from nba_pra.schema import NonNegative, NonNegInt, Positive, settings
+from enum import StrEnum
+
+from nba_pra.schema import Count, NonNegative, NonNegInt, OpenUnit, Positive, Real, settings
+
+
+class PromotionRule(StrEnum):
+    """How a challenger beats the champion (``tracking.promotion_rule``)."""
+
+    #: the upper bound of the paired difference's interval is below ``promotion_threshold``
+    INTERVAL = "interval"
+    #: ``challenger < champion * (1 - promotion_margin)`` on the pooled scores
+    MARGIN = "margin"
+
+
+@settings
+class CompareSettings:
+    n_resamples: Count
+    confidence: OpenUnit
+    seed: NonNegInt
+    min_dates: Count
+    experiment: str
 
 
 @settings
@@ -13,9 +33,13 @@ class TrackingSettings:
     champion_alias: str
     challenger_alias: str
     predict_alias: str
+    shadow_alias: str | None
     promotion_metric: str
+    promotion_rule: PromotionRule
+    promotion_threshold: Real
     promotion_margin: NonNegative
     promotion_window_days: NonNegInt
     promotion_min_rows: NonNegInt
     auto_promote: bool
     lock_timeout_s: Positive
+    compare: CompareSettings

@@ -14,3 +14,8 @@ REASON_TAG: Final = "promotion_reason"
 PROMOTED: Final = "promoted"
 KEPT: Final = "kept champion"
 PENDING: Final = "not compared"
+
+#: tags of a compare run (``nba-pra compare``): oof | live, and the verdict sentence (also on version B, suffixed
+#: with the source: ``compare_verdict_oof`` / ``compare_verdict_live``)
+COMPARE_KIND_TAG: Final = "compare_kind"
+COMPARE_VERDICT_TAG: Final = "compare_verdict"
