@@ -280,7 +280,9 @@ def render(status: dict[str, Any], project: Project) -> Table:
     # expand: the title (banner) may be wider than the rows, and a wrapped banner would cost a line
     table = Table(title=title, show_header=False, box=box.SIMPLE, padding=(0, 1), pad_edge=False, expand=True)
     table.add_column("what", style="bold", no_wrap=True, min_width=_LABEL_WIDTH)
-    table.add_column("value", no_wrap=True, overflow="ellipsis")
+    # ratio: the value column takes exactly the remaining width; a row longer than the screen is cut there
+    # (without it rich sizes the table to the longest row first and the banner title shifts off the screen)
+    table.add_column("value", no_wrap=True, overflow="ellipsis", ratio=1)
     # every value is plain Text: driver errors, run names, book names and health warnings are data, and a
     # "[/x]" in them would crash rich's markup parser
     add = _plain_row(table)
