@@ -96,3 +96,20 @@ def test_the_bankroll_curve_settles_a_slate_together_so_the_drawdown_ignores_the
     # any order of the bets within the day gives the same curve
     shuffled = bets.iloc[[3, 1, 0, 4, 2]].assign(bet_id=["z", "y", "x", "w", "v"])
     pd.testing.assert_frame_equal(bankroll_by_date(shuffled, 100.0), curve)
+
+
+def test_saved_ledger_charts_carry_the_synthetic_banner_and_real_ones_do_not() -> None:
+    import matplotlib.pyplot as plt
+
+    from nba_pra.ledger import plots
+    from nba_pra.provenance import banner_text
+
+    synthetic = banner_text(data_synthetic=True, market_synthetic=True)
+    labelled = plots.label_provenance(plt.figure(), synthetic)
+    real = plots.label_provenance(plt.figure(), banner_text(data_synthetic=False, market_synthetic=False))
+    try:
+        assert [t.get_text() for t in labelled.texts] == [synthetic] and synthetic.startswith("SYNTHETIC")
+        assert real.texts == []
+    finally:
+        plt.close(labelled)
+        plt.close(real)
