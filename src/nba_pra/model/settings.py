@@ -13,6 +13,13 @@ class FoldScheme(enum.StrEnum):
     SLIDING = "sliding"
 
 
+class ModelKind(enum.StrEnum):
+    """The boosting library of the fold ensemble (conf/model/<kind>.yaml, :mod:`nba_pra.model.backends`)."""
+
+    XGBOOST = "xgboost"
+    LIGHTGBM = "lightgbm"
+
+
 class DistributionFamily(enum.StrEnum):
     GAMMA = "gamma"
     NEGBIN = "negbin"
@@ -52,9 +59,11 @@ class OverCalibrationSettings:
 
 @settings
 class ModelSettings:
-    kind: str
+    kind: ModelKind
     mean_params: dict[str, Any]
     variance_params: dict[str, Any]
+    #: binning settings of the shared histogram reference (LightGBM; XGBoost takes only max_bin)
+    dataset_params: dict[str, Any]
     max_bin: Count
     screen_keep: Count | None
     mean_rounds: Count
