@@ -132,7 +132,7 @@ def test_lightgbm_gain_is_the_split_gain_summed_or_averaged_per_feature() -> Non
     rng = np.random.default_rng(3)
     X = rng.normal(size=(2000, 3)).astype(np.float32)
     y = 3 * X[:, 0] + 0.5 * X[:, 1] + rng.normal(size=2000)
-    backend = LightGBMBackend({"verbosity": -1, "feature_pre_filter": False})
+    backend = LightGBMBackend()
     params = {"objective": "regression", "num_leaves": 4, "verbosity": -1, "deterministic": True,
               "force_col_wise": True, "num_threads": 1}
     model = backend.fit(params, X, y, rounds=10, seed=1, max_bin=32, names=["a", "b", "c"])
@@ -154,7 +154,7 @@ def test_the_xgboost_backend_fits_exactly_as_a_direct_xgboost_call() -> None:
     params = {"objective": "reg:squarederror", "eta": 0.1, "max_depth": 3, "subsample": 0.8, "nthread": 1,
               "tree_method": "hist"}
     backend = XGBoostBackend()
-    ref = backend.reference(X[:1000], 32)
+    ref = backend.reference(X[:1000], 32, params)
     got = backend.fit(params, X[500:], y[500:], rounds=20, seed=11, max_bin=32, names=list("abcd"), ref=ref)
     direct_ref = xgb.QuantileDMatrix(X[:1000], max_bin=32)
     data = xgb.QuantileDMatrix(X[500:], label=y[500:], ref=direct_ref, max_bin=32)

@@ -29,8 +29,9 @@ class Backend(Protocol):
     #: the suffix of a saved model file (``mean_00<suffix>``)
     suffix: str
 
-    def reference(self, X: np.ndarray, max_bin: int) -> Any:
-        """The histogram reference built from ``X`` (float32): later fits reuse its bin edges."""
+    def reference(self, X: np.ndarray, max_bin: int, params: dict) -> Any:
+        """The histogram reference built from ``X`` (float32) with the mean model's ``params``: later fits reuse
+        its bin edges."""
 
     def fit(self, params: dict, X: np.ndarray, label: np.ndarray, *, rounds: int, seed: int, max_bin: int,
             names: list[str], ref: Any | None = None) -> Any:
@@ -56,7 +57,7 @@ class XGBoostBackend:
 
     suffix = ".json"
 
-    def reference(self, X: np.ndarray, max_bin: int) -> Any:
+    def reference(self, X: np.ndarray, max_bin: int, params: dict) -> Any:
         import xgboost as xgb
 
         return xgb.QuantileDMatrix(X, max_bin=max_bin)
@@ -100,31 +101,25 @@ class LightGBMBackend:
     """LightGBM boosters saved as LightGBM's text model files.
 
     ``params`` holds every library setting (conf/model/lightgbm.yaml: objective, leaves, bagging, ``deterministic``,
-    ``force_col_wise``, ``num_threads``); ``dataset_params`` the binning settings the reference dataset is built
-    with (the bins every fit of a training shares). The mean label starts the boosting (``boost_from_average``,
-    LightGBM's default for regression), as XGBoost's explicit ``base_score`` does.
+    ``force_col_wise``, ``num_threads``, and the binning ones: ``feature_pre_filter``, ``data_random_seed``); the
+    shared histogram reference is built with the mean model's. The mean label starts the boosting
+    (``boost_from_average``, LightGBM's default for regression), as XGBoost's explicit ``base_score`` does.
     """
 
     suffix = ".txt"
 
-    def __init__(self, dataset_params: dict[str, Any]) -> None:
-        self.dataset_params = dict(dataset_params)
-
-    def _dataset_params(self, max_bin: int) -> dict[str, Any]:
-        return {**self.dataset_params, "max_bin": max_bin}
-
-    def reference(self, X: np.ndarray, max_bin: int) -> Any:
+    def reference(self, X: np.ndarray, max_bin: int, params: dict) -> Any:
         import lightgbm as lgb
 
-        return lgb.Dataset(X, params=self._dataset_params(max_bin), free_raw_data=True).construct()
+        return lgb.Dataset(X, params={**params, "max_bin": max_bin}, free_raw_data=True).construct()
 
     def fit(self, params: dict, X: np.ndarray, label: np.ndarray, *, rounds: int, seed: int, max_bin: int,
             names: list[str], ref: Any | None = None) -> Any:
         import lightgbm as lgb
 
-        data = lgb.Dataset(X, label=label, reference=ref, feature_name=list(names),
-                           params=self._dataset_params(max_bin), free_raw_data=True)
-        return lgb.train({**self._dataset_params(max_bin), **params, "seed": seed}, data, num_boost_round=rounds)
+        full = {**params, "max_bin": max_bin, "seed": seed}
+        data = lgb.Dataset(X, label=label, reference=ref, feature_name=list(names), params=full, free_raw_data=True)
+        return lgb.train(full, data, num_boost_round=rounds)
 
     def predict(self, model: Any, X: np.ndarray) -> np.ndarray:
         return np.asarray(model.predict(X), dtype=float)
@@ -150,9 +145,6 @@ class LightGBMBackend:
         return lgb.Booster(model_file=str(path))
 
 
-def backend_for(kind: ModelKind | str, dataset_params: dict[str, Any] | None = None) -> Backend:
-    """The backend of an architecture (``dataset_params``: LightGBM's binning settings, unused by XGBoost)."""
-    kind = ModelKind(kind)
-    if kind is ModelKind.LIGHTGBM:
-        return LightGBMBackend(dataset_params or {})
-    return XGBoostBackend()
+def backend_for(kind: ModelKind | str) -> Backend:
+    """The backend of an architecture."""
+    return LightGBMBackend() if ModelKind(kind) is ModelKind.LIGHTGBM else XGBoostBackend()

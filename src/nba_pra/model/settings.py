@@ -62,8 +62,6 @@ class ModelSettings:
     kind: ModelKind
     mean_params: dict[str, Any]
     variance_params: dict[str, Any]
-    #: binning settings of the shared histogram reference (LightGBM; XGBoost takes only max_bin)
-    dataset_params: dict[str, Any]
     max_bin: Count
     screen_keep: Count | None
     mean_rounds: Count

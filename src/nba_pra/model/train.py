@@ -126,11 +126,12 @@ class _WindowMatrix:
     again; those rows precede every validation block, so no bin edge comes from a later game.
     """
 
-    def __init__(self, backend: Backend, X: np.ndarray, reference_rows: np.ndarray, max_bin: int) -> None:
+    def __init__(self, backend: Backend, X: np.ndarray, reference_rows: np.ndarray, max_bin: int,
+                 params: dict) -> None:
         self.backend = backend
         self.X = X
         self.max_bin = max_bin
-        self.ref = backend.reference(X[reference_rows], max_bin)
+        self.ref = backend.reference(X[reference_rows], max_bin, params)
 
     def fit(self, params: dict, rows: np.ndarray, label: np.ndarray, rounds: int, seed: int,
             names: list[str]) -> Any:
@@ -268,9 +269,9 @@ def train_ensemble(
     dates = win.dates
     first_train = rows_between(dates, win.folds[0].train_start, win.folds[0].train_end)
     candidates = list(feature_names)
-    backend = backend_for(model.kind, model.dataset_params)
+    backend = backend_for(model.kind)
     X, names = _screened_matrix(features, win, candidates, first_train, model, backend, seed)
-    matrices = _WindowMatrix(backend, X, first_train, model.max_bin)
+    matrices = _WindowMatrix(backend, X, first_train, model.max_bin, model.mean_params)
     total = len(win.folds)
     done = _Folds()
     for fold in win.folds:
