@@ -88,3 +88,10 @@ def test_the_predict_stage_predicts_the_slate_with_the_lightgbm_version(project:
     predictions = pd.read_parquet(project / "artifacts" / "predictions.parquet")
     assert set(predictions["model_version"]) == {"2"} and len(predictions) > 0
     assert (predictions["mean"] > 0).all() and (predictions["var"] > 0).all()
+
+
+def test_a_malformed_multirun_override_is_one_config_error_before_any_training(project: Path, capsys) -> None:
+    registered = len(_tracker(project).client.search_model_versions("name='nba-pra'"))
+    assert main(["train", "-m", "model=xgboost,"]) == 2
+    assert "cannot expand the multirun overrides" in capsys.readouterr().err
+    assert len(_tracker(project).client.search_model_versions("name='nba-pra'")) == registered
