@@ -168,9 +168,19 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    """An explicit ``train`` moves the training window to the slate (the daily run retrains on a schedule)."""
+    """An explicit ``train`` moves the training window to the slate (the daily run retrains on a schedule);
+    ``-m`` trains and registers once per sweep point (``model=xgboost,lightgbm``)."""
     from nba_pra.stages import train, training_set
 
+    if args.multirun:
+        from nba_pra.stages.train_multirun import format_summary, train_points
+
+        overrides = _flag_overrides(args)
+        # the lock and logging come from the project's conf/ as it is; each point composes its own overrides
+        args.overrides = []
+        project = _project(args)
+        print(format_summary(train_points(project.root, overrides)))
+        return 0
     project = _project(args)
     training_set.run(project, force=True)
     train.run(project)
@@ -435,8 +445,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", dest="strict_freshness", action="store_true",
                    help="fail (exit 3) instead of warning when the data is stale")
     _overrides(p)
-    _overrides(verb("train", _cmd_train,
-                    "train the fold ensemble on every game before the slate, log it to MLflow and register a version"))
+    p = verb("train", _cmd_train,
+             "train the fold ensemble on every game before the slate, log it to MLflow and register a version")
+    p.add_argument("-m", "--multirun", action="store_true",
+                   help="one training and registered version per sweep point, e.g. model=xgboost,lightgbm "
+                        "(the architectures, ready for `nba-pra compare`)")
+    _overrides(p)
     _overrides(verb("predict", _stage("predict"), "predict the next slate with the model behind the alias"))
     _overrides(verb("evidence", _stage("evidence"),
                     "replay every pricing method walk-forward over the season: the evidence the bet gate reads"))

@@ -11,6 +11,7 @@ Domain code never reads config files: it receives the plain dataclasses built he
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -74,6 +75,25 @@ def compose(root: Path, overrides: Sequence[str] = ()) -> dict[str, Any]:
         GlobalHydra.instance().clear()
     assert isinstance(resolved, dict)
     return cast(dict[str, Any], resolved)
+
+
+def sweep_points(overrides: Sequence[str]) -> list[list[str]]:
+    """The cartesian product of the overrides' choice sweeps (``a=1,2 b=x,y`` -> 4 override lists).
+
+    ``hydra``/``hydra/...`` overrides configure Hydra itself, not the project, and are left out.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    project_overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
+    parsed = OverridesParser.create().parse_overrides(project_overrides)
+    choices: list[list[str]] = []
+    for override in parsed:
+        key = override.get_key_element()
+        if override.is_sweep_override():
+            choices.append([f"{key}={value}" for value in override.sweep_string_iterator()])
+        else:
+            choices.append([f"{key}={override.get_value_element_as_str()}"])
+    return [list(point) for point in itertools.product(*choices)]
 
 
 def render_params(composed: Mapping[str, Any]) -> str:

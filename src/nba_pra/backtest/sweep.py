@@ -12,7 +12,6 @@ Without ``-m`` it runs one backtest as one (unnested) MLflow run.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import sys
@@ -23,7 +22,15 @@ from typing import Any, Final, cast
 
 import pandas as pd
 
-from nba_pra.config import CONFIG_DIR_NAME, CONFIG_NAME, Project, compose, find_project_root, settings_from_dict
+from nba_pra.config import (
+    CONFIG_DIR_NAME,
+    CONFIG_NAME,
+    Project,
+    compose,
+    find_project_root,
+    settings_from_dict,
+    sweep_points,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,25 +47,6 @@ SUMMARY_METRICS: Final = (
 
 
 # --- before launch ------------------------------------------------------------------------------------------------
-
-def sweep_points(overrides: Sequence[str]) -> list[list[str]]:
-    """The cartesian product of the overrides' choice sweeps (``a=1,2 b=x,y`` -> 4 override lists).
-
-    ``hydra``/``hydra/...`` overrides configure Hydra itself, not the project, and are left out.
-    """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    project_overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
-    parsed = OverridesParser.create().parse_overrides(project_overrides)
-    choices: list[list[str]] = []
-    for override in parsed:
-        key = override.get_key_element()
-        if override.is_sweep_override():
-            choices.append([f"{key}={value}" for value in override.sweep_string_iterator()])
-        else:
-            choices.append([f"{key}={override.get_value_element_as_str()}"])
-    return [list(point) for point in itertools.product(*choices)]
-
 
 def prepare(root: Path, overrides: Sequence[str]) -> tuple[str, Project]:
     """Warm the prediction cache for every point's key, then create the parent run; return its id."""

@@ -1,9 +1,11 @@
-"""The fold ensemble: ``n_folds`` XGBoost mean models + ``n_folds`` variance models, saved as XGBoost JSON.
+"""The fold ensemble: ``n_folds`` mean models + ``n_folds`` variance models of one architecture (``model.kind``:
+XGBoost or LightGBM), saved as the library's own model files (XGBoost JSON, LightGBM text).
 
 Prediction for a row ``x``: ``mean = avg_k m_k(x)``; ``var = max(avg_k c_k * exp(v_k(x)), r * mean)`` where
 ``v_k`` predicts ``log`` squared out-of-fold residuals, ``c_k`` is its smearing factor
 (mean realised squared residual / mean ``exp(v_k)`` on its training rows, undoing the log-scale bias) and ``r``
-is ``min_variance_ratio``. No pickles: a directory of JSON boosters plus ``manifest.json``.
+is ``min_variance_ratio``. No pickles: a directory of model files plus ``manifest.json``, which names the
+architecture (a manifest without one is XGBoost: every ensemble saved before LightGBM existed).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import xgboost as xgb
 
+from nba_pra.model.backends import Backend, ModelKind, backend_for
 from nba_pra.model.recalibration import PlattMap
 
 MANIFEST = "manifest.json"
@@ -39,28 +41,31 @@ def calibration_from_columns(frame: pd.DataFrame) -> PlattMap:
 @dataclass
 class Ensemble:
     feature_names: list[str]
-    mean_models: list[xgb.Booster]
-    variance_models: list[xgb.Booster]
+    mean_models: list[Any]
+    variance_models: list[Any]
     smearing: list[float]
     min_variance_ratio: float
     #: P(over) recalibration at book lines (identity until the training evaluation sets it)
     over_calibration: PlattMap = field(default_factory=PlattMap)
+    #: the library of the models (:mod:`nba_pra.model.backends`)
+    architecture: ModelKind = ModelKind.XGBOOST
 
-    def _matrix(self, features: pd.DataFrame) -> xgb.DMatrix:
-        missing = [f for f in self.feature_names if f not in features.columns]
-        if missing:
-            raise KeyError(f"features missing from the input: {missing[:5]}")
-        values = features[self.feature_names].astype("float32")
-        return xgb.DMatrix(values, feature_names=self.feature_names)
+    @property
+    def backend(self) -> Backend:
+        return backend_for(self.architecture)
 
     def predict(self, features: pd.DataFrame) -> pd.DataFrame:
         """Frame with ``mean`` and ``var`` (PRA and PRA^2) for each input row, index preserved, and the P(over)
         recalibration map repeated on every row (``over_cal_*``: a pyfunc returns one frame)."""
-        dm = self._matrix(features)
-        mean = np.mean([m.predict(dm) for m in self.mean_models], axis=0).astype(float)
+        missing = [f for f in self.feature_names if f not in features.columns]
+        if missing:
+            raise KeyError(f"features missing from the input: {missing[:5]}")
+        backend = self.backend
+        mean = np.mean(backend.predict_frame(self.mean_models, features, self.feature_names), axis=0).astype(float)
         mean = np.maximum(mean, MIN_MEAN)
+        variance = backend.predict_frame(self.variance_models, features, self.feature_names)
         var = np.mean(
-            [c * np.exp(v.predict(dm)) for v, c in zip(self.variance_models, self.smearing, strict=True)], axis=0
+            [c * np.exp(v) for v, c in zip(variance, self.smearing, strict=True)], axis=0
         ).astype(float)
         var = np.maximum(var, self.min_variance_ratio * mean)
         out = pd.DataFrame({"mean": mean, "var": var}, index=features.index)
@@ -70,10 +75,12 @@ class Ensemble:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
+        backend = self.backend
         for k, (m, v) in enumerate(zip(self.mean_models, self.variance_models, strict=True)):
-            m.save_model(str(directory / f"mean_{k:02d}.json"))
-            v.save_model(str(directory / f"variance_{k:02d}.json"))
+            backend.save(m, directory / f"mean_{k:02d}{backend.suffix}")
+            backend.save(v, directory / f"variance_{k:02d}{backend.suffix}")
         manifest = {
+            "architecture": self.architecture.value,
             "feature_names": self.feature_names,
             "n_models": len(self.mean_models),
             "smearing": self.smearing,
@@ -85,17 +92,14 @@ class Ensemble:
     @classmethod
     def load(cls, directory: Path) -> Ensemble:
         manifest = json.loads((directory / MANIFEST).read_text())
-
-        def booster(path: Path) -> xgb.Booster:
-            b = xgb.Booster()
-            b.load_model(str(path))
-            return b
-
+        architecture = ModelKind(manifest.get("architecture", ModelKind.XGBOOST))
+        backend = backend_for(architecture)
         n = manifest["n_models"]
         return cls(
+            architecture=architecture,
             feature_names=list(manifest["feature_names"]),
-            mean_models=[booster(directory / f"mean_{k:02d}.json") for k in range(n)],
-            variance_models=[booster(directory / f"variance_{k:02d}.json") for k in range(n)],
+            mean_models=[backend.load(directory / f"mean_{k:02d}{backend.suffix}") for k in range(n)],
+            variance_models=[backend.load(directory / f"variance_{k:02d}{backend.suffix}") for k in range(n)],
             smearing=[float(c) for c in manifest["smearing"]],
             min_variance_ratio=float(manifest["min_variance_ratio"]),
             over_calibration=PlattMap.from_dict(manifest.get("over_calibration")),

@@ -11,18 +11,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nba_pra.model.boosting import fit_booster
+from nba_pra.model.backends import Backend
 
 
 def screen_features(
-    X: np.ndarray, y: np.ndarray, names: list[str], *, keep: int | None, params: dict, rounds: int, seed: int,
-    max_bin: int,
+    X: np.ndarray, y: np.ndarray, names: list[str], *, keep: int | None, backend: Backend, params: dict, rounds: int,
+    seed: int, max_bin: int,
 ) -> list[str]:
     """The ``keep`` columns of ``X`` with the largest total gain, in their original order (all when ``keep`` is
     ``None`` or at least ``len(names)``). Ties (e.g. unused columns) keep the earlier column."""
     if keep is None or keep >= len(names):
         return list(names)
-    booster = fit_booster(params, X, y, rounds=rounds, seed=seed, max_bin=max_bin, names=list(names))
-    total = pd.Series(booster.get_score(importance_type="total_gain"), dtype=float).reindex(names).fillna(0.0)
+    model = backend.fit(params, X, y, rounds=rounds, seed=seed, max_bin=max_bin, names=list(names))
+    total = pd.Series(backend.gain(model, list(names), total=True), dtype=float).reindex(names).fillna(0.0)
     chosen = set(total.sort_values(ascending=False, kind="stable").index[:keep])
     return [n for n in names if n in chosen]

@@ -13,6 +13,13 @@ class FoldScheme(enum.StrEnum):
     SLIDING = "sliding"
 
 
+class ModelKind(enum.StrEnum):
+    """The boosting library of the fold ensemble (conf/model/<kind>.yaml, :mod:`nba_pra.model.backends`)."""
+
+    XGBOOST = "xgboost"
+    LIGHTGBM = "lightgbm"
+
+
 class DistributionFamily(enum.StrEnum):
     GAMMA = "gamma"
     NEGBIN = "negbin"
@@ -52,7 +59,7 @@ class OverCalibrationSettings:
 
 @settings
 class ModelSettings:
-    kind: str
+    kind: ModelKind
     mean_params: dict[str, Any]
     variance_params: dict[str, Any]
     max_bin: Count

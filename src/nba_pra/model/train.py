@@ -1,4 +1,7 @@
-"""Fit the walk-forward fold ensemble: XGBoost mean models, then variance models on out-of-fold residuals.
+"""Fit the walk-forward fold ensemble: mean models, then variance models on out-of-fold residuals.
+
+The library (XGBoost or LightGBM) is ``model.kind``'s :class:`~nba_pra.model.backends.Backend`; the folds, seeds,
+targets and scores are the same for every architecture.
 
 For validation block ``k`` the mean model ``m_k`` trains on the dates before the block (minus the embargo) and
 predicts the block out of fold. The variance model ``v_k`` trains on ``log(r^2 + offset)`` of the out-of-fold
@@ -11,14 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import xgboost as xgb
 
 from nba_pra.errors import DataError
 from nba_pra.model import distributions, metrics
-from nba_pra.model.boosting import fit_booster
+from nba_pra.model.backends import Backend, backend_for
 from nba_pra.model.ensemble import MIN_MEAN, Ensemble
 from nba_pra.model.folds import Fold, make_folds, rows_between
 from nba_pra.model.screening import screen_features
@@ -117,26 +120,27 @@ def as_of_date(features: pd.DataFrame) -> pd.Timestamp:
 
 
 class _WindowMatrix:
-    """The training window's feature matrix as float32 once, and XGBoost training matrices for subsets of it.
+    """The training window's feature matrix as float32 once, and the backend's fits on subsets of it.
 
-    Every fit reuses the quantile cuts of the first fold's training rows (``ref``), so no fit sketches its data
+    Every fit reuses the histogram bins of the first fold's training rows (``ref``), so no fit sketches its data
     again; those rows precede every validation block, so no bin edge comes from a later game.
     """
 
-    def __init__(self, X: np.ndarray, reference_rows: np.ndarray, max_bin: int) -> None:
+    def __init__(self, backend: Backend, X: np.ndarray, reference_rows: np.ndarray, max_bin: int,
+                 params: dict) -> None:
+        self.backend = backend
         self.X = X
         self.max_bin = max_bin
-        self.ref = xgb.QuantileDMatrix(X[reference_rows], max_bin=max_bin)
+        self.ref = backend.reference(X[reference_rows], max_bin, params)
 
     def fit(self, params: dict, rows: np.ndarray, label: np.ndarray, rounds: int, seed: int,
-            names: list[str]) -> xgb.Booster:
-        """Booster trained on ``X[rows]`` (integer positions) with targets ``label``."""
-        return fit_booster(params, self.X[rows], label, rounds=rounds, seed=seed, max_bin=self.max_bin, names=names,
-                           ref=self.ref)
+            names: list[str]) -> Any:
+        """Model trained on ``X[rows]`` (integer positions) with targets ``label``."""
+        return self.backend.fit(params, self.X[rows], label, rounds=rounds, seed=seed, max_bin=self.max_bin,
+                                names=names, ref=self.ref)
 
-
-def _predict(booster: xgb.Booster, X: np.ndarray) -> np.ndarray:
-    return booster.inplace_predict(X, validate_features=False).astype(float)
+    def predict(self, model: Any, X: np.ndarray) -> np.ndarray:
+        return self.backend.predict(model, X)
 
 
 @dataclass(frozen=True)
@@ -173,13 +177,13 @@ def _training_window(
 
 
 def _screened_matrix(features: pd.DataFrame, win: _Window, candidates: list[str], first_train: np.ndarray,
-                     model: ModelSettings, seed: int) -> tuple[np.ndarray, list[str]]:
+                     model: ModelSettings, backend: Backend, seed: int) -> tuple[np.ndarray, list[str]]:
     """The window's float32 feature matrix restricted to the features screening keeps (on the first fold's
     training rows only), and their names."""
     X_all = float32_matrix(features, win.keep, candidates)
     names = screen_features(
-        X_all[first_train], win.y[first_train], candidates, keep=model.screen_keep, params=model.mean_params,
-        rounds=model.mean_rounds, seed=seed, max_bin=model.max_bin,
+        X_all[first_train], win.y[first_train], candidates, keep=model.screen_keep, backend=backend,
+        params=model.mean_params, rounds=model.mean_rounds, seed=seed, max_bin=model.max_bin,
     )
     chosen = [candidates.index(name) for name in names]
     X = X_all if len(chosen) == len(candidates) else np.ascontiguousarray(X_all[:, chosen])
@@ -207,27 +211,27 @@ class _Folds:
 
     oof_parts: list[pd.DataFrame] = field(default_factory=list)
     oof_positions: list[np.ndarray] = field(default_factory=list)
-    mean_models: list[xgb.Booster] = field(default_factory=list)
-    variance_models: list[xgb.Booster] = field(default_factory=list)
+    mean_models: list[Any] = field(default_factory=list)
+    variance_models: list[Any] = field(default_factory=list)
     smearing: list[float] = field(default_factory=list)
     results: list[FoldResult] = field(default_factory=list)
-    gains: list[dict[str, float | list[float]]] = field(default_factory=list)
+    gains: list[dict[str, float]] = field(default_factory=list)
 
     def add_block(self, block: pd.DataFrame, valid_mask: np.ndarray) -> None:
         self.oof_parts.append(block)
         self.oof_positions.append(np.flatnonzero(valid_mask))
 
-    def add_scored(self, result: FoldResult, mean_model: xgb.Booster, variance_model: xgb.Booster,
-                   smearing: float) -> None:
+    def add_scored(self, result: FoldResult, mean_model: Any, variance_model: Any, smearing: float,
+                   gain: dict[str, float]) -> None:
         self.results.append(result)
         self.mean_models.append(mean_model)
         self.variance_models.append(variance_model)
         self.smearing.append(smearing)
-        self.gains.append(mean_model.get_score(importance_type="gain"))
+        self.gains.append(gain)
 
 
 def _fit_variance(matrices: _WindowMatrix, done: _Folds, model: ModelSettings, seed: int, names: list[str]
-                  ) -> tuple[xgb.Booster, float, pd.DataFrame]:
+                  ) -> tuple[Any, float, pd.DataFrame]:
     """The variance model on ``log(r^2 + offset)`` of the earlier blocks' out-of-fold residuals, its smearing
     factor ``c = mean(r^2) / mean(exp(prediction))`` on those rows, and those rows."""
     prior = pd.concat(done.oof_parts)
@@ -235,11 +239,11 @@ def _fit_variance(matrices: _WindowMatrix, done: _Folds, model: ModelSettings, s
     resid2 = (prior["y"] - prior["mean"]).to_numpy() ** 2
     log_target = np.log(resid2 + model.variance_log_offset)
     v = matrices.fit(model.variance_params, prior_rows, log_target, model.variance_rounds, seed, names)
-    c = float(np.mean(resid2) / np.mean(np.exp(_predict(v, matrices.X[prior_rows]))))
+    c = float(np.mean(resid2) / np.mean(np.exp(matrices.predict(v, matrices.X[prior_rows]))))
     return v, c, prior
 
 
-def _feature_importance(gains: list[dict[str, float | list[float]]], candidates: list[str]) -> pd.DataFrame:
+def _feature_importance(gains: list[dict[str, float]], candidates: list[str]) -> pd.DataFrame:
     """Mean gain per candidate feature over the fold mean models (0 for a feature screened out or unused)."""
     return (
         pd.DataFrame(gains).reindex(columns=candidates).fillna(0.0).mean().rename("gain").rename_axis("feature")
@@ -265,8 +269,9 @@ def train_ensemble(
     dates = win.dates
     first_train = rows_between(dates, win.folds[0].train_start, win.folds[0].train_end)
     candidates = list(feature_names)
-    X, names = _screened_matrix(features, win, candidates, first_train, model, seed)
-    matrices = _WindowMatrix(X, first_train, model.max_bin)
+    backend = backend_for(model.kind)
+    X, names = _screened_matrix(features, win, candidates, first_train, model, backend, seed)
+    matrices = _WindowMatrix(backend, X, first_train, model.max_bin, model.mean_params)
     total = len(win.folds)
     done = _Folds()
     for fold in win.folds:
@@ -274,7 +279,7 @@ def train_ensemble(
         valid_mask = rows_between(dates, fold.valid_start, fold.valid_end)
         m = matrices.fit(model.mean_params, np.flatnonzero(train_mask), win.y[train_mask], model.mean_rounds,
                          seed + fold.index, names)
-        valid_mean = np.maximum(_predict(m, X[valid_mask]), MIN_MEAN)
+        valid_mean = np.maximum(matrices.predict(m, X[valid_mask]), MIN_MEAN)
         block = _oof_block(win, valid_mask, fold, valid_mean)
         if fold.is_warmup:
             done.add_block(block.assign(var=np.nan), valid_mask)
@@ -283,14 +288,14 @@ def train_ensemble(
             continue
 
         v, c, prior = _fit_variance(matrices, done, model, seed + VARIANCE_SEED_OFFSET + fold.index, names)
-        valid_var = np.maximum(c * np.exp(_predict(v, X[valid_mask])), model.min_variance_ratio * valid_mean)
+        valid_var = np.maximum(c * np.exp(matrices.predict(v, X[valid_mask])), model.min_variance_ratio * valid_mean)
         block["var"] = valid_var
         done.add_block(block, valid_mask)
 
         fold_metrics = score(block["y"].to_numpy(), valid_mean, valid_var, distribution.family)
         done.add_scored(FoldResult(fold, int(train_mask.sum()), int(valid_mask.sum()), fold_metrics, len(prior),
                                    pd.Timestamp(prior["game_date"].min()), pd.Timestamp(prior["game_date"].max())),
-                        m, v, c)
+                        m, v, c, backend.gain(m, names, total=False))
         log.info(
             "fold %d/%d train %s..%s (%d rows) valid %s..%s (%d rows) mae %.3f crps %.3f",
             fold.index, total - 1, fold.train_start.date(), fold.train_end.date(), train_mask.sum(),
@@ -306,6 +311,7 @@ def train_ensemble(
         variance_models=done.variance_models,
         smearing=done.smearing,
         min_variance_ratio=model.min_variance_ratio,
+        architecture=model.kind,
     )
     return TrainResult(ensemble=ensemble, folds=done.results, oof=oof[oof["var"].notna()],
                        feature_importance=_feature_importance(done.gains, candidates), as_of=win.as_of)

@@ -88,7 +88,9 @@ def run(project: Project) -> dict:
     tracker = Tracker(s.tracking, project.root)
     description = describe_training(as_of=as_of, settings=s, rows=len(features), synthetic=synthetic)
     # the run is open while the folds train, so its duration in MLflow is the training's
-    with training_run(tracker, run_name=f"train-{as_of.date()}", description=description) as run_id:
+    architecture = s.model.kind.value
+    with training_run(tracker, run_name=f"train-{as_of.date()}-{architecture}", description=description,
+                      architecture=architecture) as run_id:
         log_features_input(tracker, features, artifacts.TRAINING_SET.path(project))
         with progress_bar("training folds") as update:
             result = train_ensemble(
@@ -112,7 +114,7 @@ def run(project: Project) -> dict:
         version = registration.version
         tracker.describe_version(version, *version_record(
             as_of=result.as_of, n_folds=len(result.folds), metrics=evaluation.metrics, alias=registration.alias,
-            settings=s.tracking, synthetic=synthetic))
+            settings=s.tracking, synthetic=synthetic, architecture=architecture))
         if registration.alias == s.tracking.challenger_alias and s.tracking.auto_promote:
             promote(project, tracker, version=version)
     # what the registry holds now, not what this process set: a concurrent training may have moved an alias on
@@ -127,6 +129,7 @@ def run(project: Project) -> dict:
         "as_of": str(result.as_of.date()),
         "n_folds": len(result.folds),
         "n_features": len(names),
+        "architecture": architecture,
     }
     artifacts.write_record(project, artifacts.MODEL_POINTER, pointer)
     artifacts.write_record(project, artifacts.TRAIN_METRICS, {**evaluation.metrics, "n_folds": len(result.folds)})

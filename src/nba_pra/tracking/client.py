@@ -535,4 +535,4 @@ def _requirement(dist: str) -> str:
         return dist
 
 
-_PIP_REQUIREMENTS = [_requirement(d) for d in ("mlflow", "xgboost-cpu", "pandas", "numpy", "nba-pra")]
+_PIP_REQUIREMENTS = [_requirement(d) for d in ("mlflow", "xgboost-cpu", "lightgbm", "pandas", "numpy", "nba-pra")]

@@ -10,6 +10,9 @@ from typing import Final
 #: registry-version (and run) tags of a promotion decision: the verdict and one rounded sentence saying why
 DECISION_TAG: Final = "promotion_decision"
 REASON_TAG: Final = "promotion_reason"
+#: run and registry-version tag: the model architecture (``model.kind``: xgboost, lightgbm), so the MLflow UI and
+#: ``nba-pra compare`` can tell two trainings' libraries apart
+ARCHITECTURE_TAG: Final = "architecture"
 #: the verdicts :data:`DECISION_TAG` holds
 PROMOTED: Final = "promoted"
 KEPT: Final = "kept champion"

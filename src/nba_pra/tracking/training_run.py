@@ -22,7 +22,7 @@ from nba_pra.model.train import TrainResult, training_mask
 from nba_pra.tracking.client import Registration, Tracker
 from nba_pra.tracking.run_logging import log_metrics_batch
 from nba_pra.tracking.settings import TrackingSettings
-from nba_pra.tracking.tags import DECISION_TAG, PENDING, PROMOTED, REASON_TAG
+from nba_pra.tracking.tags import ARCHITECTURE_TAG, DECISION_TAG, PENDING, PROMOTED, REASON_TAG
 
 if TYPE_CHECKING:
     from nba_pra.config import Settings
@@ -50,10 +50,12 @@ def write_run_reports(directory: Path, result: TrainResult, evaluation: Evaluati
 
 
 @contextmanager
-def training_run(tracker: Tracker, *, run_name: str, description: str) -> Iterator[str]:
+def training_run(tracker: Tracker, *, run_name: str, description: str, architecture: str) -> Iterator[str]:
     """The MLflow run of one training, opened before the fits start (so its duration is the training's) and
-    closed after registration and promotion; FAILED if anything inside raises. Yields the run id."""
-    with tracker.start_run(run_name=run_name, description=description) as run:
+    closed after registration and promotion; FAILED if anything inside raises; tagged with the model
+    architecture. Yields the run id."""
+    with tracker.start_run(run_name=run_name, description=description,
+                           tags={ARCHITECTURE_TAG: architecture}) as run:
         yield str(run.info.run_id)
 
 
@@ -85,7 +87,8 @@ def describe_training(*, as_of: pd.Timestamp, settings: Settings, rows: int, syn
     cv, window = settings.cv, settings.window
     league = "the synthetic league (simulated data)" if synthetic else "real box scores"
     return (
-        f"Daily training of the PRA distribution ensemble as of {as_of.date()}: {cv.n_folds} walk-forward folds "
+        f"Daily training of the PRA distribution ensemble as of {as_of.date()} ({settings.model.kind.value} "
+        f"architecture): {cv.n_folds} walk-forward folds "
         f"({cv.scheme.value}, {cv.embargo_days}-day embargo) over the {window.n_seasons}-season window before that "
         f"date, {settings.distribution.family.value} distribution; {rows:,} feature rows of {league}. "
         f"Registers a new version of `{settings.tracking.model_name}` (champion if it is the first, else "
@@ -94,7 +97,7 @@ def describe_training(*, as_of: pd.Timestamp, settings: Settings, rows: int, syn
 
 
 def version_record(*, as_of: pd.Timestamp, n_folds: int, metrics: Mapping[str, float], alias: str,
-                   settings: TrackingSettings, synthetic: bool) -> tuple[str, dict[str, str]]:
+                   settings: TrackingSettings, synthetic: bool, architecture: str) -> tuple[str, dict[str, str]]:
     """(description, tags) of a newly registered version: the window end, folds and scores, and the promotion
     decision as registration left it (a later :func:`~nba_pra.tracking.promotion.promote` replaces it)."""
     crps, ece = metrics.get("crps"), metrics.get("ece_over")
@@ -102,13 +105,15 @@ def version_record(*, as_of: pd.Timestamp, n_folds: int, metrics: Mapping[str, f
         f"CRPS {crps:.3f}" if crps is not None else "", f"P(over) ECE {ece:.2%}" if ece is not None else "",
     ) if part)
     league = " (synthetic league)" if synthetic else ""
-    description = (f"Trained on the window ending {as_of.date()}{league}, {n_folds} walk-forward folds; "
+    description = (f"Trained on the window ending {as_of.date()}{league}, {n_folds} walk-forward folds of the "
+                   f"{architecture} architecture; "
                    f"out-of-fold {scores or 'scores unavailable'}.")
     if alias == settings.champion_alias:
         decision, reason = PROMOTED, "the first version: no champion to beat"
     else:
         decision, reason = PENDING, "not compared with the champion yet (run `nba-pra promote`)"
-    tags = {"window_end": str(as_of.date()), "folds": str(n_folds), DECISION_TAG: decision, REASON_TAG: reason}
+    tags = {"window_end": str(as_of.date()), "folds": str(n_folds), ARCHITECTURE_TAG: architecture,
+            DECISION_TAG: decision, REASON_TAG: reason}
     tags.update({"crps": f"{crps:.4f}"} if crps is not None else {})
     tags.update({"ece_over": f"{ece:.4f}"} if ece is not None else {})
     return description, tags
