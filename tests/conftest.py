@@ -17,6 +17,11 @@ for _key, _value in {
     "DO_NOT_TRACK": "true",
     "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
     "GIT_PYTHON_REFRESH": "quiet",
+    # XGBoost's OpenMP threads spin while they wait for work by default: with two xdist workers each training on
+    # two threads (model.*.nthread) on a 2-core runner, the spinning threads burned ~6x the CPU of the fits
+    # themselves (25-round fits: 28.7 s vs 3.7 s passive). Passive waiting changes no result, only idle behaviour;
+    # it must be set before libgomp loads (no test module has imported xgboost yet) and reaches the stage processes.
+    "OMP_WAIT_POLICY": "PASSIVE",
 }.items():
     os.environ.setdefault(_key, _value)
 
@@ -137,3 +142,62 @@ def set_config_value(root: Path, dotted: str, value: object) -> None:
     node[leaf] = value
     config.write_text(head + _SMALL_MARKER + yaml.safe_dump(data, sort_keys=False))
     (root / "params.yaml").write_text(render_params(compose(root)))
+
+
+#: ODDS_API_KEY while the shared trained project is built: the secret scans of its copies look for this key too
+TEMPLATE_ODDS_KEY = "template-build-key-7c6b5a4f3e2d"
+#: the verbs that take the small project to "data, features, a champion model and predictions of the next slate"
+TRAINED_VERBS = (["data", "generate"], ["features", "-q"], ["train", "-q"], ["predict", "-q"])
+
+
+def _build_trained_project(root: Path) -> None:
+    from nba_pra.cli import main
+
+    make_small_project(root)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ODDS_API_KEY", TEMPLATE_ODDS_KEY)
+        mp.delenv("ODDS_API_FREE_KEY", raising=False)
+        mp.chdir(root)
+        for verb in TRAINED_VERBS:
+            assert main(verb) == 0, verb
+
+
+@pytest.fixture(scope="session")
+def trained_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One small project after ``TRAINED_VERBS``, built once per test run and shared by the xdist workers (under a
+    file lock in their common temporary folder); tests never touch it, they work on ``copy_trained_project``."""
+    import fcntl
+    import shutil
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "trained-template"
+    root, done = folder / "project", folder / "built"
+    with (shared / "trained-template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way left a partial copy
+            _build_trained_project(root)
+            done.touch()
+    return root
+
+
+def copy_trained_project(template: Path, dest: Path) -> Path:
+    """A working copy of ``trained_template`` at ``dest``: MLflow's SQLite store (and each MLmodel file) keeps
+    absolute artifact locations, so every text value naming the template's folder is pointed at the copy (its
+    registry then loads and logs there; the template's log file keeps the template's paths)."""
+    import shutil
+    import sqlite3
+
+    shutil.copytree(template, dest)
+    old, new = str(template), str(dest)
+    with sqlite3.connect(dest / "mlflow.db") as conn:
+        tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
+        for table in tables:
+            for column in [row[1] for row in conn.execute(f'pragma table_info("{table}")')]:
+                conn.execute(f'update "{table}" set "{column}" = replace("{column}", ?, ?) '
+                             f'where typeof("{column}") = \'text\' and instr("{column}", ?) > 0', (old, new, old))
+    conn.close()
+    for model_file in (dest / "mlruns").rglob("MLmodel"):  # its artifact_path names the folder too
+        model_file.write_text(model_file.read_text().replace(old, new))
+    return dest

@@ -218,15 +218,13 @@ def test_disabled_alerts_send_nothing_even_with_a_url(hook: _Hook) -> None:
 
 
 def test_the_bet_stage_alerts_its_high_edge_bets_and_a_dead_webhook_does_not_fail_it(
-    tmp_path, monkeypatch: pytest.MonkeyPatch, hook: _Hook, caplog
+    tmp_path, monkeypatch: pytest.MonkeyPatch, hook: _Hook, caplog, trained_template
 ) -> None:
-    from conftest import make_small_project
+    from conftest import copy_trained_project
     from nba_pra.cli import main
 
-    root = make_small_project(tmp_path / "project")
+    root = copy_trained_project(trained_template, tmp_path / "project")  # data, features, champion, predictions
     monkeypatch.chdir(root)
-    for verb in (["data", "generate"], ["features", "-q"], ["train", "-q"], ["predict", "-q"]):
-        assert main(verb) == 0, verb
     monkeypatch.setenv("NBA_PRA_ALERT_WEBHOOK_URL", hook.url)
     # the filters are opened up so the small league's calibrated edges make bets to alert about
     open_filters = ["betting.min_confidence=0.0", "betting.max_cv=1.0", "betting.min_edge=0.0",

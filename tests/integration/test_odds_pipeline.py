@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import make_small_project
+from conftest import copy_trained_project
 from nba_pra.artifacts import read_bets_file as read_bets
 from nba_pra.cli import main
 from nba_pra.config import load_project
@@ -50,14 +50,6 @@ FAST_CLIENT = (
 
 def iso(ts: pd.Timestamp) -> str:
     return pd.Timestamp(ts).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def trained_project(root: Path) -> Path:
-    """A small project with data, features, a champion model and predictions of the next slate."""
-    make_small_project(root)
-    for verb in (["data", "generate"], ["features", "-q"], ["train", "-q"], ["predict", "-q"]):
-        assert main(verb) == 0, verb
-    return root
 
 
 def slate_payload(root: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], pd.DataFrame]:
@@ -119,14 +111,15 @@ def api_overrides(base_url: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def project(tmp_path_factory: pytest.TempPathFactory, trained_template: Path) -> Iterator[Path]:
+    """A small project with data, features, a champion model and predictions of the next slate (a copy of the
+    shared trained project)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ODDS_API_KEY", FAKE_KEY)
         mp.delenv("ODDS_API_FREE_KEY", raising=False)
-        root = tmp_path_factory.mktemp("odds_pipeline") / "project"
-        root.mkdir(parents=True)
+        root = copy_trained_project(trained_template, tmp_path_factory.mktemp("odds_pipeline") / "project")
         mp.chdir(root)
-        yield trained_project(root)
+        yield root
 
 
 @pytest.fixture(scope="module")

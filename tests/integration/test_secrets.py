@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_odds_pipeline import api_overrides, slate_payload, trained_project
+from test_odds_pipeline import api_overrides, slate_payload
 
+from conftest import TEMPLATE_ODDS_KEY, copy_trained_project
 from nba_pra.cli import main
 from nba_pra.config import load_project
 from nba_pra.tracking.client import Tracker
@@ -30,14 +31,13 @@ def files_containing(root: Path, needle: bytes) -> list[str]:
 
 
 def test_no_project_file_contains_the_api_key_after_runs_with_faults(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trained_template: Path
 ) -> None:
     monkeypatch.setenv("ODDS_API_KEY", FAKE_KEY)
     monkeypatch.delenv("ODDS_API_FREE_KEY", raising=False)
-    root = tmp_path / "project"
-    root.mkdir()
+    # data, features, the champion's training and the slate's predictions ran with TEMPLATE_ODDS_KEY set
+    root = copy_trained_project(trained_template, tmp_path / "project")
     monkeypatch.chdir(root)
-    trained_project(root)
     events, odds, _ = slate_payload(root)
     with OddsApiServer(api_key=FAKE_KEY, events=events, odds=odds) as server:
         overrides = api_overrides(server.base_url)
@@ -73,7 +73,7 @@ def test_no_project_file_contains_the_api_key_after_runs_with_faults(
     assert (root / "mlflow.db").stat().st_size > 0
     assert any((root / "artifacts").iterdir()) and any((root / "reports").iterdir())
     assert (root / "params.yaml").is_file()
-    for needle in (FAKE_KEY, b"wrong-key-the-server-rejects".decode(), DB_SECRET):
+    for needle in (FAKE_KEY, TEMPLATE_ODDS_KEY, b"wrong-key-the-server-rejects".decode(), DB_SECRET):
         assert files_containing(root, needle.encode()) == [], needle
 
 

@@ -92,6 +92,24 @@ def test_crps_of_a_negative_binomial_equals_the_exact_sum_over_its_support() -> 
     assert crps(params, [y]) == pytest.approx(exact, rel=1e-6)
 
 
+def test_crps_equals_the_grid_sum_of_scipys_negative_binomial_cdf_over_the_whole_range_of_moments() -> None:
+    """The CRPS's own CDF (the pmf recurrence) against scipy's incomplete-beta ``nbinom.cdf``, cell by cell, from
+    the Poisson limit (variance at the floor just above the mean) to very overdispersed rows, small to large means."""
+    from scipy import stats
+
+    mean = np.array([0.3, 2.0, 5.0, 20.0, 20.0, 35.0, 60.0, 60.0, 90.0, 140.0, 45.0])
+    var = mean * np.array([1.0, 1.5, 8.0, 2.0, 40.0, 1.0 + 1e-9, 1.2, 25.0, 3.0, 1.05, 300.0])
+    y = np.array([0.0, 3.0, 1.0, 17.0, 55.0, 35.0, 61.0, 0.0, 160.0, 150.0, 200.0])
+    params = fit(Family.NEGBIN, mean, var)
+    grid = np.arange(161.0)
+    cdf = stats.nbinom.cdf(grid[None, :], params.param_a[:, None], params.param_b[:, None])
+    per_row = ((cdf - (grid[None, :] >= y[:, None])) ** 2).sum(axis=1)
+    assert crps(params, y) == pytest.approx(per_row.mean(), rel=1e-11, abs=1e-11)
+    for row in range(len(y)):  # and row by row (a mean over rows could hide offsetting errors)
+        one = fit(Family.NEGBIN, mean[row : row + 1], var[row : row + 1])
+        assert crps(one, y[row : row + 1]) == pytest.approx(per_row[row], rel=1e-11, abs=1e-11)
+
+
 def test_sharper_correct_forecasts_score_better() -> None:
     y = np.array([20.0, 21.0, 19.0, 20.0])
     sharp = fit(Family.NEGBIN, np.full(4, 20.0), np.full(4, 21.0))

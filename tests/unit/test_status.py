@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from conftest import make_small_project
+from conftest import copy_trained_project
 from nba_pra.artifacts import ODDS_QUOTA
 from nba_pra.cli import main
 from nba_pra.config import load_project
@@ -23,12 +23,12 @@ SCREEN_LINES, SCREEN_WIDTH = 25, 100
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory):
-    root = make_small_project(tmp_path_factory.mktemp("status") / "project")
+def project(tmp_path_factory: pytest.TempPathFactory, trained_template: Path):
+    # data, features, the champion and the slate's predictions (the shared trained project), then bet and ledger
+    root = copy_trained_project(trained_template, tmp_path_factory.mktemp("status") / "project")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
-        for verb in (["data", "generate"], ["features", "-q"], ["train", "-q"], ["predict", "-q"],
-                     ["bet", "-q"], ["ledger", "-q"]):
+        for verb in (["bet", "-q"], ["ledger", "-q"]):
             assert main(verb) == 0, verb
         yield load_project(root)
 

@@ -27,12 +27,25 @@ def rmse(y: npt.ArrayLike, pred: npt.ArrayLike) -> float:
     return float(np.sqrt(np.mean((np.asarray(y, float) - np.asarray(pred, float)) ** 2)))
 
 
-def _cdf(params: DistributionParams, x: np.ndarray) -> np.ndarray:
-    a = params.param_a[:, None]
-    b = params.param_b[:, None]
-    if params.family is DistributionFamily.GAMMA:
-        return stats.gamma.cdf(x[None, :], a, scale=b)
-    return stats.nbinom.cdf(x[None, :], a, b)
+def _gamma_cdf(params: DistributionParams, x: np.ndarray) -> np.ndarray:
+    return stats.gamma.cdf(x[None, :], params.param_a[:, None], scale=params.param_b[:, None])
+
+
+def _negbin_cdf_on_counts(n: np.ndarray, p: np.ndarray, k_max: int) -> np.ndarray:
+    """CDF of NB(n, p) (scipy's parameterisation) at k = 0, 1, ..., k_max for each row: shape (rows, k_max + 1).
+
+    The pmf obeys ``P(0) = p^n`` and ``P(k) = P(k - 1) * (n + k - 1) (1 - p) / k``, so
+    ``log P(k) = n log p + sum_{j<=k} log((n + j - 1)(1 - p) / j)`` (a cumulative sum of logs: no under- or
+    overflow of the running product), and the CDF is the cumulative sum of the pmf. Equal to scipy's
+    ``nbinom.cdf`` (a regularised incomplete beta per cell) to ~1e-13, at a fraction of its cost on a grid.
+    """
+    k = np.arange(1, k_max + 1, dtype=float)[None, :]
+    n_col, q_col = n[:, None], (1.0 - p)[:, None]  # fit() keeps p < 1: the variance is floored above the mean
+    log_ratio = np.log((n_col + k - 1.0) * q_col / k)
+    log_pmf = np.empty((len(n), k_max + 1))
+    log_pmf[:, 0] = n * np.log(p)
+    log_pmf[:, 1:] = log_pmf[:, :1] + np.cumsum(log_ratio, axis=1)
+    return np.minimum(np.cumsum(np.exp(log_pmf), axis=1), 1.0)
 
 
 def crps_rows(params: DistributionParams, y: npt.ArrayLike, *, grid_max: float = 160.0,
@@ -46,7 +59,8 @@ def crps_rows(params: DistributionParams, y: npt.ArrayLike, *, grid_max: float =
     for lo in range(0, len(obs), chunk):
         sl = slice(lo, lo + chunk)
         part = DistributionParams(params.family, params.param_a[sl], params.param_b[sl])
-        F = _cdf(part, grid)
+        # the negative binomial's grid is 0, 1, ..., grid_max: its CDF by the pmf recurrence, not cell by cell
+        F = _negbin_cdf_on_counts(part.param_a, part.param_b, len(grid) - 1) if discrete else _gamma_cdf(part, grid)
         ind = (grid[None, :] >= obs[sl, None]).astype(float)
         out[sl] = np.sum((F - ind) ** 2, axis=1) * step
     return out
