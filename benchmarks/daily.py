@@ -25,7 +25,11 @@ DVC's status check, after the last stage).
 is as sharp as the real market and gives the model few bets in five days: more settled bets for the CLV coverage.
 Timing targets are for the default league.
 
-Run: ``uv run python benchmarks/daily.py [--generous-market]``. The last line printed is one JSON object:
+``--small``: the test suite's small league and light models (tests/conftest.py ``SMALL_PROJECT_OVERRIDES``: 8
+teams, 4 folds, 25/10 rounds, two-week evidence retrains) -- a loop that fits in minutes on a busy machine, for
+the CLV table and the per-process part of the breakdown; its timings are not the target's.
+
+Run: ``uv run python benchmarks/daily.py [--generous-market] [--small]``. The last line printed is one JSON object:
 ``retrain_wall_s``, ``predict_only_wall_s``, ``clv_coverage``, ``cold_wall_s``, ``days``, ``stages``,
 ``settled_bets``, ``clv_bets``, ``market``, ``target_predict_only_s``, ``target_clv_coverage``.
 """
@@ -53,6 +57,24 @@ data:
     sportsbook:
       public_weight: 0.0   # the market's estimate ignores the public form
       rate_error_sd: 0.12  # and errs by 12 % (log-sd)
+"""
+#: the test suite's small league (tests/conftest.py SMALL_PROJECT_OVERRIDES), as conf/config.yaml keys
+SMALL_LEAGUE = """
+data:
+  synthetic:
+    n_teams: 8                        # a quarter of the league
+    current_season_days_played: 40
+cv:
+  n_folds: 4                          # daily model: 4 folds of 25/10 rounds
+model:
+  mean_rounds: 25
+  variance_rounds: 10
+backtest:                             # the evidence walk-forward: two-week retrains, 2 folds of the same rounds
+  retrain_every_days: 14
+  model:
+    n_folds: 2
+    mean_rounds: null
+    variance_rounds: null
 """
 #: the file each daily stage writes last (its end); availability and features write before the others
 STAGE_OUTPUTS = {
@@ -122,12 +144,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generous-market", action="store_true",
                         help="the loop tests' less sharp synthetic sportsbook (more bets to settle)")
+    parser.add_argument("--small", action="store_true",
+                        help="the test suite's small league and light models (a quick loop; not the target's timing)")
     args = parser.parse_args()
+    if args.small and args.generous_market:
+        # one YAML block: two top-level `data:` keys would be a duplicate key
+        overrides = SMALL_LEAGUE.replace("    current_season_days_played: 40\n", "    current_season_days_played: 40\n"
+                                         + GENEROUS_MARKET.split("  synthetic:\n", 1)[1])
+    else:
+        overrides = (SMALL_LEAGUE if args.small else "") + (GENEROUS_MARKET if args.generous_market else "")
     with tempfile.TemporaryDirectory(prefix="nba-pra-daily-") as tmp:
         root = scratch_project(Path(tmp) / "project")
-        if args.generous_market:
+        if overrides:
             with (root / "conf" / "config.yaml").open("a") as fh:
-                fh.write(GENEROUS_MARKET)
+                fh.write(overrides)
         cold, _ = pipeline_day(root)
         days, generate, stages = [], [], []
         for day in range(1, LOOP_DAYS + 1):
@@ -138,7 +168,8 @@ def main() -> None:
             print(f"day {day}: generate {generate[-1]:.1f} s, pipeline {wall:.1f} s: {breakdown}", file=sys.stderr)
         settled, with_clv = clv_coverage(root)
         _, table = nba_pra(root, "status", "--clv", quiet=False)
-        print(f"CLV after the five-day loop (synthetic{', generous market' if args.generous_market else ''}):")
+        print(f"CLV after the five-day loop (synthetic{', generous market' if args.generous_market else ''}"
+              f"{', small league' if args.small else ''}):")
         print(table)
     predict_only = max(days[1:])
     coverage = with_clv / settled if settled else 0.0
@@ -153,6 +184,7 @@ def main() -> None:
         "settled_bets": settled,
         "clv_bets": with_clv,
         "market": "generous" if args.generous_market else "default",
+        "league": "small" if args.small else "default",
         "target_predict_only_s": TARGET_PREDICT_ONLY_S,
         "target_clv_coverage": TARGET_CLV_COVERAGE,
     }))
