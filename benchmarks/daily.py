@@ -26,7 +26,8 @@ is as sharp as the real market and gives the model few bets in five days: more s
 Timing targets are for the default league.
 
 ``--small``: the test suite's small league and light models (tests/conftest.py ``SMALL_PROJECT_OVERRIDES``: 8
-teams, 4 folds, 25/10 rounds, two-week evidence retrains) -- a loop that fits in minutes on a busy machine, for
+teams, 4 folds, 25/10 rounds, two-week evidence retrains, ``pricing.method=model``: on a small league the default
+market-aware pricing finds no bet at all) -- a loop that fits in minutes on a busy machine, for
 the CLV table and the per-process part of the breakdown; its timings are not the target's.
 
 Run: ``uv run python benchmarks/daily.py [--generous-market] [--small]``. The last line printed is one JSON object:
@@ -69,6 +70,8 @@ cv:
 model:
   mean_rounds: 25
   variance_rounds: 10
+pricing:
+  method: model                       # as the tests: on a small league only the raw model still claims edges
 backtest:                             # the evidence walk-forward: two-week retrains, 2 folds of the same rounds
   retrain_every_days: 14
   model:
