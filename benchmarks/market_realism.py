@@ -106,7 +106,9 @@ def real_statistics(data: Path, cache_dir: Path, *, refresh: bool, train: bool) 
         if not path.is_file():
             sys.exit(f"real data not found: {path} (pass --data or set NBA_PRA_SHARED_DATA)")
     project = load_project(ROOT, [f"market.box_scores={box}", f"market.lines={lines}",
-                                  f"market.season={REAL_SEASON}", f"backtest.cache_dir={cache_dir}"])
+                                  f"market.season={REAL_SEASON}", f"backtest.cache_dir={cache_dir}",
+                                  # the real file has no closes: its snapshot taken as one would read as "no move"
+                                  "market.close_from_snapshot=false"])
     stats = side_statistics(project, with_model=train)
     if all(name in stats for name in MODEL_STATISTICS):
         REAL_STATS.parent.mkdir(parents=True, exist_ok=True)

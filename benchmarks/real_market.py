@@ -15,7 +15,11 @@ first run retrains ~30 times: 15-25 minutes on 2 cores; later runs take a few mi
 Run: ``uv run python benchmarks/real_market.py [--data DIR] [overrides ...]``. The last line printed is one JSON
 object with ``props``, ``match_rate``, ``model_mae``, ``line_mae``, per pricing method ``<method>_logloss``,
 ``<method>_minus_market`` (``_lo``/``_hi``), ``<method>_ece``, the ``pricing_*`` and ``gate_*`` keys above, the
-model's flat-bet ``roi_best_price`` beside ``roi_random_side``, and ``wall_s``.
+model's flat-bet ``roi_best_price`` beside ``roi_random_side``, and ``wall_s``. Issue #19: per pricing method the
+CLV of its replayed bets against the close (the file's pre-tip snapshot, ``market.close_from_snapshot``):
+``<method>_clv_prob`` (probability points) and ``<method>_clv_line`` (PRA points), each with ``_lo``/``_hi`` (95 %
+bootstrap resampling whole days), ``<method>_clv_bets`` and ``<method>_beat_close`` -- e.g. ``model_clv_prob``
+and ``market_aware_clv_prob``.
 """
 
 from __future__ import annotations

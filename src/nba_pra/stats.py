@@ -60,6 +60,26 @@ def paired_difference(a: npt.ArrayLike, b: npt.ArrayLike, n_resamples: int, conf
     return float(diff.mean()), lo, hi
 
 
+def day_blocked_mean(values: npt.ArrayLike, days: npt.ArrayLike, n_resamples: int, confidence: float,
+                     seed: int) -> tuple[float, float, float]:
+    """Mean of ``values`` and its percentile bootstrap interval resampling whole days (blocks) with replacement.
+
+    Values of one day share its games, lines and news, so they are not independent draws: resampling items would
+    make the interval too narrow. A resample of the ``D`` days ``d_1..d_D`` gives ``sum_j S(d_j) / sum_j N(d_j)``
+    (``S``, ``N``: the day's sum and count of values), the mean of the values of the drawn days. NaNs when there
+    is no value.
+    """
+    x = np.asarray(values, dtype=float)
+    if not len(x):
+        return float("nan"), float("nan"), float("nan")
+    codes, uniques = pd.factorize(pd.Series(np.asarray(days)), sort=True)
+    sums, counts = np.bincount(codes, weights=x), np.bincount(codes).astype(float)
+    idx = resample_indices(len(uniques), n_resamples, seed)
+    means = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
+    lo, hi = percentile_interval(means, confidence)
+    return float(x.mean()), lo, hi
+
+
 def wilson_interval(wins: pd.Series, n: pd.Series, confidence: float) -> tuple[pd.Series, pd.Series]:
     """Wilson score interval of a binomial proportion ``wins / n`` at two-sided ``confidence`` (NaN where n = 0).
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nba_pra.stats import paired_difference, percentile_interval, roi_yield_intervals, wilson_interval
+from nba_pra.stats import day_blocked_mean, paired_difference, percentile_interval, roi_yield_intervals, wilson_interval
 
 
 def test_the_wilson_interval_of_half_of_ten_is_symmetric_around_a_half() -> None:
@@ -37,3 +37,21 @@ def test_a_paired_difference_is_seeded_and_its_interval_brackets_the_mean() -> N
 
 def test_the_percentile_interval_cuts_equal_tails() -> None:
     assert percentile_interval(np.arange(101.0), 0.9) == pytest.approx((5.0, 95.0))
+
+
+def test_the_day_blocked_mean_resamples_whole_days() -> None:
+    # day A holds 1 and 1, day B holds 4: a resample of two days is AA -> 1, BB -> 4, or AB/BA -> (1+1+4)/3 = 2
+    values, days = [1.0, 1.0, 4.0], ["2024-01-02", "2024-01-02", "2024-01-03"]
+    mean, lo, hi = day_blocked_mean(values, days, n_resamples=4000, confidence=0.9, seed=5)
+    assert mean == pytest.approx(2.0)
+    # P(AA) = P(BB) = 1/4, P(mixed) = 1/2: the 5th percentile is 1 and the 95th is 4 (an item bootstrap would
+    # also give 3 = (1+4+4)/3 and other means that a whole-day resample never makes)
+    assert (lo, hi) == (1.0, 4.0)
+
+
+def test_the_day_blocked_interval_collapses_when_every_day_has_the_same_mean() -> None:
+    values = [0.02, 0.04, 0.03, 0.03, 0.01, 0.05]
+    days = ["d1", "d1", "d2", "d2", "d3", "d3"]
+    mean, lo, hi = day_blocked_mean(values, days, n_resamples=500, confidence=0.95, seed=1)
+    assert mean == lo == pytest.approx(0.03) and hi == pytest.approx(0.03)
+    assert all(np.isnan(day_blocked_mean([], [], 500, 0.95, 1)))

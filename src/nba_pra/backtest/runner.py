@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from nba_pra import artifacts
-from nba_pra.backtest import plots
 from nba_pra.backtest.engine import Simulation, simulate
 from nba_pra.backtest.metrics import backtest_metrics, edge_table, metric_name
 from nba_pra.backtest.settings import BootstrapSettings
@@ -41,7 +40,6 @@ from nba_pra.evidence.gate_figures import (
 )
 from nba_pra.evidence.replay import Replay, over_column, replay
 from nba_pra.io import write_csv, write_json
-from nba_pra.ledger.store import LedgerStore, resolve_url
 from nba_pra.odds.provider import make_provider
 from nba_pra.provenance import market_is_synthetic
 from nba_pra.tracking.client import Tracker
@@ -203,6 +201,9 @@ def _whole_range(days: int) -> EvidenceSettings:
 def record_in_ledger(project: Project, run_key: str, sim: Simulation, box_scores: pd.DataFrame,
                      lines: pd.DataFrame) -> pd.DataFrame:
     """Record and settle the replay's bets in the backtest ledger (tables ``<prefix><run_key>_*``; idempotent)."""
+    # imported here: the evidence stage shares this module and never opens a ledger (SQLAlchemy costs its start)
+    from nba_pra.ledger.store import LedgerStore, resolve_url
+
     cfg = project.settings.backtest.ledger
     url = resolve_url(cfg.url, project.root)
     with LedgerStore(url, schema=cfg.db_schema, table_prefix=f"{cfg.table_prefix}{run_key}_") as store:
@@ -241,6 +242,11 @@ def report(result: BacktestResult) -> dict[str, Any]:
 def write_reports(result: BacktestResult, directory: Path, initial_bankroll: float) -> list[Path]:
     """Metrics JSON, edge-bucket and daily CSVs and the two PNGs under ``directory`` (the catalog's names: the
     project's reports directory, or a temporary one logged to MLflow)."""
+    # imported here: the evidence stage shares this module and draws nothing (matplotlib costs its start)
+    import matplotlib.pyplot as plt
+
+    from nba_pra.backtest import plots
+
     paths = [
         write_json(report(result), directory / artifacts.BACKTEST_METRICS.name),
         write_csv(result.by_edge, directory / artifacts.BACKTEST_EDGE.name),
@@ -253,8 +259,6 @@ def write_reports(result: BacktestResult, directory: Path, initial_bankroll: flo
         path = directory / artifact.name
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path, metadata={"Software": None})
-        import matplotlib.pyplot as plt
-
         plt.close(figure)
         paths.append(path)
     return paths

@@ -12,6 +12,8 @@ import enum
 import hashlib
 import json
 import logging
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -19,6 +21,7 @@ from typing import Any, Final
 import pandas as pd
 
 from nba_pra.io import write_json, write_parquet
+from nba_pra.model.ensemble import MANIFEST, Ensemble
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +65,8 @@ class CacheEntry:
 
 
 class PredictionCache:
-    """``<directory>/predictions-<key>.parquet`` plus a JSON of the key material beside it."""
+    """``<directory>/predictions-<key>.parquet`` plus a JSON of the key material beside it; fitted retrain-block
+    ensembles as ``<directory>/model-<key>/`` (XGBoost JSON boosters + manifest, :meth:`Ensemble.save`)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -82,4 +86,30 @@ class PredictionCache:
         write_json(_plain(material), self.directory / f"predictions-{key}.json")
         path = write_parquet(frame, self.path(key))
         log.info("prediction cache stored %s (%d rows)", path.name, len(frame))
+        return path
+
+    def model_path(self, key: str) -> Path:
+        return self.directory / f"model-{key}"
+
+    def load_model(self, key: str) -> Ensemble | None:
+        path = self.model_path(key)
+        if not (path / MANIFEST).is_file():
+            return None
+        log.info("model cache hit %s", path.name)
+        return Ensemble.load(path)
+
+    def store_model(self, key: str, ensemble: Ensemble, material: dict[str, Any]) -> Path:
+        """Save into a temp folder and rename it into place: a reader never sees a half-written model, and a
+        racing writer of the same key (same inputs, same model) simply loses."""
+        path = self.model_path(key)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=self.directory))
+        try:
+            ensemble.save(tmp)
+            write_json(_plain(material), tmp / "material.json")
+            if not path.exists():
+                tmp.replace(path)
+                log.info("model cache stored %s", path.name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         return path

@@ -1,7 +1,9 @@
 """The project's walk-forward predictions of history, from the prediction cache or computed and stored.
 
 The cache key is everything the predictions depend on (:func:`prediction_material`); each retrain block is also
-cached on its own (:func:`block_memo`), so a day added to the data retrains only the last block.
+cached on its own (:func:`block_memo`), so a day added to the data re-predicts only the last block, and each
+block's fitted ensemble too (:func:`model_memo`), so a day added inside that block is predicted by the stored
+model instead of a retrain.
 """
 
 from __future__ import annotations
@@ -15,9 +17,16 @@ import pandas as pd
 from nba_pra.config import Project, Settings
 from nba_pra.data.schema import PLAYER_GAME_COLUMNS
 from nba_pra.evaluation.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
-from nba_pra.evaluation.walkforward import BlockMemo, backtest_range, training_settings, walk_forward_predictions
+from nba_pra.evaluation.walkforward import (
+    BlockMemo,
+    ModelMemo,
+    backtest_range,
+    training_settings,
+    walk_forward_predictions,
+)
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
+from nba_pra.model.ensemble import Ensemble
 from nba_pra.progress import progress_bar
 
 log = logging.getLogger(__name__)
@@ -60,7 +69,7 @@ def cached_predictions(
             features, feature_names(s.features), start=material["start"], end=material["end"],
             retrain_every_days=s.backtest.retrain_every_days, window=s.window, cv=material["cv"],
             model=material["model"], distribution=s.distribution, seed=s.seed, progress=update,
-            memo=block_memo(cache, material, box_scores),
+            memo=block_memo(cache, material, box_scores), models=model_memo(cache, material, box_scores),
         )
     return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
 
@@ -81,6 +90,28 @@ def block_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.
         frame = compute()
         cache.store(key, frame, block)
         return frame
+
+    return memo
+
+
+def model_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.DataFrame) -> ModelMemo:
+    """A retrain block's ensemble cached under the settings, its retrain day and a fingerprint of the box scores
+    dated up to that day: everything its fit can see (training rows before the day, whose features are as-of,
+    and the day's rows as the slate with their results hidden). Rows dated after the day are not in the key, so
+    the days that arrive later in the block reuse the model; a changed earlier row changes the key."""
+    dates = pd.to_datetime(box_scores["game_date"])
+    settings = {k: v for k, v in material.items() if k not in ("start", "end", "box_scores")}
+
+    def memo(day: pd.Timestamp, fit: Callable[[], Ensemble]) -> Ensemble:
+        block = {**settings, "block": "model", "retrain": day,
+                 "box_scores": frame_fingerprint(box_scores.loc[(dates <= day).to_numpy()])}
+        key = cache_key(block)
+        found = cache.load_model(key)
+        if found is not None:
+            return found
+        ensemble = fit()
+        cache.store_model(key, ensemble, block)
+        return ensemble
 
     return memo
 

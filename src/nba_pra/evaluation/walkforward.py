@@ -21,6 +21,7 @@ from nba_pra.backtest.settings import BacktestModelSettings
 from nba_pra.betting.engine import PREDICTION_COLUMNS
 from nba_pra.errors import DataError
 from nba_pra.model import distributions
+from nba_pra.model.ensemble import Ensemble
 from nba_pra.model.folds import window_start
 from nba_pra.model.predictions import prediction_frame
 from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
@@ -34,6 +35,10 @@ MODEL_VERSION_PREFIX = "backtest-"
 ProgressFn = Callable[[int, int, str], None]
 #: ``(retrain day, last day of its block, compute) -> predictions``: a block-level cache around ``compute``
 BlockMemo = Callable[[pd.Timestamp, pd.Timestamp, Callable[[], pd.DataFrame]], pd.DataFrame]
+#: ``(retrain day, fit) -> the block's ensemble``: a cache of the fitted model around ``fit``. The fit sees only
+#: rows dated up to the retrain day (the day's own results hidden), so rows of the block that arrive later are
+#: predicted by the stored model instead of a refit
+ModelMemo = Callable[[pd.Timestamp, Callable[[], Ensemble]], Ensemble]
 
 
 def backtest_range(box_scores: pd.DataFrame, start: str | None, end: str | None) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -110,12 +115,14 @@ def walk_forward_predictions(
     seed: int,
     progress: ProgressFn | None = None,
     memo: BlockMemo | None = None,
+    models: ModelMemo | None = None,
 ) -> pd.DataFrame:
     """Predictions (:data:`WALK_FORWARD_COLUMNS`) for every history row dated in ``[start, end]``.
 
     DNP rows are predicted too: the book may post a line for a player who then sits (the bet is void).
     ``memo`` (optional) caches each retrain block: a block depends only on the days up to its last one, so a
-    range extended by a day retrains only its last block.
+    range extended by a day retrains only its last block. ``models`` (optional) caches each block's fitted
+    ensemble: a day added inside that last block then predicts the block with the stored model, with no retrain.
     """
     history = features.loc[~features["is_slate"].astype(bool)]
     in_range = history.loc[(history["game_date"] >= start) & (history["game_date"] <= end)]
@@ -128,12 +135,16 @@ def walk_forward_predictions(
         day = pd.Timestamp(day)
         rows = in_range.loc[(retrain == day).to_numpy()]
 
-        def compute(day: pd.Timestamp = day, rows: pd.DataFrame = rows) -> pd.DataFrame:
-            result = train_ensemble(
+        def fit(day: pd.Timestamp = day) -> Ensemble:
+            return train_ensemble(
                 as_of_frame(history, day, window), feature_names,
                 window=window, cv=cv, model=model, distribution=distribution, seed=seed,
-            )
-            predicted = result.ensemble.predict(rows)
+            ).ensemble
+
+        def compute(day: pd.Timestamp = day, rows: pd.DataFrame = rows,
+                    fit: Callable[[], Ensemble] = fit) -> pd.DataFrame:
+            ensemble = models(day, fit) if models else fit()
+            predicted = ensemble.predict(rows)
             return backtest_prediction_frame(rows, predicted["mean"].to_numpy(float),
                                              predicted["var"].to_numpy(float), distribution.family, day)
 

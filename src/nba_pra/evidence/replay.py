@@ -42,7 +42,7 @@ FLAT_STAKE: Final = 1.0
 BET_COLUMNS: Final = (
     "method", *PROP_KEYS, "game_date", "bookmaker", "line", "side", "price", "decimal_price", "over_decimal",
     "under_decimal", "p_win", "p_loss",
-    "edge", "consensus_line", "result", "actual_pra", "profit", "clv_price", "clv_prob",
+    "edge", "consensus_line", "result", "actual_pra", "profit", "clv_price", "clv_prob", "clv_line",
 )
 
 
@@ -114,7 +114,7 @@ def _settle(chosen: pd.DataFrame, method: PricingMethod, box_scores: pd.DataFram
     bets = bets.merge(settled, on="bet_id", how="inner")
     # every book's close of the props bet (the chosen book's own close when the lines carry none)
     closes = lines if set(CLOSE_COLUMNS) <= set(lines.columns) else own_closes(bets)
-    clv = closing_line_value(bets, closes, pricing)[["bet_id", "clv_price", "clv_prob"]]
+    clv = closing_line_value(bets, closes, pricing)[["bet_id", "clv_price", "clv_prob", "clv_line"]]
     return bets.merge(clv, on="bet_id", how="left").loc[:, list(BET_COLUMNS)]
 
 

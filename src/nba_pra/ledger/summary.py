@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nba_pra.ledger.tables import STATE_PAPER
+from nba_pra.betting.gate import BetState
 from nba_pra.vocab import Outcome
 
 
@@ -88,7 +88,7 @@ def is_paper(bets: pd.DataFrame) -> pd.Series:
     """True for paper bets (``state == paper``); a frame without ``state`` has none."""
     if "state" not in bets.columns:
         return pd.Series(False, index=bets.index)
-    return bets["state"].eq(STATE_PAPER)
+    return bets["state"].eq(BetState.PAPER.value)
 
 
 def _counts(bets: pd.DataFrame) -> dict[str, Any]:

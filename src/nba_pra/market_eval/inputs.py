@@ -23,6 +23,7 @@ from nba_pra.data.store import read_raw_table
 from nba_pra.data.tables import normalize_box_scores, with_commence_times
 from nba_pra.data.validation import validate_input
 from nba_pra.errors import DataError
+from nba_pra.market_eval.clv import snapshot_as_close
 from nba_pra.odds.matching import MatchReport
 from nba_pra.odds.provider import make_provider
 from nba_pra.odds.settings import ProviderKind
@@ -75,6 +76,8 @@ def load_inputs(project: Project) -> MarketInputs:
     provider = make_provider(odds, data_dir=project.path("data"), cache_dir=project.path("cache"))
     lines = provider.fetch_lines(season_slate(box, season, s.data.files.tipoff_hour_eastern), refresh=False)
     lines = lines.loc[(lines["market"] == odds.market) & ~lines["is_derived"].astype(bool)].reset_index(drop=True)
+    if m.close_from_snapshot:
+        lines = snapshot_as_close(lines)
     if lines.empty:
         raise DataError(f"no {odds.market} line of season {season} matched a player-game of the box scores")
     report = getattr(provider, "last_report", None)

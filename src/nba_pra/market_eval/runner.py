@@ -31,6 +31,7 @@ from nba_pra.io import write_csv, write_json
 from nba_pra.market_eval import anatomy as anatomy_mod
 from nba_pra.market_eval import plots
 from nba_pra.market_eval.books import book_quality
+from nba_pra.market_eval.clv import clv_headline
 from nba_pra.market_eval.inputs import MarketInputs, load_inputs
 from nba_pra.market_eval.predictions import walk_forward
 from nba_pra.provenance import market_is_synthetic
@@ -209,7 +210,8 @@ def evaluate(project: Project, inputs: MarketInputs | None = None) -> MarketEval
         unmatched=unmatched, books=books,
         headline={**headline(accuracy, probabilities, betting, match, props, primary),
                   **pricing_headline(probabilities, reliability_table, evidence_all, s.pricing.method),
-                  **gate_headline(gate_summary, s.pricing.method), "books_left_out": inverted},
+                  **gate_headline(gate_summary, s.pricing.method),
+                  **clv_headline(rep.bets, s.backtest.bootstrap, s.seed), "books_left_out": inverted},
     )
 
 

@@ -20,6 +20,7 @@ class AnatomySettings:
 class MarketEvalSettings:
     box_scores: str
     lines: str
+    close_from_snapshot: bool
     season: str
     devig_methods: tuple[DevigMethod, ...]
     primary_devig: DevigMethod

@@ -1,0 +1,65 @@
+"""Incremental walk-forward: a day added inside the last retrain block reuses the block's stored model, and the
+result equals a cold recompute (no cache) of the longer history, value for value."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import make_small_project, set_config_value
+from nba_pra.config import load_project
+from nba_pra.data.sources import generate
+from nba_pra.evaluation.predictions import cached_predictions
+
+#: two weekly blocks, 2 folds of the small project's light model: four fits in all keep this test short
+LIGHT = {
+    "backtest.model.mean_rounds": None,
+    "backtest.model.variance_rounds": None,
+    "backtest.model.n_folds": 2,
+    "backtest.retrain_every_days": 7,
+}
+#: the shorter history ends 2 days into the second block; the longer one 4 days in
+SHORT_DAYS, LONG_DAYS = 8, 10
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    root = make_small_project(tmp_path_factory.mktemp("incremental") / "project")
+    for key, value in LIGHT.items():
+        set_config_value(root, key, value)
+    generate(load_project(root))
+    box = pd.read_parquet(root / "data" / "box_scores.parquet")
+    start = box.loc[box["season"] == box["season"].max(), "game_date"].min()
+    set_config_value(root, "backtest.start", str(start.date()))
+    set_config_value(root, "backtest.end", None)  # the range runs to the last game of the history given
+    project = load_project(root)
+
+    def upto(days: int) -> pd.DataFrame:
+        return box.loc[box["game_date"] <= start + pd.Timedelta(days=days)].reset_index(drop=True)
+
+    return project, upto(SHORT_DAYS), upto(LONG_DAYS)
+
+
+def test_a_day_added_inside_the_last_block_reuses_its_model_and_equals_a_cold_recompute(setup) -> None:  # type: ignore[no-untyped-def]
+    project, short, long = setup
+    cache_dir = project.root / project.settings.backtest.cache_dir
+
+    first, entry = cached_predictions(project, short)
+    assert not entry.hit
+    models = sorted(p.name for p in cache_dir.glob("model-*"))
+    assert len(models) == first["retrain_date"].nunique() == 2  # one stored ensemble per retrain block
+    stamps = {name: (cache_dir / name / "manifest.json").stat().st_mtime_ns for name in models}
+
+    incremental, entry = cached_predictions(project, long)
+    assert not entry.hit  # a longer history is a new key: the range was really assembled again
+    after = sorted(p.name for p in cache_dir.glob("model-*"))
+    assert after == models  # no block was refitted: the new days were predicted by the stored models
+    assert {name: (cache_dir / name / "manifest.json").stat().st_mtime_ns for name in after} == stamps
+    assert incremental["game_date"].max() > first["game_date"].max()  # and the new days are there
+
+    shutil.rmtree(cache_dir)
+    cold, entry = cached_predictions(project, long)
+    assert not entry.hit and len(list(cache_dir.glob("model-*"))) == 2  # every block fitted afresh
+    pd.testing.assert_frame_equal(incremental, cold)

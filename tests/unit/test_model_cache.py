@@ -1,0 +1,72 @@
+"""The walk-forward's model cache: a retrain block's ensemble is stored as XGBoost JSON and found again under a key
+that sees the box scores up to the retrain day and nothing after it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xgboost as xgb
+
+from nba_pra.evaluation.cache import PredictionCache
+from nba_pra.evaluation.predictions import model_memo
+from nba_pra.model.ensemble import Ensemble
+from nba_pra.model.recalibration import PlattMap
+
+D = pd.Timestamp
+MATERIAL = {"seed": 3, "retrain_every_days": 7, "start": D("2024-01-01"), "end": D("2024-01-20"),
+            "box_scores": "whole-range fingerprint"}
+
+
+def tiny_ensemble(seed: int) -> Ensemble:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(40, 2))
+    dm = xgb.DMatrix(x, label=x[:, 0] * 3 + 20, feature_names=["a", "b"])
+    booster = xgb.train({"max_depth": 2, "seed": seed}, dm, num_boost_round=3)
+    return Ensemble(["a", "b"], [booster], [booster], [1.5], 0.25, PlattMap())
+
+
+def box(days: int) -> pd.DataFrame:
+    dates = pd.date_range("2024-01-01", periods=days, freq="D")
+    return pd.DataFrame({"game_date": dates, "player_id": np.arange(days), "pts": np.arange(days, dtype=float)})
+
+
+def test_a_stored_ensemble_predicts_exactly_what_the_fitted_one_did(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cache = PredictionCache(tmp_path)
+    assert cache.load_model("k") is None
+    fitted = tiny_ensemble(1)
+    cache.store_model("k", fitted, {"seed": 1})
+    rows = pd.DataFrame({"a": [-1.0, 0.0, 2.5], "b": [0.3, -0.7, 1.1]})
+    pd.testing.assert_frame_equal(cache.load_model("k").predict(rows), fitted.predict(rows))
+    assert (tmp_path / "model-k" / "material.json").is_file()
+    assert not list(tmp_path.glob(".model-k.*"))  # no temp folder left behind
+
+
+def test_rows_after_the_retrain_day_reuse_the_model_and_an_earlier_change_refits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cache = PredictionCache(tmp_path)
+    fits: list[pd.Timestamp] = []
+    day = D("2024-01-08")
+
+    def fit_for(seed: int):  # type: ignore[no-untyped-def]
+        def fit() -> Ensemble:
+            fits.append(day)
+            return tiny_ensemble(seed)
+        return fit
+
+    short, longer = box(9), box(12)  # both hold every row up to and including the retrain day
+    model_memo(cache, MATERIAL, short)(day, fit_for(1))
+    assert len(fits) == 1
+    reused = model_memo(cache, MATERIAL, longer)(day, fit_for(2))
+    assert len(fits) == 1  # later rows are not in the key: no refit
+    rows = pd.DataFrame({"a": [0.5], "b": [0.5]})
+    pd.testing.assert_frame_equal(reused.predict(rows), tiny_ensemble(1).predict(rows))  # the first fit's model
+
+    on_the_day = longer.copy()
+    on_the_day.loc[on_the_day["game_date"] == day, "pts"] = 99.0  # the retrain day's rows are part of the fit
+    model_memo(cache, MATERIAL, on_the_day)(day, fit_for(3))
+    assert len(fits) == 2
+    corrected = longer.copy()
+    corrected.loc[0, "pts"] = 50.0  # an early result corrected
+    model_memo(cache, MATERIAL, corrected)(day, fit_for(4))
+    assert len(fits) == 3
+    model_memo(cache, {**MATERIAL, "seed": 4}, longer)(day, fit_for(5))  # other settings, other model
+    assert len(fits) == 4
