@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,21 @@ def test_params_yaml_keeps_the_references_of_the_tracking_and_postgres_ledger_ur
     committed = yaml.safe_load((PROJECT_ROOT / "params.yaml").read_text())
     assert committed["tracking"]["uri"] == "${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}"
     assert "leaked-if-resolved" not in yaml.safe_dump(composed)
+
+
+def test_a_tracker_leaves_the_users_mlflow_tracking_uri_as_it_was(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """MLflow's URI setters write MLFLOW_TRACKING_URI into the environment; left there, the next project in the
+    process (or a stage subprocess) would read another project's store as the user's override."""
+    from nba_pra.config import load_project
+    from nba_pra.tracking.client import Tracker
+
+    settings = load_project(PROJECT_ROOT).settings.tracking
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
+    Tracker(settings, tmp_path / "one")
+    assert "MLFLOW_TRACKING_URI" not in os.environ and "MLFLOW_REGISTRY_URI" not in os.environ
+    assert Tracker(settings, tmp_path / "two").uri == f"sqlite:///{(tmp_path / 'two' / 'mlflow.db').resolve()}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://team:5000")
+    assert Tracker(settings, tmp_path / "three").uri == "http://team:5000"
+    assert os.environ["MLFLOW_TRACKING_URI"] == "http://team:5000"

@@ -33,6 +33,8 @@ _SQLITE_PREFIX = "sqlite:///"
 #: the lock file beside a SQLite tracking DB (``mlflow.db`` -> ``mlflow.db.lock``)
 _LOCK_SUFFIX = ".lock"
 #: environment that keeps MLflow quiet and offline (no telemetry, no progress bars, no git probing)
+#: the environment variables MLflow's URI setters write (and this module restores)
+_MLFLOW_URI_ENV = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
 QUIET_ENV = {
     "MLFLOW_DISABLE_TELEMETRY": "true",
     "DO_NOT_TRACK": "true",
@@ -118,8 +120,17 @@ class Tracker:
         import mlflow
 
         self._mlflow = mlflow
+        # MLflow's setters also write MLFLOW_TRACKING_URI / MLFLOW_REGISTRY_URI into os.environ; that variable is
+        # the user's override (conf/tracking), so it is put back as it was: a later project in this process, or a
+        # child process (`dvc repro`'s stages), must not take this project's store for the user's choice
+        saved = {var: os.environ.get(var) for var in _MLFLOW_URI_ENV}
         mlflow.set_tracking_uri(self.uri)
         mlflow.set_registry_uri(self.uri)
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
         # not opened here: read-only callers (status, dashboard) check missing_store() first, and opening a
         # missing SQLite store creates it
         self._opened = False
