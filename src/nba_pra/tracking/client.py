@@ -126,11 +126,11 @@ class Tracker:
         saved = {var: os.environ.get(var) for var in _MLFLOW_URI_ENV}
         mlflow.set_tracking_uri(self.uri)
         mlflow.set_registry_uri(self.uri)
-        for var, value in saved.items():
-            if value is None:
+        for var, before in saved.items():
+            if before is None:
                 os.environ.pop(var, None)
             else:
-                os.environ[var] = value
+                os.environ[var] = before
         # not opened here: read-only callers (status, dashboard) check missing_store() first, and opening a
         # missing SQLite store creates it
         self._opened = False
