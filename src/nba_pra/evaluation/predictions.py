@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -30,6 +30,8 @@ from nba_pra.model.ensemble import Ensemble
 from nba_pra.progress import progress_bar
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def prediction_material(settings: Settings, box_scores: pd.DataFrame) -> dict[str, Any]:
@@ -74,6 +76,18 @@ def cached_predictions(
     return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
 
 
+def _load_or_compute(material: dict[str, Any], load: Callable[[str], T | None],
+                     store: Callable[[str, T, dict[str, Any]], object], compute: Callable[[], T]) -> T:
+    """The cached value under ``cache_key(material)``, or ``compute()`` stored there with its material."""
+    key = cache_key(material)
+    found = load(key)
+    if found is not None:
+        return found
+    value = compute()
+    store(key, value, material)
+    return value
+
+
 def block_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.DataFrame) -> BlockMemo:
     """A retrain block cached under the settings, its retrain day, its last day and a fingerprint of the box
     scores up to that day (what its features and its training can see), not of the whole range."""
@@ -83,13 +97,7 @@ def block_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.
     def memo(day: pd.Timestamp, last: pd.Timestamp, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         block = {**settings, "block": "retrain", "retrain": day, "last": last,
                  "box_scores": frame_fingerprint(box_scores.loc[(dates <= last).to_numpy()])}
-        key = cache_key(block)
-        found = cache.load(key)
-        if found is not None:
-            return found
-        frame = compute()
-        cache.store(key, frame, block)
-        return frame
+        return _load_or_compute(block, cache.load, cache.store, compute)
 
     return memo
 
@@ -105,13 +113,7 @@ def model_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.
     def memo(day: pd.Timestamp, fit: Callable[[], Ensemble]) -> Ensemble:
         block = {**settings, "block": "model", "retrain": day,
                  "box_scores": frame_fingerprint(box_scores.loc[(dates <= day).to_numpy()])}
-        key = cache_key(block)
-        found = cache.load_model(key)
-        if found is not None:
-            return found
-        ensemble = fit()
-        cache.store_model(key, ensemble, block)
-        return ensemble
+        return _load_or_compute(block, cache.load_model, cache.store_model, fit)
 
     return memo
 
