@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+
+import pandas as pd
 
 from conftest import make_small_project, set_config_value
 from nba_pra.config import load_project
@@ -23,10 +26,17 @@ LIGHT_BACKTEST = {
 }
 
 
-def make_backtest_project(dest: Path) -> Path:
-    """A small project with the light backtest settings and its synthetic league generated."""
+def make_backtest_project(dest: Path, overrides: Mapping[str, object] = LIGHT_BACKTEST) -> Path:
+    """A small project with ``overrides`` (default: the light backtest settings) and its synthetic league
+    generated."""
     root = make_small_project(dest)
-    for key, value in LIGHT_BACKTEST.items():
+    for key, value in overrides.items():
         set_config_value(root, key, value)
     generate(load_project(root))
     return root
+
+
+def last_season_start(root: Path) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """The project's box scores and the first game day of their last season."""
+    box = pd.read_parquet(root / "data" / "box_scores.parquet")
+    return box, pd.Timestamp(box.loc[box["season"] == box["season"].max(), "game_date"].min())

@@ -8,9 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import make_small_project, set_config_value
+from backtest_support import last_season_start, make_backtest_project
+from conftest import set_config_value
 from nba_pra.config import load_project
-from nba_pra.data.sources import generate
 from nba_pra.evaluation.predictions import cached_predictions
 
 #: two weekly blocks, 2 folds of the small project's light model: four fits in all keep this test short
@@ -26,12 +26,8 @@ SHORT_DAYS, LONG_DAYS = 8, 10
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    root = make_small_project(tmp_path_factory.mktemp("incremental") / "project")
-    for key, value in LIGHT.items():
-        set_config_value(root, key, value)
-    generate(load_project(root))
-    box = pd.read_parquet(root / "data" / "box_scores.parquet")
-    start = box.loc[box["season"] == box["season"].max(), "game_date"].min()
+    root = make_backtest_project(tmp_path_factory.mktemp("incremental") / "project", LIGHT)
+    box, start = last_season_start(root)
     set_config_value(root, "backtest.start", str(start.date()))
     set_config_value(root, "backtest.end", None)  # the range runs to the last game of the history given
     project = load_project(root)

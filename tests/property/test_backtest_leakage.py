@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import GENEROUS_MARKET, make_small_project, set_config_value
+from backtest_support import last_season_start, make_backtest_project
+from conftest import GENEROUS_MARKET, set_config_value
 from nba_pra import artifacts
 from nba_pra.backtest import runner
 from nba_pra.betting.engine import evaluate_candidates
 from nba_pra.betting.gate import write_evidence
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.config import load_project
-from nba_pra.data.sources import generate
 from nba_pra.evaluation.predictions import cached_predictions
 from nba_pra.evidence.context import walk_forward_context
 from nba_pra.stages.bet import load_gate
@@ -61,12 +61,8 @@ def perturb_after(
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    root = make_small_project(tmp_path_factory.mktemp("leak") / "project")
-    for key, value in LIGHT.items():
-        set_config_value(root, key, value)
-    generate(load_project(root))
-    box = pd.read_parquet(root / "data" / "box_scores.parquet")
-    last = box.loc[box["season"] == box["season"].max(), "game_date"].min()
+    root = make_backtest_project(tmp_path_factory.mktemp("leak") / "project", LIGHT)
+    _, last = last_season_start(root)
     set_config_value(root, "backtest.start", str(last.date()))
     set_config_value(root, "backtest.end", str((last + pd.Timedelta(days=DAYS)).date()))
     return load_project(root)
