@@ -138,6 +138,21 @@ def pooled(table: pd.DataFrame, prefix: str) -> dict:
     return out
 
 
+def each_architecture(
+    overrides: list[str], train: Callable[[Settings], tuple[pd.DataFrame, float, float]], keep: Path | None,
+    name: str, label: str, what: str,
+) -> tuple[dict[str, pd.DataFrame], dict[str, Settings], dict[str, float], dict[str, float]]:
+    """``train`` run (or read back from ``keep``) with each architecture's settings: rows, settings, wall and CPU
+    seconds per architecture."""
+    rows, settings, walls, cpus = {}, {}, {}, {}
+    for kind in ARCHITECTURES:
+        s = settings[kind] = load_project(ROOT, [*overrides, f"model={kind}"]).settings
+        rows[kind], walls[kind], cpus[kind] = kept(keep, f"{name}_{kind}", lambda s=s: train(s))
+        print(f"{label} {kind}: {len(rows[kind])} {what} rows, {walls[kind]:.1f} s wall, {cpus[kind]:.1f} s CPU",
+              flush=True)
+    return rows, settings, walls, cpus
+
+
 def synthetic(scale: str, keep: Path | None) -> dict:
     base = load_project(ROOT, [f"scale={scale}"]).settings
     league = simulate_league(base.data.synthetic)
@@ -146,17 +161,12 @@ def synthetic(scale: str, keep: Path | None) -> dict:
                                            base.availability, base.odds.matching)
     features = build_features(league.box_scores, build_slate(league.schedule, league.rosters), base.features,
                               availability=availability)
-    rows, settings, walls, cpus = {}, {}, {}, {}
-    for kind in ARCHITECTURES:
-        s = settings[kind] = load_project(ROOT, [f"scale={scale}", f"model={kind}"]).settings
+    def train(s: Settings) -> tuple[pd.DataFrame, float, float]:
+        result, wall, cpu = timed_training(features, s)
+        return result.oof, wall, cpu
 
-        def train(s: Settings = s) -> tuple[pd.DataFrame, float, float]:
-            result, wall, cpu = timed_training(features, s)
-            return result.oof, wall, cpu
-
-        rows[kind], walls[kind], cpus[kind] = kept(keep, f"synthetic_{scale}_{kind}", train)
-        print(f"synthetic {kind}: {len(rows[kind])} scored rows, {walls[kind]:.1f} s wall, {cpus[kind]:.1f} s CPU",
-              flush=True)
+    rows, settings, walls, cpus = each_architecture([f"scale={scale}"], train, keep, f"synthetic_{scale}",
+                                                    "synthetic", "scored")
     table = architecture_table(rows, settings, league.lines, walls, cpus)
     figures, paired = paired_figures(rows, base, league.lines, "")
     report(f"synthetic league ({scale} scale), out of fold", table, paired)
@@ -175,22 +185,16 @@ def real(data: Path, keep: Path | None) -> dict:
     start = pd.Timestamp(features.loc[season, "game_date"].min())
     history = as_of_frame(features.loc[~season | (features["game_date"] == start)], start, base.window)
     test = features.loc[season & training_mask(features)]
-    rows, settings, walls, cpus = {}, {}, {}, {}
-    for kind in ARCHITECTURES:
-        s = settings[kind] = load_project(ROOT, [*overrides, f"model={kind}"]).settings
+    def train(s: Settings) -> tuple[pd.DataFrame, float, float]:
+        result, wall, cpu = timed_training(history, s)
+        predicted = result.ensemble.predict(test)
+        held_out = pd.DataFrame({"game_id": test["game_id"], "player_id": test["player_id"],
+                                 "game_date": test["game_date"], "block": 0,
+                                 "y": test["target_pra"].to_numpy(float), "mean": predicted["mean"],
+                                 "var": predicted["var"]}, index=test.index)
+        return held_out, wall, cpu
 
-        def train(s: Settings = s) -> tuple[pd.DataFrame, float, float]:
-            result, wall, cpu = timed_training(history, s)
-            predicted = result.ensemble.predict(test)
-            held_out = pd.DataFrame({"game_id": test["game_id"], "player_id": test["player_id"],
-                                     "game_date": test["game_date"], "block": 0,
-                                     "y": test["target_pra"].to_numpy(float), "mean": predicted["mean"],
-                                     "var": predicted["var"]}, index=test.index)
-            return held_out, wall, cpu
-
-        rows[kind], walls[kind], cpus[kind] = kept(keep, f"real_{kind}", train)
-        print(f"real {kind}: {len(rows[kind])} held-out rows, {walls[kind]:.1f} s wall, {cpus[kind]:.1f} s CPU",
-              flush=True)
+    rows, settings, walls, cpus = each_architecture(overrides, train, keep, "real", "real", "held-out")
     table = architecture_table(rows, settings, inputs.lines, walls, cpus)
     figures, paired = paired_figures(rows, base, inputs.lines, "real_")
     report(f"real {inputs.season}, held out", table, paired)
