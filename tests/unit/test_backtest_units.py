@@ -60,6 +60,16 @@ def test_backtest_model_overrides_replace_only_the_values_they_set() -> None:
     assert cv.n_folds == 19
 
 
+@pytest.mark.parametrize(("kind", "param"), [("xgboost", "nthread"), ("lightgbm", "num_threads")])
+def test_backtest_threads_set_the_thread_parameter_of_both_models_of_the_library(kind: str, param: str) -> None:
+    model = conf(ModelSettings, kind=kind, mean_params={"eta": 0.1, param: 2}, variance_params={param: 2})
+    _, light = training_settings(conf(CvSettings), model, conf(BacktestModelSettings, threads=1))
+    assert light.mean_params == {"eta": 0.1, param: 1} and light.variance_params == {param: 1}
+    assert model.mean_params[param] == 2  # the project's settings are untouched
+    _, same = training_settings(conf(CvSettings), model, conf(BacktestModelSettings, threads=None))
+    assert same.mean_params == model.mean_params
+
+
 def test_cache_key_changes_with_model_settings_but_not_with_key_order() -> None:
     a = cache_key({"model": conf(ModelSettings, mean_rounds=10), "start": D("2024-10-22")})
     b = cache_key({"start": D("2024-10-22"), "model": conf(ModelSettings, mean_rounds=10)})

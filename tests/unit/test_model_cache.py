@@ -8,7 +8,7 @@ import pandas as pd
 import xgboost as xgb
 
 from nba_pra.evaluation.cache import PredictionCache
-from nba_pra.evaluation.predictions import model_memo
+from nba_pra.evaluation.predictions import WalkForwardCache
 from nba_pra.model.ensemble import Ensemble
 from nba_pra.model.recalibration import PlattMap
 
@@ -41,10 +41,30 @@ def test_a_stored_ensemble_predicts_exactly_what_the_fitted_one_did(tmp_path) ->
     assert not list(tmp_path.glob(".model-k.*"))  # no temp folder left behind
 
 
+def test_an_ensemble_moved_as_its_files_predicts_exactly_what_it_did() -> None:
+    fitted = tiny_ensemble(2)
+    files = fitted.to_files()
+    assert sorted(files) == ["manifest.json", "mean_00.json", "variance_00.json"]  # its own JSON, no pickle
+    rows = pd.DataFrame({"a": [-1.0, 0.0, 2.5], "b": [0.3, -0.7, 1.1]})
+    pd.testing.assert_frame_equal(Ensemble.from_files(files).predict(rows), fitted.predict(rows))
+
+
 def test_rows_after_the_retrain_day_reuse_the_model_and_an_earlier_change_refits(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    cache = PredictionCache(tmp_path)
+    store = PredictionCache(tmp_path)
     fits: list[pd.Timestamp] = []
     day = D("2024-01-08")
+
+    def model_memo(material: dict, box_scores: pd.DataFrame):  # type: ignore[no-untyped-def,type-arg]
+        """The walk-forward's use of the cache: the stored model, else a fit stored under the block's key."""
+        cache = WalkForwardCache(store, material, box_scores)
+
+        def load_or_fit(day: pd.Timestamp, fit) -> Ensemble:  # type: ignore[no-untyped-def]
+            found = cache.model(day)
+            if found is None:
+                found = fit()
+                cache.store_model(day, found)
+            return found
+        return load_or_fit
 
     def fit_for(seed: int):  # type: ignore[no-untyped-def]
         def fit() -> Ensemble:
@@ -53,20 +73,20 @@ def test_rows_after_the_retrain_day_reuse_the_model_and_an_earlier_change_refits
         return fit
 
     short, longer = box(9), box(12)  # both hold every row up to and including the retrain day
-    model_memo(cache, MATERIAL, short)(day, fit_for(1))
+    model_memo(MATERIAL, short)(day, fit_for(1))
     assert len(fits) == 1
-    reused = model_memo(cache, MATERIAL, longer)(day, fit_for(2))
+    reused = model_memo(MATERIAL, longer)(day, fit_for(2))
     assert len(fits) == 1  # later rows are not in the key: no refit
     rows = pd.DataFrame({"a": [0.5], "b": [0.5]})
     pd.testing.assert_frame_equal(reused.predict(rows), tiny_ensemble(1).predict(rows))  # the first fit's model
 
     on_the_day = longer.copy()
     on_the_day.loc[on_the_day["game_date"] == day, "pts"] = 99.0  # the retrain day's rows are part of the fit
-    model_memo(cache, MATERIAL, on_the_day)(day, fit_for(3))
+    model_memo(MATERIAL, on_the_day)(day, fit_for(3))
     assert len(fits) == 2
     corrected = longer.copy()
     corrected.loc[0, "pts"] = 50.0  # an early result corrected
-    model_memo(cache, MATERIAL, corrected)(day, fit_for(4))
+    model_memo(MATERIAL, corrected)(day, fit_for(4))
     assert len(fits) == 3
-    model_memo(cache, {**MATERIAL, "seed": 4}, longer)(day, fit_for(5))  # other settings, other model
+    model_memo({**MATERIAL, "seed": 4}, longer)(day, fit_for(5))  # other settings, other model
     assert len(fits) == 4

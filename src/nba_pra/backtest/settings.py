@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import enum
+
 from nba_pra.schema import Count, FoldCount, OpenUnit, Positive, settings
+
+
+class Executor(enum.StrEnum):
+    """Where the walk-forward's retrain blocks are fitted."""
+
+    LOCAL = "local"
+    RAY = "ray"
 
 
 @settings
@@ -12,6 +21,15 @@ class BacktestModelSettings:
     n_folds: FoldCount | None
     mean_rounds: Count | None
     variance_rounds: Count | None
+    threads: Count | None
+
+
+@settings
+class RaySettings:
+    """The Ray cluster of ``executor: ray`` (``conf/backtest/default.yaml`` documents each key)."""
+
+    address: str | None
+    num_cpus: Count | None
 
 
 @settings
@@ -35,6 +53,8 @@ class BacktestSettings:
     end: str | None
     retrain_every_days: Count
     model: BacktestModelSettings
+    executor: Executor
+    ray: RaySettings
     initial_bankroll: Positive
     ledger: BacktestLedgerSettings
     bootstrap: BootstrapSettings

@@ -1,7 +1,8 @@
 """Hydra multirun over backtest settings: each sweep point is one MLflow run nested under one parent run.
 
     uv run python -m nba_pra.backtest.sweep -m betting.min_confidence=0.55,0.6,0.65 betting.max_cv=0.3,0.35,0.5
-    ... hydra/launcher=joblib hydra.launcher.n_jobs=2          # parallel points
+    ... hydra/launcher=joblib hydra.launcher.n_jobs=2          # parallel points on this machine
+    ... hydra/launcher=ray_cluster        # points as tasks of a running Ray cluster (conf/hydra/launcher/)
 
 Before Hydra launches any point, :func:`main` (in the launching process) expands the sweep, creates the MLflow
 DB, experiment and parent run (sqlite creation races under parallel writers) and fills the prediction cache for
@@ -34,7 +35,8 @@ from nba_pra.config import (
 
 log = logging.getLogger(__name__)
 
-#: environment variable carrying the parent run id to the sweep's points (joblib workers inherit it)
+#: environment variable carrying the parent run id to the sweep's points: set in each job by Hydra
+#: (``hydra.job.env_set``), so a point finds it in a joblib worker or a Ray task on another machine alike
 PARENT_ENV: Final = "NBA_PRA_SWEEP_PARENT_RUN_ID"
 SUMMARY_FILE: Final = "sweep_summary.csv"
 SWEEP_DIR_TAG: Final = "sweep_dir"
@@ -83,8 +85,10 @@ def run_point(cfg: Any) -> float | None:
 
     composed = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(composed, dict)
-    project = Project(root=find_project_root(), settings=settings_from_dict(cast(dict[str, Any], composed)))
     hydra_cfg = HydraConfig.get()
+    # the launching process's folder: a Ray task's own working directory is the Ray node's
+    root = find_project_root(Path(hydra_cfg.runtime.cwd))
+    project = Project(root=root, settings=settings_from_dict(cast(dict[str, Any], composed)))
     point = " ".join(hydra_cfg.overrides.task) or "defaults"
     result = run_backtest(project)
     tags = {"sweep_point": point}
@@ -192,8 +196,10 @@ def hydra_app(config_dir: Path) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the Hydra app on ``argv`` (default: ``sys.argv[1:]``) with the sweep's setup and summary around it."""
+    from nba_pra.evaluation.ray_executor import use_cluster_python
     from nba_pra.logs import setup_logging
 
+    use_cluster_python()  # before Hydra's Ray launcher (if chosen) imports ray
     args = list(sys.argv[1:] if argv is None else argv)
     root = find_project_root()
     multirun = any(a in _MULTIRUN_FLAGS for a in args)
@@ -203,15 +209,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if multirun:
         overrides = [a for a in args if not a.startswith("-")]
         parent, project = prepare(root, overrides)
-        os.environ[PARENT_ENV] = parent
+        args.append(f"++hydra.job.env_set.{PARENT_ENV}={parent}")
     saved = sys.argv
     sys.argv = [saved[0] if saved else "nba-pra-sweep", *args]
     try:
         hydra_app(root / CONFIG_DIR_NAME)()
     finally:
         sys.argv = saved
-        if parent is not None:
-            os.environ.pop(PARENT_ENV, None)
     if parent is not None and project is not None:
         finish(project, parent)
     return 0

@@ -1,26 +1,29 @@
 """The project's walk-forward predictions of history, from the prediction cache or computed and stored.
 
-The cache key is everything the predictions depend on (:func:`prediction_material`); each retrain block is also
-cached on its own (:func:`block_memo`), so a day added to the data re-predicts only the last block, and each
-block's fitted ensemble too (:func:`model_memo`), so a day added inside that block is predicted by the stored
-model instead of a retrain.
+The cache key is everything the predictions depend on (:func:`prediction_material`); each retrain block's
+predictions and fitted ensemble are also cached on their own (:class:`WalkForwardCache`), so a day added to the
+data re-predicts only the last block, and a day added inside that block is predicted by the stored model
+instead of a retrain. ``backtest.executor`` picks where the missing blocks are fitted (:func:`fit_executor`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
+from nba_pra.backtest.settings import BacktestSettings, Executor
 from nba_pra.config import Project, Settings
 from nba_pra.data.schema import PLAYER_GAME_COLUMNS
 from nba_pra.evaluation.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
 from nba_pra.evaluation.walkforward import (
-    BlockMemo,
-    ModelMemo,
+    BlockFit,
+    FitExecutor,
     backtest_range,
+    fit_locally,
     training_settings,
     walk_forward_predictions,
 )
@@ -30,8 +33,6 @@ from nba_pra.model.ensemble import Ensemble
 from nba_pra.progress import progress_bar
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 
 def prediction_material(settings: Settings, box_scores: pd.DataFrame) -> dict[str, Any]:
@@ -67,55 +68,71 @@ def cached_predictions(
         with progress_bar("history features", log=log) as update:
             features = history_features(box_scores, s, progress=update)
     with progress_bar("backtest retrains") as update:
+        fit = BlockFit(feature_names=feature_names(s.features), window=s.window, cv=material["cv"],
+                       model=material["model"], distribution=s.distribution, seed=s.seed)
         predictions = walk_forward_predictions(
-            features, feature_names(s.features), start=material["start"], end=material["end"],
-            retrain_every_days=s.backtest.retrain_every_days, window=s.window, cv=material["cv"],
-            model=material["model"], distribution=s.distribution, seed=s.seed, progress=update,
-            memo=block_memo(cache, material, box_scores), models=model_memo(cache, material, box_scores),
+            features, fit, start=material["start"], end=material["end"],
+            retrain_every_days=s.backtest.retrain_every_days, progress=update,
+            cache=WalkForwardCache(cache, material, box_scores), executor=fit_executor(s.backtest),
         )
     return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
 
 
-def _load_or_compute(material: dict[str, Any], load: Callable[[str], T | None],
-                     store: Callable[[str, T, dict[str, Any]], object], compute: Callable[[], T]) -> T:
-    """The cached value under ``cache_key(material)``, or ``compute()`` stored there with its material."""
-    key = cache_key(material)
-    found = load(key)
-    if found is not None:
-        return found
-    value = compute()
-    store(key, value, material)
-    return value
+def fit_executor(backtest: BacktestSettings) -> FitExecutor:
+    """The executor ``backtest.executor`` names: local fits, or Ray tasks on ``backtest.ray``'s cluster."""
+    if backtest.executor is Executor.RAY:
+        from nba_pra.evaluation.ray_executor import ray_executor
+
+        return ray_executor(backtest.ray)
+    return fit_locally
 
 
-def block_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.DataFrame) -> BlockMemo:
-    """A retrain block cached under the settings, its retrain day, its last day and a fingerprint of the box
-    scores up to that day (what its features and its training can see), not of the whole range."""
-    dates = pd.to_datetime(box_scores["game_date"])
-    settings = {k: v for k, v in material.items() if k not in ("start", "end", "box_scores")}
+@dataclass(frozen=True)
+class WalkForwardCache:
+    """The retrain blocks' entries of a :class:`PredictionCache` (a :class:`~nba_pra.evaluation.walkforward.
+    BlockCache`), keyed by the settings of ``material`` (not its range) and by a fingerprint of the box scores
+    each entry can see.
 
-    def memo(day: pd.Timestamp, last: pd.Timestamp, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        block = {**settings, "block": "retrain", "retrain": day, "last": last,
-                 "box_scores": frame_fingerprint(box_scores.loc[(dates <= last).to_numpy()])}
-        return _load_or_compute(block, cache.load, cache.store, compute)
+    A block's predictions: its retrain day, its last day and the box scores up to that last day (what its
+    features and its training can see), not the whole range. A block's ensemble: its retrain day and the box
+    scores dated up to that day, everything its fit can see (training rows before the day, whose features are
+    as-of, and the day's rows as the slate with their results hidden). Rows dated after the day are not in the
+    key, so the days that arrive later in the block reuse the model; a changed earlier row changes the key.
+    """
 
-    return memo
+    store: PredictionCache
+    material: dict[str, Any]
+    box_scores: pd.DataFrame
+    #: fingerprint per ``seen_until`` (a block's lookup and its store hash the same rows once)
+    _fingerprints: dict[pd.Timestamp, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    def _material(self, seen_until: pd.Timestamp, **block: Any) -> dict[str, Any]:
+        """The settings, the block's own keys and a fingerprint of the box scores dated up to ``seen_until``."""
+        if seen_until not in self._fingerprints:
+            dates = pd.to_datetime(self.box_scores["game_date"])
+            self._fingerprints[seen_until] = frame_fingerprint(self.box_scores.loc[(dates <= seen_until).to_numpy()])
+        settings = {k: v for k, v in self.material.items() if k not in ("start", "end", "box_scores")}
+        return {**settings, **block, "box_scores": self._fingerprints[seen_until]}
 
-def model_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.DataFrame) -> ModelMemo:
-    """A retrain block's ensemble cached under the settings, its retrain day and a fingerprint of the box scores
-    dated up to that day: everything its fit can see (training rows before the day, whose features are as-of,
-    and the day's rows as the slate with their results hidden). Rows dated after the day are not in the key, so
-    the days that arrive later in the block reuse the model; a changed earlier row changes the key."""
-    dates = pd.to_datetime(box_scores["game_date"])
-    settings = {k: v for k, v in material.items() if k not in ("start", "end", "box_scores")}
+    def _predictions_material(self, day: pd.Timestamp, last: pd.Timestamp) -> dict[str, Any]:
+        return self._material(last, block="retrain", retrain=day, last=last)
 
-    def memo(day: pd.Timestamp, fit: Callable[[], Ensemble]) -> Ensemble:
-        block = {**settings, "block": "model", "retrain": day,
-                 "box_scores": frame_fingerprint(box_scores.loc[(dates <= day).to_numpy()])}
-        return _load_or_compute(block, cache.load_model, cache.store_model, fit)
+    def _model_material(self, day: pd.Timestamp) -> dict[str, Any]:
+        return self._material(day, block="model", retrain=day)
 
-    return memo
+    def predictions(self, day: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame | None:
+        return self.store.load(cache_key(self._predictions_material(day, last)))
+
+    def store_predictions(self, day: pd.Timestamp, last: pd.Timestamp, frame: pd.DataFrame) -> None:
+        material = self._predictions_material(day, last)
+        self.store.store(cache_key(material), frame, material)
+
+    def model(self, day: pd.Timestamp) -> Ensemble | None:
+        return self.store.load_model(cache_key(self._model_material(day)))
+
+    def store_model(self, day: pd.Timestamp, ensemble: Ensemble) -> None:
+        material = self._model_material(day)
+        self.store.store_model(cache_key(material), ensemble, material)
 
 
 def history_features(box_scores: pd.DataFrame, settings: Settings,

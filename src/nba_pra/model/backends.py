@@ -28,6 +28,8 @@ class Backend(Protocol):
 
     #: the suffix of a saved model file (``mean_00<suffix>``)
     suffix: str
+    #: the library's parameter for its thread count (``nthread``, ``num_threads``)
+    threads_param: str
 
     def reference(self, X: np.ndarray, max_bin: int, params: dict) -> Any:
         """The histogram reference built from ``X`` (float32) with the mean model's ``params``: later fits reuse
@@ -56,6 +58,7 @@ class XGBoostBackend:
     so an XGBoost training gives the same models, bytes and scores as before."""
 
     suffix = ".json"
+    threads_param = "nthread"
 
     def reference(self, X: np.ndarray, max_bin: int, params: dict) -> Any:
         import xgboost as xgb
@@ -107,6 +110,7 @@ class LightGBMBackend:
     """
 
     suffix = ".txt"
+    threads_param = "num_threads"
 
     def reference(self, X: np.ndarray, max_bin: int, params: dict) -> Any:
         import lightgbm as lgb

@@ -11,6 +11,7 @@ architecture (a manifest without one is XGBoost: every ensemble saved before Lig
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,21 @@ class Ensemble:
             "over_calibration": self.over_calibration.to_dict(),
         }
         (directory / MANIFEST).write_text(json.dumps(manifest, indent=2))
+
+    def to_files(self) -> dict[str, bytes]:
+        """The saved files (:meth:`save`) by name: the library's own model files and the manifest, to move the
+        ensemble between processes or machines in its on-disk format."""
+        with tempfile.TemporaryDirectory() as tmp:
+            self.save(Path(tmp))
+            return {path.name: path.read_bytes() for path in sorted(Path(tmp).iterdir())}
+
+    @classmethod
+    def from_files(cls, files: dict[str, bytes]) -> Ensemble:
+        """The ensemble of :meth:`to_files`' output."""
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, data in files.items():
+                (Path(tmp) / Path(name).name).write_bytes(data)
+            return cls.load(Path(tmp))
 
     @classmethod
     def load(cls, directory: Path) -> Ensemble:

@@ -1,0 +1,74 @@
+"""A Ray head on loopback for the scale-out tests and benchmark: `ray start --head --block` in its own process group,
+stopped by killing that group (never `ray stop`, which stops every Ray on the machine)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+#: seconds a head may take to accept its first driver (measured ~5-8 s idle, more under load)
+READY_TIMEOUT_S = 120.0
+
+
+def ray_missing() -> str | None:
+    """Why Ray cannot run here (None if it can): the tests say so and skip."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:  # not imported here: ray reads its switches when imported
+        return "Ray is not installed; install the extra: uv sync --extra ray"
+    if shutil.which("ray", path=str(Path(sys.executable).parent)) is None:
+        return "the `ray` command is not beside this Python"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def ray_head(num_cpus: int) -> Iterator[str]:
+    """A Ray head with ``num_cpus`` CPUs on 127.0.0.1; yields its address (``127.0.0.1:PORT``)."""
+    port = free_port()
+    # a short temp dir: Ray's unix socket paths must fit in 107 bytes
+    temp_dir = tempfile.mkdtemp(prefix="ray-", dir="/tmp")
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    command = [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block",
+               "--node-ip-address=127.0.0.1", f"--port={port}", f"--num-cpus={num_cpus}",
+               "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp_dir}"]
+    log = Path(temp_dir) / "head.log"
+    with log.open("wb") as out:
+        head = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    address = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while not _accepts_drivers(address):
+            if head.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Ray head did not start:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(1.0)
+        yield address
+    finally:
+        os.killpg(head.pid, signal.SIGINT)
+        try:
+            head.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)
+            head.wait()
+        shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def _accepts_drivers(address: str) -> bool:
+    """The head's `ray status` answers (its GCS is up and the node registered)."""
+    status = subprocess.run([str(Path(sys.executable).parent / "ray"), "status", f"--address={address}"],
+                            capture_output=True, timeout=60, env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"})
+    return status.returncode == 0
