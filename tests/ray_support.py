@@ -1,5 +1,8 @@
-"""A Ray head on loopback for the scale-out tests and benchmark: `ray start --head --block` in its own process group,
-stopped by killing that group (never `ray stop`, which stops every Ray on the machine)."""
+"""A Ray head on this machine for the scale-out tests: `ray start --head --block` in its own process group, stopped by
+interrupting that group (never `ray stop`, which stops every Ray on the machine).
+
+Asked for 127.0.0.1, Ray 2.60 advertises the machine's own address instead (``services.resolve_ip_for_localhost``:
+its nodes must be reachable from other nodes); drivers here connect through 127.0.0.1:PORT."""
 
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ def free_port() -> int:
 
 @contextmanager
 def ray_head(num_cpus: int) -> Iterator[str]:
-    """A Ray head with ``num_cpus`` CPUs on 127.0.0.1; yields its address (``127.0.0.1:PORT``)."""
+    """A Ray head with ``num_cpus`` CPUs; yields its address (``127.0.0.1:PORT``)."""
     port = free_port()
     # a short temp dir: Ray's unix socket paths must fit in 107 bytes
     temp_dir = tempfile.mkdtemp(prefix="ray-", dir="/tmp")
