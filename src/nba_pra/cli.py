@@ -74,7 +74,7 @@ _LOCKS = contextlib.ExitStack()
 #: commands that change project state (data, stage outputs, ledger, registry) hold the project lock; the rest
 #: (status, recommend, dashboard, config, schedule) only read
 LOCKING_COMMANDS = frozenset({"init", "availability", "features", "train", "predict", "evidence", "bet", "ledger",
-                              "pipeline", "backtest", "market", "promote", "data", "job", "odds"})
+                              "pipeline", "backtest", "market", "promote", "compare", "data", "job", "odds"})
 
 
 def _project(args: argparse.Namespace):

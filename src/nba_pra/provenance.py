@@ -6,10 +6,13 @@ so a simulated league's edges are never read as real betting figures.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from nba_pra.config import Settings
 from nba_pra.odds.settings import ProviderKind
+
+if TYPE_CHECKING:  # drawing needs matplotlib; deciding the banner does not
+    from matplotlib.figure import Figure
 
 #: ``data.source`` of the simulated league (``conf/data/``)
 SYNTHETIC_SOURCE: Final = "synthetic"
@@ -39,3 +42,11 @@ def banner_text(data_synthetic: bool, market_synthetic: bool) -> str:
 def banner(settings: Settings) -> str:
     """:func:`banner_text` of the configured data source and odds provider."""
     return banner_text(data_is_synthetic(settings), market_is_synthetic(settings))
+
+
+def label_figure(figure: Figure, shown: str) -> Figure:
+    """``figure`` with the provenance banner ``shown`` (:func:`banner`) along its bottom edge, so a saved chart of
+    simulated bets is never read as a real record; unchanged when ``shown`` is empty (real data)."""
+    if shown:
+        figure.text(0.01, 0.005, shown, fontsize="small", color="darkred", ha="left", va="bottom")
+    return figure

@@ -19,6 +19,7 @@ from nba_pra.data.synthetic.truth import true_expected_return
 from nba_pra.evidence.gate_figures import roi_figures
 from nba_pra.model import distributions
 from nba_pra.model.settings import DistributionFamily
+from nba_pra.provenance import banner_text
 from nba_pra.vocab import Outcome
 from settings_support import conf
 
@@ -89,13 +90,20 @@ def test_rerunning_the_backtest_hits_the_cache_and_adds_nothing_to_the_ledger(sm
 
 def test_reports_hold_the_metrics_buckets_and_plots(small_backtest, tmp_path: Path) -> None:
     _, result = small_backtest
-    paths = runner.write_reports(result, tmp_path, 1000.0)
+    synthetic = banner_text(data_synthetic=True, market_synthetic=True)
+    paths = runner.write_reports(result, tmp_path, 1000.0, synthetic)
     report = json.loads((tmp_path / BACKTEST_METRICS.name).read_text())
     assert report["bets"] == result.metrics["bets"]
     assert len(report["by_edge"]) == 5
     for path in paths:
         assert path.stat().st_size > 0
     assert (tmp_path / BACKTEST_BANKROLL_PLOT.name).read_bytes()[:4] == b"\x89PNG"
+    # the same reports of a real league and market: equal figures, and plots without the synthetic banner
+    real = runner.write_reports(result, tmp_path / "real", 1000.0, banner_text(data_synthetic=False,
+                                                                              market_synthetic=False))
+    for labelled, plain in zip(paths, real, strict=True):
+        same = labelled.read_bytes() == plain.read_bytes()
+        assert same == (labelled.suffix != ".png"), labelled.name
 
 
 def test_a_sweep_logs_one_child_run_per_point_and_never_retrains(

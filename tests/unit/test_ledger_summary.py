@@ -101,12 +101,11 @@ def test_the_bankroll_curve_settles_a_slate_together_so_the_drawdown_ignores_the
 def test_saved_ledger_charts_carry_the_synthetic_banner_and_real_ones_do_not() -> None:
     import matplotlib.pyplot as plt
 
-    from nba_pra.ledger import plots
-    from nba_pra.provenance import banner_text
+    from nba_pra.provenance import banner_text, label_figure
 
     synthetic = banner_text(data_synthetic=True, market_synthetic=True)
-    labelled = plots.label_provenance(plt.figure(), synthetic)
-    real = plots.label_provenance(plt.figure(), banner_text(data_synthetic=False, market_synthetic=False))
+    labelled = label_figure(plt.figure(), synthetic)
+    real = label_figure(plt.figure(), banner_text(data_synthetic=False, market_synthetic=False))
     try:
         assert [t.get_text() for t in labelled.texts] == [synthetic] and synthetic.startswith("SYNTHETIC")
         assert real.texts == []

@@ -41,7 +41,7 @@ from nba_pra.evidence.gate_figures import (
 from nba_pra.evidence.replay import Replay, over_column, replay
 from nba_pra.io import write_csv, write_json
 from nba_pra.odds.provider import make_provider
-from nba_pra.provenance import market_is_synthetic
+from nba_pra.provenance import banner, label_figure, market_is_synthetic
 from nba_pra.tracking.client import Tracker
 from nba_pra.tracking.run_logging import flatten_params
 
@@ -239,9 +239,10 @@ def report(result: BacktestResult) -> dict[str, Any]:
     }
 
 
-def write_reports(result: BacktestResult, directory: Path, initial_bankroll: float) -> list[Path]:
+def write_reports(result: BacktestResult, directory: Path, initial_bankroll: float, shown: str) -> list[Path]:
     """Metrics JSON, edge-bucket and daily CSVs and the two PNGs under ``directory`` (the catalog's names: the
-    project's reports directory, or a temporary one logged to MLflow)."""
+    project's reports directory, or a temporary one logged to MLflow); the PNGs carry the provenance banner
+    ``shown`` (:func:`nba_pra.provenance.banner`)."""
     # imported here: the evidence stage shares this module and draws nothing (matplotlib costs its start)
     import matplotlib.pyplot as plt
 
@@ -258,7 +259,7 @@ def write_reports(result: BacktestResult, directory: Path, initial_bankroll: flo
                              (artifacts.BACKTEST_CALIBRATION_PLOT, plots.edge_calibration(result.by_edge))):
         path = directory / artifact.name
         path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, metadata={"Software": None})
+        label_figure(figure, shown).savefig(path, metadata={"Software": None})
         plt.close(figure)
         paths.append(path)
     return paths
@@ -283,7 +284,7 @@ def log_run(project: Project, result: BacktestResult, *, run_name: str, parent_r
         tracker.log_params(params)
         tracker.log_metrics([(k, v, 0) for k, v in scalar_metrics(result).items()])
         with tempfile.TemporaryDirectory() as tmp:
-            write_reports(result, Path(tmp), s.backtest.initial_bankroll)
+            write_reports(result, Path(tmp), s.backtest.initial_bankroll, banner(s))
             tracker.log_artifacts(Path(tmp), "backtest")
         return str(run.info.run_id)
 
@@ -291,7 +292,8 @@ def log_run(project: Project, result: BacktestResult, *, run_name: str, parent_r
 def run(project: Project) -> dict[str, Any]:
     """``nba-pra backtest`` / the DVC stage: one backtest, its reports under ``reports/`` and one MLflow run."""
     result = run_backtest(project)
-    write_reports(result, project.path("reports"), project.settings.backtest.initial_bankroll)
+    write_reports(result, project.path("reports"), project.settings.backtest.initial_bankroll,
+                  banner(project.settings))
     path = write_evidence(result.evidence, artifacts.EVIDENCE.path(project))
     log.info("evidence for the bet stage written to %s (%s..%s)", path, result.evidence.window_start,
              result.evidence.window_end)

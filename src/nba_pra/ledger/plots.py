@@ -26,14 +26,6 @@ from nba_pra.vocab import Outcome
 NO_SETTLED_BETS = "no data yet: no bet has settled (the curve starts with the first settled bet)"
 
 
-def label_provenance(figure: Figure, banner: str) -> Figure:
-    """``figure`` with the provenance banner (e.g. "SYNTHETIC DATA AND MARKET: ...") along its bottom edge, so a
-    saved chart of simulated bets is never read as a real record; unchanged when ``banner`` is empty (real data)."""
-    if banner:
-        figure.text(0.01, 0.005, banner, fontsize="small", color="darkred", ha="left", va="bottom")
-    return figure
-
-
 def bankroll_curve(bets: pd.DataFrame, initial_bankroll: float) -> Figure:
     """Bankroll (units) after each game date's settled bets (:func:`~nba_pra.ledger.summary.bankroll_by_date`),
     starting from ``initial_bankroll`` the day before the first one."""

@@ -27,7 +27,7 @@ from nba_pra.ledger.health import ledger_metrics, ledger_warnings
 from nba_pra.ledger.store import LedgerStore, open_ledger
 from nba_pra.ledger.tables import ROLE_CHAMPION, ROLE_SHADOW
 from nba_pra.odds.snapshots import closes_from_snapshots, merge_closes, read_snapshots
-from nba_pra.provenance import banner
+from nba_pra.provenance import banner, label_figure
 from nba_pra.reporting.headline import ledger_headline
 from nba_pra.stages._runner import run_stage
 
@@ -76,7 +76,7 @@ def run(project: Project) -> dict:
     for artifact, figure in figures.items():
         path = artifact.path(project)
         path.parent.mkdir(parents=True, exist_ok=True)
-        plots.label_provenance(figure, shown).savefig(path, metadata={"Software": None})
+        label_figure(figure, shown).savefig(path, metadata={"Software": None})
         plt.close(figure)  # a long-lived process (tests, `nba-pra pipeline`) must not accumulate figures
     log.info("ledger: settled %d, added %d bets; bankroll %.2f units; %d slate predictions recorded, %d scored",
              settled, added, metrics["bankroll"], recorded, scored)
