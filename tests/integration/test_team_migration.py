@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from sqlalchemy import insert, select
+from sqlalchemy.engine import make_url
 
 from conftest import copy_trained_project
 from nba_pra.cli import main
@@ -29,6 +30,9 @@ from nba_pra.tracking.client import Tracker
 from team_services import S3Store, mlflow_server, postgres_database, s3_store
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+#: in both URLs (the loopback server and the CI's PostgreSQL ignore it): printed masked, written nowhere
+PASSWORD = "team-migration-password-9d2e"
 
 #: settled bets of the original system's CSV ledger (`nba-pra ledger import`): the local ledger's settlements
 LEGACY = """Date,Player,Line,Bet,Odds,Bet Amount,Result,Profit
@@ -120,8 +124,9 @@ def test_a_local_project_moves_onto_the_team_server_and_serves_the_same_champion
     assert set(predictions["model_version"]) == {"1"}
 
     # the project now points at the team's services (conf/ + the environment), and copies its stores there
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
-    monkeypatch.setenv("NBA_PRA_LEDGER_URL", ledger_url)
+    tracking_uri = f"http://nba:{PASSWORD}@{url.removeprefix('http://')}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", tracking_uri)
+    monkeypatch.setenv("NBA_PRA_LEDGER_URL", make_url(ledger_url).set(password=PASSWORD).render_as_string(False))
     _switch(local, "tracking", "local", "server")
     _switch(local, "ledger", "sqlite", "postgres")
     capsys.readouterr()
@@ -130,6 +135,7 @@ def test_a_local_project_moves_onto_the_team_server_and_serves_the_same_champion
     said = capsys.readouterr().out
     assert "copied 1 experiments, 2 runs, 2 logged models, 2 model versions" in said, said
     assert "@champion -> 1" in said and "@challenger -> 2" in said, said
+    assert PASSWORD not in said and said.count("***") == 2, said
     # the local stores go away: whatever answers now comes from the server, PostgreSQL and the S3 store
     old = tmp_path / "old"
     old.mkdir()
@@ -138,7 +144,7 @@ def test_a_local_project_moves_onto_the_team_server_and_serves_the_same_champion
 
     project = load_project(local)
     team_tracker = Tracker(project.settings.tracking, local)
-    assert team_tracker.uri == url
+    assert team_tracker.uri == tracking_uri
     assert {a: team_tracker.resolve(a).version for a in aliases} == aliases
     experiment = team_tracker.client.get_experiment_by_name(project.settings.tracking.experiment)
     assert experiment.artifact_location.startswith("mlflow-artifacts:")
@@ -173,3 +179,5 @@ def test_a_local_project_moves_onto_the_team_server_and_serves_the_same_champion
     again = capsys.readouterr().out
     assert "copied 0 experiments, 0 runs, 0 logged models, 0 model versions" in again, again
     assert "copied 0 bets" in again and "0 model_scores" in again, again
+    assert PASSWORD not in again
+    assert [p for p in local.rglob("*") if p.is_file() and PASSWORD.encode() in p.read_bytes()] == []

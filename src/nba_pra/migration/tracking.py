@@ -24,6 +24,7 @@ MLflow: it copies between two stores, generically (any experiment, any registere
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from typing import Any, Final
 
 from nba_pra.errors import TrackingError
 from nba_pra.redaction import redact_url
+from nba_pra.tracking.client import QUIET_ENV
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,8 @@ class _Copier:
     def __init__(self, source_uri: str, destination_uri: str) -> None:
         from mlflow import MlflowClient
 
+        for key, value in QUIET_ENV.items():  # e.g. no run links (with the server's password) on stdout
+            os.environ.setdefault(key, value)
         self.source_uri = source_uri
         self.src = MlflowClient(tracking_uri=source_uri, registry_uri=source_uri)
         self.dst = MlflowClient(tracking_uri=destination_uri, registry_uri=destination_uri)
