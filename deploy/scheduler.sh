@@ -13,8 +13,9 @@ fi
 
 # cron starts each job with an almost empty environment: the deployment's variables go at the top of root's
 # crontab (mode 600), before the block `nba-pra schedule --install` manages (it keeps every other line, and the
-# morning job's `schedule --refresh-installed` keeps them too)
-env | grep -E '^(PATH|TZ|MLFLOW_TRACKING_URI|MLFLOW_TRACKING_USERNAME|MLFLOW_TRACKING_PASSWORD|NBA_PRA_[A-Z_]+|ODDS_API_[A-Z_]+|AWS_[A-Z_]+)=' \
+# morning job's `schedule --refresh-installed` keeps them too). Empty ones are left out: cron rejects a `NAME=` line
+# (and the project treats an empty variable as an unset one)
+env | grep -E '^(PATH|TZ|MLFLOW_TRACKING_URI|MLFLOW_TRACKING_USERNAME|MLFLOW_TRACKING_PASSWORD|NBA_PRA_[A-Z_]+|ODDS_API_[A-Z_]+|AWS_[A-Z_]+)=.' \
     | crontab -
 nba-pra schedule --install
 exec cron -f
