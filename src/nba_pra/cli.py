@@ -74,7 +74,8 @@ _LOCKS = contextlib.ExitStack()
 #: commands that change project state (data, stage outputs, ledger, registry) hold the project lock; the rest
 #: (status, recommend, dashboard, config, schedule) only read
 LOCKING_COMMANDS = frozenset({"init", "availability", "features", "train", "predict", "evidence", "bet", "ledger",
-                              "pipeline", "backtest", "market", "promote", "compare", "data", "job", "odds"})
+                              "pipeline", "backtest", "market", "promote", "compare", "data", "job", "odds",
+                              "migrate"})
 
 
 def _project(args: argparse.Namespace):
@@ -385,6 +386,14 @@ def _cmd_promote(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from nba_pra.migration import migrate
+
+    for line in migrate(_project(args), tracking_from=args.tracking_from, ledger_from=args.ledger_from):
+        print(line)
+    return 0
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     """``compare [A B] [KEY=VALUE ...]``: words without ``=`` are the versions, the rest Hydra overrides."""
     from nba_pra.tracking.comparison import compare_cli
@@ -523,6 +532,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="systemd units folder (default ~/.config/systemd/user)")
     p.add_argument("--refresh-installed", dest="refresh_installed", action="store_true",
                    help="rewrite the installed schedule for the new slate, if one was installed (the morning job)")
+    _overrides(p)
+    p = verb("migrate", _cmd_migrate,
+             "copy a single machine's MLflow store (runs, artifacts, registered versions, aliases) and ledger into "
+             "the ones conf/ names now, e.g. a team's MLflow server and PostgreSQL (docs/deploy.md)")
+    p.add_argument("--tracking-from", dest="tracking_from", default=None, metavar="URI",
+                   help="the tracking store to copy, e.g. sqlite:///mlflow.db (relative to the project root)")
+    p.add_argument("--ledger-from", dest="ledger_from", default=None, metavar="URL",
+                   help="the ledger to copy, e.g. sqlite:///ledger.db (relative to the project root)")
     _overrides(p)
     p = verb("job", _cmd_job, "run one scheduled job under the project lock; a failure is alerted (conf/alerts)")
     p.add_argument("job", choices=("settle", "morning", "availability", "snapshot"), help="the job to run")

@@ -107,8 +107,10 @@ def test_a_second_clone_pulls_the_day_and_predicts_with_the_shared_champion(
     pd.testing.assert_frame_equal(ours, theirs)
 
     # the second clone trains a challenger; promoting it moves the champion the first clone sees
+    capsys.readouterr()
     assert main(["train", "-q", "seed=7"]) == 0
     assert main(["promote", "--version", "2", "--force"]) == 0
+    assert PASSWORD not in capsys.readouterr().out  # MLflow's "View run ... at: <URI>" links are off
     assert Tracker(project.settings.tracking, first).resolve("champion").version == "2"
 
     capsys.readouterr()

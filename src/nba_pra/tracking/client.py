@@ -41,6 +41,9 @@ QUIET_ENV = {
     "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
     "GIT_PYTHON_REFRESH": "quiet",
     "MLFLOW_LOGGING_LEVEL": "WARNING",
+    # a finished run on a tracking server prints "View run ... at: <tracking URI>/#/..." to stdout, the URI's
+    # password included
+    "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true",
 }
 
 
