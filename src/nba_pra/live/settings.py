@@ -1,0 +1,38 @@
+"""Settings of the in-game model (``conf/live/``)."""
+
+from __future__ import annotations
+
+from nba_pra.schema import Count, NonNegative, NonNegInt, Positive, settings
+
+
+@settings
+class GameClockSettings:
+    """The clock and the foul rule."""
+
+    periods: Count
+    period_minutes: Positive
+    overtime_minutes: Positive
+    foul_out: Count
+
+
+@settings
+class LiveFitSettings:
+    """The walk-forward fit of the adjustments (:mod:`nba_pra.live.fit`)."""
+
+    refit_every_days: Count
+    min_states: Count
+    minutes_prior_bounds: tuple[Positive, Positive]
+    rate_prior_bounds: tuple[Positive, Positive]
+    search_tolerance: Positive
+    newton_steps: Count
+    newton_tolerance: Positive
+
+
+@settings
+class LiveSettings:
+    game: GameClockSettings
+    fouls_tolerated: tuple[NonNegInt, ...]
+    blowout_margin: NonNegative
+    minutes_feature: str
+    fit: LiveFitSettings
+    reliability_bins: Count
