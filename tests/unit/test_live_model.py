@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from nba_pra.betting.settings import PricingMethod, PricingSettings
 from nba_pra.live.model import MINUTES_TERMS, LiveFit, design, final_crps, final_probabilities, forecast
+from nba_pra.live.pricing import price_live_offers
 from nba_pra.live.settings import LiveSettings
 from nba_pra.live.state import elapsed_and_remaining
 from settings_support import conf
@@ -118,3 +120,22 @@ def test_over_under_and_push_add_up_to_one_for_every_family_state_and_line() -> 
     total = probs.p_over + probs.p_under + probs.p_push
     np.testing.assert_allclose(total, 1.0, atol=1e-12)
     assert np.all((probs.p_push == 0) | np.isclose(lines, np.round(lines)))
+
+
+def test_live_offers_go_through_the_pre_game_pricing_path_at_the_shifted_line() -> None:
+    states = pd.concat([state(), state(period=4, minutes=36.0, pra=33.0)], ignore_index=True)
+    states["game_id"], states["player_id"] = ["g1", "g2"], [1, 2]
+    forecasts = forecast(states, PLAIN, SETTINGS)
+    offers = pd.DataFrame({"game_id": ["g1", "g1", "g2"], "player_id": [1, 1, 2], "bookmaker": ["a", "b", "a"],
+                           "line": [38.5, 40.0, 32.5], "over_price": [-110, 120, -150],
+                           "under_price": [-110, -140, 130]})
+    priced = price_live_offers(offers, forecasts, conf(PricingSettings), method=PricingMethod.MODEL)
+    expected = final_probabilities(forecasts.iloc[[0, 0, 1]].reset_index(drop=True), offers["line"])
+    np.testing.assert_allclose(priced["p_over"], expected.p_over)
+    np.testing.assert_allclose(priced["p_push"], expected.p_push)
+    np.testing.assert_allclose(priced["p_over"] + priced["p_under"] + priced["p_push"], 1.0)
+    assert priced["line"].tolist() == [38.5, 40.0, 32.5] and priced["p_over"].iloc[2] == 1.0
+    market = price_live_offers(offers, forecasts, conf(PricingSettings), method=PricingMethod.MARKET)
+    # the market methods solve the remaining PRA's mean from the books' live consensus (38.5 for g1, shifted by 20)
+    assert market.loc[0, "consensus_line"] == 38.5 and np.isfinite(market.loc[0, "implied_mean"])
+    np.testing.assert_allclose(market["p_over"] + market["p_under"] + market["p_push"], 1.0)
