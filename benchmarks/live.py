@@ -13,7 +13,8 @@ Scored at the end of Q1, at half time and at the end of Q3, on player-games with
 line of the simulated books, :func:`nba_pra.betting.pricing.consensus`):
 
 * ECE of the live P(over | no push) of the final PRA at the pre-game consensus line (equal-width bins,
-  ``live.reliability_bins``), beside the pre-game forecast's on the same rows;
+  ``live.reliability_bins``), recalibrated by the state's walk-forward Platt map (``ece``; before the map:
+  ``ece_raw``), beside the pre-game model's raw P(over) on the same rows;
 * CRPS of the final PRA, live vs pre-game, on the same rows (``crps_ratio_half`` at half time).
 
 Targets: ECE <= 0.02 at half and Q3 on the default league; ``crps_ratio_half <= 0.7``. ``replay_wall_s`` is not
@@ -72,6 +73,19 @@ def score(p_over: np.ndarray, rows: pd.DataFrame, bins: int) -> dict[str, float]
             "over_rate": float(np.mean(outcome[decided])), "ece": scores["ece_over"], "brier": scores["brier_over"]}
 
 
+def reliability_table(probs: dict[str, tuple[np.ndarray, pd.DataFrame]], bins: int) -> pd.DataFrame:
+    """Per P(over) bin and game state: mean P(over) / over rate (n)."""
+    columns = {}
+    for name, (p_over, rows) in probs.items():
+        outcome, decided = calibration.over_outcomes(rows["final_pra"], rows["consensus_line"])
+        table = calibration.reliability(p_over[decided], outcome[decided], bins).set_index("bin")
+        columns[name] = [f"{r.p_mean:.3f} / {r.o_mean:.3f} ({r.n})" for r in table.itertuples()]
+        columns[name] = pd.Series(columns[name], index=table.index)
+    out = pd.DataFrame(columns).fillna("-")
+    out.index = [f"[{b / bins:.1f}, {(b + 1) / bins:.1f})" for b in out.index]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("overrides", nargs="*", help="Hydra overrides of conf/ (e.g. data.synthetic.n_teams=10)")
@@ -90,9 +104,11 @@ def main() -> None:
         columns={s.live.minutes_feature: "pregame_minutes"})
     rows = states.merge(pre, on=KEYS).merge(minutes, on=KEYS)
     rows = rows.loc[np.isfinite(rows["mean"]) & (rows["pregame_minutes"] > 0)].reset_index(drop=True)
-    forecasts, fits = walk_forward(rows, s.live)
+    # the pre-game consensus line: scored at, and the live recalibration fitted at (earlier blocks' states only)
     props = consensus(league.lines, s.pricing)[[*KEYS, "consensus_line"]]
-    scored = forecasts.merge(props, on=KEYS)
+    rows = rows.merge(props, on=KEYS, how="left").assign(line=lambda f: f["consensus_line"])
+    forecasts, fits = walk_forward(rows, s.live)
+    scored = forecasts.loc[np.isfinite(forecasts["consensus_line"])]
     prepared = time.perf_counter() - started
 
     pre_rows = scored.loc[scored["period"] == 1]
@@ -100,15 +116,21 @@ def main() -> None:
                                      pre_rows["pre_param_a"].to_numpy(float), pre_rows["pre_param_b"].to_numpy(float),
                                      pre_rows["consensus_line"].to_numpy(float))
     pre_over = calibration.over_given_decided(pre_probs)
-    table = [{"state": "pre-game", **score(pre_over, pre_rows, s.live.reliability_bins),
+    table = [{"state": "pre-game", **score(pre_over, pre_rows, s.live.reliability_bins), "ece_raw": np.nan,
               "crps": float(np.mean(pregame_crps(pre_rows)))}]
     ratios = {}
+    by_state = {"pre-game": (pre_over, pre_rows)}
     for name, period in STATES:
         at = scored.loc[scored["period"] == period]
-        p_over = calibration.over_given_decided(final_probabilities(at, at["consensus_line"].to_numpy(float)))
+        line = at["consensus_line"].to_numpy(float)
+        p_over = calibration.over_given_decided(final_probabilities(at, line))
+        raw = score(calibration.over_given_decided(final_probabilities(at, line, recalibrate=False)), at,
+                    s.live.reliability_bins)
+        by_state[name] = (p_over, at)
         live_crps = final_crps(at, at["final_pra"].to_numpy(float))
         ratios[name] = float(np.mean(live_crps) / np.mean(pregame_crps(at)))
-        table.append({"state": name, **score(p_over, at, s.live.reliability_bins), "crps": float(np.mean(live_crps))})
+        table.append({"state": name, **score(p_over, at, s.live.reliability_bins), "ece_raw": raw["ece"],
+                      "crps": float(np.mean(live_crps))})
     frame = pd.DataFrame(table)
     frame["crps_vs_pregame"] = frame["crps"] / frame["crps"].iloc[0]
     league_name = " ".join(args.overrides) or "default league"
@@ -116,10 +138,13 @@ def main() -> None:
     print(f"  {len(scored.loc[scored['period'] == 1])} player-games with a prop and a live fit, "
           f"{len(fits)} walk-forward fits (first block unscored); prediction cache {entry.key} hit={entry.hit}")
     print(frame.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    print("calibration by P(over) bin: mean P(over) / over rate (n)")
+    print(reliability_table(by_state, s.live.reliability_bins).to_string())
     last = fits[max(fits)]
     print(f"last fit: k_m={last.minutes_prior:.2f} game min, beta={np.round(last.minutes_coef, 4).tolist()}, "
           f"k_r={last.rate_prior:.1f} min, var coef={np.round(last.variance_coef, 4).tolist()} "
-          f"({last.n_states} states)")
+          f"({last.n_states} states); Platt (a, b) by periods completed: "
+          f"{[(round(m.intercept, 3), round(m.slope, 3)) for m in last.over_maps]}")
     ece = dict(zip(frame["state"], frame["ece"], strict=True))
     result = {
         "label": "synthetic", "league": league_name,

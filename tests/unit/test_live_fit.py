@@ -93,3 +93,13 @@ def test_too_few_training_states_leave_the_block_unforecast(states: pd.DataFrame
     forecasts, fits = walk_forward(states, strict)
     assert forecasts.empty and not fits
     assert conf(FeatureSettings) is not None  # the composed config the fixture uses is the project's
+
+
+def test_states_with_a_pre_game_line_get_a_platt_map_per_game_state(states: pd.DataFrame) -> None:
+    lined = states.assign(line=np.floor(states["mean"]) + 0.5)
+    live = fit_live(lined, SETTINGS)
+    assert len(live.over_maps) == 4 and live.over_maps[0].is_identity  # no state before the first buzzer
+    fitted = [live.over_maps[k] for k in (1, 2, 3)]
+    assert all(m.n_rows >= SETTINGS.over_calibration.min_rows and m.slope > 0 for m in fitted)
+    assert not any(m.is_identity for m in fitted)
+    assert fit_live(states, SETTINGS).over_maps == ()

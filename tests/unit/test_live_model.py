@@ -13,6 +13,7 @@ from nba_pra.live.model import MINUTES_TERMS, LiveFit, design, final_crps, final
 from nba_pra.live.pricing import price_live_offers
 from nba_pra.live.settings import LiveSettings
 from nba_pra.live.state import elapsed_and_remaining
+from nba_pra.model.recalibration import PlattMap
 from settings_support import conf
 
 SETTINGS = conf(LiveSettings)
@@ -139,3 +140,20 @@ def test_live_offers_go_through_the_pre_game_pricing_path_at_the_shifted_line() 
     # the market methods solve the remaining PRA's mean from the books' live consensus (38.5 for g1, shifted by 20)
     assert market.loc[0, "consensus_line"] == 38.5 and np.isfinite(market.loc[0, "implied_mean"])
     np.testing.assert_allclose(market["p_over"] + market["p_under"] + market["p_push"], 1.0)
+
+
+def test_the_state_s_platt_map_recalibrates_p_over_and_keeps_the_push() -> None:
+    shrink = PlattMap(intercept=0.2, slope=0.5, n_rows=1000)
+    mapped = LiveFit(PLAIN.minutes_prior, PLAIN.minutes_coef, PLAIN.rate_prior, PLAIN.variance_coef, 0,
+                     over_maps=(PlattMap(), PlattMap(), shrink, PlattMap()))
+    half = forecast(state(), mapped, SETTINGS)  # two periods completed: the third map
+    raw = final_probabilities(half, 38.0, recalibrate=False)
+    cal = final_probabilities(half, 38.0)
+    decided = 1.0 - raw.p_push
+    expected = 1.0 / (1.0 + np.exp(-(0.2 + 0.5 * np.log(raw.p_over / (decided - raw.p_over)))))
+    np.testing.assert_allclose(cal.p_over / decided, expected)
+    np.testing.assert_allclose(cal.p_push, raw.p_push)
+    np.testing.assert_allclose(cal.p_over + cal.p_under + cal.p_push, 1.0)
+    q1 = forecast(state(period=2, clock_s=360.0), mapped, SETTINGS)  # mid Q2: one period completed, identity
+    np.testing.assert_allclose(final_probabilities(q1, 38.0).p_over,
+                               final_probabilities(q1, 38.0, recalibrate=False).p_over)

@@ -8,7 +8,10 @@ On training states (partial box scores with the final PRA and minutes known):
 2. ``k_r``: a bounded search of ``log k_r`` on ``sum((Y_R - r(k_r) M_R)^2)``, the rate judged on the minutes he
    actually had left;
 3. ``c``: non-negative least squares of the squared error ``(Y_R - mu_R)^2`` on ``(mu_R, mu_R^2 (1 - f),
-   mu_R^2 f)`` with the fitted ``mu_R``, each row weighted by ``1 / mu_R``.
+   mu_R^2 f)`` with the fitted ``mu_R``, each row weighted by ``1 / mu_R``;
+4. when the states carry the pre-game consensus ``line``: a Platt map of P(over | no push) of the final PRA at that
+   line per number of periods completed (:func:`nba_pra.model.recalibration.fit_platt`, ``live.over_calibration``;
+   the identity below ``min_rows`` decided states or when disabled).
 
 Walk-forward (:func:`walk_forward`): states are cut into blocks of ``refit_every_days`` calendar days; a block is
 forecast by the fit on the states dated strictly before its first day, so no forecast ever sees its own game or a
@@ -25,7 +28,9 @@ from nba_pra.evaluation.walkforward import retrain_dates
 from nba_pra.live.model import (
     Design,
     LiveFit,
+    completed_periods,
     design,
+    final_probabilities,
     forecast,
     remaining_minutes,
     shrunk_rate,
@@ -33,6 +38,8 @@ from nba_pra.live.model import (
     variance_terms,
 )
 from nba_pra.live.settings import LiveFitSettings, LiveSettings
+from nba_pra.model.calibration import over_given_decided, over_outcomes
+from nba_pra.model.recalibration import PlattMap, fit_platt
 
 #: the log-mean is kept within +-this in the Newton steps (exp overflows beyond ~709)
 _MAX_LOG = 50.0
@@ -96,8 +103,29 @@ def fit_live(states: pd.DataFrame, settings: LiveSettings) -> LiveFit:
     scale = 1.0 / mean[used]
     coef, _ = nnls(variance_terms(_subset(d, used), mean[used]) * scale[:, None],
                    (left_pra[used] - mean[used]) ** 2 * scale)
-    return LiveFit(minutes_prior, partial.minutes_coef, rate_prior, (float(coef[0]), float(coef[1]), float(coef[2])),
-                   len(states))
+    unmapped = LiveFit(minutes_prior, partial.minutes_coef, rate_prior,
+                       (float(coef[0]), float(coef[1]), float(coef[2])), len(states))
+    return LiveFit(unmapped.minutes_prior, unmapped.minutes_coef, unmapped.rate_prior, unmapped.variance_coef,
+                   unmapped.n_states, _over_maps(states, unmapped, settings))
+
+
+def _over_maps(states: pd.DataFrame, live: LiveFit, settings: LiveSettings) -> tuple[PlattMap, ...]:
+    """Per periods completed: the Platt map of the raw live P(over | no push) at the states' ``line``."""
+    oc = settings.over_calibration
+    if not oc.enabled or "line" not in states.columns:
+        return ()
+    forecasts = forecast(states, live, settings)
+    line = states["line"].to_numpy(float)
+    p = over_given_decided(final_probabilities(forecasts, line, recalibrate=False))
+    outcome, decided = over_outcomes(states["final_pra"], line)
+    usable = np.isfinite(line) & decided & (forecasts["remaining_mean"].to_numpy(float) > 0)
+    completed = completed_periods(states, settings)
+    maps = []
+    for k in range(settings.game.periods):
+        rows = usable & (completed == k)
+        maps.append(fit_platt(p[rows], outcome[rows], clip=oc.clip, max_iter=oc.max_iter,
+                              range_quantile=oc.range_quantile) if rows.sum() >= max(oc.min_rows, 1) else PlattMap())
+    return tuple(maps)
 
 
 def walk_forward(states: pd.DataFrame, settings: LiveSettings) -> tuple[pd.DataFrame, dict[pd.Timestamp, LiveFit]]:

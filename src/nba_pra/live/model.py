@@ -24,7 +24,7 @@ final PRA at a live line ``L`` is that of ``Y_R`` at ``L - y_t``, priced by the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -34,8 +34,11 @@ import pandas as pd
 from nba_pra.betting.pricing import family_probabilities
 from nba_pra.live.settings import LiveSettings
 from nba_pra.live.state import elapsed_and_remaining, regulation_minutes
+from nba_pra.model.calibration import over_given_decided
 from nba_pra.model.distributions import DistributionParams, LineProbabilities, fit
+from nba_pra.model.ensemble import CALIBRATION_COLUMNS
 from nba_pra.model.metrics import crps_rows
+from nba_pra.model.recalibration import PlattMap, apply_platt, recalibrated
 from nba_pra.model.settings import DistributionFamily
 
 #: the terms ``x`` of the remaining-minutes model, in order
@@ -56,6 +59,11 @@ class LiveFit:
     rate_prior: float  # k_r, his minutes
     variance_coef: tuple[float, float, float]  # c0, c1 (start of the game), c2 (end)
     n_states: int  # training states it was fitted on
+    #: P(over | no push) recalibration by periods completed (0, 1, ...; none: the identity)
+    over_maps: tuple[PlattMap, ...] = field(default=())
+
+    def over_map(self, completed: int) -> PlattMap:
+        return self.over_maps[completed] if completed < len(self.over_maps) else PlattMap()
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,14 @@ def design(states: pd.DataFrame, settings: LiveSettings) -> Design:
     terms = np.column_stack([np.ones_like(t), frac, foul, blow, blow * share0, share0 * frac])
     finished = states["out"].to_numpy(bool) | (pf >= game.foul_out) | (r <= 0)
     return Design(t, r, share0, rate0, terms, finished)
+
+
+def completed_periods(states: pd.DataFrame, settings: LiveSettings) -> np.ndarray:
+    """Regulation periods completed (0 before the first buzzer; overtime counts as the last one): the game state
+    a live P(over) recalibration is fitted and applied by."""
+    t, _ = elapsed_and_remaining(states["period"].to_numpy(np.int64), states["clock_s"].to_numpy(float), settings.game)
+    done = np.floor(t / settings.game.period_minutes + 1e-9).astype(np.int64)
+    return np.clip(done, 0, settings.game.periods - 1)
 
 
 def shrunk_share(d: Design, minutes: npt.ArrayLike, prior: float) -> np.ndarray:
@@ -132,6 +148,10 @@ def forecast(states: pd.DataFrame, live: LiveFit, settings: LiveSettings) -> pd.
     out = states.copy()
     out["remaining_minutes"], out["remaining_mean"], out["remaining_var"] = m_r, mu, np.where(mu > 0, var, 0.0)
     out["dist_param_a"], out["dist_param_b"] = a, b
+    completed = completed_periods(states, settings)
+    maps = [live.over_map(k) for k in range(settings.game.periods)]
+    for key, column in CALIBRATION_COLUMNS.items():
+        out[column] = np.asarray([getattr(m, key) for m in maps], dtype=float)[completed]
     return out
 
 
@@ -140,14 +160,20 @@ def _certain(rows: pd.DataFrame) -> np.ndarray:
     return ~(rows["remaining_mean"].to_numpy(float) > 0)
 
 
-def final_probabilities(forecasts: pd.DataFrame, line: npt.ArrayLike) -> LineProbabilities:
+def final_probabilities(forecasts: pd.DataFrame, line: npt.ArrayLike, *, recalibrate: bool = True
+                        ) -> LineProbabilities:
     """P(final PRA over / under / push ``line``): the remaining PRA's at ``line - y_t`` through the pre-game pricing
-    path; where nothing is left, 1 for the side the PRA so far is on (push when it equals the line)."""
+    path, P(over | no push) through the state's Platt map (``over_cal_*``, as the ``recalibrated`` pricing method
+    does; ``recalibrate=False``: raw); where nothing is left, 1 for the side the PRA so far is on (push when it
+    equals the line)."""
     so_far = forecasts["pra"].to_numpy(float)
     lines = np.broadcast_to(np.asarray(line, float), so_far.shape)
     probs = family_probabilities(forecasts["dist_family"].to_numpy(dtype=object),
                                  forecasts["dist_param_a"].to_numpy(float), forecasts["dist_param_b"].to_numpy(float),
                                  lines - so_far)
+    if recalibrate and all(c in forecasts.columns for c in CALIBRATION_COLUMNS.values()):
+        cal = {key: forecasts[column].to_numpy(float) for key, column in CALIBRATION_COLUMNS.items()}
+        probs = recalibrated(probs, apply_platt(over_given_decided(probs), **cal))
     certain = _certain(forecasts)
     over = np.where(certain, (so_far > lines).astype(float), probs.p_over)
     push = np.where(certain, (so_far == lines).astype(float), probs.p_push)

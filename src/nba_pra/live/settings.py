@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nba_pra.model.settings import OverCalibrationSettings
 from nba_pra.schema import Count, NonNegative, NonNegInt, Positive, settings
 
 
@@ -35,4 +36,5 @@ class LiveSettings:
     blowout_margin: NonNegative
     minutes_feature: str
     fit: LiveFitSettings
+    over_calibration: OverCalibrationSettings
     reliability_bins: Count
