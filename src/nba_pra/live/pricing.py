@@ -26,6 +26,13 @@ def price_live_offers(offers: pd.DataFrame, forecasts: pd.DataFrame, settings: P
     at their own lines, the pricing diagnostics (lines in final-PRA units) and the forecast's ``pra`` so far."""
     joined = offers.drop(columns=[c for c in _FORECAST if c in offers.columns]).merge(
         forecasts.loc[:, [*KEYS, *_FORECAST]], on=KEYS, how="left", validate="many_to_one")
+    return price_shifted(joined, settings, method=method, stack=stack)
+
+
+def price_shifted(joined: pd.DataFrame, settings: PricingSettings, *, method: PricingMethod | None = None,
+                  stack: StackFit | None = None) -> pd.DataFrame:
+    """Offers already joined to the forecast (``pra`` so far, ``remaining_mean`` and the remaining PRA's
+    ``dist_*``) priced at their own final-PRA lines (see :func:`price_live_offers`)."""
     so_far = joined["pra"].to_numpy(float)
     shifted = joined.assign(line=joined["line"].to_numpy(float) - so_far)
     priced = price_offers(shifted, settings, method=method, stack=stack)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from nba_pra.model.settings import OverCalibrationSettings
-from nba_pra.schema import Count, NonNegative, NonNegInt, Positive, settings
+from nba_pra.schema import Count, Field, NonNegative, NonNegInt, Positive, settings
 
 
 @settings
@@ -30,6 +32,16 @@ class LiveFitSettings:
 
 
 @settings
+class ReplaySettings:
+    """``nba-pra live --replay`` (:mod:`nba_pra.live.replay`)."""
+
+    speed: Positive
+    seconds_per_period: NonNegative
+    table_rows: Count
+    hook: Annotated[float, Field(ge=0, lt=1)]
+
+
+@settings
 class LiveSettings:
     game: GameClockSettings
     fouls_tolerated: tuple[NonNegInt, ...]
@@ -38,3 +50,4 @@ class LiveSettings:
     fit: LiveFitSettings
     over_calibration: OverCalibrationSettings
     reliability_bins: Count
+    replay: ReplaySettings
