@@ -15,14 +15,15 @@ from nba_pra.betting.engine import CANDIDATE_COLUMNS, PREDICTION_COLUMNS
 from nba_pra.betting.gate import Gate
 from nba_pra.betting.pricing import consensus
 from nba_pra.betting.settings import BettingSettings, PricingMethod, PricingSettings
-from nba_pra.config import Project
+from nba_pra.cli import build_parser, main
+from nba_pra.config import Project, load_project
 from nba_pra.data.synthetic import simulate_league
 from nba_pra.data.synthetic.quarters import simulate_quarters
-from nba_pra.errors import DataError
+from nba_pra.errors import ConfigError, DataError
 from nba_pra.evaluation.predictions import history_features
 from nba_pra.live.model import LiveFit, final_probabilities, forecast
 from nba_pra.live.replay import live_book, live_candidates, live_predictions
-from nba_pra.live.runner import SyntheticLive, join_pregame, render, replay_frames
+from nba_pra.live.runner import SyntheticLive, join_pregame, render, replay, replay_frames, synthetic_live
 from nba_pra.live.settings import LiveSettings
 from nba_pra.live.state import states_at_period_ends
 from nba_pra.model.distributions import DistributionFamily
@@ -118,3 +119,30 @@ def test_live_candidates_with_the_model_method_price_at_the_live_model_s_probabi
     merged = cands.merge(forecasts.drop(columns=["line"]), on=KEYS, suffixes=("", "_f"))
     expected = final_probabilities(merged, merged["line"].to_numpy(float))
     np.testing.assert_allclose(cands["p_over"].to_numpy(), expected.p_over, rtol=1e-9)
+
+
+def test_the_replay_refreshes_one_table_per_period_end_at_the_chosen_speed(live: SyntheticLive) -> None:
+    project = Project(PROJECT_ROOT, composed())
+    day = pd.Timestamp(np.sort(live.states["game_date"].unique())[-3])
+    pauses: list[float] = []
+    out = io.StringIO()
+    frames = replay(project, day, gate=Gate.open(), stack=None, bankroll=100.0, speed=4.0,
+                    console=Console(file=out, width=200), sleep=pauses.append, live=live)
+    assert len(frames) == 3
+    assert pauses == [SETTINGS.replay.seconds_per_period / 4.0] * 2  # between period ends, not after the last
+    text = out.getvalue()
+    assert "end of period 3" in text and f"SYNTHETIC replay {day.date()}" in text and "won at the final buzzer" in text
+
+
+def test_live_without_a_replay_date_says_the_feeds_are_not_built(tmp_project, capsys) -> None:
+    assert main(["live"]) == 2
+    assert "--replay" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["live", "--help"])
+    assert exc.value.code == 0 and "SYNTHETIC" in capsys.readouterr().out
+
+
+def test_live_replays_need_the_synthetic_league() -> None:
+    project = load_project(PROJECT_ROOT, ["data=files"])
+    with pytest.raises(ConfigError, match="synthetic league"):
+        synthetic_live(project)

@@ -138,14 +138,15 @@ def render(candidates: pd.DataFrame, day: pd.Timestamp, period: int, rows: int) 
 
 def replay(project: Project, day: pd.Timestamp, *, gate: Gate, stack: StackFit | None, bankroll: float,
            speed: float | None = None, console: Console | None = None,
-           sleep: Callable[[float], None] = time.sleep) -> list[pd.DataFrame]:
+           sleep: Callable[[float], None] = time.sleep, live: SyntheticLive | None = None) -> list[pd.DataFrame]:
     """Replay ``day`` on the console (a table refreshed at each period end, ``seconds_per_period / speed`` apart)
-    and return each period end's candidates."""
+    and return each period end's candidates. ``live``: the inputs when the caller has them (default:
+    :func:`synthetic_live` of the project)."""
     s = project.settings.live
     console = console or Console()
     pace = s.replay.seconds_per_period / (speed or s.replay.speed)
     with console.status("simulating the synthetic league and loading the pre-game forecasts..."):
-        live = synthetic_live(project)
+        live = live or synthetic_live(project)
         frames = replay_frames(live, day, project, gate=gate, stack=stack, bankroll=bankroll)
     with Live(console=console, auto_refresh=False) as screen:
         for period, frame in enumerate(frames, start=1):
