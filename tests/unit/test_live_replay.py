@@ -58,11 +58,14 @@ def test_the_live_book_prorates_the_pre_game_line_to_the_minutes_left() -> None:
                         "under_price": [-105], "close_line": [31.5], "close_over_price": [-110.0],
                         "close_under_price": [-110.0]})
     states = pd.DataFrame({"game_id": ["g", "g"], "player_id": [7, 7], "period": [2, 3], "clock_s": [0.0, 0.0],
-                           "pra": [18.0, 25.0]})
+                           "pra": [18.0, 25.0], "pf": [2.0, 3.0], "out": [False, False]})
     book = live_book(pre, states, SETTINGS)
     # half: floor(18 + 30.5 * 24/48) + 0.5 = 33.5; end of Q3: floor(25 + 30.5 * 12/48) + 0.5 = 32.5
     assert book["line"].tolist() == [33.5, 32.5]
     assert book["over_price"].tolist() == [-115, -115] and book["close_line"].isna().all()
+    # fouled out / ruled out: the props are off the board
+    assert live_book(pre, states.assign(pf=[6.0, 6.0]), SETTINGS).empty
+    assert live_book(pre, states.assign(out=[True, False]), SETTINGS)["line"].tolist() == [32.5]
 
 
 def test_live_predictions_carry_the_final_pra_in_the_pre_game_columns(live: SyntheticLive) -> None:

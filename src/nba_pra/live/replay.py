@@ -7,7 +7,8 @@ pre-game betting path (pricing, filters, evidence gate, Kelly and exposure caps)
   eligibility and prior games are the pre-game ones; ``model_version`` says ``live``.
 * **The synthetic live book** (:func:`live_book`): each pre-game offer re-posted at
   ``floor(y_t + L0 R / G) + hook`` (the pre-game line ``L0`` prorated to the regulation minutes left) at its pre-game
-  prices. Naive on purpose: it ignores fouls, blowouts and tonight's rate.
+  prices, except for players ruled out or fouled out (their props are off the board). Naive on purpose: it
+  ignores foul trouble, blowouts and tonight's rate.
 * **Candidates** (:func:`live_candidates`): the offers shifted onto the remaining PRA and priced by
   :func:`nba_pra.live.pricing.price_shifted` (the pre-game :func:`~nba_pra.betting.pricing.price_offers`), then
   :func:`nba_pra.betting.engine.add_filters` and :func:`~nba_pra.betting.engine.decide` as before tip-off.
@@ -39,11 +40,13 @@ STATE_COLUMNS: Final = ("period", "clock_s", "minutes", "pra", "pf", "margin", "
 
 
 def live_book(pregame_lines: pd.DataFrame, states: pd.DataFrame, settings: LiveSettings) -> pd.DataFrame:
-    """The synthetic live book's offers (:data:`LINE_COLUMNS`) for the players of ``states`` (module docstring)."""
+    """The synthetic live book's offers (:data:`LINE_COLUMNS`) for the players of ``states`` (module docstring);
+    a player ruled out or fouled out has his props taken off the board (their result is known)."""
     _, left = elapsed_and_remaining(states["period"].to_numpy(np.int64), states["clock_s"].to_numpy(float),
                                     settings.game)
+    open_ = ~(states["out"].to_numpy(bool) | (states["pf"].to_numpy(float) >= settings.game.foul_out))
     now = states.loc[:, KEYS].assign(_pra=states["pra"].to_numpy(float),
-                                     _left=left / regulation_minutes(settings.game))
+                                     _left=left / regulation_minutes(settings.game)).loc[open_]
     book = pregame_lines.merge(now, on=KEYS, how="inner")
     line = np.floor(book["_pra"] + book["line"] * book["_left"]) + settings.replay.hook
     return book.assign(line=line, close_line=np.nan, close_over_price=np.nan,

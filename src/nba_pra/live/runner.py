@@ -127,7 +127,9 @@ def render(candidates: pd.DataFrame, day: pd.Timestamp, period: int, rows: int) 
     table = Table(title=f"SYNTHETIC live replay {day.date()} - end of period {period}: "
                         f"{len(candidates)} live offers, {int(bets.sum())} bets", title_justify="left")
     top = candidates.sort_values(["decision", "edge"], ascending=[True, False], na_position="last").head(rows)
-    top = top.assign(verdict=(top["decision"].astype(str) + " " + top["state"].astype(str)).str.strip())
+    # a bet shows its state (staked / paper), a pass the rule that rejected it
+    verdict = np.where(top["decision"].eq("bet"), "bet " + top["state"].astype(str), top["reason"].astype(str))
+    top = top.assign(verdict=verdict)
     cells = [top[col].astype(str) if not spec else _fmt(top[col], spec) for _, col, spec in _TABLE]
     for header, _, spec in _TABLE:
         table.add_column(header, justify="right" if spec else "left")
