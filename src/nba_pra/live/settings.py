@@ -42,6 +42,19 @@ class ReplaySettings:
 
 
 @settings
+class NbaLiveFeedSettings:
+    """The NBA's live box score (:mod:`nba_pra.live.nba_live`)."""
+
+    base_url: str
+    timeout_s: Positive
+
+
+@settings
+class FeedSettings:
+    nba: NbaLiveFeedSettings
+
+
+@settings
 class LiveSettings:
     game: GameClockSettings
     fouls_tolerated: tuple[NonNegInt, ...]
@@ -51,3 +64,4 @@ class LiveSettings:
     over_calibration: OverCalibrationSettings
     reliability_bins: Count
     replay: ReplaySettings
+    feeds: FeedSettings
