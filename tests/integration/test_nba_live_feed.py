@@ -132,10 +132,11 @@ def test_a_changed_shape_or_a_failed_request_is_one_sentence() -> None:
         boxscore_states(broken)
     with LiveServer({}) as server, pytest.raises(NbaApiError, match="HTTP 403"):
         LiveBoxScoreClient(settings_for(server.root_url)).fetch("0022400999")
-    with LiveServer({"0022400101": LIVE_GAME}, body="<html>busy</html>") as server:
-        with pytest.raises(NbaApiError, match="not JSON|not a JSON object"):
-            LiveBoxScoreClient(settings_for(server.root_url)).fetch("0022400101")
-    with LiveServer({"0022400101": LIVE_GAME}, status=503) as server, pytest.raises(NbaApiError, match="HTTP 503"):
+    with (LiveServer({"0022400101": LIVE_GAME}, body="<html>busy</html>") as server,
+          pytest.raises(NbaApiError, match=r"not JSON|not a JSON object")):
+        LiveBoxScoreClient(settings_for(server.root_url)).fetch("0022400101")
+    with (LiveServer({"0022400101": LIVE_GAME}, status=503) as server,
+          pytest.raises(NbaApiError, match="HTTP 503")):
         LiveBoxScoreClient(settings_for(server.root_url)).fetch("0022400101")
     with LiveServer({}) as gone:
         url = gone.root_url  # closed on leaving the block: nothing listens there any more
