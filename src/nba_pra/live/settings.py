@@ -55,6 +55,14 @@ class FeedSettings:
 
 
 @settings
+class PollSettings:
+    """The live polling loop (:mod:`nba_pra.live.poll`)."""
+
+    interval_s: Positive
+    credit_budget: NonNegInt
+
+
+@settings
 class LiveSettings:
     game: GameClockSettings
     fouls_tolerated: tuple[NonNegInt, ...]
@@ -65,3 +73,4 @@ class LiveSettings:
     reliability_bins: Count
     replay: ReplaySettings
     feeds: FeedSettings
+    poll: PollSettings
