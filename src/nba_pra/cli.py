@@ -364,6 +364,26 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_live(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from nba_pra.errors import ConfigError
+
+    if not args.replay:
+        raise ConfigError("live feeds (The Odds API live odds, the NBA live box score) are not built yet: "
+                          "replay a synthetic night with `nba-pra live --replay YYYY-MM-DD`")
+    from nba_pra.live.runner import replay
+    from nba_pra.stages.bet import load_gate
+
+    project = _project(args)
+    gate, stack, warnings = load_gate(project)
+    for warning in warnings:
+        log.warning(warning)
+    replay(project, pd.Timestamp(args.replay), gate=gate, stack=stack,
+           bankroll=project.settings.backtest.initial_bankroll, speed=args.speed)
+    return 0
+
+
 def _cmd_market(args: argparse.Namespace) -> int:
     from nba_pra.market_eval.runner import run
     from nba_pra.reporting.market import show
@@ -497,6 +517,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-m", "--multirun", action="store_true",
                    help="sweep: one MLflow run per point, e.g. betting.min_confidence=0.55,0.65 "
                         "(hydra/launcher=joblib)")
+    _overrides(p)
+    p = verb("live", _cmd_live,
+             "in-game PRA: --replay a SYNTHETIC night period end by period end (live forecasts, a live book, "
+             "candidates through the pre-game pricing, gate and caps)")
+    p.add_argument("--replay", default=None, metavar="YYYY-MM-DD", help="the synthetic game date to replay")
+    p.add_argument("--speed", type=float, default=None,
+                   help="real-time factor of the replay (default live.replay.speed; higher is faster)")
     _overrides(p)
     p = verb("market", _cmd_market,
              "every pricing method vs the market on recorded lines: accuracy, log loss, honest ROI, the gate, anatomy")

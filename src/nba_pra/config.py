@@ -27,6 +27,7 @@ from nba_pra.data.settings import DataSettings
 from nba_pra.errors import ConfigError, ProjectNotFoundError
 from nba_pra.features.settings import FeatureSettings
 from nba_pra.ledger.settings import LedgerSettings
+from nba_pra.live.settings import LiveSettings
 from nba_pra.market_eval.settings import MarketEvalSettings
 from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
 from nba_pra.odds.settings import OddsSettings
@@ -147,6 +148,7 @@ class Settings:
     dashboard: DashboardSettings
     market: MarketEvalSettings
     schedule: ScheduleSettings
+    live: LiveSettings
 
 
 @dataclasses.dataclass(frozen=True)

@@ -111,14 +111,19 @@ class _BaseUrlAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
-def stats_session(settings: NbaApiSettings, session: requests.Session | None = None) -> requests.Session:
-    """The session nba_api sends through: HTTP errors raised, and ``base_url`` (when set) replacing nba_api's."""
+def redirected_session(source: str, base_url: str, session: requests.Session | None = None) -> requests.Session:
+    """A session for one of nba_api's HTTP classes (``source``: its base URL): HTTP errors raised, and
+    ``base_url`` (when set) replacing ``source``."""
     session = session or requests.Session()
     session.hooks["response"].append(_raise_for_status)
-    if settings.base_url:
-        source = NBAStatsHTTP.base_url.format(endpoint="")
-        session.mount(source, _BaseUrlAdapter(source, settings.base_url.rstrip("/") + "/"))
+    if base_url:
+        session.mount(source, _BaseUrlAdapter(source, base_url.rstrip("/") + "/"))
     return session
+
+
+def stats_session(settings: NbaApiSettings, session: requests.Session | None = None) -> requests.Session:
+    """The session nba_api sends through: HTTP errors raised, and ``base_url`` (when set) replacing nba_api's."""
+    return redirected_session(NBAStatsHTTP.base_url.format(endpoint=""), settings.base_url, session)
 
 
 @dataclass

@@ -155,6 +155,19 @@ class SportsbookSettings:
 
 
 @settings
+class QuarterSettings:
+    """How a played game splits into quarters (:mod:`nba_pra.data.synthetic.quarters`): the live ground truth."""
+
+    periods: Count
+    starter_profile: tuple[Unit, ...]
+    bench_profile: tuple[Unit, ...]
+    profile_concentration: Positive
+    foul_trouble_period: tuple[Unit, ...]
+    foul_trouble_weight: Positive
+    blowout_removal_tail: Unit
+
+
+@settings
 class SyntheticLeagueSettings:
     seed: NonNegInt
     n_teams: Count
@@ -173,6 +186,7 @@ class SyntheticLeagueSettings:
     injuries: InjurySettings
     transactions: TransactionSettings
     sportsbook: SportsbookSettings | None
+    quarters: QuarterSettings
 
 
 @settings

@@ -33,6 +33,8 @@ _MIN_CV = 1e-3
 MINUTES_PER_GAME = 48.0
 #: PRA per make of each rate column (2pt, 3pt, ft, reb, ast): ``rho = rates @ PRA_PER_MAKE`` is PRA per minute
 PRA_PER_MAKE = np.array([2.0, 3.0, 1.0, 1.0, 1.0])
+#: the game state :func:`play` returns beside the box score (see :class:`nba_pra.data.synthetic.League`)
+GAME_STATE_COLUMNS = ("team_margin", "blowout", "foul_trouble", "exit_early", "base_minutes")
 
 
 @dataclass(frozen=True)
@@ -276,11 +278,13 @@ def play(
     game_rng: np.random.Generator,
     box_rng: np.random.Generator,
     cfg: SyntheticLeagueSettings,
-) -> dict[str, np.ndarray]:
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Play today's games: availability, margins, minutes and box-score lines; update injuries in ``pool``.
 
     Returns box-score columns (one entry per listed player; stats NaN for DNPs) plus ``starter`` and
-    ``played``.
+    ``played``, and the game state behind them (:data:`GAME_STATE_COLUMNS`, one entry per listed player; it
+    draws nothing, so the box scores are the same with or without it): what the quarter-by-quarter split of
+    :mod:`.quarters` needs to tell the story of each game.
     """
     mc, rc = cfg.minutes, cfg.rates
     n = pre.player.size
@@ -297,8 +301,9 @@ def play(
     u = game_rng.random(n)
     foul = u < pre.foul_probability
     exit_early = (u >= pre.foul_probability) & (u < pre.foul_probability + mc.early_exit_probability)
+    gamma = _gamma_mean_one(pre.minutes_cv, n, box_rng)
     factor = (
-        _gamma_mean_one(pre.minutes_cv, n, box_rng)
+        gamma
         * np.where(blowout, pre.blowout_factor, 1.0)
         * np.where(foul, mc.foul_trouble_minutes, 1.0)
         * np.where(exit_early, mc.early_exit_minutes, 1.0)
@@ -336,7 +341,15 @@ def play(
     def stat(x: np.ndarray) -> np.ndarray:
         return np.where(played, x.astype(float), np.nan)
 
-    return {
+    state = {
+        "team_margin": team_margin,
+        "blowout": blowout,
+        "foul_trouble": foul & played,
+        "exit_early": exit_early & played,
+        # his minutes had the game been close, he kept out of foul trouble and stayed healthy
+        "base_minutes": np.where(played, np.minimum(pre.expected_minutes * gamma, mc.max_minutes), 0.0),
+    }
+    box = {
         "starter": starter,
         "played": played,
         "minutes": minutes,
@@ -355,3 +368,4 @@ def play(
         "fta": stat(fta),
         "plus_minus": stat(plus_minus),
     }
+    return box, state

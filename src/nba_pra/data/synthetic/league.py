@@ -44,6 +44,10 @@ class League:
     ground_truth: pd.DataFrame
     #: the pre-game injury report / projected lineups (read only by the synthetic availability source)
     injury_report: pd.DataFrame
+    #: per box-score row (same order): the state of the game behind his line (final margin from his team's
+    #: view, blowout / foul trouble / left hurt, his minutes without them). Ground truth for the quarter split of
+    #: :mod:`.quarters`; not a raw table (never written to data/, so data.dvc does not depend on it)
+    game_states: pd.DataFrame
 
 
 def validate(cfg: SyntheticLeagueSettings) -> None:
@@ -124,6 +128,7 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
     for burn_in in range(cfg.players.burn_in_seasons):
         pool = offseason(pool, stream(cfg.seed, burn_in, SEASON_LEVEL, Stream.BURN_IN), cfg)
     all_games, box_parts, truth_parts, line_parts, report_parts = [], [], [], [], []
+    state_parts = []
     game_offset = 0
     slate_teams = np.array([], dtype=np.int64)
     # the public box-score form the books lean on (it draws nothing: the box scores do not depend on the books)
@@ -184,7 +189,7 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
             if is_slate:
                 slate_teams = np.concatenate([home, away])
                 break
-            box = gm.play(
+            box, state = gm.play(
                 pool,
                 pre,
                 stream(cfg.seed, season, day, Stream.GAME),
@@ -204,13 +209,14 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
                     **box,
                 }
             )
+            state_parts.append(state)
             both = np.concatenate([home, away])
             team_prev[both] = team_last[both]
             team_last[both] = day
         game_offset += len(games)
     return _assemble(
         cfg, pool, pd.concat(all_games, ignore_index=True), box_parts, truth_parts, line_parts, slate_teams,
-        report_parts,
+        report_parts, state_parts,
     )
 
 
@@ -266,7 +272,8 @@ def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts, slate_teams, report_parts) -> League:
+def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts, slate_teams, report_parts,
+              state_parts) -> League:
     codes = np.asarray(cfg.team_codes[: cfg.n_teams], dtype=object)
     names = player_name(np.arange(pool.size))
     ids = cfg.first_player_id + np.arange(pool.size, dtype=np.int64)
@@ -342,8 +349,16 @@ def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts
     )
     return League(
         box_scores=box_scores, schedule=schedule, rosters=rosters, lines=lines, ground_truth=ground_truth,
-        injury_report=injury_report,
+        injury_report=injury_report, game_states=_state_frame(_concat(state_parts), box_scores),
     )
+
+
+def _state_frame(state: dict[str, np.ndarray], box_scores: pd.DataFrame) -> pd.DataFrame:
+    """The game states of the box-score rows (one row each, same order), keyed like them."""
+    frame = box_scores.loc[:, ["game_id", "player_id"]].reset_index(drop=True)
+    for col in gm.GAME_STATE_COLUMNS:
+        frame[col] = state[col] if state else pd.Series(dtype=float)
+    return frame
 
 
 def _box_frame(box, game_id, game_date, season, ids, names, codes, positions) -> pd.DataFrame:

@@ -27,6 +27,7 @@ class Stream(IntEnum):
     BOOK = 10
     BURN_IN = 11
     REPORT = 12
+    QUARTERS = 13
 
 
 #: the day key of streams that are per season rather than per day
