@@ -8,7 +8,6 @@ and records every request (and its headers), so the tests see exactly what the c
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
 from dataclasses import replace
@@ -242,9 +241,18 @@ def test_requests_are_spaced_by_the_minimum_interval(server: StatsServer) -> Non
     for _ in range(3):
         client.get(schedule_request("2023-24"))
     assert time.monotonic() - started >= 0.6  # two waits between three requests
-    times = [t for t, _, _ in server.requests]
-    # measured on arrival at the server: allow for network/scheduling jitter on a busy machine
-    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.2
+    # each wait, on a clock that only the waits move (arrival times at the server jitter on a busy machine):
+    # a request sent no time after the previous one waits the whole interval
+    now, waits = [0.0], []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    paced = StatsClient(fast_settings(server.base_url, min_interval_s=0.3), sleep=sleep, clock=lambda: now[0])
+    for _ in range(3):
+        paced.get(schedule_request("2023-24"))
+    assert waits == [0.3, 0.3] and len(server.requests) == 6
 
 
 def test_an_unknown_endpoint_fails_at_once_with_its_status(server: StatsServer) -> None:

@@ -77,7 +77,9 @@ def ray_session(settings: RaySettings) -> Iterator[Any]:
     try:
         ray.init(**options)
     except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise ConfigError(f"cannot connect to Ray at backtest.ray.address={settings.address!r}: {exc}") from exc
+        raise ConfigError(f"cannot connect to Ray at backtest.ray.address={settings.address!r}: {exc} (a cluster "
+                          "with token authentication, Ray's default, needs RAY_AUTH_MODE=token here when joined by "
+                          "address)") from exc
     log.info("Ray %s: %s CPUs", "started here" if settings.address is None else f"at {settings.address}",
              ray.cluster_resources().get("CPU"))
     try:
