@@ -17,6 +17,14 @@ class QuietHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
 
+    def send_json(self, data: bytes, status: int = 200) -> None:
+        """``data`` (JSON text, already encoded) as the response, with its type and length."""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
 
 class LocalHTTPServer:
     def __init__(self, handler: type[BaseHTTPRequestHandler], *, block_on_close: bool = True) -> None:

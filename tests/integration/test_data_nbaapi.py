@@ -94,12 +94,7 @@ class StatsServer(LocalHTTPServer):
                     self.send_response(404)
                     self.end_headers()
                     return
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.send_json(json.dumps(body).encode())
 
         super().__init__(Handler)
 

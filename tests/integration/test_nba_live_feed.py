@@ -66,12 +66,7 @@ class LiveServer(LocalHTTPServer):
                     self.send_response(status or 403)
                     self.end_headers()
                     return
-                data = (body if body is not None else json.dumps(games[game_id])).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.send_json((body if body is not None else json.dumps(games[game_id])).encode())
 
         super().__init__(Handler)
 

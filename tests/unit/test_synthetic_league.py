@@ -10,27 +10,16 @@ import pytest
 from pydantic import ValidationError
 
 from nba_pra.data import schema
-from nba_pra.data.settings import ScheduleSettings, SyntheticLeagueSettings
+from nba_pra.data.settings import ScheduleSettings
 from nba_pra.data.synthetic import League, simulate_league
 from nba_pra.errors import ConfigError
 from settings_support import conf
-from synthetic_support import default_league_settings
+from synthetic_support import default_league_settings, small_league_settings
 
 BASE = default_league_settings()
 
 
-def small(**changes: object) -> SyntheticLeagueSettings:
-    """A 8-team, 24-game, 3-season league (fast) with the default behaviour."""
-    values: dict[str, object] = {
-        "n_teams": 8,
-        "games_per_team": 24,
-        "n_seasons": 3,
-        "current_season_days_played": 25,
-        "schedule": dataclasses.replace(BASE.schedule, season_length_days=60),
-        "transactions": dataclasses.replace(BASE.transactions, trade_window_days=(5, 40)),
-    }
-    values.update(changes)
-    return dataclasses.replace(BASE, **values)
+small = small_league_settings
 
 
 @pytest.fixture(scope="module")

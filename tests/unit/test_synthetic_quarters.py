@@ -13,25 +13,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from nba_pra.data.settings import SyntheticLeagueSettings
 from nba_pra.data.store import RAW_TABLES, write_table
 from nba_pra.data.synthetic import League, simulate_league
 from nba_pra.data.synthetic.quarters import QUARTER_COLUMNS, simulate_quarters, validate_quarters
 from nba_pra.errors import ConfigError
-from synthetic_support import PROJECT_ROOT, default_league_settings
+from synthetic_support import PROJECT_ROOT, default_league_settings, small_league_settings
 
 BASE = default_league_settings()
 
 
-def small(**changes: object) -> SyntheticLeagueSettings:
-    """An 8-team, 3-season league (fast) with the default behaviour."""
-    values: dict[str, object] = {
-        "n_teams": 8, "games_per_team": 24, "n_seasons": 3, "current_season_days_played": 25,
-        "schedule": dataclasses.replace(BASE.schedule, season_length_days=60),
-        "transactions": dataclasses.replace(BASE.transactions, trade_window_days=(5, 40)),
-    }
-    values.update(changes)
-    return dataclasses.replace(BASE, **values)
+small = small_league_settings
 
 
 @pytest.fixture(scope="module")
