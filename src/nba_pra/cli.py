@@ -379,8 +379,17 @@ def _cmd_live(args: argparse.Namespace) -> int:
     gate, stack, warnings = load_gate(project)
     for warning in warnings:
         log.warning(warning)
-    replay(project, pd.Timestamp(args.replay), gate=gate, stack=stack,
-           bankroll=project.settings.backtest.initial_bankroll, speed=args.speed)
+    bankroll = project.settings.backtest.initial_bankroll
+    if not args.record:
+        replay(project, pd.Timestamp(args.replay), gate=gate, stack=stack, bankroll=bankroll, speed=args.speed)
+        return 0
+    from nba_pra.ledger.store import LedgerStore, resolve_url
+
+    cfg = project.settings.live.replay.ledger
+    with LedgerStore(resolve_url(cfg.url, project.root), schema=cfg.db_schema,
+                     table_prefix=cfg.table_prefix) as ledger:
+        replay(project, pd.Timestamp(args.replay), gate=gate, stack=stack, bankroll=bankroll, speed=args.speed,
+               ledger=ledger)
     return 0
 
 
@@ -524,6 +533,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replay", default=None, metavar="YYYY-MM-DD", help="the synthetic game date to replay")
     p.add_argument("--speed", type=float, default=None,
                    help="real-time factor of the replay (default live.replay.speed; higher is faster)")
+    p.add_argument("--record", action="store_true",
+                   help="record the replayed night's pre-game and live bets in the replay ledger "
+                        "(live.replay.ledger, never the real one) and settle them")
     _overrides(p)
     p = verb("market", _cmd_market,
              "every pricing method vs the market on recorded lines: accuracy, log loss, honest ROI, the gate, anatomy")
