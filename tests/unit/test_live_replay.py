@@ -260,6 +260,8 @@ def test_live_without_a_replay_date_says_the_feeds_are_not_built(tmp_project, ca
     with pytest.raises(SystemExit) as exc:
         build_parser().parse_args(["live", "--help"])
     assert exc.value.code == 0 and "SYNTHETIC" in capsys.readouterr().out
+    parsed = build_parser().parse_args(["live", "--replay", "2024-01-02", "--record"])
+    assert parsed.record and not build_parser().parse_args(["live", "--replay", "2024-01-02"]).record
 
 
 def test_live_replays_need_the_synthetic_league() -> None:
