@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -254,9 +255,11 @@ def test_a_recorded_replay_keeps_every_player_within_his_caps_and_settles_every_
     assert (rows["result"].eq("win").to_numpy() == expected).all()
 
 
-def test_live_without_a_replay_date_says_the_feeds_are_not_built(tmp_project, capsys) -> None:
+def test_live_without_a_fitted_model_says_how_to_fit_one_and_opens_no_ledger(tmp_project, capsys) -> None:
     assert main(["live"]) == 2
-    assert "--replay" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--fit data=synthetic" in err and "--replay" in err
+    assert not (tmp_project / "ledger.db").exists()
     with pytest.raises(SystemExit) as exc:
         build_parser().parse_args(["live", "--help"])
     assert exc.value.code == 0 and "SYNTHETIC" in capsys.readouterr().out
@@ -268,3 +271,20 @@ def test_live_replays_need_the_synthetic_league() -> None:
     project = load_project(PROJECT_ROOT, ["data=files"])
     with pytest.raises(ConfigError, match="synthetic league"):
         synthetic_live(project)
+
+
+def test_the_live_model_fitted_on_the_synthetic_quarters_is_saved_as_json_labelled_synthetic(
+        live: SyntheticLive, tmp_path) -> None:
+    from nba_pra.live.fit import fit_live
+    from nba_pra.live.night import load_fit
+    from nba_pra.live.runner import fit_synthetic
+
+    project = Project(tmp_path, composed())
+    path, fitted = fit_synthetic(project, live=live)
+    assert path == tmp_path / SETTINGS.model_file and fitted == fit_live(live.states, SETTINGS)
+    loaded, label = load_fit(path)
+    assert loaded == fitted and label.startswith("SYNTHETIC FIT")
+    doc = json.loads(path.read_text())
+    assert doc["synthetic"] and doc["fitted_on"]["league"] == "synthetic"
+    assert doc["fitted_on"]["states"] == len(live.states) and doc["fitted_on"]["pregame_predictions"] == "oracle"
+    assert path.stat().st_size < 10_000  # a small artifact

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,8 +31,9 @@ from nba_pra.data.synthetic import League, simulate_league
 from nba_pra.data.synthetic.quarters import simulate_quarters
 from nba_pra.errors import ConfigError, DataError
 from nba_pra.evaluation.predictions import cached_predictions, history_features
+from nba_pra.live.artifact import save_fit
 from nba_pra.live.fit import fit_live
-from nba_pra.live.model import forecast
+from nba_pra.live.model import LiveFit, forecast
 from nba_pra.live.replay import (
     KEYS,
     live_book,
@@ -214,3 +216,16 @@ def replay(project: Project, day: pd.Timestamp, *, gate: Gate, stack: StackFit |
         console.print(f"SYNTHETIC bets recorded in the replay ledger {redact_url(ledger.url)}: {added} new, "
                       f"{settled} settlements written")
     return frames
+
+
+def fit_synthetic(project: Project, live: SyntheticLive | None = None) -> tuple[Path, LiveFit]:
+    """Fit the in-game adjustments on every period-end state of the synthetic league (the walk-forward's latest fit:
+    all finished games) and write them to ``live.model_file`` as JSON labelled SYNTHETIC (:mod:`.artifact`)."""
+    s = project.settings
+    live = live or synthetic_live(project)
+    fitted = fit_live(live.states, s.live)
+    dates = pd.to_datetime(live.states["game_date"])
+    fitted_on = {"league": "synthetic", "seed": s.data.synthetic.seed if s.data.synthetic else None,
+                 "first_date": str(dates.min().date()), "last_date": str(dates.max().date()),
+                 "states": len(live.states), "pregame_predictions": live.prediction_cache}
+    return save_fit(fitted, project.root / s.live.model_file, fitted_on=fitted_on), fitted

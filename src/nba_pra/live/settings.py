@@ -82,5 +82,6 @@ class LiveSettings:
     over_calibration: OverCalibrationSettings
     reliability_bins: Count
     replay: ReplaySettings
+    model_file: str
     feeds: FeedSettings
     poll: PollSettings
