@@ -331,6 +331,10 @@ def test_the_live_page_lists_live_bets_with_their_game_state_results_and_synthet
     assert html.count('data-synthetic="true"') == 4  # both sources and both rows: the default league is simulated
     assert 'data-col="live_margin">-4<' in html and 'data-col="live_margin">+14<' in html
     assert "Half Time" in html and 'data-col="result">win<' in html and 'data-col="result">open<' in html
+    # the ledger page shows the live bet among the bets, marked as such
+    ledger = {b["bet_id"][0]: b for b in app.get("/api/ledger").json()["bets"]}
+    assert (ledger["g"]["phase"], ledger["h"]["phase"]) == ("pregame", "live")
+    assert 'data-col="phase">live<' in app.get("/ledger").text
     # with real data and books, only the replayed night is labelled synthetic
     real = _client(create_app(load_project(root, ["data.source=files", "odds=historical"])))
     view = real.get("/api/live").json()

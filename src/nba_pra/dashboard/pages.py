@@ -50,6 +50,7 @@ SLATE_COLUMNS: Final = (
 )
 LEDGER_COLUMNS: Final = (
     ("game_date", "date", "text"), ("player_name", "player", "text"), ("team", "team", "text"),
+    ("phase", "phase", "text"),
     ("bookmaker", "book", "text"), ("side", "side", "text"), ("line", "line", "num1"),
     ("price", "price", "american"), ("state", "state", "text"), ("stake", "stake (u)", "num2"),
     ("edge", "edge", "pct"), ("p_win", "P(win)", "prob"), ("result", "result", "text"), ("actual_pra", "PRA", "num0"),

@@ -107,6 +107,7 @@ class LedgerBet(BaseModel):
     state: str | None = Field(description="staked | paper (a paper bet has stake 0, so profit 0)")
     pricing: str | None = Field(None, description="pricing method the bet was priced with")
     gate_reason: str | None = Field(None, description="why the evidence gate kept the bet on paper")
+    phase: str | None = Field(None, description="pregame | live (in-game: its game state is on the live page)")
     status: str = Field(description="open | settled")
     result: str | None = Field(description="win | loss | push | void")
     actual_pra: float | None
