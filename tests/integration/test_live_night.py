@@ -158,3 +158,34 @@ def test_tonight_is_polled_until_the_games_end_and_live_bets_share_the_caps_with
     assert "1 live bets recorded in the ledger" in shown
     offers = int(shown.split(" live offers decided")[0].rsplit(" ", 1)[-1])
     assert offers == 3 * 2  # poll 1: Tatum's and Brown's in-play props at the books quoting them; poll 2: none
+
+
+def test_without_record_the_ledger_is_untouched_and_the_session_s_bets_count_in_the_caps(tmp_path: Path) -> None:
+    base = composed()
+    settings = dataclasses.replace(base, pricing=dataclasses.replace(base.pricing, method=PricingMethod.MODEL))
+    project = Project(PROJECT_ROOT, settings)
+    games = {"G1": G1_LIVE, "G2": G2_SCHEDULED}
+    polls: list[int] = []
+
+    def between(_: float) -> None:  # the same Q3 state twice, then both games final
+        polls.append(1)
+        if len(polls) == 2:
+            for key in games:
+                games[key] = copy.deepcopy(games[key])
+                games[key]["game"].update(gameStatus=3, period=4, gameClock="PT00M00.00S")
+
+    out = io.StringIO()
+    with (LiveServer(games) as nba_server,
+          OddsApiServer(api_key=FAKE_KEY, events=v4_events(), odds=v4_odds()) as odds_server,
+          LedgerStore(f"sqlite:///{tmp_path}/ledger.db") as ledger):
+        odds = LiveOddsPoller(odds_settings("theoddsapi", base_url=odds_server.base_url, env_file="no-such.env",
+                                            quota_floor=0), cache_dir=tmp_path / "cache")
+        summary = run_night(project, fit=(FIT, SYNTHETIC_LABEL), tonight=(make_slate(), pregame()),
+                            gate=Gate.open(), stack=None, ledger=ledger, record=False,
+                            console=Console(file=out, width=220), sleep=between, now=lambda: NOW,
+                            nba=LiveBoxScoreClient(settings_for(nba_server.root_url)), odds=odds)
+        assert ledger.bets().empty
+    assert (summary.end, summary.polls) == (PollEnd.GAMES_OVER, 3)
+    # poll 1: Tatum's over and Brown's under at the 50-unit bet cap = G1's 100-unit game cap; poll 2 sees the same
+    # Q3 state, but the session's unrecorded bets count in the caps (and the props already have their period's bet)
+    assert "2 live bets (not recorded" in out.getvalue() and "12 live offers decided" in out.getvalue()

@@ -117,12 +117,15 @@ class LiveNight:
         self.last: pd.DataFrame = pd.DataFrame()
 
     def _bankroll_and_placed(self) -> tuple[float, pd.DataFrame]:
+        """The bankroll (the ledger's, else the initial one) and the bets placed on tonight's games: the ledger's
+        (pre-game, recorded live) and this session's unrecorded live bets."""
         s = self.project.settings
         if self.ledger is None:
             return s.ledger.initial_bankroll, self.session_bets
         bets = self.ledger.bets()
-        return self.ledger.bankroll(s.ledger.initial_bankroll), bets.loc[
-            bets["game_id"].astype(str).isin(self.games)]
+        tonight = bets.loc[bets["game_id"].astype(str).isin(self.games)]
+        placed = pd.concat([tonight, self.session_bets], ignore_index=True) if len(self.session_bets) else tonight
+        return self.ledger.bankroll(s.ledger.initial_bankroll), placed
 
     def poll(self) -> bool:
         """One poll (module docstring); True while a game is not final (or its box score could not be read)."""
