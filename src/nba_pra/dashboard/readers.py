@@ -167,7 +167,7 @@ def read_live(project: Project) -> list[LiveSourceRead]:
     replay = s.live.replay.ledger
     return [
         _live_bets(project, SOURCE_LEDGER, s.ledger.url, s.ledger.db_schema, s.ledger.table_prefix,
-                   "`nba-pra live` records live bets there (not built yet: replays only)"),
+                   "`nba-pra live --record` records tonight's live bets there"),
         _live_bets(project, SOURCE_REPLAY, replay.url, replay.db_schema, replay.table_prefix, REPLAY_HINT),
     ]
 

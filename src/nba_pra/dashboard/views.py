@@ -308,7 +308,7 @@ def live_view(reads: Sequence[LiveSourceRead], settings: Settings, *, page: int 
     prov = {**provenance(s), "banner": shown}
     available = any(src.available for src in sources)
     message = None if len(bets) else "no live bets yet: " + "; ".join(
-        src.message or f"the {src.source} ledger has none" for src in sources)
+        f"{src.source}: {src.message or 'none recorded'}" for src in sources)
     newest = bets.sort_values(["game_date", "live_period", "live_clock_s", "bet_id"],
                               ascending=[False, False, True, True], kind="mergesort")
     rows, page, pages = paginate(newest, page, s.dashboard.page_size)

@@ -19,6 +19,7 @@ game is final, before the night's credit budget would be exceeded, or on Ctrl-C.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +41,7 @@ from nba_pra.live.model import LiveFit, forecast
 from nba_pra.live.nba_live import FINAL, LiveBoxScoreClient, boxscore_states
 from nba_pra.live.odds_live import LiveOddsPoller
 from nba_pra.live.poll import PollSummary, run_polls
-from nba_pra.live.replay import KEYS, live_candidates, live_predictions
+from nba_pra.live.replay import COMMITTED_COLUMNS, KEYS, live_candidates, live_predictions
 from nba_pra.live.runner import render
 from nba_pra.live.settings import LiveSettings
 from nba_pra.live.state import STATE_COLUMNS
@@ -52,13 +53,10 @@ if TYPE_CHECKING:  # the ledger (SQLAlchemy) is opened by the caller
 
 #: the pre-game columns a live state needs (:data:`nba_pra.live.model.PREGAME_COLUMNS`)
 _PREGAME: Final = ["mean", "var", "dist_family", "pregame_minutes"]
-_COMMITTED: Final = ["game_id", "game_date", "player_id", "stake"]
 
 
 def load_fit(path: Path) -> tuple[LiveFit, str]:
     """The fitted adjustments at ``path`` and the label the file carries (a synthetic fit says so)."""
-    import json
-
     if not path.is_file():
         raise ConfigError(f"no fitted live model at {path}: fit it on the synthetic league's quarters with "
                           "`nba-pra live --fit data=synthetic`, or replay a SYNTHETIC night with "
@@ -159,7 +157,7 @@ class LiveNight:
                 candidates = live_candidates(live_predictions(forecasts, self.pregame), forecasts,
                                              lines, s.betting, s.pricing, bankroll=bankroll,
                                              gate=self.gate, stack=self.stack,
-                                             committed=placed.loc[:, _COMMITTED] if len(placed) else None)
+                                             committed=placed.loc[:, list(COMMITTED_COLUMNS)] if len(placed) else None)
                 self._keep(candidates, placed)
         self.last = candidates
         self.offers += len(candidates)
