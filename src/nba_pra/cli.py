@@ -396,9 +396,13 @@ def _cmd_live(args: argparse.Namespace) -> int:
     if not args.record:
         replay(project, pd.Timestamp(args.replay), gate=gate, stack=stack, bankroll=bankroll, speed=args.speed)
         return 0
-    cfg = project.settings.live.replay.ledger
-    with LedgerStore(resolve_url(cfg.url, project.root), schema=cfg.db_schema,
-                     table_prefix=cfg.table_prefix) as replay_ledger:
+    cfg, real = project.settings.live.replay.ledger, project.settings.ledger
+    url = resolve_url(cfg.url, project.root)
+    if (url, cfg.db_schema, cfg.table_prefix) == (resolve_url(real.url, project.root), real.db_schema,
+                                                  real.table_prefix):
+        raise ConfigError("live.replay.ledger is the project's ledger: a replayed night is SYNTHETIC and never goes "
+                          "into the real ledger (give the replay ledger another URL or table_prefix)")
+    with LedgerStore(url, schema=cfg.db_schema, table_prefix=cfg.table_prefix) as replay_ledger:
         replay(project, pd.Timestamp(args.replay), gate=gate, stack=stack, bankroll=bankroll, speed=args.speed,
                ledger=replay_ledger)
     return 0

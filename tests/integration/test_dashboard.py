@@ -706,8 +706,9 @@ def test_a_browser_renders_every_page_with_the_real_numbers(project, server, bro
     _shoot(browser, "ledger")
 
     # live: no in-game bet in this project yet; each ledger says where its live bets come from
-    follow(browser.find_element(By.ID, "nav-live"))
-    assert text("#page-title") == "Live" and "--record" in text("#missing-replay")
+    browser.get(server + "/live")
+    assert text("#page-title") == "Live" and browser.find_element(By.ID, "nav-live").get_attribute("class") == "active"
+    assert "--record" in text("#missing-replay")
     assert "no live bets yet" in text("#notice")
     _shoot(browser, "live")
 

@@ -288,3 +288,10 @@ def test_the_live_model_fitted_on_the_synthetic_quarters_is_saved_as_json_labell
     assert doc["synthetic"] and doc["fitted_on"]["league"] == "synthetic"
     assert doc["fitted_on"]["states"] == len(live.states) and doc["fitted_on"]["pregame_predictions"] == "oracle"
     assert path.stat().st_size < 10_000  # a small artifact
+
+
+def test_a_replay_never_records_into_the_project_s_ledger(tmp_project, capsys) -> None:
+    assert main(["live", "--replay", "2024-01-02", "--record", "live.replay.ledger.url=sqlite:///ledger.db",
+                 "live.replay.ledger.table_prefix="]) == 2
+    assert "never goes into the real ledger" in capsys.readouterr().err
+    assert not (tmp_project / "ledger.db").exists()
