@@ -367,20 +367,44 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
 def _cmd_live(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from nba_pra.errors import ConfigError
+    project = _project(args)
+    if args.fit:
+        from nba_pra.live.runner import fit_synthetic
 
-    if not args.replay:
-        raise ConfigError("live feeds (The Odds API live odds, the NBA live box score) are not built yet: "
-                          "replay a synthetic night with `nba-pra live --replay YYYY-MM-DD`")
-    from nba_pra.live.runner import replay
+        path, fitted = fit_synthetic(project)
+        print(f"SYNTHETIC live model fitted on {fitted.n_states:,} states of the simulated league's quarters: {path}")
+        return 0
+    from nba_pra.ledger.store import LedgerStore, open_ledger, resolve_url
     from nba_pra.stages.bet import load_gate
 
-    project = _project(args)
     gate, stack, warnings = load_gate(project)
     for warning in warnings:
         log.warning(warning)
-    replay(project, pd.Timestamp(args.replay), gate=gate, stack=stack,
-           bankroll=project.settings.backtest.initial_bankroll, speed=args.speed)
+    if not args.replay:
+        from nba_pra.live.night import load_fit, run_night, tonight_inputs
+
+        # before the ledger opens (which creates a missing one): a missing model or slate is one sentence
+        fit = load_fit(project.root / project.settings.live.model_file)
+        inputs = tonight_inputs(project)
+        # the project's ledger: its pre-game bets count in the live bets' caps, and --record adds the live bets
+        with open_ledger(project.settings.ledger, project.root) as ledger:
+            run_night(project, fit=fit, tonight=inputs, gate=gate, stack=stack, ledger=ledger, record=args.record)
+        return 0
+    from nba_pra.live.runner import replay
+
+    bankroll = project.settings.backtest.initial_bankroll
+    if not args.record:
+        replay(project, pd.Timestamp(args.replay), gate=gate, stack=stack, bankroll=bankroll, speed=args.speed)
+        return 0
+    cfg, real = project.settings.live.replay.ledger, project.settings.ledger
+    url = resolve_url(cfg.url, project.root)
+    if (url, cfg.db_schema, cfg.table_prefix) == (resolve_url(real.url, project.root), real.db_schema,
+                                                  real.table_prefix):
+        raise ConfigError("live.replay.ledger is the project's ledger: a replayed night is SYNTHETIC and never goes "
+                          "into the real ledger (give the replay ledger another URL or table_prefix)")
+    with LedgerStore(url, schema=cfg.db_schema, table_prefix=cfg.table_prefix) as replay_ledger:
+        replay(project, pd.Timestamp(args.replay), gate=gate, stack=stack, bankroll=bankroll, speed=args.speed,
+               ledger=replay_ledger)
     return 0
 
 
@@ -519,11 +543,18 @@ def build_parser() -> argparse.ArgumentParser:
                         "(hydra/launcher=joblib)")
     _overrides(p)
     p = verb("live", _cmd_live,
-             "in-game PRA: --replay a SYNTHETIC night period end by period end (live forecasts, a live book, "
-             "candidates through the pre-game pricing, gate and caps)")
+             "in-game PRA: tonight's games polled from the NBA live box score and The Odds API in-play lines "
+             "until they end (Ctrl-C stops), or --replay a SYNTHETIC night period end by period end; live "
+             "candidates go through the pre-game pricing, gate and caps")
     p.add_argument("--replay", default=None, metavar="YYYY-MM-DD", help="the synthetic game date to replay")
     p.add_argument("--speed", type=float, default=None,
                    help="real-time factor of the replay (default live.replay.speed; higher is faster)")
+    p.add_argument("--record", action="store_true",
+                   help="record the live bets: tonight's in the ledger; with --replay, the replayed night's pre-game "
+                        "and live bets in the replay ledger (live.replay.ledger, never the real one), settled")
+    p.add_argument("--fit", action="store_true",
+                   help="fit the in-game model on the SYNTHETIC league's quarters (data=synthetic) and write "
+                        "live.model_file, which `nba-pra live` forecasts tonight's games with")
     _overrides(p)
     p = verb("market", _cmd_market,
              "every pricing method vs the market on recorded lines: accuracy, log loss, honest ROI, the gate, anatomy")

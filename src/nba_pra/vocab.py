@@ -37,6 +37,13 @@ class LineOutcome(StrEnum):
     VOID = "void"
 
 
+class BetPhase(StrEnum):
+    """When a bet was decided (the ledger's ``phase`` column): before tip-off or during the game."""
+
+    PREGAME = "pregame"
+    LIVE = "live"
+
+
 #: The Odds API's market key of points + rebounds + assists, the market this project prices
 PRA_MARKET: Final = "player_points_rebounds_assists"
 

@@ -286,6 +286,73 @@ def test_the_ledger_page_splits_staked_and_paper_bets(tmp_path: Path) -> None:
     assert html.count('data-suspect="true"') == 1 and "[b]Bold[/b] Name" in html
 
 
+# --- live -------------------------------------------------------------------------------------------------------
+
+_LIVE_ROW = {"game_id": "G1", "game_date": pd.Timestamp("2025-01-02"), "market": "player_points_rebounds_assists",
+             "bookmaker": "fastline", "side": "under", "line": 33.5, "price": +100.0, "decimal_price": 2.0,
+             "state": "staked", "edge": 0.06, "phase": "live", "live_clock_s": 0.0}
+
+
+def test_the_live_page_lists_live_bets_with_their_game_state_results_and_synthetic_labels(tmp_path: Path) -> None:
+    from nba_pra.ledger.store import LedgerStore
+
+    root = copy_project(tmp_path / "live")
+    # the project's ledger: a pre-game bet (not on the live page) and a live bet at half time, settled
+    with LedgerStore(f"sqlite:///{root / 'ledger.db'}") as store:
+        store.record_bets(pd.DataFrame([
+            {**_LIVE_ROW, "bet_id": "g" * 40, "player_id": 1, "stake": 5.0, "phase": "pregame", "side": "over",
+             "line": 29.5},
+            {**_LIVE_ROW, "bet_id": "h" * 40, "player_id": 1, "stake": 2.0, "player_name": "Half Time",
+             "live_period": 2, "live_minutes": 17.5, "live_pra": 15.0, "live_pf": 2.0, "live_margin": -4.0},
+        ]))
+        box = pd.DataFrame({"game_id": "G1", "player_id": [1], "played": True, "pts": 20.0, "reb": 6.0, "ast": 4.0})
+        store.settle(box, pricing=pricing_settings())  # final PRA 30: the live under 33.5 at +100 wins 2
+    # a replayed night's live bet at the end of Q3, open
+    replay = load_project(root).settings.live.replay.ledger
+    url = f"sqlite:///{root / replay.url.removeprefix('sqlite:///')}"
+    with LedgerStore(url, table_prefix=replay.table_prefix) as store:
+        store.record_bets(pd.DataFrame([{**_LIVE_ROW, "bet_id": "r" * 40, "player_id": 2, "stake": 1.5,
+                                         "player_name": "Third Quarter", "live_period": 3, "live_minutes": 30.0,
+                                         "live_pra": 25.0, "live_pf": 5.0, "live_margin": 14.0}]))
+    app = _client(create_app(load_project(root)))
+    view = app.get("/api/live").json()
+    assert view["available"] and view["total"] == 2 and view["banner"]  # the default project is synthetic
+    first, second = view["bets"]  # same date: the later game state first
+    assert (first["bet_id"], first["source"], first["synthetic"], first["status"]) == ("r" * 40, "replay", True,
+                                                                                      "open")
+    assert (second["live_period"], second["live_minutes"], second["live_pra"], second["live_pf"],
+            second["live_margin"]) == (2, 17.5, 15.0, 2.0, -4.0)
+    assert (second["result"], second["profit"], second["actual_pra"]) == ("win", 2.0, 30.0)
+    sources = {src["source"]: src for src in view["sources"]}
+    assert sources["ledger"]["summary"]["bets"] == 1 and sources["ledger"]["summary"]["profit"] == 2.0
+    assert sources["replay"]["synthetic"] and sources["replay"]["summary"]["open"] == 1
+    html = app.get("/live").text
+    assert 'id="nav-live"' in html and 'id="synthetic-banner"' in html and 'id="live-table"' in html
+    assert html.count('data-synthetic="true"') == 4  # both sources and both rows: the default league is simulated
+    assert 'data-col="live_margin">-4<' in html and 'data-col="live_margin">+14<' in html
+    assert "Half Time" in html and 'data-col="result">win<' in html and 'data-col="result">open<' in html
+    # the ledger page shows the live bet among the bets, marked as such
+    ledger = {b["bet_id"][0]: b for b in app.get("/api/ledger").json()["bets"]}
+    assert (ledger["g"]["phase"], ledger["h"]["phase"]) == ("pregame", "live")
+    assert 'data-col="phase">live<' in app.get("/ledger").text
+    # with real data and books, only the replayed night is labelled synthetic
+    real = _client(create_app(load_project(root, ["data.source=files", "odds=historical"])))
+    view = real.get("/api/live").json()
+    assert [b["synthetic"] for b in view["bets"]] == [True, False]
+    assert view["banner"].startswith("SYNTHETIC REPLAYS")
+    assert real.get("/live").text.count('<b class="synthetic-label">SYNTHETIC</b>') == 1
+
+
+def test_the_live_page_says_where_live_bets_come_from_and_creates_no_database(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "empty-live")
+    app = _client(create_app(load_project(root)))
+    view = app.get("/api/live").json()
+    assert not view["available"] and view["bets"] == []
+    assert "--replay" in view["message"] and "--record" in view["message"]
+    assert app.get("/live").status_code == 200
+    assert not (root / "ledger.db").exists() and not (root / "artifacts" / "live").exists()
+
+
 # --- ledger -----------------------------------------------------------------------------------------------------
 
 
@@ -454,10 +521,10 @@ def test_only_get_routes_exist_and_the_openapi_schema_lists_the_api(client) -> N
     from nba_pra.dashboard import api, pages
 
     routes = [*api.router.routes, *pages.router.routes]
-    assert len(routes) == 9 and {m for route in routes for m in route.methods} == {"GET"}
+    assert len(routes) == 11 and {m for route in routes for m in route.methods} == {"GET"}
     schema = client.get("/openapi.json").json()
-    assert {"/api/slate", "/api/ledger", "/api/models", "/api/health", "/api/models/{version}/plots/{name}"} <= set(
-        schema["paths"])
+    assert {"/api/slate", "/api/ledger", "/api/live", "/api/models", "/api/health",
+            "/api/models/{version}/plots/{name}"} <= set(schema["paths"])
     assert all(set(ops) == {"get"} for ops in schema["paths"].values())
     assert "SlateRow" in schema["components"]["schemas"]
     for path in ("/api/slate", "/api/ledger", "/", "/ledger"):
@@ -637,6 +704,13 @@ def test_a_browser_renders_every_page_with_the_real_numbers(project, server, bro
     assert len(browser.find_elements(By.CSS_SELECTOR, "#bets-table tbody tr")) == min(
         len(bets), project.settings.dashboard.page_size)
     _shoot(browser, "ledger")
+
+    # live: no in-game bet in this project yet; each ledger says where its live bets come from
+    browser.get(server + "/live")
+    assert text("#page-title") == "Live" and browser.find_element(By.ID, "nav-live").get_attribute("class") == "active"
+    assert "--record" in text("#missing-replay")
+    assert "no live bets yet" in text("#notice")
+    _shoot(browser, "live")
 
     # models: the champion's CRPS from MLflow, and the plots load
     from mlflow import MlflowClient

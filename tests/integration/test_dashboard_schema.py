@@ -2,8 +2,8 @@
 what the schema says (status code documented, body valid, content type declared).
 
 Two projects: one without any output (every view's "run the pipeline" branch) and one with a small settled ledger
-(the ledger view's summary, bankroll curve, buckets and intervals). The examples per operation are bounded so
-the file stays within about half a minute on the shared 2-core machine.
+(the ledger view's summary, bankroll curve, buckets and intervals; one live bet for the live view). The examples per
+operation are bounded so the file stays within about half a minute on the shared 2-core machine.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ def _ledgered(root: Path) -> Path:
         {**row, "bet_id": "l" * 40, "player_id": 3, "stake": 5.0, "edge": 0.12, "state": "staked", "gate_reason": ""},
         {**row, "bet_id": "p" * 40, "player_id": 2, "stake": 0.0, "edge": 0.20, "state": "paper",
          "gate_reason": "no_evidence: none yet"},
+        {**row, "bet_id": "v" * 40, "player_id": 3, "stake": 2.0, "edge": 0.07, "state": "staked", "gate_reason": "",
+         "phase": "live", "live_period": 2, "live_clock_s": 0.0, "live_minutes": 18.0, "live_pra": 4.0,
+         "live_pf": 1.0, "live_margin": -6.0},
     ])
     box = pd.DataFrame({"game_id": "G1", "player_id": [1, 2, 3], "played": True, "pts": [20.0, 20.0, 5.0],
                         "reb": 1.0, "ast": 0.0})
@@ -48,7 +51,8 @@ def _ledgered(root: Path) -> Path:
 
 
 #: every operation of the API; the first test keeps this list equal to the published schema's
-_OPERATIONS = ("/api/slate", "/api/ledger", "/api/models", "/api/health", "/api/models/{version}/plots/{name}")
+_OPERATIONS = ("/api/slate", "/api/ledger", "/api/live", "/api/models", "/api/health",
+               "/api/models/{version}/plots/{name}")
 
 
 @pytest.fixture(scope="module", params=["empty", "ledgered"])

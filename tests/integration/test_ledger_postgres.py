@@ -105,7 +105,8 @@ def test_postgres_rolls_back_a_failed_batch_entirely(schema: str) -> None:
 
 def _as_version_1(schema: str, *, keep: tuple[str, ...] = ()) -> None:
     """Turn the ledger in ``schema`` into what version 1 wrote: no state / pricing / gate_reason (version 2), no
-    settlement CLV columns (version 3), no model_scores table (version 4), meta = 1."""
+    settlement CLV columns (version 3), no model_scores table (version 4), no phase / live game state (version 5),
+    meta = 1."""
     engine = create_engine(URL)
     with engine.begin() as conn:
         for column in ("state", "pricing", "gate_reason"):
@@ -114,6 +115,8 @@ def _as_version_1(schema: str, *, keep: tuple[str, ...] = ()) -> None:
         for column in ("close_consensus_line", "close_books", "close_fair", "close_push", "clv_line", "clv_note"):
             conn.execute(text(f'ALTER TABLE "{schema}".settlements DROP COLUMN {column}'))
         conn.execute(text(f'DROP TABLE "{schema}".model_scores'))
+        for column in ("phase", "live_period", "live_clock_s", "live_minutes", "live_pra", "live_pf", "live_margin"):
+            conn.execute(text(f'ALTER TABLE "{schema}".bets DROP COLUMN {column}'))
         conn.execute(text(f"UPDATE \"{schema}\".ledger_meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
 
@@ -140,9 +143,14 @@ def test_postgres_migrates_a_version_1_ledger_in_place(schema: str) -> None:
     _as_version_1(schema)
     with LedgerStore(URL, schema=schema) as store:
         stored = store.bets()
-        assert len(stored) == 3 and stored["state"].eq("staked").all()
+        assert len(stored) == 3 and stored["state"].eq("staked").all() and stored["phase"].eq("pregame").all()
         paper = bets(4, stake=0.0).iloc[3:].assign(state="paper", pricing="market", gate_reason="no_evidence")
         assert store.record_bets(paper) == 1
+        # version 5's columns: a live bet keeps the game state it was decided at
+        live = bets(5).iloc[4:].assign(phase="live", live_period=3, live_clock_s=0.0, live_minutes=26.0,
+                                       live_pra=21.0, live_pf=4.0, live_margin=12.0)
+        assert store.record_bets(live) == 1
+        assert store.bets().set_index("phase").loc["live", "live_margin"] == 12.0
         # version 4's table: slate predictions recorded once, scored when played, read back by version
         predictions = pd.DataFrame({"game_id": "G1", "player_id": [0, 1], "game_date": DAY, "model_version": "2",
                                     "mean": [20.0, 25.0], "var": [40.0, 50.0], "dist_family": "negbin"})
@@ -154,7 +162,7 @@ def test_postgres_migrates_a_version_1_ledger_in_place(schema: str) -> None:
         scores = store.model_scores().set_index("player_id")
         assert scores.loc[0, "mae"] == pytest.approx(2.0) and scores.loc[1, "result"] == "void"
     names, version = _columns_and_version(schema)
-    assert {"state", "pricing", "gate_reason"} <= names and version == "4"
+    assert {"state", "pricing", "gate_reason", "phase", "live_period", "live_margin"} <= names and version == "5"
 
 
 def test_postgres_rolls_back_a_migration_that_fails_half_way(schema: str) -> None:

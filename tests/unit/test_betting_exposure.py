@@ -95,3 +95,49 @@ def test_stakes_are_floored_to_cents_only_when_configured() -> None:
 
 def test_flooring_never_rounds_up() -> None:
     assert floor_stake(pd.Series([1.239, 1.2, 0.1 + 0.2]), 2).tolist() == [1.23, 1.2, 0.3]
+
+
+def placed(stakes: list[float], games: list[str], players: list[int],
+           days: list[pd.Timestamp] | None = None) -> pd.DataFrame:
+    """Stakes already committed (e.g. the pre-game bets of the night)."""
+    return pd.DataFrame({"game_id": games, "game_date": days or [DAY] * len(stakes), "player_id": players,
+                         "stake": stakes})
+
+
+def test_a_player_s_pre_game_stake_uses_up_his_cap_before_his_live_bet() -> None:
+    # player cap 6 % of 1000 = 60; 45 staked pre-game -> his live bet (Kelly 30) gets 60 - 45 = 15
+    out = size_stakes(bets([30.0], ["G1"], [7]), NO_CORR, 1000.0, committed=placed([45.0], ["G1"], [7]))
+    assert out.loc[0, "stake"] == pytest.approx(15.0)
+    assert out.loc[0, "capped_by"] == "cap_player"
+    # another player's pre-game stake in another game leaves his 30 whole
+    free = size_stakes(bets([30.0], ["G1"], [7]), NO_CORR, 1000.0, committed=placed([45.0], ["G2"], [8]))
+    assert free.loc[0, "stake"] == 30.0 and free.loc[0, "capped_by"] == ""
+
+
+def test_a_full_player_cap_leaves_the_live_bet_nothing_and_says_which_cap() -> None:
+    # 40 pre-game + 20 earlier live = 60 = the cap: nothing left
+    out = size_stakes(bets([10.0], ["G1"], [7]), NO_CORR, 1000.0,
+                      committed=placed([40.0, 20.0], ["G1", "G1"], [7, 7]))
+    assert out.loc[0, "stake"] == 0.0 and out.loc[0, "cap_reason"] == "cap_player"
+
+
+def test_committed_stakes_count_against_the_game_and_day_caps_too() -> None:
+    # game cap 100: two other players' 90 committed in G1 leave 10 for the two live bets, by edge
+    out = size_stakes(bets([8.0, 8.0], ["G1", "G1"], [1, 2]), NO_CORR, 1000.0,
+                      committed=placed([50.0, 40.0], ["G1", "G1"], [3, 4]))
+    assert out["stake"].tolist() == pytest.approx([8.0, 2.0])
+    assert out["capped_by"].tolist() == ["", "cap_game"]
+    # day cap 250: 245 committed over five other games leaves 5
+    day = size_stakes(bets([8.0], ["G9"], [9]), NO_CORR, 1000.0,
+                      committed=placed([49.0] * 5, [f"G{i}" for i in range(5)], [10, 11, 12, 13, 14]))
+    assert day.loc[0, "stake"] == pytest.approx(5.0) and day.loc[0, "capped_by"] == "cap_day"
+    # stakes of another day count against nothing today
+    other = size_stakes(bets([8.0], ["G9"], [9]), NO_CORR, 1000.0,
+                        committed=placed([49.0] * 5, [f"G{i}" for i in range(5)], [9, 11, 12, 13, 14],
+                                         days=[DAY - pd.Timedelta(days=1)] * 5))
+    assert other.loc[0, "stake"] == 8.0
+
+
+def test_paper_bets_commit_nothing() -> None:
+    out = size_stakes(bets([30.0], ["G1"], [7]), NO_CORR, 1000.0, committed=placed([0.0, 0.0], ["G1", "G1"], [7, 7]))
+    assert out.loc[0, "stake"] == 30.0

@@ -102,3 +102,25 @@ def test_the_models_page_shows_the_latest_comparison_with_its_verdict_and_interv
     assert 'href="http://ui/#/experiments/e2/runs/c1"' in html
     without = _render("models.html", views.models_view(dataclasses.replace(read, comparison=None), composed()))
     assert 'id="comparison"' not in without
+
+
+def test_the_live_view_keeps_a_readable_source_when_the_other_cannot_be_read() -> None:
+    import pandas as pd
+
+    from nba_pra.dashboard.readers import LiveSourceRead
+
+    bet = {"bet_id": "x" * 40, "game_id": "G1", "game_date": pd.Timestamp("2025-01-02"), "player_id": 1,
+           "player_name": "A", "team": "BOS", "bookmaker": "b", "side": "over", "line": 20.5, "price": 100.0,
+           "decimal_price": 2.0, "stake": 0.0, "state": "paper", "edge": 0.05, "p_win": 0.55, "live_period": 1,
+           "live_clock_s": 0.0, "live_minutes": 8.0, "live_pra": 7.0, "live_pf": 1.0, "live_margin": 3.0,
+           "status": "open", "result": None, "actual_pra": None, "profit": None, "phase": "live",
+           "clv_prob": None, "clv_price": None, "clv_line": None}
+    reads = [LiveSourceRead("ledger", "postgresql://u:pw-Sentinel@db/x", None, "cannot open the ledger: refused"),
+             LiveSourceRead("replay", "sqlite:///r.db", pd.DataFrame([bet]))]
+    view = views.live_view(reads, composed())
+    assert view.available and view.total == 1 and view.bets[0].source == "replay" and view.bets[0].synthetic
+    ledger, replay = view.sources
+    assert (ledger.available, ledger.message, ledger.url) == (False, "cannot open the ledger: refused",
+                                                              "postgresql://u:***@db/x")
+    assert replay.summary is not None and replay.summary.bets == 0 and replay.summary.paper is not None
+    assert replay.summary.paper.bets == 1  # a paper live bet counts as paper, not as staked

@@ -1,6 +1,6 @@
 """Older ledgers are migrated in place, in one transaction: version 1 (no state / pricing / gate_reason),
-version 2 (settlements without the CLV of moved lines) and version 3 (no model_scores table) all reach the current
-version."""
+version 2 (settlements without the CLV of moved lines), version 3 (no model_scores table) and version 4 (no phase /
+live game state) all reach the current version."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, text
 from test_ledger_store import BETS, BOX, PREDICTIONS, bet
 
 from nba_pra.errors import LedgerError
@@ -18,6 +18,14 @@ from settings_support import pricing_settings
 
 NEW_COLUMNS = ("state", "pricing", "gate_reason")
 CLV_COLUMNS = ("close_consensus_line", "close_books", "close_fair", "close_push", "clv_line", "clv_note")
+LIVE_COLUMNS = ("phase", "live_period", "live_clock_s", "live_minutes", "live_pra", "live_pf", "live_margin")
+CURRENT = "5"
+
+
+def drop_live_columns(conn: Connection) -> None:
+    """What a version-4 ledger lacks: the bets' phase and live game state."""
+    for column in LIVE_COLUMNS:
+        conn.execute(text(f"ALTER TABLE bets DROP COLUMN {column}"))
 
 
 def make_version_1(url: str, *, keep: tuple[str, ...] = ()) -> None:
@@ -32,6 +40,7 @@ def make_version_1(url: str, *, keep: tuple[str, ...] = ()) -> None:
         for column in CLV_COLUMNS:
             conn.execute(text(f"ALTER TABLE settlements DROP COLUMN {column}"))
         conn.execute(text("DROP TABLE model_scores"))
+        drop_live_columns(conn)
         conn.execute(text("UPDATE ledger_meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
 
@@ -45,8 +54,30 @@ def columns_and_version(url: str) -> tuple[set[str], str]:
     return names, version
 
 
-def test_the_schema_version_is_4() -> None:
-    assert LEDGER_SCHEMA_VERSION == 4
+def test_the_schema_version_is_5() -> None:
+    assert LEDGER_SCHEMA_VERSION == 5
+
+
+def test_a_version_4_ledger_gains_the_live_columns_and_its_bets_are_pre_game(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/ledger.db"
+    with LedgerStore(url) as store:
+        store.record_bets(BETS)
+        store.settle(BOX, pricing=pricing_settings())
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        drop_live_columns(conn)
+        conn.execute(text("UPDATE ledger_meta SET value = '4' WHERE key = 'schema_version'"))
+    engine.dispose()
+    assert not set(LIVE_COLUMNS) & columns_and_version(url)[0]
+    with LedgerStore(url) as store:
+        stored = store.bets().set_index("bet_id")
+        assert stored["phase"].eq("pregame").all() and stored["live_period"].isna().all()
+        assert stored.loc[["a", "c"], "result"].tolist() == ["win", "loss"]  # settlements kept
+        live = pd.DataFrame([bet("L", 1, "under", 33.5, -110, 1.0, phase="live", live_period=2, live_clock_s=0.0,
+                                 live_minutes=17.5, live_pra=15.0, live_pf=2.0, live_margin=-4.0)])
+        assert store.record_bets(live) == 1
+    names, version = columns_and_version(url)
+    assert set(LIVE_COLUMNS) <= names and version == CURRENT
 
 
 def test_a_version_3_ledger_gains_the_model_scores_table_and_keeps_its_bets(tmp_path: Path) -> None:
@@ -56,6 +87,7 @@ def test_a_version_3_ledger_gains_the_model_scores_table_and_keeps_its_bets(tmp_
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE model_scores"))
+        drop_live_columns(conn)
         conn.execute(text("UPDATE ledger_meta SET value = '3' WHERE key = 'schema_version'"))
     engine.dispose()
     with LedgerStore(url) as store:
@@ -66,7 +98,7 @@ def test_a_version_3_ledger_gains_the_model_scores_table_and_keeps_its_bets(tmp_
     with engine.connect() as conn:
         assert "model_scores" in inspect(conn).get_table_names()
     engine.dispose()
-    assert columns_and_version(url)[1] == "4"
+    assert columns_and_version(url)[1] == CURRENT
 
 
 def test_a_version_2_ledger_gains_the_settlements_clv_columns_and_keeps_its_settled_bets(tmp_path: Path) -> None:
@@ -78,6 +110,7 @@ def test_a_version_2_ledger_gains_the_settlements_clv_columns_and_keeps_its_sett
     with engine.begin() as conn:
         for column in CLV_COLUMNS:
             conn.execute(text(f"ALTER TABLE settlements DROP COLUMN {column}"))
+        drop_live_columns(conn)
         conn.execute(text("UPDATE ledger_meta SET value = '2' WHERE key = 'schema_version'"))
     engine.dispose()
     with LedgerStore(url) as store:
@@ -88,7 +121,7 @@ def test_a_version_2_ledger_gains_the_settlements_clv_columns_and_keeps_its_sett
     with engine.connect() as conn:
         names = {c["name"] for c in inspect(conn).get_columns("settlements")}
     engine.dispose()
-    assert set(CLV_COLUMNS) <= names and columns_and_version(url)[1] == "4"
+    assert set(CLV_COLUMNS) <= names and columns_and_version(url)[1] == CURRENT
 
 
 def test_a_version_1_ledger_gains_the_columns_and_its_bets_count_as_staked(tmp_path: Path) -> None:
@@ -105,7 +138,7 @@ def test_a_version_1_ledger_gains_the_columns_and_its_bets_count_as_staked(tmp_p
                                   gate_reason="no_evidence: none yet")])
         assert store.record_bets(paper) == 1
     names, version = columns_and_version(url)
-    assert set(NEW_COLUMNS) <= names and version == "4"
+    assert set(NEW_COLUMNS) <= names and version == CURRENT
     with LedgerStore(url) as again:  # reopening a migrated ledger migrates nothing
         assert again.bets().set_index("bet_id").loc["p", "state"] == "paper"
 

@@ -403,3 +403,55 @@ def test_slate_predictions_are_recorded_once_per_version_and_scored_when_the_gam
     assert rows.loc[("G1", 1, "1"), "line"] == 29.0
     assert rows.loc[("G1", 1, "1"), "brier_over"] == pytest.approx((1 - p_over) ** 2)
     assert np.isnan(rows.loc[("G1", 3, "1"), "brier_over"])  # no book line for player 3
+
+
+#: the game state of a live bet (end of the first half: 17.5 minutes, 15 PRA, 2 fouls, down 4)
+LIVE_STATE = {"phase": "live", "live_period": 2, "live_clock_s": 0.0, "live_minutes": 17.5, "live_pra": 15.0,
+              "live_pf": 2.0, "live_margin": -4.0}
+
+
+def test_a_live_bet_is_stored_with_its_game_state_and_settled_like_a_pre_game_bet(store: LedgerStore) -> None:
+    # player 1 ends with PRA 30 (BOX): the pre-game over 29.5 wins 10; the live under 33.5 at +100 wins 2
+    live = pd.DataFrame([bet("L", 1, "under", 33.5, +100, 2.0, **LIVE_STATE)])
+    assert store.record_bets(pd.concat([BETS.iloc[[0]], live])) == 2
+    assert store.record_bets(live) == 0  # one live bet per id, as before tip-off
+    assert store.settle(BOX, pricing=PRICING) == 2
+    out = store.bets().set_index("bet_id")
+    assert out.loc["a", "phase"] == "pregame" and pd.isna(out.loc["a", "live_period"])
+    assert out.loc["L", ["phase", "live_period", "live_minutes", "live_pra", "live_pf", "live_margin"]].tolist() == [
+        "live", 2, 17.5, 15.0, 2.0, -4.0]
+    assert out.loc["L", ["result", "profit"]].tolist() == ["win", 2.0]
+    assert store.bankroll(1000.0) == pytest.approx(1012.0)
+    assert store.summary(1000.0)["bets"] == 2
+
+
+def test_a_live_bet_without_its_game_state_or_with_an_unknown_phase_is_refused(store: LedgerStore) -> None:
+    with pytest.raises(LedgerError, match="no game state"):
+        store.record_bets(pd.DataFrame([bet("L", 1, "under", 33.5, +100, 2.0, phase="live")]))
+    with pytest.raises(LedgerError, match="no game state"):
+        store.record_bets(pd.DataFrame([bet("L", 1, "under", 33.5, +100, 2.0, **{**LIVE_STATE, "live_period": None})]))
+    with pytest.raises(LedgerError, match="phase must be"):
+        store.record_bets(pd.DataFrame([bet("L", 1, "under", 33.5, +100, 2.0, phase="halftime")]))
+    assert store.bets().empty
+
+
+def test_a_pre_game_closing_line_does_not_close_a_live_bet(store: LedgerStore) -> None:
+    live = bet("L", 3, "over", 24.5, +150, 4.0, **LIVE_STATE)
+    store.record_bets(pd.DataFrame([BETS.iloc[2].to_dict(), live]))  # bet c (pre-game) and a live twin
+    closing = pd.DataFrame([{"game_id": "G1", "game_date": DAY, "player_id": 3, "player_name": "x",
+                             "bookmaker": "book_a", "line": 24.5, "over_price": +150, "under_price": -180,
+                             "close_line": 24.5, "close_over_price": +120, "close_under_price": -150}])
+    assert store.settle(BOX, closing, pricing=PRICING) == 2
+    out = store.bets().set_index("bet_id")
+    assert out.loc["c", "clv_price"] == pytest.approx(2.5 / 2.2 - 1)  # the pre-game bet is closed ...
+    assert pd.isna(out.loc["L", "clv_price"]) and pd.isna(out.loc["L", "close_line"])  # ... the live one is not
+    assert out.loc["L", ["result", "profit"]].tolist() == ["loss", -4.0]
+
+
+def test_a_ledger_of_live_bets_only_settles_with_a_closing_table(store: LedgerStore) -> None:
+    store.record_bets(pd.DataFrame([bet("L", 3, "over", 24.5, +150, 4.0, **LIVE_STATE)]))
+    closing = pd.DataFrame([{"game_id": "G1", "game_date": DAY, "player_id": 3, "player_name": "x",
+                             "bookmaker": "book_a", "line": 24.5, "over_price": +150, "under_price": -180,
+                             "close_line": 24.5, "close_over_price": +120, "close_under_price": -150}])
+    assert store.settle(BOX, closing, pricing=PRICING) == 1
+    assert store.bets().loc[0, "result"] == "loss"

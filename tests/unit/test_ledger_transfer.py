@@ -237,3 +237,34 @@ def test_an_export_carries_state_pricing_and_gate_reason_back_in(tmp_path: Path,
     assert copied.loc["a" * 40, "state"] == "staked" and copied.loc["b" * 40, "state"] == "paper"
     assert copied["pricing"].eq("market_aware").all()
     assert copied.loc["b" * 40, "gate_reason"] == reason and copied.loc["b" * 40, "stake"] == 0.0
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_an_export_carries_a_live_bet_s_phase_and_game_state_back_in(tmp_path: Path, suffix: str) -> None:
+    row = {"game_id": "G1", "game_date": pd.Timestamp("2024-01-05"), "player_id": 7, "player_name": "A B",
+           "market": PRA, "bookmaker": "fastline", "price": -110.0, "decimal_price": 1 + 100 / 110, "stake": 2.0}
+    frame = pd.DataFrame([
+        {**row, "bet_id": "a" * 40, "side": "over", "line": 20.5},
+        {**row, "bet_id": "c" * 40, "side": "under", "line": 33.5, "phase": "live", "live_period": 3,
+         "live_clock_s": 323.0, "live_minutes": 27.7, "live_pra": 25.0, "live_pf": 4.0, "live_margin": -12.0},
+    ])
+    with store(tmp_path) as ledger:
+        ledger.record_bets(frame)
+        export_ledger(ledger, tmp_path / f"out.{suffix}")
+    with store(tmp_path, "copy.db") as copy:
+        assert import_ledger(copy, tmp_path / f"out.{suffix}").bets_added == 2
+        copied = copy.bets().set_index("bet_id")
+    assert copied.loc["a" * 40, "phase"] == "pregame" and pd.isna(copied.loc["a" * 40, "live_period"])
+    live = copied.loc["c" * 40]
+    assert live["phase"] == "live"
+    assert [live[c] for c in ("live_period", "live_clock_s", "live_minutes", "live_pra", "live_pf", "live_margin")] == [
+        3, 323.0, 27.7, 25.0, 4.0, -12.0]
+
+
+def test_a_live_row_without_its_game_state_or_an_unknown_phase_is_refused() -> None:
+    header = "date,player,line,side,odds,stake,phase,live_period,live_clock_s\n"
+    with pytest.raises(DataValidationError, match=r"phase must be pregame or live \(CSV line\(s\) 2\)"):
+        parse(header + "2024-01-15,A B,45.5,over,-110,1,halftime,2,0\n")
+    with pytest.raises(DataValidationError, match=r"needs its game state .* \(CSV line\(s\) 3\)"):
+        parse(header + "2024-01-15,A B,45.5,over,-110,1,live,2,0\n2024-01-15,C D,30.5,over,-110,1,live,,\n")
+    assert parse(header + "2024-01-15,A B,45.5,over,-110,1,,,\n")[0]["phase"].tolist() == ["pregame"]

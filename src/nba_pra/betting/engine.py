@@ -217,11 +217,13 @@ def _not_best_detail(frame: pd.DataFrame, reason: pd.Series, chosen: pd.Series) 
 
 
 def decide(frame: pd.DataFrame, settings: BettingSettings, bankroll: float, *, method: PricingMethod,
-           gate: Gate, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+           gate: Gate, as_of: pd.Timestamp | None = None, committed: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`add_filters`' candidates -> decision, stake, state and reason (best price, the gate, exposure caps).
 
     The bet of a prop is placed at a book the gate lets ``method`` stake when one passes every filter, else at
     the best edge as a *paper* bet (stake 0, ``gate_reason`` says why). Columns: :data:`CANDIDATE_COLUMNS`.
+    ``committed``: stakes placed earlier that share the exposure caps (:func:`nba_pra.betting.exposure.size_stakes`;
+    a player's pre-game and earlier live bets when his live offers are decided).
     """
     frame = frame.copy()
     reason = frame.pop("reason")
@@ -236,7 +238,7 @@ def decide(frame: pd.DataFrame, settings: BettingSettings, bankroll: float, *, m
     frame["stake"] = 0.0
     frame["capped_by"] = ""
     if sized_rows.any():
-        sized = size_stakes(frame.loc[sized_rows], settings, bankroll)
+        sized = size_stakes(frame.loc[sized_rows], settings, bankroll, committed)
         frame.loc[sized_rows, "stake"] = sized["stake"]
         frame.loc[sized_rows, "capped_by"] = sized["capped_by"]
         cut = sized["cap_reason"] != ""

@@ -70,6 +70,12 @@ def ledger(request: Request, page: Page = 1) -> JSONResponse:
     return _json(request, views.ledger_view(readers.read_ledger(project), project.settings, page=page))
 
 
+@router.get("/live", response_model=schemas.Live, summary="Live (in-game) bets with their game state and results")
+def live(request: Request, page: Page = 1) -> JSONResponse:
+    project = project_of(request)
+    return _json(request, views.live_view(readers.read_live(project), project.settings, page=page))
+
+
 @router.get("/models", response_model=schemas.Models, summary="Champion and challenger with calibration metrics")
 def models(request: Request) -> JSONResponse:
     project = project_of(request)

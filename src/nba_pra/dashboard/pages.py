@@ -50,11 +50,21 @@ SLATE_COLUMNS: Final = (
 )
 LEDGER_COLUMNS: Final = (
     ("game_date", "date", "text"), ("player_name", "player", "text"), ("team", "team", "text"),
+    ("phase", "phase", "text"),
     ("bookmaker", "book", "text"), ("side", "side", "text"), ("line", "line", "num1"),
     ("price", "price", "american"), ("state", "state", "text"), ("stake", "stake (u)", "num2"),
     ("edge", "edge", "pct"), ("p_win", "P(win)", "prob"), ("result", "result", "text"), ("actual_pra", "PRA", "num0"),
     ("profit", "profit (u)", "signed2"), ("close_line", "close", "num1"), ("clv_price", "CLV price", "spct"),
     ("clv_prob", "CLV prob", "spct"), ("clv_line", "CLV line", "signed2"), ("gate_reason", "why paper", "text"),
+)
+LIVE_COLUMNS: Final = (
+    ("game_date", "date", "text"), ("player_name", "player", "text"), ("team", "team", "text"),
+    ("live_period", "period", "num0"), ("live_clock_s", "clock (s)", "num0"), ("live_minutes", "min", "num1"),
+    ("live_pra", "PRA so far", "num0"), ("live_pf", "PF", "num0"), ("live_margin", "margin", "signed0"),
+    ("bookmaker", "book", "text"), ("side", "side", "text"), ("line", "line", "num1"),
+    ("price", "price", "american"), ("state", "state", "text"), ("stake", "stake (u)", "num2"),
+    ("edge", "edge", "pct"), ("p_win", "P(win)", "prob"), ("result", "result", "text"),
+    ("actual_pra", "final PRA", "num0"), ("profit", "profit (u)", "signed2"),
 )
 #: the mark after a suspect edge (its meaning is the footnote under the table)
 SUSPECT_MARK: Final = "!"
@@ -67,7 +77,8 @@ def _fmt(value: Any, kind: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
     formats = {
-        "num0": "{:.0f}", "num1": "{:.1f}", "num2": "{:.2f}", "signed2": "{:+.2f}", "signed3": "{:+.3f}",
+        "num0": "{:.0f}", "num1": "{:.1f}", "num2": "{:.2f}", "signed0": "{:+.0f}", "signed2": "{:+.2f}",
+        "signed3": "{:+.3f}",
         "prob": "{:.3f}",
         "pct": "{:.1%}", "pct0": "{:.0%}", "spct": "{:+.2%}", "american": "{:+.0f}",
     }
@@ -142,7 +153,8 @@ _env.filters["when"] = lambda value: human_time(value) or MISSING
 _env.globals.update(
     query=_query, svg_points=svg_points, line_chart=line_chart, reason_help=reason_help, version=__version__,
     chart={"w": CHART_WIDTH, "h": CHART_HEIGHT},
-    SLATE_COLUMNS=SLATE_COLUMNS, LEDGER_COLUMNS=LEDGER_COLUMNS, MISSING=MISSING, SUSPECT_MARK=SUSPECT_MARK,
+    SLATE_COLUMNS=SLATE_COLUMNS, LEDGER_COLUMNS=LEDGER_COLUMNS, LIVE_COLUMNS=LIVE_COLUMNS, MISSING=MISSING,
+    SUSPECT_MARK=SUSPECT_MARK,
 )
 
 
@@ -174,6 +186,12 @@ def ledger_page(request: Request, page: Page = 1) -> HTMLResponse:
     project = project_of(request)
     view = views.ledger_view(readers.read_ledger(project), project.settings, page=page)
     return _page(request, "ledger.html", view)
+
+
+@router.get("/live", response_class=HTMLResponse)
+def live_page(request: Request, page: Page = 1) -> HTMLResponse:
+    project = project_of(request)
+    return _page(request, "live.html", views.live_view(readers.read_live(project), project.settings, page=page))
 
 
 @router.get("/models", response_class=HTMLResponse)

@@ -126,6 +126,52 @@ def read_ledger(project: Project) -> LedgerRead:
         return LedgerRead(None, str(exc))
 
 
+# --- live -------------------------------------------------------------------------------------------------------
+
+#: where live bets are read from: the project's ledger, and the replay ledger of ``nba-pra live --replay --record``
+SOURCE_LEDGER: Final = "ledger"
+SOURCE_REPLAY: Final = "replay"
+REPLAY_HINT: Final = "`nba-pra live --replay YYYY-MM-DD --record` records a replayed SYNTHETIC night there"
+
+
+@dataclass(frozen=True)
+class LiveSourceRead:
+    """One ledger's live bets (``phase == live``), or None with the sentence saying why there are none."""
+
+    source: str
+    url: str
+    bets: pd.DataFrame | None
+    message: str | None = None
+
+
+def _live_bets(project: Project, source: str, url: str, schema: str | None, prefix: str,
+               hint: str) -> LiveSourceRead:
+    from nba_pra.ledger.store import LedgerStore, resolve_url
+    from nba_pra.ledger.tables import PHASE_LIVE
+
+    missing = missing_sqlite(url, project.root)
+    if missing is not None:
+        return LiveSourceRead(source, url, None, f"no {source} ledger yet ({relative(project, missing)}): {hint}")
+    try:
+        with LedgerStore(resolve_url(url, project.root), schema=schema, table_prefix=prefix) as store:
+            bets = store.bets()
+    except LedgerError as exc:
+        return LiveSourceRead(source, url, None, str(exc))
+    return LiveSourceRead(source, url, bets.loc[bets["phase"].eq(PHASE_LIVE)].reset_index(drop=True))
+
+
+def read_live(project: Project) -> list[LiveSourceRead]:
+    """The live bets of the project's ledger and of the replay ledger (``live.replay.ledger``); a ledger that does
+    not exist is not created."""
+    s = project.settings
+    replay = s.live.replay.ledger
+    return [
+        _live_bets(project, SOURCE_LEDGER, s.ledger.url, s.ledger.db_schema, s.ledger.table_prefix,
+                   "`nba-pra live --record` records tonight's live bets there"),
+        _live_bets(project, SOURCE_REPLAY, replay.url, replay.db_schema, replay.table_prefix, REPLAY_HINT),
+    ]
+
+
 # --- models -----------------------------------------------------------------------------------------------------
 
 

@@ -107,6 +107,7 @@ class LedgerBet(BaseModel):
     state: str | None = Field(description="staked | paper (a paper bet has stake 0, so profit 0)")
     pricing: str | None = Field(None, description="pricing method the bet was priced with")
     gate_reason: str | None = Field(None, description="why the evidence gate kept the bet on paper")
+    phase: str | None = Field(None, description="pregame | live (in-game: its game state is on the live page)")
     status: str = Field(description="open | settled")
     result: str | None = Field(description="win | loss | push | void")
     actual_pra: float | None
@@ -222,6 +223,57 @@ class Ledger(Notice):
     pages: int = 1
     suspect_edge: float | None = Field(None, description="edges above this are flagged (`betting.suspect_edge`)")
     bets: list[LedgerBet] = Field(default_factory=list, description="newest game first, one page")
+
+
+# --- live -------------------------------------------------------------------------------------------------------
+
+
+class LiveBet(BaseModel):
+    """A live (in-game) bet with the game state it was decided at and its settlement (null while open)."""
+
+    bet_id: str
+    source: str = Field(description="ledger (the project's) | replay (a replayed synthetic night)")
+    synthetic: bool = Field(description="the bet is on a simulated league or at simulated books")
+    game_date: str
+    player_name: str | None
+    team: str | None
+    bookmaker: str
+    side: str
+    line: float
+    price: float
+    stake: float
+    state: str | None = Field(description="staked | paper")
+    edge: float | None
+    p_win: float | None
+    live_period: int | None = Field(description="period of the game state (1-4, overtime beyond)")
+    live_clock_s: float | None = Field(description="seconds left on the period's clock")
+    live_minutes: float | None = Field(description="minutes he had played")
+    live_pra: float | None = Field(description="his PRA so far")
+    live_pf: float | None = Field(description="his personal fouls")
+    live_margin: float | None = Field(description="his team's score minus the opponent's")
+    status: str = Field(description="open | settled")
+    result: str | None = Field(description="win | loss | push | void")
+    actual_pra: float | None = Field(description="his final PRA")
+    profit: float | None
+
+
+class LiveSource(BaseModel):
+    """One ledger the live bets come from, with the summary of its live bets."""
+
+    source: str
+    url: str = Field(description="the ledger's SQLAlchemy URL with any password masked")
+    synthetic: bool
+    available: bool
+    message: str | None = None
+    summary: LedgerSummary | None = None
+
+
+class Live(Notice):
+    sources: list[LiveSource] = Field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    bets: list[LiveBet] = Field(default_factory=list, description="newest game and latest game state first, one page")
 
 
 # --- models -----------------------------------------------------------------------------------------------------

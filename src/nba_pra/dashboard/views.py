@@ -21,7 +21,15 @@ from nba_pra.betting.decisions import pricing_of, suspect_edges, with_reason_det
 from nba_pra.betting.engine import DECISION_BET
 from nba_pra.config import Settings
 from nba_pra.dashboard import schemas
-from nba_pra.dashboard.readers import PIPELINE_HINT, HealthRead, LedgerRead, ModelsRead, SlateRead
+from nba_pra.dashboard.readers import (
+    PIPELINE_HINT,
+    SOURCE_REPLAY,
+    HealthRead,
+    LedgerRead,
+    LiveSourceRead,
+    ModelsRead,
+    SlateRead,
+)
 from nba_pra.data.freshness import check_freshness, data_lag_days
 from nba_pra.ledger.clv_summary import clv_by_book, clv_by_edge, clv_over_time, clv_table
 from nba_pra.ledger.health import bucket_labels, by_bucket
@@ -264,6 +272,49 @@ def ledger_view(read: LedgerRead, settings: Settings, *, page: int = 1) -> schem
         bets=[schemas.LedgerBet(**r) for r in records(rows, schemas.LedgerBet.model_fields)],
         **head,
     )
+
+
+# --- live -------------------------------------------------------------------------------------------------------
+
+#: the live page's warning when it shows replayed nights of a project whose own data and market are real
+REPLAY_BANNER: Final = "SYNTHETIC REPLAYS: live bets of replayed simulated nights, not real bets"
+
+
+def source_is_synthetic(source: str, settings: Settings) -> bool:
+    """A replay is always synthetic; the project's ledger is when its data or market is."""
+    return source == SOURCE_REPLAY or data_is_synthetic(settings) or market_is_synthetic(settings)
+
+
+def live_view(reads: Sequence[LiveSourceRead], settings: Settings, *, page: int = 1) -> schemas.Live:
+    """Live bets of every source (newest game first, then the latest game state), each labelled synthetic when it
+    is, with a summary per source (:func:`nba_pra.ledger.summary.summarize`, its bankroll from
+    ``ledger.initial_bankroll``)."""
+    s = settings
+    sources, frames = [], []
+    for read in reads:
+        synthetic = source_is_synthetic(read.source, s)
+        head = {"source": read.source, "url": shown_url(read.url), "synthetic": synthetic}
+        if read.bets is None:
+            sources.append(schemas.LiveSource(available=False, message=read.message, **head))
+            continue
+        summary = {k: v for k, v in summarize(read.bets, s.ledger.initial_bankroll).items()
+                   if k in schemas.LedgerSummary.model_fields}
+        sources.append(schemas.LiveSource(available=True, summary=schemas.LedgerSummary(**summary), **head))
+        frames.append(read.bets.assign(source=read.source, synthetic=synthetic))
+    shown = banner(s)
+    bets = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(schemas.LiveBet.model_fields))
+    if not shown and bets["synthetic"].astype(bool).any():
+        shown = REPLAY_BANNER
+    prov = {**provenance(s), "banner": shown}
+    available = any(src.available for src in sources)
+    message = None if len(bets) else "no live bets yet: " + "; ".join(
+        f"{src.source}: {src.message or 'none recorded'}" for src in sources)
+    newest = bets.sort_values(["game_date", "live_period", "live_clock_s", "bet_id"],
+                              ascending=[False, False, True, True], kind="mergesort")
+    rows, page, pages = paginate(newest, page, s.dashboard.page_size)
+    return schemas.Live(available=available, message=message, sources=sources, total=len(bets), page=page,
+                        pages=pages, bets=[schemas.LiveBet(**r) for r in records(rows, schemas.LiveBet.model_fields)],
+                        **prov)
 
 
 # --- models -----------------------------------------------------------------------------------------------------

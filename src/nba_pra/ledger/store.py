@@ -54,10 +54,13 @@ from nba_pra.ledger.tables import (
     BET_COLUMNS_ADDED,
     CLV_NUMBERS,
     LEDGER_SCHEMA_VERSION,
+    LIVE_STATE_COLUMNS,
     MODEL_PREDICTION_COLUMNS,
     MODEL_SCORE_KEYS,
     MODEL_SCORE_NUMBERS,
     OPTIONAL_BET_COLUMNS,
+    PHASE_LIVE,
+    PHASE_PREGAME,
     REQUIRED_BET_COLUMNS,
     SETTLEMENT_COLUMNS,
     SETTLEMENT_COLUMNS_ADDED,
@@ -211,6 +214,7 @@ class LedgerStore:
 
         ``bets`` may be the engine's whole candidates frame: only rows with ``decision == 'bet'`` are recorded
         when that column exists. Two rows with one ``bet_id`` in the same batch are an error (one bet per prop).
+        A bet without a ``phase`` is ``pregame``; a ``live`` bet must carry its game state (:data:`LIVE_STATE_COLUMNS`).
         """
         if "decision" in bets.columns:
             bets = bets[bets["decision"] == _DECISION_BET]
@@ -219,6 +223,9 @@ class LedgerStore:
         state = bets["state"] if "state" in bets.columns else pd.Series(np.nan, index=bets.index, dtype=object)
         bets = bets.assign(state=state.fillna(STATE_STAKED))
         _check_states(bets)
+        phase = bets["phase"] if "phase" in bets.columns else pd.Series(np.nan, index=bets.index, dtype=object)
+        bets = bets.assign(phase=phase.fillna(PHASE_PREGAME))
+        _check_phases(bets)
         dupes = bets["bet_id"][bets["bet_id"].duplicated()]
         if len(dupes):
             raise LedgerError(f"{len(dupes)} bet_id(s) appear twice in one batch, e.g. {dupes.iloc[0]}")
@@ -258,7 +265,11 @@ class LedgerStore:
         if results.empty:
             return 0
         finished = bets.set_index("bet_id").loc[results["bet_id"]].reset_index()
-        closes = own_closes(finished)
+        # a line posted during the game is closed by nothing known before tip-off: a live bet is checked against
+        # its own stored close only (none from a live book), apart from the pre-game bets on its prop
+        live = finished["phase"].eq(PHASE_LIVE).to_numpy()
+        pregame = finished.loc[~live]
+        closes = own_closes(pregame)
         if closing_lines is not None and not closing_lines.empty:
             fresh = closing_lines.loc[closing_lines["close_line"].notna()]
             props = [c for c in ("game_id", "player_id", "market") if c in fresh.columns]
@@ -267,7 +278,11 @@ class LedgerStore:
             covered = closes.loc[:, props].merge(fresh.loc[:, props].drop_duplicates(), on=props, how="left",
                                                  indicator=True)["_merge"].eq("both").to_numpy()
             closes = pd.concat([fresh, closes.loc[~covered]], ignore_index=True)
-        clv = closing_line_value(finished, closes, pricing)
+        parts = [closing_line_value(pregame, closes, pricing)]
+        if live.any():
+            in_play = finished.loc[live]
+            parts.append(closing_line_value(in_play, own_closes(in_play), pricing))
+        clv = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         new = results.loc[:, ["bet_id", "result", "actual_pra", "profit"]].merge(clv, on="bet_id", how="left")
         current = self._read_settlements()
         merged = new.merge(current, on="bet_id", how="left", suffixes=("", "_old"), indicator=True)
@@ -420,6 +435,23 @@ def _check_states(bets: pd.DataFrame) -> None:
         raise LedgerError(f"{len(staked_paper)} paper bet(s) carry a stake, e.g. {staked_paper.iloc[0]}")
 
 
+def _check_phases(bets: pd.DataFrame) -> None:
+    """A bet is pre-game or live, and a live bet says when in the game it was made (period and clock at least)."""
+    phase = bets["phase"]
+    unknown = phase[~phase.isin([PHASE_PREGAME, PHASE_LIVE])]
+    if len(unknown):
+        raise LedgerError(f"bet phase must be {PHASE_PREGAME} or {PHASE_LIVE}, got {unknown.iloc[0]!r}")
+    live = bets.loc[phase.eq(PHASE_LIVE)]
+    if live.empty:
+        return
+    needed = list(LIVE_STATE_COLUMNS[:2])
+    missing = [c for c in needed if c not in live.columns]
+    stateless = live["bet_id"] if missing else live.loc[live[needed].isna().any(axis=1), "bet_id"]
+    if len(stateless):
+        raise LedgerError(f"{len(stateless)} live bet(s) carry no game state ({', '.join(needed)}), "
+                          f"e.g. {stateless.iloc[0]}")
+
+
 def _add_columns(conn: Connection, table: Table, names: Sequence[str]) -> None:
     """ALTER TABLE ... ADD COLUMN for each of ``names`` (types as :func:`build_tables`)."""
     prep = conn.dialect.identifier_preparer
@@ -450,9 +482,15 @@ def _to_version_4(conn: Connection, tables: LedgerTables) -> None:
     tables.model_scores.create(conn, checkfirst=True)
 
 
+def _to_version_5(conn: Connection, tables: LedgerTables) -> None:
+    """Version 4 -> 5: bets gain ``phase`` and the live game state; every existing bet was made before tip-off."""
+    _add_bet_columns(conn, tables, 5)
+    conn.execute(update(tables.bets).values(phase=PHASE_PREGAME))
+
+
 #: target version -> the step that brings a database from the version before it (run in order, one transaction)
 _MIGRATIONS: Final[dict[int, Callable[[Connection, LedgerTables], None]]] = {
-    2: _to_version_2, 3: _to_version_3, 4: _to_version_4,
+    2: _to_version_2, 3: _to_version_3, 4: _to_version_4, 5: _to_version_5,
 }
 
 

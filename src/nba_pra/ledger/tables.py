@@ -10,7 +10,12 @@ Versions: 1 = the first ledger; 2 = bets carry ``state`` (staked | paper), ``pri
 3 = settlements carry the CLV of moved lines (:mod:`nba_pra.ledger.clv`): ``close_consensus_line``,
 ``close_books``, ``close_fair``, ``close_push``, ``clv_line`` and ``clv_note``;
 4 = ``model_scores``: every slate prediction of the champion and of the shadow version (``tracking.shadow_alias``)
-per model version, scored once its game is played (:mod:`nba_pra.ledger.model_scores`): the live A/B record.
+per model version, scored once its game is played (:mod:`nba_pra.ledger.model_scores`): the live A/B record;
+5 = bets carry ``phase`` (pregame | live: decided before tip-off or during the game, :mod:`nba_pra.live`) and, for a
+live bet, the game state it was decided at (:data:`LIVE_STATE_COLUMNS`: period, seconds left on its clock, his
+minutes, PRA so far, personal fouls and his team's score margin; NULL on a pre-game bet). A live bet is settled,
+summarised and CLV-checked like any other (against its own stored close only: a pre-game closing line does not
+close a line posted during the game).
 """
 
 from __future__ import annotations
@@ -32,14 +37,23 @@ from sqlalchemy import (
 )
 
 from nba_pra.betting.gate import BetState
+from nba_pra.vocab import BetPhase
 
-LEDGER_SCHEMA_VERSION: Final = 4
+LEDGER_SCHEMA_VERSION: Final = 5
 BET_ID_LENGTH: Final = 40  # hex sha1
 #: ``state`` of a bet with real money on it / of a bet the evidence gate kept at stake 0
 STATE_STAKED: Final = BetState.STAKED.value
 STATE_PAPER: Final = BetState.PAPER.value
+#: ``phase`` of a bet decided before tip-off / during the game
+PHASE_PREGAME: Final = BetPhase.PREGAME.value
+PHASE_LIVE: Final = BetPhase.LIVE.value
+#: the game state a live bet was decided at (ledger names of :data:`nba_pra.live.state.STATE_COLUMNS`' numbers)
+LIVE_STATE_COLUMNS: Final = ("live_period", "live_clock_s", "live_minutes", "live_pra", "live_pf", "live_margin")
 #: bets columns each schema version added (version -> names); the store adds them to an older database
-BET_COLUMNS_ADDED: Final[dict[int, tuple[str, ...]]] = {2: ("state", "pricing", "gate_reason")}
+BET_COLUMNS_ADDED: Final[dict[int, tuple[str, ...]]] = {
+    2: ("state", "pricing", "gate_reason"),
+    5: ("phase", *LIVE_STATE_COLUMNS),
+}
 #: numeric CLV columns of a settlement (:mod:`nba_pra.ledger.clv`); ``clv_note`` is the one text column
 CLV_NUMBERS: Final = ("close_line", "close_price", "close_decimal", "close_consensus_line", "close_books",
                       "close_fair", "close_push", "clv_price", "clv_prob", "clv_line")
@@ -89,6 +103,8 @@ OPTIONAL_BET_COLUMNS: Final = (
     "state",
     "pricing",
     "gate_reason",
+    "phase",
+    *LIVE_STATE_COLUMNS,
 )
 SETTLEMENT_COLUMNS: Final = (
     "bet_id",
@@ -178,6 +194,10 @@ def build_tables(schema: str | None = None, prefix: str = "") -> LedgerTables:
         Column("state", String(8)),  # staked | paper
         Column("pricing", String(16)),  # model | recalibrated | market | market_aware
         Column("gate_reason", String(512)),  # "" when staked; the evidence figures when paper
+        # nullable: added by version 5 (a migrated bet is ``pregame``: live bets did not exist before)
+        Column("phase", String(8)),  # pregame | live
+        Column("live_period", Integer),  # 1..4, overtime beyond
+        *(Column(c, Float) for c in LIVE_STATE_COLUMNS if c != "live_period"),
     )
     settlements = Table(
         f"{prefix}settlements",

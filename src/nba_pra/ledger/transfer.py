@@ -38,6 +38,9 @@ Fields (``header aliases``: rule); required unless marked optional:
   close_consensus_line, close_books, close_fair, close_push, clv_price, clv_prob, clv_line, clv_note).
 * state (``state``), optional: staked | paper (an export's); empty or absent = staked, since every bet of the
   original system carried a real stake. pricing and gate_reason (an export's) pass through.
+* phase (``phase``), optional: pregame | live (an export's); empty or absent = pregame. A live bet carries its
+  game state (``live_period``, ``live_clock_s``, ``live_minutes``, ``live_pra``, ``live_pf``, ``live_margin``:
+  numbers; period and clock required).
 
 Validation: every rule above is checked for every row; a failing file raises :class:`DataValidationError`
 naming the rule and the first offending CSV line numbers, and nothing is written. A recorded ``profit`` must
@@ -83,7 +86,10 @@ from nba_pra.ledger.settlement import MARKET_STATS
 from nba_pra.ledger.store import _ID_CHUNK, LedgerStore, _chunks, _records
 from nba_pra.ledger.tables import (
     CLV_NUMBERS,
+    LIVE_STATE_COLUMNS,
     OPTIONAL_BET_COLUMNS,
+    PHASE_LIVE,
+    PHASE_PREGAME,
     REQUIRED_BET_COLUMNS,
     STATE_PAPER,
     STATE_STAKED,
@@ -134,6 +140,8 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "state": ("state",),
     "pricing": ("pricing",),
     "gate_reason": ("gate_reason",),
+    "phase": ("phase",),
+    **{name: (name,) for name in LIVE_STATE_COLUMNS},
 }
 REQUIRED_FIELDS: Final = ("date", "player", "line", "side", "stake")
 RESULT_WORDS: Final[dict[str, str | None]] = {
@@ -450,6 +458,14 @@ def _bet_frame(c: pd.DataFrame, f: _Fields, players: pd.DataFrame | None,
     for name in ("edge", "confidence", "p_win", "mean"):
         if name in c:
             frame[name] = _numbers(c[name])
+    phase = _text(c["phase"]).str.lower() if "phase" in c else pd.Series("", index=c.index)
+    phase = phase.mask(phase.eq(""), PHASE_PREGAME)
+    _problem(problems, ~phase.isin([PHASE_PREGAME, PHASE_LIVE]), f"phase must be {PHASE_PREGAME} or {PHASE_LIVE}")
+    frame["phase"] = phase.astype(object)
+    for name in LIVE_STATE_COLUMNS:
+        frame[name] = _numbers(c[name]) if name in c else np.nan
+    _problem(problems, phase.eq(PHASE_LIVE) & frame[list(LIVE_STATE_COLUMNS[:2])].isna().any(axis=1),
+             "a live bet needs its game state (live_period, live_clock_s)")
     frame["actual_pra"] = _numbers(c["actual"]) if "actual" in c else np.nan
     for name in _SETTLEMENT_EXTRAS:
         frame[name] = _numbers(c[name]) if name in c else np.nan

@@ -32,6 +32,15 @@ class LiveFitSettings:
 
 
 @settings
+class ReplayLedgerSettings:
+    """The replay's own ledger (``--record``), never the real one: a replayed night is synthetic."""
+
+    url: str
+    table_prefix: str
+    db_schema: str | None
+
+
+@settings
 class ReplaySettings:
     """``nba-pra live --replay`` (:mod:`nba_pra.live.replay`)."""
 
@@ -39,6 +48,7 @@ class ReplaySettings:
     seconds_per_period: NonNegative
     table_rows: Count
     hook: Annotated[float, Field(ge=0, lt=1)]
+    ledger: ReplayLedgerSettings
 
 
 @settings
@@ -72,5 +82,6 @@ class LiveSettings:
     over_calibration: OverCalibrationSettings
     reliability_bins: Count
     replay: ReplaySettings
+    model_file: str
     feeds: FeedSettings
     poll: PollSettings
