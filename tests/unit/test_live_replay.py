@@ -111,6 +111,7 @@ def test_a_replayed_night_decides_live_offers_by_the_pre_game_path(live: Synthet
     out = io.StringIO()
     Console(file=out, width=200).print(table)
     assert "SYNTHETIC live replay" in out.getvalue() and "end of period 2" in out.getvalue()
+    assert "a naive book, so these edges say nothing about real in-play markets" in " ".join(out.getvalue().split())
 
 
 def test_replaying_a_day_without_games_or_history_says_which_dates_work(live: SyntheticLive) -> None:

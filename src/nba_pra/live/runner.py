@@ -155,11 +155,17 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: under every replay table: the synthetic live book is naive, so its edges are not evidence of anything
+NAIVE_BOOK_CAPTION = ("the synthetic live book prorates each pre-game line to the minutes left at its pre-game "
+                      "prices: a naive book, so these edges say nothing about real in-play markets")
+
+
 def render(candidates: pd.DataFrame, day: pd.Timestamp, period: int, rows: int) -> Table:
     """The refreshing table: bets first, then the largest edges, with the game state and the final PRA."""
     bets = candidates["decision"].eq("bet")
     table = Table(title=f"SYNTHETIC live replay {day.date()} - end of period {period}: "
-                        f"{len(candidates)} live offers, {int(bets.sum())} bets", title_justify="left")
+                        f"{len(candidates)} live offers, {int(bets.sum())} bets", title_justify="left",
+                  caption=NAIVE_BOOK_CAPTION, caption_justify="left")
     top = candidates.sort_values(["decision", "edge"], ascending=[True, False], na_position="last").head(rows)
     # a bet shows its state (staked / paper), a pass the rule that rejected it
     verdict = np.where(top["decision"].eq("bet"), "bet " + top["state"].astype(str), top["reason"].astype(str))
