@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from nba_pra.betting.gate import Evidence
 from nba_pra.config import Project, Settings
 from nba_pra.data.schema import PLAYER_GAME_COLUMNS
 from nba_pra.evaluation.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
@@ -24,6 +25,8 @@ from nba_pra.evaluation.walkforward import (
     training_settings,
     walk_forward_predictions,
 )
+from nba_pra.evidence.gate_figures import EvidenceMemo
+from nba_pra.evidence.replay import PeriodMemo
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
 from nba_pra.model.ensemble import Ensemble
@@ -114,6 +117,43 @@ def model_memo(cache: PredictionCache, material: dict[str, Any], box_scores: pd.
         block = {**settings, "block": "model", "retrain": day,
                  "box_scores": frame_fingerprint(box_scores.loc[(dates <= day).to_numpy()])}
         return _load_or_compute(block, cache.load_model, cache.store_model, fit)
+
+    return memo
+
+
+#: the two frames of a replayed (period, method), in :data:`PeriodMemo`'s order
+_REPLAY_PARTS = ("targets", "bets")
+
+
+def replay_memo(cache: PredictionCache) -> PeriodMemo:
+    """A replayed (period, method) -- its prices at the consensus and its settled bets -- cached under the
+    material :func:`nba_pra.evidence.replay.replay` names (the period's own inputs, fits and settings)."""
+
+    def memo(material: dict[str, Any],
+             compute: Callable[[], tuple[pd.DataFrame, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        key = cache_key(material)
+        found = cache.load_frames("replay", key, _REPLAY_PARTS)
+        if found is not None:
+            return found[0], found[1]
+        targets, bets = compute()
+        cache.store_frames("replay", key, dict(zip(_REPLAY_PARTS, (targets, bets), strict=True)), material)
+        return targets, bets
+
+    return memo
+
+
+def evidence_memo(cache: PredictionCache) -> EvidenceMemo:
+    """The evidence as of a day, cached under the material :func:`nba_pra.evidence.gate_figures.evidence_before`
+    names (its window's props and bets, the stack and the settings)."""
+
+    def memo(material: dict[str, Any], compute: Callable[[], Evidence]) -> Evidence:
+        key = cache_key(material)
+        found = cache.load_record("evidence", key)
+        if found is not None:
+            return Evidence.from_dict(found)
+        evidence = compute()
+        cache.store_record("evidence", key, evidence.to_dict(), material)
+        return evidence
 
     return memo
 
