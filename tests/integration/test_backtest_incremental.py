@@ -4,6 +4,7 @@ replay and gate: earlier periods and blocks are read back, and the evidence equa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
@@ -66,6 +67,11 @@ def test_a_day_added_inside_the_last_block_reuses_its_model_and_equals_a_cold_re
 
 def test_the_evidence_of_a_longer_history_reads_earlier_periods_back_and_equals_a_cold_replay(setup) -> None:  # type: ignore[no-untyped-def]
     project, short, long = setup
+    # the stack refitted every 3 days once 20 props settled: the 10 days hold several pricing periods
+    s = project.settings
+    stacking = dataclasses.replace(s.pricing.stacking, min_train_props=20, refit_every_days=3)
+    project = dataclasses.replace(project, settings=dataclasses.replace(
+        s, pricing=dataclasses.replace(s.pricing, stacking=stacking)))
     cache_dir = project.root / project.settings.backtest.cache_dir
     schedule = pd.read_parquet(project.root / "data" / "schedule.parquet")
     shutil.rmtree(cache_dir, ignore_errors=True)
