@@ -10,8 +10,11 @@ Domain code never reads config files: it receives the plain dataclasses built he
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import hashlib
 import itertools
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -56,8 +59,35 @@ def find_project_root(start: Path | None = None) -> Path:
     )
 
 
+#: the last composition and what it was composed from (see :func:`compose`)
+_LAST_COMPOSED: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _composition_inputs(root: Path, overrides: Sequence[str]) -> tuple[Any, ...]:
+    """Everything a composition reads: the conf/ files (path and content: a timestamp may not change between two
+    quick edits), the overrides and the environment (``${oc.env:...}`` references resolve from it)."""
+    conf = root / CONFIG_DIR_NAME
+    files = tuple(sorted((str(p.relative_to(conf)), hashlib.sha256(p.read_bytes()).hexdigest())
+                         for p in conf.rglob("*") if p.is_file()))
+    return (str(root.resolve()), tuple(overrides), files, tuple(sorted(os.environ.items())))
+
+
 def compose(root: Path, overrides: Sequence[str] = ()) -> dict[str, Any]:
-    """Compose ``<root>/conf`` with Hydra overrides into a plain, fully resolved dict."""
+    """Compose ``<root>/conf`` with Hydra overrides into a plain, fully resolved dict.
+
+    The last composition is kept for the process while its inputs are unchanged (:func:`_composition_inputs`):
+    ``nba-pra pipeline`` composes twice (its settings, then params.yaml), and a Hydra composition costs ~1 s.
+    """
+    inputs = _composition_inputs(root, overrides)
+    if inputs in _LAST_COMPOSED:
+        return copy.deepcopy(_LAST_COMPOSED[inputs])
+    composed = _compose(root, overrides)
+    _LAST_COMPOSED.clear()
+    _LAST_COMPOSED[inputs] = copy.deepcopy(composed)
+    return composed
+
+
+def _compose(root: Path, overrides: Sequence[str]) -> dict[str, Any]:
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra

@@ -1,8 +1,11 @@
 """Incremental walk-forward: a day added inside the last retrain block reuses the block's stored model, and the
-result equals a cold recompute (no cache) of the longer history, value for value."""
+result equals a cold recompute (no cache) of the longer history, value for value. The same for the evidence stage's
+replay and gate: earlier periods and blocks are read back, and the evidence equals a cold replay's."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import shutil
 
 import pandas as pd
@@ -10,6 +13,7 @@ import pytest
 
 from backtest_support import last_season_start, make_backtest_project
 from conftest import set_config_value
+from nba_pra.backtest.runner import BacktestInputs, walk_forward_evidence
 from nba_pra.config import load_project
 from nba_pra.evaluation.predictions import cached_predictions
 
@@ -59,3 +63,34 @@ def test_a_day_added_inside_the_last_block_reuses_its_model_and_equals_a_cold_re
     cold, entry = cached_predictions(project, long)
     assert not entry.hit and len(list(cache_dir.glob("model-*"))) == 2  # every block fitted afresh
     pd.testing.assert_frame_equal(incremental, cold)
+
+
+def test_the_evidence_of_a_longer_history_reads_earlier_periods_back_and_equals_a_cold_replay(setup) -> None:  # type: ignore[no-untyped-def]
+    project, short, long = setup
+    # the stack refitted every 3 days once 20 props settled: the 10 days hold several pricing periods
+    s = project.settings
+    stacking = dataclasses.replace(s.pricing.stacking, min_train_props=20, refit_every_days=3)
+    project = dataclasses.replace(project, settings=dataclasses.replace(
+        s, pricing=dataclasses.replace(s.pricing, stacking=stacking)))
+    cache_dir = project.root / project.settings.backtest.cache_dir
+    schedule = pd.read_parquet(project.root / "data" / "schedule.parquet")
+    shutil.rmtree(cache_dir, ignore_errors=True)
+
+    walk_forward_evidence(project, BacktestInputs(short, schedule))
+    periods = set(cache_dir.glob("replay-*-bets.parquet"))
+    gates = {p.name: p.stat().st_mtime_ns for p in cache_dir.glob("evidence-*.json")}
+    assert periods and gates
+    warm = walk_forward_evidence(project, BacktestInputs(long, schedule))
+    priced_again = set(cache_dir.glob("replay-*-bets.parquet")) - periods
+
+    shutil.rmtree(cache_dir)
+    cold = walk_forward_evidence(project, BacktestInputs(long, schedule))
+    every = set(cache_dir.glob("replay-*-bets.parquet"))
+    # the longer history priced only the (period, method)s its new days changed; the others were read back
+    assert 0 < len(priced_again) < len(every)
+    assert {p.name for p in every} - {p.name for p in priced_again} <= {p.name for p in periods}
+    pd.testing.assert_frame_equal(warm.replay.props, cold.replay.props)
+    pd.testing.assert_frame_equal(warm.replay.bets, cold.replay.bets)
+    pd.testing.assert_frame_equal(warm.gate.decisions, cold.gate.decisions)
+    pd.testing.assert_frame_equal(warm.gate.bets, cold.gate.bets)
+    assert json.dumps(warm.evidence.to_dict()) == json.dumps(cold.evidence.to_dict())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +12,8 @@ import pytest
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.betting.stacking import FIT_COLUMNS
+from nba_pra.evaluation.cache import PredictionCache
+from nba_pra.evaluation.predictions import evidence_memo
 from nba_pra.evidence.gate_figures import (
     evidence_before,
     gate_walk_forward,
@@ -104,3 +109,30 @@ def test_the_gates_weekly_decisions_use_only_earlier_bets() -> None:
     summary = state_summary(gate.bets, BOOT, 1).set_index("state")
     assert summary.loc["staked", "roi"] == pytest.approx(0.5)
     assert summary.loc["paper", "bets"] == len(bets) - len(staked)
+
+
+def test_the_gate_with_a_cache_decides_as_without_it_and_a_later_week_leaves_earlier_blocks_cached(
+        tmp_path: Path) -> None:
+    props = _props()
+    bets = _bets(props, {"soft": 0.5, "sharp": -1.0})
+    settings = evidence_settings(window_days=28, min_bets=20)
+    plain = gate_walk_forward(_replay(props, bets), settings, BOOT, 1, every_days=7)
+    memo = evidence_memo(PredictionCache(tmp_path))
+    cached = gate_walk_forward(_replay(props, bets), settings, BOOT, 1, every_days=7, memo=memo)
+    stored = {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("evidence-*.json")}
+    assert len(stored) == 4  # one evidence per weekly block
+    again = gate_walk_forward(_replay(props, bets), settings, BOOT, 1, every_days=7, memo=memo)
+    for gate in (cached, again):  # computed, then read back: the same decisions, bets and evidence
+        pd.testing.assert_frame_equal(gate.decisions, plain.decisions)
+        pd.testing.assert_frame_equal(gate.bets, plain.bets)
+        # as JSON: the first block has no props, so NaN figures (which never equal themselves)
+        assert [json.dumps(e.to_dict()) for e in gate.evidence.values()] == [
+            json.dumps(e.to_dict()) for e in plain.evidence.values()]
+    # a fifth week of props is a new block: the four earlier ones are read back, not bootstrapped again
+    longer = _props(n_days=35)
+    longer_bets = _bets(longer, {"soft": 0.5, "sharp": -1.0})
+    extended = gate_walk_forward(_replay(longer, longer_bets), settings, BOOT, 1, every_days=7, memo=memo)
+    after = {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("evidence-*.json")}
+    assert len(after) == 5 and all(after[name] == stamp for name, stamp in stored.items())
+    fresh = gate_walk_forward(_replay(longer, longer_bets), settings, BOOT, 1, every_days=7)
+    pd.testing.assert_frame_equal(extended.decisions, fresh.decisions)

@@ -26,8 +26,8 @@ from nba_pra.config import Project, Settings
 from nba_pra.data import schema
 from nba_pra.data.schema import PLAYER_GAME_COLUMNS
 from nba_pra.data.store import read_raw_table
-from nba_pra.evaluation.cache import CacheEntry, cache_key, frame_fingerprint
-from nba_pra.evaluation.predictions import cached_predictions
+from nba_pra.evaluation.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
+from nba_pra.evaluation.predictions import cached_predictions, evidence_memo, replay_memo
 from nba_pra.evaluation.walkforward import backtest_range
 from nba_pra.evidence import scores, wagers
 from nba_pra.evidence.context import walk_forward_context
@@ -130,12 +130,18 @@ def walk_forward_evidence(project: Project, inputs: BacktestInputs) -> EvidenceR
     predictions, entry = cached_predictions(project, inputs.box_scores)
     lines = fetch_lines(project, predictions, inputs.schedule)
     start, end = backtest_range(inputs.box_scores, bt.start, bt.end)
-    rep = replay(predictions, lines, inputs.box_scores, s.betting, s.pricing, s.model.over_calibration)
-    gate = gate_walk_forward(rep, s.betting.evidence, bt.bootstrap, s.seed, s.pricing.stacking.refit_every_days)
+    # a day added to the data reprices only the last period and bootstraps only the new evidence: every earlier
+    # (period, method) and gate block is read back from the cache beside the walk-forward's blocks
+    cache = PredictionCache(project.root / bt.cache_dir)
+    rep = replay(predictions, lines, inputs.box_scores, s.betting, s.pricing, s.model.over_calibration,
+                 memo=replay_memo(cache))
+    memo = evidence_memo(cache)
+    gate = gate_walk_forward(rep, s.betting.evidence, bt.bootstrap, s.seed, s.pricing.stacking.refit_every_days,
+                             memo=memo)
     # no wall-clock stamp: the evidence stage's file must be the same bytes for the same inputs, or a fresh
     # clone's first `dvc repro` would leave the committed reports/evidence.json modified
     evidence = evidence_before(rep, end + pd.Timedelta(days=1), s.betting.evidence, bt.bootstrap, s.seed,
-                               source="backtest", synthetic=market_is_synthetic(s))
+                               source="backtest", synthetic=market_is_synthetic(s), memo=memo)
     return EvidenceRun(start, end, entry, predictions, lines, rep, gate, evidence)
 
 

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from nba_pra.io import write_json, write_parquet
+from nba_pra.io import atomic_write, write_json, write_parquet
 from nba_pra.model.ensemble import MANIFEST, Ensemble
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,9 @@ class CacheEntry:
 
 class PredictionCache:
     """``<directory>/predictions-<key>.parquet`` plus a JSON of the key material beside it; fitted retrain-block
-    ensembles as ``<directory>/model-<key>/`` (XGBoost JSON boosters + manifest, :meth:`Ensemble.save`)."""
+    ensembles as ``<directory>/model-<key>/`` (XGBoost JSON boosters + manifest, :meth:`Ensemble.save`); the
+    evidence replay's pieces as ``<directory>/<kind>-<key>-<part>.parquet`` (:meth:`store_frames`) and
+    ``<directory>/<kind>-<key>.json`` (:meth:`store_record`)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -113,3 +115,35 @@ class PredictionCache:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return path
+
+    def _part_path(self, kind: str, key: str, part: str) -> Path:
+        return self.directory / f"{kind}-{key}-{part}.parquet"
+
+    def load_frames(self, kind: str, key: str, parts: tuple[str, ...]) -> tuple[pd.DataFrame, ...] | None:
+        """The frames :meth:`store_frames` stored under ``key``, in ``parts`` order; None unless all are there."""
+        paths = [self._part_path(kind, key, part) for part in parts]
+        if not all(path.is_file() for path in paths):
+            return None
+        log.debug("%s cache hit %s", kind, key)
+        return tuple(pd.read_parquet(path) for path in paths)
+
+    def store_frames(self, kind: str, key: str, frames: dict[str, pd.DataFrame], material: dict[str, Any]) -> None:
+        """Each frame atomically, then the key material: a reader needs every part (see :meth:`load_frames`)."""
+        for part, frame in frames.items():
+            write_parquet(frame, self._part_path(kind, key, part))
+        write_json(_plain(material), self.directory / f"{kind}-{key}-material.json")
+        log.debug("%s cache stored %s", kind, key)
+
+    def load_record(self, kind: str, key: str) -> dict[str, Any] | None:
+        path = self.directory / f"{kind}-{key}.json"
+        if not path.is_file():
+            return None
+        log.debug("%s cache hit %s", kind, key)
+        value: dict[str, Any] = json.loads(path.read_text())["value"]
+        return value
+
+    def store_record(self, kind: str, key: str, record: dict[str, Any], material: dict[str, Any]) -> Path:
+        """``record`` (JSON, NaN allowed) with its key material, atomically; keys keep their order (a record's
+        mappings may be ordered, e.g. the evidence's methods), unlike :func:`nba_pra.io.write_json`."""
+        text = json.dumps({"material": _plain(material), "value": record}, indent=2, default=str) + "\n"
+        return atomic_write(self.directory / f"{kind}-{key}.json", lambda tmp: tmp.write_text(text))

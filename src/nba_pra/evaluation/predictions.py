@@ -4,6 +4,8 @@ The cache key is everything the predictions depend on (:func:`prediction_materia
 predictions and fitted ensemble are also cached on their own (:class:`WalkForwardCache`), so a day added to the
 data re-predicts only the last block, and a day added inside that block is predicted by the stored model
 instead of a retrain. ``backtest.executor`` picks where the missing blocks are fitted (:func:`fit_executor`).
+The evidence replay's (period, method) prices and the gate's evidence per block are cached beside them
+(:func:`replay_memo`, :func:`evidence_memo`), so a new day reprices only the last period.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from nba_pra.backtest.settings import BacktestSettings, Executor
+from nba_pra.betting.gate import Evidence
 from nba_pra.config import Project, Settings
 from nba_pra.data.schema import PLAYER_GAME_COLUMNS
 from nba_pra.evaluation.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
@@ -27,6 +30,8 @@ from nba_pra.evaluation.walkforward import (
     training_settings,
     walk_forward_predictions,
 )
+from nba_pra.evidence.gate_figures import EvidenceMemo
+from nba_pra.evidence.replay import PeriodMemo
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
 from nba_pra.model.ensemble import Ensemble
@@ -133,6 +138,43 @@ class WalkForwardCache:
     def store_model(self, day: pd.Timestamp, ensemble: Ensemble) -> None:
         material = self._model_material(day)
         self.store.store_model(cache_key(material), ensemble, material)
+
+
+#: the two frames of a replayed (period, method), in :data:`PeriodMemo`'s order
+_REPLAY_PARTS = ("targets", "bets")
+
+
+def replay_memo(cache: PredictionCache) -> PeriodMemo:
+    """A replayed (period, method) -- its prices at the consensus and its settled bets -- cached under the
+    material :func:`nba_pra.evidence.replay.replay` names (the period's own inputs, fits and settings)."""
+
+    def memo(material: dict[str, Any],
+             compute: Callable[[], tuple[pd.DataFrame, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        key = cache_key(material)
+        found = cache.load_frames("replay", key, _REPLAY_PARTS)
+        if found is not None:
+            return found[0], found[1]
+        targets, bets = compute()
+        cache.store_frames("replay", key, dict(zip(_REPLAY_PARTS, (targets, bets), strict=True)), material)
+        return targets, bets
+
+    return memo
+
+
+def evidence_memo(cache: PredictionCache) -> EvidenceMemo:
+    """The evidence as of a day, cached under the material :func:`nba_pra.evidence.gate_figures.evidence_before`
+    names (its window's props and bets, the stack and the settings)."""
+
+    def memo(material: dict[str, Any], compute: Callable[[], Evidence]) -> Evidence:
+        key = cache_key(material)
+        found = cache.load_record("evidence", key)
+        if found is not None:
+            return Evidence.from_dict(found)
+        evidence = compute()
+        cache.store_record("evidence", key, evidence.to_dict(), material)
+        return evidence
+
+    return memo
 
 
 def history_features(box_scores: pd.DataFrame, settings: Settings,

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +24,15 @@ from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.betting.gate import BetState, BookEvidence, Evidence, MethodEvidence, book_staked
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.betting.stacking import StackFit, blocks, fit_for_day
+from nba_pra.evaluation.cache import frame_fingerprint
 from nba_pra.evidence.replay import Replay, over_column
 from nba_pra.evidence.scores import log_loss, log_losses
 from nba_pra.stats import paired_difference, roi_yield_intervals
 from nba_pra.vocab import LineOutcome, Outcome
+
+#: ``(material, compute) -> evidence``: a cache around ``compute``, keyed by ``material`` (everything the evidence
+#: as of a day reads, see :func:`evidence_before`)
+EvidenceMemo = Callable[[dict[str, Any], Callable[[], Evidence]], Evidence]
 
 
 def _ran(bets: pd.DataFrame) -> pd.DataFrame:
@@ -66,8 +71,13 @@ def method_evidence(props: pd.DataFrame, bets: pd.DataFrame, method: PricingMeth
 
 def evidence_before(replay: Replay, day: pd.Timestamp, settings: EvidenceSettings, bootstrap: BootstrapSettings,
                     seed: int, *, source: str, synthetic: bool, methods: Sequence[PricingMethod] = tuple(PricingMethod),
-                    written_at: str = "") -> Evidence:
-    """The evidence as of ``day`` (module docstring): props and bets dated in ``[day - window_days, day)``."""
+                    written_at: str = "", memo: EvidenceMemo | None = None) -> Evidence:
+    """The evidence as of ``day`` (module docstring): props and bets dated in ``[day - window_days, day)``.
+
+    ``memo`` (optional) caches it under its window's props and bets, the stack and the settings: a day added to
+    the data leaves the evidence of every earlier block unchanged, so the gate's walk-forward does not
+    bootstrap it again.
+    """
     day = pd.Timestamp(day).normalize()
     start = day - pd.Timedelta(days=settings.window_days)
 
@@ -76,16 +86,26 @@ def evidence_before(replay: Replay, day: pd.Timestamp, settings: EvidenceSetting
         return frame.loc[(dates >= start) & (dates < day)]
 
     props, bets = window(replay.props), window(replay.bets)
-    dates = pd.to_datetime(props["game_date"])
     stack: StackFit | None = fit_for_day(replay.stack_fits, day)
-    return Evidence(
-        source=source, synthetic=synthetic, written_at=written_at,
-        window_start=str(dates.min().date()) if len(dates) else "",
-        window_end=str(dates.max().date()) if len(dates) else "",
-        min_bets=settings.min_bets, min_roi_lo=settings.min_roi_lo,
-        methods={m.value: method_evidence(props, bets, m, settings, bootstrap, seed) for m in methods},
-        stack=stack,
-    )
+
+    def compute() -> Evidence:
+        dates = pd.to_datetime(props["game_date"])
+        return Evidence(
+            source=source, synthetic=synthetic, written_at=written_at,
+            window_start=str(dates.min().date()) if len(dates) else "",
+            window_end=str(dates.max().date()) if len(dates) else "",
+            min_bets=settings.min_bets, min_roi_lo=settings.min_roi_lo,
+            methods={m.value: method_evidence(props, bets, m, settings, bootstrap, seed) for m in methods},
+            stack=stack,
+        )
+
+    if memo is None:
+        return compute()
+    material = {"block": "evidence", "props": frame_fingerprint(props), "bets": frame_fingerprint(bets),
+                "stack": stack.to_dict() if stack is not None else None, "settings": settings,
+                "bootstrap": bootstrap, "seed": seed, "source": source, "synthetic": synthetic,
+                "methods": [m.value for m in methods], "written_at": written_at}
+    return memo(material, compute)
 
 
 @dataclass(frozen=True)
@@ -101,9 +121,10 @@ class GateWalkForward:
 
 
 def gate_walk_forward(replay: Replay, settings: EvidenceSettings, bootstrap: BootstrapSettings, seed: int,
-                      every_days: int, methods: Sequence[PricingMethod] = tuple(PricingMethod)) -> GateWalkForward:
+                      every_days: int, methods: Sequence[PricingMethod] = tuple(PricingMethod),
+                      memo: EvidenceMemo | None = None) -> GateWalkForward:
     """The gate's decisions per block and (method, book), the replay's bets with their ``state`` and the
-    evidence of every block."""
+    evidence of every block (``memo``: see :func:`evidence_before`)."""
     bets = replay.bets.copy()
     bets["state"] = BetState.PAPER.value
     days = pd.to_datetime(replay.props["game_date"]).reset_index(drop=True)
@@ -114,7 +135,7 @@ def gate_walk_forward(replay: Replay, settings: EvidenceSettings, bootstrap: Boo
     rows, evidence = [], {}
     for i, start in enumerate(starts):
         ev = evidence_before(replay, start, settings, bootstrap, seed, source="replay", synthetic=False,
-                             methods=methods)
+                             methods=methods, memo=memo)
         evidence[pd.Timestamp(start)] = ev
         for method, m in ev.methods.items():
             for book, b in m.books.items():

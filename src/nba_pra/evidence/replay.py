@@ -19,16 +19,17 @@ unit and settled from the box scores; nothing about a day's result reaches a fit
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from nba_pra.betting.engine import priced_candidates, select_bets
 from nba_pra.betting.settings import BettingSettings, PricingMethod, PricingSettings
-from nba_pra.betting.stacking import fit_for_day, walk_forward_fits, walk_forward_schedule
+from nba_pra.betting.stacking import StackFit, fit_for_day, walk_forward_fits, walk_forward_schedule
+from nba_pra.evaluation.cache import frame_fingerprint
 from nba_pra.evidence.props import outcomes
 from nba_pra.ledger.clv import CLOSE_COLUMNS, closing_line_value, own_closes
 from nba_pra.ledger.settlement import settle_bets
@@ -44,6 +45,12 @@ BET_COLUMNS: Final = (
     "under_decimal", "p_win", "p_loss",
     "edge", "consensus_line", "result", "actual_pra", "profit", "clv_price", "clv_prob", "clv_line",
 )
+
+
+#: ``(material, compute) -> (prices at the consensus, settled bets)`` of one (period, method): a cache around
+#: ``compute``, keyed by ``material`` (everything the period's pricing and settling read, see :func:`replay`)
+PeriodMemo = Callable[[dict[str, Any], Callable[[], tuple[pd.DataFrame, pd.DataFrame]]],
+                      tuple[pd.DataFrame, pd.DataFrame]]
 
 
 def over_column(method: PricingMethod | str) -> str:
@@ -118,10 +125,41 @@ def _settle(chosen: pd.DataFrame, method: PricingMethod, box_scores: pd.DataFram
     return bets.merge(clv, on="bet_id", how="left").loc[:, list(BET_COLUMNS)]
 
 
+def _price_period(preds: pd.DataFrame, offers: pd.DataFrame, box_scores: pd.DataFrame, method: PricingMethod,
+                  betting: BettingSettings, pricing: PricingSettings,
+                  stack: StackFit | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One period's offers priced by ``method``: its P(over) at each prop's consensus line, and its settled bets
+    (empty when none passed the filters)."""
+    cands = priced_candidates(preds, offers, betting, dataclasses.replace(pricing, method=method),
+                              bankroll=FLAT_STAKE, stack=stack)
+    targets = (cands.loc[:, [*PROP_KEYS, "target_over"]].drop_duplicates(list(PROP_KEYS))
+               .assign(method=method.value))
+    chosen = select_bets(cands)
+    if not len(chosen):
+        return targets, pd.DataFrame(columns=list(BET_COLUMNS))
+    return targets, _settle(chosen, method, box_scores, offers, pricing)
+
+
+def _period_material(preds: pd.DataFrame, offers: pd.DataFrame, box_scores: pd.DataFrame, stack: StackFit | None,
+                     platt: PlattMap, betting: BettingSettings, pricing: PricingSettings) -> dict[str, Any]:
+    """Everything a period's pricing and settling read: its predictions (with the Platt map), its offers (the
+    closes of its CLV too), the box scores of its games, the stack and the settings (the memo's key)."""
+    games = set(preds["game_id"]) | set(offers["game_id"])
+    return {"block": "replay", "predictions": frame_fingerprint(preds), "offers": frame_fingerprint(offers),
+            "box_scores": frame_fingerprint(box_scores.loc[box_scores["game_id"].isin(games)]),
+            "stack": stack.to_dict() if stack is not None else None, "platt": platt.to_dict(),
+            "betting": betting, "pricing": pricing}
+
+
 def replay(predictions: pd.DataFrame, lines: pd.DataFrame, box_scores: pd.DataFrame, betting: BettingSettings,
            pricing: PricingSettings, calibration: OverCalibrationSettings,
-           methods: Sequence[PricingMethod] = tuple(PricingMethod)) -> Replay:
-    """The walk-forward replay of the module docstring over the days of ``predictions`` that have lines."""
+           methods: Sequence[PricingMethod] = tuple(PricingMethod), memo: PeriodMemo | None = None) -> Replay:
+    """The walk-forward replay of the module docstring over the days of ``predictions`` that have lines.
+
+    ``memo`` (optional) caches each (period, method): a period's prices and bets depend only on its own
+    predictions, offers and box scores and on the fits before it, so a day added to the data reprices only the
+    last period (the evidence stage's daily run).
+    """
     base = priced_candidates(predictions, lines, betting, dataclasses.replace(pricing, method=PricingMethod.MODEL),
                              bankroll=FLAT_STAKE)
     props = prop_table(base, box_scores)
@@ -141,14 +179,18 @@ def replay(predictions: pd.DataFrame, lines: pd.DataFrame, box_scores: pd.DataFr
         stack, platt = fit_for_day(stack_fits, day), platt_for_day(maps, day)
         preds = _with_map(predictions.loc[period_pred == period], platt)
         offers = lines.loc[period_line == period]
+        material = (_period_material(preds, offers, box_scores, stack, platt, betting, pricing)
+                    if memo is not None else {})
         for method in methods:
-            cands = priced_candidates(preds, offers, betting, dataclasses.replace(pricing, method=method),
-                                      bankroll=FLAT_STAKE, stack=stack)
-            at_consensus.append(cands.loc[:, [*PROP_KEYS, "target_over"]].drop_duplicates(list(PROP_KEYS))
-                                .assign(method=method.value))
-            chosen = select_bets(cands)
+
+            def compute(method: PricingMethod = method, preds: pd.DataFrame = preds, offers: pd.DataFrame = offers,
+                        stack: StackFit | None = stack) -> tuple[pd.DataFrame, pd.DataFrame]:
+                return _price_period(preds, offers, box_scores, method, betting, pricing, stack)
+
+            targets, chosen = memo({**material, "method": method.value}, compute) if memo else compute()
+            at_consensus.append(targets)
             if len(chosen):
-                bets.append(_settle(chosen, method, box_scores, offers, pricing))
+                bets.append(chosen)
     targets = pd.concat(at_consensus, ignore_index=True)
     targets["method"] = targets["method"].map(over_column)  # a method named "market" must not meet the key
     targets = targets.pivot_table(index=list(PROP_KEYS), columns="method", values="target_over",

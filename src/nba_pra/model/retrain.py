@@ -40,6 +40,14 @@ class WindowDecision:
     next_retrain: pd.Timestamp
 
 
+def as_of_date(features: pd.DataFrame) -> pd.Timestamp:
+    """The slate's date, or the day after the last game when there is no slate."""
+    slate = features.loc[features["is_slate"].astype(bool), "game_date"]
+    if len(slate):
+        return pd.Timestamp(slate.min())
+    return pd.Timestamp(features["game_date"].max()) + pd.Timedelta(days=1)
+
+
 def decide_window(
     slate_date: pd.Timestamp, previous: dict[str, Any] | None, every_days: int
 ) -> WindowDecision:

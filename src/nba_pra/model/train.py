@@ -24,6 +24,7 @@ from nba_pra.model import distributions, metrics
 from nba_pra.model.backends import Backend, backend_for
 from nba_pra.model.ensemble import MIN_MEAN, Ensemble
 from nba_pra.model.folds import Fold, make_folds, rows_between
+from nba_pra.model.retrain import as_of_date
 from nba_pra.model.screening import screen_features
 from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
 
@@ -109,14 +110,6 @@ def float32_matrix(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) ->
     for j, column in enumerate(columns):
         out[:, j] = frame[column].to_numpy(dtype=np.float32)[rows]
     return out
-
-
-def as_of_date(features: pd.DataFrame) -> pd.Timestamp:
-    """The slate's date, or the day after the last game when there is no slate."""
-    slate = features.loc[features["is_slate"].astype(bool), "game_date"]
-    if len(slate):
-        return pd.Timestamp(slate.min())
-    return pd.Timestamp(features["game_date"].max()) + pd.Timedelta(days=1)
 
 
 class _WindowMatrix:

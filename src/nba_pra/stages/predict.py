@@ -12,6 +12,7 @@ both, the live A/B record. The file is always written (empty when off) because D
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.errors import DataError, TrackingError
 from nba_pra.model import distributions
-from nba_pra.model.ensemble import calibration_from_columns
+from nba_pra.model.ensemble import Ensemble, calibration_from_columns
 from nba_pra.model.predictions import prediction_frame
 from nba_pra.stages._runner import run_stage
 from nba_pra.tracking.client import Tracker
@@ -28,17 +29,19 @@ log = logging.getLogger(__name__)
 
 #: read by the dashboard until it reads the catalog (nba_pra.artifacts)
 PREDICTIONS_FILE = artifacts.PREDICTIONS.name
+#: the registered versions' ensembles kept locally, under paths.cache (:meth:`Tracker.load_ensemble`)
+MODEL_CACHE = "models"
 
 
-def predict_slate(slate: pd.DataFrame, model: object, family: distributions.DistributionFamily) -> pd.DataFrame:
-    """The prediction table for the slate rows with the pyfunc ensemble's mean and variance."""
-    input_names = model.metadata.get_input_schema().input_names()  # type: ignore[attr-defined]
-    raw = model.predict(slate[input_names].astype("float64"))  # type: ignore[attr-defined]
+def predict_slate(slate: pd.DataFrame, ensemble: Ensemble, family: distributions.DistributionFamily) -> pd.DataFrame:
+    """The prediction table for the slate rows with the ensemble's mean and variance (the registered pyfunc's
+    ``predict``: its input schema is the ensemble's features, as float64)."""
+    raw = ensemble.predict(slate[ensemble.feature_names].astype("float64"))
     return prediction_frame(slate, raw["mean"], raw["var"], family, calibration_from_columns(raw))
 
 
 def shadow_predictions(tracker: Tracker, shadow_alias: str | None, champion_version: str, slate: pd.DataFrame,
-                       family: distributions.DistributionFamily) -> pd.DataFrame:
+                       family: distributions.DistributionFamily, cache_dir: Path) -> pd.DataFrame:
     """The slate predicted by ``shadow_alias``'s version; empty when the alias is off, missing, or the champion."""
     if shadow_alias is None:
         return pd.DataFrame()
@@ -48,7 +51,7 @@ def shadow_predictions(tracker: Tracker, shadow_alias: str | None, champion_vers
                  "not set" if resolved is None else "the same version", champion_version)
         return pd.DataFrame()
     try:
-        model, _ = tracker.load_pyfunc(shadow_alias)
+        model, _ = tracker.load_ensemble(shadow_alias, cache_dir)
     except TrackingError as exc:  # the shadow only observes: it never stops the champion's slate and bets
         log.warning("shadow: cannot load @%s (version %s), no shadow predictions today: %s", shadow_alias,
                     resolved.version, exc)
@@ -68,8 +71,10 @@ def run(project: Project) -> pd.DataFrame:
     if slate.empty:
         raise DataError("the feature table has no slate rows: there is no scheduled game to predict")
     tracker = Tracker(s.tracking, project.root)
-    model, resolved = tracker.load_pyfunc(s.tracking.predict_alias)
-    predictions = predict_slate(slate, model, s.distribution.family)
+    # the registered version's ensemble, kept locally after its first load (MLflow's model loading costs seconds)
+    cache_dir = project.path("cache") / MODEL_CACHE
+    ensemble, resolved = tracker.load_ensemble(s.tracking.predict_alias, cache_dir)
+    predictions = predict_slate(slate, ensemble, s.distribution.family)
     predictions["model_version"] = resolved.version
     predictions["model_uri"] = tracker.version_uri(resolved.version)
     artifacts.write_frame(project, artifacts.PREDICTIONS, predictions)
@@ -77,7 +82,8 @@ def run(project: Project) -> pd.DataFrame:
         "predicted %d players for %s with %s version %s (@%s)", len(predictions),
         predictions["game_date"].min().date(), resolved.name, resolved.version, resolved.alias,
     )
-    shadow = shadow_predictions(tracker, s.tracking.shadow_alias, resolved.version, slate, s.distribution.family)
+    shadow = shadow_predictions(tracker, s.tracking.shadow_alias, resolved.version, slate, s.distribution.family,
+                                cache_dir)
     artifacts.write_frame(project, artifacts.SHADOW_PREDICTIONS, shadow)
     return predictions
 

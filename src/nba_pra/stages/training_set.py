@@ -13,8 +13,7 @@ import logging
 from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.errors import DataError
-from nba_pra.model import retrain
-from nba_pra.model.train import as_of_date
+from nba_pra.model import retrain  # not model.train, whose scipy.stats import costs ~1 s a run
 from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ def run(project: Project, *, force: bool = False) -> retrain.WindowDecision:
     previous = artifacts.read_json(project, artifacts.TRAINING_WINDOW)
     if force:
         previous = {**(previous or {}), retrain.REQUESTED: True}
-    decision = retrain.decide_window(as_of_date(features), previous, project.settings.model.retrain_every_days)
+    decision = retrain.decide_window(retrain.as_of_date(features), previous, project.settings.model.retrain_every_days)
     rows = retrain.training_set(features, decision.end)
     if rows.empty:
         raise DataError(f"no history before {decision.end.date()}: there is nothing to train on")

@@ -10,12 +10,14 @@ alias run under a file lock beside the DB. A store that cannot be opened is a :c
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +26,8 @@ import pandas as pd
 
 from nba_pra.credentials import expand_env
 from nba_pra.errors import ModelNotFoundError, TrackingError
+from nba_pra.io import atomic_write
+from nba_pra.model.ensemble import MANIFEST, Ensemble
 from nba_pra.redaction import redact_text, redact_url, remembered
 from nba_pra.tracking.settings import TrackingSettings
 
@@ -120,9 +124,19 @@ class Tracker:
         self.uri = resolve_tracking_uri(settings.uri, root)
         for key, value in QUIET_ENV.items():
             os.environ.setdefault(key, value)
+        self._mlflow_module: Any = None
+        # not opened here: read-only callers (status, dashboard) check missing_store() first, and opening a
+        # missing SQLite store creates it
+        self._opened = False
+
+    @property
+    def _mlflow(self) -> Any:
+        """MLflow, imported on first use (~1.5 s: a daily predict whose alias resolution is cached never pays it),
+        with this project's store as its tracking and registry URI."""
+        if self._mlflow_module is not None:
+            return self._mlflow_module
         import mlflow
 
-        self._mlflow = mlflow
         # MLflow's setters also write MLFLOW_TRACKING_URI / MLFLOW_REGISTRY_URI into os.environ; that variable is
         # the user's override (conf/tracking), so it is put back as it was: a later project in this process, or a
         # child process (`dvc repro`'s stages), must not take this project's store for the user's choice
@@ -134,9 +148,8 @@ class Tracker:
                 os.environ.pop(var, None)
             else:
                 os.environ[var] = before
-        # not opened here: read-only callers (status, dashboard) check missing_store() first, and opening a
-        # missing SQLite store creates it
-        self._opened = False
+        self._mlflow_module = mlflow
+        return mlflow
 
     @contextmanager
     def store_lock(self) -> Iterator[None]:
@@ -167,6 +180,7 @@ class Tracker:
         first process that opens it, and two processes migrating at once break it for good."""
         if self._opened:
             return
+        self._mlflow.get_tracking_uri()  # MLflow's global URIs on this store first, as every other call reads them
         from mlflow import MlflowClient
         from mlflow.exceptions import MlflowException
         from sqlalchemy.exc import SQLAlchemyError
@@ -269,6 +283,75 @@ class Tracker:
                 f"{redact_text(str(exc), remembered())}"
             ) from exc
         return model, resolved
+
+    def load_ensemble(self, alias: str, cache_dir: Path) -> tuple[Ensemble, ResolvedVersion]:
+        """The fold ensemble behind ``alias``, from a local copy keyed by the resolved version and its run.
+
+        A registered version never changes, so its ensemble is read from MLflow once (as the pyfunc,
+        :meth:`load_pyfunc`) and kept under ``cache_dir/<name>-v<version>-<run id>/`` (:meth:`Ensemble.save`: model
+        files and a manifest, no pickle); later days load that folder and skip MLflow's model loading. A version
+        without a run id (registered from outside a run) is always read from MLflow.
+
+        The alias's resolution is kept too (``cache_dir/<name>@<alias>.json``) with the SQLite store's file state
+        (:meth:`_store_state`): while the store's files are untouched -- no training, registration or promotion
+        since -- the alias cannot have moved, and MLflow is not even imported. Any other store resolves every time.
+        """
+        resolved = self._cached_resolution(alias, cache_dir)
+        state = None
+        if resolved is None:
+            state = self._store_state()
+            resolved = self.resolve(alias)
+        local = cache_dir / f"{self.settings.model_name}-v{resolved.version}-{resolved.run_id}"
+        if resolved.run_id is not None and (local / MANIFEST).is_file():
+            log.debug("model %s version %s from its local copy %s", resolved.name, resolved.version, local)
+            ensemble = Ensemble.load(local)
+        else:
+            model, _ = self.load_pyfunc(alias)
+            ensemble = model.unwrap_python_model().ensemble
+            if resolved.run_id is not None:
+                _save_atomically(ensemble, local)
+        # only when the store did not change while it was read: a resolution paired with a later state could
+        # outlive an alias move made in between
+        if state is not None and resolved.run_id is not None and self._store_state() == state:
+            record = {"uri": self.uri, "state": state, "resolved": asdict(resolved)}
+            atomic_write(self._resolution_path(alias, cache_dir), lambda tmp: tmp.write_text(json.dumps(record)))
+        return ensemble, resolved
+
+    def _resolution_path(self, alias: str, cache_dir: Path) -> Path:
+        return cache_dir / f"{self.settings.model_name}@{alias}.json"
+
+    def _cached_resolution(self, alias: str, cache_dir: Path) -> ResolvedVersion | None:
+        """The kept resolution of ``alias`` while the store's files are as they were when it was made."""
+        path = self._resolution_path(alias, cache_dir)
+        state = self._store_state()
+        if state is None or not path.is_file():
+            return None
+        try:
+            record = json.loads(path.read_text())
+            if record["uri"] != self.uri or record["state"] != state:
+                return None
+            resolved = ResolvedVersion(**record["resolved"])
+        except (ValueError, KeyError, TypeError):  # a damaged record is only a miss: MLflow answers instead
+            return None
+        if resolved.name != self.settings.model_name or resolved.alias != alias:
+            return None
+        log.debug("alias %s@%s -> version %s (store unchanged since it was resolved)", resolved.name, alias,
+                  resolved.version)
+        return resolved
+
+    def _store_state(self) -> dict[str, list[int]] | None:
+        """Size, modification time (ns) and inode of the SQLite store's files (the DB and any journal or WAL
+        file beside it); None for a store that is not SQLite or does not exist."""
+        path = self._sqlite_path()
+        if path is None or not path.is_file():
+            return None
+        state = {}
+        for name in (path.name, f"{path.name}-journal", f"{path.name}-wal"):
+            file = path.with_name(name)
+            if file.is_file():
+                stat = file.stat()
+                state[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        return state
 
     def register(self, model_uri: str, run_id: str) -> Registration:
         """Register ``model_uri`` as a new version and give it its alias, as one step for other processes.
@@ -494,7 +577,7 @@ class Tracker:
         self, *, python_model: Path, artifacts: dict[str, str], signature: Any, input_example: Any, run_id: str
     ) -> Registration:
         """Log the models-from-code pyfunc (no pickle), register it and give it its alias (:meth:`register`)."""
-        import mlflow
+        mlflow = self._mlflow
 
         # MLflow writes a conda.yaml beside the model and warns that pip's version is unknown (uv installs no
         # pip); the model is always loaded in this environment (``--env-manager local``), so that file is unused
@@ -550,3 +633,16 @@ def _requirement(dist: str) -> str:
 
 
 _PIP_REQUIREMENTS = [_requirement(d) for d in ("mlflow", "xgboost-cpu", "lightgbm", "pandas", "numpy", "nba-pra")]
+
+
+def _save_atomically(ensemble: Ensemble, directory: Path) -> None:
+    """``ensemble`` saved beside ``directory`` and renamed into place: a reader never sees half a model, and a
+    racing writer of the same version (the same files) simply loses."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        ensemble.save(tmp)
+        if not directory.exists():
+            tmp.replace(directory)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
