@@ -104,6 +104,9 @@ def test_a_sweep_runs_its_points_as_tasks_of_the_cluster(head, project_root, tmp
                 f"hydra.launcher.ray.init.address={head}", f"hydra.sweep.dir={sweep_dir}",
                 "hydra/job_logging=disabled", "hydra/hydra_logging=disabled"])
     assert "sweep summary (2 points" in capsys.readouterr().out
+    import ray
+
+    assert not ray.is_initialized()  # disconnected: stopping the cluster must not end this process
     # every point was logged as a child of the sweep's parent run: the parent id reached the Ray tasks
     tracker = runner.backtest_tracker(load_project(root))
     runs = tracker.client.search_runs([tracker.client.get_experiment_by_name("nba-pra-backtest").experiment_id])

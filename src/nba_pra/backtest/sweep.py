@@ -194,6 +194,14 @@ def hydra_app(config_dir: Path) -> Any:
     return hydra.main(version_base="1.3", config_path=str(config_dir), config_name=CONFIG_NAME)(run_point)
 
 
+def _disconnect_ray() -> None:
+    """Hydra's Ray launcher leaves this process connected to the cluster; a connected driver is ended by Ray when
+    the cluster stops, so disconnect once the points are done (a no-op for the other launchers)."""
+    ray = sys.modules.get("ray")
+    if ray is not None and ray.is_initialized():
+        ray.shutdown()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the Hydra app on ``argv`` (default: ``sys.argv[1:]``) with the sweep's setup and summary around it."""
     from nba_pra.evaluation.ray_executor import use_cluster_python
@@ -216,6 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         hydra_app(root / CONFIG_DIR_NAME)()
     finally:
         sys.argv = saved
+        _disconnect_ray()
     if parent is not None and project is not None:
         finish(project, parent)
     return 0
