@@ -20,6 +20,8 @@ from pathlib import Path
 
 #: seconds a head may take to start its processes (measured ~5-8 s idle, more under load)
 READY_TIMEOUT_S = 180.0
+#: seconds the head may take to stop on an interrupt before it is killed (idle: ~2 s)
+STOP_TIMEOUT_S = 10.0
 AUTH_MODE = "RAY_AUTH_MODE"
 #: what `ray start` prints once the head's processes are up (a driver's ray.init then waits for the node itself)
 STARTED = "Ray runtime started"
@@ -70,7 +72,7 @@ def ray_head(num_cpus: int) -> Iterator[str]:
     finally:
         os.killpg(head.pid, signal.SIGINT)
         try:
-            head.wait(timeout=30)
+            head.wait(timeout=STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             os.killpg(head.pid, signal.SIGKILL)
             head.wait()
