@@ -218,6 +218,17 @@ def test_a_paper_bet_needs_a_zero_stake_and_a_staked_one_a_positive_stake() -> N
         parse(header + "2024-01-15,A B,45.5,over,-110,1,maybe\n")
 
 
+def round_trip(tmp_path: Path, frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
+    """``frame``'s bets recorded, exported as ``suffix`` and imported into a new ledger: that ledger's bets by id
+    (every row imported)."""
+    with store(tmp_path) as ledger:
+        ledger.record_bets(frame)
+        export_ledger(ledger, tmp_path / f"out.{suffix}")
+    with store(tmp_path, "copy.db") as copy:
+        assert import_ledger(copy, tmp_path / f"out.{suffix}").bets_added == len(frame)
+        return copy.bets().set_index("bet_id")
+
+
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
 def test_an_export_carries_state_pricing_and_gate_reason_back_in(tmp_path: Path, suffix: str) -> None:
     reason = "no_evidence: fastline ROI -1.2% [-5.0%, +2.6%] on 140 bets (market_aware, 2024-10-22..2024-12-20)"
@@ -228,12 +239,7 @@ def test_an_export_carries_state_pricing_and_gate_reason_back_in(tmp_path: Path,
         {**row, "bet_id": "a" * 40, "stake": 2.0, "state": "staked", "gate_reason": ""},
         {**row, "bet_id": "b" * 40, "side": "under", "stake": 0.0, "state": "paper", "gate_reason": reason},
     ])
-    with store(tmp_path) as ledger:
-        ledger.record_bets(frame)
-        export_ledger(ledger, tmp_path / f"out.{suffix}")
-    with store(tmp_path, "copy.db") as copy:
-        assert import_ledger(copy, tmp_path / f"out.{suffix}").bets_added == 2
-        copied = copy.bets().set_index("bet_id")
+    copied = round_trip(tmp_path, frame, suffix)
     assert copied.loc["a" * 40, "state"] == "staked" and copied.loc["b" * 40, "state"] == "paper"
     assert copied["pricing"].eq("market_aware").all()
     assert copied.loc["b" * 40, "gate_reason"] == reason and copied.loc["b" * 40, "stake"] == 0.0
@@ -248,12 +254,7 @@ def test_an_export_carries_a_live_bet_s_phase_and_game_state_back_in(tmp_path: P
         {**row, "bet_id": "c" * 40, "side": "under", "line": 33.5, "phase": "live", "live_period": 3,
          "live_clock_s": 323.0, "live_minutes": 27.7, "live_pra": 25.0, "live_pf": 4.0, "live_margin": -12.0},
     ])
-    with store(tmp_path) as ledger:
-        ledger.record_bets(frame)
-        export_ledger(ledger, tmp_path / f"out.{suffix}")
-    with store(tmp_path, "copy.db") as copy:
-        assert import_ledger(copy, tmp_path / f"out.{suffix}").bets_added == 2
-        copied = copy.bets().set_index("bet_id")
+    copied = round_trip(tmp_path, frame, suffix)
     assert copied.loc["a" * 40, "phase"] == "pregame" and pd.isna(copied.loc["a" * 40, "live_period"])
     live = copied.loc["c" * 40]
     assert live["phase"] == "live"

@@ -123,14 +123,22 @@ def test_replaying_a_day_without_games_or_history_says_which_dates_work(live: Sy
         replay_frames(live, first, project, gate=Gate.open(), stack=None, bankroll=1.0)
 
 
-def test_live_candidates_with_the_model_method_price_at_the_live_model_s_probabilities(live: SyntheticLive) -> None:
-    at = live.states.loc[(live.states["period"] == 3) & live.states["line"].notna()].head(60)
+def model_candidates(live: SyntheticLive, at: pd.DataFrame,
+                     bankroll: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The states ``at`` forecast by a fixed fit, their live book, and its candidates priced by the model method
+    (forecasts, lines, candidates)."""
     fit = LiveFit(12.0, (0.0,) * 6, 30.0, (1.8, 0.05, 0.02), 0)
     forecasts = forecast(at, fit, SETTINGS)
     lines = live_book(live.league.lines.merge(at[KEYS], on=KEYS), at, SETTINGS)
     pricing = dataclasses.replace(conf(PricingSettings), method=PricingMethod.MODEL)
     cands = live_candidates(live_predictions(forecasts, live.predictions), forecasts, lines, conf(BettingSettings),
-                            pricing, bankroll=100.0, gate=Gate.open())
+                            pricing, bankroll=bankroll, gate=Gate.open())
+    return forecasts, lines, cands
+
+
+def test_live_candidates_with_the_model_method_price_at_the_live_model_s_probabilities(live: SyntheticLive) -> None:
+    at = live.states.loc[(live.states["period"] == 3) & live.states["line"].notna()].head(60)
+    forecasts, _lines, cands = model_candidates(live, at, bankroll=100.0)
     merged = cands.merge(forecasts.drop(columns=["line"]), on=KEYS, suffixes=("", "_f"))
     expected = final_probabilities(merged, merged["line"].to_numpy(float))
     np.testing.assert_allclose(cands["p_over"].to_numpy(), expected.p_over, rtol=1e-9)
@@ -153,12 +161,7 @@ def one_player_offers(live: SyntheticLive) -> tuple[pd.DataFrame, pd.DataFrame, 
     """Forecasts, the states and the live book of one player at half time (his props only), late in the league
     (every player eligible)."""
     at = live.states.loc[(live.states["period"] == 2) & live.states["line"].notna()].tail(200)
-    fit = LiveFit(12.0, (0.0,) * 6, 30.0, (1.8, 0.05, 0.02), 0)
-    forecasts = forecast(at, fit, SETTINGS)
-    lines = live_book(live.league.lines.merge(at[KEYS], on=KEYS), at, SETTINGS)
-    pricing = dataclasses.replace(conf(PricingSettings), method=PricingMethod.MODEL)
-    cands = live_candidates(live_predictions(forecasts, live.predictions), forecasts, lines, conf(BettingSettings),
-                            pricing, bankroll=1000.0, gate=Gate.open())
+    forecasts, lines, cands = model_candidates(live, at, bankroll=1000.0)
     # the player whose live bet has the largest stake: alone, his stake is not cut by another player's
     top = cands.loc[cands["decision"].eq("bet")].sort_values("stake").iloc[-1]
     mine = (at["game_id"] == top["game_id"]) & (at["player_id"] == top["player_id"])
