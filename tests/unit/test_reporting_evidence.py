@@ -51,3 +51,11 @@ def test_a_method_the_file_does_not_cover_says_so() -> None:
     assert evidence_lines(summary) == [
         "the evidence holds no figures for pricing recalibrated (methods: market_aware, model)"
     ]
+
+
+def test_a_book_without_bets_shows_no_roi_rather_than_nan() -> None:
+    books = {"northbet": {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan"),
+                          "staked": False}}
+    evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
+    lines = evidence_lines(evidence_summary(json.loads(json.dumps(evidence)), "market_aware"))
+    assert lines[2] == "northbet: 0 bets, ROI n/a [n/a, n/a] -> paper"

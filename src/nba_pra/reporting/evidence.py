@@ -15,6 +15,7 @@ one reader at the edge); the gate's decision lives with the bet stage.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Final
 
@@ -84,12 +85,17 @@ def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
     }
 
 
+def _missing(value: float | None) -> bool:
+    """No figure: absent, or NaN (a book with no bet has no ROI; the evidence file keeps it as NaN)."""
+    return value is None or math.isnan(value)
+
+
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.1%}"
+    return "n/a" if _missing(value) else f"{value:+.1%}"
 
 
 def _num(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.4f}"
+    return "n/a" if _missing(value) else f"{value:+.4f}"
 
 
 def evidence_lines(summary: dict[str, Any] | None) -> list[str]:
