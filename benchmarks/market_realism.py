@@ -10,9 +10,10 @@ Compares the synthetic league's lines (the project's ``data/``, current season) 
 ``rel_diff = |synthetic - real| / max(|real - reference|, floor)`` (:func:`nba_pra.market_eval.realism.
 relative_difference`): the reference is 1 for the two MAE ratios (:data:`REFERENCES`: the model being 4.7 % worse
 than the line is compared on 0.047, not on 1.047) and 0 otherwise; ``floor`` (:data:`FLOORS`, 0 unless listed)
-keeps shares whose real value can be near 0 (whole-number lines: 0 on the real books) in units of
-``SHARE_FLOOR`` (5 percentage points); the log-loss gap (model minus market, a few hundredths) is relative to
-the real gap but never below ``LOGLOSS_FLOOR``. The close statistics are printed for the synthetic market only: the
+keeps shares whose real value can be near 0 (whole-number lines: 0 on the real books; the over shading by
+line, 2-3 points with a sampling error about as large) in units of ``SHARE_FLOOR`` (5 percentage points); the
+log-loss gap (model minus market, a few hundredths) is relative to the real gap but never below
+``LOGLOSS_FLOOR``. The close statistics are printed for the synthetic market only: the
 real file has no closing lines, so they are left out of ``max_rel_diff``.
 
 Model statistics need walk-forward predictions: they come from the backtest's prediction cache
@@ -50,15 +51,17 @@ REAL_STATS = ROOT / "artifacts" / "market_realism" / "real.json"
 #: as-of minutes of the props' players: the error anatomy's minutes column; "below" is under this many minutes
 MINUTES_COLUMN = "roll_minutes_mean_g10"
 MINUTES_SPLIT = 24.0
+#: main lines splitting role players' props (below the first) from stars' (at or above the second)
+LINE_SPLIT = (20.0, 30.0)
 SHARE_FLOOR = 0.05
 LOGLOSS_FLOOR = 0.01
 FLOORS = {"whole_share": SHARE_FLOOR, "disagree_share": SHARE_FLOOR, "minutes_below_24": SHARE_FLOOR,
-          "logloss_gap": LOGLOSS_FLOOR}
+          "over_short_low": SHARE_FLOOR, "over_short_high": SHARE_FLOOR, "logloss_gap": LOGLOSS_FLOOR}
 REFERENCES = {"line_over_ewma_mae": 1.0, "model_over_line_mae": 1.0}
 COMPARED = ("line_mae", "line_over_ewma_mae", "model_over_line_mae", "logloss_gap", "over_rate",
-            "market_over_mean", "hold_median", "hold_iqr", "books_per_prop", "props_per_game", "minutes_median",
-            "minutes_below_24", "disagree_share", "line_spread", "whole_share", "close_moved_share",
-            "close_move_mean")
+            "market_over_mean", "over_short_low", "over_short_high", "hold_median", "hold_iqr",
+            "books_per_prop", "props_per_game", "minutes_median", "minutes_below_24", "disagree_share",
+            "line_spread", "whole_share", "close_moved_share", "close_move_mean")
 
 
 def _ewma_columns(settings) -> list[str]:
@@ -80,7 +83,7 @@ def side_statistics(project, *, with_model: bool) -> dict[str, float]:
     features = history_features(inputs.box_scores, s)
     ewma = _ewma_columns(s)
     props = realism.prop_results(inputs.lines, inputs.box_scores, features, ewma, MINUTES_COLUMN)
-    stats = realism.market_statistics(inputs.lines, props, ewma, MINUTES_COLUMN, MINUTES_SPLIT)
+    stats = realism.market_statistics(inputs.lines, props, ewma, MINUTES_COLUMN, MINUTES_SPLIT, LINE_SPLIT)
     stats["props"] = float(len(props))
     ranged = range_project(project, inputs.start, inputs.end)
     key = cache_key(prediction_material(ranged.settings, inputs.box_scores))

@@ -10,15 +10,16 @@ import pytest
 
 from nba_pra.backtest.engine import simulate
 from nba_pra.backtest.metrics import backtest_metrics, bootstrap_intervals, metric_name, side_scores
-from nba_pra.backtest.settings import BacktestModelSettings, BootstrapSettings
+from nba_pra.backtest.settings import BacktestModelSettings, BootstrapSettings, RaySettings
 from nba_pra.backtest.sweep import format_table, summary_table, sweep_points
 from nba_pra.betting.gate import Gate
 from nba_pra.betting.settings import PricingMethod
-from nba_pra.errors import DataError
+from nba_pra.errors import ConfigError, DataError
 from nba_pra.evaluation.cache import PredictionCache, cache_key, frame_fingerprint
-from nba_pra.evaluation.walkforward import backtest_range, retrain_dates, training_settings
+from nba_pra.evaluation.ray_executor import ray_executor
+from nba_pra.evaluation.walkforward import BlockFit, backtest_range, retrain_dates, training_settings
 from nba_pra.evidence.context import DayContext
-from nba_pra.model.settings import CvSettings, ModelSettings
+from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
 from settings_support import betting_settings, conf, pricing_settings
 
 D = pd.Timestamp
@@ -68,6 +69,21 @@ def test_backtest_threads_set_the_thread_parameter_of_both_models_of_the_library
     assert model.mean_params[param] == 2  # the project's settings are untouched
     _, same = training_settings(conf(CvSettings), model, conf(BacktestModelSettings, threads=None))
     assert same.mean_params == model.mean_params
+
+
+@pytest.mark.parametrize(("kind", "param"), [("xgboost", "nthread"), ("lightgbm", "num_threads")])
+def test_ray_refuses_fits_whose_thread_count_is_unset_before_starting_anything(kind: str, param: str) -> None:
+    """Unset, the library takes every core of a node while Ray reserves one CPU per task: oversubscribed."""
+    model = conf(ModelSettings, kind=kind, mean_params={"eta": 0.1}, variance_params={})
+    fit = BlockFit(feature_names=["x"], window=conf(WindowSettings), cv=conf(CvSettings), model=model,
+                   distribution=conf(DistributionSettings), seed=0)
+    assert fit.threads is None
+    with pytest.raises(ConfigError, match=f"set backtest.model.threads \\(or the model's {param}\\)"):
+        list(ray_executor(RaySettings(address=None, num_cpus=1))(fit, pd.DataFrame(), [D("2024-11-01")]))
+    counted = BlockFit(feature_names=["x"], window=conf(WindowSettings), cv=conf(CvSettings),
+                       model=conf(ModelSettings, kind=kind, mean_params={param: 3}, variance_params={}),
+                       distribution=conf(DistributionSettings), seed=0)
+    assert counted.threads == 3
 
 
 def test_cache_key_changes_with_model_settings_but_not_with_key_order() -> None:

@@ -52,12 +52,14 @@ def _market() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_market_statistics_of_a_tiny_market() -> None:
     lines, props = _market()
-    got = market_statistics(lines, props, ["ewm"], "mins", 24.0)
+    got = market_statistics(lines, props, ["ewm"], "mins", 24.0, (20.0, 30.0))
     # p1: main line 20.5 (two books), actual 23 -> over, error 2.5; p2: 10, actual 8 -> under, error 2
     assert got["line_mae"] == pytest.approx(2.25)
     # EWMA errors 3 and 3
     assert got["line_over_ewma_mae"] == pytest.approx(2.25 / 3.0)
     assert got["over_rate"] == pytest.approx(0.5)
+    # p2 (line 10, below 20) went under at a fair 0.5; no prop's main line reaches 30
+    assert got["over_short_low"] == pytest.approx(0.5) and np.isnan(got["over_short_high"])
     assert got["books_per_prop"] == pytest.approx(2.0) and got["props_per_game"] == pytest.approx(2.0)
     # only p1 has two books: they disagree, spread 1
     assert got["disagree_share"] == 1.0 and got["line_spread"] == pytest.approx(1.0)

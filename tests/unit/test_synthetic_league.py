@@ -292,7 +292,6 @@ def test_opening_night_as_the_slate_leaves_the_current_season_without_box_scores
         {"roster_size": 10},
         {"minutes": dataclasses.replace(BASE.minutes, coach_dnp_by_rank=(0.0,))},
         {"minutes": dataclasses.replace(BASE.minutes, lineup_by_position=(3, 2, 1))},
-        {"sportsbook": dataclasses.replace(BASE.sportsbook, book_dispersion=1.0)},
         {"sportsbook": dataclasses.replace(BASE.sportsbook, soft=dataclasses.replace(BASE.sportsbook.soft,
                                                                                     bookmaker="nobody"))},
         {"sportsbook": None},

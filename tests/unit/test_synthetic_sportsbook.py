@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from scipy.stats import nbinom
 
 from nba_pra.data.synthetic.sportsbook import (
     PublicForm,
@@ -22,10 +23,10 @@ from nba_pra.data.synthetic.sportsbook import (
 from synthetic_support import default_league_settings, default_sportsbook
 
 BOOK = default_sportsbook()
-#: a market without noise, bias or public lean, one line per book, every book posting every prop
+#: a market without noise, bias, shrink or public lean, one line per book, every book posting every prop
 EXACT = dataclasses.replace(
     BOOK, coverage=1.0, public_weight=0.0, rate_error_sd=0.0, minutes_error_sd=0.0, own_line_share=0.0,
-    line_error_sd=0.0, price_error_sd=0.0, over_bias=0.0, closing_error_sd=0.0,
+    line_error_sd=0.0, price_error_sd=0.0, over_bias=0.0, closing_error_sd=0.0, estimate_shrink=1.0,
     soft=dataclasses.replace(BOOK.soft, bookmaker="soft", coverage=1.0, stale_share=1.0),
 )
 
@@ -68,7 +69,7 @@ def test_a_whole_number_line_excludes_the_push_from_the_fair_probability() -> No
 
 
 def test_both_prices_carry_the_requested_margin() -> None:
-    line, over, under = price(np.array([30.0]), BOOK, np.array([0.045]))
+    line, over, under = price(np.array([30.0]), np.array([3.0]), BOOK, np.array([0.045]))
     implied = [(-o / (-o + 100) if o < 0 else 100 / (o + 100)) for o in (over[0], under[0])]
     assert sum(implied) - 1 == pytest.approx(0.045, abs=0.003)
     assert line[0] * 2 == int(line[0] * 2)
@@ -92,18 +93,49 @@ def test_the_market_leans_on_the_public_rate_by_its_weight_and_on_the_truth_with
     cfg = dataclasses.replace(EXACT, public_weight=0.5)
     # true mean 30 at a true rate 1.0; public rate 0.81 -> 30 * 0.81^0.5 = 27
     got = market_log_mean(np.array([30.0, 30.0, 30.0]), np.array([1.0, 1.0, 1.0]), np.array([0.81, np.nan, 0.0]),
-                          np.zeros((2, 3)), cfg)
+                          np.full(3, 3.0), np.zeros((2, 3)), cfg)
     # no public rate, or a player with no production yet (a log of 0), leans on nothing
     assert np.exp(got) == pytest.approx([27.0, 30.0, 30.0])
     biased = dataclasses.replace(cfg, over_bias=0.1, rate_error_sd=0.2)
-    got = market_log_mean(np.array([30.0]), np.array([1.0]), np.array([np.nan]), np.array([[1.0], [0.0]]),
-                          biased)
-    assert got[0] == pytest.approx(np.log(30.0) + 0.1 + 0.2)
+    got = market_log_mean(np.array([30.0]), np.array([1.0]), np.array([np.nan]), np.array([3.0]),
+                          np.array([[1.0], [0.0]]), biased)
+    # estimate 30 e^0.2 = 36.642, leaned 0.1 standard deviations sqrt(3 * 36.642) = 10.485 up
+    assert np.exp(got[0]) == pytest.approx(36.642 + 1.0485, abs=1e-3)
+
+
+def test_the_market_shrinks_its_estimates_toward_the_days_average_prop() -> None:
+    # means 10 and 40: log centre = log 20; half of each log distance log 2 is kept: 20 / sqrt 2 and 20 sqrt 2
+    cfg = dataclasses.replace(EXACT, estimate_shrink=0.5)
+    got = market_log_mean(np.array([10.0, 40.0]), np.ones(2), np.full(2, np.nan), np.full(2, 3.0),
+                          np.zeros((2, 2)), cfg)
+    assert np.exp(got) == pytest.approx([20 / np.sqrt(2), 20 * np.sqrt(2)])
+    # an empty slate has nothing to shrink
+    assert market_log_mean(*(np.array([]),) * 4, np.zeros((2, 0)), cfg).size == 0
+
+
+def test_the_markets_lean_to_the_over_costs_the_over_the_same_probability_at_every_line() -> None:
+    """The real lines' overs fall short of their price by about the same probability at low and high lines
+    (2023-24, per prop: 1.9 pp below a line of 20, 2.8 pp from 30 up). A lean in standard deviations does the
+    same; a log-scale lean (the old market) took 2 pp at low lines and 8 pp at high ones."""
+    cfg = dataclasses.replace(EXACT, over_bias=0.07)
+    low, high = np.linspace(8.0, 14.0, 601), np.linspace(38.0, 48.0, 1001)
+
+    def mean_true_over(means: np.ndarray) -> float:
+        """The truth's mean P(over) at the line the leaning market hangs (NB, variance 3 x mean; averaged
+        over a grid of means so the half-point steps wash out)."""
+        market = np.exp(market_log_mean(means, np.ones_like(means), np.full_like(means, np.nan),
+                                        np.full_like(means, 3.0), np.zeros((2, means.size)), cfg))
+        line = even_money_hook(market, 3.0)
+        return float(np.mean(nbinom.sf(np.floor(line), means / 2.0, 1.0 / 3.0)))
+
+    # b = 0.07 sd: about 0.07 / sqrt(2 pi) = 2.8 pp below even money at both ends
+    assert 0.5 - mean_true_over(low) == pytest.approx(0.028, abs=0.008)
+    assert 0.5 - mean_true_over(high) == pytest.approx(0.028, abs=0.008)
 
 
 def test_books_quote_the_market_line_and_a_stale_soft_book_its_own() -> None:
     log_market = np.log(np.array([30.0]))
-    out = post_lines(np.array([30.0]), log_market, np.array([np.log(0.8)]), ("a", "soft"),
+    out = post_lines(np.array([30.0]), np.array([3.0]), log_market, np.array([np.log(0.8)]), ("a", "soft"),
                      np.random.default_rng(0), EXACT, closed=np.array([True]))
     assert out["bookmaker"].tolist() == ["a", "soft"] and out["stale"].tolist() == [False, True]
     # median of NB(30, var 90): 30 (1 - 1/90)^3 = 29.0 -> 29.5; the stale book prices 24 -> 23.1 -> 23.5
@@ -113,11 +145,11 @@ def test_books_quote_the_market_line_and_a_stale_soft_book_its_own() -> None:
 
 
 def test_posted_lines_only_close_for_started_games_and_respect_coverage() -> None:
-    out = post_lines(np.array([10.0, 30.0]), np.log([10.0, 30.0]), np.zeros(2), ("a", "b"),
+    out = post_lines(np.array([10.0, 30.0]), np.full(2, 3.0), np.log([10.0, 30.0]), np.zeros(2), ("a", "b"),
                      np.random.default_rng(0), EXACT, closed=np.array([True, False]))
     assert out["prop"].tolist() == [0, 0, 1, 1] and out["bookmaker"].tolist() == ["a", "b", "a", "b"]
     assert np.isfinite(out["close_line"][:2]).all() and np.isnan(out["close_line"][2:]).all()
-    none = post_lines(np.array([10.0]), np.log([10.0]), np.zeros(1), ("a",), np.random.default_rng(0),
+    none = post_lines(np.array([10.0]), np.array([3.0]), np.log([10.0]), np.zeros(1), ("a",), np.random.default_rng(0),
                       dataclasses.replace(EXACT, coverage=0.0), closed=np.array([True]))
     assert none["prop"].size == 0
 
@@ -131,3 +163,12 @@ def test_every_line_of_the_default_league_has_a_finite_line_and_american_prices(
     assert np.isfinite(lines["line"]).all()
     for col in ("over_price", "under_price"):
         assert (lines[col].abs() >= 100).all() and (lines[col].abs() < 100_000).all()
+
+
+def test_books_hang_a_wider_players_line_lower_at_the_same_mean() -> None:
+    """The books price each prop with its own variance-to-mean ratio. At mean 40, P(over 38.5) / P(over 39.5) is
+    0.525 / 0.488 with variance 120 and 0.511 / 0.479 with variance 160 (scipy's nbinom): the hook nearest even
+    money is 39.5 for the narrower player and 38.5 for the wider one."""
+    out = post_lines(np.array([40.0, 40.0]), np.array([3.0, 4.0]), np.log([40.0, 40.0]), np.zeros(2), ("a",),
+                     np.random.default_rng(0), EXACT, closed=np.array([False, False]))
+    assert out["line"].tolist() == [39.5, 38.5]

@@ -142,6 +142,7 @@ class SportsbookSettings:
     public_weight: Unit
     rate_error_sd: NonNegative
     minutes_error_sd: NonNegative
+    estimate_shrink: Unit
     own_line_share: Unit
     line_error_sd: NonNegative
     price_error_sd: NonNegative
@@ -150,7 +151,6 @@ class SportsbookSettings:
     overround_range: tuple[NonNegative, ...]
     closing_truth_weight: Unit
     closing_error_sd: NonNegative
-    book_dispersion: NonNegative
     soft: SoftBookSettings
 
 

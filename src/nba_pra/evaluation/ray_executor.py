@@ -26,6 +26,7 @@ import pandas as pd
 from nba_pra.backtest.settings import RaySettings
 from nba_pra.errors import ConfigError, NbaPraError
 from nba_pra.evaluation.walkforward import BlockFit, FitExecutor
+from nba_pra.model.backends import backend_for
 from nba_pra.model.ensemble import Ensemble
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,11 @@ def ray_executor(settings: RaySettings) -> FitExecutor:
             days: Sequence[pd.Timestamp]) -> Iterator[tuple[pd.Timestamp, Ensemble]]:
         if not days:
             return
+        if fit.threads is None:
+            param = backend_for(fit.model.kind).threads_param
+            raise ConfigError(f"backtest.executor=ray needs each fit's thread count: set backtest.model.threads "
+                              f"(or the model's {param}); unset, every fit takes all of a node's cores while "
+                              "Ray reserves one CPU for it")
         with ray_session(settings) as ray:
             task = ray.remote(num_cpus=fit.threads, max_retries=0)(fit_files)
             shared = ray.put(history)

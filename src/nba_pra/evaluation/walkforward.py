@@ -77,9 +77,11 @@ class BlockFit:
         ).ensemble
 
     @property
-    def threads(self) -> int:
-        """The library threads one fit uses (the mean model's thread parameter; 1 when unset)."""
-        return int(self.model.mean_params.get(backend_for(self.model.kind).threads_param, 1))
+    def threads(self) -> int | None:
+        """The library threads one fit uses (the mean model's thread parameter; None when unset: the library
+        then takes every core it sees)."""
+        threads = self.model.mean_params.get(backend_for(self.model.kind).threads_param)
+        return None if threads is None else int(threads)
 
 
 #: ``(recipe, history, retrain days) -> (day, ensemble)`` pairs, in any order, each as soon as its fit ends

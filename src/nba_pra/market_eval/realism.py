@@ -14,6 +14,9 @@ model figures, the props table with the walk-forward predictions joined. Definit
   (the market's is the books' mean multiplicative-de-vigged P(over)); positive = the market is better;
 * ``over_rate`` -- share of decided props that went over the main line; ``market_over_mean`` -- the market's
   mean P(over) on them (``over_rate`` below it: the books shade the line up without pricing it);
+* ``over_short_low`` / ``over_short_high`` -- ``market_over_mean - over_rate`` on the decided props whose main
+  line is below the low split / at or above the high split (NaN without such props): how the shading spreads
+  over role players' and stars' lines, which decides whether the stars' unders are an edge;
 * ``hold_median`` / ``hold_iqr`` -- the bookmaker's hold of each offer, ``1 - 1/(q_over + q_under)`` (the share
   of a balanced book's handle kept), median and interquartile range over offers;
 * ``books_per_prop`` -- mean number of books with an offer on a prop;
@@ -88,8 +91,10 @@ def prop_results(lines: pd.DataFrame, box_scores: pd.DataFrame, features: pd.Dat
 
 
 def market_statistics(lines: pd.DataFrame, props: pd.DataFrame, ewma_columns: Sequence[str],
-                      minutes_column: str, minutes_split: float) -> dict[str, float]:
-    """The model-free statistics (module docstring) of ``lines`` and their :func:`prop_results` ``props``."""
+                      minutes_column: str, minutes_split: float,
+                      line_split: tuple[float, float]) -> dict[str, float]:
+    """The model-free statistics (module docstring) of ``lines`` and their :func:`prop_results` ``props``;
+    ``line_split`` = (low, high) main lines of ``over_short_low`` / ``over_short_high``."""
     played = props.loc[props["outcome"] != LineOutcome.VOID]
     y = played["actual"].to_numpy(float)
     line_err = np.abs(played["main_line"].to_numpy(float) - y)
@@ -109,6 +114,8 @@ def market_statistics(lines: pd.DataFrame, props: pd.DataFrame, ewma_columns: Se
         "line_over_ewma_mae": float(np.mean(line_err[have])) / ewma_mae,
         "over_rate": float(went_over(rows).mean()),
         "market_over_mean": float(rows[fair_column(DevigMethod.MULTIPLICATIVE)].mean()),
+        "over_short_low": _over_short(rows.loc[rows["main_line"] < line_split[0]]),
+        "over_short_high": _over_short(rows.loc[rows["main_line"] >= line_split[1]]),
         "hold_median": float(q50),
         "hold_iqr": float(q75 - q25),
         "books_per_prop": float(n_books.mean()),
@@ -120,6 +127,13 @@ def market_statistics(lines: pd.DataFrame, props: pd.DataFrame, ewma_columns: Se
         "whole_share": float(np.mean(np.isclose(lines["line"] % 1.0, 0.0))),
     }
     return {**out, **close_statistics(lines)}
+
+
+def _over_short(rows: pd.DataFrame) -> float:
+    """The market's mean P(over) minus the share that went over (NaN without rows)."""
+    if rows.empty:
+        return float("nan")
+    return float(rows[fair_column(DevigMethod.MULTIPLICATIVE)].mean() - went_over(rows).mean())
 
 
 def close_statistics(lines: pd.DataFrame) -> dict[str, float]:

@@ -82,8 +82,6 @@ def validate(cfg: SyntheticLeagueSettings) -> None:
         raise ConfigError("data.synthetic.roster_size must be at least minutes.active_list_size")
     if cfg.sportsbook is None:
         raise ConfigError("data.synthetic.sportsbook is missing: compose conf/ with data=synthetic")
-    if cfg.sportsbook.book_dispersion <= 1.0:
-        raise ConfigError("data.synthetic.sportsbook.book_dispersion must exceed 1 (over-dispersed PRA)")
     soft = cfg.sportsbook.soft.bookmaker
     if soft and soft not in cfg.bookmakers:
         raise ConfigError(
@@ -247,12 +245,14 @@ def _lines(
     player = pre.player[props]
     true_mean = pre.true_mean[props]
     true_rate = pre.rates[props] @ gm.PRA_PER_MAKE
+    # the books price each prop with its true shape (sportsbook module docstring)
+    dispersion = pre.true_var[props] / true_mean
     shocks = rng.standard_normal((2, props.size))
-    log_market = market_log_mean(true_mean, true_rate, form.rate(player), shocks, sb)
+    log_market = market_log_mean(true_mean, true_rate, form.rate(player), dispersion, shocks, sb)
     # the soft book's stale minutes: the public as-of mean minutes instead of today's expected minutes E[M]
     news = np.log(form.mean_minutes(player) / (true_mean / true_rate))
     stale_shift = sb.soft.news_miss * np.where(np.isfinite(news), news, 0.0)
-    posted = post_lines(true_mean, log_market, stale_shift, cfg.bookmakers, rng, sb,
+    posted = post_lines(true_mean, dispersion, log_market, stale_shift, cfg.bookmakers, rng, sb,
                         closed=np.full(props.size, closed))
     prop = posted.pop("prop")
     rows = props[prop]

@@ -5,15 +5,24 @@ books cover):
 
 * **The market's estimate of the mean** knows what box scores lag -- today's expected minutes, role and injury
   news (the league's pre-game state) -- but estimates the per-minute rate partly from the same public box scores
-  every model sees: ``log mu_mkt = log mu + b + w (log r_pub - log r) + s_r z_r + s_m z_m`` with ``mu`` the true
-  mean, ``r`` the true per-minute PRA rate, ``r_pub`` the as-of EWMA of the player's PRA per minute
-  (:class:`PublicForm`), ``w`` = ``public_weight``, shared rate / minutes noise ``z`` and ``b`` = ``over_bias``
-  (the market leans to the over, as the real one does: its overs hit less often than it prices them). The
-  market's error is thus largely the error of a box-score estimator, which is why a box-score model adds little.
+  every model sees: ``mu_est = mu exp(w (log r_pub - log r) + s_r z_r + s_m z_m)`` with ``mu`` the true mean,
+  ``r`` the true per-minute PRA rate, ``r_pub`` the as-of EWMA of the player's PRA per minute
+  (:class:`PublicForm`), ``w`` = ``public_weight`` and shared rate / minutes noise ``z``. The market's error is
+  thus largely the error of a box-score estimator, which is why a box-score model adds little.
+* **Shrunk like a posterior mean**: ``log mu_shr = c + k (log mu_est - c)``, ``c`` the mean of the day's
+  ``log mu_est`` and ``k`` = ``estimate_shrink``. An estimate that is not shrunk overshoots its extremes: its
+  overs would fall far shorter of their price on the stars' high lines (5.7 pp) than on lines under 20
+  (1.3 pp), where the real lines fall short by about the same at every line (1.9 pp under 20, 2.8 pp from 30).
+* **Leaning to the over**: ``mu_mkt = mu_shr + b sqrt(phi mu_shr)``, ``b`` = ``over_bias`` standard deviations
+  of PRA, as the real market does (its overs hit less often than it prices them). A lean in standard deviations
+  shifts P(over) by about ``b / sqrt(2 pi)`` whatever the mean; a log-scale lean would put most of it on the
+  stars' high lines.
 * **Each book** with chance ``own_line_share`` hangs its own line, from ``mu_mkt exp(s_l z_l)``, otherwise it
   quotes the market's line; it prices either line from ``mu_mkt exp(s_p z_p)`` (``s_p`` small): books disagree
   on lines more than on the mean, so a shopper finds a different line at a fair price, not an edge. PRA is
-  negative binomial with variance ``dispersion * mean`` for the books; the line is the ``n + 0.5`` nearest even
+  negative binomial with variance ``phi * mean`` for the books, ``phi`` the prop's true variance-to-mean ratio:
+  the market knows a player's shape as it knows his role (one ratio for everyone would price a star's wider
+  spread as a role player's, an error a variance model could exploit). The line is the ``n + 0.5`` nearest even
   money (with ``whole_number_lines``: the median, Wilson-Hilferty gamma approximation, rounded to a half point),
   and both fair probabilities are scaled up by the offer's overround.
 * **The soft book** (``soft.bookmaker``) on a share ``soft.stale_share`` of its props prices from a stale
@@ -33,7 +42,7 @@ from scipy.stats import nbinom
 from nba_pra.data.settings import SportsbookSettings
 
 
-def median_estimate(mean: np.ndarray, dispersion: float) -> np.ndarray:
+def median_estimate(mean: np.ndarray, dispersion: float | np.ndarray) -> np.ndarray:
     """Median of a gamma with this mean and variance ``dispersion * mean``: ``mean * (1 - 1/(9k))^3``, ``k =
     mean/dispersion``.
     """
@@ -46,7 +55,7 @@ def half_point(x: np.ndarray) -> np.ndarray:
     return np.maximum(np.rint(2.0 * x) / 2.0, 0.5)
 
 
-def even_money_hook(mean: np.ndarray, dispersion: float) -> np.ndarray:
+def even_money_hook(mean: np.ndarray, dispersion: float | np.ndarray) -> np.ndarray:
     """The ``n + 0.5`` line nearest even money for PRA ~ NB(mean, variance = dispersion * mean).
 
     With ``M`` the integer median, the candidates are ``M - 0.5`` (P(over) = P(X >= M) >= 1/2) and ``M + 0.5``
@@ -60,7 +69,7 @@ def even_money_hook(mean: np.ndarray, dispersion: float) -> np.ndarray:
     return np.maximum(np.where(low - 0.5 < 0.5 - high, med - 0.5, med + 0.5), 0.5)
 
 
-def fair_over_probability(mean: np.ndarray, line: np.ndarray, dispersion: float) -> np.ndarray:
+def fair_over_probability(mean: np.ndarray, line: np.ndarray, dispersion: float | np.ndarray) -> np.ndarray:
     """P(over) / (P(over) + P(under)) for PRA ~ NB(mean, variance = dispersion * mean) (pushes removed).
 
     With variance ``dispersion * mean``: scipy's ``nbinom(n, p)`` has ``p = 1/dispersion`` and ``n = mean /
@@ -83,23 +92,23 @@ def implied_to_american(prob: np.ndarray) -> np.ndarray:
     return np.where(prob >= 0.5, np.minimum(fav, -100.0), np.maximum(dog, 100.0)).astype(np.int64)
 
 
-def posted_line(mean: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
-    """The line a book hangs for its estimated mean: the hooked line nearest even money, or with
-    ``whole_number_lines`` its median rounded to a half point (see the module docstring)."""
+def posted_line(mean: np.ndarray, dispersion: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
+    """The line a book hangs for its estimated mean (variance ``dispersion * mean``): the hooked line nearest
+    even money, or with ``whole_number_lines`` its median rounded to a half point (see the module docstring)."""
     if cfg.whole_number_lines:
-        return half_point(median_estimate(mean, cfg.book_dispersion))
-    return even_money_hook(mean, cfg.book_dispersion)
+        return half_point(median_estimate(mean, dispersion))
+    return even_money_hook(mean, dispersion)
 
 
-def price(mean: np.ndarray, cfg: SportsbookSettings, overround: np.ndarray,
+def price(mean: np.ndarray, dispersion: np.ndarray, cfg: SportsbookSettings, overround: np.ndarray,
           line: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-    """Line, over price and under price for a book whose estimated mean is ``mean`` (at ``line`` if given,
-    else at :func:`posted_line`).
+    """Line, over price and under price for a book whose estimated mean is ``mean`` (variance ``dispersion *
+    mean``; at ``line`` if given, else at :func:`posted_line`).
 
     Implied probabilities are the fair ones times ``1 + overround`` (multiplicative margin).
     """
-    line = posted_line(mean, cfg) if line is None else line
-    p_over = fair_over_probability(mean, line, cfg.book_dispersion)
+    line = posted_line(mean, dispersion, cfg) if line is None else line
+    p_over = fair_over_probability(mean, line, dispersion)
     return (
         line,
         implied_to_american(p_over * (1.0 + overround)),
@@ -150,20 +159,26 @@ def update_form(form: PublicForm, player: np.ndarray, minutes: np.ndarray, pra: 
 
 
 def market_log_mean(true_mean: np.ndarray, true_rate: np.ndarray, public_rate: np.ndarray,
-                    shocks: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
-    """``log mu_mkt`` (module docstring); ``shocks`` are standard normals (rate, minutes) of shape (2, n).
+                    dispersion: np.ndarray, shocks: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
+    """``log mu_mkt`` (module docstring); ``dispersion`` is each prop's variance-to-mean ratio, ``shocks``
+    standard normals (rate, minutes) of shape (2, n).
 
     A player without a usable public rate (no minutes yet, or no production in the few he played: a log of 0
-    would make the line infinite) is estimated from his true rate.
+    would make the line infinite) is estimated from his true rate. The shrink's centre is the average of the
+    props passed in: one day's slate.
     """
     known = np.isfinite(public_rate) & (public_rate > 0)
     lean = np.where(known, np.log(np.where(known, public_rate, 1.0)) - np.log(true_rate), 0.0)
-    return (np.log(true_mean) + cfg.over_bias + cfg.public_weight * lean + cfg.rate_error_sd * shocks[0]
-            + cfg.minutes_error_sd * shocks[1])
+    log_est = np.log(true_mean) + (cfg.public_weight * lean + cfg.rate_error_sd * shocks[0]
+                                   + cfg.minutes_error_sd * shocks[1])
+    centre = np.mean(log_est) if log_est.size else 0.0
+    estimate = np.exp(centre + cfg.estimate_shrink * (log_est - centre))
+    return np.log(estimate + cfg.over_bias * np.sqrt(dispersion * estimate))
 
 
 def post_lines(
     true_mean: np.ndarray,
+    dispersion: np.ndarray,
     log_market: np.ndarray,
     stale_shift: np.ndarray,
     bookmakers: tuple[str, ...],
@@ -174,8 +189,9 @@ def post_lines(
 ) -> dict[str, np.ndarray]:
     """Lines of every book for covered props (one row per (prop, book)).
 
-    ``log_market`` is :func:`market_log_mean`; ``stale_shift`` the soft book's log shift on a stale prop
-    (``news_miss * log(m_pub / E[M])``, 0 without history). ``closed`` marks props whose game has started (their
+    ``dispersion`` is each prop's variance-to-mean ratio, ``log_market`` :func:`market_log_mean`;
+    ``stale_shift`` the soft book's log shift on a stale prop (``news_miss * log(m_pub / E[M])``, 0 without
+    history). ``closed`` marks props whose game has started (their
     closing line is filled; the others get NaN). Returns the prop index of each row as ``prop``, the
     LINE_COLUMNS price fields and ``stale`` (the row is a stale soft-book offer).
     """
@@ -194,14 +210,15 @@ def post_lines(
     is_stale = stale[prop, book]
     shift = np.where(is_stale, stale_shift[prop], 0.0)
     log_price = log_market[prop] + price_error[prop, book] + shift
-    market_line = posted_line(np.exp(log_market), cfg)[prop]
-    own = posted_line(np.exp(log_market[prop] + line_error[prop, book] + shift), cfg)
+    phi = dispersion[prop]
+    market_line = posted_line(np.exp(log_market), dispersion, cfg)[prop]
+    own = posted_line(np.exp(log_market[prop] + line_error[prop, book] + shift), phi, cfg)
     # a stale soft-book offer hangs its own (stale) line: it has not seen the market move
     line = np.where(own_line[prop, book] | is_stale, own, market_line)
     w = cfg.closing_truth_weight
     log_close = (1.0 - w) * log_price + w * np.log(true_mean[prop]) + close_noise[prop, book]
-    line, over, under = price(np.exp(log_price), cfg, overround[prop, book], line)
-    c_line, c_over, c_under = price(np.exp(log_close), cfg, overround[prop, book])
+    line, over, under = price(np.exp(log_price), phi, cfg, overround[prop, book], line)
+    c_line, c_over, c_under = price(np.exp(log_close), phi, cfg, overround[prop, book])
     is_closed = closed[prop]
     return {
         "prop": prop,
