@@ -14,19 +14,21 @@ from nba_pra.data.synthetic.sportsbook import (
     fair_over_probability,
     half_point,
     implied_to_american,
+    market_estimate,
     market_log_mean,
     median_estimate,
     post_lines,
+    posterior_mean,
     price,
     update_form,
 )
 from synthetic_support import default_league_settings, default_sportsbook
 
 BOOK = default_sportsbook()
-#: a market without noise, bias, shrink or public lean, one line per book, every book posting every prop
+#: a market without noise, bias or public lean, one line per book, every book posting every prop
 EXACT = dataclasses.replace(
     BOOK, coverage=1.0, public_weight=0.0, rate_error_sd=0.0, minutes_error_sd=0.0, own_line_share=0.0,
-    line_error_sd=0.0, price_error_sd=0.0, over_bias=0.0, closing_error_sd=0.0, estimate_shrink=1.0,
+    line_error_sd=0.0, price_error_sd=0.0, over_bias=0.0, closing_error_sd=0.0,
     soft=dataclasses.replace(BOOK.soft, bookmaker="soft", coverage=1.0, stale_share=1.0),
 )
 
@@ -92,25 +94,47 @@ def test_the_public_form_is_an_exponentially_weighted_rate_per_minute() -> None:
 def test_the_market_leans_on_the_public_rate_by_its_weight_and_on_the_truth_without_one() -> None:
     cfg = dataclasses.replace(EXACT, public_weight=0.5)
     # true mean 30 at a true rate 1.0; public rate 0.81 -> 30 * 0.81^0.5 = 27
-    got = market_log_mean(np.array([30.0, 30.0, 30.0]), np.array([1.0, 1.0, 1.0]), np.array([0.81, np.nan, 0.0]),
-                          np.full(3, 3.0), np.zeros((2, 3)), cfg)
+    got = market_estimate(np.array([30.0, 30.0, 30.0]), np.array([1.0, 1.0, 1.0]), np.array([0.81, np.nan, 0.0]),
+                          np.zeros((2, 3)), cfg)
     # no public rate, or a player with no production yet (a log of 0), leans on nothing
     assert np.exp(got) == pytest.approx([27.0, 30.0, 30.0])
-    biased = dataclasses.replace(cfg, over_bias=0.1, rate_error_sd=0.2)
+    noisy = dataclasses.replace(cfg, rate_error_sd=0.2)
+    got = market_estimate(np.array([30.0]), np.array([1.0]), np.array([np.nan]), np.array([[1.0], [0.0]]), noisy)
+    assert got[0] == pytest.approx(np.log(30.0) + 0.2)
+
+
+def test_the_market_leans_to_the_over_by_standard_deviations_of_its_posterior_mean() -> None:
+    # one prop: the posterior mean is the estimate, 30 e^0.2 = 36.642, leaned 0.1 sd sqrt(3 * 36.642) = 10.485 up
+    biased = dataclasses.replace(EXACT, over_bias=0.1, rate_error_sd=0.2)
     got = market_log_mean(np.array([30.0]), np.array([1.0]), np.array([np.nan]), np.array([3.0]),
                           np.array([[1.0], [0.0]]), biased)
-    # estimate 30 e^0.2 = 36.642, leaned 0.1 standard deviations sqrt(3 * 36.642) = 10.485 up
     assert np.exp(got[0]) == pytest.approx(36.642 + 1.0485, abs=1e-3)
 
 
-def test_the_market_shrinks_its_estimates_toward_the_days_average_prop() -> None:
-    # means 10 and 40: log centre = log 20; half of each log distance log 2 is kept: 20 / sqrt 2 and 20 sqrt 2
-    cfg = dataclasses.replace(EXACT, estimate_shrink=0.5)
-    got = market_log_mean(np.array([10.0, 40.0]), np.ones(2), np.full(2, np.nan), np.full(2, 3.0),
-                          np.zeros((2, 2)), cfg)
-    assert np.exp(got) == pytest.approx([20 / np.sqrt(2), 20 * np.sqrt(2)])
-    # an empty slate has nothing to shrink
-    assert market_log_mean(*(np.array([]),) * 4, np.zeros((2, 0)), cfg).size == 0
+def test_the_posterior_mean_is_the_least_squares_line_of_the_truth_on_the_estimates() -> None:
+    # estimates 1, 2, 3 of truths 1.5, 2, 2.5: slope cov / var = (0.5 + 0.5) / 2 = 0.5 around the means (2, 2)
+    got = posterior_mean(np.array([1.5, 2.0, 2.5]), np.array([1.0, 2.0, 3.0]))
+    assert got == pytest.approx([1.5, 2.0, 2.5])
+    # a noisy estimate of truths 2, 2, 2 (no signal) collapses onto the mean truth
+    assert posterior_mean(np.full(3, 2.0), np.array([1.0, 2.0, 4.0])) == pytest.approx([2.0, 2.0, 2.0])
+    # nothing to regress on: one prop, or no spread
+    assert posterior_mean(np.array([3.0]), np.array([1.0])).tolist() == [1.0]
+    assert posterior_mean(np.array([3.0, 4.0]), np.array([1.0, 1.0])).tolist() == [1.0, 1.0]
+
+
+def test_the_market_is_calibrated_given_its_own_estimate() -> None:
+    """With a noisy public lean, the day's market means regress on the truth with slope 1 (what the posterior mean
+    is for): among the props it rates highest, the truth is as high as it says, on average."""
+    rng = np.random.default_rng(7)
+    true_mean = np.exp(rng.normal(np.log(20.0), 0.4, 4000))
+    cfg = dataclasses.replace(EXACT, rate_error_sd=0.15)
+    market = market_log_mean(true_mean, np.ones(4000), np.full(4000, np.nan), np.full(4000, 3.0),
+                             rng.standard_normal((2, 4000)), cfg)
+    top = market >= np.quantile(market, 0.9)
+    assert np.mean(np.log(true_mean[top])) == pytest.approx(np.mean(market[top]), abs=0.01)
+    unshrunk = np.log(true_mean) + 0.15 * rng.standard_normal(4000)  # the same noise without the posterior mean
+    top = unshrunk >= np.quantile(unshrunk, 0.9)
+    assert np.mean(unshrunk[top]) - np.mean(np.log(true_mean[top])) > 0.04
 
 
 def test_the_markets_lean_to_the_over_costs_the_over_the_same_probability_at_every_line() -> None:

@@ -142,7 +142,6 @@ class SportsbookSettings:
     public_weight: Unit
     rate_error_sd: NonNegative
     minutes_error_sd: NonNegative
-    estimate_shrink: Unit
     own_line_share: Unit
     line_error_sd: NonNegative
     price_error_sd: NonNegative

@@ -9,10 +9,11 @@ books cover):
   ``r`` the true per-minute PRA rate, ``r_pub`` the as-of EWMA of the player's PRA per minute
   (:class:`PublicForm`), ``w`` = ``public_weight`` and shared rate / minutes noise ``z``. The market's error is
   thus largely the error of a box-score estimator, which is why a box-score model adds little.
-* **Shrunk like a posterior mean**: ``log mu_shr = c + k (log mu_est - c)``, ``c`` the mean of the day's
-  ``log mu_est`` and ``k`` = ``estimate_shrink``. An estimate that is not shrunk overshoots its extremes: its
-  overs would fall far shorter of their price on the stars' high lines (5.7 pp) than on lines under 20
-  (1.3 pp), where the real lines fall short by about the same at every line (1.9 pp under 20, 2.8 pp from 30).
+* **Shrunk like a posterior mean**: ``log mu_shr = E[log mu | log mu_est]``, the least-squares line of the
+  day's true log-means on its estimates (:func:`posterior_mean`; a sharp market is calibrated given its own
+  estimate). An estimate that is not shrunk overshoots its extremes: its overs would fall far shorter of their
+  price on the stars' high lines (5.7 pp) than on lines under 20 (1.3 pp), where the real lines fall short by
+  about the same at every line (1.9 pp under 20, 2.8 pp from 30).
 * **Leaning to the over**: ``mu_mkt = mu_shr + b sqrt(phi mu_shr)``, ``b`` = ``over_bias`` standard deviations
   of PRA, as the real market does (its overs hit less often than it prices them). A lean in standard deviations
   shifts P(over) by about ``b / sqrt(2 pi)`` whatever the mean; a log-scale lean would put most of it on the
@@ -158,22 +159,39 @@ def update_form(form: PublicForm, player: np.ndarray, minutes: np.ndarray, pra: 
     return PublicForm(production, mins, games)
 
 
-def market_log_mean(true_mean: np.ndarray, true_rate: np.ndarray, public_rate: np.ndarray,
-                    dispersion: np.ndarray, shocks: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
-    """``log mu_mkt`` (module docstring); ``dispersion`` is each prop's variance-to-mean ratio, ``shocks``
-    standard normals (rate, minutes) of shape (2, n).
+def market_estimate(true_mean: np.ndarray, true_rate: np.ndarray, public_rate: np.ndarray, shocks: np.ndarray,
+                    cfg: SportsbookSettings) -> np.ndarray:
+    """``log mu_est`` (module docstring); ``shocks`` are standard normals (rate, minutes) of shape (2, n).
 
     A player without a usable public rate (no minutes yet, or no production in the few he played: a log of 0
-    would make the line infinite) is estimated from his true rate. The shrink's centre is the average of the
-    props passed in: one day's slate.
+    would make the line infinite) is estimated from his true rate.
     """
     known = np.isfinite(public_rate) & (public_rate > 0)
     lean = np.where(known, np.log(np.where(known, public_rate, 1.0)) - np.log(true_rate), 0.0)
-    log_est = np.log(true_mean) + (cfg.public_weight * lean + cfg.rate_error_sd * shocks[0]
-                                   + cfg.minutes_error_sd * shocks[1])
-    centre = np.mean(log_est) if log_est.size else 0.0
-    estimate = np.exp(centre + cfg.estimate_shrink * (log_est - centre))
-    return np.log(estimate + cfg.over_bias * np.sqrt(dispersion * estimate))
+    return np.log(true_mean) + (cfg.public_weight * lean + cfg.rate_error_sd * shocks[0]
+                                + cfg.minutes_error_sd * shocks[1])
+
+
+def market_log_mean(true_mean: np.ndarray, true_rate: np.ndarray, public_rate: np.ndarray,
+                    dispersion: np.ndarray, shocks: np.ndarray, cfg: SportsbookSettings) -> np.ndarray:
+    """``log mu_mkt`` (module docstring): the :func:`posterior_mean` of :func:`market_estimate` over the props
+    passed in (one day's slate), leaning ``over_bias`` standard deviations to the over; ``dispersion`` is each
+    prop's variance-to-mean ratio."""
+    log_est = market_estimate(true_mean, true_rate, public_rate, shocks, cfg)
+    shrunk = np.exp(posterior_mean(np.log(true_mean), log_est))
+    return np.log(shrunk + cfg.over_bias * np.sqrt(dispersion * shrunk))
+
+
+def posterior_mean(log_truth: np.ndarray, log_estimate: np.ndarray) -> np.ndarray:
+    """``E[log mu | log mu_est]`` over the day's props: the least-squares line ``a + beta log mu_est`` of the true
+    log-means on the estimates, ``beta = cov(log mu, log mu_est) / var(log mu_est)`` (module docstring); the
+    estimate itself when the day has fewer than two props or no spread."""
+    if log_estimate.size < 2 or np.ptp(log_estimate) == 0:
+        return log_estimate
+    # elementwise sums, not np.cov: BLAS dot products differ across CPUs, and data.dvc must not
+    centred = log_estimate - np.mean(log_estimate)
+    beta = np.sum(centred * (log_truth - np.mean(log_truth))) / np.sum(centred * centred)
+    return np.mean(log_truth) + beta * centred
 
 
 def post_lines(
