@@ -196,3 +196,23 @@ def test_books_hang_a_wider_players_line_lower_at_the_same_mean() -> None:
     out = post_lines(np.array([40.0, 40.0]), np.array([3.0, 4.0]), np.log([40.0, 40.0]), np.zeros(2), ("a",),
                      np.random.default_rng(0), EXACT, closed=np.array([False, False]))
     assert out["line"].tolist() == [39.5, 38.5]
+
+
+def test_only_the_soft_books_stale_offers_are_worth_betting_by_the_ground_truth() -> None:
+    """The default league's one known inefficiency is the soft book's stale offers: on them the side today's news
+    favours is worth more than nothing. Every sharp book's over and under, on role players' lines (< 20), the
+    middle and stars' lines (>= 30), are worth less than nothing on average (the old log-scale lean made the
+    stars' unders worth +4 % to +8 % at every sharp book)."""
+    from nba_pra.data.synthetic import simulate_league
+    from nba_pra.data.synthetic.truth import consensus_side_returns, offer_returns
+
+    cfg = default_league_settings()
+    league = simulate_league(cfg)
+    offers = offer_returns(league.lines, league.ground_truth)
+    sharp = offers.loc[offers["bookmaker"] != cfg.sportsbook.soft.bookmaker]
+    bucket = np.select([sharp["line"] < 20, sharp["line"] >= 30], ["role", "star"], "middle")
+    by_book = sharp.groupby([sharp["bookmaker"], bucket])[["ev_over", "ev_under"]].mean()
+    assert len(by_book) == 3 * (len(cfg.bookmakers) - 1)
+    assert (by_book < 0).all().all(), by_book
+    soft = consensus_side_returns(league.lines, league.ground_truth, cfg.sportsbook.soft.bookmaker)
+    assert soft["soft_ev_news_stale"] > 0.01 and soft["soft_news_positive_share"] > 0.5
