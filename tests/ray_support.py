@@ -7,6 +7,7 @@ its nodes must be reachable from other nodes); drivers here connect through 127.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -15,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 #: seconds a head may take to start its processes (measured ~5-8 s idle, more under load)
@@ -23,6 +24,7 @@ READY_TIMEOUT_S = 180.0
 #: seconds the head may take to stop on an interrupt before it is killed (idle: ~2 s)
 STOP_TIMEOUT_S = 10.0
 AUTH_MODE = "RAY_AUTH_MODE"
+TOKEN_PATH = "RAY_AUTH_TOKEN_PATH"
 #: what `ray start` prints once the head's processes are up (a driver's ray.init then waits for the node itself)
 STARTED = "Ray runtime started"
 
@@ -50,10 +52,14 @@ def ray_head(num_cpus: int) -> Iterator[str]:
     port = free_port()
     # a short temp dir: Ray's unix socket paths must fit in 107 bytes
     temp_dir = tempfile.mkdtemp(prefix="ray-", dir="/tmp")
-    # token authentication (Ray's default since 2.5x; the token is ~/.ray/auth_token): a driver that joins by address
-    # sends the token only when told to, as a user joining a cluster must (README, "Scale-out on Ray")
-    saved_mode = os.environ.get(AUTH_MODE)
+    # token authentication (Ray's default since 2.5x): a driver that joins by address sends the token only when
+    # told to, as a user joining a cluster must (README, "Scale-out on Ray"). The head and this process's drivers
+    # share a token of their own (not ~/.ray/auth_token, which a fresh machine does not have)
+    token = Path(temp_dir) / "auth_token"
+    token.write_text(secrets.token_hex(32))
+    saved = {name: os.environ.get(name) for name in (AUTH_MODE, TOKEN_PATH)}
     os.environ[AUTH_MODE] = "token"
+    os.environ[TOKEN_PATH] = str(token)
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
     command = [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block",
                "--node-ip-address=127.0.0.1", f"--port={port}", f"--num-cpus={num_cpus}",
@@ -70,14 +76,16 @@ def ray_head(num_cpus: int) -> Iterator[str]:
             time.sleep(1.0)
         yield address
     finally:
-        os.killpg(head.pid, signal.SIGINT)
+        with suppress(ProcessLookupError):  # a head that failed to start may have taken its group with it
+            os.killpg(head.pid, signal.SIGINT)
         try:
             head.wait(timeout=STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             os.killpg(head.pid, signal.SIGKILL)
             head.wait()
         shutil.rmtree(temp_dir, ignore_errors=True)
-        if saved_mode is None:
-            os.environ.pop(AUTH_MODE, None)
-        else:
-            os.environ[AUTH_MODE] = saved_mode
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -137,12 +137,11 @@ def test_a_sweep_logs_one_child_run_per_point_and_never_retrains(
     summary = pd.read_csv(sweep_dir / "sweep_summary.csv")
     assert len(summary) == 2
     assert summary["roi"].is_monotonic_decreasing
-    # the same bets, sized differently: Kelly changes stakes, not which bets pass (the total staked can go
-    # either way: half Kelly's bigger stakes shrink a losing bankroll faster)
+    # half Kelly stakes five times a tenth of Kelly's share of the bankroll on the same estimates: a larger stake
+    # per bet (bets, totals and drawdowns can go either way: half Kelly fills the day cap with fewer bets)
     point = children.set_index("params.betting.kelly_fraction")
-    for metric in ("metrics.bets", "metrics.wins", "metrics.losses"):
-        assert point.loc["0.5", metric] == point.loc["0.1", metric] > 0
-    assert point.loc["0.5", "metrics.staked"] != pytest.approx(point.loc["0.1", "metrics.staked"], rel=0.01)
+    per_bet = point["metrics.staked"] / point["metrics.bets"]
+    assert (point["metrics.bets"] > 0).all() and per_bet["0.5"] > 2 * per_bet["0.1"]
 
 
 def _true_ev(bets: pd.DataFrame, truth: pd.DataFrame) -> np.ndarray:
@@ -155,8 +154,9 @@ def _true_ev(bets: pd.DataFrame, truth: pd.DataFrame) -> np.ndarray:
 def test_shopping_the_soft_book_against_the_consensus_measures_its_true_edge_and_the_model_finds_none(
         small_backtest) -> None:
     """Priced by the de-vigged consensus, the bets land on the soft book that lags it, and their ROI interval
-    holds what the ground truth says they are worth (positive); the raw model's bets at the sharp books are
-    worth less than nothing by the same truth, and their ROI interval does not exclude losing."""
+    holds what the ground truth says they are worth (positive); the raw model's bets at the sharp books show no
+    edge: their ROI interval does not exclude losing, and by the same truth they are worth at most the little
+    that the market's lean to the over leaves an under-picker (about 1 %, far below the 17 % at the soft book)."""
     root, result = small_backtest
     truth = pd.read_parquet(root / "data" / "ground_truth.parquet")
     soft = load_project(root).settings.data.synthetic.sportsbook.soft.bookmaker
@@ -171,7 +171,7 @@ def test_shopping_the_soft_book_against_the_consensus_measures_its_true_edge_and
     assert fig["roi_lo"] <= truth_ev <= fig["roi_hi"], (fig, truth_ev)
     model = ran.loc[(ran["method"] == "model") & (ran["bookmaker"] != soft)]
     assert len(model) >= 30
-    assert float(np.mean(_true_ev(model, truth))) < 0
+    assert float(np.mean(_true_ev(model, truth))) < truth_ev / 5
     assert roi_figures(model, conf(BootstrapSettings, n_resamples=2000, confidence=0.95), seed=3)["roi_lo"] < 0
 
 

@@ -226,9 +226,11 @@ def test_a_recorded_replay_keeps_every_player_within_his_caps_and_settles_every_
     live_frame = pd.concat(frames)
     assert live_frame["decision"].ne("bet").all() and live_frame["reason"].eq("cap_day").any()
 
-    # a looser day cap: live bets are placed, and each player's and game's pre-game + live stakes stay in their caps
-    loose = dataclasses.replace(betting, max_day_fraction=1.0)
+    # looser day and game caps (for the night's pre-game bets too, as in the replay below): live bets are placed,
+    # and each player's and game's pre-game + live stakes stay in their caps
+    loose = dataclasses.replace(betting, max_day_fraction=1.0, max_game_fraction=2 * betting.max_game_fraction)
     project = Project(PROJECT_ROOT, dataclasses.replace(base, pricing=model, betting=loose))
+    pregame = night_pregame(live, day, project, gate=Gate.open(), stack=None, bankroll=bankroll)
     frames = replay_frames(live, day, project, gate=Gate.open(), stack=None, bankroll=bankroll,
                            committed=placed_stakes(pregame))
     night = placed_stakes(pregame, *frames)
