@@ -59,10 +59,25 @@ def _replay(props: pd.DataFrame, bets: pd.DataFrame) -> Replay:
 
 
 def test_roi_is_the_mean_flat_profit_of_bets_that_ran() -> None:
-    bets = pd.DataFrame({"result": ["win", "loss", "push", "void"], "profit": [0.9, -1.0, 0.0, 0.0]})
+    bets = pd.DataFrame({"result": ["win", "loss", "push", "void"], "profit": [0.9, -1.0, 0.0, 0.0],
+                         "game_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-03"])})
     fig = roi_figures(bets, BOOT, seed=1)
     assert fig["bets"] == 3 and fig["roi"] == pytest.approx(-0.1 / 3)
     assert fig["roi_lo"] <= fig["roi"] <= fig["roi_hi"]
+
+
+def test_a_books_roi_interval_resamples_whole_nights() -> None:
+    """Ten nights of ten bets that win or lose together: ten draws' worth of evidence, not a hundred. Resampling
+    nights, the interval is as wide as the nights' spread says (+0.9 or -1 a night: sd 0.95 / sqrt(10) = 0.30),
+    where resampling bets one by one would make it sqrt(10) times narrower."""
+    nights = pd.to_datetime("2024-01-01") + pd.to_timedelta(np.repeat(np.arange(10), 10), unit="D")
+    won = np.repeat(np.arange(10) % 2 == 0, 10)
+    bets = pd.DataFrame({"result": np.where(won, "win", "loss"), "profit": np.where(won, 0.9, -1.0),
+                         "game_date": nights})
+    fig = roi_figures(bets, conf(BootstrapSettings, n_resamples=4000, confidence=0.95), seed=2)
+    assert fig["roi"] == pytest.approx(-0.05)
+    # about +-1.96 x 0.30 around -0.05; per bet it would be about +-0.19
+    assert fig["roi_hi"] - fig["roi_lo"] > 0.9
 
 
 def test_a_method_that_knows_more_than_the_market_has_a_negative_log_loss_difference() -> None:
