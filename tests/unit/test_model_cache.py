@@ -80,13 +80,16 @@ def test_rows_after_the_retrain_day_reuse_the_model_and_an_earlier_change_refits
     rows = pd.DataFrame({"a": [0.5], "b": [0.5]})
     pd.testing.assert_frame_equal(reused.predict(rows), tiny_ensemble(1).predict(rows))  # the first fit's model
 
+    before_the_day = box(7)  # the morning of the retrain day: its games not played yet
+    model_memo(MATERIAL, before_the_day)(day, fit_for(3))
+    assert len(fits) == 1  # the fit reads only earlier rows: the model fitted that morning serves the block
     on_the_day = longer.copy()
-    on_the_day.loc[on_the_day["game_date"] == day, "pts"] = 99.0  # the retrain day's rows are part of the fit
-    model_memo(MATERIAL, on_the_day)(day, fit_for(3))
-    assert len(fits) == 2
+    on_the_day.loc[on_the_day["game_date"] == day, "pts"] = 99.0  # the day's results are hidden from its fit
+    model_memo(MATERIAL, on_the_day)(day, fit_for(4))
+    assert len(fits) == 1
     corrected = longer.copy()
     corrected.loc[0, "pts"] = 50.0  # an early result corrected
-    model_memo(MATERIAL, corrected)(day, fit_for(4))
+    model_memo(MATERIAL, corrected)(day, fit_for(5))
+    assert len(fits) == 2
+    model_memo({**MATERIAL, "seed": 4}, longer)(day, fit_for(6))  # other settings, other model
     assert len(fits) == 3
-    model_memo({**MATERIAL, "seed": 4}, longer)(day, fit_for(5))  # other settings, other model
-    assert len(fits) == 4
