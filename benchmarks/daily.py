@@ -18,7 +18,8 @@ After the loop the ledger's CLV table is printed (``nba-pra status --clv``: by e
 ``stages`` breaks each day's pipeline down: the seconds from the pipeline's start (or the previous stage's last
 output) to each stage's last output, in the order they were written -- a stage's time includes its process start
 (imports) and DVC's bookkeeping before it; stages DVC skipped are absent. ``other_s`` is the rest (params sync,
-DVC's status check, after the last stage).
+DVC's status check, after the last stage); ``cpu_s`` the CPU seconds (user + system) of all the day's processes,
+which on a machine shared with other work is the steadier figure (the wall time also counts waiting for a core).
 
 ``--generous-market``: the synthetic sportsbook of the loop tests (``data.synthetic.sportsbook.public_weight=0``,
 ``rate_error_sd=0.12``: a market that ignores the public form and errs by 12 %) instead of the default one, which
@@ -48,6 +49,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -154,9 +156,16 @@ def nba_pra(root: Path, *args: str, quiet: bool = True) -> tuple[float, str]:
     return wall, done.stdout
 
 
+def children_cpu_s() -> float:
+    """CPU seconds (user + system) of the finished child processes so far, their own children included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def pipeline_day(root: Path, *args: str) -> tuple[float, dict[str, float]]:
-    """One ``nba-pra pipeline``: its wall time and the per-stage breakdown of the module docstring."""
-    started = time.time()
+    """One ``nba-pra pipeline``: its wall time and the per-stage breakdown of the module docstring (with
+    ``cpu_s``, the CPU seconds of the whole day's processes: on a shared machine the wall time also counts waits)."""
+    started, cpu = time.time(), children_cpu_s()
     wall, _ = nba_pra(root, "pipeline", *args)
     ends = {name: (root / path).stat().st_mtime for name, path in STAGE_OUTPUTS.items() if (root / path).exists()}
     ran = sorted((t, name) for name, t in ends.items() if t >= started)
@@ -165,6 +174,7 @@ def pipeline_day(root: Path, *args: str) -> tuple[float, dict[str, float]]:
         stages[name] = round(t - previous, 1)
         previous = t
     stages["other_s"] = round(wall - sum(stages.values()), 1)
+    stages["cpu_s"] = round(children_cpu_s() - cpu, 1)
     return wall, stages
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from nba_pra.evaluation.cache import PredictionCache
+from nba_pra.evaluation.cache import PredictionCache, frame_fingerprint, row_hashes, rows_fingerprint
 from nba_pra.evaluation.predictions import WalkForwardCache
 from nba_pra.model.ensemble import Ensemble
 from nba_pra.model.recalibration import PlattMap
@@ -93,3 +93,20 @@ def test_rows_after_the_retrain_day_reuse_the_model_and_an_earlier_change_refits
     assert len(fits) == 2
     model_memo({**MATERIAL, "seed": 4}, longer)(day, fit_for(6))  # other settings, other model
     assert len(fits) == 3
+
+
+def test_a_fingerprint_of_some_rows_from_the_whole_frames_row_hashes_is_the_frames_fingerprint_of_those_rows(
+) -> None:
+    frame = pd.DataFrame({
+        "game_date": pd.date_range("2024-01-01", periods=6, freq="D"),
+        "player": pd.Series(["a", "b", "c", "a", "b", "d"], dtype="string"),
+        "team": pd.Categorical(["x", "y", "x", "z", "y", "x"]),
+        "pts": [1.0, np.nan, 3.5, 0.0, -2.0, 7.0],
+        "played": [True, False, True, True, True, False],
+        "minutes": np.arange(6),
+    })
+    hashes = row_hashes(frame)
+    for keep in ([True] * 6, [True, True, True, False, False, False], [False, True, False, True, False, True]):
+        mask = np.array(keep)
+        assert rows_fingerprint(frame.columns, hashes[mask]) == frame_fingerprint(frame.loc[mask])
+    assert frame_fingerprint(frame.iloc[:3]) != frame_fingerprint(frame.iloc[1:4])

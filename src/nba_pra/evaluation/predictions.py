@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from nba_pra import artifacts
@@ -22,7 +23,14 @@ from nba_pra.backtest.settings import BacktestSettings, Executor
 from nba_pra.betting.gate import Evidence
 from nba_pra.config import Project, Settings
 from nba_pra.data.schema import PLAYER_GAME_COLUMNS
-from nba_pra.evaluation.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
+from nba_pra.evaluation.cache import (
+    CacheEntry,
+    PredictionCache,
+    cache_key,
+    frame_fingerprint,
+    row_hashes,
+    rows_fingerprint,
+)
 from nba_pra.evaluation.walkforward import (
     BlockFit,
     FitExecutor,
@@ -137,14 +145,21 @@ class WalkForwardCache:
     store: PredictionCache
     material: dict[str, Any]
     box_scores: pd.DataFrame
-    #: fingerprint per ``seen_until`` (a block's lookup and its store hash the same rows once)
+    #: fingerprint per ``seen_before`` (a block's lookup and its store hash the same rows once)
     _fingerprints: dict[pd.Timestamp, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: the box scores' dates and row hashes, computed once: each fingerprint hashes a subset of them
+    _rows: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def _material(self, seen_before: pd.Timestamp, **block: Any) -> dict[str, Any]:
-        """The settings, the block's own keys and a fingerprint of the box scores dated before ``seen_before``."""
+        """The settings, the block's own keys and a fingerprint of the box scores dated before ``seen_before``
+        (:func:`frame_fingerprint` of those rows)."""
         if seen_before not in self._fingerprints:
-            dates = pd.to_datetime(self.box_scores["game_date"])
-            self._fingerprints[seen_before] = frame_fingerprint(self.box_scores.loc[(dates < seen_before).to_numpy()])
+            if not self._rows:
+                self._rows.append((pd.to_datetime(self.box_scores["game_date"]).to_numpy(),
+                                   row_hashes(self.box_scores)))
+            dates, hashes = self._rows[0]
+            self._fingerprints[seen_before] = rows_fingerprint(self.box_scores.columns,
+                                                               hashes[dates < seen_before.to_datetime64()])
         settings = {k: v for k, v in self.material.items() if k not in _RANGE_KEYS}
         return {**settings, **block, "box_scores": self._fingerprints[seen_before]}
 
