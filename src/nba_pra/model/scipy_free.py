@@ -28,7 +28,7 @@ Array = npt.NDArray[np.float64]
 
 def _result(out: Array) -> Array:
     """scipy.stats' return shape: a 0-d result as a scalar."""
-    return out[()] if out.ndim == 0 else out  # type: ignore[no-any-return]
+    return out[()] if out.ndim == 0 else out
 
 
 def _where(mask: npt.NDArray[np.bool_], ufunc: Callable[..., Array], *args: npt.ArrayLike) -> Array:
@@ -91,7 +91,7 @@ def gamma_ppf(q: npt.ArrayLike, a: npt.ArrayLike, scale: npt.ArrayLike) -> Array
 
 def _nbinom_valid(n: npt.ArrayLike, p: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     n, p = np.asarray(n), np.asarray(p)
-    return (n > 0) & (p > 0) & (p <= 1)  # type: ignore[no-any-return]
+    return (n > 0) & (p > 0) & (p <= 1)
 
 
 def nbinom_cdf(k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike) -> Array:
