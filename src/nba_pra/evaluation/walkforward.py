@@ -218,9 +218,10 @@ def walk_forward_predictions(
     DNP rows are predicted too: the book may post a line for a player who then sits (the bet is void).
     Blocks are served from ``cache`` where it holds them (predictions, else the fitted model); the rest are fitted
     by ``executor``, and each fitted block is stored and predicted as soon as its fit returns, so an interrupted
-    run keeps every block it finished. With a cache, an anchor after ``end`` (the daily model's retrain day
-    today, whose games are not played yet) has its block's model fitted and stored now, from the rows before it:
-    the days of that block then find their model in the cache instead of retraining.
+    run keeps every block it finished. With a cache, the last anchor, when it is after every game of the history
+    (the daily model's retrain day today, whose games are not played yet), has its block's model fitted and
+    stored now, from the rows before it: the days of that block then find their model in the cache instead of
+    retraining.
     """
     history = features.loc[~features["is_slate"].astype(bool)]
     in_range = history.loc[(history["game_date"] >= start) & (history["game_date"] <= end)]
@@ -258,9 +259,11 @@ def walk_forward_predictions(
             to_fit.append(day)
         else:
             predict(day, model, "cached model")
-    upcoming = max(anchors, default=None)
-    ahead = (pd.Timestamp(upcoming).normalize() if cache and upcoming is not None and upcoming > end
-             and cache.model(pd.Timestamp(upcoming).normalize()) is None else None)
+    # today's retrain day: an anchor after every game in the history (not merely after ``end``, which a backtest
+    # may set in the past: fitting a model for a day long after its range would only cost minutes)
+    upcoming = pd.Timestamp(max(anchors)).normalize() if anchors else None
+    ahead = (upcoming if cache and upcoming is not None and upcoming > history["game_date"].max()
+             and cache.model(upcoming) is None else None)
     for day, ensemble in executor(fit, history, [*to_fit, *([ahead] if ahead is not None else [])]):
         if cache:
             cache.store_model(day, ensemble)
