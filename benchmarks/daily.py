@@ -18,7 +18,8 @@ After the loop the ledger's CLV table is printed (``nba-pra status --clv``: by e
 ``stages`` breaks each day's pipeline down: the seconds from the pipeline's start (or the previous stage's last
 output) to each stage's last output, in the order they were written -- a stage's time includes its process start
 (imports) and DVC's bookkeeping before it; stages DVC skipped are absent. ``other_s`` is the rest (params sync,
-DVC's status check, after the last stage).
+DVC's status check, after the last stage); ``cpu_s`` the CPU seconds (user + system) of all the day's processes,
+which on a machine shared with other work is the steadier figure (the wall time also counts waiting for a core).
 
 ``--generous-market``: the synthetic sportsbook of the loop tests (``data.synthetic.sportsbook.public_weight=0``,
 ``rate_error_sd=0.12``: a market that ignores the public form and errs by 12 %) instead of the default one, which
@@ -30,7 +31,15 @@ teams, 4 folds, 25/10 rounds, two-week evidence retrains, ``pricing.method=model
 market-aware pricing finds no bet at all) -- a loop that fits in minutes on a busy machine, for
 the CLV table and the per-process part of the breakdown; its timings are not the target's.
 
-Run: ``uv run python benchmarks/daily.py [--generous-market] [--small]``. The last line printed is one JSON object:
+``--keep DIR``: iterate without the cold day. The scratch project lives in ``DIR/project`` (always the same path:
+the MLflow store records absolute artifact paths) and is saved after day 0 as ``DIR/day0``. A later run with the
+same ``--keep DIR`` (and the same league/market options, checked against ``DIR/overrides.yaml``) restores
+``DIR/day0`` instead of running day 0, then copies this checkout's ``conf/``, ``src/`` and ``dvc.yaml`` over it, so
+the loop times the current code; day 1 (``--retrain``) also absorbs the stages whose code changed since day 0.
+``cold_wall_s`` is then the saved day 0's. Delete ``DIR`` to start cold again.
+
+Run: ``uv run python benchmarks/daily.py [--generous-market] [--small] [--keep DIR]``. The last line printed is one
+JSON object:
 ``retrain_wall_s``, ``predict_only_wall_s``, ``clv_coverage``, ``cold_wall_s``, ``days``, ``stages``,
 ``settled_bets``, ``clv_bets``, ``market``, ``target_predict_only_s``, ``target_clv_coverage``.
 """
@@ -40,6 +49,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -105,6 +115,34 @@ def scratch_project(dest: Path) -> Path:
     return dest
 
 
+def refresh_code(root: Path) -> None:
+    """Copy this checkout's code and config over a restored scratch project (``--keep``)."""
+    for name in ("conf", "src"):
+        shutil.rmtree(root / name)
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("dvc.yaml", "pyproject.toml", ".dvcignore"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, root / name)
+
+
+def restore_day0(keep: Path, overrides: str) -> tuple[Path, float] | None:
+    """The scratch project restored from ``KEEP/day0`` with the current code, and day 0's wall time; None when
+    there is no saved day 0 yet. Refuses a saved day 0 of another league or market."""
+    saved, root = keep / "day0", keep / "project"
+    if not saved.is_dir():
+        return None
+    if (keep / "overrides.yaml").read_text() != overrides:
+        raise SystemExit(f"{saved} was made with other --small/--generous-market options; delete {keep} first")
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(saved, root, symlinks=True)
+    refresh_code(root)
+    if overrides:
+        with (root / "conf" / "config.yaml").open("a") as fh:
+            fh.write(overrides)
+    return root, float((keep / "cold_wall_s").read_text())
+
+
 def nba_pra(root: Path, *args: str, quiet: bool = True) -> tuple[float, str]:
     """Run ``nba-pra ARGS`` in ``root`` as a user would; returns its wall time in seconds and its stdout."""
     env = {**os.environ, "PYTHONPATH": str(root / "src")}
@@ -118,9 +156,16 @@ def nba_pra(root: Path, *args: str, quiet: bool = True) -> tuple[float, str]:
     return wall, done.stdout
 
 
+def children_cpu_s() -> float:
+    """CPU seconds (user + system) of the finished child processes so far, their own children included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def pipeline_day(root: Path, *args: str) -> tuple[float, dict[str, float]]:
-    """One ``nba-pra pipeline``: its wall time and the per-stage breakdown of the module docstring."""
-    started = time.time()
+    """One ``nba-pra pipeline``: its wall time and the per-stage breakdown of the module docstring (with
+    ``cpu_s``, the CPU seconds of the whole day's processes: on a shared machine the wall time also counts waits)."""
+    started, cpu = time.time(), children_cpu_s()
     wall, _ = nba_pra(root, "pipeline", *args)
     ends = {name: (root / path).stat().st_mtime for name, path in STAGE_OUTPUTS.items() if (root / path).exists()}
     ran = sorted((t, name) for name, t in ends.items() if t >= started)
@@ -129,6 +174,7 @@ def pipeline_day(root: Path, *args: str) -> tuple[float, dict[str, float]]:
         stages[name] = round(t - previous, 1)
         previous = t
     stages["other_s"] = round(wall - sum(stages.values()), 1)
+    stages["cpu_s"] = round(children_cpu_s() - cpu, 1)
     return wall, stages
 
 
@@ -149,6 +195,8 @@ def main() -> None:
                         help="the loop tests' less sharp synthetic sportsbook (more bets to settle)")
     parser.add_argument("--small", action="store_true",
                         help="the test suite's small league and light models (a quick loop; not the target's timing)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep the scratch project in DIR and its day 0 in DIR/day0; reuse that day 0 next time")
     args = parser.parse_args()
     if args.small and args.generous_market:
         # one YAML block: two top-level `data:` keys would be a duplicate key
@@ -157,11 +205,22 @@ def main() -> None:
     else:
         overrides = (SMALL_LEAGUE if args.small else "") + (GENEROUS_MARKET if args.generous_market else "")
     with tempfile.TemporaryDirectory(prefix="nba-pra-daily-") as tmp:
-        root = scratch_project(Path(tmp) / "project")
-        if overrides:
-            with (root / "conf" / "config.yaml").open("a") as fh:
-                fh.write(overrides)
-        cold, _ = pipeline_day(root)
+        keep = args.keep.resolve() if args.keep else None
+        restored = restore_day0(keep, overrides) if keep else None
+        if restored:
+            root, cold = restored
+        else:
+            if keep and (keep / "project").exists():
+                shutil.rmtree(keep / "project")  # a run that stopped before saving its day 0
+            root = scratch_project((keep or Path(tmp)) / "project")
+            if overrides:
+                with (root / "conf" / "config.yaml").open("a") as fh:
+                    fh.write(overrides)
+            cold, _ = pipeline_day(root)
+            if keep:
+                shutil.copytree(root, keep / "day0", symlinks=True)
+                (keep / "overrides.yaml").write_text(overrides)
+                (keep / "cold_wall_s").write_text(f"{cold}\n")
         days, generate, stages = [], [], []
         for day in range(1, LOOP_DAYS + 1):
             generate.append(nba_pra(root, "data", "generate", "--advance", "1")[0])

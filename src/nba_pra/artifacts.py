@@ -207,6 +207,15 @@ def read_features(project: PathsProject) -> pd.DataFrame:
     return read_required_parquet(project, FEATURES, "run `nba-pra features` or `dvc repro` first")
 
 
+def read_slate_features(project: PathsProject) -> pd.DataFrame:
+    """The feature table's slate rows only (``is_slate``): parquet filters them before pandas converts the table,
+    whose history rows are most of its ~70 MB on the default league."""
+    path = FEATURES.path(project)
+    if not path.is_file():
+        raise DataError(f"{FEATURES.what} not found at {path}; run `nba-pra features` or `dvc repro` first")
+    return pd.read_parquet(path, filters=[("is_slate", "==", True)])
+
+
 def read_training_set(project: PathsProject) -> pd.DataFrame:
     return read_required_parquet(project, TRAINING_SET, "run `nba-pra train` or `dvc repro` first")
 

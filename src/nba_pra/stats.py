@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import norm
+
+from nba_pra.model import scipy_free
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -86,7 +87,7 @@ def wilson_interval(wins: pd.Series, n: pd.Series, confidence: float) -> tuple[p
     ``centre = (p + z^2/2n) / (1 + z^2/n)``, ``half = z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n)``; unlike the
     normal approximation it stays inside [0, 1] and is sensible for the small counts of a ledger's buckets.
     """
-    z = float(norm.ppf(0.5 + confidence / 2.0))
+    z = float(scipy_free.norm_ppf(0.5 + confidence / 2.0))
     n = n.astype(float).where(n > 0)
     p = wins.astype(float) / n
     denom = 1.0 + z**2 / n

@@ -17,7 +17,7 @@ from nba_pra.betting.settings import PricingMethod
 from nba_pra.errors import ConfigError, DataError
 from nba_pra.evaluation.cache import PredictionCache, cache_key, frame_fingerprint
 from nba_pra.evaluation.ray_executor import ray_executor
-from nba_pra.evaluation.walkforward import BlockFit, backtest_range, retrain_dates, training_settings
+from nba_pra.evaluation.walkforward import BlockFit, backtest_range, block_starts, retrain_dates, training_settings
 from nba_pra.evidence.context import DayContext
 from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
 from settings_support import betting_settings, conf, pricing_settings
@@ -49,6 +49,30 @@ def test_each_game_day_is_predicted_by_the_first_game_day_of_its_block() -> None
     assert list(got) == [D("2024-10-22"), D("2024-10-22"), D("2024-10-22"), D("2024-10-30"), D("2024-11-06")]
     with pytest.raises(DataError):
         retrain_dates(days, D("2024-10-22"), 0)
+
+
+def test_blocks_start_on_the_models_retrain_days_and_every_week_around_them() -> None:
+    start, end = D("2024-10-22"), D("2024-11-20")
+    assert block_starts(start, end, 7) == [D("2024-10-22"), D("2024-10-29"), D("2024-11-05"), D("2024-11-12"),
+                                           D("2024-11-19")]
+    # back a week from the first anchor (Oct 25), each anchor, a week after Nov 8 inside the 11-day gap; the range's
+    # first day always starts a block
+    anchors = [D("2024-11-19"), D("2024-11-01"), D("2024-11-08")]
+    assert block_starts(start, end, 7, anchors) == [D("2024-10-22"), D("2024-10-25"), D("2024-11-01"),
+                                                    D("2024-11-08"), D("2024-11-15"), D("2024-11-19")]
+    # an anchor after the range (today's retrain, no game played yet) counts the weeks back from it
+    assert block_starts(start, D("2024-11-06"), 7, [D("2024-11-07")]) == [D("2024-10-22"), D("2024-10-24"),
+                                                                          D("2024-10-31")]
+    # an anchor before the range: the weeks after it
+    assert block_starts(start, D("2024-11-06"), 7, [D("2024-10-20")]) == [D("2024-10-22"), D("2024-10-27"),
+                                                                          D("2024-11-03")]
+
+
+def test_with_anchors_each_game_day_is_predicted_by_the_first_game_day_of_its_anchored_block() -> None:
+    days = pd.Series([D("2024-10-22"), D("2024-10-24"), D("2024-10-26"), D("2024-11-02")])
+    # blocks [22..23], [24..30], [31..Nov 6]: the last one's first game day is Nov 2
+    got = retrain_dates(days, D("2024-10-22"), 7, [D("2024-11-07")])
+    assert list(got) == [D("2024-10-22"), D("2024-10-24"), D("2024-10-24"), D("2024-11-02")]
 
 
 def test_backtest_model_overrides_replace_only_the_values_they_set() -> None:

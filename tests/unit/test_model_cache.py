@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from nba_pra.evaluation.cache import PredictionCache
+from nba_pra.evaluation.cache import PredictionCache, frame_fingerprint, row_hashes, rows_fingerprint
 from nba_pra.evaluation.predictions import WalkForwardCache
 from nba_pra.model.ensemble import Ensemble
 from nba_pra.model.recalibration import PlattMap
@@ -80,13 +80,80 @@ def test_rows_after_the_retrain_day_reuse_the_model_and_an_earlier_change_refits
     rows = pd.DataFrame({"a": [0.5], "b": [0.5]})
     pd.testing.assert_frame_equal(reused.predict(rows), tiny_ensemble(1).predict(rows))  # the first fit's model
 
+    before_the_day = box(7)  # the morning of the retrain day: its games not played yet
+    model_memo(MATERIAL, before_the_day)(day, fit_for(3))
+    assert len(fits) == 1  # the fit reads only earlier rows: the model fitted that morning serves the block
     on_the_day = longer.copy()
-    on_the_day.loc[on_the_day["game_date"] == day, "pts"] = 99.0  # the retrain day's rows are part of the fit
-    model_memo(MATERIAL, on_the_day)(day, fit_for(3))
-    assert len(fits) == 2
+    on_the_day.loc[on_the_day["game_date"] == day, "pts"] = 99.0  # the day's results are hidden from its fit
+    model_memo(MATERIAL, on_the_day)(day, fit_for(4))
+    assert len(fits) == 1
     corrected = longer.copy()
     corrected.loc[0, "pts"] = 50.0  # an early result corrected
-    model_memo(MATERIAL, corrected)(day, fit_for(4))
+    model_memo(MATERIAL, corrected)(day, fit_for(5))
+    assert len(fits) == 2
+    model_memo({**MATERIAL, "seed": 4}, longer)(day, fit_for(6))  # other settings, other model
     assert len(fits) == 3
-    model_memo({**MATERIAL, "seed": 4}, longer)(day, fit_for(5))  # other settings, other model
-    assert len(fits) == 4
+
+
+def test_a_fingerprint_of_some_rows_from_the_whole_frames_row_hashes_is_the_frames_fingerprint_of_those_rows(
+) -> None:
+    frame = pd.DataFrame({
+        "game_date": pd.date_range("2024-01-01", periods=6, freq="D"),
+        "player": pd.Series(["a", "b", "c", "a", "b", "d"], dtype="string"),
+        "team": pd.Categorical(["x", "y", "x", "z", "y", "x"]),
+        "pts": [1.0, np.nan, 3.5, 0.0, -2.0, 7.0],
+        "played": [True, False, True, True, True, False],
+        "minutes": np.arange(6),
+    })
+    hashes = row_hashes(frame)
+    for keep in ([True] * 6, [True, True, True, False, False, False], [False, True, False, True, False, True]):
+        mask = np.array(keep)
+        assert rows_fingerprint(frame.columns, hashes[mask]) == frame_fingerprint(frame.loc[mask])
+    assert frame_fingerprint(frame.iloc[:3]) != frame_fingerprint(frame.iloc[1:4])
+
+
+def test_the_block_starting_on_the_models_retrain_day_is_fitted_that_morning_and_serves_its_later_days(
+        tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Evidence blocks start on the training window's ends; on the morning of a retrain day (its games not played
+    yet) the walk-forward fits that day's block, so the following days of the block fit nothing."""
+    from nba_pra.data.schema import PLAYER_GAME_COLUMNS
+    from nba_pra.evaluation.walkforward import BlockFit, walk_forward_predictions
+    from nba_pra.model.settings import DistributionSettings
+    from settings_support import conf
+
+    def features(days: int) -> pd.DataFrame:
+        dates = pd.date_range("2024-01-01", periods=days, freq="D")
+        frame = pd.DataFrame(dict.fromkeys(PLAYER_GAME_COLUMNS, "x"), index=range(days))
+        return frame.assign(game_date=dates, player_id=np.arange(days), home=True, n_prior_games=10, eligible=True,
+                            is_slate=False, a=np.arange(days) / 30.0, b=0.5)
+
+    fitted: list[pd.Timestamp] = []
+
+    def executor(fit, history, days):  # type: ignore[no-untyped-def]
+        for day in days:
+            assert history["game_date"].max() < day or day in set(history["game_date"])
+            fitted.append(day)
+            yield day, tiny_ensemble(int(day.day))
+
+    fit = BlockFit(feature_names=["a", "b"], window=None, cv=None, model=None,  # type: ignore[arg-type]
+                   distribution=conf(DistributionSettings), seed=1)
+    store = PredictionCache(tmp_path)
+
+    def run(days: int, anchors: list[pd.Timestamp]) -> pd.DataFrame:
+        feats = features(days)
+        box_scores = feats.loc[:, ["game_date", "player_id", "a"]]
+        end = feats["game_date"].max()
+        return walk_forward_predictions(feats, fit, start=D("2024-01-01"), end=end, retrain_every_days=7,
+                                        anchors=anchors, cache=WalkForwardCache(store, MATERIAL, box_scores),
+                                        executor=executor)
+
+    # the morning of Jan 15 (games up to the 14th), the model's window moved to the 15th: blocks from Jan 1 and
+    # Jan 8 (a week back from the anchor) are fitted and predicted, and the 15th's block is fitted ahead
+    run(14, [D("2024-01-15")])
+    assert fitted == [D("2024-01-01"), D("2024-01-08"), D("2024-01-15")]
+    for days in (15, 16, 17):  # the days after: the 15th's block grows, its model comes from the cache
+        out = run(days, [D("2024-01-15")])
+        assert set(out.loc[out["game_date"] >= D("2024-01-15"), "retrain_date"]) == {D("2024-01-15")}
+    assert fitted == [D("2024-01-01"), D("2024-01-08"), D("2024-01-15")]
+    run(17, [D("2024-01-15"), D("2024-01-18")])  # the next window end: only its block is fitted ahead
+    assert fitted[3:] == [D("2024-01-18")]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from nba_pra.errors import ModelNotFoundError
+from nba_pra.evaluation.walkforward import BlockFit
 from nba_pra.model.ensemble import Ensemble
 from nba_pra.model.settings import CvSettings, DistributionSettings, ModelSettings, WindowSettings
 from nba_pra.model.train import train_ensemble
@@ -267,3 +268,22 @@ def test_an_interval_reason_states_the_difference_and_its_interval() -> None:
     assert decide_interval(0.002, -0.004, 0.008, threshold=0.0, force=False, metric="crps")[1] == (
         "challenger - champion CRPS +0.002 [-0.004, +0.008]: the interval reaches +0.000 or above, not a clear "
         "improvement (lower is better)")
+
+
+def test_a_walk_forward_block_fitted_before_its_days_games_is_the_one_fitted_after_them() -> None:
+    """The evidence stage fits the block starting on the model's retrain day that morning, before the day's games
+    are history: the fit must read nothing of the day (its rows, their results) nor depend on when it ran."""
+    feats = toy_features(n_days=120)
+    day = pd.Timestamp(feats.loc[~feats["is_slate"], "game_date"].max())
+    # no games the day before (a break), so "the day after the last game" is not the retrain day
+    history = feats.loc[~feats["is_slate"] & (feats["game_date"] != day - pd.Timedelta(days=1))]
+    # a 90-day window inside the 120 days: the as-of date decides the first training day
+    fit = BlockFit(feature_names=FEATURES, window=conf(WindowSettings, n_seasons=1, days_per_season=90),
+                   cv=conf(CvSettings, n_folds=4, embargo_days=1, variance_warmup_blocks=1),
+                   model=conf(ModelSettings, mean_params=_PARAMS, variance_params=_PARAMS, mean_rounds=30,
+                              variance_rounds=15),
+                   distribution=conf(DistributionSettings), seed=7)
+    after = fit(history, day)
+    morning = fit(history.loc[history["game_date"] < day], day)
+    rows = history.loc[history["game_date"] == day]
+    pd.testing.assert_frame_equal(morning.predict(rows), after.predict(rows))

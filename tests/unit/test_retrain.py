@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nba_pra.model.retrain import END, REQUESTED, decide_window, training_set, window_record
+from nba_pra.model.retrain import END, ENDS, REQUESTED, decide_window, training_set, window_ends, window_record
 
 DAY = pd.Timestamp("2024-01-10")
 
@@ -54,3 +54,19 @@ def test_training_set_keeps_history_before_the_end_and_drops_the_slate() -> None
 def test_window_record_holds_nothing_that_changes_daily() -> None:
     decision = decide_window(pd.Timestamp("2024-01-13"), {END: "2024-01-10", REQUESTED: False}, every_days=7)
     assert window_record(decision, 120) == {"end": "2024-01-10", "rows": 120}
+
+
+def test_the_record_lists_every_end_so_far_and_forgets_ends_after_a_rewound_slate() -> None:
+    first = window_record(decide_window(DAY, None, every_days=7), 100)
+    assert first == {"end": "2024-01-10", "rows": 100}  # one end: the record of before the list, same bytes
+    assert window_ends(first) == ["2024-01-10"]
+    same_week = window_record(decide_window(pd.Timestamp("2024-01-15"), first, every_days=7), 100)
+    assert same_week == first
+    moved = window_record(decide_window(pd.Timestamp("2024-01-17"), first, every_days=7), 140)
+    assert moved == {"end": "2024-01-17", "rows": 140, ENDS: ["2024-01-10", "2024-01-17"]}
+    requested = window_record(decide_window(pd.Timestamp("2024-01-18"), {**moved, REQUESTED: True}, every_days=7),
+                              150)
+    assert requested[ENDS] == ["2024-01-10", "2024-01-17", "2024-01-18"]
+    rewound = window_record(decide_window(pd.Timestamp("2024-01-12"), requested, every_days=7), 110)
+    assert rewound == {"end": "2024-01-12", "rows": 110, ENDS: ["2024-01-10", "2024-01-12"]}
+    assert window_ends({}) == []

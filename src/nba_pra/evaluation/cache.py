@@ -14,10 +14,12 @@ import json
 import logging
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from nba_pra.io import atomic_write, write_json, write_parquet
@@ -46,8 +48,19 @@ def _plain(value: Any) -> Any:
 
 def frame_fingerprint(frame: pd.DataFrame) -> str:
     """sha256 of a frame's values and column names (row order matters; the index does not)."""
-    digest = hashlib.sha256("|".join(map(str, frame.columns)).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return rows_fingerprint(frame.columns, row_hashes(frame))
+
+
+def row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """One uint64 hash per row of ``frame``'s values (pandas' ``hash_pandas_object``); a row's hash depends on
+    that row only, so the hashes of a subset of rows are the subset of the hashes."""
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def rows_fingerprint(columns: Iterable[Any], hashes: np.ndarray) -> str:
+    """:func:`frame_fingerprint` from the column names and the rows' :func:`row_hashes` (e.g. a subset of them)."""
+    digest = hashlib.sha256("|".join(map(str, columns)).encode())
+    digest.update(np.ascontiguousarray(hashes).tobytes())
     return digest.hexdigest()
 
 

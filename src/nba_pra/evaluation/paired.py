@@ -36,9 +36,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import norm
 
-from nba_pra.model import distributions, metrics
+from nba_pra.model import distributions, metrics, scipy_free
 from nba_pra.model.settings import DistributionFamily
 from nba_pra.stats import FloatArray, percentile_interval, resample_indices
 
@@ -189,7 +188,7 @@ def diebold_mariano(diff: npt.ArrayLike, blocks: npt.ArrayLike, min_blocks: int 
     if se <= 0:
         return float("nan"), float("nan")
     stat = float(mean / se)
-    return stat, float(2.0 * norm.sf(abs(stat)))
+    return stat, float(2.0 * scipy_free.norm_sf(abs(stat)))
 
 
 def _block_sums(d: FloatArray, blocks: npt.NDArray[np.generic]) -> tuple[FloatArray, FloatArray]:

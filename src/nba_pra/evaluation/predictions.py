@@ -11,21 +11,31 @@ The evidence replay's (period, method) prices and the gate's evidence per block 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.backtest.settings import BacktestSettings, Executor
 from nba_pra.betting.gate import Evidence
 from nba_pra.config import Project, Settings
 from nba_pra.data.schema import PLAYER_GAME_COLUMNS
-from nba_pra.evaluation.cache import CacheEntry, PredictionCache, cache_key, frame_fingerprint
+from nba_pra.evaluation.cache import (
+    CacheEntry,
+    PredictionCache,
+    cache_key,
+    frame_fingerprint,
+    row_hashes,
+    rows_fingerprint,
+)
 from nba_pra.evaluation.walkforward import (
     BlockFit,
     FitExecutor,
     backtest_range,
+    block_starts,
     fit_locally,
     training_settings,
     walk_forward_predictions,
@@ -34,22 +44,43 @@ from nba_pra.evidence.gate_figures import EvidenceMemo
 from nba_pra.evidence.replay import PeriodMemo
 from nba_pra.features.engine import build_features
 from nba_pra.features.registry import feature_names
+from nba_pra.model import retrain
 from nba_pra.model.ensemble import Ensemble
 from nba_pra.progress import progress_bar
 
 log = logging.getLogger(__name__)
 
 
-def prediction_material(settings: Settings, box_scores: pd.DataFrame) -> dict[str, Any]:
-    """Everything the walk-forward predictions depend on (the cache key's input)."""
+def prediction_material(settings: Settings, box_scores: pd.DataFrame,
+                        anchors: Sequence[pd.Timestamp] = ()) -> dict[str, Any]:
+    """Everything the walk-forward predictions depend on (the cache key's input); with ``anchors``
+    (:func:`retrain_anchors`), also the retrain blocks' first days they lead to."""
     bt = settings.backtest
     start, end = backtest_range(box_scores, bt.start, bt.end)
     cv, model = training_settings(settings.cv, settings.model, bt.model)
-    return {
+    material = {
         "start": start, "end": end, "retrain_every_days": bt.retrain_every_days, "seed": settings.seed,
         "features": settings.features, "window": settings.window, "cv": cv, "model": model,
         "distribution": settings.distribution, "box_scores": frame_fingerprint(box_scores),
     }
+    if anchors:
+        material["block_starts"] = block_starts(start, end, bt.retrain_every_days, anchors)
+    return material
+
+
+def retrain_anchors(project: Project) -> tuple[pd.Timestamp, ...]:
+    """The daily model's retrain days (the training window's ends, :mod:`nba_pra.model.retrain`) when the
+    backtest range is the default one (the current season, as the evidence stage replays it); none for a range
+    that starts on a given day, whose blocks are counted from that day.
+
+    Aligned on them, the evidence's retrain blocks start on the days the ``train`` stage retrains, so a day that
+    does not retrain the model retrains no evidence block either (:func:`walk_forward_predictions` fits the
+    block starting on the retrain day that morning).
+    """
+    if project.settings.backtest.start is not None:
+        return ()
+    record = artifacts.read_json(project, artifacts.TRAINING_WINDOW) or {}
+    return tuple(pd.Timestamp(day) for day in retrain.window_ends(record))
 
 
 def cached_predictions(
@@ -61,7 +92,8 @@ def cached_predictions(
     them already.
     """
     s = project.settings
-    material = prediction_material(s, box_scores)
+    anchors = retrain_anchors(project)
+    material = prediction_material(s, box_scores, anchors)
     key = cache_key(material)
     cache = PredictionCache(project.root / s.backtest.cache_dir)
     cached = cache.load(key)
@@ -77,7 +109,7 @@ def cached_predictions(
                        model=material["model"], distribution=s.distribution, seed=s.seed)
         predictions = walk_forward_predictions(
             features, fit, start=material["start"], end=material["end"],
-            retrain_every_days=s.backtest.retrain_every_days, progress=update,
+            retrain_every_days=s.backtest.retrain_every_days, anchors=anchors, progress=update,
             cache=WalkForwardCache(cache, material, box_scores), executor=fit_executor(s.backtest),
         )
     return predictions, CacheEntry(key, cache.store(key, predictions, material), hit=False)
@@ -92,38 +124,52 @@ def fit_executor(backtest: BacktestSettings) -> FitExecutor:
     return fit_locally
 
 
+#: keys of the whole range's material that a retrain block's entry does not depend on
+_RANGE_KEYS: Final = ("start", "end", "box_scores", "block_starts")
+
+
 @dataclass(frozen=True)
 class WalkForwardCache:
     """The retrain blocks' entries of a :class:`PredictionCache` (a :class:`~nba_pra.evaluation.walkforward.
-    BlockCache`), keyed by the settings of ``material`` (not its range) and by a fingerprint of the box scores
-    each entry can see.
+    BlockCache`), keyed by the settings of ``material`` (not its range or block partition) and by a fingerprint
+    of the box scores each entry can see.
 
     A block's predictions: its retrain day, its last day and the box scores up to that last day (what its
     features and its training can see), not the whole range. A block's ensemble: its retrain day and the box
-    scores dated up to that day, everything its fit can see (training rows before the day, whose features are
-    as-of, and the day's rows as the slate with their results hidden). Rows dated after the day are not in the
-    key, so the days that arrive later in the block reuse the model; a changed earlier row changes the key.
+    scores dated before that day, everything its fit can see (training rows before the day, whose features are
+    as-of; the day's own rows are the slate, whose results no fit reads). Rows dated on or after the day are not
+    in the key, so a model fitted on the morning of its day serves the block's days that arrive later; a changed
+    earlier row changes the key.
     """
 
     store: PredictionCache
     material: dict[str, Any]
     box_scores: pd.DataFrame
-    #: fingerprint per ``seen_until`` (a block's lookup and its store hash the same rows once)
+    #: fingerprint per ``seen_before`` (a block's lookup and its store hash the same rows once)
     _fingerprints: dict[pd.Timestamp, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: the box scores' dates and row hashes, computed once: each fingerprint hashes a subset of them
+    _rows: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, init=False, repr=False, compare=False)
 
-    def _material(self, seen_until: pd.Timestamp, **block: Any) -> dict[str, Any]:
-        """The settings, the block's own keys and a fingerprint of the box scores dated up to ``seen_until``."""
-        if seen_until not in self._fingerprints:
-            dates = pd.to_datetime(self.box_scores["game_date"])
-            self._fingerprints[seen_until] = frame_fingerprint(self.box_scores.loc[(dates <= seen_until).to_numpy()])
-        settings = {k: v for k, v in self.material.items() if k not in ("start", "end", "box_scores")}
-        return {**settings, **block, "box_scores": self._fingerprints[seen_until]}
+    def _material(self, seen_before: pd.Timestamp, **block: Any) -> dict[str, Any]:
+        """The settings, the block's own keys and a fingerprint of the box scores dated before ``seen_before``
+        (:func:`frame_fingerprint` of those rows)."""
+        if seen_before not in self._fingerprints:
+            if not self._rows:
+                self._rows.append((pd.to_datetime(self.box_scores["game_date"]).to_numpy(),
+                                   row_hashes(self.box_scores)))
+            dates, hashes = self._rows[0]
+            self._fingerprints[seen_before] = rows_fingerprint(self.box_scores.columns,
+                                                               hashes[dates < seen_before.to_datetime64()])
+        settings = {k: v for k, v in self.material.items() if k not in _RANGE_KEYS}
+        return {**settings, **block, "box_scores": self._fingerprints[seen_before]}
 
     def _predictions_material(self, day: pd.Timestamp, last: pd.Timestamp) -> dict[str, Any]:
-        return self._material(last, block="retrain", retrain=day, last=last)
+        return self._material(last + pd.Timedelta(days=1), block="retrain", retrain=day, last=last)
 
     def _model_material(self, day: pd.Timestamp) -> dict[str, Any]:
-        return self._material(day, block="model", retrain=day)
+        # "seen": the key counts the rows before the day (it counted the day's own rows until the fit could run
+        # before them)
+        return self._material(day, block="model", retrain=day, seen="before")
 
     def predictions(self, day: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame | None:
         return self.store.load(cache_key(self._predictions_material(day, last)))

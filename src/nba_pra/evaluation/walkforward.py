@@ -2,9 +2,11 @@
 
 Features come from one :func:`~nba_pra.features.engine.build_features` pass over the whole history (each row's
 features only see games dated strictly before it, so the pass is as-of by construction). The range's game days
-are cut into retrain blocks of ``retrain_every_days`` calendar days; the block starting on day ``R`` is predicted
-by :func:`~nba_pra.model.train.train_ensemble` run on the feature rows dated before ``R`` with ``R``'s rows
-marked as the slate (so the folds, the rolling window and the variance model are exactly the daily pipeline's).
+are cut into retrain blocks (:func:`block_starts`): every ``retrain_every_days`` calendar days from the range's
+first day, or, given anchors (the daily model's retrain days), on each anchor and every ``retrain_every_days``
+days around them. The block starting on day ``R`` is predicted by :func:`~nba_pra.model.train.train_ensemble` run
+as of ``R`` on the feature rows dated before ``R`` (so the folds, the rolling window and the variance model are
+exactly the daily pipeline's); ``R``'s own rows are the slate, whose results no fit reads.
 
 The blocks' fits are independent of one another, so an executor (:data:`FitExecutor`) may run them anywhere and
 in any order: :func:`fit_locally` one after another, :mod:`nba_pra.evaluation.ray_executor` as Ray tasks. Each
@@ -45,8 +47,9 @@ class BlockCache(Protocol):
     """Stored results of retrain blocks (:class:`nba_pra.evaluation.predictions.WalkForwardCache`).
 
     A block's predictions depend only on the days up to its last one, so a range extended by a day re-predicts
-    only its last block. A block's fitted ensemble sees only rows dated up to its retrain day (the day's own
-    results hidden), so rows of the block that arrive later are predicted by the stored model, with no refit.
+    only its last block. A block's fitted ensemble sees only rows dated before its retrain day (the day's own
+    results are hidden), so it can be fitted before the day's games, and rows of the block that arrive later are
+    predicted by the stored model, with no refit.
     """
 
     def predictions(self, day: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame | None: ...
@@ -70,10 +73,15 @@ class BlockFit:
     seed: int
 
     def __call__(self, history: pd.DataFrame, day: pd.Timestamp) -> Ensemble:
-        """The ensemble a daily run on ``day`` would train (:func:`as_of_frame`: the day's results hidden)."""
+        """The ensemble a daily run on ``day`` would train (:func:`as_of_frame`: the day's results hidden).
+
+        It reads only rows dated before ``day`` (the as-of date is ``day`` itself, so it is the same whether or
+        not ``history`` holds ``day``'s rows yet: a block can be fitted on the morning of its first day).
+        """
         return train_ensemble(
             as_of_frame(history, day, self.window), self.feature_names,
             window=self.window, cv=self.cv, model=self.model, distribution=self.distribution, seed=self.seed,
+            as_of=day,
         ).ensemble
 
     @property
@@ -110,15 +118,47 @@ def backtest_range(box_scores: pd.DataFrame, start: str | None, end: str | None)
     return lo.normalize(), hi.normalize()
 
 
-def retrain_dates(game_days: pd.Series, start: pd.Timestamp, every_days: int) -> pd.Series:
-    """For each game day, the first game day of its block of ``every_days`` calendar days counted from ``start``.
+def block_starts(start: pd.Timestamp, end: pd.Timestamp, every_days: int,
+                 anchors: Sequence[pd.Timestamp] = ()) -> list[pd.Timestamp]:
+    """The first calendar days of the retrain blocks that cover ``[start, end]``, sorted; ``start`` is the first.
+
+    Without anchors: ``start + k * every_days`` (k = 0, 1, ...). With anchors (sorted or not; the days the daily
+    model retrained, :mod:`nba_pra.model.retrain`), every anchor starts a block, and so does every day
+    ``every_days`` apart counted from the nearest anchor before it -- or, before the first anchor, back from it:
+    ``a_1 - k * every_days``, then ``a_i + k * every_days`` while before ``a_(i+1)``, ``a_n + k * every_days``
+    after the last. No block is longer than ``every_days`` days, and when the anchors are ``every_days`` apart
+    the blocks are exactly the model's retrain weeks.
+    """
+    if every_days < 1:
+        raise DataError(f"backtest.retrain_every_days must be at least 1, got {every_days}")
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    step = pd.Timedelta(days=every_days)
+    if not anchors:
+        return list(pd.date_range(start, end, freq=step))
+    marks = sorted({pd.Timestamp(a).normalize() for a in anchors})
+    points = set(marks)
+    before = (marks[0] - start).days // every_days  # lattice days back from the first anchor, after ``start``
+    points.update(marks[0] - k * step for k in range(1, before + 1))
+    for lo, hi in zip(marks, [*marks[1:], end + pd.Timedelta(days=1)], strict=True):
+        points.update(lo + k * step for k in range(1, -(-(hi - lo).days // every_days)))
+    return [start, *sorted(p for p in points if start < p <= end)]
+
+
+def retrain_dates(game_days: pd.Series, start: pd.Timestamp, every_days: int,
+                  anchors: Sequence[pd.Timestamp] = ()) -> pd.Series:
+    """For each game day, the first game day of its block (:func:`block_starts` of ``start``, ``every_days`` and
+    ``anchors``).
 
     A block without a game day simply has no model; a block's model is trained as of its first game day.
     """
     if every_days < 1:
         raise DataError(f"backtest.retrain_every_days must be at least 1, got {every_days}")
     days = pd.to_datetime(game_days)
-    block = (days - start).dt.days // every_days
+    if anchors:
+        starts = pd.DatetimeIndex(block_starts(start, days.max(), every_days, anchors))
+        block = pd.Series(starts.searchsorted(days, side="right") - 1, index=days.index)
+    else:
+        block = (days - start).dt.days // every_days
     return days.groupby(block).transform("min")
 
 
@@ -167,22 +207,27 @@ def walk_forward_predictions(
     start: pd.Timestamp,
     end: pd.Timestamp,
     retrain_every_days: int,
+    anchors: Sequence[pd.Timestamp] = (),
     progress: ProgressFn | None = None,
     cache: BlockCache | None = None,
     executor: FitExecutor = fit_locally,
 ) -> pd.DataFrame:
-    """Predictions (:data:`WALK_FORWARD_COLUMNS`) for every history row dated in ``[start, end]``.
+    """Predictions (:data:`WALK_FORWARD_COLUMNS`) for every history row dated in ``[start, end]``, in blocks
+    (:func:`retrain_dates` of ``start``, ``retrain_every_days`` and ``anchors``).
 
     DNP rows are predicted too: the book may post a line for a player who then sits (the bet is void).
     Blocks are served from ``cache`` where it holds them (predictions, else the fitted model); the rest are fitted
     by ``executor``, and each fitted block is stored and predicted as soon as its fit returns, so an interrupted
-    run keeps every block it finished.
+    run keeps every block it finished. With a cache, the last anchor, when it is after every game of the history
+    (the daily model's retrain day today, whose games are not played yet), has its block's model fitted and
+    stored now, from the rows before it: the days of that block then find their model in the cache instead of
+    retraining.
     """
     history = features.loc[~features["is_slate"].astype(bool)]
     in_range = history.loc[(history["game_date"] >= start) & (history["game_date"] <= end)]
     if in_range.empty:
         raise DataError(f"no feature rows between {start.date()} and {end.date()}")
-    retrain = retrain_dates(in_range["game_date"], start, retrain_every_days)
+    retrain = retrain_dates(in_range["game_date"], start, retrain_every_days, anchors)
     blocks = {pd.Timestamp(day): in_range.loc[(retrain == day).to_numpy()] for day in sorted(retrain.unique())}
     last = {day: pd.Timestamp(rows["game_date"].max()) for day, rows in blocks.items()}
     parts: dict[pd.Timestamp, pd.DataFrame] = {}
@@ -214,8 +259,16 @@ def walk_forward_predictions(
             to_fit.append(day)
         else:
             predict(day, model, "cached model")
-    for day, ensemble in executor(fit, history, to_fit):
+    # today's retrain day: an anchor after every game in the history (not merely after ``end``, which a backtest
+    # may set in the past: fitting a model for a day long after its range would only cost minutes)
+    upcoming = pd.Timestamp(max(anchors)).normalize() if anchors else None
+    ahead = (upcoming if cache and upcoming is not None and upcoming > history["game_date"].max()
+             and cache.model(upcoming) is None else None)
+    for day, ensemble in executor(fit, history, [*to_fit, *([ahead] if ahead is not None else [])]):
         if cache:
             cache.store_model(day, ensemble)
+        if day == ahead:
+            log.info("backtest retrain as of %s fitted ahead of its games (the model's retrain day)", day.date())
+            continue
         predict(day, ensemble, "fitted")
     return pd.concat([parts[day] for day in blocks], ignore_index=True)

@@ -12,7 +12,9 @@ again.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 
 import numpy as np
@@ -53,6 +55,27 @@ class Backend(Protocol):
     def load(self, path: Path) -> Any: ...
 
 
+def _xgboost() -> ModuleType:
+    """``xgboost``, imported without scikit-learn when nothing in the process has imported scikit-learn yet.
+
+    xgboost imports scikit-learn, when it is installed (MLflow requires it), only to define its scikit-learn
+    estimator classes, which this project never uses; that import (scikit-learn, and scipy.stats through it)
+    costs ~0.8 s, paid every day by the predict and evidence stages just to read boosters. A ``None`` entry in
+    ``sys.modules`` makes ``import sklearn`` raise ImportError while xgboost loads, so it skips those classes; the
+    entry is removed at once, and a later ``import sklearn`` (e.g. by MLflow) works as usual.
+    """
+    if "xgboost" not in sys.modules and "sklearn" not in sys.modules:
+        sys.modules["sklearn"] = None  # type: ignore[assignment]
+        try:
+            import xgboost
+        finally:
+            del sys.modules["sklearn"]
+        return xgboost
+    import xgboost
+
+    return xgboost
+
+
 class XGBoostBackend:
     """XGBoost ``hist`` boosters saved as XGBoost JSON; the calls are the ones the project made before the seam,
     so an XGBoost training gives the same models, bytes and scores as before."""
@@ -61,16 +84,14 @@ class XGBoostBackend:
     threads_param = "nthread"
 
     def reference(self, X: np.ndarray, max_bin: int, params: dict) -> Any:
-        import xgboost as xgb
-
+        xgb = _xgboost()
         return xgb.QuantileDMatrix(X, max_bin=max_bin)
 
     def fit(self, params: dict, X: np.ndarray, label: np.ndarray, *, rounds: int, seed: int, max_bin: int,
             names: list[str], ref: Any | None = None) -> Any:
         """``base_score`` = the mean label, passed explicitly. Feature names are set after training: a name check
         on every boosting round costs ~10 % of a fit."""
-        import xgboost as xgb
-
+        xgb = _xgboost()
         data = xgb.QuantileDMatrix(X, label=label, ref=ref, max_bin=max_bin)
         booster = xgb.train({**params, "seed": seed, "base_score": float(np.mean(label)), "max_bin": max_bin}, data,
                             num_boost_round=rounds)
@@ -81,8 +102,7 @@ class XGBoostBackend:
         return model.inplace_predict(X, validate_features=False).astype(float)
 
     def predict_frame(self, models: list[Any], features: pd.DataFrame, names: list[str]) -> list[np.ndarray]:
-        import xgboost as xgb
-
+        xgb = _xgboost()
         dm = xgb.DMatrix(features[names].astype("float32"), feature_names=names)
         return [m.predict(dm) for m in models]
 
@@ -93,8 +113,7 @@ class XGBoostBackend:
         model.save_model(str(path))
 
     def load(self, path: Path) -> Any:
-        import xgboost as xgb
-
+        xgb = _xgboost()
         booster = xgb.Booster()
         booster.load_model(str(path))
         return booster

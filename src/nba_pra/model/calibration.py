@@ -13,16 +13,16 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
+from nba_pra.model import scipy_free
 from nba_pra.model.distributions import DistributionParams, LineProbabilities
 from nba_pra.model.settings import DistributionFamily
 
 
 def _cdf(params: DistributionParams, x: np.ndarray) -> np.ndarray:
     if params.family is DistributionFamily.GAMMA:
-        return np.where(x < 0, 0.0, stats.gamma.cdf(np.maximum(x, 0.0) + 0.5, params.param_a, scale=params.param_b))
-    return stats.nbinom.cdf(x, params.param_a, params.param_b)
+        return np.where(x < 0, 0.0, scipy_free.gamma_cdf(np.maximum(x, 0.0) + 0.5, params.param_a, params.param_b))
+    return scipy_free.nbinom_cdf(x, params.param_a, params.param_b)
 
 
 def randomized_pit(params: DistributionParams, y: npt.ArrayLike, seed: int) -> np.ndarray:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
+from nba_pra.model import scipy_free
 from nba_pra.model.settings import DistributionFamily
 
 FloatArray = npt.NDArray[np.float64]
@@ -60,12 +60,12 @@ def line_probabilities(params: DistributionParams, line: npt.ArrayLike) -> LineP
     lines = np.asarray(line, dtype=float)
     a, b = params.param_a, params.param_b
     if params.family is DistributionFamily.GAMMA:
-        p_over = stats.gamma.sf(lines, a, scale=b)
+        p_over = scipy_free.gamma_sf(lines, a, b)
         p_push = np.zeros(np.broadcast(a, lines).shape)
         return LineProbabilities(p_over=p_over, p_under=1.0 - p_over, p_push=p_push)
     whole = np.isclose(lines, np.round(lines))
-    p_over = stats.nbinom.sf(np.floor(lines), a, b)  # P(X > floor(L)) = P(X >= floor(L) + 1)
-    p_push = np.where(whole, stats.nbinom.pmf(np.round(lines), a, b), 0.0)
+    p_over = scipy_free.nbinom_sf(np.floor(lines), a, b)  # P(X > floor(L)) = P(X >= floor(L) + 1)
+    p_push = np.where(whole, scipy_free.nbinom_pmf(np.round(lines), a, b), 0.0)
     p_under = np.clip(1.0 - p_over - p_push, 0.0, 1.0)
     return LineProbabilities(p_over=p_over, p_under=p_under, p_push=p_push)
 
@@ -73,5 +73,5 @@ def line_probabilities(params: DistributionParams, line: npt.ArrayLike) -> LineP
 def quantile(params: DistributionParams, q: float) -> FloatArray:
     """The ``q`` quantile of each row's distribution (e.g. ``q=0.5`` for the median)."""
     if params.family is DistributionFamily.GAMMA:
-        return stats.gamma.ppf(q, params.param_a, scale=params.param_b)
-    return stats.nbinom.ppf(q, params.param_a, params.param_b).astype(float)
+        return scipy_free.gamma_ppf(q, params.param_a, params.param_b)
+    return scipy_free.nbinom_ppf(q, params.param_a, params.param_b).astype(float)

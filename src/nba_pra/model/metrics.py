@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
+from nba_pra.model import scipy_free
 from nba_pra.model.distributions import DistributionParams
 from nba_pra.model.settings import DistributionFamily
 
@@ -28,7 +28,7 @@ def rmse(y: npt.ArrayLike, pred: npt.ArrayLike) -> float:
 
 
 def _gamma_cdf(params: DistributionParams, x: np.ndarray) -> np.ndarray:
-    return stats.gamma.cdf(x[None, :], params.param_a[:, None], scale=params.param_b[:, None])
+    return scipy_free.gamma_cdf(x[None, :], params.param_a[:, None], params.param_b[:, None])
 
 
 def _negbin_cdf_on_counts(n: np.ndarray, p: np.ndarray, k_max: int) -> np.ndarray:
@@ -75,11 +75,11 @@ def log_score_rows(params: DistributionParams, y: npt.ArrayLike) -> np.ndarray:
     """Negative log probability of each row's observed integer PRA."""
     obs = np.round(np.asarray(y, float))
     if params.family is DistributionFamily.GAMMA:
-        upper = stats.gamma.cdf(obs + 0.5, params.param_a, scale=params.param_b)
-        lower = stats.gamma.cdf(np.maximum(obs - 0.5, 0.0), params.param_a, scale=params.param_b)
+        upper = scipy_free.gamma_cdf(obs + 0.5, params.param_a, params.param_b)
+        lower = scipy_free.gamma_cdf(np.maximum(obs - 0.5, 0.0), params.param_a, params.param_b)
         prob = upper - np.where(obs > 0, lower, 0.0)
     else:
-        prob = stats.nbinom.pmf(obs, params.param_a, params.param_b)
+        prob = scipy_free.nbinom_pmf(obs, params.param_a, params.param_b)
     return np.asarray(-np.log(np.maximum(prob, _LOG_FLOOR)), dtype=float)
 
 

@@ -15,6 +15,9 @@ run with the champion. A change of feature code or model params still retrains o
 content or the stage's params changed).
 
 The end is exclusive and is the training's as-of date: rows with ``game_date < end``, folds validated up to it.
+The record also lists every end the window has had (``ends``, oldest first): the evidence stage starts its
+retrain blocks on them (:func:`nba_pra.evaluation.walkforward.block_starts`), so that a day which does not
+retrain the model does not retrain the evidence's light model either.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import pandas as pd
 #: keys of the window record (``artifacts/training_window.json``)
 END: Final = "end"
 ROWS: Final = "rows"
+ENDS: Final = "ends"
 REQUESTED: Final = "retrain_requested"
 
 
@@ -38,6 +42,7 @@ class WindowDecision:
     retrain: bool
     reason: str
     next_retrain: pd.Timestamp
+    ends: tuple[pd.Timestamp, ...]  # every end so far, oldest first, ``end`` last
 
 
 def as_of_date(features: pd.DataFrame) -> pd.Timestamp:
@@ -55,7 +60,8 @@ def decide_window(
 
     ``end = slate_date`` (retrain) when there is no usable previous end, it lies after the slate, a retrain was
     requested, or ``(slate_date - previous end) >= every_days`` days; otherwise ``end = previous end``.
-    ``next_retrain = end + every_days`` days.
+    ``next_retrain = end + every_days`` days. ``ends``: the previous record's ends (:func:`window_ends`) before
+    ``end``, then ``end`` (ends after the slate are dropped with the rewound data).
     """
     slate = pd.Timestamp(slate_date).normalize()
     step = pd.Timedelta(days=every_days)
@@ -74,7 +80,16 @@ def decide_window(
         end, retrain, reason = previous_end, False, (
             f"{(slate - previous_end).days} of {every_days} days since the window ending {previous_end.date()}"
         )
-    return WindowDecision(end=end, retrain=retrain, reason=reason, next_retrain=end + step)
+    earlier = tuple(day for day in (pd.Timestamp(d) for d in window_ends(previous or {})) if day < end)
+    return WindowDecision(end=end, retrain=retrain, reason=reason, next_retrain=end + step, ends=(*earlier, end))
+
+
+def window_ends(record: dict[str, Any]) -> list[str]:
+    """The ends a window record lists (ISO dates, oldest first); a record written before ``ends`` was kept
+    lists its one end; an empty record none."""
+    if record.get(ENDS):
+        return sorted(str(day) for day in record[ENDS])
+    return [str(record[END])] if record.get(END) else []
 
 
 def training_set(features: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
@@ -87,5 +102,9 @@ def training_set(features: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
 
 
 def window_record(decision: WindowDecision, rows: int) -> dict[str, Any]:
-    """What ``train`` depends on besides the rows: only the end and the row count (nothing that changes daily)."""
-    return {END: str(decision.end.date()), ROWS: rows}
+    """What ``train`` depends on besides the rows: the end, the row count and the past ends (nothing that changes
+    on a day the end stays)."""
+    record: dict[str, Any] = {END: str(decision.end.date()), ROWS: rows}
+    if len(decision.ends) > 1:  # one end is the end itself: a record of before ``ends`` stays the same bytes
+        record[ENDS] = [str(day.date()) for day in decision.ends]
+    return record

@@ -66,8 +66,7 @@ def shadow_predictions(tracker: Tracker, shadow_alias: str | None, champion_vers
 
 def run(project: Project) -> pd.DataFrame:
     s = project.settings
-    features = artifacts.read_features(project)
-    slate = features[features["is_slate"].astype(bool)]
+    slate = artifacts.read_slate_features(project)
     if slate.empty:
         raise DataError("the feature table has no slate rows: there is no scheduled game to predict")
     tracker = Tracker(s.tracking, project.root)
