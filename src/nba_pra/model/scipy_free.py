@@ -48,32 +48,32 @@ def _scaled(x: npt.ArrayLike, scale: npt.ArrayLike) -> tuple[Array, Array]:
     return np.asarray(np.asarray(x, dtype=np.float64) / s, dtype=np.float64), s
 
 
-def gamma_cdf(x: npt.ArrayLike, a: npt.ArrayLike, scale: npt.ArrayLike) -> Array:
-    """``scipy.stats.gamma.cdf(x, a, scale=scale)``: ``P(a, x / scale)``; 0 at or below 0, 1 at +inf, NaN for
-    ``a <= 0``, ``scale <= 0`` or NaN."""
+def _gamma_tail(x: npt.ArrayLike, a: npt.ArrayLike, scale: npt.ArrayLike, ufunc: Callable[..., Array], *,
+                at_or_below_zero: float, at_inf: float) -> Array:
+    """A tail of Gamma(a, scale) at ``x`` by ``ufunc`` (regularised incomplete gamma) for ``0 < x < inf``; the
+    given values at or below 0 and at +inf, NaN for ``a <= 0``, ``scale <= 0`` or NaN."""
     z, s = _scaled(x, scale)
     a = np.asarray(a)
     valid = (a > 0) & (s > 0)
     with np.errstate(all="ignore"):
         inside = valid & (z > 0) & (z < np.inf)
-        out = _where(inside, gammainc, a, z)
-        out = np.where(valid & (z >= np.inf), 1.0, out)
+        out = _where(inside, ufunc, a, z)
+        out = np.where(valid & (z >= np.inf), at_inf, out)
+        out = np.where(valid & (z <= 0), at_or_below_zero, out)
         out = np.where(~valid | np.isnan(z), np.nan, out)
     return _result(np.asarray(out, dtype=np.float64))
+
+
+def gamma_cdf(x: npt.ArrayLike, a: npt.ArrayLike, scale: npt.ArrayLike) -> Array:
+    """``scipy.stats.gamma.cdf(x, a, scale=scale)``: ``P(a, x / scale)``; 0 at or below 0, 1 at +inf, NaN for
+    ``a <= 0``, ``scale <= 0`` or NaN."""
+    return _gamma_tail(x, a, scale, gammainc, at_or_below_zero=0.0, at_inf=1.0)
 
 
 def gamma_sf(x: npt.ArrayLike, a: npt.ArrayLike, scale: npt.ArrayLike) -> Array:
     """``scipy.stats.gamma.sf(x, a, scale=scale)``: ``Q(a, x / scale)``; 1 at or below 0, 0 at +inf, NaN for
     ``a <= 0``, ``scale <= 0`` or NaN."""
-    z, s = _scaled(x, scale)
-    a = np.asarray(a)
-    valid = (a > 0) & (s > 0)
-    with np.errstate(all="ignore"):
-        inside = valid & (z > 0) & (z < np.inf)
-        out = _where(inside, gammaincc, a, z)
-        out = np.where(valid & (z <= 0), 1.0, out)
-        out = np.where(~valid | np.isnan(z), np.nan, out)
-    return _result(np.asarray(out, dtype=np.float64))
+    return _gamma_tail(x, a, scale, gammaincc, at_or_below_zero=1.0, at_inf=0.0)
 
 
 def gamma_ppf(q: npt.ArrayLike, a: npt.ArrayLike, scale: npt.ArrayLike) -> Array:
@@ -94,31 +94,31 @@ def _nbinom_valid(n: npt.ArrayLike, p: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     return (n > 0) & (p > 0) & (p <= 1)
 
 
-def nbinom_cdf(k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike) -> Array:
-    """``scipy.stats.nbinom.cdf(k, n, p)``: ``P(X <= floor(k))``; 0 below 0 and at -inf, 1 at +inf, NaN for
-    invalid parameters or NaN."""
+def _nbinom_tail(k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike, ufunc: Callable[..., Array], *,
+                 below: float, at_inf: float) -> Array:
+    """A cumulative tail of NB(n, p) at ``floor(k)`` by ``ufunc`` for ``0 <= k < inf``; ``below`` for ``k < 0``
+    (and -inf), ``at_inf`` at +inf, NaN for invalid parameters or NaN."""
     k = np.asarray(k) - 0
     valid = _nbinom_valid(n, p)
     with np.errstate(all="ignore"):
         inside = valid & (k >= 0) & (k < np.inf) & np.isfinite(k)
-        out = np.clip(_where(inside, _ufuncs._nbinom_cdf, np.floor(k), n, p), 0, 1)
-        out = np.where(k >= np.inf, 1.0, out)
-        out = np.where(np.isneginf(k), 0.0, out)
+        out = np.clip(_where(inside, ufunc, np.floor(k), n, p), 0, 1)
+        out = np.where(k >= np.inf, at_inf, out)
+        out = np.where(((k < 0) | np.isneginf(k)) & valid, below, out)
         out = np.where(~valid | np.isnan(k), np.nan, out)
     return _result(np.asarray(out, dtype=np.float64))
+
+
+def nbinom_cdf(k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike) -> Array:
+    """``scipy.stats.nbinom.cdf(k, n, p)``: ``P(X <= floor(k))``; 0 below 0 and at -inf, 1 at +inf, NaN for
+    invalid parameters or NaN."""
+    return _nbinom_tail(k, n, p, _ufuncs._nbinom_cdf, below=0.0, at_inf=1.0)
 
 
 def nbinom_sf(k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike) -> Array:
     """``scipy.stats.nbinom.sf(k, n, p)``: ``P(X > floor(k))``; 1 below 0 and at -inf, 0 at +inf, NaN for invalid
     parameters or NaN."""
-    k = np.asarray(k) - 0
-    valid = _nbinom_valid(n, p)
-    with np.errstate(all="ignore"):
-        inside = valid & (k >= 0) & (k < np.inf) & np.isfinite(k)
-        out = np.clip(_where(inside, _ufuncs._nbinom_sf, np.floor(k), n, p), 0, 1)
-        out = np.where(((k < 0) | np.isneginf(k)) & valid, 1.0, out)
-        out = np.where(~valid | np.isnan(k), np.nan, out)
-    return _result(np.asarray(out, dtype=np.float64))
+    return _nbinom_tail(k, n, p, _ufuncs._nbinom_sf, below=1.0, at_inf=0.0)
 
 
 def nbinom_pmf(k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike) -> Array:
