@@ -223,8 +223,10 @@ def test_every_page_and_view_carries_the_synthetic_banner_and_real_settings_drop
 
 def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(project, client) -> None:
     health = client.get("/api/health").json()
-    assert health["evidence"] is None and "every bet is paper" in health["evidence_message"]
-    assert "no walk-forward evidence yet: every bet is paper" in client.get("/health").text
+    # this project stakes without evidence (betting.evidence.required=false): the page must not call its bets paper
+    assert health["evidence"] is None and "the gate is off" in health["evidence_message"]
+    assert "every bet that passes the filters is staked" in client.get("/health").text
+    assert "every bet is paper" not in client.get("/health").text
     summary_path = project.path("reports", "bet_summary.json")
     evidence_path = project.path("reports", "evidence.json")
     original = summary_path.read_text()

@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nba_pra.reporting.evidence import NO_EVIDENCE, evidence_lines, evidence_summary, read_evidence
+from nba_pra.reporting.evidence import (
+    NO_EVIDENCE,
+    NO_EVIDENCE_GATE_OFF,
+    evidence_lines,
+    evidence_summary,
+    read_evidence,
+)
 
 EVIDENCE = {
     "source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
@@ -29,8 +35,12 @@ def test_a_missing_or_broken_file_is_no_evidence(tmp_path: Path) -> None:
     assert read_evidence(tmp_path / "evidence.json") is None
     (tmp_path / "evidence.json").write_text("[1, 2")
     assert read_evidence(tmp_path / "evidence.json") is None
-    assert evidence_lines(evidence_summary(None, "market_aware")) == [NO_EVIDENCE]
+    assert evidence_lines(evidence_summary(None, "market_aware"), required=True) == [NO_EVIDENCE]
     assert "every bet is paper" in NO_EVIDENCE
+    # with the gate off nothing waits for evidence: the surfaces must not say "paper" (the dashboard's health page
+    # said "every bet is paper" beside 18 staked bets)
+    off = evidence_lines(evidence_summary(None, "market_aware"), required=False)
+    assert off == [NO_EVIDENCE_GATE_OFF] and "staked" in off[0] and "paper" not in off[0]
 
 
 def test_the_configured_method_is_shown_with_every_book(tmp_path: Path) -> None:
@@ -38,7 +48,7 @@ def test_the_configured_method_is_shown_with_every_book(tmp_path: Path) -> None:
     summary = evidence_summary(read_evidence(tmp_path / "evidence.json"), "market_aware")
     assert summary["available"] and summary["props"] == 900
     assert [b["bookmaker"] for b in summary["books"]] == ["bookb", "fastline"]
-    lines = evidence_lines(summary)
+    lines = evidence_lines(summary, required=True)
     assert lines[0] == "market_aware vs market: log loss -0.0024 [-0.0051, +0.0003] on 900 props"
     assert lines[1] == "window 2024-10-22..2024-12-20 (market, synthetic)"
     assert lines[2] == "bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%] -> staked"
@@ -48,7 +58,7 @@ def test_the_configured_method_is_shown_with_every_book(tmp_path: Path) -> None:
 def test_a_method_the_file_does_not_cover_says_so() -> None:
     summary = evidence_summary(EVIDENCE, "recalibrated")
     assert not summary["available"]
-    assert evidence_lines(summary) == [
+    assert evidence_lines(summary, required=True) == [
         "the evidence holds no figures for pricing recalibrated (methods: market_aware, model)"
     ]
 
@@ -57,5 +67,5 @@ def test_a_book_without_bets_shows_no_roi_rather_than_nan() -> None:
     books = {"northbet": {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan"),
                           "staked": False}}
     evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
-    lines = evidence_lines(evidence_summary(json.loads(json.dumps(evidence)), "market_aware"))
+    lines = evidence_lines(evidence_summary(json.loads(json.dumps(evidence)), "market_aware"), required=True)
     assert lines[2] == "northbet: 0 bets, ROI n/a [n/a, n/a] -> paper"

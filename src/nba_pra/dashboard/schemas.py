@@ -396,7 +396,8 @@ class Health(Provenance):
     ok: bool = Field(description="no warnings and no unreadable part")
     pricing: str | None = Field(None, description="pricing method of the last bet stage")
     today: dict[str, int] | None = Field(None, description="staked and paper bets of the last bet stage")
-    evidence: Evidence | None = Field(None, description="null: no walk-forward evidence yet, every bet is paper")
+    evidence: Evidence | None = Field(
+        None, description="null: no walk-forward evidence yet (evidence_message says what that means today)")
     evidence_message: str = Field("", description="the evidence in one sentence when there is none")
     data: Freshness
     odds_provider: str

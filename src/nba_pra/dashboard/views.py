@@ -368,7 +368,7 @@ def models_view(read: ModelsRead, settings: Settings) -> schemas.Models:
 def health_view(read: HealthRead, settings: Settings) -> schemas.Health:
     """Data freshness, odds quota, last pipeline and MLflow runs, artifact ages, and every health warning
     (:func:`nba_pra.reporting.status.collect`'s, plus stale data)."""
-    from nba_pra.reporting.evidence import NO_EVIDENCE
+    from nba_pra.reporting.evidence import no_evidence
 
     s = settings
     collected = read.collected
@@ -389,7 +389,7 @@ def health_view(read: HealthRead, settings: Settings) -> schemas.Health:
         pricing=collected["pricing"],
         today=collected["today"],
         evidence=collected["evidence"],
-        evidence_message="" if collected["evidence"] else NO_EVIDENCE,
+        evidence_message="" if collected["evidence"] else no_evidence(s.betting.evidence.required),
         ok=not warnings and not errors,
         data=schemas.Freshness(**data, lag_days=lag, max_lag_days=max_lag, stale=stale_warning is not None),
         odds_provider=s.odds.provider,

@@ -26,6 +26,16 @@ from nba_pra.errors import DataError
 NO_EVIDENCE: Final = (
     "no walk-forward evidence yet: every bet is paper (run `nba-pra backtest` or `nba-pra market`)"
 )
+#: the same with the gate off: what passes the filters is staked all the same
+NO_EVIDENCE_GATE_OFF: Final = (
+    "no walk-forward evidence yet, and the gate is off (betting.evidence.required=false): every bet that passes "
+    "the filters is staked"
+)
+
+
+def no_evidence(required: bool) -> str:
+    """What having no evidence means for today's bets, by ``betting.evidence.required``."""
+    return NO_EVIDENCE if required else NO_EVIDENCE_GATE_OFF
 
 
 def read_evidence(path: Path) -> dict[str, Any] | None:
@@ -98,11 +108,12 @@ def _num(value: float | None) -> str:
     return "n/a" if _missing(value) else f"{value:+.4f}"
 
 
-def evidence_lines(summary: dict[str, Any] | None) -> list[str]:
+def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
     """The evidence as short lines (each fits a status row): the log-loss difference against the market with its
-    interval, the window, then one line per book."""
+    interval, the window, then one line per book; without evidence, what that means for today's bets
+    (``required``: ``betting.evidence.required``)."""
     if summary is None:
-        return [NO_EVIDENCE]
+        return [no_evidence(required)]
     if not summary["available"]:
         return [str(summary["message"])]
     synthetic = ", synthetic" if summary["synthetic"] else ""

@@ -250,8 +250,8 @@ def _pricing_row(pricing: str | None, today: dict[str, int] | None) -> str:
     return f"{method}; today {today['staked']} staked, {today['paper']} paper"
 
 
-def _evidence_rows(evidence: dict[str, Any] | None) -> list[str]:
-    lines = evidence_lines(evidence)
+def _evidence_rows(evidence: dict[str, Any] | None, required: bool) -> list[str]:
+    lines = evidence_lines(evidence, required)
     if len(lines) > MAX_EVIDENCE_LINES:
         lines = [*lines[: MAX_EVIDENCE_LINES - 1], f"... and {len(lines) - MAX_EVIDENCE_LINES + 1} more books"]
     return lines
@@ -305,7 +305,7 @@ def render(status: dict[str, Any], project: Project) -> Table:
     add("mlflow run", f"{shown} · tracking {status['tracking']}")
     add("odds quota", _quota_row(status["odds_quota"], project.settings.odds.provider))
     add("pricing", _pricing_row(status["pricing"], status["today"]))
-    for i, line in enumerate(_evidence_rows(status["evidence"])):
+    for i, line in enumerate(_evidence_rows(status["evidence"], project.settings.betting.evidence.required)):
         add("evidence" if i == 0 else "", line)
     if status["ledger"] is not None:
         for what, value in _ledger_rows(status["ledger"]):
