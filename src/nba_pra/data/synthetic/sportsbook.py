@@ -12,8 +12,8 @@ books cover):
 * **Shrunk like a posterior mean**: ``log mu_shr = E[log mu | log mu_est]``, the least-squares line of the
   day's true log-means on its estimates (:func:`posterior_mean`; a sharp market is calibrated given its own
   estimate). An estimate that is not shrunk overshoots its extremes: its overs would fall far shorter of their
-  price on the stars' high lines (5.7 pp) than on lines under 20 (1.3 pp), where the real lines fall short by
-  about the same at every line (1.9 pp under 20, 2.8 pp from 30).
+  price on the stars' high lines (by 5.7 points of probability, against the truth) than on lines under 20
+  (1.7), where the real lines fall short by about the same at every line (1.9 under 20, 2.8 from 30).
 * **Leaning to the over**: ``mu_mkt = mu_shr + b sqrt(phi mu_shr)``, ``b`` = ``over_bias`` standard deviations
   of PRA, as the real market does (its overs hit less often than it prices them). A lean in standard deviations
   shifts P(over) by about ``b / sqrt(2 pi)`` whatever the mean; a log-scale lean would put most of it on the
