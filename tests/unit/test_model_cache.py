@@ -157,3 +157,33 @@ def test_the_block_starting_on_the_models_retrain_day_is_fitted_that_morning_and
     assert fitted == [D("2024-01-01"), D("2024-01-08"), D("2024-01-15")]
     run(17, [D("2024-01-15"), D("2024-01-18")])  # the next window end: only its block is fitted ahead
     assert fitted[3:] == [D("2024-01-18")]
+
+
+def test_prune_deletes_whole_entries_no_run_has_used_for_the_kept_days_and_a_hit_keeps_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import time
+
+    cache = PredictionCache(tmp_path)
+    frame = pd.DataFrame({"x": [1.0, 2.0]})
+    cache.store("a" * 16, frame, MATERIAL)  # predictions: .parquet + .json
+    cache.store("b" * 16, frame, MATERIAL)
+    cache.store_frames("replay", "c" * 16, {"bets": frame, "targets": frame}, MATERIAL)  # 2 parts + material
+    cache.store_model("d" * 16, tiny_ensemble(1), MATERIAL)  # a folder
+    cache.store_record("evidence", "e" * 16, {"v": 1}, MATERIAL)
+    (tmp_path / ".model-ffff.tmp").mkdir()  # a write in progress: never touched
+    now = time.time()
+    day = 86_400
+    for path in tmp_path.iterdir():  # everything was last used 100 days ago ...
+        os.utime(path, (now - 100 * day, now - 100 * day))
+    assert cache.load("b" * 16) is not None  # ... except what this run reads now
+    assert cache.load_model("d" * 16) is not None
+
+    report = cache.prune(keep_days=90, now=now)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    # gone: predictions aaaa (2 files), replay cccc (3 files), evidence eeee; kept: the two hits and the temp folder
+    assert report.entries == 3 and report.bytes > 0
+    assert left == [".model-ffff.tmp", f"model-{'d' * 16}", f"predictions-{'b' * 16}.json",
+                    f"predictions-{'b' * 16}.parquet"]
+    # a longer memory keeps everything that is left; a missing folder prunes nothing
+    assert cache.prune(keep_days=365, now=now).entries == 0
+    assert PredictionCache(tmp_path / "none").prune(keep_days=1, now=now).entries == 0

@@ -59,6 +59,7 @@ class BacktestSettings:
     ledger: BacktestLedgerSettings
     bootstrap: BootstrapSettings
     cache_dir: str
+    cache_keep_days: Count
     experiment: str
     sort_metric: str
     sort_descending: bool

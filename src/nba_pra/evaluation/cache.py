@@ -12,6 +12,8 @@ import enum
 import hashlib
 import json
 import logging
+import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -77,6 +79,25 @@ class CacheEntry:
     hit: bool
 
 
+#: an entry's name: ``<kind>-<key>`` then its suffix (``.parquet``, ``.json``, ``-<part>.parquet``, or a folder)
+_ENTRY = re.compile(rf"^(?P<entry>[a-z]+-[0-9a-f]{{{KEY_LENGTH}}})(?:[-.].*)?$")
+_SECONDS_PER_DAY: Final = 86_400.0
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    """What :meth:`PredictionCache.prune` deleted: entries (a key's files and folder together) and bytes."""
+
+    entries: int
+    bytes: int
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
+
+
 class PredictionCache:
     """``<directory>/predictions-<key>.parquet`` plus a JSON of the key material beside it; fitted retrain-block
     ensembles as ``<directory>/model-<key>/`` (XGBoost JSON boosters + manifest, :meth:`Ensemble.save`); the
@@ -86,6 +107,36 @@ class PredictionCache:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
 
+    @staticmethod
+    def _used(path: Path) -> None:
+        """Mark ``path`` as read now (its modification time), so :meth:`prune` keeps what runs still use."""
+        os.utime(path)
+
+    def prune(self, keep_days: int, now: float) -> PruneReport:
+        """Delete every entry (all files and the folder of one ``<kind>-<key>``) that no run has read or written
+        for more than ``keep_days`` days before ``now`` (seconds since the epoch): its newest modification time
+        is older. Temporary folders of writes in progress (``.``-prefixed) are left alone."""
+        if not self.directory.is_dir():
+            return PruneReport(0, 0)
+        entries: dict[str, list[Path]] = {}
+        for path in self.directory.iterdir():
+            match = _ENTRY.match(path.name)
+            if match:
+                entries.setdefault(match["entry"], []).append(path)
+        cutoff = now - keep_days * _SECONDS_PER_DAY
+        removed, freed = 0, 0
+        for paths in entries.values():
+            if max(p.stat().st_mtime for p in paths) >= cutoff:
+                continue
+            for path in paths:
+                freed += _size(path)
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            removed += 1
+        return PruneReport(removed, freed)
+
     def path(self, key: str) -> Path:
         return self.directory / f"predictions-{key}.parquet"
 
@@ -94,6 +145,7 @@ class PredictionCache:
         if not path.is_file():
             return None
         log.info("prediction cache hit %s", path.name)
+        self._used(path)
         return pd.read_parquet(path)
 
     def store(self, key: str, frame: pd.DataFrame, material: dict[str, Any]) -> Path:
@@ -111,6 +163,7 @@ class PredictionCache:
         if not (path / MANIFEST).is_file():
             return None
         log.info("model cache hit %s", path.name)
+        self._used(path)
         return Ensemble.load(path)
 
     def store_model(self, key: str, ensemble: Ensemble, material: dict[str, Any]) -> Path:
@@ -138,6 +191,8 @@ class PredictionCache:
         if not all(path.is_file() for path in paths):
             return None
         log.debug("%s cache hit %s", kind, key)
+        for path in paths:
+            self._used(path)
         return tuple(pd.read_parquet(path) for path in paths)
 
     def store_frames(self, kind: str, key: str, frames: dict[str, pd.DataFrame], material: dict[str, Any]) -> None:
@@ -152,6 +207,7 @@ class PredictionCache:
         if not path.is_file():
             return None
         log.debug("%s cache hit %s", kind, key)
+        self._used(path)
         value: dict[str, Any] = json.loads(path.read_text())["value"]
         return value
 

@@ -9,12 +9,14 @@ file -- such as one written by ``nba-pra market`` on recorded lines -- untouched
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from nba_pra import artifacts
 from nba_pra.backtest.runner import EvidenceRun, load_inputs, walk_forward_evidence
 from nba_pra.betting.gate import write_evidence
 from nba_pra.config import Project
+from nba_pra.evaluation.cache import PredictionCache, PruneReport
 from nba_pra.evidence.gate_figures import state_summary
 from nba_pra.reporting.headline import evidence_headline
 from nba_pra.stages._runner import run_stage
@@ -36,6 +38,24 @@ def summary(run: EvidenceRun, method: str) -> dict[str, Any]:
 
 
 def run(project: Project) -> dict[str, Any]:
+    figures = write_evidence_figures(project)
+    prune_cache(project, now=time.time())
+    return figures
+
+
+def prune_cache(project: Project, now: float) -> PruneReport:
+    """Delete the walk-forward cache's entries no run has used for ``backtest.cache_keep_days`` days (a new day
+    leaves the previous day's replay entries unused: without this the cache grows every day)."""
+    bt = project.settings.backtest
+    report = PredictionCache(project.root / bt.cache_dir).prune(bt.cache_keep_days, now)
+    if report.entries:
+        log.info("cache: deleted %d entries (%.1f MB) unused for %d days", report.entries, report.bytes / 1e6,
+                 bt.cache_keep_days)
+    return report
+
+
+def write_evidence_figures(project: Project) -> dict[str, Any]:
+    """The walk-forward evidence and its figures, written for the bet stage and ``dvc metrics``."""
     s = project.settings
     result = walk_forward_evidence(project, load_inputs(project))
     method = s.pricing.method.value
