@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 import xgboost as xgb
 
 from nba_pra.evaluation.cache import PredictionCache, frame_fingerprint, row_hashes, rows_fingerprint
@@ -177,6 +178,8 @@ def test_prune_deletes_whole_entries_no_run_has_used_for_the_kept_days_and_a_hit
         os.utime(path, (now - 100 * day, now - 100 * day))
     assert cache.load("b" * 16) is not None  # ... except what this run reads now
     assert cache.load_model("d" * 16) is not None
+    # a hit marks the access time only: the modification time still says when it was written
+    assert (tmp_path / f"predictions-{'b' * 16}.parquet").stat().st_mtime == pytest.approx(now - 100 * day)
 
     report = cache.prune(keep_days=90, now=now)
     left = sorted(p.name for p in tmp_path.iterdir())

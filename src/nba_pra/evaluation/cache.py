@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,13 +110,15 @@ class PredictionCache:
 
     @staticmethod
     def _used(path: Path) -> None:
-        """Mark ``path`` as read now (its modification time), so :meth:`prune` keeps what runs still use."""
-        os.utime(path)
+        """Mark ``path`` as read now -- its access time; the modification time stays the write's -- so
+        :meth:`prune` keeps what runs still use."""
+        os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
 
     def prune(self, keep_days: int, now: float) -> PruneReport:
         """Delete every entry (all files and the folder of one ``<kind>-<key>``) that no run has read or written
-        for more than ``keep_days`` days before ``now`` (seconds since the epoch): its newest modification time
-        is older. Temporary folders of writes in progress (``.``-prefixed) are left alone."""
+        for more than ``keep_days`` days before ``now`` (seconds since the epoch): the newest access or
+        modification time of its paths is older. Temporary folders of writes in progress (``.``-prefixed) are
+        left alone."""
         if not self.directory.is_dir():
             return PruneReport(0, 0)
         entries: dict[str, list[Path]] = {}
@@ -126,7 +129,7 @@ class PredictionCache:
         cutoff = now - keep_days * _SECONDS_PER_DAY
         removed, freed = 0, 0
         for paths in entries.values():
-            if max(p.stat().st_mtime for p in paths) >= cutoff:
+            if max(max(p.stat().st_atime, p.stat().st_mtime) for p in paths) >= cutoff:
                 continue
             for path in paths:
                 freed += _size(path)
