@@ -93,6 +93,12 @@ class PruneReport:
     bytes: int
 
 
+def _last_use(path: Path) -> float:
+    """The later of ``path``'s access time (a cache hit's mark) and modification time (its write)."""
+    st = path.stat()
+    return max(st.st_atime, st.st_mtime)
+
+
 def _size(path: Path) -> int:
     if path.is_dir():
         return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
@@ -129,7 +135,7 @@ class PredictionCache:
         cutoff = now - keep_days * _SECONDS_PER_DAY
         removed, freed = 0, 0
         for paths in entries.values():
-            if max(max(p.stat().st_atime, p.stat().st_mtime) for p in paths) >= cutoff:
+            if max(_last_use(p) for p in paths) >= cutoff:
                 continue
             for path in paths:
                 freed += _size(path)

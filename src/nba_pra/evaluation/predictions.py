@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final
 
 import numpy as np
@@ -147,17 +148,17 @@ class WalkForwardCache:
     box_scores: pd.DataFrame
     #: fingerprint per ``seen_before`` (a block's lookup and its store hash the same rows once)
     _fingerprints: dict[pd.Timestamp, str] = field(default_factory=dict, init=False, repr=False, compare=False)
-    #: the box scores' dates and row hashes, computed once: each fingerprint hashes a subset of them
-    _rows: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    @cached_property
+    def _rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The box scores' dates and row hashes, computed once: each fingerprint hashes a subset of them."""
+        return pd.to_datetime(self.box_scores["game_date"]).to_numpy(), row_hashes(self.box_scores)
 
     def _material(self, seen_before: pd.Timestamp, **block: Any) -> dict[str, Any]:
         """The settings, the block's own keys and a fingerprint of the box scores dated before ``seen_before``
         (:func:`frame_fingerprint` of those rows)."""
         if seen_before not in self._fingerprints:
-            if not self._rows:
-                self._rows.append((pd.to_datetime(self.box_scores["game_date"]).to_numpy(),
-                                   row_hashes(self.box_scores)))
-            dates, hashes = self._rows[0]
+            dates, hashes = self._rows
             self._fingerprints[seen_before] = rows_fingerprint(self.box_scores.columns,
                                                                hashes[dates < seen_before.to_datetime64()])
         settings = {k: v for k, v in self.material.items() if k not in _RANGE_KEYS}

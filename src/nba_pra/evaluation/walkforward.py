@@ -151,14 +151,9 @@ def retrain_dates(game_days: pd.Series, start: pd.Timestamp, every_days: int,
 
     A block without a game day simply has no model; a block's model is trained as of its first game day.
     """
-    if every_days < 1:
-        raise DataError(f"backtest.retrain_every_days must be at least 1, got {every_days}")
     days = pd.to_datetime(game_days)
-    if anchors:
-        starts = pd.DatetimeIndex(block_starts(start, days.max(), every_days, anchors))
-        block = pd.Series(starts.searchsorted(days, side="right") - 1, index=days.index)
-    else:
-        block = (days - start).dt.days // every_days
+    starts = pd.DatetimeIndex(block_starts(start, days.max(), every_days, anchors))
+    block = pd.Series(starts.searchsorted(days, side="right") - 1, index=days.index)
     return days.groupby(block).transform("min")
 
 
