@@ -1,12 +1,14 @@
 """Interval estimates shared by the backtest, the evidence and the dashboard -- pure, seeded, no IO.
 
-The bootstraps are percentile bootstraps that draw one ``(n_resamples, n)`` matrix of indices from
-``numpy.random.default_rng(seed)``. ``scipy.stats.bootstrap(method="percentile")`` was tried on the same seeds: it
-agrees on most intervals but not all (last-bit differences, and it refuses a single bet), so every reported figure
-would not stay identical; this algorithm is kept as it was, only moved here.
+Every interval over bets or props resamples whole game days (:func:`day_blocked_ratios`): one night's bets share
+its games, lines and news, so they are not independent draws. The bootstraps are percentile bootstraps that draw
+one ``(n_resamples, n_days)`` matrix of indices from ``numpy.random.default_rng(seed)``.
+``scipy.stats.bootstrap(method="percentile")`` resamples items, not blocks, so it does not fit here.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -33,52 +35,56 @@ def percentile_interval(samples: npt.ArrayLike, confidence: float) -> tuple[floa
     return float(np.percentile(values, tail)), float(np.percentile(values, _PERCENT - tail))
 
 
-def roi_yield_intervals(profit: FloatArray, stake: FloatArray, n_resamples: int, confidence: float,
-                        seed: int) -> dict[str, float | None]:
-    """Percentile intervals of ``roi = sum(profit)/sum(stake)`` and ``yield = mean(profit/stake)`` over bets (the
-    same resamples for both); None when there is no bet."""
-    n = len(profit)
-    if n == 0:
-        return {"roi_lo": None, "roi_hi": None, "yield_lo": None, "yield_hi": None}
-    idx = resample_indices(n, n_resamples, seed)
-    roi = profit[idx].sum(axis=1) / stake[idx].sum(axis=1)
-    per_unit = profit / stake
-    yld = per_unit[idx].mean(axis=1)
-    roi_lo, roi_hi = percentile_interval(roi, confidence)
-    yield_lo, yield_hi = percentile_interval(yld, confidence)
-    return {"roi_lo": roi_lo, "roi_hi": roi_hi, "yield_lo": yield_lo, "yield_hi": yield_hi}
+def day_sums(values: npt.ArrayLike, days: npt.ArrayLike) -> FloatArray:
+    """Per-day sums of ``values``, days in sorted order (the blocks of :func:`day_blocked_ratios`)."""
+    codes, _ = pd.factorize(pd.Series(np.asarray(days)), sort=True)
+    return np.bincount(codes, weights=np.asarray(values, dtype=float)).astype(float)
 
 
-def paired_difference(a: npt.ArrayLike, b: npt.ArrayLike, n_resamples: int, confidence: float,
-                      seed: int) -> tuple[float, float, float]:
-    """Mean of ``a - b`` over the same items and its percentile bootstrap interval (resampling items); NaNs when
-    there is none."""
-    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    if not len(diff):
-        return float("nan"), float("nan"), float("nan")
-    means = diff[resample_indices(len(diff), n_resamples, seed)].mean(axis=1)
-    lo, hi = percentile_interval(means, confidence)
-    return float(diff.mean()), lo, hi
+def day_blocked_ratios(ratios: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]], days: npt.ArrayLike,
+                       n_resamples: int, confidence: float, seed: int, min_days: int
+                       ) -> dict[str, tuple[float, float, float]]:
+    """Per name of ``ratios = {name: (num, den)}``: ``sum(num) / sum(den)`` and its percentile interval,
+    resampling whole days with replacement.
+
+    Values of one day share its games, lines and news, so they are not independent draws: resampling items would
+    make the interval too narrow. A resample of the ``D`` days ``d_1..d_D`` gives
+    ``sum_j Num(d_j) / sum_j Den(d_j)`` (``Num``, ``Den``: the day's sums); every name uses the same resamples.
+    The interval is NaN with fewer than ``min_days`` days: two days have three distinct resamples, and an
+    interval from them looks certain while it knows nothing. All NaN when there is no value.
+    """
+    n_days = len(pd.unique(pd.Series(np.asarray(days))))
+    if n_days == 0:
+        return {name: (float("nan"),) * 3 for name in ratios}
+    idx = resample_indices(n_days, n_resamples, seed) if n_days >= min_days else None
+    out: dict[str, tuple[float, float, float]] = {}
+    for name, (num, den) in ratios.items():
+        top, bottom = day_sums(num, days), day_sums(den, days)
+        ratio = float(np.sum(np.asarray(num, dtype=float)) / np.sum(np.asarray(den, dtype=float)))
+        lo, hi = (float("nan"), float("nan")) if idx is None else percentile_interval(
+            top[idx].sum(axis=1) / bottom[idx].sum(axis=1), confidence)
+        out[name] = (ratio, lo, hi)
+    return out
 
 
 def day_blocked_mean(values: npt.ArrayLike, days: npt.ArrayLike, n_resamples: int, confidence: float,
-                     seed: int) -> tuple[float, float, float]:
-    """Mean of ``values`` and its percentile bootstrap interval resampling whole days (blocks) with replacement.
-
-    Values of one day share its games, lines and news, so they are not independent draws: resampling items would
-    make the interval too narrow. A resample of the ``D`` days ``d_1..d_D`` gives ``sum_j S(d_j) / sum_j N(d_j)``
-    (``S``, ``N``: the day's sum and count of values), the mean of the values of the drawn days. NaNs when there
-    is no value.
-    """
+                     seed: int, min_days: int) -> tuple[float, float, float]:
+    """Mean of the finite ``values`` and its day-blocked interval (:func:`day_blocked_ratios` with ``den = 1``)."""
     x = np.asarray(values, dtype=float)
-    if not len(x):
-        return float("nan"), float("nan"), float("nan")
-    codes, uniques = pd.factorize(pd.Series(np.asarray(days)), sort=True)
-    sums, counts = np.bincount(codes, weights=x), np.bincount(codes).astype(float)
-    idx = resample_indices(len(uniques), n_resamples, seed)
-    means = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
-    lo, hi = percentile_interval(means, confidence)
-    return float(x.mean()), lo, hi
+    keep = np.isfinite(x)
+    blocked = day_blocked_ratios({"mean": (x[keep], np.ones(int(keep.sum())))}, np.asarray(days)[keep],
+                                 n_resamples, confidence, seed, min_days)
+    return blocked["mean"]
+
+
+def roi_yield_intervals(profit: FloatArray, stake: FloatArray, days: npt.ArrayLike, n_resamples: int,
+                        confidence: float, seed: int, min_days: int) -> dict[str, float | None]:
+    """Day-blocked percentile intervals of ``roi = sum(profit)/sum(stake)`` and ``yield = mean(profit/stake)``
+    (the same resamples for both, :func:`day_blocked_ratios`); None where there is no interval."""
+    ratios = {"roi": (profit, stake), "yield": (profit / stake, np.ones(len(profit)))}
+    blocked = day_blocked_ratios(ratios, days, n_resamples, confidence, seed, min_days)
+    return {f"{name}_{end}": (None if np.isnan(value) else value)
+            for name, (_, lo, hi) in blocked.items() for end, value in (("lo", lo), ("hi", hi))}
 
 
 def wilson_interval(wins: pd.Series, n: pd.Series, confidence: float) -> tuple[pd.Series, pd.Series]:

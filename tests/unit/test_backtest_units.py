@@ -133,22 +133,50 @@ def test_the_prediction_cache_round_trips_a_frame(tmp_path) -> None:  # type: ig
     assert (tmp_path / "predictions-k1.json").is_file()
 
 
+def _bets(profit: np.ndarray, stake: np.ndarray, days: list[str] | np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"profit": profit, "stake": stake, "game_date": pd.to_datetime(days)})
+
+
 def test_bootstrap_intervals_collapse_when_every_bet_returns_the_same() -> None:
-    profit = np.array([0.5, 1.0, 2.0])  # every bet returns +50 % of its stake
-    stake = np.array([1.0, 2.0, 4.0])
-    got = bootstrap_intervals(profit, stake, conf(BootstrapSettings, n_resamples=200, confidence=0.9), seed=1)
+    profit = np.tile([0.5, 1.0, 2.0], 4)  # every bet returns +50 % of its stake
+    stake = np.tile([1.0, 2.0, 4.0], 4)
+    days = pd.date_range("2024-01-01", periods=12).to_numpy()
+    got = bootstrap_intervals(_bets(profit, stake, days),
+                              conf(BootstrapSettings, n_resamples=200, confidence=0.9, min_days=2), seed=1)
     assert got == pytest.approx({"roi_lo": 0.5, "roi_hi": 0.5, "yield_lo": 0.5, "yield_hi": 0.5})
-    assert bootstrap_intervals(profit[:0], stake[:0], conf(BootstrapSettings), 1)["roi_lo"] is None
+    assert bootstrap_intervals(_bets(profit, stake, days)[:0], conf(BootstrapSettings), 1)["roi_lo"] is None
+
+
+def test_a_bootstrap_interval_over_too_few_days_is_none() -> None:
+    # 40 bets on 3 nights: their ROI is known, but three nights are not evidence of its spread
+    rng = np.random.default_rng(0)
+    bets = _bets(rng.choice([0.9, -1.0], 40), np.ones(40), np.repeat(["2024-01-01", "2024-01-02", "2024-01-03"],
+                                                                      [10, 15, 15]))
+    got = bootstrap_intervals(bets, conf(BootstrapSettings, n_resamples=200, min_days=4), seed=1)
+    assert set(got.values()) == {None}
+    assert bootstrap_intervals(bets, conf(BootstrapSettings, n_resamples=200, min_days=3), seed=1)["roi_lo"] < 0.9
 
 
 def test_bootstrap_interval_of_a_coin_flip_book_brackets_zero_and_is_seeded() -> None:
     profit = np.tile([1.0, -1.0], 200)
     stake = np.ones(400)
-    a = bootstrap_intervals(profit, stake, conf(BootstrapSettings, n_resamples=500), seed=3)
-    b = bootstrap_intervals(profit, stake, conf(BootstrapSettings, n_resamples=500), seed=3)
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(400) // 2, unit="D")  # a win and a loss a night
+    a = bootstrap_intervals(_bets(profit, stake, days.to_numpy()), conf(BootstrapSettings, n_resamples=500), seed=3)
+    b = bootstrap_intervals(_bets(profit, stake, days.to_numpy()), conf(BootstrapSettings, n_resamples=500), seed=3)
     assert a == b
-    # sd of the mean of 400 +-1 outcomes is 0.05, so the 95 % interval is about +-0.098
-    assert -0.13 < a["roi_lo"] < -0.07 and 0.07 < a["roi_hi"] < 0.13
+    # one win and one loss each night: every night's mean is 0, and so is every resample's: the interval is a
+    # point, where a per-bet bootstrap would have given about +-0.098 (the sd of the mean of 400 +-1 outcomes)
+    assert a["roi_lo"] == a["roi_hi"] == 0.0
+
+
+def test_a_shared_nightly_result_widens_the_roi_interval() -> None:
+    # 50 nights of 8 bets; every bet of a night wins or loses together: 50 independent outcomes, not 400
+    rng = np.random.default_rng(2)
+    nightly = rng.choice([1.0, -1.0], 50)
+    bets = _bets(np.repeat(nightly, 8), np.ones(400), np.repeat(pd.date_range("2024-01-01", periods=50), 8))
+    got = bootstrap_intervals(bets, conf(BootstrapSettings, n_resamples=2000), seed=3)
+    # the mean of 50 +-1 outcomes has sd about 0.14: the 95 % interval is about +-0.28 wide either side
+    assert 0.45 < got["roi_hi"] - got["roi_lo"] < 0.65
 
 
 def test_side_scores_use_the_win_probability_given_no_push() -> None:

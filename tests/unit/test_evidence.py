@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from nba_pra.backtest.settings import BootstrapSettings
+from nba_pra.betting.gate import book_staked
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.betting.stacking import FIT_COLUMNS
 from nba_pra.evaluation.cache import PredictionCache
@@ -24,7 +25,8 @@ from nba_pra.evidence.gate_figures import (
 from nba_pra.evidence.replay import Replay, over_column
 from settings_support import conf, evidence_settings
 
-BOOT = conf(BootstrapSettings, n_resamples=400, confidence=0.95)
+# the fixtures' weekly gate has a week of nights before its second decision: five are enough for an interval here
+BOOT = conf(BootstrapSettings, n_resamples=400, confidence=0.95, min_days=5)
 START = pd.Timestamp("2024-01-01")
 
 
@@ -61,9 +63,20 @@ def _replay(props: pd.DataFrame, bets: pd.DataFrame) -> Replay:
 def test_roi_is_the_mean_flat_profit_of_bets_that_ran() -> None:
     bets = pd.DataFrame({"result": ["win", "loss", "push", "void"], "profit": [0.9, -1.0, 0.0, 0.0],
                          "game_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-03"])})
-    fig = roi_figures(bets, BOOT, seed=1)
+    fig = roi_figures(bets, conf(BootstrapSettings, n_resamples=400, min_days=3), seed=1)
     assert fig["bets"] == 3 and fig["roi"] == pytest.approx(-0.1 / 3)
     assert fig["roi_lo"] <= fig["roi"] <= fig["roi_hi"]
+
+
+def test_a_book_with_bets_on_too_few_nights_has_no_interval_and_is_not_staked() -> None:
+    # 120 winning bets, but on 4 nights: four draws of a night's luck are no evidence of an edge
+    bets = pd.DataFrame({"result": "win", "profit": 0.9,
+                         "game_date": pd.to_datetime(np.repeat(["2024-01-01", "2024-01-02", "2024-01-03",
+                                                                 "2024-01-04"], 30))})
+    fig = roi_figures(bets, BOOT, seed=1)
+    assert fig["bets"] == 120 and fig["roi"] == pytest.approx(0.9)
+    assert np.isnan(fig["roi_lo"]) and np.isnan(fig["roi_hi"])
+    assert not book_staked(fig["bets"], fig["roi_lo"], evidence_settings(min_bets=100))
 
 
 def test_a_books_roi_interval_resamples_whole_nights() -> None:

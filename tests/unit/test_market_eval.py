@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nba_pra import stats
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.betting.settings import StackingSettings
 from nba_pra.betting.stacking import fit_for_day, fit_stack, walk_forward_fits
@@ -228,13 +227,3 @@ def test_a_book_whose_over_price_rises_with_the_line_is_flagged_inverted() -> No
     assert table.loc["C", "share_off_main"] == pytest.approx(2 / 3)
     # below the minimum number of offers on each side nothing is called inverted
     assert not book_quality(_lines(rows), min_offers=7)["inverted"].any()
-
-
-def test_paired_difference_interval_brackets_the_mean() -> None:
-    rng = np.random.default_rng(0)
-    a = rng.normal(0.70, 0.1, 2000)
-    b = a + 0.01
-    mean, lo, hi = stats.paired_difference(a, b, n_resamples=500, confidence=0.95, seed=1)
-    assert mean == pytest.approx(-0.01) and lo == pytest.approx(-0.01) and hi == pytest.approx(-0.01)
-    noisy_mean, noisy_lo, noisy_hi = stats.paired_difference(a, rng.normal(0.70, 0.1, 2000), 500, 0.95, 1)
-    assert noisy_lo < noisy_mean < noisy_hi

@@ -118,14 +118,14 @@ def test_blocks_are_dates_so_a_shared_nightly_error_widens_the_interval() -> Non
     rng = np.random.default_rng(4)
     nights = np.repeat(np.arange(30), 20)
     diff = np.repeat(rng.normal(0.0, 1.0, 30), 20)
-    _, lo_block, hi_block = paired.block_bootstrap_mean(diff, nights, SPEC)
-    _, lo_rows, hi_rows = paired.block_bootstrap_mean(diff, np.arange(len(diff)), SPEC)
+    _, lo_block, hi_block = SPEC.interval(diff, nights)
+    _, lo_rows, hi_rows = SPEC.interval(diff, np.arange(len(diff)))
     assert hi_block - lo_block > 3 * (hi_rows - lo_rows)
 
 
 def test_with_one_row_per_date_the_block_bootstrap_is_the_row_percentile_bootstrap() -> None:
     d = np.random.default_rng(5).normal(0.2, 1.0, 50)
-    mean, lo, hi = paired.block_bootstrap_mean(d, np.arange(50), SPEC)
+    mean, lo, hi = SPEC.interval(d, np.arange(50))
     idx = np.random.default_rng(SPEC.seed).integers(0, 50, size=(SPEC.n_resamples, 50))
     means = d[idx].mean(axis=1)
     assert mean == pytest.approx(d.mean())
@@ -156,7 +156,7 @@ def test_fewer_dates_than_the_minimum_give_no_interval_and_no_dm_rather_than_a_c
     # two nights: a date-block bootstrap has 3 distinct resamples and would print a narrow interval
     d = np.array([0.5, 0.4, 0.6, -0.2, -0.1, -0.3])
     nights = np.array([1, 1, 1, 2, 2, 2])
-    mean, lo, hi = paired.block_bootstrap_mean(d, nights, BootstrapSpec(1000, 0.95, seed=1, min_blocks=10))
+    mean, lo, hi = BootstrapSpec(1000, 0.95, seed=1, min_blocks=10).interval(d, nights)
     assert mean == pytest.approx(d.mean()) and np.isnan(lo) and np.isnan(hi)
     assert all(np.isnan(paired.diebold_mariano(d, nights, min_blocks=10)))
-    assert np.isfinite(paired.block_bootstrap_mean(d, nights, BootstrapSpec(1000, 0.95, seed=1, min_blocks=2))[1])
+    assert np.isfinite(BootstrapSpec(1000, 0.95, seed=1, min_blocks=2).interval(d, nights)[1])

@@ -4,8 +4,8 @@ On top of :func:`nba_pra.ledger.summary.summarize` (bets, win rate, staked, prof
 bankroll, max drawdown, CLV):
 
 * ``yield`` = mean over bets of ``profit / stake`` (the return of flat one-unit staking on the same bets);
-* ``roi_lo/roi_hi``, ``yield_lo/yield_hi``: percentile bootstrap interval over settled non-void bets
-  (resampled with replacement, seeded), coverage ``confidence``;
+* ``roi_lo/roi_hi``, ``yield_lo/yield_hi``: percentile bootstrap interval over settled non-void bets, resampling
+  whole game days with replacement (seeded), coverage ``confidence``; None with fewer than ``min_days`` days;
 * ``log_loss`` / ``brier`` of the bet sides on decided (win/loss) bets, with the predicted probability of a
   win given no push ``q = p_win / (p_win + p_loss)``: ``-mean(y ln q + (1-y) ln(1-q))`` and ``mean((q-y)^2)``;
 * ``final_bankroll``, ``bankroll_return = final / initial - 1``, ``max_drawdown_fraction = max_drawdown / peak``.
@@ -34,11 +34,12 @@ def ran_bets(bets: pd.DataFrame) -> pd.DataFrame:
     return bets[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
 
 
-def bootstrap_intervals(
-    profit: np.ndarray, stake: np.ndarray, settings: BootstrapSettings, seed: int
-) -> dict[str, float | None]:
-    """:func:`nba_pra.stats.roi_yield_intervals` with the configured resamples and coverage."""
-    return roi_yield_intervals(profit, stake, settings.n_resamples, settings.confidence, seed)
+def bootstrap_intervals(bets: pd.DataFrame, settings: BootstrapSettings, seed: int) -> dict[str, float | None]:
+    """ROI and yield intervals of ``bets`` (profit, stake, game_date), resampling whole game days
+    (:func:`nba_pra.stats.roi_yield_intervals`) with the configured resamples, coverage and least days."""
+    return roi_yield_intervals(bets["profit"].to_numpy(float), bets["stake"].to_numpy(float),
+                               pd.to_datetime(bets["game_date"]).dt.normalize().to_numpy(),
+                               settings.n_resamples, settings.confidence, seed, settings.min_days)
 
 
 def side_scores(bets: pd.DataFrame) -> dict[str, float | None]:
@@ -71,7 +72,7 @@ def backtest_metrics(
     return {
         **summary,
         "yield": float(np.mean(profit / stake)) if len(ran) else None,
-        **bootstrap_intervals(profit, stake, bootstrap, seed),
+        **bootstrap_intervals(ran, bootstrap, seed),
         **side_scores(bets),
         "final_bankroll": final,
         "bankroll_return": final / initial_bankroll - 1.0,

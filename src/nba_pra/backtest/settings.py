@@ -45,6 +45,7 @@ class BacktestLedgerSettings:
 class BootstrapSettings:
     n_resamples: Count
     confidence: OpenUnit
+    min_days: Count
 
 
 @settings

@@ -139,7 +139,7 @@ class EdgeBucket(BaseModel):
     staked: float
     profit: float
     roi: float | None
-    roi_lo: float | None = Field(description="percentile bootstrap interval over the bucket's bets")
+    roi_lo: float | None = Field(description="percentile bootstrap interval resampling the bucket's days")
     roi_hi: float | None
 
 

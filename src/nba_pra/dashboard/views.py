@@ -184,7 +184,7 @@ def edge_bucket_table(
     bets: pd.DataFrame, edges: Sequence[float], bootstrap: BootstrapSettings, seed: int
 ) -> pd.DataFrame:
     """:func:`~nba_pra.ledger.health.by_bucket` over ``edge`` with a Wilson interval of the win rate and a
-    percentile bootstrap interval of the ROI per bucket (:func:`~nba_pra.backtest.metrics.bootstrap_intervals`)."""
+    day-blocked bootstrap interval of the ROI per bucket (:func:`~nba_pra.backtest.metrics.bootstrap_intervals`)."""
     table = by_bucket(bets, "edge", edges)
     table["win_rate_lo"], table["win_rate_hi"] = wilson_interval(
         table["wins"], table["wins"] + table["losses"], bootstrap.confidence
@@ -194,9 +194,7 @@ def edge_bucket_table(
         ran["edge"].astype(float), bins=[-np.inf, *edges, np.inf], labels=bucket_labels(edges), right=False
     )
     intervals = {
-        str(label): bootstrap_intervals(
-            group["profit"].to_numpy(float), group["stake"].to_numpy(float), bootstrap, seed
-        )
+        str(label): bootstrap_intervals(group, bootstrap, seed)
         for label, group in ran.groupby(bucket, observed=True)
     }
     for key in ("roi_lo", "roi_hi"):

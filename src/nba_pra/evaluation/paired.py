@@ -39,7 +39,7 @@ import pandas as pd
 
 from nba_pra.model import distributions, metrics, scipy_free
 from nba_pra.model.settings import DistributionFamily
-from nba_pra.stats import FloatArray, percentile_interval, resample_indices
+from nba_pra.stats import FloatArray, day_blocked_mean, day_sums
 
 #: the keys of one out-of-fold row (the date is a key too: it is the bootstrap's block)
 PAIR_KEYS: Final = ("game_id", "player_id", "game_date")
@@ -71,6 +71,11 @@ class BootstrapSpec:
     #: fewer blocks (dates) than this give no interval and no DM statistic (NaN); 2 is the least that varies at
     #: all, conf's ``tracking.compare.min_dates`` sets the working value
     min_blocks: int = 2
+
+    def interval(self, diff: npt.ArrayLike, dates: npt.ArrayLike) -> tuple[float, float, float]:
+        """``(mean, lo, hi)`` of the finite ``diff`` with its date-block percentile interval
+        (:func:`nba_pra.stats.day_blocked_mean`; lo/hi NaN with fewer than ``min_blocks`` dates)."""
+        return day_blocked_mean(diff, dates, self.n_resamples, self.confidence, self.seed, self.min_blocks)
 
 
 @dataclass(frozen=True)
@@ -152,26 +157,6 @@ def score_pairs(rows: pd.DataFrame, family: DistributionFamily, lines: pd.DataFr
     return pd.concat([rows[list(PAIR_KEYS)].reset_index(drop=True), sa, sb], axis=1)
 
 
-def block_bootstrap_mean(diff: npt.ArrayLike, blocks: npt.ArrayLike, spec: BootstrapSpec
-                         ) -> tuple[float, float, float]:
-    """``(mean(d), lo, hi)``: the row-weighted mean of ``diff`` and its date-block percentile interval.
-
-    Blocks (game dates) are resampled with replacement, ``mean* = sum_k S_{t_k} / sum_k n_{t_k}``; NaN rows are
-    left out first. NaNs when no row is left; ``lo``/``hi`` NaN with fewer than ``spec.min_blocks`` blocks.
-    """
-    d = np.asarray(diff, float)
-    keep = np.isfinite(d)
-    if not keep.any():
-        return float("nan"), float("nan"), float("nan")
-    sums, counts = _block_sums(d[keep], np.asarray(blocks)[keep])
-    if len(sums) < spec.min_blocks:
-        return float(d[keep].mean()), float("nan"), float("nan")
-    idx = resample_indices(len(sums), spec.n_resamples, spec.seed)
-    means = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
-    lo, hi = percentile_interval(means, spec.confidence)
-    return float(d[keep].mean()), lo, hi
-
-
 def diebold_mariano(diff: npt.ArrayLike, blocks: npt.ArrayLike, min_blocks: int = 2) -> tuple[float, float]:
     """``(DM, two-sided p)`` of ``mean(d) = 0`` with date-clustered variance (module docstring); NaN when the
     variance is zero, there is no row, or fewer than ``min_blocks`` blocks."""
@@ -179,7 +164,8 @@ def diebold_mariano(diff: npt.ArrayLike, blocks: npt.ArrayLike, min_blocks: int 
     keep = np.isfinite(d)
     if not keep.any():
         return float("nan"), float("nan")
-    sums, counts = _block_sums(d[keep], np.asarray(blocks)[keep])
+    kept_blocks = np.asarray(blocks)[keep]
+    sums, counts = day_sums(d[keep], kept_blocks), day_sums(np.ones(int(keep.sum())), kept_blocks)
     if len(sums) < min_blocks:
         return float("nan"), float("nan")
     n = counts.sum()
@@ -189,14 +175,6 @@ def diebold_mariano(diff: npt.ArrayLike, blocks: npt.ArrayLike, min_blocks: int 
         return float("nan"), float("nan")
     stat = float(mean / se)
     return stat, float(2.0 * scipy_free.norm_sf(abs(stat)))
-
-
-def _block_sums(d: FloatArray, blocks: npt.NDArray[np.generic]) -> tuple[FloatArray, FloatArray]:
-    """Per-block sums and counts of ``d``."""
-    _, inverse = np.unique(blocks, return_inverse=True)
-    sums = np.bincount(inverse, weights=d).astype(float)
-    counts = np.bincount(inverse).astype(float)
-    return sums, counts
 
 
 def compare_pairs(scored: pd.DataFrame, spec: BootstrapSpec) -> list[PairedResult]:
@@ -211,7 +189,7 @@ def compare_pairs(scored: pd.DataFrame, spec: BootstrapSpec) -> list[PairedResul
         keep = np.isfinite(d)
         if not keep.any():
             continue
-        mean, lo, hi = block_bootstrap_mean(d, dates, spec)
+        mean, lo, hi = spec.interval(d, dates)
         dm, p = diebold_mariano(d, dates, spec.min_blocks)
         out.append(PairedResult(name.value, float(a[keep].mean()), float(b[keep].mean()), mean, lo, hi,
                                 int(keep.sum()), len(np.unique(dates[keep])), dm, p))

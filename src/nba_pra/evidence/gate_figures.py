@@ -27,7 +27,7 @@ from nba_pra.betting.stacking import StackFit, blocks, fit_for_day
 from nba_pra.evaluation.cache import frame_fingerprint
 from nba_pra.evidence.replay import Replay, over_column
 from nba_pra.evidence.scores import log_loss, log_losses
-from nba_pra.stats import day_blocked_mean, paired_difference
+from nba_pra.stats import day_blocked_mean
 from nba_pra.vocab import LineOutcome, Outcome
 
 #: ``(material, compute) -> evidence``: a cache around ``compute``, keyed by ``material`` (everything the evidence
@@ -57,7 +57,8 @@ def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> 
     if not len(profit):
         return {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan")}
     days = pd.to_datetime(ran["game_date"]).dt.normalize().to_numpy()
-    roi, lo, hi = day_blocked_mean(profit, days, bootstrap.n_resamples, bootstrap.confidence, seed)
+    roi, lo, hi = day_blocked_mean(profit, days, bootstrap.n_resamples, bootstrap.confidence, seed,
+                                   bootstrap.min_days)
     return {"bets": len(profit), "roi": roi, "roi_lo": lo, "roi_hi": hi}
 
 
@@ -68,8 +69,8 @@ def method_evidence(props: pd.DataFrame, bets: pd.DataFrame, method: PricingMeth
     rows = rows.loc[rows[over_column(method)].notna() & rows["consensus_over"].notna()]
     y = (rows["outcome"] == LineOutcome.OVER).to_numpy(float)
     p, q = rows[over_column(method)].to_numpy(float), rows["consensus_over"].to_numpy(float)
-    diff, lo, hi = paired_difference(log_losses(p, y), log_losses(q, y), bootstrap.n_resamples, bootstrap.confidence,
-                                     seed)
+    diff, lo, hi = day_blocked_mean(log_losses(p, y) - log_losses(q, y), rows["game_date"].to_numpy(),
+                                    bootstrap.n_resamples, bootstrap.confidence, seed, bootstrap.min_days)
     books = {}
     for book, part in bets.loc[bets["method"] == method.value].groupby("bookmaker", sort=True):
         fig = roi_figures(part, bootstrap, seed)

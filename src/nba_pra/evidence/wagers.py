@@ -74,7 +74,9 @@ def summarize_bets(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) 
     stake = bets["stake"].to_numpy(float)
     wins = int((profit > 0).sum())
     losses = int((profit < 0).sum())
-    ci = roi_yield_intervals(profit, stake, bootstrap.n_resamples, bootstrap.confidence, seed)
+    days = pd.to_datetime(bets["game_date"]).dt.normalize().to_numpy()
+    ci = roi_yield_intervals(profit, stake, days, bootstrap.n_resamples, bootstrap.confidence, seed,
+                             bootstrap.min_days)
     return {
         "bets": float(len(bets)), "wins": float(wins), "losses": float(losses),
         "pushes": float(len(bets) - wins - losses),

@@ -54,7 +54,8 @@ def clv_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> 
     out: dict[str, float] = {"bets": float(len(ran)), "clv_bets": float(len(known))}
     for column in ("clv_prob", "clv_line"):
         values = known[column].to_numpy(float) if len(known) else np.array([])
-        mean, lo, hi = day_blocked_mean(values, days, bootstrap.n_resamples, bootstrap.confidence, seed)
+        mean, lo, hi = day_blocked_mean(values, days, bootstrap.n_resamples, bootstrap.confidence, seed,
+                                        bootstrap.min_days)
         out.update({column: mean, f"{column}_lo": lo, f"{column}_hi": hi})
     out["beat_close"] = float((known["clv_prob"] > 0).mean()) if len(known) else float("nan")
     return out

@@ -142,9 +142,8 @@ def compare(project: Project, tracker: Tracker, candidate_version: str, champion
                 a = paired.row_scores(y, rows["mean_champ"], rows["var_champ"], family)[metric].to_numpy(float)
                 b = paired.row_scores(y, rows["mean_cand"], rows["var_cand"], family)[metric].to_numpy(float)
                 c = s.tracking.compare
-                diff, lo, hi = paired.block_bootstrap_mean(
-                    b - a, pd.to_datetime(rows["game_date"]).to_numpy(),
-                    paired.BootstrapSpec(c.n_resamples, c.confidence, c.seed, c.min_dates))
+                spec = paired.BootstrapSpec(c.n_resamples, c.confidence, c.seed, c.min_dates)
+                diff, lo, hi = spec.interval(b - a, pd.to_datetime(rows["game_date"]).to_numpy())
                 out = Scores(out.candidate, out.champion, out.rows, out.how, diff, lo, hi)
             return out
     cand_score = tracker.version_metrics(candidate_version).get(metric)
