@@ -109,6 +109,9 @@ PREDICTIONS: Final = Artifact("artifacts", "predictions.parquet", "predict", Dec
 #: the slate predicted by ``tracking.shadow_alias``'s version (empty when off): scored by the ledger, never bet on
 SHADOW_PREDICTIONS: Final = Artifact("artifacts", "shadow_predictions.parquet", "predict", Declared.OUT,
                                      "shadow predictions")
+#: local copies of the registered ensembles the predictor loaded (XGBoost JSON per version): MLflow's model
+#: loading costs seconds, and a version never changes once registered
+MODEL_CACHE: Final = Artifact("cache", "models", "predict", Declared.NONE, "local copies of registered models")
 # --- evidence ---------------------------------------------------------------------------------------------------
 #: where the gate reads it is ``betting.evidence.path`` (settings); this entry is dvc.yaml's default location
 EVIDENCE: Final = Artifact("reports", "evidence.json", "evidence", Declared.OUT, "walk-forward evidence")
@@ -154,8 +157,8 @@ BACKTEST_CALIBRATION_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/backtest_ed
 CATALOG: Final[tuple[Artifact, ...]] = (
     AVAILABILITY, AVAILABILITY_SUMMARY, FEATURES, FEATURES_SUMMARY, TRAINING_SET, TRAINING_WINDOW, MODEL_POINTER,
     TRAIN_METRICS, TRAIN_HEADLINE, TRAIN_FOLDS, TRAIN_COMPARISON, PIT_PLOT, RELIABILITY_PLOT, VARIANCE_PLOT,
-    PREDICTIONS, SHADOW_PREDICTIONS, EVIDENCE, EVIDENCE_SUMMARY, EVIDENCE_HEADLINE, CANDIDATES, BETS, BET_SUMMARY,
-    BET_HEADLINE,
+    PREDICTIONS, SHADOW_PREDICTIONS, MODEL_CACHE, EVIDENCE, EVIDENCE_SUMMARY, EVIDENCE_HEADLINE, CANDIDATES, BETS,
+    BET_SUMMARY, BET_HEADLINE,
     ODDS_QUOTA, ODDS_SNAPSHOTS, LEDGER_METRICS, LEDGER_HEADLINE, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
     CLV_TIME_PLOT,
     BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EDGE, BACKTEST_DAILY, BACKTEST_BANKROLL_PLOT,

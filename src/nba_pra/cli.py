@@ -374,8 +374,8 @@ def _cmd_live(args: argparse.Namespace) -> int:
         path, fitted = fit_synthetic(project)
         print(f"SYNTHETIC live model fitted on {fitted.n_states:,} states of the simulated league's quarters: {path}")
         return 0
+    from nba_pra.evidence.todays_gate import load_gate
     from nba_pra.ledger.store import LedgerStore, open_ledger, resolve_url
-    from nba_pra.stages.bet import load_gate
 
     gate, stack, warnings = load_gate(project)
     for warning in warnings:

@@ -18,7 +18,7 @@ from nba_pra.betting.settings import PricingMethod
 from nba_pra.config import load_project
 from nba_pra.evaluation.predictions import cached_predictions
 from nba_pra.evidence.context import walk_forward_context
-from nba_pra.stages.bet import load_gate
+from nba_pra.evidence.todays_gate import load_gate
 
 #: the small project's light model, 2 folds, weekly retrains over the first three weeks of the last season
 LIGHT = {

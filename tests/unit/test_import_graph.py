@@ -122,3 +122,18 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if not m.endswith(".__main__")))
 def test_every_module_imports(module: str) -> None:
     importlib.import_module(module)
+
+
+#: the entry points that run stages: the CLI, `nba-pra pipeline` and the training multirun driver
+_STAGE_RUNNERS = {"nba_pra.cli", "nba_pra.pipeline", "nba_pra.stages.train_multirun"}
+
+
+def test_only_the_entry_points_import_a_stage() -> None:
+    """A stage is a step, not a library: what two users share lives outside ``stages/`` (file names in
+    ``nba_pra.artifacts``, today's gate in ``nba_pra.evidence.todays_gate``)."""
+    graph = import_graph()
+    imports_a_stage = {
+        module: sorted(t for t in targets if t.startswith("nba_pra.stages.") and t != "nba_pra.stages._runner")
+        for module, targets in graph.items() if module not in _STAGE_RUNNERS
+    }
+    assert {m: stages for m, stages in imports_a_stage.items() if stages} == {}

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from nba_pra import artifacts
 from nba_pra.betting.engine import CANDIDATE_COLUMNS
 from nba_pra.config import Project
 from nba_pra.dashboard import schemas
@@ -83,11 +84,8 @@ def recorded_stakes(project: Project) -> pd.Series:
 
 def read_slate(project: Project) -> SlateRead:
     """``artifacts/predictions.parquet``, the decisions of ``artifacts/candidates.parquet`` on those games."""
-    from nba_pra.stages.bet import CANDIDATES_FILE
-    from nba_pra.stages.predict import PREDICTIONS_FILE
-
-    pred_path = project.path("artifacts", PREDICTIONS_FILE)
-    cand_path = project.path("artifacts", CANDIDATES_FILE)
+    pred_path = artifacts.PREDICTIONS.path(project)
+    cand_path = artifacts.CANDIDATES.path(project)
     empty = pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
     names = {"predictions_file": relative(project, pred_path), "candidates_file": relative(project, cand_path)}
     if not pred_path.is_file():
@@ -204,9 +202,7 @@ def _tracker(project: Project) -> Any:
 
 def latest_training(project: Project) -> dict[str, Any] | None:
     """The train stage's pointer (``artifacts/model.json``); None when absent or not a JSON object."""
-    from nba_pra.stages.train import MODEL_POINTER
-
-    path = project.path("artifacts", MODEL_POINTER)
+    path = artifacts.MODEL_POINTER.path(project)
     try:
         data = json.loads(path.read_text()) if path.is_file() else None
     except ValueError:
@@ -268,25 +264,19 @@ def model_plot(project: Project, version: str, name: str) -> bytes | None:
 # --- health -----------------------------------------------------------------------------------------------------
 
 
-def _stage_outputs() -> tuple[tuple[str, str, str], ...]:
-    """The stage outputs whose age the health page shows: (label, paths kind, file name), in pipeline order."""
-    from nba_pra.stages import bet, features, ledger, predict, train
-
-    return (
-        ("features", "artifacts", features.FEATURES_FILE),
-        ("model pointer", "artifacts", train.MODEL_POINTER),
-        ("predictions", "artifacts", predict.PREDICTIONS_FILE),
-        ("candidates", "artifacts", bet.CANDIDATES_FILE),
-        ("bets", "artifacts", bet.BETS_FILE),
-        ("ledger metrics", "reports", ledger.METRICS_FILE),
-    )
+#: the stage outputs whose age the health page shows, with their labels, in pipeline order
+_STAGE_OUTPUTS: Final = (
+    ("features", artifacts.FEATURES), ("model pointer", artifacts.MODEL_POINTER),
+    ("predictions", artifacts.PREDICTIONS), ("candidates", artifacts.CANDIDATES), ("bets", artifacts.BETS),
+    ("ledger metrics", artifacts.LEDGER_METRICS),
+)
 
 
 def artifact_files(project: Project, now: pd.Timestamp) -> list[schemas.ArtifactFile]:
     """Each stage output's modification time and age at ``now`` (missing ones say so)."""
     out = []
-    for label, kind, name in _stage_outputs():
-        path = project.path(kind, name)
+    for label, artifact in _STAGE_OUTPUTS:
+        path = artifact.path(project)
         if not path.is_file():
             out.append(schemas.ArtifactFile(name=label, exists=False, modified=None, age_hours=None))
             continue

@@ -89,7 +89,7 @@ def load_decisions(project: Project, overrides: Sequence[str] = ()) -> Decisions
         return Decisions(with_reason_details(frame, project.settings.betting), warnings=warnings)
     from nba_pra.betting.engine import redecide
     from nba_pra.config import load_project
-    from nba_pra.stages.bet import load_gate
+    from nba_pra.evidence.todays_gate import load_gate
 
     rest = [o for o in overrides if not o.lstrip("+~").startswith(BETTING_PREFIX)]
     base_project = load_project(project.root, overrides=rest)

@@ -14,12 +14,11 @@ import pandas as pd
 from nba_pra import artifacts
 from nba_pra.alerts.dispatch import send_bet_alerts
 from nba_pra.betting.engine import DECISION_BET, evaluate_candidates
-from nba_pra.betting.gate import GET_EVIDENCE, BetState, Gate, read_evidence
-from nba_pra.betting.settings import PricingMethod
-from nba_pra.betting.stacking import StackFit
+from nba_pra.betting.gate import BetState
 from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.data.store import read_raw_table
+from nba_pra.evidence.todays_gate import load_gate
 from nba_pra.features.slate import build_slate
 from nba_pra.odds.provider import fetch_lines_or_warn, make_provider
 from nba_pra.odds.quota import save_provider_quota
@@ -29,39 +28,8 @@ from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
 
-#: read by the dashboard until it reads the catalog (nba_pra.artifacts)
-CANDIDATES_FILE = artifacts.CANDIDATES.name
-BETS_FILE = artifacts.BETS.name
 #: stakes are computed per unit of bankroll here and scaled by the ledger
 _UNIT_BANKROLL = 1.0
-
-
-def load_gate(project: Project) -> tuple[Gate, StackFit | None, list[str]]:
-    """The evidence gate, the market-aware stack to price with and the warnings to print (every run).
-
-    Evidence from the other kind of market (real lines while the odds are synthetic, or the reverse) says
-    nothing about these books: it is set aside, with a warning.
-    """
-    s = project.settings
-    cfg = s.betting.evidence
-    evidence = read_evidence(artifacts.EVIDENCE.path(project))
-    warnings: list[str] = []
-    synthetic = market_is_synthetic(s)
-    if evidence is not None and evidence.synthetic != synthetic:
-        measured_on = "synthetic" if evidence.synthetic else "real"
-        warnings.append(f"{artifacts.EVIDENCE.relative} was measured on {measured_on} lines but the "
-                        f"odds are {'synthetic' if synthetic else 'real'}: it is set aside ({GET_EVIDENCE})")
-        evidence = None
-    if not cfg.required:
-        warnings.append("betting.evidence.required=false: staking on every bet that passes the filters, with no "
-                        "walk-forward evidence that the pricing beats the market")
-    elif evidence is None:
-        warnings.append(f"no walk-forward evidence ({artifacts.EVIDENCE.relative}): every bet is a paper bet "
-                        f"(stake 0); {GET_EVIDENCE} to measure the pricing against the market")
-    stack = evidence.stack if evidence is not None else None
-    if s.pricing.method is PricingMethod.MARKET_AWARE and stack is None:
-        log.info("market_aware pricing without a stacking fit: pricing with the de-vigged market alone")
-    return Gate(evidence, cfg), stack, warnings
 
 
 def run(project: Project) -> pd.DataFrame:

@@ -19,8 +19,6 @@ from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
 
-#: read by the dashboard until it reads the catalog (nba_pra.artifacts)
-FEATURES_FILE = artifacts.FEATURES.name
 
 
 def run(project: Project) -> dict:

@@ -33,8 +33,6 @@ from nba_pra.stages._runner import run_stage
 
 log = logging.getLogger(__name__)
 
-#: read by the dashboard until it reads the catalog (nba_pra.artifacts)
-METRICS_FILE = artifacts.LEDGER_METRICS.name
 
 
 def open_store(project: Project) -> LedgerStore:

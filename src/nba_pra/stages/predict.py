@@ -27,10 +27,6 @@ from nba_pra.tracking.client import Tracker
 
 log = logging.getLogger(__name__)
 
-#: read by the dashboard until it reads the catalog (nba_pra.artifacts)
-PREDICTIONS_FILE = artifacts.PREDICTIONS.name
-#: the registered versions' ensembles kept locally, under paths.cache (:meth:`Tracker.load_ensemble`)
-MODEL_CACHE = "models"
 
 
 def predict_slate(slate: pd.DataFrame, ensemble: Ensemble, family: distributions.DistributionFamily) -> pd.DataFrame:
@@ -70,8 +66,7 @@ def run(project: Project) -> pd.DataFrame:
     if slate.empty:
         raise DataError("the feature table has no slate rows: there is no scheduled game to predict")
     tracker = Tracker(s.tracking, project.root)
-    # the registered version's ensemble, kept locally after its first load (MLflow's model loading costs seconds)
-    cache_dir = project.path("cache") / MODEL_CACHE
+    cache_dir = artifacts.MODEL_CACHE.path(project)
     ensemble, resolved = tracker.load_ensemble(s.tracking.predict_alias, cache_dir)
     predictions = predict_slate(slate, ensemble, s.distribution.family)
     predictions["model_version"] = resolved.version

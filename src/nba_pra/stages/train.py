@@ -37,8 +37,6 @@ from nba_pra.tracking.training_run import (
 
 log = logging.getLogger(__name__)
 
-#: read by the dashboard until it reads the catalog (nba_pra.artifacts)
-MODEL_POINTER = artifacts.MODEL_POINTER.name
 
 
 def _optional_raw(project: Project, name: str) -> pd.DataFrame | None:
