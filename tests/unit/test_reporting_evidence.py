@@ -68,4 +68,4 @@ def test_a_book_without_bets_shows_no_roi_rather_than_nan() -> None:
                           "staked": False}}
     evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
     lines = evidence_lines(evidence_summary(json.loads(json.dumps(evidence)), "market_aware"), required=True)
-    assert lines[2] == "northbet: 0 bets, ROI n/a [n/a, n/a] -> paper"
+    assert lines[2] == "northbet: 0 bets, ROI n/a [n/a] -> paper"

@@ -39,6 +39,7 @@ from nba_pra.evidence.gate_figures import (
     roi_figures,
 )
 from nba_pra.evidence.replay import Replay, over_column, replay
+from nba_pra.formatting import pct, pct_interval
 from nba_pra.io import write_csv, write_json
 from nba_pra.odds.provider import make_provider
 from nba_pra.provenance import banner, label_figure, market_is_synthetic
@@ -308,8 +309,7 @@ def run(project: Project) -> dict[str, Any]:
     if m["bets"] == 0:
         log.warning("the backtest placed no bet between %s and %s", result.start.date(), result.end.date())
     else:
-        log.info("backtest %s..%s: %d bets, ROI %+.2f%% [%+.2f%%, %+.2f%%], bankroll %.1f", result.start.date(),
-                 result.end.date(), m["bets"], 100 * m["roi"], 100 * m["roi_lo"], 100 * m["roi_hi"],
-                 m["final_bankroll"])
+        log.info("backtest %s..%s: %d bets, ROI %s %s, bankroll %.1f", result.start.date(), result.end.date(),
+                 m["bets"], pct(m["roi"], 2), pct_interval(m["roi_lo"], m["roi_hi"], 2), m["final_bankroll"])
     return report(result)
 

@@ -28,6 +28,7 @@ import pandas as pd
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.betting.stacking import StackFit
 from nba_pra.errors import DataError
+from nba_pra.formatting import pct, pct_interval
 
 NO_EVIDENCE: Final = "no_evidence"
 #: how a user gets evidence (said wherever there is none)
@@ -114,10 +115,6 @@ def read_evidence(path: Path) -> Evidence | None:
         raise DataError(f"{path} is not a readable evidence file ({exc}); delete it and {GET_EVIDENCE}") from exc
 
 
-def _pct(x: float) -> str:
-    return f"{x:+.1%}" if np.isfinite(x) else "n/a"
-
-
 @dataclass(frozen=True)
 class Gate:
     """Which (method, book) may stake, and why not (see the module docstring)."""
@@ -161,5 +158,5 @@ class Gate:
             return True, ""
         if b.bets < self.settings.min_bets:
             return False, f"{NO_EVIDENCE}: {book} {b.bets} bets < {self.settings.min_bets} ({span})"
-        return False, (f"{NO_EVIDENCE}: {book} ROI {_pct(b.roi)} [{_pct(b.roi_lo)}, {_pct(b.roi_hi)}] on {b.bets} "
+        return False, (f"{NO_EVIDENCE}: {book} ROI {pct(b.roi)} {pct_interval(b.roi_lo, b.roi_hi)} on {b.bets} "
                        f"bets ({span})")

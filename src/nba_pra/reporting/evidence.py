@@ -15,13 +15,13 @@ one reader at the edge); the gate's decision lives with the bet stage.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any, Final
 
 from nba_pra.betting import gate
 from nba_pra.betting.settings import EvidenceSettings
 from nba_pra.errors import DataError
+from nba_pra.formatting import missing, pct, pct_interval
 
 NO_EVIDENCE: Final = (
     "no walk-forward evidence yet: every bet is paper (run `nba-pra backtest` or `nba-pra market`)"
@@ -95,17 +95,8 @@ def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
     }
 
 
-def _missing(value: float | None) -> bool:
-    """No figure: absent, or NaN (a book with no bet has no ROI; the evidence file keeps it as NaN)."""
-    return value is None or math.isnan(value)
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if _missing(value) else f"{value:+.1%}"
-
-
 def _num(value: float | None) -> str:
-    return "n/a" if _missing(value) else f"{value:+.4f}"
+    return "n/a" if missing(value) else f"{value:+.4f}"
 
 
 def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
@@ -124,7 +115,7 @@ def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
         f"window {summary['window_start']}..{summary['window_end']} ({summary['source']}{synthetic})",
     ]
     lines += [
-        f"{b['bookmaker']}: {b['bets']} bets, ROI {_pct(b['roi'])} [{_pct(b['roi_lo'])}, {_pct(b['roi_hi'])}] "
+        f"{b['bookmaker']}: {b['bets']} bets, ROI {pct(b['roi'])} {pct_interval(b['roi_lo'], b['roi_hi'])} "
         f"-> {'staked' if b['staked'] else 'paper'}"
         for b in summary["books"]
     ]

@@ -27,6 +27,7 @@ from nba_pra import artifacts
 from nba_pra.config import Project
 from nba_pra.data import schema
 from nba_pra.errors import NbaPraError
+from nba_pra.formatting import pct
 from nba_pra.provenance import banner
 from nba_pra.redaction import shown_url
 from nba_pra.reporting.clv import clv_status_row, clv_table
@@ -177,10 +178,6 @@ def collect(project: Project, skip: Mapping[str, str] | None = None) -> dict[str
     return status
 
 
-def _pct(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value:+.{digits}%}"
-
-
 def _data_row(data: dict[str, Any]) -> str:
     if data["rows"] is None:
         return "none (run `nba-pra pipeline`)"
@@ -229,15 +226,15 @@ def _ledger_rows(ledger: dict[str, Any]) -> list[tuple[str, str]]:
                      f"max drawdown {ledger['max_drawdown']:.2f} units; staked bets only)"),
         ("bets", f"{ledger['bets']} total staked, {ledger['open']} open, {ledger['settled']} settled, win rate "
                  f"{_rate(ledger['win_rate'])}"),
-        ("ROI / CLV", f"ROI {_pct(ledger['roi'])} on {ledger['staked']:.2f} staked; CLV "
-                      f"{_pct(ledger['avg_clv'], 2)} price, {_pct(ledger['avg_clv_prob'], 2)} prob "
+        ("ROI / CLV", f"ROI {pct(ledger['roi'])} on {ledger['staked']:.2f} staked; CLV "
+                      f"{pct(ledger['avg_clv'], 2)} price, {pct(ledger['avg_clv_prob'], 2)} prob "
                       f"({ledger['clv_bets']} bets)"),
     ]
     paper = ledger.get("paper")
     if paper:
         rows.append(("paper", f"{paper['bets']} bets, {paper['settled']} settled, win rate "
-                              f"{_rate(paper['win_rate'])}, 1-unit ROI {_pct(paper['notional_roi'])}, CLV "
-                              f"{_pct(paper['avg_clv_prob'], 2)} prob ({paper['clv_bets']})"))
+                              f"{_rate(paper['win_rate'])}, 1-unit ROI {pct(paper['notional_roi'])}, CLV "
+                              f"{pct(paper['avg_clv_prob'], 2)} prob ({paper['clv_bets']})"))
     if "clv" in ledger:
         rows.append(("CLV (all)", clv_status_row(ledger["clv"])))
     return rows

@@ -1,0 +1,21 @@
+"""How a figure reads on every text surface (CLI, logs, gate reasons, status): signed, and ``n/a`` when there is
+none (absent, or NaN: a book with no bet has no ROI, an interval over too few days has no ends)."""
+
+from __future__ import annotations
+
+import math
+
+
+def missing(value: float | None) -> bool:
+    """No figure: None or NaN."""
+    return value is None or math.isnan(value)
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    """``+3.9%``, or ``n/a``."""
+    return "n/a" if missing(value) else f"{value:+.{digits}%}"
+
+
+def pct_interval(lo: float | None, hi: float | None, digits: int = 1) -> str:
+    """``[-4.1%, +12.2%]``, or ``[n/a]`` when the interval has no ends."""
+    return "[n/a]" if missing(lo) or missing(hi) else f"[{pct(lo, digits)}, {pct(hi, digits)}]"
