@@ -146,6 +146,10 @@ BACKTEST_METRICS: Final = Artifact("reports", "backtest_metrics.json", "backtest
 BACKTEST_METHODS: Final = Artifact("reports", "backtest_pricing.csv", "backtest", Declared.NONE,
                                    "backtest per pricing method")
 BACKTEST_GATE: Final = Artifact("reports", "backtest_gate.csv", "backtest", Declared.NONE, "backtest gate decisions")
+#: the evidence as of the backtest's last day, under the backtest's settings (overrides included): for reading,
+#: never the gate's (that is the evidence stage's EVIDENCE, measured under the settings the bet stage uses)
+BACKTEST_EVIDENCE: Final = Artifact("reports", "backtest_evidence.json", "backtest", Declared.NONE,
+                                    "backtest evidence")
 BACKTEST_EDGE: Final = Artifact("reports", "backtest_by_edge.csv", "backtest", Declared.NONE, "backtest by edge")
 BACKTEST_DAILY: Final = Artifact("reports", "backtest_daily.csv", "backtest", Declared.NONE, "backtest daily")
 BACKTEST_BANKROLL_PLOT: Final = Artifact("reports", f"{PLOTS_DIR}/backtest_bankroll.png", "backtest", Declared.NONE,
@@ -161,7 +165,8 @@ CATALOG: Final[tuple[Artifact, ...]] = (
     BET_SUMMARY, BET_HEADLINE,
     ODDS_QUOTA, ODDS_SNAPSHOTS, LEDGER_METRICS, LEDGER_HEADLINE, BANKROLL_PLOT, WIN_RATE_PLOT, CLV_PLOT,
     CLV_TIME_PLOT,
-    BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EDGE, BACKTEST_DAILY, BACKTEST_BANKROLL_PLOT,
+    BACKTEST_METRICS, BACKTEST_METHODS, BACKTEST_GATE, BACKTEST_EVIDENCE, BACKTEST_EDGE, BACKTEST_DAILY,
+    BACKTEST_BANKROLL_PLOT,
     BACKTEST_CALIBRATION_PLOT,
 )
 #: the entries dvc.yaml declares (outs, metrics, plots)

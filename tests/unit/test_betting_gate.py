@@ -32,7 +32,8 @@ def evidence(soft_bets: int = 400, soft_lo: float = 0.012, stack: StackFit | Non
 def test_without_evidence_every_book_is_paper_and_the_reason_says_how_to_get_some() -> None:
     staked, reason = Gate(None, evidence_settings()).decide(PricingMethod.MARKET_AWARE, BOOKS)
     assert not staked.any()
-    assert (reason == "no_evidence: none yet (run `nba-pra backtest` or `nba-pra market`)").all()
+    expected = "no_evidence: none yet (run `nba-pra evidence`, or `nba-pra market` on recorded real lines)"
+    assert (reason == expected).all()
 
 
 def test_only_a_book_whose_roi_interval_clears_zero_on_enough_bets_may_stake() -> None:

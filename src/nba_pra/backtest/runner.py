@@ -301,9 +301,11 @@ def run(project: Project) -> dict[str, Any]:
     result = run_backtest(project)
     write_reports(result, project.path("reports"), project.settings.backtest.initial_bankroll,
                   banner(project.settings))
-    path = write_evidence(result.evidence, artifacts.EVIDENCE.path(project))
-    log.info("evidence for the bet stage written to %s (%s..%s)", path, result.evidence.window_start,
-             result.evidence.window_end)
+    # not the gate's file: a backtest run with overrides (looser filters, another pricing) must not decide what
+    # tomorrow's bet stage stakes; the evidence stage writes that one under the pipeline's settings
+    path = write_evidence(result.evidence, artifacts.BACKTEST_EVIDENCE.path(project))
+    log.info("the backtest's evidence as of %s written to %s (the gate reads %s, from the evidence stage)",
+             result.evidence.window_end, path, artifacts.EVIDENCE.relative)
     log_run(project, result, run_name=f"backtest-{result.start.date()}-{result.end.date()}")
     m = result.metrics
     if m["bets"] == 0:

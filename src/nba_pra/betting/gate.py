@@ -32,7 +32,7 @@ from nba_pra.formatting import pct, pct_interval
 
 NO_EVIDENCE: Final = "no_evidence"
 #: how a user gets evidence (said wherever there is none)
-GET_EVIDENCE: Final = "run `nba-pra backtest` or `nba-pra market`"
+GET_EVIDENCE: Final = "run `nba-pra evidence`, or `nba-pra market` on recorded real lines"
 
 
 class BetState(StrEnum):

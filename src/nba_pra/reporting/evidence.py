@@ -23,9 +23,7 @@ from nba_pra.betting.settings import EvidenceSettings
 from nba_pra.errors import DataError
 from nba_pra.formatting import missing, pct, pct_interval
 
-NO_EVIDENCE: Final = (
-    "no walk-forward evidence yet: every bet is paper (run `nba-pra backtest` or `nba-pra market`)"
-)
+NO_EVIDENCE: Final = f"no walk-forward evidence yet: every bet is paper ({gate.GET_EVIDENCE})"
 #: the same with the gate off: what passes the filters is staked all the same
 NO_EVIDENCE_GATE_OFF: Final = (
     "no walk-forward evidence yet, and the gate is off (betting.evidence.required=false): every bet that passes "
