@@ -174,7 +174,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from nba_pra.stages import train, training_set
 
     if args.multirun:
-        from nba_pra.stages.train_multirun import format_summary, train_points
+        from nba_pra.train_multirun import format_summary, train_points
 
         overrides = _flag_overrides(args)
         # the lock and logging come from the project's conf/ as it is; each point composes its own overrides

@@ -125,7 +125,7 @@ def test_every_module_imports(module: str) -> None:
 
 
 #: the entry points that run stages: the CLI, `nba-pra pipeline` and the training multirun driver
-_STAGE_RUNNERS = {"nba_pra.cli", "nba_pra.pipeline", "nba_pra.stages.train_multirun"}
+_STAGE_RUNNERS = {"nba_pra.cli", "nba_pra.pipeline", "nba_pra.train_multirun"}
 
 
 def test_only_the_entry_points_import_a_stage() -> None:
