@@ -91,15 +91,18 @@ def test_the_bankroll_curve_has_one_point_per_settled_game_date_in_date_order() 
 
 
 def test_edge_buckets_carry_wilson_and_bootstrap_intervals_and_an_empty_ledger_has_none() -> None:
-    rows = [("2025-01-01", "win", 0.25, 10, 9.0)] * 6 + [("2025-01-01", "loss", 0.25, 10, -10.0)] * 4
+    # the top bucket's ten bets fall on ten days; the small bucket's two on one day
+    rows = [(f"2025-01-{day:02d}", "win", 0.25, 10, 9.0) for day in range(1, 7)]
+    rows += [(f"2025-01-{day:02d}", "loss", 0.25, 10, -10.0) for day in range(7, 11)]
     rows += [("2025-01-01", "push", 0.04, 10, 0.0), ("2025-01-01", "void", 0.04, 10, 0.0)]
     table = views.edge_bucket_table(_bets(rows), (0.03, 0.05, 0.2),
-                                    conf(BootstrapSettings, n_resamples=200, confidence=0.9), seed=1)
+                                    conf(BootstrapSettings, n_resamples=200, confidence=0.9, min_days=10), seed=1)
     top = table.set_index("bucket").loc[">=0.2"]
     assert (top["bets"], top["wins"], top["roi"]) == (10, 6, pytest.approx(14 / 100))
     assert top["win_rate_lo"] < 0.6 < top["win_rate_hi"] and top["roi_lo"] < 0.14 < top["roi_hi"]
+    # one day's push: no win rate, and no evidence of a spread (no ROI interval)
     push = table.set_index("bucket").loc["0.03-0.05"]
-    assert push["bets"] == 1 and math.isnan(push["win_rate"]) and push["roi_lo"] == 0.0
+    assert push["bets"] == 1 and math.isnan(push["win_rate"]) and np.isnan(push["roi_lo"]) and np.isnan(push["roi_hi"])
     empty = views.edge_bucket_table(_bets([]), (0.03,), conf(BootstrapSettings, n_resamples=50, confidence=0.9),
                                     seed=1)
     assert empty["bets"].sum() == 0 and empty["roi_lo"].isna().all()
@@ -155,3 +158,9 @@ def test_the_bankroll_chart_has_labelled_axes_with_date_and_unit_ticks() -> None
     assert g["x_ticks"] == [(70.0, "start"), (310.0, "2025-01-02"), (430.0, "2025-01-03")]
     assert g["points"] == "70.0,105.0 190.0,10.0 310.0,200.0 430.0,57.5"
     assert pages.line_chart([], [])["points"] == ""
+
+
+def test_an_interval_without_ends_reads_n_a_as_on_the_cli() -> None:
+    assert pages._interval(float("nan"), 0.1) == pages.NO_INTERVAL == "[n/a]"
+    assert pages._interval(None, None) == "[n/a]"
+    assert pages._interval(-0.0412, 0.1225) == "[-4.12%, +12.25%]"

@@ -37,6 +37,8 @@ CHART_MARGIN_RIGHT: Final = 40
 CHART_X_TICKS: Final = 6
 CHART_Y_TICKS: Final = 5
 MISSING: Final = "–"
+#: an interval with no ends, as the CLI writes it (nba_pra.formatting.pct_interval)
+NO_INTERVAL: Final = "[n/a]"
 
 #: slate table: (field, header, format) -- formats are the filters below
 SLATE_COLUMNS: Final = (
@@ -83,6 +85,13 @@ def _fmt(value: Any, kind: str) -> str:
         "pct": "{:.1%}", "pct0": "{:.0%}", "spct": "{:+.2%}", "american": "{:+.0f}",
     }
     return formats[kind].format(value) if kind in formats else str(value)
+
+
+def _interval(lo: Any, hi: Any, kind: str = "spct") -> str:
+    """``[lo, hi]`` of an interval, or ``[n/a]`` when it has no ends (too few days to draw one)."""
+    if _fmt(lo, kind) == MISSING or _fmt(hi, kind) == MISSING:
+        return NO_INTERVAL
+    return f"[{_fmt(lo, kind)}, {_fmt(hi, kind)}]"
 
 
 def svg_points(values: list[float], width: float = CHART_WIDTH, height: float = CHART_HEIGHT,
@@ -149,6 +158,7 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
 _env.filters["fmt"] = _fmt
+_env.globals["interval"] = _interval
 _env.filters["when"] = lambda value: human_time(value) or MISSING
 _env.globals.update(
     query=_query, svg_points=svg_points, line_chart=line_chart, reason_help=reason_help, version=__version__,
