@@ -33,6 +33,7 @@ LIGHT = {
     "model.over_calibration.min_rows": 60,
     "betting.evidence.min_bets": 3,
     "betting.evidence.min_roi_lo": -1.0,
+    "backtest.bootstrap.min_days": 2,  # an interval from the first days of the range
     "pricing.method": "market_aware",  # the small project's plumbing default is the raw model
     "betting.max_cv": 1.0,
     **GENEROUS_MARKET,  # bets on most days of a small league, so every decision has something to compare

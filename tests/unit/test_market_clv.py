@@ -11,7 +11,7 @@ from nba_pra.betting.settings import PricingMethod
 from nba_pra.market_eval.clv import clv_headline, snapshot_as_close
 from settings_support import conf
 
-BOOT = conf(BootstrapSettings, n_resamples=300, confidence=0.9)
+BOOT = conf(BootstrapSettings, n_resamples=300, confidence=0.9, min_days=2)  # the fixtures span two days
 
 
 def _lines(close_line: list[float]) -> pd.DataFrame:
