@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.betting.settings import StackingSettings
+from nba_pra.model.exact import matvec
 from nba_pra.model.logistic import fit_logistic, logit, sigmoid
 
 #: columns of a fits table (one row per fitted block)
@@ -62,7 +63,7 @@ def fit_stack(p_model: np.ndarray, p_market: np.ndarray, y: np.ndarray, *, l2: f
 
 
 def apply_stack(fit: StackFit, p_model: np.ndarray, p_market: np.ndarray, clip: float) -> np.ndarray:
-    return sigmoid(design(p_model, p_market, clip) @ np.array([fit.intercept, fit.model_weight, fit.market_weight]))
+    return sigmoid(matvec(design(p_model, p_market, clip), [fit.intercept, fit.model_weight, fit.market_weight]))
 
 
 def blocks(days: pd.Series, every_days: int) -> np.ndarray:

@@ -39,6 +39,7 @@ from nba_pra.live.model import (
 )
 from nba_pra.live.settings import LiveFitSettings, LiveSettings
 from nba_pra.model.calibration import over_given_decided, over_outcomes
+from nba_pra.model.exact import matvec, solve, tmatvec, weighted_gram
 from nba_pra.model.recalibration import PlattMap, fit_platt
 
 #: the log-mean is kept within +-this in the Newton steps (exp overflows beyond ~709)
@@ -50,13 +51,12 @@ def _poisson_newton(terms: np.ndarray, offset: np.ndarray, y: np.ndarray, fs: Li
     """``beta`` of the Poisson regression with log link and ``offset``, and its loss ``sum(mu - y log mu)``."""
     beta = np.zeros(terms.shape[1])
     for _ in range(fs.newton_steps):
-        mu = np.exp(np.clip(offset + terms @ beta, -_MAX_LOG, _MAX_LOG))
-        hessian = terms.T @ (terms * mu[:, None])
-        step = np.linalg.lstsq(hessian, terms.T @ (mu - y), rcond=None)[0]
+        mu = np.exp(np.clip(offset + matvec(terms, beta), -_MAX_LOG, _MAX_LOG))
+        step = solve(weighted_gram(terms, mu), tmatvec(terms, mu - y))
         beta -= step
         if np.max(np.abs(step)) < fs.newton_tolerance:
             break
-    eta = np.clip(offset + terms @ beta, -_MAX_LOG, _MAX_LOG)
+    eta = np.clip(offset + matvec(terms, beta), -_MAX_LOG, _MAX_LOG)
     return beta, float(np.sum(np.exp(eta) - y * eta))
 
 

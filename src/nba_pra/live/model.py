@@ -37,6 +37,7 @@ from nba_pra.live.state import elapsed_and_remaining, regulation_minutes
 from nba_pra.model.calibration import over_given_decided
 from nba_pra.model.distributions import DistributionParams, LineProbabilities, fit
 from nba_pra.model.ensemble import CALIBRATION_COLUMNS
+from nba_pra.model.exact import matvec
 from nba_pra.model.metrics import crps_rows
 from nba_pra.model.recalibration import PlattMap, apply_platt, recalibrated
 from nba_pra.model.settings import DistributionFamily
@@ -120,7 +121,7 @@ def shrunk_rate(d: Design, minutes: npt.ArrayLike, pra: npt.ArrayLike, prior: fl
 
 def remaining_minutes(d: Design, minutes: npt.ArrayLike, live: LiveFit) -> np.ndarray:
     """``m_R = min(R s exp(x . beta), R)``, 0 when he is finished."""
-    m = d.remaining * shrunk_share(d, minutes, live.minutes_prior) * np.exp(d.terms @ np.asarray(live.minutes_coef))
+    m = d.remaining * shrunk_share(d, minutes, live.minutes_prior) * np.exp(matvec(d.terms, live.minutes_coef))
     return np.where(d.finished, 0.0, np.minimum(m, d.remaining))
 
 
@@ -137,7 +138,7 @@ def forecast(states: pd.DataFrame, live: LiveFit, settings: LiveSettings) -> pd.
     minutes = states["minutes"].to_numpy(float)
     m_r = remaining_minutes(d, minutes, live)
     mu = shrunk_rate(d, minutes, states["pra"].to_numpy(float), live.rate_prior) * m_r
-    var = variance_terms(d, mu) @ np.asarray(live.variance_coef)
+    var = matvec(variance_terms(d, mu), live.variance_coef)
     family = states["dist_family"].to_numpy(dtype=object)
     a, b = np.full(len(states), np.nan), np.full(len(states), np.nan)
     for fam in DistributionFamily:

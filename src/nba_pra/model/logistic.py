@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from nba_pra.model.exact import matvec, solve, tmatvec, weighted_gram
+
 _CONVERGED = 1e-10  # Newton step size (max |dw|) below which the fit has converged
 _MIN_STEP = 1e-8  # smallest step length tried before the iteration stops
 
@@ -26,8 +28,8 @@ def sigmoid(z: npt.ArrayLike) -> np.ndarray:
 
 
 def _log_likelihood(x: np.ndarray, y: np.ndarray, w: np.ndarray, penalty: np.ndarray) -> float:
-    z = x @ w
-    return float(np.sum(y * z - np.logaddexp(0.0, z)) - 0.5 * w @ (penalty * w))
+    z = matvec(x, w)
+    return float(np.sum(y * z - np.logaddexp(0.0, z)) - 0.5 * np.sum(w * penalty * w))
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, *, start: np.ndarray, penalty: np.ndarray, max_iter: int) -> np.ndarray:
@@ -36,10 +38,10 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, start: np.ndarray, penalty: np
     w = np.asarray(start, dtype=float).copy()
     current = _log_likelihood(x, y, w, pen)
     for _ in range(max_iter):
-        p = sigmoid(x @ w)
-        gradient = x.T @ (y - p) - pen * w
-        hessian = (x * (p * (1.0 - p))[:, None]).T @ x + np.diag(pen)
-        step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+        p = sigmoid(matvec(x, w))
+        gradient = tmatvec(x, y - p) - pen * w
+        hessian = weighted_gram(x, p * (1.0 - p)) + np.diag(pen)
+        step = solve(hessian, gradient)
         t = 1.0
         while t >= _MIN_STEP:
             candidate = _log_likelihood(x, y, w + t * step, pen)
