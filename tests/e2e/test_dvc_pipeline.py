@@ -130,7 +130,7 @@ def test_the_daily_bets_are_staked_or_paper_exactly_as_the_evidence_says(piped) 
     summary = json.loads((root / "reports/bet_summary.json").read_text())
     evidence = json.loads((root / "reports/evidence.json").read_text())
     settings = load_project(root, from_params=True).settings
-    assert summary["synthetic_market"] and evidence["synthetic"] and evidence["source"] == "backtest"
+    assert summary["synthetic_market"] and evidence["synthetic"] and evidence["source"] == "evidence"
     assert summary["pricing"] == "market_aware" and summary["evidence"]["window_end"] == evidence["window_end"]
     candidates = pd.read_parquet(root / "artifacts/candidates.parquet")
     bets = candidates.loc[candidates["decision"] == "bet"]

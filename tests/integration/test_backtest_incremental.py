@@ -76,15 +76,15 @@ def test_the_evidence_of_a_longer_history_reads_earlier_periods_back_and_equals_
     schedule = pd.read_parquet(project.root / "data" / "schedule.parquet")
     shutil.rmtree(cache_dir, ignore_errors=True)
 
-    walk_forward_evidence(project, BacktestInputs(short, schedule))
+    walk_forward_evidence(project, BacktestInputs(short, schedule), source="backtest")
     periods = set(cache_dir.glob("replay-*-bets.parquet"))
     gates = {p.name: p.stat().st_mtime_ns for p in cache_dir.glob("evidence-*.json")}
     assert periods and gates
-    warm = walk_forward_evidence(project, BacktestInputs(long, schedule))
+    warm = walk_forward_evidence(project, BacktestInputs(long, schedule), source="backtest")
     priced_again = set(cache_dir.glob("replay-*-bets.parquet")) - periods
 
     shutil.rmtree(cache_dir)
-    cold = walk_forward_evidence(project, BacktestInputs(long, schedule))
+    cold = walk_forward_evidence(project, BacktestInputs(long, schedule), source="backtest")
     every = set(cache_dir.glob("replay-*-bets.parquet"))
     # the longer history priced only the (period, method)s its new days changed; the others were read back
     assert 0 < len(priced_again) < len(every)

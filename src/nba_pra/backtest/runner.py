@@ -123,9 +123,10 @@ class EvidenceRun:
     evidence: Evidence  # as of the day after the range: what the bet stage reads
 
 
-def walk_forward_evidence(project: Project, inputs: BacktestInputs) -> EvidenceRun:
+def walk_forward_evidence(project: Project, inputs: BacktestInputs, source: str) -> EvidenceRun:
     """Cached walk-forward predictions of the backtest range, its lines, every pricing method replayed with flat
-    stakes, the gate's weekly decisions, and the evidence as of the day after the range."""
+    stakes, the gate's weekly decisions, and the evidence as of the day after the range (``source``: the command
+    whose file it becomes, shown on the surfaces: ``evidence`` for the gate's, ``backtest``)."""
     s = project.settings
     bt = s.backtest
     predictions, entry = cached_predictions(project, inputs.box_scores)
@@ -142,7 +143,7 @@ def walk_forward_evidence(project: Project, inputs: BacktestInputs) -> EvidenceR
     # no wall-clock stamp: the evidence stage's file must be the same bytes for the same inputs, or a fresh
     # clone's first `dvc repro` would leave the committed reports/evidence.json modified
     evidence = evidence_before(rep, end + pd.Timedelta(days=1), s.betting.evidence, bt.bootstrap, s.seed,
-                               source="backtest", synthetic=market_is_synthetic(s), memo=memo)
+                               source=source, synthetic=market_is_synthetic(s), memo=memo)
     return EvidenceRun(start, end, entry, predictions, lines, rep, gate, evidence)
 
 
@@ -151,7 +152,7 @@ def run_backtest(project: Project, inputs: BacktestInputs | None = None) -> Back
     s = project.settings
     bt = s.backtest
     inputs = inputs or load_inputs(project)
-    ev = walk_forward_evidence(project, inputs)
+    ev = walk_forward_evidence(project, inputs, source="backtest")
     sim = simulate(ev.predictions, ev.lines, inputs.box_scores, s.betting, s.pricing, bt.initial_bankroll,
                    walk_forward_context(ev.replay, ev.gate, s.betting.evidence))
     run_key = cache_key({"predictions": ev.cache.key, "betting": s.betting, "pricing": s.pricing,

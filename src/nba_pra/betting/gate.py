@@ -66,7 +66,7 @@ class MethodEvidence:
 
 @dataclass(frozen=True)
 class Evidence:
-    source: str  # "backtest" | "market"
+    source: str  # the command that measured it: "evidence" (the stage), "backtest" or "market"
     synthetic: bool  # the lines (and data) were the synthetic league's
     written_at: str
     window_start: str  # ISO dates of the decided props the figures use

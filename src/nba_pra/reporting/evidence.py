@@ -1,9 +1,10 @@
 """The walk-forward evidence behind the evidence gate, read-only, for ``status`` and the dashboard.
 
-``reports/evidence.json`` is written by ``nba-pra backtest`` / ``nba-pra market`` and read by the bet stage::
+``reports/evidence.json`` is written by the evidence stage (``nba-pra evidence``) or ``nba-pra market`` and read
+by the bet stage::
 
-    {"source": "backtest" | "market", "synthetic": bool, "written_at": iso ("" from the backtest and the daily
-     evidence stage, whose file must not change when its inputs do not), "window_start": "YYYY-MM-DD",
+    {"source": "evidence" | "market", "synthetic": bool, "written_at": iso ("" from the daily evidence stage,
+     whose file must not change when its inputs do not), "window_start": "YYYY-MM-DD",
      "window_end": ..., "min_bets": int,
      "methods": {"<method>": {"props", "logloss", "market_logloss", "logloss_minus_market",
                               "logloss_minus_market_lo", "logloss_minus_market_hi",

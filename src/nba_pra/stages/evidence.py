@@ -57,7 +57,7 @@ def prune_cache(project: Project, now: float) -> PruneReport:
 def write_evidence_figures(project: Project) -> dict[str, Any]:
     """The walk-forward evidence and its figures, written for the bet stage and ``dvc metrics``."""
     s = project.settings
-    result = walk_forward_evidence(project, load_inputs(project))
+    result = walk_forward_evidence(project, load_inputs(project), source="evidence")
     method = s.pricing.method.value
     figures = summary(result, method)
     states = state_summary(result.gate.bets, s.backtest.bootstrap, s.seed)
