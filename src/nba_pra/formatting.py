@@ -4,6 +4,7 @@ none (absent, or NaN: a book with no bet has no ROI, an interval over too few da
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 
 def missing(value: float | None) -> bool:
@@ -16,6 +17,11 @@ def pct(value: float | None, digits: int = 1) -> str:
     return "n/a" if missing(value) else f"{value:+.{digits}%}"
 
 
+def interval(lo: float | None, hi: float | None, show: Callable[[float | None], str]) -> str:
+    """``[show(lo), show(hi)]``, or ``[n/a]`` when the interval has no ends."""
+    return "[n/a]" if missing(lo) or missing(hi) else f"[{show(lo)}, {show(hi)}]"
+
+
 def pct_interval(lo: float | None, hi: float | None, digits: int = 1) -> str:
-    """``[-4.1%, +12.2%]``, or ``[n/a]`` when the interval has no ends."""
-    return "[n/a]" if missing(lo) or missing(hi) else f"[{pct(lo, digits)}, {pct(hi, digits)}]"
+    """``[-4.1%, +12.2%]``, or ``[n/a]``."""
+    return interval(lo, hi, lambda value: pct(value, digits))

@@ -247,7 +247,7 @@ def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(projec
         assert shown["available"] and shown["logloss_minus_market_hi"] == pytest.approx(0.0003)
         assert {b["bookmaker"]: b["staked"] for b in shown["books"]} == {"fastline": False, "simbook": True}
         html = client.get("/health").text
-        assert 'id="evidence-table"' in html and "-0.0024" in html and "[-0.0051," in html
+        assert 'id="evidence-table"' in html and "-0.00240" in html and "[-0.00510, +0.00030]" in html
         assert 'data-book="fastline"' in html and "PAPER" in html and "STAKED" in html
         assert "-1.20%" in html and "+2.60%" in html
     finally:

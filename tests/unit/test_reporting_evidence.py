@@ -49,7 +49,7 @@ def test_the_configured_method_is_shown_with_every_book(tmp_path: Path) -> None:
     assert summary["available"] and summary["props"] == 900
     assert [b["bookmaker"] for b in summary["books"]] == ["bookb", "fastline"]
     lines = evidence_lines(summary, required=True)
-    assert lines[0] == "market_aware vs market: log loss -0.0024 [-0.0051, +0.0003] on 900 props"
+    assert lines[0] == "market_aware vs market: log loss -0.00240 [-0.00510, +0.00030] on 900 props"
     assert lines[1] == "window 2024-10-22..2024-12-20 (market, synthetic)"
     assert lines[2] == "bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%] -> staked"
     assert lines[3] == "fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%] -> paper"
@@ -69,3 +69,13 @@ def test_a_book_without_bets_shows_no_roi_rather_than_nan() -> None:
     evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
     lines = evidence_lines(evidence_summary(json.loads(json.dumps(evidence)), "market_aware"), required=True)
     assert lines[2] == "northbet: 0 bets, ROI n/a [n/a] -> paper"
+
+
+def test_a_log_loss_interval_near_zero_keeps_its_sign_and_one_without_ends_reads_n_a() -> None:
+    figures = {**EVIDENCE["methods"]["market_aware"], "logloss_minus_market_hi": -0.00003}
+    evidence = {**EVIDENCE, "methods": {"market_aware": figures}}
+    assert "[-0.00510, -0.00003]" in evidence_lines(evidence_summary(evidence, "market_aware"), required=True)[0]
+    figures = {**figures, "logloss_minus_market_lo": float("nan"), "logloss_minus_market_hi": float("nan")}
+    evidence = {**EVIDENCE, "methods": {"market_aware": figures}}
+    assert "log loss -0.00240 [n/a] on 900 props" in evidence_lines(evidence_summary(evidence, "market_aware"),
+                                                                     required=True)[0]

@@ -157,7 +157,7 @@ def test_the_banner_pricing_evidence_and_paper_ledger_are_shown(project) -> None
 
         evidence_path.write_text(json.dumps(EVIDENCE))
         lines, shown = _screen(project)
-        assert "-0.0024 [-0.0051, +0.0003]" in _row(lines, "evidence")
+        assert "-0.00240 [-0.00510, +0.00030]" in _row(lines, "evidence")
         assert any("fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%] -> paper" in line for line in lines)
         assert any("bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%] -> staked" in line for line in lines)
         assert len(lines) <= SCREEN_LINES

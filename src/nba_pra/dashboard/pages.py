@@ -80,6 +80,8 @@ def _fmt(value: Any, kind: str) -> str:
         return MISSING
     formats = {
         "num0": "{:.0f}", "num1": "{:.1f}", "num2": "{:.2f}", "signed0": "{:+.0f}", "signed2": "{:+.2f}",
+        # a log-loss difference: its interval's ends can be a few hundred-thousandths from 0
+        "signed5": "{:+.5f}",
         "signed3": "{:+.3f}",
         "prob": "{:.3f}",
         "pct": "{:.1%}", "pct0": "{:.0%}", "spct": "{:+.2%}", "american": "{:+.0f}",

@@ -22,7 +22,7 @@ from typing import Any, Final
 from nba_pra.betting import gate
 from nba_pra.betting.settings import EvidenceSettings
 from nba_pra.errors import DataError
-from nba_pra.formatting import missing, pct, pct_interval
+from nba_pra.formatting import interval, missing, pct, pct_interval
 
 NO_EVIDENCE: Final = f"no walk-forward evidence yet: every bet is paper ({gate.GET_EVIDENCE})"
 #: the same with the gate off: what passes the filters is staked all the same
@@ -95,7 +95,8 @@ def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
 
 
 def _num(value: float | None) -> str:
-    return "n/a" if missing(value) else f"{value:+.4f}"
+    """A log-loss difference: five decimals, as its interval's ends can be a few hundred-thousandths from 0."""
+    return "n/a" if missing(value) else f"{value:+.5f}"
 
 
 def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
@@ -109,7 +110,7 @@ def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
     synthetic = ", synthetic" if summary["synthetic"] else ""
     lines = [
         f"{summary['method']} vs market: log loss {_num(summary['logloss_minus_market'])} "
-        f"[{_num(summary['logloss_minus_market_lo'])}, {_num(summary['logloss_minus_market_hi'])}] "
+        f"{interval(summary['logloss_minus_market_lo'], summary['logloss_minus_market_hi'], _num)} "
         f"on {summary['props']} props",
         f"window {summary['window_start']}..{summary['window_end']} ({summary['source']}{synthetic})",
     ]
