@@ -358,9 +358,12 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
         from nba_pra.backtest.sweep import main as sweep_main
 
         return sweep_main(["-m", *args.overrides])
-    from nba_pra.backtest.runner import run
+    from nba_pra.backtest.runner import run_and_record
+    from nba_pra.provenance import banner
+    from nba_pra.reporting.backtest import show
 
-    run(_project(args))
+    project = _project(args)
+    show(run_and_record(project), banner(project.settings))
     return 0
 
 

@@ -17,6 +17,12 @@ def pct(value: float | None, digits: int = 1) -> str:
     return "n/a" if missing(value) else f"{value:+.{digits}%}"
 
 
+def logloss_difference(value: float | None) -> str:
+    """A log-loss difference, ``-0.00088``: five decimals, as its interval's ends can be a few hundred-thousandths
+    from 0 (four would print ``-0.0000``); or ``n/a``."""
+    return "n/a" if missing(value) else f"{value:+.5f}"
+
+
 def interval(lo: float | None, hi: float | None, show: Callable[[float | None], str]) -> str:
     """``[show(lo), show(hi)]``, or ``[n/a]`` when the interval has no ends."""
     return "[n/a]" if missing(lo) or missing(hi) else f"[{show(lo)}, {show(hi)}]"

@@ -186,3 +186,24 @@ def test_the_backtest_reports_every_pricing_method_side_by_side_on_the_same_prop
     assert {"random side", "always under", "model"} <= set(model["strategy"])
     assert {"best price", "gate: staked", "gate: paper"} <= set(model["price_source"])
     assert model["ece"].iloc[0] > market["ece"]  # the raw model is the worst calibrated at the books' lines
+
+
+def test_the_console_summary_shows_each_methods_measured_figures(small_backtest) -> None:
+    from rich.console import Console
+
+    from nba_pra.formatting import pct, pct_interval
+    from nba_pra.reporting.backtest import show
+
+    _, result = small_backtest
+    console = Console(record=True, width=200)
+    show(result, "SYNTHETIC test banner", console)
+    text = console.export_text()
+    assert text.splitlines()[0] == "SYNTHETIC test banner"
+    methods = result.methods
+    best = methods.loc[(methods["price_source"] == "best price") & (methods["strategy"] == "model")]
+    assert len(best) == 4  # one row per pricing method
+    for row in best.itertuples(index=False):
+        line = next(line for line in text.splitlines() if line.lstrip("│ ").startswith(str(row.method) + " "))
+        assert f" {int(row.bets)} " in line and pct(row.roi) in line and pct_interval(row.roi_lo, row.roi_hi) in line
+    m = result.metrics
+    assert f"{m['paper_bets']} paper bets" in text and "reports/backtest_pricing.csv" in text

@@ -172,6 +172,11 @@ def run_backtest(project: Project, inputs: BacktestInputs | None = None) -> Back
     )
 
 
+def gate_source(state: BetState) -> str:
+    """The ``price_source`` of a method's rows split by the walk-forward gate's state (``gate: staked``)."""
+    return f"gate: {state.value}"
+
+
 def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSettings, seed: int,
                  n_bins: int) -> pd.DataFrame:
     """Every pricing method side by side on the same props: log loss, Brier and ECE of P(over | no push) at the
@@ -196,7 +201,7 @@ def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSetting
             rows.append({**base, **row})
         for state in BetState:
             part = gate.bets.loc[(gate.bets["method"] == method.value) & (gate.bets["state"] == state.value)]
-            rows.append({**base, "price_source": f"gate: {state.value}", "strategy": wagers.MODEL,
+            rows.append({**base, "price_source": gate_source(state), "strategy": wagers.MODEL,
                          **roi_figures(part, bootstrap, seed)})
     return pd.DataFrame(rows)
 
@@ -298,7 +303,12 @@ def log_run(project: Project, result: BacktestResult, *, run_name: str, parent_r
 
 
 def run(project: Project) -> dict[str, Any]:
-    """``nba-pra backtest`` / the DVC stage: one backtest, its reports under ``reports/`` and one MLflow run."""
+    """The DVC stage: :func:`run_and_record`, returning the JSON report."""
+    return report(run_and_record(project))
+
+
+def run_and_record(project: Project) -> BacktestResult:
+    """``nba-pra backtest``: one backtest, its reports under ``reports/`` and one MLflow run."""
     result = run_backtest(project)
     write_reports(result, project.path("reports"), project.settings.backtest.initial_bankroll,
                   banner(project.settings))
@@ -310,9 +320,10 @@ def run(project: Project) -> dict[str, Any]:
     log_run(project, result, run_name=f"backtest-{result.start.date()}-{result.end.date()}")
     m = result.metrics
     if m["bets"] == 0:
-        log.warning("the backtest placed no bet between %s and %s", result.start.date(), result.end.date())
+        log.warning("the gate staked no bet between %s and %s (%d paper bets)", result.start.date(),
+                    result.end.date(), m["paper_bets"])
     else:
         log.info("backtest %s..%s: %d bets, ROI %s %s, bankroll %.1f", result.start.date(), result.end.date(),
                  m["bets"], pct(m["roi"], 2), pct_interval(m["roi_lo"], m["roi_hi"], 2), m["final_bankroll"])
-    return report(result)
+    return result
 

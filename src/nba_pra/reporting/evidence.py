@@ -22,7 +22,7 @@ from typing import Any, Final
 from nba_pra.betting import gate
 from nba_pra.betting.settings import EvidenceSettings
 from nba_pra.errors import DataError
-from nba_pra.formatting import interval, missing, pct, pct_interval
+from nba_pra.formatting import interval, logloss_difference, pct, pct_interval
 
 NO_EVIDENCE: Final = f"no walk-forward evidence yet: every bet is paper ({gate.GET_EVIDENCE})"
 #: the same with the gate off: what passes the filters is staked all the same
@@ -94,11 +94,6 @@ def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
     }
 
 
-def _num(value: float | None) -> str:
-    """A log-loss difference: five decimals, as its interval's ends can be a few hundred-thousandths from 0."""
-    return "n/a" if missing(value) else f"{value:+.5f}"
-
-
 def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
     """The evidence as short lines (each fits a status row): the log-loss difference against the market with its
     interval, the window, then one line per book; without evidence, what that means for today's bets
@@ -109,8 +104,8 @@ def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
         return [str(summary["message"])]
     synthetic = ", synthetic" if summary["synthetic"] else ""
     lines = [
-        f"{summary['method']} vs market: log loss {_num(summary['logloss_minus_market'])} "
-        f"{interval(summary['logloss_minus_market_lo'], summary['logloss_minus_market_hi'], _num)} "
+        f"{summary['method']} vs market: log loss {logloss_difference(summary['logloss_minus_market'])} "
+        f"{interval(summary['logloss_minus_market_lo'], summary['logloss_minus_market_hi'], logloss_difference)} "
         f"on {summary['props']} props",
         f"window {summary['window_start']}..{summary['window_end']} ({summary['source']}{synthetic})",
     ]

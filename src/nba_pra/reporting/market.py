@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from nba_pra.betting.settings import PricingMethod
+from nba_pra.formatting import interval, logloss_difference, pct, pct_interval
 from nba_pra.market_eval.runner import MODEL, MarketEvaluation
 from nba_pra.reporting.recommend import console_for_output
 
@@ -43,11 +44,9 @@ def betting_table(frame: pd.DataFrame) -> Table:
         table.add_column(header, justify="left" if header in ("pricing", "price", "strategy") else "right")
     row: Any  # pandas-stubs types itertuples() fields as any scalar; these are the frame's numbers and names
     for row in frame.itertuples(index=False):
-        interval = "" if pd.isna(row.roi_lo) else f"[{row.roi_lo:+.1%}, {row.roi_hi:+.1%}]"
-        roi = "" if pd.isna(row.roi) else f"{row.roi:+.2%}"
         rate = "" if pd.isna(row.win_rate) else f"{row.win_rate:.1%}"
-        _add_row(table, str(row.method), str(row.price_source), str(row.strategy), str(int(row.bets)), rate, roi,
-                 interval)
+        _add_row(table, str(row.method), str(row.price_source), str(row.strategy), str(int(row.bets)), rate,
+                 pct(row.roi, 2), pct_interval(row.roi_lo, row.roi_hi))
     return table
 
 
@@ -61,8 +60,9 @@ def pricing_table(ev: MarketEvaluation) -> Table:
     for method in PricingMethod:
         m = method.value
         mark = " (default)" if m == h["pricing_method"] else ""
-        _add_row(table, m + mark, f"{h[f'{m}_logloss']:.4f}", f"{h[f'{m}_minus_market']:+.4f}",
-                 f"[{h[f'{m}_minus_market_lo']:+.4f}, {h[f'{m}_minus_market_hi']:+.4f}]", f"{h[f'{m}_ece']:.2%}")
+        _add_row(table, m + mark, f"{h[f'{m}_logloss']:.4f}", logloss_difference(h[f"{m}_minus_market"]),
+                 interval(h[f"{m}_minus_market_lo"], h[f"{m}_minus_market_hi"], logloss_difference),
+                 f"{h[f'{m}_ece']:.2%}")
     return table
 
 
@@ -73,10 +73,9 @@ def gate_table(summary: pd.DataFrame) -> Table:
         table.add_column(header, justify="left" if header in ("pricing", "state") else "right")
     row: Any
     for row in summary.itertuples(index=False):
-        interval = "" if pd.isna(row.roi_lo) else f"[{row.roi_lo:+.1%}, {row.roi_hi:+.1%}]"
-        roi = "" if pd.isna(row.roi) else f"{row.roi:+.2%}"
         clv = "n/a (no closes)" if pd.isna(row.avg_clv_prob) else f"{row.avg_clv_prob:+.4f}"
-        _add_row(table, str(row.method), str(row.state), str(int(row.bets)), roi, interval, str(int(row.clv_bets)), clv)
+        _add_row(table, str(row.method), str(row.state), str(int(row.bets)), pct(row.roi, 2),
+                 pct_interval(row.roi_lo, row.roi_hi), str(int(row.clv_bets)), clv)
     return table
 
 
