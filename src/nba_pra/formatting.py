@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Final
+
+#: an interval with no ends (too few days to draw one), on the CLI and the dashboard alike
+NO_INTERVAL: Final = "[n/a]"
 
 
 def missing(value: float | None) -> bool:
@@ -25,7 +29,7 @@ def logloss_difference(value: float | None) -> str:
 
 def interval(lo: float | None, hi: float | None, show: Callable[[float | None], str]) -> str:
     """``[show(lo), show(hi)]``, or ``[n/a]`` when the interval has no ends."""
-    return "[n/a]" if missing(lo) or missing(hi) else f"[{show(lo)}, {show(hi)}]"
+    return NO_INTERVAL if missing(lo) or missing(hi) else f"[{show(lo)}, {show(hi)}]"
 
 
 def pct_interval(lo: float | None, hi: float | None, digits: int = 1) -> str:

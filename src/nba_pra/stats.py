@@ -35,10 +35,20 @@ def percentile_interval(samples: npt.ArrayLike, confidence: float) -> tuple[floa
     return float(np.percentile(values, tail)), float(np.percentile(values, _PERCENT - tail))
 
 
+def _day_codes(days: npt.ArrayLike) -> tuple[IntArray, int]:
+    """Each value's day as an index into the sorted distinct days, and how many days there are."""
+    codes, uniques = pd.factorize(pd.Series(np.asarray(days)), sort=True)
+    return codes.astype(np.int64), len(uniques)
+
+
+def _sums(values: npt.ArrayLike, codes: IntArray, n_days: int) -> FloatArray:
+    return np.bincount(codes, weights=np.asarray(values, dtype=float), minlength=n_days).astype(float)
+
+
 def day_sums(values: npt.ArrayLike, days: npt.ArrayLike) -> FloatArray:
     """Per-day sums of ``values``, days in sorted order (the blocks of :func:`day_blocked_ratios`)."""
-    codes, _ = pd.factorize(pd.Series(np.asarray(days)), sort=True)
-    return np.bincount(codes, weights=np.asarray(values, dtype=float)).astype(float)
+    codes, n_days = _day_codes(days)
+    return _sums(values, codes, n_days)
 
 
 def day_blocked_ratios(ratios: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]], days: npt.ArrayLike,
@@ -53,13 +63,13 @@ def day_blocked_ratios(ratios: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]]
     The interval is NaN with fewer than ``min_days`` days: two days have three distinct resamples, and an
     interval from them looks certain while it knows nothing. All NaN when there is no value.
     """
-    n_days = len(pd.unique(pd.Series(np.asarray(days))))
+    codes, n_days = _day_codes(days)
     if n_days == 0:
         return {name: (float("nan"),) * 3 for name in ratios}
     idx = resample_indices(n_days, n_resamples, seed) if n_days >= min_days else None
     out: dict[str, tuple[float, float, float]] = {}
     for name, (num, den) in ratios.items():
-        top, bottom = day_sums(num, days), day_sums(den, days)
+        top, bottom = _sums(num, codes, n_days), _sums(den, codes, n_days)
         ratio = float(np.sum(np.asarray(num, dtype=float)) / np.sum(np.asarray(den, dtype=float)))
         lo, hi = (float("nan"), float("nan")) if idx is None else percentile_interval(
             top[idx].sum(axis=1) / bottom[idx].sum(axis=1), confidence)

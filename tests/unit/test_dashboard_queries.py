@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nba_pra import formatting
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.dashboard import pages, views
 from nba_pra.stats import wilson_interval
@@ -161,6 +162,6 @@ def test_the_bankroll_chart_has_labelled_axes_with_date_and_unit_ticks() -> None
 
 
 def test_an_interval_without_ends_reads_n_a_as_on_the_cli() -> None:
-    assert pages._interval(float("nan"), 0.1) == pages.NO_INTERVAL == "[n/a]"
+    assert pages._interval(float("nan"), 0.1) == formatting.NO_INTERVAL == "[n/a]"
     assert pages._interval(None, None) == "[n/a]"
     assert pages._interval(-0.0412, 0.1225) == "[-4.12%, +12.25%]"

@@ -20,6 +20,7 @@ from nba_pra import __version__
 from nba_pra.betting.decisions import reason_help
 from nba_pra.dashboard import readers, views
 from nba_pra.dashboard.api import Page, health_of, project_of, safe_dump
+from nba_pra.formatting import interval
 from nba_pra.redaction import redact_value
 from nba_pra.reporting.timestamps import human_time
 
@@ -37,8 +38,6 @@ CHART_MARGIN_RIGHT: Final = 40
 CHART_X_TICKS: Final = 6
 CHART_Y_TICKS: Final = 5
 MISSING: Final = "–"
-#: an interval with no ends, as the CLI writes it (nba_pra.formatting.pct_interval)
-NO_INTERVAL: Final = "[n/a]"
 
 #: slate table: (field, header, format) -- formats are the filters below
 SLATE_COLUMNS: Final = (
@@ -90,10 +89,8 @@ def _fmt(value: Any, kind: str) -> str:
 
 
 def _interval(lo: Any, hi: Any, kind: str = "spct") -> str:
-    """``[lo, hi]`` of an interval, or ``[n/a]`` when it has no ends (too few days to draw one)."""
-    if _fmt(lo, kind) == MISSING or _fmt(hi, kind) == MISSING:
-        return NO_INTERVAL
-    return f"[{_fmt(lo, kind)}, {_fmt(hi, kind)}]"
+    """``[lo, hi]`` in a cell format, or ``[n/a]`` when it has no ends (:func:`nba_pra.formatting.interval`)."""
+    return interval(lo, hi, lambda value: _fmt(value, kind))
 
 
 def svg_points(values: list[float], width: float = CHART_WIDTH, height: float = CHART_HEIGHT,
