@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from backtest_support import make_backtest_project
-from nba_pra.artifacts import BACKTEST_BANKROLL_PLOT, BACKTEST_METRICS
+from nba_pra.artifacts import BACKTEST_BANKROLL_PLOT, BACKTEST_EVIDENCE, BACKTEST_METRICS, EVIDENCE
 from nba_pra.backtest import runner
 from nba_pra.backtest.settings import BootstrapSettings
 from nba_pra.backtest.sweep import main as sweep_main
@@ -86,6 +86,20 @@ def test_rerunning_the_backtest_hits_the_cache_and_adds_nothing_to_the_ledger(sm
     assert first.cache.path.stat().st_mtime_ns == mtime
     assert again.run_key == first.run_key
     assert len(again.bets) == len(first.bets)
+
+
+def test_a_recorded_backtest_leaves_the_gates_evidence_file_alone(small_backtest) -> None:
+    """``nba-pra backtest`` (with overrides, here a looser confidence) writes its own evidence file, never the one
+    the bet stage's gate reads."""
+    root, _ = small_backtest
+    project = load_project(root, ["betting.min_confidence=0.5"])
+    gate_file = EVIDENCE.path(project)
+    gate_file.parent.mkdir(parents=True, exist_ok=True)
+    gate_file.write_text("the evidence stage's file")
+    result = runner.run_and_record(project)
+    assert gate_file.read_text() == "the evidence stage's file"
+    written = json.loads(BACKTEST_EVIDENCE.path(project).read_text())
+    assert written["source"] == "backtest" and written["window_end"] == result.evidence.window_end
 
 
 def test_reports_hold_the_metrics_buckets_and_plots(small_backtest, tmp_path: Path) -> None:
