@@ -35,3 +35,9 @@ def interval(lo: float | None, hi: float | None, show: Callable[[float | None], 
 def pct_interval(lo: float | None, hi: float | None, digits: int = 1) -> str:
     """``[-4.1%, +12.2%]``, or ``[n/a]``."""
     return interval(lo, hi, lambda value: pct(value, digits))
+
+
+def p_value(value: float | None) -> str:
+    """A p-value or a test's level, ``0.0036``: two significant figures (a bootstrap's smallest p is 1/(B+1),
+    0.0005 with 2,000 resamples); or ``n/a``."""
+    return "n/a" if missing(value) else f"{value:.2g}"

@@ -51,6 +51,23 @@ def day_sums(values: npt.ArrayLike, days: npt.ArrayLike) -> FloatArray:
     return _sums(values, codes, n_days)
 
 
+def _resampled_ratios(ratios: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]], days: npt.ArrayLike,
+                      n_resamples: int, seed: int, min_days: int
+                      ) -> dict[str, tuple[float, FloatArray | None]] | None:
+    """Per name: ``sum(num) / sum(den)`` and its day-blocked resamples (None with fewer than ``min_days`` days);
+    None when there is no day at all (see :func:`day_blocked_ratios`)."""
+    codes, n_days = _day_codes(days)
+    if n_days == 0:
+        return None
+    idx = resample_indices(n_days, n_resamples, seed) if n_days >= min_days else None
+    out: dict[str, tuple[float, FloatArray | None]] = {}
+    for name, (num, den) in ratios.items():
+        top, bottom = _sums(num, codes, n_days), _sums(den, codes, n_days)
+        ratio = float(np.sum(np.asarray(num, dtype=float)) / np.sum(np.asarray(den, dtype=float)))
+        out[name] = (ratio, None if idx is None else top[idx].sum(axis=1) / bottom[idx].sum(axis=1))
+    return out
+
+
 def day_blocked_ratios(ratios: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]], days: npt.ArrayLike,
                        n_resamples: int, confidence: float, seed: int, min_days: int
                        ) -> dict[str, tuple[float, float, float]]:
@@ -63,28 +80,48 @@ def day_blocked_ratios(ratios: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]]
     The interval is NaN with fewer than ``min_days`` days: two days have three distinct resamples, and an
     interval from them looks certain while it knows nothing. All NaN when there is no value.
     """
-    codes, n_days = _day_codes(days)
-    if n_days == 0:
+    resampled = _resampled_ratios(ratios, days, n_resamples, seed, min_days)
+    if resampled is None:
         return {name: (float("nan"),) * 3 for name in ratios}
-    idx = resample_indices(n_days, n_resamples, seed) if n_days >= min_days else None
-    out: dict[str, tuple[float, float, float]] = {}
-    for name, (num, den) in ratios.items():
-        top, bottom = _sums(num, codes, n_days), _sums(den, codes, n_days)
-        ratio = float(np.sum(np.asarray(num, dtype=float)) / np.sum(np.asarray(den, dtype=float)))
-        lo, hi = (float("nan"), float("nan")) if idx is None else percentile_interval(
-            top[idx].sum(axis=1) / bottom[idx].sum(axis=1), confidence)
-        out[name] = (ratio, lo, hi)
-    return out
+    nan = (float("nan"), float("nan"))
+    return {name: (ratio, *(nan if draws is None else percentile_interval(draws, confidence)))
+            for name, (ratio, draws) in resampled.items()}
 
 
 def day_blocked_mean(values: npt.ArrayLike, days: npt.ArrayLike, n_resamples: int, confidence: float,
                      seed: int, min_days: int) -> tuple[float, float, float]:
     """Mean of the finite ``values`` and its day-blocked interval (:func:`day_blocked_ratios` with ``den = 1``)."""
+    mean, lo, hi, _ = day_blocked_mean_test(values, days, n_resamples, confidence, seed, min_days, 0.0)
+    return mean, lo, hi
+
+
+def bootstrap_p_value(samples: npt.ArrayLike, threshold: float) -> float:
+    """One-sided bootstrap p-value of "the statistic is at most ``threshold``": ``(1 + #{s_b <= t}) / (1 + B)``
+    over the ``B`` resampled statistics ``s_b`` (the +1s keep it above zero: a test with B draws cannot say
+    less than p = 1/(B+1)). A percentile interval's lower end at one-sided level ``a`` clears ``t`` about when
+    ``p < a``.
+    """
+    values = np.asarray(samples, dtype=float)
+    return float((1.0 + np.count_nonzero(values <= threshold)) / (1.0 + len(values)))
+
+
+def day_blocked_mean_test(values: npt.ArrayLike, days: npt.ArrayLike, n_resamples: int, confidence: float,
+                          seed: int, min_days: int, threshold: float) -> tuple[float, float, float, float]:
+    """Mean of the finite ``values``, its day-blocked interval (:func:`day_blocked_ratios` with ``den = 1``) and
+    the one-sided p-value of "mean <= ``threshold``" from the same resamples (:func:`bootstrap_p_value`).
+
+    Interval and p are NaN with fewer than ``min_days`` days (so no test passes on them); all NaN without values.
+    """
     x = np.asarray(values, dtype=float)
     keep = np.isfinite(x)
-    blocked = day_blocked_ratios({"mean": (x[keep], np.ones(int(keep.sum())))}, np.asarray(days)[keep],
-                                 n_resamples, confidence, seed, min_days)
-    return blocked["mean"]
+    resampled = _resampled_ratios({"mean": (x[keep], np.ones(int(keep.sum())))}, np.asarray(days)[keep],
+                                  n_resamples, seed, min_days)
+    if resampled is None:
+        return (float("nan"),) * 4
+    mean, draws = resampled["mean"]
+    if draws is None:
+        return mean, float("nan"), float("nan"), float("nan")
+    return (mean, *percentile_interval(draws, confidence), bootstrap_p_value(draws, threshold))
 
 
 def roi_yield_intervals(profit: FloatArray, stake: FloatArray, days: npt.ArrayLike, n_resamples: int,

@@ -124,8 +124,9 @@ def test_second_repro_reruns_only_the_availability_stage(piped) -> None:
 
 
 def test_the_daily_bets_are_staked_or_paper_exactly_as_the_evidence_says(piped) -> None:
-    """The gate reads the evidence stage's walk-forward figures: a bet stakes only at a book whose ROI interval
-    cleared zero there; every other bet is paper with the figures as its reason, and the market is synthetic."""
+    """The gate reads the evidence stage's walk-forward figures: a bet stakes only at a book whose ROI tested
+    above zero there (Holm over the books); every other bet is paper with the figures as its reason, and the
+    market is synthetic."""
     root, result = piped
     summary = json.loads((root / "reports/bet_summary.json").read_text())
     evidence = json.loads((root / "reports/evidence.json").read_text())
@@ -136,10 +137,19 @@ def test_the_daily_bets_are_staked_or_paper_exactly_as_the_evidence_says(piped) 
     bets = candidates.loc[candidates["decision"] == "bet"]
     assert summary["staked"] + summary["paper"] == len(bets) and set(bets["state"]) <= {"staked", "paper"}
     books = evidence["methods"]["market_aware"]["books"]
+    gate = settings.betting.evidence
+    # Holm's step-down, written out: the k books with enough bets by p (none: too few days, last), the i-th (from
+    # 0) tested at fwe / (k - i)
+    tested = sorted((b["p_value"] if b["p_value"] == b["p_value"] else 2.0, name) for name, b in books.items()
+                    if b["bets"] >= gate.min_bets)
+    passed = set()
+    for i, (p, name) in enumerate(tested):
+        if p > gate.familywise_error / (len(tested) - i):
+            break
+        passed.add(name)
+    assert evidence["min_roi_lo"] == gate.min_roi_lo
     for row in bets.itertuples(index=False):
-        book = books.get(row.bookmaker)
-        may_stake = (book is not None and book["bets"] >= settings.betting.evidence.min_bets
-                     and book["roi_lo"] > settings.betting.evidence.min_roi_lo)
+        may_stake = row.bookmaker in passed
         assert (row.state == "staked") == may_stake
         assert (row.stake > 0) == may_stake and (row.gate_reason.startswith("no_evidence") != may_stake)
     assert "synthetic" in (result.stdout + result.stderr).lower()

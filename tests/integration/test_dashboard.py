@@ -230,8 +230,10 @@ def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(projec
     summary_path = project.path("reports", "bet_summary.json")
     evidence_path = project.path("reports", "evidence.json")
     original = summary_path.read_text()
-    books = {"fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "staked": False},
-             "simbook": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "staked": True}}
+    books = {"fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "p_value": 0.74,
+                          "staked": False},
+             "simbook": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "p_value": 0.0095,
+                         "staked": True}}
     evidence = {"source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
                 "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100, "min_roi_lo": 0.0,
                 "stack": None, "methods": {"market_aware": {"props": 900, "logloss": 0.689, "market_logloss": 0.6914,
@@ -249,7 +251,7 @@ def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(projec
         html = client.get("/health").text
         assert 'id="evidence-table"' in html and "-0.00240" in html and "[-0.00510, +0.00030]" in html
         assert 'data-book="fastline"' in html and "PAPER" in html and "STAKED" in html
-        assert "-1.20%" in html and "+2.60%" in html
+        assert "-1.20%" in html and "+2.60%" in html and ">0.0095<" in html
     finally:
         summary_path.write_text(original)
         evidence_path.unlink(missing_ok=True)

@@ -19,9 +19,9 @@ from settings_support import evidence_settings, pricing_settings
 BOOKS = pd.Series(["sharp", "soft", "absent"])
 
 
-def evidence(soft_bets: int = 400, soft_lo: float = 0.012, stack: StackFit | None = None) -> Evidence:
-    books = {"sharp": BookEvidence(bets=900, roi=-0.021, roi_lo=-0.05, roi_hi=0.026, staked=False),
-             "soft": BookEvidence(bets=soft_bets, roi=0.051, roi_lo=soft_lo, roi_hi=0.09, staked=True)}
+def evidence(soft_bets: int = 400, soft_p: float = 0.004, stack: StackFit | None = None) -> Evidence:
+    books = {"sharp": BookEvidence(bets=900, roi=-0.021, roi_lo=-0.05, roi_hi=0.026, p_value=0.81, staked=False),
+             "soft": BookEvidence(bets=soft_bets, roi=0.051, roi_lo=0.012, roi_hi=0.09, p_value=soft_p, staked=True)}
     method = MethodEvidence(props=3000, logloss=0.6905, market_logloss=0.6910, logloss_minus_market=-0.0005,
                             logloss_minus_market_lo=-0.0015, logloss_minus_market_hi=0.0004, books=books)
     return Evidence(source="backtest", synthetic=True, written_at="2024-12-21T00:00:00+00:00",
@@ -36,11 +36,13 @@ def test_without_evidence_every_book_is_paper_and_the_reason_says_how_to_get_som
     assert (reason == expected).all()
 
 
-def test_only_a_book_whose_roi_interval_clears_zero_on_enough_bets_may_stake() -> None:
-    staked, reason = Gate(evidence(), evidence_settings()).decide(PricingMethod.MARKET_AWARE, BOOKS)
+def test_only_a_book_whose_roi_tests_above_zero_on_enough_bets_may_stake() -> None:
+    staked, reason = Gate(evidence(), evidence_settings(familywise_error=0.025)).decide(PricingMethod.MARKET_AWARE,
+                                                                                        BOOKS)
     assert staked.tolist() == [False, True, False]
-    assert reason[0] == ("no_evidence: sharp ROI -2.1% [-5.0%, +2.6%] on 900 bets "
-                         "(market_aware, 2024-10-22..2024-12-20)")
+    # two books tested: soft's p 0.004 <= 0.025 / 2 stakes, then sharp's 0.81 > 0.025 / 1 does not
+    assert reason[0] == ("no_evidence: sharp ROI -2.1% [-5.0%, +2.6%] on 900 bets, p 0.81 vs Holm level 0.025 "
+                         "of 2 books (market_aware, 2024-10-22..2024-12-20)")
     assert reason[1] == ""
     assert reason[2] == "no_evidence: no market_aware bets at absent (market_aware, 2024-10-22..2024-12-20)"
 
@@ -49,8 +51,46 @@ def test_the_gate_applies_todays_settings_not_the_ones_the_evidence_was_written_
     few = Gate(evidence(soft_bets=60), evidence_settings(min_bets=100))
     staked, reason = few.decide(PricingMethod.MARKET_AWARE, BOOKS)
     assert not staked[1] and reason[1] == "no_evidence: soft 60 bets < 100 (market_aware, 2024-10-22..2024-12-20)"
+    # the p-values test the evidence's own threshold: another one stakes nothing until the evidence is measured
     strict = Gate(evidence(), evidence_settings(min_roi_lo=0.02))
-    assert not strict.decide(PricingMethod.MARKET_AWARE, BOOKS)[0].any()
+    staked, reason = strict.decide(PricingMethod.MARKET_AWARE, BOOKS)
+    assert not staked.any()
+    assert reason[1] == ("no_evidence: the evidence tested ROI > +0.0%, the settings ask for > +2.0% (run "
+                         "`nba-pra evidence`, or `nba-pra market` on recorded real lines)")
+    # a stricter familywise error: soft's 0.004 fails 0.005 / 2
+    assert not Gate(evidence(), evidence_settings(familywise_error=0.005)).decide(PricingMethod.MARKET_AWARE,
+                                                                                  BOOKS)[0].any()
+
+
+def _books(p_values: dict[str, float], bets: int = 500) -> Evidence:
+    books = {name: BookEvidence(bets=bets, roi=0.05, roi_lo=0.01, roi_hi=0.09, p_value=p, staked=False)
+             for name, p in p_values.items()}
+    return Evidence(**{**evidence().__dict__,
+                       "methods": {"market_aware": MethodEvidence(**{**evidence().methods["market_aware"].__dict__,
+                                                                     "books": books})}})
+
+
+def test_holms_step_down_stakes_only_books_whose_p_clears_the_level_for_their_rank() -> None:
+    """At 0.025 over three books the levels are 0.025/3, 0.025/2, 0.025 in order of p. Each of 0.010 and 0.012
+    clears 0.025 alone, but the smallest fails 0.0083, so nothing stakes; with 0.005 first, 0.012 then clears
+    0.0125 and 0.3 fails 0.025."""
+    names = pd.Series(["a", "b", "c"])
+    settings = evidence_settings(familywise_error=0.025)
+    staked, reason = Gate(_books({"a": 0.010, "b": 0.012, "c": 0.3}), settings).decide(PricingMethod.MARKET_AWARE,
+                                                                                       names)
+    assert not staked.any()
+    assert "p 0.01 vs Holm level 0.0083 of 3 books" in reason[0]
+    staked, _ = Gate(_books({"a": 0.005, "b": 0.012, "c": 0.3}), settings).decide(PricingMethod.MARKET_AWARE, names)
+    assert staked.tolist() == [True, True, False]
+    # a book under min_bets is not tested, so it does not raise the others' bar: one book at 0.010 alone stakes
+    ev = _books({"a": 0.010})
+    few = {**ev.methods["market_aware"].books,
+           "b": BookEvidence(bets=20, roi=0.2, roi_lo=0.1, roi_hi=0.3, p_value=0.0005, staked=False)}
+    ev = Evidence(**{**ev.__dict__, "methods": {"market_aware": MethodEvidence(
+        **{**ev.methods["market_aware"].__dict__, "books": few})}})
+    assert Gate(ev, settings).decide(PricingMethod.MARKET_AWARE, pd.Series(["a", "b"]))[0].tolist() == [True, False]
+    # a book with too few days has no p: tested, never staked
+    assert not Gate(_books({"a": float("nan")}), settings).decide(PricingMethod.MARKET_AWARE, names[:1])[0].any()
 
 
 def test_evidence_for_another_method_does_not_let_this_one_stake() -> None:
@@ -68,7 +108,7 @@ def test_evidence_survives_its_file_and_a_corrupt_file_is_a_clear_error(tmp_path
     ev = evidence(stack=StackFit(0.01, 0.1, 0.9, 2500))
     path = write_evidence(ev, tmp_path / "reports" / "evidence.json")
     assert read_evidence(path) == ev
-    assert json.loads(path.read_text())["methods"]["market_aware"]["books"]["soft"]["roi_lo"] == 0.012
+    assert json.loads(path.read_text())["methods"]["market_aware"]["books"]["soft"]["p_value"] == 0.004
     assert read_evidence(tmp_path / "missing.json") is None
     path.write_text("{not json")
     with pytest.raises(DataError, match="not a readable evidence file"):

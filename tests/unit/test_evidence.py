@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.betting.gate import book_staked
+from nba_pra.betting.gate import BookEvidence, staked_books
 from nba_pra.betting.settings import PricingMethod
 from nba_pra.betting.stacking import FIT_COLUMNS
 from nba_pra.evaluation.cache import PredictionCache
@@ -23,6 +23,7 @@ from nba_pra.evidence.gate_figures import (
     state_summary,
 )
 from nba_pra.evidence.replay import Replay, over_column
+from nba_pra.stats import day_blocked_mean_test
 from settings_support import conf, evidence_settings
 
 # the fixtures' weekly gate has a week of nights before its second decision: five are enough for an interval here
@@ -75,8 +76,48 @@ def test_a_book_with_bets_on_too_few_nights_has_no_interval_and_is_not_staked() 
                                                                  "2024-01-04"], 30))})
     fig = roi_figures(bets, BOOT, seed=1)
     assert fig["bets"] == 120 and fig["roi"] == pytest.approx(0.9)
-    assert np.isnan(fig["roi_lo"]) and np.isnan(fig["roi_hi"])
-    assert not book_staked(fig["bets"], fig["roi_lo"], evidence_settings(min_bets=100))
+    assert np.isnan(fig["roi_lo"]) and np.isnan(fig["roi_hi"]) and np.isnan(fig["p_value"])
+    props = _props(n_days=4, per_day=30)
+    ev = method_evidence(props, _bets(props, {"soft": 0.9}), PricingMethod.MARKET_AWARE,
+                         evidence_settings(min_bets=100), BOOT, 1)
+    assert ev.books["soft"].bets == 120 and not ev.books["soft"].staked
+
+
+def test_the_p_value_counts_the_resampled_nights_at_or_below_the_threshold() -> None:
+    """Twelve nights: eleven of one +0.9 win, one of ten -1 losses. The p-value is the share of day resamples whose
+    ROI is at or below the threshold (plus one over the resamples plus one)."""
+    nights = pd.to_datetime("2024-01-01") + pd.to_timedelta(np.r_[np.arange(11), np.full(10, 11)], unit="D")
+    profit = np.r_[np.full(11, 0.9), np.full(10, -1.0)]
+    bets = pd.DataFrame({"result": np.where(profit > 0, "win", "loss"), "profit": profit, "game_date": nights})
+    boot = conf(BootstrapSettings, n_resamples=4000, min_days=5)
+    fig = roi_figures(bets, boot, seed=3)
+    # a resample's sum is 0.9 w - 10 l over 12 draws (l losing nights): <= 0 iff l >= 1 (w <= 11, 0.9 * 11 < 10),
+    # which has chance 1 - (11/12)^12 = 0.6475
+    assert fig["p_value"] == pytest.approx(1 - (11 / 12) ** 12, abs=0.025)
+    assert roi_figures(bets, boot, seed=3, min_roi=-2.0)["p_value"] == pytest.approx(1 / 4001)
+
+
+def test_holm_keeps_the_chance_of_staking_any_of_seven_books_that_lose_at_the_familywise_error() -> None:
+    """Seven books whose flat bets are fair coin flips at even money (true ROI 0), 40 nights of 8 bets each, on
+    400 replays: testing each book alone at 0.025 stakes some book on about 1 - 0.975^7 = 16 % of them; Holm at
+    the familywise error 0.025 on at most about 2.5 % (binomial sd 0.8 points on 400)."""
+    rng = np.random.default_rng(11)
+    nights = np.repeat(np.arange(40), 8)
+    boot = conf(BootstrapSettings, n_resamples=500, confidence=0.95, min_days=10)
+    settings = evidence_settings(min_bets=100, min_roi_lo=0.0, familywise_error=0.025)
+    alone = holm = 0
+    for _ in range(400):
+        books = {}
+        for book in range(7):
+            profit = np.where(rng.random(len(nights)) < 0.5, 1.0, -1.0)
+            roi, lo, hi, p = day_blocked_mean_test(profit, nights, boot.n_resamples, boot.confidence,
+                                                   int(rng.integers(1 << 30)), boot.min_days, settings.min_roi_lo)
+            books[f"book{book}"] = BookEvidence(bets=len(profit), roi=roi, roi_lo=lo, roi_hi=hi, p_value=p,
+                                                staked=False)
+        alone += any(b.p_value <= settings.familywise_error for b in books.values())
+        holm += any(staked_books(books, settings).values())
+    assert alone / 400 > 0.10
+    assert holm / 400 < 0.045
 
 
 def test_a_books_roi_interval_resamples_whole_nights() -> None:

@@ -21,8 +21,10 @@ EVIDENCE = {
             "props": 900, "logloss": 0.6890, "market_logloss": 0.6914, "logloss_minus_market": -0.0024,
             "logloss_minus_market_lo": -0.0051, "logloss_minus_market_hi": 0.0003,
             "books": {
-                "fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "staked": False},
-                "bookb": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "staked": True},
+                "fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "p_value": 0.74,
+                             "staked": False},
+                "bookb": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "p_value": 0.0095,
+                          "staked": True},
             },
         },
         "model": {"props": 900, "logloss": 0.724, "market_logloss": 0.6914, "logloss_minus_market": 0.0326,
@@ -51,8 +53,8 @@ def test_the_configured_method_is_shown_with_every_book(tmp_path: Path) -> None:
     lines = evidence_lines(summary, required=True)
     assert lines[0] == "market_aware vs market: log loss -0.00240 [-0.00510, +0.00030] on 900 props"
     assert lines[1] == "window 2024-10-22..2024-12-20 (market, synthetic)"
-    assert lines[2] == "bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%] -> staked"
-    assert lines[3] == "fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%] -> paper"
+    assert lines[2] == "bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%], p 0.0095 -> staked"
+    assert lines[3] == "fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%], p 0.74 -> paper"
 
 
 def test_a_method_the_file_does_not_cover_says_so() -> None:
@@ -65,10 +67,10 @@ def test_a_method_the_file_does_not_cover_says_so() -> None:
 
 def test_a_book_without_bets_shows_no_roi_rather_than_nan() -> None:
     books = {"northbet": {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan"),
-                          "staked": False}}
+                          "p_value": float("nan"), "staked": False}}
     evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
     lines = evidence_lines(evidence_summary(json.loads(json.dumps(evidence)), "market_aware"), required=True)
-    assert lines[2] == "northbet: 0 bets, ROI n/a [n/a] -> paper"
+    assert lines[2] == "northbet: 0 bets, ROI n/a [n/a], p n/a -> paper"
 
 
 def test_a_log_loss_interval_near_zero_keeps_its_sign_and_one_without_ends_reads_n_a() -> None:

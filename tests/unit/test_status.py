@@ -158,8 +158,8 @@ def test_the_banner_pricing_evidence_and_paper_ledger_are_shown(project) -> None
         evidence_path.write_text(json.dumps(EVIDENCE))
         lines, shown = _screen(project)
         assert "-0.00240 [-0.00510, +0.00030]" in _row(lines, "evidence")
-        assert any("fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%] -> paper" in line for line in lines)
-        assert any("bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%] -> staked" in line for line in lines)
+        assert any("fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%], p 0.74 -> paper" in line for line in lines)
+        assert any("bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%], p 0.0095 -> staked" in line for line in lines)
         assert len(lines) <= SCREEN_LINES
     finally:
         summary_path.write_text(original)
@@ -170,7 +170,8 @@ def test_many_books_and_warnings_still_fit_one_screen(project) -> None:
     from test_reporting_evidence import EVIDENCE
 
     collected = status.collect(project)
-    books = {f"book{i}": {"bets": 100, "roi": 0.0, "roi_lo": -0.1, "roi_hi": 0.1, "staked": False} for i in range(8)}
+    books = {f"book{i}": {"bets": 100, "roi": 0.0, "roi_lo": -0.1, "roi_hi": 0.1, "p_value": 0.5, "staked": False}
+             for i in range(8)}
     evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
     collected["evidence"] = status.evidence_summary(evidence, "market_aware")
     collected["warnings"] = [f"ledger health: warning number {i}" for i in range(9)]

@@ -168,7 +168,7 @@ def run_backtest(project: Project, inputs: BacktestInputs | None = None) -> Back
                  "paper_bets": int((bets["state"] == BetState.PAPER.value).sum()) if len(bets) else 0},
         by_edge=edge_table(staked, s.ledger.edge_buckets),
         replay=ev.replay, gate=ev.gate, evidence=ev.evidence,
-        methods=method_table(ev.replay, ev.gate, bt.bootstrap, s.seed, s.market.reliability_bins),
+        methods=method_table(ev.replay, ev.gate, s.betting.evidence, bt.bootstrap, s.seed, s.market.reliability_bins),
     )
 
 
@@ -177,8 +177,8 @@ def gate_source(state: BetState) -> str:
     return f"gate: {state.value}"
 
 
-def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSettings, seed: int,
-                 n_bins: int) -> pd.DataFrame:
+def method_table(rep: Replay, gate: GateWalkForward, evidence: EvidenceSettings, bootstrap: BootstrapSettings,
+                 seed: int, n_bins: int) -> pd.DataFrame:
     """Every pricing method side by side on the same props: log loss, Brier and ECE of P(over | no push) at the
     consensus line, log loss minus the market's (interval); then the flat ROI of its picks per book and in all,
     beside a random side and always-under on the same offers, and split by the walk-forward gate's state."""
@@ -189,7 +189,7 @@ def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSetting
     ece = scores.expected_calibration_error(scores.reliability(rep.props, columns, n_bins))
     rows: list[dict[str, Any]] = []
     for method in PricingMethod:
-        m = method_evidence(rep.props, rep.bets, method, _whole_range(window), bootstrap, seed)
+        m = method_evidence(rep.props, rep.bets, method, _whole_range(evidence, window), bootstrap, seed)
         base = {"method": method.value, "props": m.props, "logloss": m.logloss, "market_logloss": m.market_logloss,
                 "brier": float(cast(float, probability.loc[method.value, "brier"])),
                 "ece": float(ece.get(method.value, np.nan)),
@@ -206,9 +206,9 @@ def method_table(rep: Replay, gate: GateWalkForward, bootstrap: BootstrapSetting
     return pd.DataFrame(rows)
 
 
-def _whole_range(days: int) -> EvidenceSettings:
-    """Evidence settings whose window covers a whole range (for the side-by-side table, not for staking)."""
-    return EvidenceSettings(required=True, window_days=days, min_bets=0, min_roi_lo=0.0)
+def _whole_range(evidence: EvidenceSettings, days: int) -> EvidenceSettings:
+    """The evidence settings with a window over a whole range (for the side-by-side table, not for staking)."""
+    return dataclasses.replace(evidence, window_days=days, min_bets=0)
 
 
 def record_in_ledger(project: Project, run_key: str, sim: Simulation, box_scores: pd.DataFrame,

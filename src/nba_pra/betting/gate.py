@@ -3,20 +3,26 @@
 The evidence (:class:`Evidence`, ``reports/evidence.json``) is written by the backtest and ``nba-pra market``
 from flat one-unit bets replayed walk-forward (:mod:`nba_pra.evidence`): for each pricing method, the log loss
 of its P(over | no push) at the consensus line against the de-vigged market's (paired bootstrap interval), and
-for each book the ROI of the bets the method picked there, with its bootstrap interval. A (method, book) may
-stake when
+for each book the ROI of the bets the method picked there, with its bootstrap interval and the one-sided
+bootstrap p-value ``p`` of "ROI <= min_roi_lo" (resampling whole days). Of a method's books with
+``bets >= min_bets``, sorted by p (``p_(1) <= ... <= p_(k)``), Holm's step-down lets stake
 
-    bets >= min_bets   and   roi_lo > min_roi_lo
+    the books before the first i with   p_(i) > familywise_error / (k - i + 1)
 
-i.e. the interval says that betting that book's prices with that method beat the market's prices out of sample
-(a book's price *is* its market). Every other bet that passes the filters is a **paper** bet: stake 0, recorded
-and settled like any other, with ``gate_reason`` giving the figures, so evidence keeps accumulating.
+i.e. betting that book's prices with that method beat the market's prices out of sample (a book's price *is*
+its market), and the chance that any of the k books stakes while none beats ``min_roi_lo`` is at most
+``familywise_error`` whatever their correlation. Testing each book alone at that level would stake some sharp
+book on a lucky window far more often (7 books: up to ``1 - (1 - a)^7``). Every other bet that passes the
+filters is a **paper** bet: stake 0, recorded and settled like any other, with ``gate_reason`` giving the
+figures, so evidence keeps accumulating. The p-values test the evidence's own ``min_roi_lo``: settings that ask
+for another threshold stake nothing until the evidence is measured again.
 ``betting.evidence.required=false`` lets everything stake (the bet stage warns on every run).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +34,7 @@ import pandas as pd
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.betting.stacking import StackFit
 from nba_pra.errors import DataError
-from nba_pra.formatting import pct, pct_interval
+from nba_pra.formatting import p_value, pct, pct_interval
 
 NO_EVIDENCE: Final = "no_evidence"
 #: how a user gets evidence (said wherever there is none)
@@ -48,6 +54,8 @@ class BookEvidence:
     roi: float
     roi_lo: float
     roi_hi: float
+    #: one-sided day-blocked bootstrap p-value of "ROI <= the evidence's min_roi_lo" (NaN: too few days)
+    p_value: float
     staked: bool
 
 
@@ -92,9 +100,37 @@ class Evidence:
         return cls(**{**data, "methods": methods, "stack": stack})
 
 
-def book_staked(bets: int, roi_lo: float, settings: EvidenceSettings) -> bool:
-    """The gate's rule (module docstring) for one (method, book)."""
-    return bool(bets >= settings.min_bets and np.isfinite(roi_lo) and roi_lo > settings.min_roi_lo)
+@dataclass(frozen=True)
+class HolmStep:
+    """One book in Holm's step-down: the level its p is tested at and whether the gate lets it stake."""
+
+    level: float  # familywise_error / (k - rank), rank 0 for the smallest p
+    staked: bool
+
+
+def holm(p_values: Mapping[str, float], familywise_error: float) -> dict[str, HolmStep]:
+    """Holm's step-down over ``{book: p}`` (module docstring): ``staked`` for the books it rejects ("ROI <=
+    min_roi_lo") at ``familywise_error``. A NaN p (too few days) is never rejected but counts as tested."""
+    order = sorted(p_values, key=lambda book: (np.nan_to_num(p_values[book], nan=np.inf), book))
+    steps, passing = {}, True
+    for rank, book in enumerate(order):
+        level = familywise_error / (len(order) - rank)
+        passing = passing and bool(p_values[book] <= level)
+        steps[book] = HolmStep(level, passing)
+    return steps
+
+
+def holm_steps(books: Mapping[str, BookEvidence], settings: EvidenceSettings) -> dict[str, HolmStep]:
+    """The gate's test (module docstring) of one method's books: Holm at ``familywise_error`` over the books with
+    ``bets >= min_bets`` (the others are not tested and do not stake)."""
+    return holm({name: b.p_value for name, b in books.items() if b.bets >= settings.min_bets},
+                settings.familywise_error)
+
+
+def staked_books(books: Mapping[str, BookEvidence], settings: EvidenceSettings) -> dict[str, bool]:
+    """Per book of one method: does the gate let it stake (:func:`holm_steps`)."""
+    steps = holm_steps(books, settings)
+    return {name: name in steps and steps[name].staked for name in books}
 
 
 def write_evidence(evidence: Evidence, path: Path) -> Path:
@@ -136,27 +172,38 @@ class Gate:
         """Per row: may a bet at this book stake, and the paper reason (with the figures) when it may not."""
         if not self.required:
             return pd.Series(True, index=bookmaker.index), pd.Series("", index=bookmaker.index, dtype=object)
-        books = pd.Series(bookmaker.astype(str).unique())
-        verdicts = {book: self._book(PricingMethod(method), book) for book in books}
-        staked = bookmaker.astype(str).map({b: v[0] for b, v in verdicts.items()}).astype(bool)
-        reason = bookmaker.astype(str).map({b: v[1] for b, v in verdicts.items()}).astype(object)
+        books = bookmaker.astype(str)
+        verdicts = self._verdicts(PricingMethod(method), sorted(books.unique()))
+        staked = books.map({b: v[0] for b, v in verdicts.items()}).astype(bool)
+        reason = books.map({b: v[1] for b, v in verdicts.items()}).astype(object)
         return staked, reason
 
-    def _book(self, method: PricingMethod, book: str) -> tuple[bool, str]:
+    def _verdicts(self, method: PricingMethod, books: list[str]) -> dict[str, tuple[bool, str]]:
         ev = self.evidence
         if ev is None:
-            return False, f"{NO_EVIDENCE}: none yet ({GET_EVIDENCE})"
-        span = f"{method.value}, {ev.window_start}..{ev.window_end}"
+            return dict.fromkeys(books, (False, f"{NO_EVIDENCE}: none yet ({GET_EVIDENCE})"))
         found = ev.methods.get(method.value)
         if found is None:
-            return False, f"{NO_EVIDENCE}: none for pricing {method.value} ({GET_EVIDENCE})"
-        b = found.books.get(book)
+            return dict.fromkeys(books, (False, f"{NO_EVIDENCE}: none for pricing {method.value} ({GET_EVIDENCE})"))
+        assert self.settings is not None  # a required gate has settings
+        span = f"{method.value}, {ev.window_start}..{ev.window_end}"
+        if self.settings.min_roi_lo != ev.min_roi_lo:
+            return dict.fromkeys(books, (False, (
+                f"{NO_EVIDENCE}: the evidence tested ROI > {pct(ev.min_roi_lo)}, the settings ask for "
+                f"> {pct(self.settings.min_roi_lo)} ({GET_EVIDENCE})")))
+        steps = holm_steps(found.books, self.settings)
+        return {book: self._verdict(method, book, found.books.get(book), steps, span) for book in books}
+
+    def _verdict(self, method: PricingMethod, book: str, b: BookEvidence | None, steps: dict[str, HolmStep],
+                 span: str) -> tuple[bool, str]:
+        assert self.settings is not None  # a required gate has settings
         if b is None:
             return False, f"{NO_EVIDENCE}: no {method.value} bets at {book} ({span})"
-        assert self.settings is not None  # a required gate has settings
-        if book_staked(b.bets, b.roi_lo, self.settings):
-            return True, ""
-        if b.bets < self.settings.min_bets:
+        if book not in steps:
             return False, f"{NO_EVIDENCE}: {book} {b.bets} bets < {self.settings.min_bets} ({span})"
+        step = steps[book]
+        if step.staked:
+            return True, ""
         return False, (f"{NO_EVIDENCE}: {book} ROI {pct(b.roi)} {pct_interval(b.roi_lo, b.roi_hi)} on {b.bets} "
-                       f"bets ({span})")
+                       f"bets, p {p_value(b.p_value)} vs Holm level {p_value(step.level)} of {len(steps)} books "
+                       f"({span})")

@@ -63,6 +63,7 @@ class EvidenceSettings:
     window_days: Count
     min_bets: NonNegInt
     min_roi_lo: Real
+    familywise_error: PositiveUnit
 
 
 @settings

@@ -82,7 +82,7 @@ def _fmt(value: Any, kind: str) -> str:
         # a log-loss difference: its interval's ends can be a few hundred-thousandths from 0
         "signed5": "{:+.5f}",
         "signed3": "{:+.3f}",
-        "prob": "{:.3f}",
+        "prob": "{:.3f}", "p": "{:.2g}",
         "pct": "{:.1%}", "pct0": "{:.0%}", "spct": "{:+.2%}", "american": "{:+.0f}",
     }
     return formats[kind].format(value) if kind in formats else str(value)

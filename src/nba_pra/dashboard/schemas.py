@@ -368,6 +368,8 @@ class EvidenceBook(BaseModel):
     roi: float | None
     roi_lo: float | None
     roi_hi: float | None
+    p_value: float | None = Field(description='one-sided day-blocked bootstrap p of "ROI <= min_roi_lo"; the gate '
+                                              "tests it with Holm's step-down over the method's books")
     staked: bool = Field(description="the gate lets this (method, book) stake")
 
 

@@ -21,13 +21,13 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.backtest.settings import BootstrapSettings
-from nba_pra.betting.gate import BetState, BookEvidence, Evidence, MethodEvidence, book_staked
+from nba_pra.betting.gate import BetState, BookEvidence, Evidence, MethodEvidence, staked_books
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.betting.stacking import StackFit, blocks, fit_for_day
 from nba_pra.evaluation.cache import frame_fingerprint
 from nba_pra.evidence.replay import Replay, over_column
 from nba_pra.evidence.scores import log_loss, log_losses
-from nba_pra.stats import day_blocked_mean
+from nba_pra.stats import day_blocked_mean, day_blocked_mean_test
 from nba_pra.vocab import LineOutcome, Outcome
 
 #: ``(material, compute) -> evidence``: a cache around ``compute``, keyed by ``material`` (everything the evidence
@@ -37,16 +37,17 @@ EvidenceMemo = Callable[[dict[str, Any], Callable[[], Evidence]], Evidence]
 
 #: how a book's ROI interval is drawn (in the evidence cache's key: evidence cached with per-bet intervals is
 #: not reused)
-ROI_INTERVAL = "day-blocked bootstrap"
+ROI_INTERVAL = "day-blocked bootstrap, one-sided p-value"
 
 
 def _ran(bets: pd.DataFrame) -> pd.DataFrame:
     return bets.loc[bets["result"].notna() & (bets["result"] != Outcome.VOID)]
 
 
-def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> dict[str, Any]:
-    """Flat bets that ran: count, ROI = Σ profit / Σ stake (one unit each) and its interval, a bootstrap of whole
-    game days (:func:`nba_pra.stats.day_blocked_mean`).
+def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int,
+                min_roi: float = 0.0) -> dict[str, Any]:
+    """Flat bets that ran: count, ROI = Σ profit / Σ stake (one unit each), its interval and the one-sided p-value
+    of "ROI <= ``min_roi``", a bootstrap of whole game days (:func:`nba_pra.stats.day_blocked_mean_test`).
 
     One night's bets share its games, lines and news, so they are not independent draws, and the gate stakes on
     the interval's lower end. (On the synthetic league's bets the nights' correlation is weak: the day-blocked
@@ -55,11 +56,12 @@ def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> 
     ran = _ran(bets)
     profit = ran["profit"].to_numpy(float)
     if not len(profit):
-        return {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan")}
+        return {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan"),
+                "p_value": float("nan")}
     days = pd.to_datetime(ran["game_date"]).dt.normalize().to_numpy()
-    roi, lo, hi = day_blocked_mean(profit, days, bootstrap.n_resamples, bootstrap.confidence, seed,
-                                   bootstrap.min_days)
-    return {"bets": len(profit), "roi": roi, "roi_lo": lo, "roi_hi": hi}
+    roi, lo, hi, p = day_blocked_mean_test(profit, days, bootstrap.n_resamples, bootstrap.confidence, seed,
+                                           bootstrap.min_days, min_roi)
+    return {"bets": len(profit), "roi": roi, "roi_lo": lo, "roi_hi": hi, "p_value": p}
 
 
 def method_evidence(props: pd.DataFrame, bets: pd.DataFrame, method: PricingMethod, settings: EvidenceSettings,
@@ -71,10 +73,10 @@ def method_evidence(props: pd.DataFrame, bets: pd.DataFrame, method: PricingMeth
     p, q = rows[over_column(method)].to_numpy(float), rows["consensus_over"].to_numpy(float)
     diff, lo, hi = day_blocked_mean(log_losses(p, y) - log_losses(q, y), rows["game_date"].to_numpy(),
                                     bootstrap.n_resamples, bootstrap.confidence, seed, bootstrap.min_days)
-    books = {}
-    for book, part in bets.loc[bets["method"] == method.value].groupby("bookmaker", sort=True):
-        fig = roi_figures(part, bootstrap, seed)
-        books[str(book)] = BookEvidence(**fig, staked=book_staked(fig["bets"], fig["roi_lo"], settings))
+    figures = {str(book): roi_figures(part, bootstrap, seed, settings.min_roi_lo)
+               for book, part in bets.loc[bets["method"] == method.value].groupby("bookmaker", sort=True)}
+    staked = staked_books({book: BookEvidence(**fig, staked=False) for book, fig in figures.items()}, settings)
+    books = {book: BookEvidence(**fig, staked=staked[book]) for book, fig in figures.items()}
     return MethodEvidence(props=len(rows), logloss=log_loss(p, y), market_logloss=log_loss(q, y),
                           logloss_minus_market=diff, logloss_minus_market_lo=lo, logloss_minus_market_hi=hi,
                           books=books)
@@ -122,7 +124,7 @@ def evidence_before(replay: Replay, day: pd.Timestamp, settings: EvidenceSetting
 
 @dataclass(frozen=True)
 class GateWalkForward:
-    decisions: pd.DataFrame  # block_start, method, bookmaker, bets, roi, roi_lo, roi_hi, staked
+    decisions: pd.DataFrame  # block_start, method, bookmaker, bets, roi, roi_lo, roi_hi, p_value, staked
     bets: pd.DataFrame  # the replay's bets with ``state``
     evidence: dict[pd.Timestamp, Evidence]  # by block start: the evidence each block's gate read
 
@@ -152,12 +154,12 @@ def gate_walk_forward(replay: Replay, settings: EvidenceSettings, bootstrap: Boo
         for method, m in ev.methods.items():
             for book, b in m.books.items():
                 rows.append({"block_start": start, "method": method, "bookmaker": book, "bets": b.bets, "roi": b.roi,
-                             "roi_lo": b.roi_lo, "roi_hi": b.roi_hi, "staked": b.staked})
+                             "roi_lo": b.roi_lo, "roi_hi": b.roi_hi, "p_value": b.p_value, "staked": b.staked})
                 if b.staked:
                     hit = ((bet_block == i) & (bets["method"] == method).to_numpy()
                            & (bets["bookmaker"] == book).to_numpy())
                     bets.loc[hit, "state"] = BetState.STAKED.value
-    columns = ["block_start", "method", "bookmaker", "bets", "roi", "roi_lo", "roi_hi", "staked"]
+    columns = ["block_start", "method", "bookmaker", "bets", "roi", "roi_lo", "roi_hi", "p_value", "staked"]
     return GateWalkForward(pd.DataFrame(rows, columns=columns), bets, evidence)
 
 

@@ -8,7 +8,8 @@ by the bet stage::
      "window_end": ..., "min_bets": int,
      "methods": {"<method>": {"props", "logloss", "market_logloss", "logloss_minus_market",
                               "logloss_minus_market_lo", "logloss_minus_market_hi",
-                              "books": {"<bookmaker>": {"bets", "roi", "roi_lo", "roi_hi", "staked"}}}}}
+                              "books": {"<bookmaker>": {"bets", "roi", "roi_lo", "roi_hi", "p_value",
+                                                        "staked"}}}}}
 
 ``staked`` says the gate lets that (method, book) stake. This module only shows the file (pure functions plus
 one reader at the edge); the gate's decision lives with the bet stage.
@@ -16,13 +17,16 @@ one reader at the edge); the gate's decision lives with the bet stage.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any, Final
 
+import pandas as pd
+
 from nba_pra.betting import gate
-from nba_pra.betting.settings import EvidenceSettings
+from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.errors import DataError
-from nba_pra.formatting import interval, logloss_difference, pct, pct_interval
+from nba_pra.formatting import interval, logloss_difference, p_value, pct, pct_interval
 
 NO_EVIDENCE: Final = f"no walk-forward evidence yet: every bet is paper ({gate.GET_EVIDENCE})"
 #: the same with the gate off: what passes the filters is staked all the same
@@ -50,10 +54,10 @@ def read_evidence(path: Path) -> dict[str, Any] | None:
 def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
                      settings: EvidenceSettings | None = None) -> dict[str, Any] | None:
     """The figures of ``method`` (the pricing in use): source, window, the log-loss difference against the market
-    with its interval, and one row per book (bets, ROI [lo, hi], staked); None without evidence.
+    with its interval, and one row per book (bets, ROI [lo, hi], p-value, staked); None without evidence.
 
-    ``staked`` is the gate's rule (:func:`nba_pra.betting.gate.book_staked`) under today's ``settings`` (the
-    file's own flag without them), so the surfaces say what the bet stage will do. ``available`` is False (with
+    ``staked`` is the gate's rule (:func:`nba_pra.betting.gate.Gate`) under today's ``settings`` (the file's own
+    flag without them), so the surfaces say what the bet stage will do. ``available`` is False (with
     ``message``) when the file holds no figures for ``method``.
     """
     if evidence is None:
@@ -73,13 +77,13 @@ def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
         known = ", ".join(sorted(methods)) or "none"
         return {**head, "available": False, "books": [],
                 "message": f"the evidence holds no figures for pricing {method or '(unknown)'} (methods: {known})"}
-    books = [
-        {"bookmaker": str(name), "bets": int(book.get("bets", 0)), "roi": book.get("roi"),
-         "roi_lo": book.get("roi_lo"), "roi_hi": book.get("roi_hi"),
-         "staked": (gate.book_staked(int(book.get("bets", 0)), float(book.get("roi_lo", float("nan"))), settings)
-                    if settings is not None else bool(book.get("staked", False)))}
-        for name, book in sorted((figures.get("books") or {}).items())
-    ]
+    books = [{"bookmaker": str(name), **book} for name, book in sorted((figures.get("books") or {}).items())]
+    if settings is not None and books:
+        names = pd.Series([b["bookmaker"] for b in books])
+        # the gate's verdict on the figures even when the gate is off (the surfaces say that separately)
+        judge = gate.Gate(gate.Evidence.from_dict(evidence), dataclasses.replace(settings, required=True))
+        staked, _ = judge.decide(PricingMethod(str(method)), names)
+        books = [{**b, "staked": bool(s)} for b, s in zip(books, staked, strict=True)]
     return {
         **head,
         "available": True,
@@ -110,8 +114,8 @@ def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
         f"window {summary['window_start']}..{summary['window_end']} ({summary['source']}{synthetic})",
     ]
     lines += [
-        f"{b['bookmaker']}: {b['bets']} bets, ROI {pct(b['roi'])} {pct_interval(b['roi_lo'], b['roi_hi'])} "
-        f"-> {'staked' if b['staked'] else 'paper'}"
+        f"{b['bookmaker']}: {b['bets']} bets, ROI {pct(b['roi'])} {pct_interval(b['roi_lo'], b['roi_hi'])}, "
+        f"p {p_value(b.get('p_value'))} -> {'staked' if b['staked'] else 'paper'}"
         for b in summary["books"]
     ]
     return lines
