@@ -4,6 +4,7 @@ no other stage, and its readers/writers round-trip."""
 from __future__ import annotations
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,19 @@ def _declared_in_dvc(project_root: Path) -> set[tuple[str, str, str]]:
 def test_dvc_yaml_declares_exactly_the_catalog_entries(project_root: Path) -> None:
     catalog = {(a.stage, a.declared.value, a.relative) for a in artifacts.DVC_DECLARED}
     assert _declared_in_dvc(project_root) == catalog
+
+
+def test_a_backtest_leaves_the_checkout_clean(project_root: Path) -> None:
+    """The backtest's files are rewritten by every run and sweep point: git must ignore them (a tracked
+    reports/backtest_metrics.json showed as modified after each backtest); DVC's outputs must not be ignored."""
+    written = [a.relative for a in artifacts.CATALOG if a.stage == "backtest"]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *written], cwd=project_root, capture_output=True,
+                             text=True, check=False).stdout.split()
+    assert sorted(ignored) == sorted(written)
+    metrics = [a.relative for a in artifacts.DVC_DECLARED if a.declared == Declared.METRIC]
+    shown = subprocess.run(["git", "check-ignore", "--no-index", *metrics], cwd=project_root, capture_output=True,
+                           text=True, check=False).stdout.split()
+    assert shown == []
 
 
 def test_every_catalog_path_is_unique() -> None:
