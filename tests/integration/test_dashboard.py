@@ -251,7 +251,7 @@ def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(projec
         html = client.get("/health").text
         assert 'id="evidence-table"' in html and "-0.00240" in html and "[-0.00510, +0.00030]" in html
         assert 'data-book="fastline"' in html and "PAPER" in html and "STAKED" in html
-        assert "-1.20%" in html and "+2.60%" in html and ">0.0095<" in html
+        assert "-1.20%" in html and "+2.60%" in html and ">0.0095 <small>vs 0.013</small><" in html
     finally:
         summary_path.write_text(original)
         evidence_path.unlink(missing_ok=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from nba_pra.reporting.evidence import (
     NO_EVIDENCE,
     NO_EVIDENCE_GATE_OFF,
@@ -12,6 +14,7 @@ from nba_pra.reporting.evidence import (
     evidence_summary,
     read_evidence,
 )
+from settings_support import evidence_settings
 
 EVIDENCE = {
     "source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
@@ -81,3 +84,21 @@ def test_a_log_loss_interval_near_zero_keeps_its_sign_and_one_without_ends_reads
     evidence = {**EVIDENCE, "methods": {"market_aware": figures}}
     assert "log loss -0.00240 [n/a] on 900 props" in evidence_lines(evidence_summary(evidence, "market_aware"),
                                                                      required=True)[0]
+
+
+def test_books_are_listed_in_the_gates_order_with_the_level_each_p_is_tested_at() -> None:
+    """With today's settings each tested book shows the Holm level of its rank (two books tested at 0.025:
+    0.0125 then 0.025); a book under min_bets is not tested (no level) and one without a p comes last."""
+    books = {**EVIDENCE["methods"]["market_aware"]["books"],
+             "aaa": {"bets": 40, "roi": 0.3, "roi_lo": 0.1, "roi_hi": 0.5, "p_value": 0.001, "staked": False},
+             "new": {"bets": 150, "roi": 0.1, "roi_lo": float("nan"), "roi_hi": float("nan"),
+                     "p_value": float("nan"), "staked": False}}
+    evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
+    summary = evidence_summary(evidence, "market_aware", evidence_settings(min_bets=100, familywise_error=0.025))
+    assert [b["bookmaker"] for b in summary["books"]] == ["aaa", "bookb", "fastline", "new"]
+    # three books tested (aaa has too few bets): bookb's 0.0095 at 0.025/3, fastline's 0.74 at 0.025/2
+    assert [b["holm_level"] for b in summary["books"]] == [None, pytest.approx(0.025 / 3), 0.0125, 0.025]
+    assert [b["staked"] for b in summary["books"]] == [False, False, False, False]
+    lines = evidence_lines(summary, required=True)
+    assert lines[2] == "aaa: 40 bets, ROI +30.0% [+10.0%, +50.0%], p 0.001 -> paper"
+    assert lines[3] == "bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%], p 0.0095 vs 0.0083 -> paper"

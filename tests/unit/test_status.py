@@ -158,8 +158,8 @@ def test_the_banner_pricing_evidence_and_paper_ledger_are_shown(project) -> None
         evidence_path.write_text(json.dumps(EVIDENCE))
         lines, shown = _screen(project)
         assert "-0.00240 [-0.00510, +0.00030]" in _row(lines, "evidence")
-        assert any("fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%], p 0.74 -> paper" in line for line in lines)
-        assert any("bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%], p 0.0095 -> staked" in line for line in lines)
+        assert any("fastline: 140 bets, ROI -1.2% [-5.0%, +2.6%], p 0.74 vs 0.025 -> paper" in line for line in lines)
+        assert any("bookb: 210 bets, ROI +4.1% [+0.4%, +8.0%], p 0.0095 vs 0.013 -> staked" in line for line in lines)
         assert len(lines) <= SCREEN_LINES
     finally:
         summary_path.write_text(original)

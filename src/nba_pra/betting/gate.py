@@ -108,10 +108,15 @@ class HolmStep:
     staked: bool
 
 
+def p_rank(p: float | None) -> float:
+    """Where a p-value sorts in Holm's order: itself, or last when there is none (too few days)."""
+    return float("inf") if p is None or np.isnan(p) else float(p)
+
+
 def holm(p_values: Mapping[str, float], familywise_error: float) -> dict[str, HolmStep]:
     """Holm's step-down over ``{book: p}`` (module docstring): ``staked`` for the books it rejects ("ROI <=
     min_roi_lo") at ``familywise_error``. A NaN p (too few days) is never rejected but counts as tested."""
-    order = sorted(p_values, key=lambda book: (np.nan_to_num(p_values[book], nan=np.inf), book))
+    order = sorted(p_values, key=lambda book: (p_rank(p_values[book]), book))
     steps, passing = {}, True
     for rank, book in enumerate(order):
         level = familywise_error / (len(order) - rank)

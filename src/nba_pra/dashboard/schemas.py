@@ -370,6 +370,8 @@ class EvidenceBook(BaseModel):
     roi_hi: float | None
     p_value: float | None = Field(description='one-sided day-blocked bootstrap p of "ROI <= min_roi_lo"; the gate '
                                               "tests it with Holm's step-down over the method's books")
+    holm_level: float | None = Field(None, description="the level Holm's step-down tests this book's p at under "
+                                                       "today's settings (none: fewer bets than min_bets)")
     staked: bool = Field(description="the gate lets this (method, book) stake")
 
 

@@ -54,7 +54,8 @@ def read_evidence(path: Path) -> dict[str, Any] | None:
 def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
                      settings: EvidenceSettings | None = None) -> dict[str, Any] | None:
     """The figures of ``method`` (the pricing in use): source, window, the log-loss difference against the market
-    with its interval, and one row per book (bets, ROI [lo, hi], p-value, staked); None without evidence.
+    with its interval, and one row per book (bets, ROI [lo, hi], p-value, the Holm level it is tested at under
+    ``settings``, staked) in the order the gate tests them; None without evidence.
 
     ``staked`` is the gate's rule (:func:`nba_pra.betting.gate.Gate`) under today's ``settings`` (the file's own
     flag without them), so the surfaces say what the bet stage will do. ``available`` is False (with
@@ -77,13 +78,19 @@ def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
         known = ", ".join(sorted(methods)) or "none"
         return {**head, "available": False, "books": [],
                 "message": f"the evidence holds no figures for pricing {method or '(unknown)'} (methods: {known})"}
-    books = [{"bookmaker": str(name), **book} for name, book in sorted((figures.get("books") or {}).items())]
+    # in the order Holm's step-down tests them (smallest p first; no p last): the staked books lead
+    books = sorted(({"bookmaker": str(name), **book, "holm_level": None}
+                    for name, book in (figures.get("books") or {}).items()),
+                   key=lambda b: (gate.p_rank(b.get("p_value")), b["bookmaker"]))
     if settings is not None and books:
+        ev = gate.Evidence.from_dict(evidence)
         names = pd.Series([b["bookmaker"] for b in books])
         # the gate's verdict on the figures even when the gate is off (the surfaces say that separately)
-        judge = gate.Gate(gate.Evidence.from_dict(evidence), dataclasses.replace(settings, required=True))
+        judge = gate.Gate(ev, dataclasses.replace(settings, required=True))
         staked, _ = judge.decide(PricingMethod(str(method)), names)
-        books = [{**b, "staked": bool(s)} for b, s in zip(books, staked, strict=True)]
+        steps = gate.holm_steps(ev.methods[str(method)].books, settings)
+        books = [{**b, "staked": bool(s), "holm_level": steps[b["bookmaker"]].level if b["bookmaker"] in steps
+                  else None} for b, s in zip(books, staked, strict=True)]
     return {
         **head,
         "available": True,
@@ -96,6 +103,11 @@ def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
         "logloss_minus_market_hi": figures.get("logloss_minus_market_hi"),
         "books": books,
     }
+
+
+def _level(level: float | None) -> str:
+    """`` vs 0.0042`` (the Holm level the p was tested at), or nothing (untested, or no settings)."""
+    return "" if level is None else f" vs {p_value(level)}"
 
 
 def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
@@ -115,7 +127,7 @@ def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
     ]
     lines += [
         f"{b['bookmaker']}: {b['bets']} bets, ROI {pct(b['roi'])} {pct_interval(b['roi_lo'], b['roi_hi'])}, "
-        f"p {p_value(b.get('p_value'))} -> {'staked' if b['staked'] else 'paper'}"
+        f"p {p_value(b.get('p_value'))}{_level(b.get('holm_level'))} -> {'staked' if b['staked'] else 'paper'}"
         for b in summary["books"]
     ]
     return lines
