@@ -41,3 +41,8 @@ def p_value(value: float | None) -> str:
     """A p-value or a test's level, ``0.0036``: two significant figures (a bootstrap's smallest p is 1/(B+1),
     0.0005 with 2,000 resamples); or ``n/a``."""
     return "n/a" if missing(value) else f"{value:.2g}"
+
+
+def clv_points(value: float | None) -> str:
+    """A probability CLV in probability points, ``+1.23 pp`` (0.0123), or ``n/a``."""
+    return "n/a" if value is None or missing(value) else f"{100.0 * value:+.2f} pp"

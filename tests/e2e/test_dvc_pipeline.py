@@ -125,8 +125,8 @@ def test_second_repro_reruns_only_the_availability_stage(piped) -> None:
 
 def test_the_daily_bets_are_staked_or_paper_exactly_as_the_evidence_says(piped) -> None:
     """The gate reads the evidence stage's walk-forward figures: a bet stakes only at a book whose ROI tested
-    above zero there (Holm over the books); every other bet is paper with the figures as its reason, and the
-    market is synthetic."""
+    above zero there (Holm over the books) and whose bets beat the close; every other bet is paper with the
+    figures as its reason, and the market is synthetic."""
     root, result = piped
     summary = json.loads((root / "reports/bet_summary.json").read_text())
     evidence = json.loads((root / "reports/evidence.json").read_text())
@@ -148,8 +148,11 @@ def test_the_daily_bets_are_staked_or_paper_exactly_as_the_evidence_says(piped) 
             break
         passed.add(name)
     assert evidence["min_roi_lo"] == gate.min_roi_lo
+    # ... and, where enough of its bets have closes, beats the close
+    beats_close = {name for name, b in books.items()
+                   if not gate.require_clv or b["clv_bets"] < gate.min_bets or b["clv_lo"] > 0}
     for row in bets.itertuples(index=False):
-        may_stake = row.bookmaker in passed
+        may_stake = row.bookmaker in passed & beats_close
         assert (row.state == "staked") == may_stake
         assert (row.stake > 0) == may_stake and (row.gate_reason.startswith("no_evidence") != may_stake)
     assert "synthetic" in (result.stdout + result.stderr).lower()

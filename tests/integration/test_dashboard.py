@@ -231,9 +231,9 @@ def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(projec
     evidence_path = project.path("reports", "evidence.json")
     original = summary_path.read_text()
     books = {"fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "p_value": 0.74,
-                          "staked": False},
+                          "clv_bets": 0, "clv": None, "clv_lo": None, "clv_hi": None, "staked": False},
              "simbook": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "p_value": 0.0095,
-                         "staked": True}}
+                         "clv_bets": 0, "clv": None, "clv_lo": None, "clv_hi": None, "staked": True}}
     evidence = {"source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
                 "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100, "min_roi_lo": 0.0,
                 "stack": None, "methods": {"market_aware": {"props": 900, "logloss": 0.689, "market_logloss": 0.6914,

@@ -17,11 +17,16 @@ from nba_pra.errors import DataError
 from settings_support import evidence_settings, pricing_settings
 
 BOOKS = pd.Series(["sharp", "soft", "absent"])
+#: a book whose bets have no closing line (judged on ROI alone)
+NO_CLOSES = {"clv_bets": 0, "clv": float("nan"), "clv_lo": float("nan"), "clv_hi": float("nan")}
 
 
-def evidence(soft_bets: int = 400, soft_p: float = 0.004, stack: StackFit | None = None) -> Evidence:
-    books = {"sharp": BookEvidence(bets=900, roi=-0.021, roi_lo=-0.05, roi_hi=0.026, p_value=0.81, staked=False),
-             "soft": BookEvidence(bets=soft_bets, roi=0.051, roi_lo=0.012, roi_hi=0.09, p_value=soft_p, staked=True)}
+def evidence(soft_bets: int = 400, soft_p: float = 0.004, stack: StackFit | None = None,
+             soft_closes: dict[str, float] = NO_CLOSES) -> Evidence:
+    books = {"sharp": BookEvidence(bets=900, roi=-0.021, roi_lo=-0.05, roi_hi=0.026, p_value=0.81,
+                                  **NO_CLOSES, staked=False),
+             "soft": BookEvidence(bets=soft_bets, roi=0.051, roi_lo=0.012, roi_hi=0.09, p_value=soft_p,
+                                 **soft_closes, staked=True)}
     method = MethodEvidence(props=3000, logloss=0.6905, market_logloss=0.6910, logloss_minus_market=-0.0005,
                             logloss_minus_market_lo=-0.0015, logloss_minus_market_hi=0.0004, books=books)
     return Evidence(source="backtest", synthetic=True, written_at="2024-12-21T00:00:00+00:00",
@@ -63,7 +68,7 @@ def test_the_gate_applies_todays_settings_not_the_ones_the_evidence_was_written_
 
 
 def _books(p_values: dict[str, float], bets: int = 500) -> Evidence:
-    books = {name: BookEvidence(bets=bets, roi=0.05, roi_lo=0.01, roi_hi=0.09, p_value=p, staked=False)
+    books = {name: BookEvidence(bets=bets, roi=0.05, roi_lo=0.01, roi_hi=0.09, p_value=p, **NO_CLOSES, staked=False)
              for name, p in p_values.items()}
     return Evidence(**{**evidence().__dict__,
                        "methods": {"market_aware": MethodEvidence(**{**evidence().methods["market_aware"].__dict__,
@@ -85,7 +90,8 @@ def test_holms_step_down_stakes_only_books_whose_p_clears_the_level_for_their_ra
     # a book under min_bets is not tested, so it does not raise the others' bar: one book at 0.010 alone stakes
     ev = _books({"a": 0.010})
     few = {**ev.methods["market_aware"].books,
-           "b": BookEvidence(bets=20, roi=0.2, roi_lo=0.1, roi_hi=0.3, p_value=0.0005, staked=False)}
+           "b": BookEvidence(bets=20, roi=0.2, roi_lo=0.1, roi_hi=0.3, p_value=0.0005, **NO_CLOSES,
+                             staked=False)}
     ev = Evidence(**{**ev.__dict__, "methods": {"market_aware": MethodEvidence(
         **{**ev.methods["market_aware"].__dict__, "books": few})}})
     assert Gate(ev, settings).decide(PricingMethod.MARKET_AWARE, pd.Series(["a", "b"]))[0].tolist() == [True, False]
@@ -105,9 +111,11 @@ def test_an_open_gate_or_required_false_stakes_everything() -> None:
 
 
 def test_evidence_survives_its_file_and_a_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
-    ev = evidence(stack=StackFit(0.01, 0.1, 0.9, 2500))
+    ev = evidence(stack=StackFit(0.01, 0.1, 0.9, 2500),
+                  soft_closes={"clv_bets": 380, "clv": 0.021, "clv_lo": 0.012, "clv_hi": 0.03})
     path = write_evidence(ev, tmp_path / "reports" / "evidence.json")
-    assert read_evidence(path) == ev
+    back = read_evidence(path)
+    assert back is not None and json.dumps(back.to_dict()) == json.dumps(ev.to_dict())  # NaN != NaN in ==
     assert json.loads(path.read_text())["methods"]["market_aware"]["books"]["soft"]["p_value"] == 0.004
     assert read_evidence(tmp_path / "missing.json") is None
     path.write_text("{not json")
@@ -151,3 +159,23 @@ def test_an_edge_above_the_bound_is_flagged_as_more_likely_model_error() -> None
     calm = run(preds, [line(1, 29.5, book="sharp")], PLAIN, pricing=pricing_settings(PricingMethod.MODEL),
                gate=Gate.open())
     assert not calm["edge_suspect"].any()
+
+
+def test_a_book_whose_roi_passes_on_luck_but_whose_bets_lose_to_the_close_is_paper() -> None:
+    """soft's p passes Holm; with 380 closes whose mean CLV interval is not above 0 it stays paper (the reason
+    gives both figures); with too few closes, or require_clv off, ROI alone decides."""
+    lucky = {"clv_bets": 380, "clv": -0.004, "clv_lo": -0.009, "clv_hi": 0.001}
+    staked, reason = Gate(evidence(soft_closes=lucky), evidence_settings(require_clv=True, min_bets=100)).decide(
+        PricingMethod.MARKET_AWARE, BOOKS)
+    assert not staked[1]
+    assert reason[1] == ("no_evidence: soft ROI +5.1% [+1.2%, +9.0%] on 400 bets, p 0.004 vs Holm level 0.013 "
+                         "of 2 books passes, but CLV -0.40 pp [-0.90 pp, +0.10 pp] on 380 closes is not above 0 "
+                         "(market_aware, 2024-10-22..2024-12-20)")
+    beats = {"clv_bets": 380, "clv": 0.021, "clv_lo": 0.012, "clv_hi": 0.03}
+    assert Gate(evidence(soft_closes=beats), evidence_settings(require_clv=True)).decide(
+        PricingMethod.MARKET_AWARE, BOOKS)[0][1]
+    few = {**lucky, "clv_bets": 60}
+    assert Gate(evidence(soft_closes=few), evidence_settings(require_clv=True, min_bets=100)).decide(
+        PricingMethod.MARKET_AWARE, BOOKS)[0][1]
+    assert Gate(evidence(soft_closes=lucky), evidence_settings(require_clv=False)).decide(
+        PricingMethod.MARKET_AWARE, BOOKS)[0][1]

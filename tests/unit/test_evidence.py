@@ -83,6 +83,22 @@ def test_a_book_with_bets_on_too_few_nights_has_no_interval_and_is_not_staked() 
     assert ev.books["soft"].bets == 120 and not ev.books["soft"].staked
 
 
+def test_a_book_that_wins_without_beating_the_close_is_not_staked() -> None:
+    """Two books win every bet (+0.5 a unit): "soft" took prices the close moved toward (CLV +3 pp), "lucky"
+    prices the close moved away from (-1 pp). Both pass the ROI test; only soft beats the close."""
+    props = _props()
+    bets = _bets(props, {"soft": 0.5, "lucky": 0.5})
+    bets["clv_prob"] = np.where(bets["bookmaker"] == "soft", 0.03, -0.01)
+    bets.loc[bets.index[::7], "clv_prob"] = np.nan  # a close is missing on some bets: they are left out
+    ev = method_evidence(props, bets, PricingMethod.MARKET_AWARE, evidence_settings(min_bets=100, require_clv=True),
+                         BOOT, 1)
+    soft, lucky = ev.books["soft"], ev.books["lucky"]
+    assert soft.clv == pytest.approx(0.03) and lucky.clv == pytest.approx(-0.01)
+    assert soft.clv_bets == bets.loc[bets["bookmaker"] == "soft", "clv_prob"].notna().sum() < soft.bets
+    assert soft.p_value < 0.01 and lucky.p_value < 0.01
+    assert soft.staked and not lucky.staked
+
+
 def test_the_p_value_counts_the_resampled_nights_at_or_below_the_threshold() -> None:
     """Twelve nights: eleven of one +0.9 win, one of ten -1 losses. The p-value is the share of day resamples whose
     ROI is at or below the threshold (plus one over the resamples plus one)."""
@@ -113,7 +129,7 @@ def test_holm_keeps_the_chance_of_staking_any_of_seven_books_that_lose_at_the_fa
             roi, lo, hi, p = day_blocked_mean_test(profit, nights, boot.n_resamples, boot.confidence,
                                                    int(rng.integers(1 << 30)), boot.min_days, settings.min_roi_lo)
             books[f"book{book}"] = BookEvidence(bets=len(profit), roi=roi, roi_lo=lo, roi_hi=hi, p_value=p,
-                                                staked=False)
+                                                clv_bets=0, clv=np.nan, clv_lo=np.nan, clv_hi=np.nan, staked=False)
         alone += any(b.p_value <= settings.familywise_error for b in books.values())
         holm += any(staked_books(books, settings).values())
     assert alone / 400 > 0.10

@@ -16,6 +16,8 @@ from nba_pra.reporting.evidence import (
 )
 from settings_support import evidence_settings
 
+#: a book whose bets have no closing line (judged on ROI alone)
+NO_CLOSES = {"clv_bets": 0, "clv": None, "clv_lo": None, "clv_hi": None}
 EVIDENCE = {
     "source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
     "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100, "min_roi_lo": 0.0, "stack": None,
@@ -25,9 +27,9 @@ EVIDENCE = {
             "logloss_minus_market_lo": -0.0051, "logloss_minus_market_hi": 0.0003,
             "books": {
                 "fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "p_value": 0.74,
-                             "staked": False},
+                             **NO_CLOSES, "staked": False},
                 "bookb": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "p_value": 0.0095,
-                          "staked": True},
+                          **NO_CLOSES, "staked": True},
             },
         },
         "model": {"props": 900, "logloss": 0.724, "market_logloss": 0.6914, "logloss_minus_market": 0.0326,
@@ -70,7 +72,7 @@ def test_a_method_the_file_does_not_cover_says_so() -> None:
 
 def test_a_book_without_bets_shows_no_roi_rather_than_nan() -> None:
     books = {"northbet": {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan"),
-                          "p_value": float("nan"), "staked": False}}
+                          "p_value": float("nan"), **NO_CLOSES, "staked": False}}
     evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
     lines = evidence_lines(evidence_summary(json.loads(json.dumps(evidence)), "market_aware"), required=True)
     assert lines[2] == "northbet: 0 bets, ROI n/a [n/a], p n/a -> paper"
@@ -87,12 +89,13 @@ def test_a_log_loss_interval_near_zero_keeps_its_sign_and_one_without_ends_reads
 
 
 def test_books_are_listed_in_the_gates_order_with_the_level_each_p_is_tested_at() -> None:
-    """With today's settings each tested book shows the Holm level of its rank (two books tested at 0.025:
-    0.0125 then 0.025); a book under min_bets is not tested (no level) and one without a p comes last."""
+    """With today's settings each tested book shows the Holm level of its rank; a book under min_bets is not
+    tested (no level) and one without a p comes last (but is tested: it raises the others' bar)."""
     books = {**EVIDENCE["methods"]["market_aware"]["books"],
-             "aaa": {"bets": 40, "roi": 0.3, "roi_lo": 0.1, "roi_hi": 0.5, "p_value": 0.001, "staked": False},
+             "aaa": {"bets": 40, "roi": 0.3, "roi_lo": 0.1, "roi_hi": 0.5, "p_value": 0.001, **NO_CLOSES,
+                     "staked": False},
              "new": {"bets": 150, "roi": 0.1, "roi_lo": float("nan"), "roi_hi": float("nan"),
-                     "p_value": float("nan"), "staked": False}}
+                     "p_value": float("nan"), **NO_CLOSES, "staked": False}}
     evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
     summary = evidence_summary(evidence, "market_aware", evidence_settings(min_bets=100, familywise_error=0.025))
     assert [b["bookmaker"] for b in summary["books"]] == ["aaa", "bookb", "fastline", "new"]

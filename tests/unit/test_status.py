@@ -167,10 +167,11 @@ def test_the_banner_pricing_evidence_and_paper_ledger_are_shown(project) -> None
 
 
 def test_many_books_and_warnings_still_fit_one_screen(project) -> None:
-    from test_reporting_evidence import EVIDENCE
+    from test_reporting_evidence import EVIDENCE, NO_CLOSES
 
     collected = status.collect(project)
-    books = {f"book{i}": {"bets": 100, "roi": 0.0, "roi_lo": -0.1, "roi_hi": 0.1, "p_value": 0.5, "staked": False}
+    books = {f"book{i}": {"bets": 100, "roi": 0.0, "roi_lo": -0.1, "roi_hi": 0.1, "p_value": 0.5, **NO_CLOSES,
+                          "staked": False}
              for i in range(8)}
     evidence = {**EVIDENCE, "methods": {"market_aware": {**EVIDENCE["methods"]["market_aware"], "books": books}}}
     collected["evidence"] = status.evidence_summary(evidence, "market_aware")

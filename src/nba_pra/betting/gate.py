@@ -11,8 +11,16 @@ bootstrap p-value ``p`` of "ROI <= min_roi_lo" (resampling whole days). Of a met
 
 i.e. betting that book's prices with that method beat the market's prices out of sample (a book's price *is*
 its market), and the chance that any of the k books stakes while none beats ``min_roi_lo`` is at most
-``familywise_error`` whatever their correlation. Testing each book alone at that level would stake some sharp
-book on a lucky window far more often (7 books: up to ``1 - (1 - a)^7``). Every other bet that passes the
+``familywise_error`` whatever their correlation (testing each book alone at that level would stake some sharp
+book on a lucky window far more often: 7 books, up to ``1 - (1 - a)^7``).
+
+With ``require_clv``, a book whose bets have at least ``min_bets`` closing lines must also beat the close: the
+day-blocked interval of their mean probability CLV, ``P_close(side | no push) - 1/decimal`` (probability points;
+> 0 is a positive expected return at the closing fair price), lies above 0. Results can run lucky for weeks of
+overlapping windows; the close moves only with information, so a lucky book fails it and a book that truly lags
+the market passes.
+
+Every other bet that passes the
 filters is a **paper** bet: stake 0, recorded and settled like any other, with ``gate_reason`` giving the
 figures, so evidence keeps accumulating. The p-values test the evidence's own ``min_roi_lo``: settings that ask
 for another threshold stake nothing until the evidence is measured again.
@@ -34,7 +42,7 @@ import pandas as pd
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.betting.stacking import StackFit
 from nba_pra.errors import DataError
-from nba_pra.formatting import p_value, pct, pct_interval
+from nba_pra.formatting import clv_points, interval, p_value, pct, pct_interval
 
 NO_EVIDENCE: Final = "no_evidence"
 #: how a user gets evidence (said wherever there is none)
@@ -56,6 +64,11 @@ class BookEvidence:
     roi_hi: float
     #: one-sided day-blocked bootstrap p-value of "ROI <= the evidence's min_roi_lo" (NaN: too few days)
     p_value: float
+    #: bets with a closing line; their mean probability CLV (close's fair P(side) - 1/decimal) and its interval
+    clv_bets: int
+    clv: float
+    clv_lo: float
+    clv_hi: float
     staked: bool
 
 
@@ -132,10 +145,18 @@ def holm_steps(books: Mapping[str, BookEvidence], settings: EvidenceSettings) ->
                 settings.familywise_error)
 
 
+def beats_the_close(book: BookEvidence, settings: EvidenceSettings) -> bool:
+    """The CLV condition (module docstring): True when it is not required, or the book has fewer than
+    ``min_bets`` bets with a close (judged on ROI alone), or their mean CLV's interval is above 0."""
+    if not settings.require_clv or book.clv_bets < settings.min_bets:
+        return True
+    return bool(np.isfinite(book.clv_lo) and book.clv_lo > 0.0)
+
+
 def staked_books(books: Mapping[str, BookEvidence], settings: EvidenceSettings) -> dict[str, bool]:
-    """Per book of one method: does the gate let it stake (:func:`holm_steps`)."""
+    """Per book of one method: does the gate let it stake (:func:`holm_steps` and :func:`beats_the_close`)."""
     steps = holm_steps(books, settings)
-    return {name: name in steps and steps[name].staked for name in books}
+    return {name: name in steps and steps[name].staked and beats_the_close(b, settings) for name, b in books.items()}
 
 
 def write_evidence(evidence: Evidence, path: Path) -> Path:
@@ -207,8 +228,12 @@ class Gate:
         if book not in steps:
             return False, f"{NO_EVIDENCE}: {book} {b.bets} bets < {self.settings.min_bets} ({span})"
         step = steps[book]
-        if step.staked:
-            return True, ""
-        return False, (f"{NO_EVIDENCE}: {book} ROI {pct(b.roi)} {pct_interval(b.roi_lo, b.roi_hi)} on {b.bets} "
-                       f"bets, p {p_value(b.p_value)} vs Holm level {p_value(step.level)} of {len(steps)} books "
-                       f"({span})")
+        roi = (f"{book} ROI {pct(b.roi)} {pct_interval(b.roi_lo, b.roi_hi)} on {b.bets} bets, p "
+               f"{p_value(b.p_value)} vs Holm level {p_value(step.level)} of {len(steps)} books")
+        if not step.staked:
+            return False, f"{NO_EVIDENCE}: {roi} ({span})"
+        if not beats_the_close(b, self.settings):
+            return False, (f"{NO_EVIDENCE}: {roi} passes, but CLV {clv_points(b.clv)} "
+                           f"{interval(b.clv_lo, b.clv_hi, clv_points)} on {b.clv_bets} closes is not above 0 "
+                           f"({span})")
+        return True, ""

@@ -64,6 +64,7 @@ class EvidenceSettings:
     min_bets: NonNegInt
     min_roi_lo: Real
     familywise_error: PositiveUnit
+    require_clv: bool
 
 
 @settings

@@ -7,6 +7,7 @@ JavaScript. Text leaves through :func:`_page`, which masks the app's secrets lik
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
@@ -20,7 +21,7 @@ from nba_pra import __version__
 from nba_pra.betting.decisions import reason_help
 from nba_pra.dashboard import readers, views
 from nba_pra.dashboard.api import Page, health_of, project_of, safe_dump
-from nba_pra.formatting import interval
+from nba_pra.formatting import clv_points, interval, p_value
 from nba_pra.redaction import redact_value
 from nba_pra.reporting.timestamps import human_time
 
@@ -82,9 +83,13 @@ def _fmt(value: Any, kind: str) -> str:
         # a log-loss difference: its interval's ends can be a few hundred-thousandths from 0
         "signed5": "{:+.5f}",
         "signed3": "{:+.3f}",
-        "prob": "{:.3f}", "p": "{:.2g}",
+        "prob": "{:.3f}",
         "pct": "{:.1%}", "pct0": "{:.0%}", "spct": "{:+.2%}", "american": "{:+.0f}",
     }
+    # as on the CLI: p-values and Holm levels, probability CLV
+    figures: dict[str, Callable[[float], str]] = {"p": p_value, "spp": clv_points}
+    if kind in figures:
+        return figures[kind](value)
     return formats[kind].format(value) if kind in formats else str(value)
 
 

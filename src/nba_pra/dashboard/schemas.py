@@ -372,6 +372,10 @@ class EvidenceBook(BaseModel):
                                               "tests it with Holm's step-down over the method's books")
     holm_level: float | None = Field(None, description="the level Holm's step-down tests this book's p at under "
                                                        "today's settings (none: fewer bets than min_bets)")
+    clv_bets: int = Field(0, description="bets with a closing line")
+    clv: float | None = Field(None, description="their mean probability CLV (close's fair P(side) - 1/decimal)")
+    clv_lo: float | None = None
+    clv_hi: float | None = None
     staked: bool = Field(description="the gate lets this (method, book) stake")
 
 

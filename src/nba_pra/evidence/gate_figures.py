@@ -3,8 +3,9 @@
 * :func:`evidence_before` -- the :class:`~nba_pra.betting.gate.Evidence` as of a day: the decided props and
   settled bets dated in ``[day - window_days, day)``. Per method: log loss of ``over_<method>`` and of the
   market's ``q*`` at the consensus line, their paired difference ``method - market`` with a bootstrap interval
-  (negative: the method beats the market); per book: flat bets, ROI = mean profit per unit and its bootstrap
-  interval, and whether the gate lets that (method, book) stake.
+  (negative: the method beats the market); per book: flat bets, ROI = mean profit per unit with its bootstrap
+  interval and p-value, the mean CLV of its bets with a close, and whether the gate lets that (method, book)
+  stake.
 * :func:`gate_walk_forward` -- the gate's decisions over a season: at the first day of each block of
   ``refit_every_days`` days, the evidence before that day decides which (method, book) may stake for the block;
   every bet of the block is then ``staked`` or ``paper``. Each decision uses only earlier props.
@@ -37,7 +38,7 @@ EvidenceMemo = Callable[[dict[str, Any], Callable[[], Evidence]], Evidence]
 
 #: how a book's ROI interval is drawn (in the evidence cache's key: evidence cached with per-bet intervals is
 #: not reused)
-ROI_INTERVAL = "day-blocked bootstrap, one-sided p-value"
+ROI_INTERVAL = "day-blocked bootstrap, one-sided p-value, CLV"
 
 
 def _ran(bets: pd.DataFrame) -> pd.DataFrame:
@@ -64,6 +65,17 @@ def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int,
     return {"bets": len(profit), "roi": roi, "roi_lo": lo, "roi_hi": hi, "p_value": p}
 
 
+def close_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int) -> dict[str, Any]:
+    """Flat bets that ran and have a closing line: count, mean probability CLV (``clv_prob``: the close's fair
+    P(side | no push) minus the price's implied probability) and its day-blocked interval."""
+    ran = _ran(bets)
+    known = ran.loc[ran["clv_prob"].notna()]
+    clv, lo, hi = day_blocked_mean(known["clv_prob"].to_numpy(float),
+                                   pd.to_datetime(known["game_date"]).dt.normalize().to_numpy(),
+                                   bootstrap.n_resamples, bootstrap.confidence, seed, bootstrap.min_days)
+    return {"clv_bets": len(known), "clv": clv, "clv_lo": lo, "clv_hi": hi}
+
+
 def method_evidence(props: pd.DataFrame, bets: pd.DataFrame, method: PricingMethod, settings: EvidenceSettings,
                     bootstrap: BootstrapSettings, seed: int) -> MethodEvidence:
     """One method's :class:`MethodEvidence` from the window's props and the method's bets in it."""
@@ -73,7 +85,8 @@ def method_evidence(props: pd.DataFrame, bets: pd.DataFrame, method: PricingMeth
     p, q = rows[over_column(method)].to_numpy(float), rows["consensus_over"].to_numpy(float)
     diff, lo, hi = day_blocked_mean(log_losses(p, y) - log_losses(q, y), rows["game_date"].to_numpy(),
                                     bootstrap.n_resamples, bootstrap.confidence, seed, bootstrap.min_days)
-    figures = {str(book): roi_figures(part, bootstrap, seed, settings.min_roi_lo)
+    figures = {str(book): {**roi_figures(part, bootstrap, seed, settings.min_roi_lo),
+                           **close_figures(part, bootstrap, seed)}
                for book, part in bets.loc[bets["method"] == method.value].groupby("bookmaker", sort=True)}
     staked = staked_books({book: BookEvidence(**fig, staked=False) for book, fig in figures.items()}, settings)
     books = {book: BookEvidence(**fig, staked=staked[book]) for book, fig in figures.items()}
@@ -124,7 +137,7 @@ def evidence_before(replay: Replay, day: pd.Timestamp, settings: EvidenceSetting
 
 @dataclass(frozen=True)
 class GateWalkForward:
-    decisions: pd.DataFrame  # block_start, method, bookmaker, bets, roi, roi_lo, roi_hi, p_value, staked
+    decisions: pd.DataFrame  # block_start, method, bookmaker, bets, roi, roi_lo, roi_hi, p_value, clv..., staked
     bets: pd.DataFrame  # the replay's bets with ``state``
     evidence: dict[pd.Timestamp, Evidence]  # by block start: the evidence each block's gate read
 
@@ -154,12 +167,14 @@ def gate_walk_forward(replay: Replay, settings: EvidenceSettings, bootstrap: Boo
         for method, m in ev.methods.items():
             for book, b in m.books.items():
                 rows.append({"block_start": start, "method": method, "bookmaker": book, "bets": b.bets, "roi": b.roi,
-                             "roi_lo": b.roi_lo, "roi_hi": b.roi_hi, "p_value": b.p_value, "staked": b.staked})
+                             "roi_lo": b.roi_lo, "roi_hi": b.roi_hi, "p_value": b.p_value, "clv_bets": b.clv_bets,
+                             "clv": b.clv, "clv_lo": b.clv_lo, "clv_hi": b.clv_hi, "staked": b.staked})
                 if b.staked:
                     hit = ((bet_block == i) & (bets["method"] == method).to_numpy()
                            & (bets["bookmaker"] == book).to_numpy())
                     bets.loc[hit, "state"] = BetState.STAKED.value
-    columns = ["block_start", "method", "bookmaker", "bets", "roi", "roi_lo", "roi_hi", "p_value", "staked"]
+    columns = ["block_start", "method", "bookmaker", "bets", "roi", "roi_lo", "roi_hi", "p_value", "clv_bets", "clv",
+               "clv_lo", "clv_hi", "staked"]
     return GateWalkForward(pd.DataFrame(rows, columns=columns), bets, evidence)
 
 

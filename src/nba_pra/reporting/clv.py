@@ -13,13 +13,10 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from nba_pra.formatting import clv_points
+
 #: the table's sections: metrics key -> heading of its group column
 SECTIONS = {"by_edge": "edge", "by_book": "book", "over_time": "period from"}
-
-
-def _pp(value: float | None) -> str:
-    """Probability points (0.0123 -> ``+1.23 pp``)."""
-    return "n/a" if value is None else f"{100 * value:+.2f} pp"
 
 
 def _points(value: float | None) -> str:
@@ -45,7 +42,7 @@ def clv_status_row(clv: dict[str, Any] | None) -> str:
         return "n/a (no settled bets yet)"
     if not overall.get("clv_bets"):
         return f"n/a (0 of {int(overall['bets'])} settled bets have a close yet)"
-    return (f"{_pp(overall['clv_prob'])}, line {_points(overall['clv_line'])} pts, price "
+    return (f"{clv_points(overall['clv_prob'])}, line {_points(overall['clv_line'])} pts, price "
             f"{_price(overall['clv_price'])} ({int(overall['price_bets'])}); beat the close "
             f"{beat_text(overall)}; {int(overall['clv_bets'])} of {int(overall['bets'])} settled bets")
 
@@ -67,6 +64,6 @@ def clv_table(clv: dict[str, Any] | None, title: str) -> Table:
         if not row:
             table.add_section()
             continue
-        table.add_row(Text(label), str(int(row["bets"])), str(int(row["clv_bets"])), _pp(row["clv_prob"]),
+        table.add_row(Text(label), str(int(row["bets"])), str(int(row["clv_bets"])), clv_points(row["clv_prob"]),
                       _points(row["clv_line"]), _price(row["clv_price"]), beat_text(row))
     return table

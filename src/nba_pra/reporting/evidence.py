@@ -8,8 +8,8 @@ by the bet stage::
      "window_end": ..., "min_bets": int,
      "methods": {"<method>": {"props", "logloss", "market_logloss", "logloss_minus_market",
                               "logloss_minus_market_lo", "logloss_minus_market_hi",
-                              "books": {"<bookmaker>": {"bets", "roi", "roi_lo", "roi_hi", "p_value",
-                                                        "staked"}}}}}
+                              "books": {"<bookmaker>": {"bets", "roi", "roi_lo", "roi_hi", "p_value", "clv_bets",
+                                                        "clv", "clv_lo", "clv_hi", "staked"}}}}}
 
 ``staked`` says the gate lets that (method, book) stake. This module only shows the file (pure functions plus
 one reader at the edge); the gate's decision lives with the bet stage.
@@ -26,7 +26,7 @@ import pandas as pd
 from nba_pra.betting import gate
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.errors import DataError
-from nba_pra.formatting import interval, logloss_difference, p_value, pct, pct_interval
+from nba_pra.formatting import clv_points, interval, logloss_difference, p_value, pct, pct_interval
 
 NO_EVIDENCE: Final = f"no walk-forward evidence yet: every bet is paper ({gate.GET_EVIDENCE})"
 #: the same with the gate off: what passes the filters is staked all the same
@@ -110,6 +110,13 @@ def _level(level: float | None) -> str:
     return "" if level is None else f" vs {p_value(level)}"
 
 
+def _close(book: dict[str, Any]) -> str:
+    """``, CLV +1.23 pp [+0.90 pp, +1.55 pp]`` where the book's bets have closes, else nothing."""
+    if not book.get("clv_bets"):
+        return ""
+    return f", CLV {clv_points(book['clv'])} {interval(book['clv_lo'], book['clv_hi'], clv_points)}"
+
+
 def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
     """The evidence as short lines (each fits a status row): the log-loss difference against the market with its
     interval, the window, then one line per book; without evidence, what that means for today's bets
@@ -127,7 +134,8 @@ def evidence_lines(summary: dict[str, Any] | None, required: bool) -> list[str]:
     ]
     lines += [
         f"{b['bookmaker']}: {b['bets']} bets, ROI {pct(b['roi'])} {pct_interval(b['roi_lo'], b['roi_hi'])}, "
-        f"p {p_value(b.get('p_value'))}{_level(b.get('holm_level'))} -> {'staked' if b['staked'] else 'paper'}"
+        f"p {p_value(b.get('p_value'))}{_level(b.get('holm_level'))}{_close(b)} -> "
+        f"{'staked' if b['staked'] else 'paper'}"
         for b in summary["books"]
     ]
     return lines
