@@ -70,12 +70,25 @@ def _kernels() -> list[str]:
     return kernels
 
 
+#: the live model's variance fit: scipy's non-negative least squares on three variance terms (live/fit.py)
+_NNLS = """
+import numpy as np
+from scipy.optimize import nnls
+rng = np.random.default_rng(0)
+a = np.abs(rng.normal(size=(20000, 3))) * rng.uniform(0.5, 3.0, size=3)
+b = a @ np.array([0.7, 0.0, 1.3]) + rng.normal(size=20000)
+coef, residual = nnls(a, b)
+print(coef.tobytes().hex(), np.float64(residual).tobytes().hex())
+"""
+
+
 @pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="OpenBLAS kernel names are x86-64's")
-def test_a_fit_gives_the_same_bits_under_every_blas_kernel() -> None:
+@pytest.mark.parametrize("script", [_FIT, _NNLS], ids=["stack fit", "live variance nnls"])
+def test_a_fit_gives_the_same_bits_under_every_blas_kernel(script: str) -> None:
     runs = {}
     for kernel in _kernels():
         env = {**os.environ, "OPENBLAS_CORETYPE": kernel}
-        out = subprocess.run([sys.executable, "-c", _FIT], env=env, capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
         runs[kernel] = out.stdout
     assert len(runs) >= 2
     assert len(set(runs.values())) == 1, {k: v[:40] for k, v in runs.items()}
