@@ -88,10 +88,22 @@ def day_blocked_ratios(ratios: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]]
             for name, (ratio, draws) in resampled.items()}
 
 
+def _day_blocked_mean_draws(values: npt.ArrayLike, days: npt.ArrayLike, n_resamples: int, seed: int,
+                            min_days: int) -> tuple[float, FloatArray | None]:
+    """Mean of the finite ``values`` and its day-blocked resampled means (:func:`day_blocked_ratios` with
+    ``den = 1``); None with fewer than ``min_days`` days, ``(NaN, None)`` without values."""
+    x = np.asarray(values, dtype=float)
+    keep = np.isfinite(x)
+    resampled = _resampled_ratios({"mean": (x[keep], np.ones(int(keep.sum())))}, np.asarray(days)[keep],
+                                  n_resamples, seed, min_days)
+    return (float("nan"), None) if resampled is None else resampled["mean"]
+
+
 def day_blocked_mean(values: npt.ArrayLike, days: npt.ArrayLike, n_resamples: int, confidence: float,
                      seed: int, min_days: int) -> tuple[float, float, float]:
-    """Mean of the finite ``values`` and its day-blocked interval (:func:`day_blocked_ratios` with ``den = 1``)."""
-    mean, lo, hi, _ = day_blocked_mean_test(values, days, n_resamples, confidence, seed, min_days, 0.0)
+    """Mean of the finite ``values`` and its day-blocked interval (NaN with fewer than ``min_days`` days)."""
+    mean, draws = _day_blocked_mean_draws(values, days, n_resamples, seed, min_days)
+    lo, hi = (float("nan"), float("nan")) if draws is None else percentile_interval(draws, confidence)
     return mean, lo, hi
 
 
@@ -107,18 +119,12 @@ def bootstrap_p_value(samples: npt.ArrayLike, threshold: float) -> float:
 
 def day_blocked_mean_test(values: npt.ArrayLike, days: npt.ArrayLike, n_resamples: int, confidence: float,
                           seed: int, min_days: int, threshold: float) -> tuple[float, float, float, float]:
-    """Mean of the finite ``values``, its day-blocked interval (:func:`day_blocked_ratios` with ``den = 1``) and
-    the one-sided p-value of "mean <= ``threshold``" from the same resamples (:func:`bootstrap_p_value`).
+    """:func:`day_blocked_mean` and the one-sided p-value of "mean <= ``threshold``" from the same resamples
+    (:func:`bootstrap_p_value`).
 
     Interval and p are NaN with fewer than ``min_days`` days (so no test passes on them); all NaN without values.
     """
-    x = np.asarray(values, dtype=float)
-    keep = np.isfinite(x)
-    resampled = _resampled_ratios({"mean": (x[keep], np.ones(int(keep.sum())))}, np.asarray(days)[keep],
-                                  n_resamples, seed, min_days)
-    if resampled is None:
-        return (float("nan"),) * 4
-    mean, draws = resampled["mean"]
+    mean, draws = _day_blocked_mean_draws(values, days, n_resamples, seed, min_days)
     if draws is None:
         return mean, float("nan"), float("nan"), float("nan")
     return (mean, *percentile_interval(draws, confidence), bootstrap_p_value(draws, threshold))

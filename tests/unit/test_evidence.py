@@ -74,7 +74,7 @@ def test_a_book_with_bets_on_too_few_nights_has_no_interval_and_is_not_staked() 
     bets = pd.DataFrame({"result": "win", "profit": 0.9,
                          "game_date": pd.to_datetime(np.repeat(["2024-01-01", "2024-01-02", "2024-01-03",
                                                                  "2024-01-04"], 30))})
-    fig = roi_figures(bets, BOOT, seed=1)
+    fig = roi_figures(bets, BOOT, seed=1, min_roi=0.0)
     assert fig["bets"] == 120 and fig["roi"] == pytest.approx(0.9)
     assert np.isnan(fig["roi_lo"]) and np.isnan(fig["roi_hi"]) and np.isnan(fig["p_value"])
     props = _props(n_days=4, per_day=30)
@@ -106,7 +106,7 @@ def test_the_p_value_counts_the_resampled_nights_at_or_below_the_threshold() -> 
     profit = np.r_[np.full(11, 0.9), np.full(10, -1.0)]
     bets = pd.DataFrame({"result": np.where(profit > 0, "win", "loss"), "profit": profit, "game_date": nights})
     boot = conf(BootstrapSettings, n_resamples=4000, min_days=5)
-    fig = roi_figures(bets, boot, seed=3)
+    fig = roi_figures(bets, boot, seed=3, min_roi=0.0)
     # a resample's sum is 0.9 w - 10 l over 12 draws (l losing nights): <= 0 iff l >= 1 (w <= 11, 0.9 * 11 < 10),
     # which has chance 1 - (11/12)^12 = 0.6475
     assert fig["p_value"] == pytest.approx(1 - (11 / 12) ** 12, abs=0.025)

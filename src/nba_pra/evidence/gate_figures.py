@@ -46,9 +46,10 @@ def _ran(bets: pd.DataFrame) -> pd.DataFrame:
 
 
 def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int,
-                min_roi: float = 0.0) -> dict[str, Any]:
-    """Flat bets that ran: count, ROI = Σ profit / Σ stake (one unit each), its interval and the one-sided p-value
-    of "ROI <= ``min_roi``", a bootstrap of whole game days (:func:`nba_pra.stats.day_blocked_mean_test`).
+                min_roi: float | None = None) -> dict[str, Any]:
+    """Flat bets that ran: count, ROI = Σ profit / Σ stake (one unit each) and its interval, a bootstrap of whole
+    game days (:func:`nba_pra.stats.day_blocked_mean`); with ``min_roi``, also ``p_value``, the one-sided
+    p-value of "ROI <= ``min_roi``" from the same resamples (the gate's test).
 
     One night's bets share its games, lines and news, so they are not independent draws, and the gate stakes on
     the interval's lower end. (On the synthetic league's bets the nights' correlation is weak: the day-blocked
@@ -56,12 +57,12 @@ def roi_figures(bets: pd.DataFrame, bootstrap: BootstrapSettings, seed: int,
     """
     ran = _ran(bets)
     profit = ran["profit"].to_numpy(float)
-    if not len(profit):
-        return {"bets": 0, "roi": float("nan"), "roi_lo": float("nan"), "roi_hi": float("nan"),
-                "p_value": float("nan")}
     days = pd.to_datetime(ran["game_date"]).dt.normalize().to_numpy()
-    roi, lo, hi, p = day_blocked_mean_test(profit, days, bootstrap.n_resamples, bootstrap.confidence, seed,
-                                           bootstrap.min_days, min_roi)
+    draws = (profit, days, bootstrap.n_resamples, bootstrap.confidence, seed, bootstrap.min_days)
+    if min_roi is None:
+        roi, lo, hi = day_blocked_mean(*draws)
+        return {"bets": len(profit), "roi": roi, "roi_lo": lo, "roi_hi": hi}
+    roi, lo, hi, p = day_blocked_mean_test(*draws, min_roi)
     return {"bets": len(profit), "roi": roi, "roi_lo": lo, "roi_hi": hi, "p_value": p}
 
 
