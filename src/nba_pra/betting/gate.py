@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
@@ -153,10 +153,43 @@ def beats_the_close(book: BookEvidence, settings: EvidenceSettings) -> bool:
     return bool(np.isfinite(book.clv_lo) and book.clv_lo > 0.0)
 
 
-def staked_books(books: Mapping[str, BookEvidence], settings: EvidenceSettings) -> dict[str, bool]:
-    """Per book of one method: does the gate let it stake (:func:`holm_steps` and :func:`beats_the_close`)."""
+@dataclass(frozen=True)
+class Verdict:
+    """The gate's decision on one book of one method."""
+
+    staked: bool
+    #: the Holm level its p was tested at; None when it was not tested (fewer than ``min_bets`` bets)
+    level: float | None
+    #: why it is paper, with the figures ("" when staked)
+    reason: str
+
+
+def judge_books(books: Mapping[str, BookEvidence], settings: EvidenceSettings) -> dict[str, Verdict]:
+    """The gate's rule (module docstring) on one method's books: Holm's step-down (:func:`holm_steps`), then the
+    close (:func:`beats_the_close`). The one place the rule is composed: the gate, the surfaces and the replayed
+    gate states all read it."""
     steps = holm_steps(books, settings)
-    return {name: name in steps and steps[name].staked and beats_the_close(b, settings) for name, b in books.items()}
+    return {name: _verdict(name, book, steps, settings) for name, book in books.items()}
+
+
+def _verdict(name: str, book: BookEvidence, steps: Mapping[str, HolmStep], settings: EvidenceSettings) -> Verdict:
+    if name not in steps:
+        return Verdict(False, None, f"{NO_EVIDENCE}: {name} {book.bets} bets < {settings.min_bets}")
+    step = steps[name]
+    roi = (f"{name} ROI {pct(book.roi)} {pct_interval(book.roi_lo, book.roi_hi)} on {book.bets} bets, p "
+           f"{p_value(book.p_value)} vs Holm level {p_value(step.level)} of {len(steps)} books")
+    if not step.staked:
+        return Verdict(False, step.level, f"{NO_EVIDENCE}: {roi}")
+    if not beats_the_close(book, settings):
+        return Verdict(False, step.level, (
+            f"{NO_EVIDENCE}: {roi} passes, but CLV {clv_points(book.clv)} "
+            f"{interval(book.clv_lo, book.clv_hi, clv_points)} on {book.clv_bets} closes is not above 0"))
+    return Verdict(True, step.level, "")
+
+
+def staked_books(books: Mapping[str, BookEvidence], settings: EvidenceSettings) -> dict[str, bool]:
+    """Per book of one method: does the gate let it stake (:func:`judge_books`)."""
+    return {name: verdict.staked for name, verdict in judge_books(books, settings).items()}
 
 
 def write_evidence(evidence: Evidence, path: Path) -> Path:
@@ -199,41 +232,34 @@ class Gate:
         if not self.required:
             return pd.Series(True, index=bookmaker.index), pd.Series("", index=bookmaker.index, dtype=object)
         books = bookmaker.astype(str)
-        verdicts = self._verdicts(PricingMethod(method), sorted(books.unique()))
-        staked = books.map({b: v[0] for b, v in verdicts.items()}).astype(bool)
-        reason = books.map({b: v[1] for b, v in verdicts.items()}).astype(object)
+        verdicts = self.verdicts(PricingMethod(method), sorted(books.unique()))
+        staked = books.map({b: v.staked for b, v in verdicts.items()}).astype(bool)
+        reason = books.map({b: v.reason for b, v in verdicts.items()}).astype(object)
         return staked, reason
 
-    def _verdicts(self, method: PricingMethod, books: list[str]) -> dict[str, tuple[bool, str]]:
+    def verdicts(self, method: PricingMethod, books: list[str]) -> dict[str, Verdict]:
+        """The gate's verdict on each of ``books`` for ``method`` (:func:`judge_books` on the evidence, its reasons
+        naming the method and window)."""
         ev = self.evidence
         if ev is None:
-            return dict.fromkeys(books, (False, f"{NO_EVIDENCE}: none yet ({GET_EVIDENCE})"))
+            return dict.fromkeys(books, Verdict(False, None, f"{NO_EVIDENCE}: none yet ({GET_EVIDENCE})"))
         found = ev.methods.get(method.value)
         if found is None:
-            return dict.fromkeys(books, (False, f"{NO_EVIDENCE}: none for pricing {method.value} ({GET_EVIDENCE})"))
+            return dict.fromkeys(books, Verdict(False, None, (
+                f"{NO_EVIDENCE}: none for pricing {method.value} ({GET_EVIDENCE})")))
         assert self.settings is not None  # a required gate has settings
         span = f"{method.value}, {ev.window_start}..{ev.window_end}"
+        judged = judge_books(found.books, self.settings)
         if self.settings.min_roi_lo != ev.min_roi_lo:
-            return dict.fromkeys(books, (False, (
-                f"{NO_EVIDENCE}: the evidence tested ROI > {pct(ev.min_roi_lo)}, the settings ask for "
-                f"> {pct(self.settings.min_roi_lo)} ({GET_EVIDENCE})")))
-        steps = holm_steps(found.books, self.settings)
-        return {book: self._verdict(method, book, found.books.get(book), steps, span) for book in books}
+            # the p-values test the evidence's own threshold: nothing stakes until it is measured again
+            mismatch = (f"{NO_EVIDENCE}: the evidence tested ROI > {pct(ev.min_roi_lo)}, the settings ask for "
+                        f"> {pct(self.settings.min_roi_lo)} ({GET_EVIDENCE})")
+            return {book: Verdict(False, judged[book].level if book in judged else None, mismatch) for book in books}
+        return {book: _in_window(judged.get(book), method, book, span) for book in books}
 
-    def _verdict(self, method: PricingMethod, book: str, b: BookEvidence | None, steps: dict[str, HolmStep],
-                 span: str) -> tuple[bool, str]:
-        assert self.settings is not None  # a required gate has settings
-        if b is None:
-            return False, f"{NO_EVIDENCE}: no {method.value} bets at {book} ({span})"
-        if book not in steps:
-            return False, f"{NO_EVIDENCE}: {book} {b.bets} bets < {self.settings.min_bets} ({span})"
-        step = steps[book]
-        roi = (f"{book} ROI {pct(b.roi)} {pct_interval(b.roi_lo, b.roi_hi)} on {b.bets} bets, p "
-               f"{p_value(b.p_value)} vs Holm level {p_value(step.level)} of {len(steps)} books")
-        if not step.staked:
-            return False, f"{NO_EVIDENCE}: {roi} ({span})"
-        if not beats_the_close(b, self.settings):
-            return False, (f"{NO_EVIDENCE}: {roi} passes, but CLV {clv_points(b.clv)} "
-                           f"{interval(b.clv_lo, b.clv_hi, clv_points)} on {b.clv_bets} closes is not above 0 "
-                           f"({span})")
-        return True, ""
+
+def _in_window(verdict: Verdict | None, method: PricingMethod, book: str, span: str) -> Verdict:
+    """A book's verdict with the method and evidence window its reason refers to."""
+    if verdict is None:
+        return Verdict(False, None, f"{NO_EVIDENCE}: no {method.value} bets at {book} ({span})")
+    return replace(verdict, reason=f"{verdict.reason} ({span})") if verdict.reason else verdict

@@ -21,8 +21,6 @@ import dataclasses
 from pathlib import Path
 from typing import Any, Final
 
-import pandas as pd
-
 from nba_pra.betting import gate
 from nba_pra.betting.settings import EvidenceSettings, PricingMethod
 from nba_pra.errors import DataError
@@ -84,13 +82,11 @@ def evidence_summary(evidence: dict[str, Any] | None, method: str | None,
                    key=lambda b: (gate.p_rank(b.get("p_value")), b["bookmaker"]))
     if settings is not None and books:
         ev = gate.Evidence.from_dict(evidence)
-        names = pd.Series([b["bookmaker"] for b in books])
         # the gate's verdict on the figures even when the gate is off (the surfaces say that separately)
         judge = gate.Gate(ev, dataclasses.replace(settings, required=True))
-        staked, _ = judge.decide(PricingMethod(str(method)), names)
-        steps = gate.holm_steps(ev.methods[str(method)].books, settings)
-        books = [{**b, "staked": bool(s), "holm_level": steps[b["bookmaker"]].level if b["bookmaker"] in steps
-                  else None} for b, s in zip(books, staked, strict=True)]
+        verdicts = judge.verdicts(PricingMethod(str(method)), [b["bookmaker"] for b in books])
+        books = [{**b, "staked": verdicts[b["bookmaker"]].staked, "holm_level": verdicts[b["bookmaker"]].level}
+                 for b in books]
     return {
         **head,
         "available": True,
