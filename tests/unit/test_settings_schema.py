@@ -6,6 +6,7 @@ setting declares its range, and any out-of-range value stops the command with ex
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import math
 import typing
@@ -142,3 +143,27 @@ def test_the_cli_stops_a_bad_setting_before_any_work_with_exit_2(override: str, 
     assert main(["recommend", override]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def _names_the_code_reads() -> set[str]:
+    """Attribute names, keyword names and strings (``getattr(s, "name")``) used outside the settings modules."""
+    src = PROJECT_ROOT / "src" / "nba_pra"
+    schema_files = {*src.glob("*/settings.py"), src / "config.py", src / "schema.py"}
+    names: set[str] = set()
+    for path in set(src.rglob("*.py")) - schema_files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute):
+                names.add(node.attr)
+            elif isinstance(node, ast.keyword) and node.arg:
+                names.add(node.arg)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names.add(node.value)
+    return names
+
+
+def test_every_setting_is_read_by_the_code() -> None:
+    """A value in conf/ that no code reads would let a user tune (or sweep) something that does nothing."""
+    read = _names_the_code_reads()
+    unread = sorted(f"{cls.__name__}.{f.name}" for cls in _settings_classes(Settings) for f in dataclasses.fields(cls)
+                    if f.name not in read)
+    assert unread == []
