@@ -7,7 +7,7 @@ the history before the slate never depends on ``current_season_days_played``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,7 @@ import pandas as pd
 from nba_pra.data import schema
 from nba_pra.data.settings import SyntheticLeagueSettings
 from nba_pra.data.synthetic import games as gm
-from nba_pra.data.synthetic.players import POSITIONS, initial_pool, offseason, player_name
+from nba_pra.data.synthetic.players import POSITIONS, Pool, initial_pool, offseason, player_name
 from nba_pra.data.synthetic.report import pregame_report
 from nba_pra.data.synthetic.rng import SEASON_LEVEL, Stream, stream
 from nba_pra.data.synthetic.schedule import EASTERN, opening_date, season_label, simulate_schedule
@@ -27,6 +27,8 @@ ROSTER_ACTIVE = "active"
 ROSTER_OUT = "out"
 #: how many days back the rest context looks (a third game in four nights)
 _THREE_IN_FOUR_WINDOW = 3
+#: a team's last game days before its first game of a season (long enough ago that no rest rule applies)
+_NO_GAME_DAY = -10
 
 #: decimals the ground truth is stored with. NumPy picks SIMD kernels by CPU (AVX-512 or not), and the last bits
 #: of exp/log differ between them; rounding keeps data/ (and data.dvc's hash) identical on every machine.
@@ -121,104 +123,176 @@ def simulate_league(settings: SyntheticLeagueSettings) -> League:
     """
     cfg = settings
     validate(cfg)
-    assert cfg.sportsbook is not None  # validate() raised a ConfigError otherwise
     pool = initial_pool(stream(cfg.seed, 0, SEASON_LEVEL, Stream.INITIAL_POOL), cfg)
     for burn_in in range(cfg.players.burn_in_seasons):
         pool = offseason(pool, stream(cfg.seed, burn_in, SEASON_LEVEL, Stream.BURN_IN), cfg)
-    all_games, box_parts, truth_parts, line_parts, report_parts = [], [], [], [], []
-    state_parts = []
+    parts = _Parts()
     game_offset = 0
-    slate_teams = np.array([], dtype=np.int64)
     # the public box-score form the books lean on (it draws nothing: the box scores do not depend on the books)
     form = PublicForm.empty(pool.size)
     for season in range(cfg.n_seasons):
         if season:
             pool = offseason(pool, stream(cfg.seed, season, SEASON_LEVEL, Stream.OFFSEASON), cfg)
             form = form.grown(pool.size)
-        games = _season_games(cfg, season)
-        ctx = stream(cfg.seed, season, SEASON_LEVEL, Stream.TEAM_CONTEXT)
-        pace = ctx.normal(0.0, cfg.rates.pace_sd, cfg.n_teams)
-        defence = ctx.normal(0.0, cfg.rates.defence_sd, cfg.n_teams)
-        current = season == cfg.n_seasons - 1
-        slate_day = _slate_day(games, cfg.current_season_days_played) if current else -1
-        last_day = slate_day if current else int(games["day"].max())
-        games["status"] = np.where(
-            current & (games["day"] >= slate_day), schema.STATUS_SCHEDULED, schema.STATUS_FINAL
-        )
-        games["key"] = game_offset + np.arange(len(games))
-        all_games.append(games)
-        day_col = games["day"].to_numpy()
-        bounds = np.searchsorted(day_col, np.arange(last_day + 2))
-        team_last = np.full(cfg.n_teams, -10)
-        team_prev = np.full(cfg.n_teams, -10)
-        for day in range(last_day + 1):
-            _morning(pool, cfg, season, day)
-            lo, hi = bounds[day], bounds[day + 1]
-            if lo == hi:
-                continue
-            home = games["home"].to_numpy()[lo:hi]
-            away = games["away"].to_numpy()[lo:hi]
-            today = gm.DayGames(
-                home=home,
-                away=away,
-                back_to_back=team_last == day - 1,
-                three_in_four=team_prev >= day - _THREE_IN_FOUR_WINDOW,
-            )
-            pre = gm.pregame(
-                pool, today, pace, defence, stream(cfg.seed, season, day, Stream.AVAILABILITY), cfg
-            )
-            is_slate = current and day == slate_day
-            key = game_offset + lo + pre.game
-            report = pregame_report(pool, today, pre, stream(cfg.seed, season, day, Stream.REPORT), cfg)
-            report_parts.append({"key": game_offset + lo + report.pop("game"), **report})
-            day_lines = _lines(pre, key, form, cfg, season, day, closed=not is_slate)
-            truth_parts.append(
-                {
-                    "key": key,
-                    "player": pre.player,
-                    "true_mean": pre.true_mean,
-                    "true_var": pre.true_var,
-                    "p_play": pre.p_play,
-                    "soft_stale": day_lines.pop("stale_prop"),
-                    "soft_stale_shift": day_lines.pop("stale_shift"),
-                }
-            )
-            line_parts.append(day_lines)
-            if is_slate:
-                slate_teams = np.concatenate([home, away])
-                break
-            box, state = gm.play(
-                pool,
-                pre,
-                stream(cfg.seed, season, day, Stream.GAME),
-                stream(cfg.seed, season, day, Stream.BOX),
-                cfg,
-            )
-            pra = box["pts"] + box["reb"] + box["ast"]
-            form = update_form(form, pre.player, box["minutes"], pra, box["played"],
-                               cfg.sportsbook.public_halflife_games)
-            box_parts.append(
-                {
-                    "key": key,
-                    "player": pre.player,
-                    "team": pre.team,
-                    "opponent": pre.opponent,
-                    "home": pre.home,
-                    **box,
-                }
-            )
-            state_parts.append(state)
-            both = np.concatenate([home, away])
-            team_prev[both] = team_last[both]
-            team_last[both] = day
-        game_offset += len(games)
-    return _assemble(
-        cfg, pool, pd.concat(all_games, ignore_index=True), box_parts, truth_parts, line_parts, slate_teams,
-        report_parts, state_parts,
+        plan = _season_plan(cfg, season, game_offset)
+        parts.games.append(plan.games)
+        form = _run_season(pool, form, plan, cfg, parts)
+        game_offset += len(plan.games)
+    return _assemble(cfg, pool, parts)
+
+
+@dataclass
+class _Parts:
+    """The raw tables' pieces as the simulation produces them: one schedule per season, one dict of columns
+    per game day (indices into the pool, the teams and the league's games), and the slate's teams."""
+
+    games: list[pd.DataFrame] = field(default_factory=list)
+    box: list[dict[str, np.ndarray]] = field(default_factory=list)
+    truth: list[dict[str, np.ndarray]] = field(default_factory=list)
+    lines: list[dict[str, np.ndarray]] = field(default_factory=list)
+    report: list[dict[str, np.ndarray]] = field(default_factory=list)
+    states: list[dict[str, np.ndarray]] = field(default_factory=list)
+    slate_teams: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class _SeasonPlan:
+    """What a season fixes before its first day: the schedule (with status and league-wide ``key``), each
+    team's pace and defence, and the days to simulate."""
+
+    season: int
+    games: pd.DataFrame
+    pace: np.ndarray
+    defence: np.ndarray
+    current: bool  # the last season, which stops at the slate
+    slate_day: int  # -1 outside the current season
+    last_day: int  # the slate in the current season, the last game day before it
+
+
+def _season_plan(cfg: SyntheticLeagueSettings, season: int, game_offset: int) -> _SeasonPlan:
+    """Schedule a season, draw its team context and find its last day (``game_offset``: games before it)."""
+    games = _season_games(cfg, season)
+    ctx = stream(cfg.seed, season, SEASON_LEVEL, Stream.TEAM_CONTEXT)
+    pace = ctx.normal(0.0, cfg.rates.pace_sd, cfg.n_teams)
+    defence = ctx.normal(0.0, cfg.rates.defence_sd, cfg.n_teams)
+    current = season == cfg.n_seasons - 1
+    slate_day = _slate_day(games, cfg.current_season_days_played) if current else -1
+    games["status"] = np.where(
+        current & (games["day"] >= slate_day), schema.STATUS_SCHEDULED, schema.STATUS_FINAL
+    )
+    games["key"] = game_offset + np.arange(len(games))
+    return _SeasonPlan(
+        season=season, games=games, pace=pace, defence=defence, current=current, slate_day=slate_day,
+        last_day=slate_day if current else int(games["day"].max()),
     )
 
 
-def _morning(pool, cfg: SyntheticLeagueSettings, season: int, day: int) -> None:
+def _run_season(
+    pool: Pool, form: PublicForm, plan: _SeasonPlan, cfg: SyntheticLeagueSettings, parts: _Parts
+) -> PublicForm:
+    """Run the season's calendar days in order up to its last day, collecting each game day's tables in
+    ``parts``; returns the public form after it (``pool`` is updated in place)."""
+    games = plan.games
+    bounds = np.searchsorted(games["day"].to_numpy(), np.arange(plan.last_day + 2))
+    home, away, keys = (games[col].to_numpy() for col in ("home", "away", "key"))
+    team_last = np.full(cfg.n_teams, _NO_GAME_DAY)
+    team_prev = np.full(cfg.n_teams, _NO_GAME_DAY)
+    for day in range(plan.last_day + 1):
+        _morning(pool, cfg, plan.season, day)
+        lo, hi = bounds[day], bounds[day + 1]
+        if lo == hi:
+            continue
+        today = gm.DayGames(
+            home=home[lo:hi],
+            away=away[lo:hi],
+            back_to_back=team_last == day - 1,
+            three_in_four=team_prev >= day - _THREE_IN_FOUR_WINDOW,
+        )
+        is_slate = plan.current and day == plan.slate_day
+        # league-wide key of today's first game: the pre-game rows' ``game`` indexes today's games
+        first_key = int(keys[lo])
+        pre = _before_tipoff(pool, form, today, plan, day, first_key, cfg, parts, closed=not is_slate)
+        both = np.concatenate([today.home, today.away])
+        if is_slate:
+            parts.slate_teams = both
+            break
+        form = _play_day(pool, form, pre, plan.season, day, first_key, cfg, parts)
+        team_prev[both] = team_last[both]
+        team_last[both] = day
+    return form
+
+
+def _before_tipoff(
+    pool: Pool,
+    form: PublicForm,
+    today: gm.DayGames,
+    plan: _SeasonPlan,
+    day: int,
+    first_key: int,
+    cfg: SyntheticLeagueSettings,
+    parts: _Parts,
+    *,
+    closed: bool,
+) -> gm.Pregame:
+    """Dress today's teams, publish the injury report and the lines, and record the ground truth."""
+    season = plan.season
+    pre = gm.pregame(
+        pool, today, plan.pace, plan.defence, stream(cfg.seed, season, day, Stream.AVAILABILITY), cfg
+    )
+    key = first_key + pre.game
+    report = pregame_report(pool, today, pre, stream(cfg.seed, season, day, Stream.REPORT), cfg)
+    parts.report.append({"key": first_key + report.pop("game"), **report})
+    day_lines = _lines(pre, key, form, cfg, season, day, closed=closed)
+    parts.truth.append(
+        {
+            "key": key,
+            "player": pre.player,
+            "true_mean": pre.true_mean,
+            "true_var": pre.true_var,
+            "p_play": pre.p_play,
+            "soft_stale": day_lines.pop("stale_prop"),
+            "soft_stale_shift": day_lines.pop("stale_shift"),
+        }
+    )
+    parts.lines.append(day_lines)
+    return pre
+
+
+def _play_day(
+    pool: Pool,
+    form: PublicForm,
+    pre: gm.Pregame,
+    season: int,
+    day: int,
+    first_key: int,
+    cfg: SyntheticLeagueSettings,
+    parts: _Parts,
+) -> PublicForm:
+    """Play today's games, record the box scores and game states, and return the public form updated by them."""
+    assert cfg.sportsbook is not None  # validate() raised a ConfigError otherwise
+    box, state = gm.play(
+        pool,
+        pre,
+        stream(cfg.seed, season, day, Stream.GAME),
+        stream(cfg.seed, season, day, Stream.BOX),
+        cfg,
+    )
+    pra = box["pts"] + box["reb"] + box["ast"]
+    parts.box.append(
+        {
+            "key": first_key + pre.game,
+            "player": pre.player,
+            "team": pre.team,
+            "opponent": pre.opponent,
+            "home": pre.home,
+            **box,
+        }
+    )
+    parts.states.append(state)
+    return update_form(form, pre.player, box["minutes"], pra, box["played"], cfg.sportsbook.public_halflife_games)
+
+
+def _morning(pool: Pool, cfg: SyntheticLeagueSettings, season: int, day: int) -> None:
     """Start of a calendar day: injuries heal a day, form and role move one AR(1) step, trades, call-ups."""
     np.maximum(pool.injury_days - 1, 0, out=pool.injury_days)
     shocks = stream(cfg.seed, season, day, Stream.FORM).standard_normal((2, pool.size))
@@ -272,23 +346,55 @@ def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts, slate_teams, report_parts,
-              state_parts) -> League:
-    codes = np.asarray(cfg.team_codes[: cfg.n_teams], dtype=object)
-    names = player_name(np.arange(pool.size))
-    ids = cfg.first_player_id + np.arange(pool.size, dtype=np.int64)
-    positions = np.asarray(POSITIONS, dtype=object)[pool.position]
-    game_id = games["game_id"].to_numpy()
-    game_date = games["game_date"].to_numpy()
-    season = games["season"].to_numpy()
+def _assemble(cfg: SyntheticLeagueSettings, pool: Pool, parts: _Parts) -> League:
+    """Turn the collected pieces into the raw tables, the simulation's indices replaced by ids and names."""
+    games = pd.concat(parts.games, ignore_index=True)
+    names = _Names.of(cfg, pool, games)
+    box_scores = _box_frame(_concat(parts.box), names)
+    return League(
+        box_scores=box_scores,
+        schedule=_schedule_frame(games, names),
+        rosters=_roster_frame(pool, parts.slate_teams, names),
+        lines=_lines_frame(_concat(parts.lines), names),
+        ground_truth=_truth_frame(_concat(parts.truth), names),
+        injury_report=_report_frame(_concat(parts.report), names),
+        game_states=_state_frame(_concat(parts.states), box_scores),
+    )
 
-    box = _concat(box_parts)
-    box_scores = _box_frame(box, game_id, game_date, season, ids, names, codes, positions)
-    truth = _concat(truth_parts)
-    ground_truth = pd.DataFrame(
+
+@dataclass(frozen=True)
+class _Names:
+    """What the simulation's indices stand for in the tables: per game key its id, date and season; per pool
+    row the player's id, name and position; per team index its code."""
+
+    game_id: np.ndarray
+    game_date: np.ndarray
+    season: np.ndarray
+    player_id: np.ndarray
+    player_name: np.ndarray
+    position: np.ndarray
+    team_code: np.ndarray
+
+    @classmethod
+    def of(cls, cfg: SyntheticLeagueSettings, pool: Pool, games: pd.DataFrame) -> _Names:
+        """The look-ups of this league (``games``: every season's schedule, in key order)."""
+        return cls(
+            game_id=games["game_id"].to_numpy(),
+            game_date=games["game_date"].to_numpy(),
+            season=games["season"].to_numpy(),
+            player_id=cfg.first_player_id + np.arange(pool.size, dtype=np.int64),
+            player_name=player_name(np.arange(pool.size)),
+            position=np.asarray(POSITIONS, dtype=object)[pool.position],
+            team_code=np.asarray(cfg.team_codes[: cfg.n_teams], dtype=object),
+        )
+
+
+def _truth_frame(truth: dict[str, np.ndarray], names: _Names) -> pd.DataFrame:
+    """The ground truth table, rounded to :data:`TRUTH_DECIMALS`."""
+    return pd.DataFrame(
         {
-            "game_id": pd.array(game_id[truth["key"]], dtype="str"),
-            "player_id": ids[truth["player"]],
+            "game_id": pd.array(names.game_id[truth["key"]], dtype="str"),
+            "player_id": names.player_id[truth["player"]],
             "true_mean": np.round(truth["true_mean"], TRUTH_DECIMALS),
             "true_var": np.round(truth["true_var"], TRUTH_DECIMALS),
             "p_play": np.round(truth["p_play"], TRUTH_DECIMALS),
@@ -296,13 +402,16 @@ def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts
             "soft_stale_shift": np.round(truth["soft_stale_shift"], TRUTH_DECIMALS) + 0.0,
         }
     )
-    ln = _concat(line_parts)
-    lines = pd.DataFrame(
+
+
+def _lines_frame(ln: dict[str, np.ndarray], names: _Names) -> pd.DataFrame:
+    """The lines table: one row per book's offer."""
+    return pd.DataFrame(
         {
-            "game_id": pd.array(game_id[ln["key"]], dtype="str"),
-            "game_date": game_date[ln["key"]],
-            "player_id": ids[ln["player"]],
-            "player_name": pd.array(names[ln["player"]], dtype="str"),
+            "game_id": pd.array(names.game_id[ln["key"]], dtype="str"),
+            "game_date": names.game_date[ln["key"]],
+            "player_id": names.player_id[ln["player"]],
+            "player_name": pd.array(names.player_name[ln["player"]], dtype="str"),
             "bookmaker": pd.array(ln["bookmaker"], dtype="str"),
             "line": ln["line"].astype(float),
             "over_price": ln["over_price"].astype(np.int64),
@@ -312,44 +421,51 @@ def _assemble(cfg, pool, games: pd.DataFrame, box_parts, truth_parts, line_parts
             "close_under_price": ln["close_under_price"].astype(float),
         }
     )
-    schedule = pd.DataFrame(
+
+
+def _schedule_frame(games: pd.DataFrame, names: _Names) -> pd.DataFrame:
+    """The schedule table: every season's games with team codes."""
+    return pd.DataFrame(
         {
-            "game_id": pd.array(game_id, dtype="str"),
-            "game_date": game_date,
-            "season": pd.array(season, dtype="str"),
-            "home_team": pd.array(codes[games["home"].to_numpy()], dtype="str"),
-            "away_team": pd.array(codes[games["away"].to_numpy()], dtype="str"),
+            "game_id": pd.array(names.game_id, dtype="str"),
+            "game_date": names.game_date,
+            "season": pd.array(names.season, dtype="str"),
+            "home_team": pd.array(names.team_code[games["home"].to_numpy()], dtype="str"),
+            "away_team": pd.array(names.team_code[games["away"].to_numpy()], dtype="str"),
             "commence_time": games["commence_time"].array,
             "status": pd.array(games["status"].to_numpy(), dtype="str"),
         }
     )
+
+
+def _roster_frame(pool: Pool, slate_teams: np.ndarray, names: _Names) -> pd.DataFrame:
+    """The rosters of the slate's teams as of the slate morning, by team then pool row."""
     on_slate = np.flatnonzero(np.isin(pool.team, slate_teams) & (pool.team >= 0))
     on_slate = on_slate[np.lexsort((on_slate, pool.team[on_slate]))]
-    rosters = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "player_id": ids[on_slate],
-            "player_name": pd.array(names[on_slate], dtype="str"),
-            "team": pd.array(codes[pool.team[on_slate]], dtype="str"),
-            "position": pd.array(positions[on_slate], dtype="str"),
+            "player_id": names.player_id[on_slate],
+            "player_name": pd.array(names.player_name[on_slate], dtype="str"),
+            "team": pd.array(names.team_code[pool.team[on_slate]], dtype="str"),
+            "position": pd.array(names.position[on_slate], dtype="str"),
             "status": pd.array(
                 np.where(pool.injury_days[on_slate] > 0, ROSTER_OUT, ROSTER_ACTIVE), dtype="str"
             ),
         }
     )
-    rep = _concat(report_parts)
-    injury_report = pd.DataFrame(
+
+
+def _report_frame(rep: dict[str, np.ndarray], names: _Names) -> pd.DataFrame:
+    """The pre-game injury report table."""
+    return pd.DataFrame(
         {
-            "game_id": pd.array(game_id[rep["key"]], dtype="str"),
-            "team": pd.array(codes[rep["team"]], dtype="str"),
-            "player_id": ids[rep["player"]],
-            "player_name": pd.array(names[rep["player"]], dtype="str"),
+            "game_id": pd.array(names.game_id[rep["key"]], dtype="str"),
+            "team": pd.array(names.team_code[rep["team"]], dtype="str"),
+            "player_id": names.player_id[rep["player"]],
+            "player_name": pd.array(names.player_name[rep["player"]], dtype="str"),
             "status": pd.array(rep["status"], dtype="str"),
             "starter": rep["starter"].astype(bool),
         }
-    )
-    return League(
-        box_scores=box_scores, schedule=schedule, rosters=rosters, lines=lines, ground_truth=ground_truth,
-        injury_report=injury_report, game_states=_state_frame(_concat(state_parts), box_scores),
     )
 
 
@@ -361,22 +477,23 @@ def _state_frame(state: dict[str, np.ndarray], box_scores: pd.DataFrame) -> pd.D
     return frame
 
 
-def _box_frame(box, game_id, game_date, season, ids, names, codes, positions) -> pd.DataFrame:
+def _box_frame(box: dict[str, np.ndarray], names: _Names) -> pd.DataFrame:
+    """The box-score table (typed and empty when no game was played)."""
     if not box:
         return pd.DataFrame({c: pd.Series(dtype=_EMPTY_DTYPES.get(c, "float64")) for c in _BOX_OUTPUT})
     key, player = box["key"], box["player"]
     frame = pd.DataFrame(
         {
-            "game_id": pd.array(game_id[key], dtype="str"),
-            "game_date": game_date[key],
-            "season": pd.array(season[key], dtype="str"),
-            "player_id": ids[player],
-            "player_name": pd.array(names[player], dtype="str"),
-            "team": pd.array(codes[box["team"]], dtype="str"),
-            "opponent": pd.array(codes[box["opponent"]], dtype="str"),
+            "game_id": pd.array(names.game_id[key], dtype="str"),
+            "game_date": names.game_date[key],
+            "season": pd.array(names.season[key], dtype="str"),
+            "player_id": names.player_id[player],
+            "player_name": pd.array(names.player_name[player], dtype="str"),
+            "team": pd.array(names.team_code[box["team"]], dtype="str"),
+            "opponent": pd.array(names.team_code[box["opponent"]], dtype="str"),
             "home": box["home"].astype(bool),
             "starter": box["starter"].astype(bool),
-            "position": pd.array(positions[player], dtype="str"),
+            "position": pd.array(names.position[player], dtype="str"),
             "played": box["played"].astype(bool),
             "minutes": box["minutes"].astype(float),
         }
