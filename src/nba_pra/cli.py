@@ -455,20 +455,26 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from nba_pra.project_setup import AVAILABILITY_SOURCES, DATA_SOURCES, ODDS_PROVIDERS
+#: ``verb(name, handler, help_text)``: add a subcommand that takes the common options and runs ``handler``
+Verb = Callable[[str, Handler, str], argparse.ArgumentParser]
+Subcommands = argparse._SubParsersAction  # the type of ``add_subparsers()``'s result (argparse names it private)
 
-    parser = argparse.ArgumentParser(prog="nba-pra", description=DESCRIPTION, epilog=EPILOG)
-    parser.add_argument("--version", action="version", version=f"nba-pra {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
-    common.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+def _verb_adder(sub: Subcommands[argparse.ArgumentParser], common: argparse.ArgumentParser) -> Verb:
+    """The ``verb`` helper of one subparsers group: every verb shares the common options, its help is its
+    description."""
 
     def verb(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
         p.set_defaults(handler=handler)
         return p
+
+    return verb
+
+
+def _add_setup_verbs(verb: Verb) -> None:
+    """``init`` and ``availability``: choose the sources, then collect what is known before each game."""
+    from nba_pra.project_setup import AVAILABILITY_SOURCES, DATA_SOURCES, ODDS_PROVIDERS
 
     p = verb("init", _cmd_init,
              "choose the data, availability and odds sources (asked on a terminal, or flags), write them to "
@@ -497,6 +503,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="backfill: last day (inclusive)")
     p.add_argument("overrides", nargs="*", metavar="[backfill] KEY=VALUE",
                    help="optional action, then Hydra overrides of conf/")
+
+
+def _add_stage_verbs(verb: Verb) -> None:
+    """The daily pipeline's stages run one at a time: ``features``, ``train``, ``predict``, ``evidence``, ``bet``."""
     p = verb("features", _stage("features"), "build the as-of feature table (history + next slate)")
     p.add_argument("--strict", dest="strict_freshness", action="store_true",
                    help="fail (exit 3) instead of warning when the data is stale")
@@ -515,6 +525,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--strict", action="store_true", help="fail (exit 5) instead of warning when odds fail")
         p.add_argument("--refresh", action="store_true", help="refetch odds instead of using the cache")
         _overrides(p)
+
+
+def _add_daily_verbs(verb: Verb) -> None:
+    """What an operator runs and reads each day: ``ledger``, ``recommend``, ``pipeline``, ``status``."""
     p = verb(
         "ledger",
         _cmd_ledger,
@@ -540,6 +554,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clv", action="store_true",
                    help="also print the closing line value by edge bucket, book and period")
     _overrides(p)
+
+
+def _add_analysis_verbs(verb: Verb) -> None:
+    """Looking beyond today's slate: ``backtest``, ``live``, ``market`` and the ``dashboard``."""
     p = verb("backtest", _cmd_backtest, "walk-forward backtest into the backtest ledger (-m: a Hydra sweep)")
     p.add_argument("-m", "--multirun", action="store_true",
                    help="sweep: one MLflow run per point, e.g. betting.min_confidence=0.55,0.65 "
@@ -571,6 +589,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None, help="interface to listen on (default dashboard.host: 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default dashboard.port: 8050)")
     _overrides(p)
+
+
+def _add_registry_verbs(verb: Verb) -> None:
+    """The model registry's decisions: ``promote`` and ``compare``."""
     p = verb("promote", _cmd_promote, "compare challenger with champion and move the champion alias if better")
     p.add_argument("--version", dest="version", default=None, help="promote this version instead of @challenger")
     p.add_argument("--force", action="store_true", help="promote without comparing")
@@ -583,6 +605,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("overrides", nargs="*", metavar="[A B] KEY=VALUE",
                    help="versions A and B (e.g. 5 7, or champion challenger), then Hydra overrides of conf/")
 
+
+def _add_operations_verbs(verb: Verb) -> None:
+    """Running the project over a season: ``schedule``, ``migrate`` and the scheduled ``job``."""
     p = verb("schedule", _cmd_schedule,
              "print (or --install) crontab lines / systemd timers for the season's jobs: settlement, morning run, "
              "hourly availability, pre-tip odds snapshots")
@@ -606,12 +631,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("job", choices=("settle", "morning", "availability", "snapshot"), help="the job to run")
     p.set_defaults(overrides=[])
 
+
+def _add_config_commands(sub: Subcommands[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    """``config dump``: the configuration tools."""
     config = sub.add_parser("config", help="configuration tools")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="SUBCOMMAND")
     p = config_sub.add_parser("dump", parents=[common], help="write params.yaml from conf/ (what DVC tracks)")
     p.add_argument("--check", action="store_true", help="exit 1 if params.yaml differs from conf/, write nothing")
     p.set_defaults(handler=_cmd_config_dump, overrides=[])
 
+
+def _add_odds_commands(sub: Subcommands[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    """``odds snapshot``: the sportsbook lines tools."""
     odds = sub.add_parser("odds", help="sportsbook lines")
     odds_sub = odds.add_subparsers(dest="odds_command", required=True, metavar="SUBCOMMAND")
     p = odds_sub.add_parser("snapshot", parents=[common],
@@ -620,6 +651,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_odds_snapshot)
     _overrides(p)
 
+
+def _add_data_commands(sub: Subcommands[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    """``data generate | import | fetch``: the raw data sources."""
     data = sub.add_parser("data", help="raw data sources")
     data_sub = data.add_subparsers(dest="data_command", required=True, metavar="SUBCOMMAND")
     p = data_sub.add_parser("generate", parents=[common], help="write the seeded synthetic league into data/")
@@ -639,6 +673,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = data_sub.add_parser("fetch", parents=[common], help="fetch new box scores + schedule from stats.nba.com")
     p.set_defaults(handler=_cmd_data_fetch)
     _overrides(p)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``nba-pra`` parser: one subcommand per verb, in the order ``--help`` lists them."""
+    parser = argparse.ArgumentParser(prog="nba-pra", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"nba-pra {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
+    common.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    verb = _verb_adder(sub, common)
+    for add_verbs in (_add_setup_verbs, _add_stage_verbs, _add_daily_verbs, _add_analysis_verbs,
+                      _add_registry_verbs, _add_operations_verbs):
+        add_verbs(verb)
+    for add_commands in (_add_config_commands, _add_odds_commands, _add_data_commands):
+        add_commands(sub, common)
     return parser
 
 

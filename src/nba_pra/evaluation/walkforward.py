@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -195,6 +195,85 @@ def backtest_prediction_frame(rows: pd.DataFrame, mean: np.ndarray, var: np.ndar
     return out.loc[:, list(WALK_FORWARD_COLUMNS)]
 
 
+def _history_blocks(features: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, retrain_every_days: int,
+                    anchors: Sequence[pd.Timestamp]) -> tuple[pd.DataFrame, dict[pd.Timestamp, pd.DataFrame]]:
+    """The history rows (the slate has no result to predict) and its rows in ``[start, end]`` split by retrain day,
+    in date order."""
+    history = features.loc[~features["is_slate"].astype(bool)]
+    in_range = history.loc[(history["game_date"] >= start) & (history["game_date"] <= end)]
+    if in_range.empty:
+        raise DataError(f"no feature rows between {start.date()} and {end.date()}")
+    retrain = retrain_dates(in_range["game_date"], start, retrain_every_days, anchors)
+    blocks = {pd.Timestamp(day): in_range.loc[(retrain == day).to_numpy()] for day in sorted(retrain.unique())}
+    return history, blocks
+
+
+def _day_to_fit_ahead(history: pd.DataFrame, anchors: Sequence[pd.Timestamp],
+                      cache: BlockCache | None) -> pd.Timestamp | None:
+    """Today's retrain day when its model should be fitted and cached now: the last anchor, if it is after every
+    game in the history and the cache holds no model for it yet (None otherwise, and always without a cache)."""
+    # after every game in the history, not merely after ``end``, which a backtest may set in the past: fitting a
+    # model for a day long after its range would only cost minutes
+    upcoming = pd.Timestamp(max(anchors)).normalize() if anchors else None
+    if cache and upcoming is not None and upcoming > history["game_date"].max() and cache.model(upcoming) is None:
+        return upcoming
+    return None
+
+
+@dataclass
+class _BlockRun:
+    """The retrain blocks of one walk-forward run and the predictions made so far: each block is stored, logged
+    and reported as soon as it is predicted, so an interrupted run keeps every block it finished."""
+
+    blocks: dict[pd.Timestamp, pd.DataFrame]
+    family: distributions.DistributionFamily
+    cache: BlockCache | None
+    progress: ProgressFn | None
+    #: each block's last game day (a cached block is valid up to it)
+    last: dict[pd.Timestamp, pd.Timestamp] = field(init=False)
+    parts: dict[pd.Timestamp, pd.DataFrame] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.last = {day: pd.Timestamp(rows["game_date"].max()) for day, rows in self.blocks.items()}
+
+    def done(self, day: pd.Timestamp, frame: pd.DataFrame, how: str) -> None:
+        """Keep a block's predictions, log them and report the progress."""
+        self.parts[day] = frame
+        log.info("backtest retrain %d/%d as of %s (%s): predicted %d rows", len(self.parts), len(self.blocks),
+                 day.date(), how, len(frame))
+        if self.progress:
+            self.progress(len(self.parts), len(self.blocks), f"retrain as of {day.date()}")
+
+    def predict(self, day: pd.Timestamp, ensemble: Ensemble, how: str) -> None:
+        """Predict a block's rows with its ensemble and store the predictions in the cache."""
+        rows = self.blocks[day]
+        predicted = ensemble.predict(rows)
+        frame = backtest_prediction_frame(rows, predicted["mean"].to_numpy(float), predicted["var"].to_numpy(float),
+                                          self.family, day)
+        if self.cache:
+            self.cache.store_predictions(day, self.last[day], frame)
+        self.done(day, frame, how)
+
+    def serve_cached(self) -> list[pd.Timestamp]:
+        """Serve every block the cache holds (its predictions, else its model); return the days left to fit."""
+        to_fit: list[pd.Timestamp] = []
+        for day in self.blocks:
+            stored = self.cache.predictions(day, self.last[day]) if self.cache else None
+            if stored is not None:
+                self.done(day, stored, "cached predictions")
+                continue
+            model = self.cache.model(day) if self.cache else None
+            if model is None:
+                to_fit.append(day)
+            else:
+                self.predict(day, model, "cached model")
+        return to_fit
+
+    def frame(self) -> pd.DataFrame:
+        """Every block's predictions, in date order."""
+        return pd.concat([self.parts[day] for day in self.blocks], ignore_index=True)
+
+
 def walk_forward_predictions(
     features: pd.DataFrame,
     fit: BlockFit,
@@ -218,52 +297,15 @@ def walk_forward_predictions(
     stored now, from the rows before it: the days of that block then find their model in the cache instead of
     retraining.
     """
-    history = features.loc[~features["is_slate"].astype(bool)]
-    in_range = history.loc[(history["game_date"] >= start) & (history["game_date"] <= end)]
-    if in_range.empty:
-        raise DataError(f"no feature rows between {start.date()} and {end.date()}")
-    retrain = retrain_dates(in_range["game_date"], start, retrain_every_days, anchors)
-    blocks = {pd.Timestamp(day): in_range.loc[(retrain == day).to_numpy()] for day in sorted(retrain.unique())}
-    last = {day: pd.Timestamp(rows["game_date"].max()) for day, rows in blocks.items()}
-    parts: dict[pd.Timestamp, pd.DataFrame] = {}
-
-    def done(day: pd.Timestamp, frame: pd.DataFrame, how: str) -> None:
-        parts[day] = frame
-        log.info("backtest retrain %d/%d as of %s (%s): predicted %d rows", len(parts), len(blocks), day.date(),
-                 how, len(frame))
-        if progress:
-            progress(len(parts), len(blocks), f"retrain as of {day.date()}")
-
-    def predict(day: pd.Timestamp, ensemble: Ensemble, how: str) -> None:
-        rows = blocks[day]
-        predicted = ensemble.predict(rows)
-        frame = backtest_prediction_frame(rows, predicted["mean"].to_numpy(float), predicted["var"].to_numpy(float),
-                                          fit.distribution.family, day)
-        if cache:
-            cache.store_predictions(day, last[day], frame)
-        done(day, frame, how)
-
-    to_fit: list[pd.Timestamp] = []
-    for day in blocks:
-        stored = cache.predictions(day, last[day]) if cache else None
-        if stored is not None:
-            done(day, stored, "cached predictions")
-            continue
-        model = cache.model(day) if cache else None
-        if model is None:
-            to_fit.append(day)
-        else:
-            predict(day, model, "cached model")
-    # today's retrain day: an anchor after every game in the history (not merely after ``end``, which a backtest
-    # may set in the past: fitting a model for a day long after its range would only cost minutes)
-    upcoming = pd.Timestamp(max(anchors)).normalize() if anchors else None
-    ahead = (upcoming if cache and upcoming is not None and upcoming > history["game_date"].max()
-             and cache.model(upcoming) is None else None)
+    history, blocks = _history_blocks(features, start, end, retrain_every_days, anchors)
+    run = _BlockRun(blocks, fit.distribution.family, cache, progress)
+    to_fit = run.serve_cached()
+    ahead = _day_to_fit_ahead(history, anchors, cache)
     for day, ensemble in executor(fit, history, [*to_fit, *([ahead] if ahead is not None else [])]):
         if cache:
             cache.store_model(day, ensemble)
         if day == ahead:
             log.info("backtest retrain as of %s fitted ahead of its games (the model's retrain day)", day.date())
             continue
-        predict(day, ensemble, "fitted")
-    return pd.concat([parts[day] for day in blocks], ignore_index=True)
+        run.predict(day, ensemble, "fitted")
+    return run.frame()

@@ -143,6 +143,43 @@ def _combine(box_scores: pd.DataFrame, slate: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["player_id", "game_date", "game_id"], kind="mergesort").reset_index(drop=True)
 
 
+def _holds_strings(values: pd.Series) -> bool:
+    """A string or object column (ids and names are read either way)."""
+    return bool(pd.api.types.is_string_dtype(values) or pd.api.types.is_object_dtype(values))
+
+
+def _dtype_rules(names: list[str]) -> tuple[tuple[tuple[str, ...], Callable[[pd.Series], bool], str], ...]:
+    """(columns, dtype check, what the check requires) in the order they are checked: the first column that
+    breaks its rule is the one reported."""
+    return (
+        (("game_date",), pd.api.types.is_datetime64_any_dtype, "be datetime64"),
+        (("player_id", "n_prior_games"), pd.api.types.is_integer_dtype, "be integer"),
+        (_BOOL_KEYS, pd.api.types.is_bool_dtype, "be bool"),
+        (_STRING_KEYS, _holds_strings, "hold strings"),
+        (("target_pra", "minutes", *names), pd.api.types.is_float_dtype, "be float"),
+    )
+
+
+def _check_dtypes(df: pd.DataFrame, names: list[str]) -> None:
+    """Every key, target and feature column has its dtype kind (:func:`_dtype_rules`)."""
+    for columns, has_kind, kind in _dtype_rules(names):
+        for c in columns:
+            if not has_kind(df[c]):
+                raise DataValidationError(f"feature frame column {c} must {kind}, got {df[c].dtype}")
+
+
+def _check_rows(df: pd.DataFrame) -> None:
+    """Rows are unique per (game_id, player_id), sorted by :data:`SORT_COLUMNS`, and no slate row has a result."""
+    if df.duplicated(["game_id", "player_id"]).any():
+        raise DataValidationError("feature frame has duplicate (game_id, player_id) rows")
+    sort_key = df[list(SORT_COLUMNS)]
+    if not sort_key.equals(sort_key.sort_values(list(SORT_COLUMNS), kind="mergesort")):
+        raise DataValidationError("feature frame is not sorted by (game_date, game_id, player_id)")
+    slate_played = df["is_slate"] & df["played"]
+    if slate_played.any():
+        raise DataValidationError("feature frame has slate rows marked as played")
+
+
 def validate_feature_frame(df: pd.DataFrame, settings: FeatureSettings) -> None:
     """Schema check of a feature frame; raises :class:`DataValidationError` naming the first broken rule.
 
@@ -157,32 +194,5 @@ def validate_feature_frame(df: pd.DataFrame, settings: FeatureSettings) -> None:
         raise DataValidationError(
             f"feature frame lacks {len(missing)} registered feature(s), e.g. {missing[:5]}"
         )
-    if not pd.api.types.is_datetime64_any_dtype(df["game_date"]):
-        raise DataValidationError(
-            f"feature frame column game_date must be datetime64, got {df['game_date'].dtype}"
-        )
-    if not pd.api.types.is_integer_dtype(df["player_id"]):
-        raise DataValidationError(
-            f"feature frame column player_id must be integer, got {df['player_id'].dtype}"
-        )
-    if not pd.api.types.is_integer_dtype(df["n_prior_games"]):
-        raise DataValidationError(
-            f"feature frame column n_prior_games must be integer, got {df['n_prior_games'].dtype}"
-        )
-    for c in _BOOL_KEYS:
-        if not pd.api.types.is_bool_dtype(df[c]):
-            raise DataValidationError(f"feature frame column {c} must be bool, got {df[c].dtype}")
-    for c in _STRING_KEYS:
-        if not (pd.api.types.is_string_dtype(df[c]) or pd.api.types.is_object_dtype(df[c])):
-            raise DataValidationError(f"feature frame column {c} must hold strings, got {df[c].dtype}")
-    for c in ("target_pra", "minutes", *names):
-        if not pd.api.types.is_float_dtype(df[c]):
-            raise DataValidationError(f"feature frame column {c} must be float, got {df[c].dtype}")
-    if df.duplicated(["game_id", "player_id"]).any():
-        raise DataValidationError("feature frame has duplicate (game_id, player_id) rows")
-    sort_key = df[list(SORT_COLUMNS)]
-    if not sort_key.equals(sort_key.sort_values(list(SORT_COLUMNS), kind="mergesort")):
-        raise DataValidationError("feature frame is not sorted by (game_date, game_id, player_id)")
-    slate_played = df["is_slate"] & df["played"]
-    if slate_played.any():
-        raise DataValidationError("feature frame has slate rows marked as played")
+    _check_dtypes(df, names)
+    _check_rows(df)

@@ -116,15 +116,10 @@ def _phi(bets: pd.DataFrame) -> np.ndarray:
         return np.where(mean > 0, std**2 / mean, np.nan)
 
 
-def closing_line_value(bets: pd.DataFrame, closing_lines: pd.DataFrame, pricing: PricingSettings) -> pd.DataFrame:
-    """``bet_id`` + :data:`CLV_COLUMNS` of each bet (module docstring) against ``closing_lines`` (every book's
-    ``close_*``; the bets' own stored closes when it is :func:`own_closes`).
-
-    ``bets`` needs ``bet_id``, ``game_id``, ``player_id``, ``bookmaker``, ``side``, ``line``, ``decimal_price``;
-    ``dist_family``, ``mean``, ``std`` (the predicted distribution) carry a moved close to the bet's line and
-    ``market`` separates markets. ``pricing`` gives the de-vig and consensus methods and the mean solver.
-    """
-    require_columns(bets, ("bet_id", "game_id", "player_id", "bookmaker", "side", "line", "decimal_price"), "bets")
+def _with_closes(bets: pd.DataFrame, closing_lines: pd.DataFrame,
+                 pricing: PricingSettings) -> tuple[pd.DataFrame, np.ndarray]:
+    """The bets with their own book's ``close_*`` and their prop's closing consensus, and whether any book quoted
+    a close for the prop."""
     # a candidates frame carries the consensus *at bet time*; only the closing one counts here
     dropped = (*CLOSE_COLUMNS, *CLV_COLUMNS, *_CONSENSUS_COLUMNS)
     frame = bets.drop(columns=[c for c in dropped if c in bets.columns]).reset_index(drop=True)
@@ -136,12 +131,13 @@ def closing_line_value(bets: pd.DataFrame, closing_lines: pd.DataFrame, pricing:
     frame = frame.merge(market.loc[:, [*keys, *_CONSENSUS_COLUMNS]], on=keys, how="left")
     has_quote = frame.loc[:, keys].merge(quotes.loc[:, keys].drop_duplicates(), on=keys, how="left",
                                          indicator=True)["_merge"].eq("both").to_numpy()
+    return frame, has_quote
 
-    over = (frame["side"] == Side.OVER).to_numpy()
-    line = frame["line"].to_numpy(float)
-    taken = frame["decimal_price"].to_numpy(float)
-    close_line = frame["consensus_line"].to_numpy(float)
-    q_star = frame["consensus_over"].to_numpy(float)
+
+def _close_fair(frame: pd.DataFrame, over: np.ndarray, line: np.ndarray, close_line: np.ndarray,
+                q_star: np.ndarray, pricing: PricingSettings) -> tuple[np.ndarray, np.ndarray]:
+    """``P_close`` of the side taken at the bet's line (``q*`` itself where the consensus line is the bet's, else
+    carried there by the market-implied distribution) and the push mass at the line."""
     family = (frame["dist_family"] if "dist_family" in frame.columns else pd.Series(None, index=frame.index))
     carried = market_implied_probabilities(family.to_numpy(dtype=object), _phi(frame), close_line, q_star, line,
                                            pricing.solver)
@@ -149,33 +145,62 @@ def closing_line_value(bets: pd.DataFrame, closing_lines: pd.DataFrame, pricing:
     # over_given_decided reads an unpriced row (NaN probabilities) as a coin: keep it unknown
     carried_over = np.where(np.isfinite(carried.p_over), over_given_decided(carried), np.nan)
     fair_over = np.where(held, q_star, carried_over)
-    close_fair = np.where(over, fair_over, 1.0 - fair_over)
+    return np.where(over, fair_over, 1.0 - fair_over), carried.p_push
 
+
+def _book_close(frame: pd.DataFrame, over: np.ndarray,
+                line: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The bet's book's closing line, and its closing American and decimal price of the side taken where that
+    line is the bet's (NaN elsewhere: a moved line's price is not the bet's)."""
     book_line = frame["close_line"].to_numpy(float)
     book_held = np.isclose(book_line, line)
     side_price = np.where(over, frame["close_over_price"], frame["close_under_price"]).astype(float)
     close_decimal = np.where(book_held, american_to_decimal_or_nan(side_price), np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        clv_price = taken / close_decimal - 1.0
-        clv_prob = close_fair - 1.0 / taken
-    note = np.select(
+    return book_line, np.where(book_held, side_price, np.nan), close_decimal
+
+
+def _clv_notes(clv_prob: np.ndarray, has_quote: np.ndarray, q_star: np.ndarray) -> np.ndarray:
+    """Why each bet's probability CLV is missing (:class:`ClvNote`; empty when it is known)."""
+    return np.select(
         [np.isfinite(clv_prob), ~has_quote, ~np.isfinite(q_star)],
         [ClvNote.KNOWN.value, ClvNote.NO_CLOSE.value, ClvNote.ONE_SIDED.value],
         default=ClvNote.NO_DISTRIBUTION.value,
     )
+
+
+def closing_line_value(bets: pd.DataFrame, closing_lines: pd.DataFrame, pricing: PricingSettings) -> pd.DataFrame:
+    """``bet_id`` + :data:`CLV_COLUMNS` of each bet (module docstring) against ``closing_lines`` (every book's
+    ``close_*``; the bets' own stored closes when it is :func:`own_closes`).
+
+    ``bets`` needs ``bet_id``, ``game_id``, ``player_id``, ``bookmaker``, ``side``, ``line``, ``decimal_price``;
+    ``dist_family``, ``mean``, ``std`` (the predicted distribution) carry a moved close to the bet's line and
+    ``market`` separates markets. ``pricing`` gives the de-vig and consensus methods and the mean solver.
+    """
+    require_columns(bets, ("bet_id", "game_id", "player_id", "bookmaker", "side", "line", "decimal_price"), "bets")
+    frame, has_quote = _with_closes(bets, closing_lines, pricing)
+    over = (frame["side"] == Side.OVER).to_numpy()
+    line = frame["line"].to_numpy(float)
+    taken = frame["decimal_price"].to_numpy(float)
+    close_line = frame["consensus_line"].to_numpy(float)
+    q_star = frame["consensus_over"].to_numpy(float)
+    close_fair, close_push = _close_fair(frame, over, line, close_line, q_star, pricing)
+    book_line, close_price, close_decimal = _book_close(frame, over, line)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clv_price = taken / close_decimal - 1.0
+        clv_prob = close_fair - 1.0 / taken
     return pd.DataFrame(
         {
             "bet_id": frame["bet_id"].to_numpy(),
             "close_line": book_line,
-            "close_price": np.where(book_held, side_price, np.nan),
+            "close_price": close_price,
             "close_decimal": close_decimal,
             "close_consensus_line": close_line,
             "close_books": frame["consensus_books"].to_numpy(float),
             "close_fair": close_fair,
-            "close_push": carried.p_push,
+            "close_push": close_push,
             "clv_price": clv_price,
             "clv_prob": clv_prob,
             "clv_line": np.where(over, close_line - line, line - close_line),
-            "clv_note": note,
+            "clv_note": _clv_notes(clv_prob, has_quote, q_star),
         }
     )

@@ -265,40 +265,16 @@ class LedgerStore:
         if results.empty:
             return 0
         finished = bets.set_index("bet_id").loc[results["bet_id"]].reset_index()
-        # a line posted during the game is closed by nothing known before tip-off: a live bet is checked against
-        # its own stored close only (none from a live book), apart from the pre-game bets on its prop
-        live = finished["phase"].eq(PHASE_LIVE).to_numpy()
-        pregame = finished.loc[~live]
-        closes = own_closes(pregame)
-        if closing_lines is not None and not closing_lines.empty:
-            fresh = closing_lines.loc[closing_lines["close_line"].notna()]
-            props = [c for c in ("game_id", "player_id", "market") if c in fresh.columns]
-            closes = closes.loc[:, [c for c in closes.columns if c in fresh.columns]]  # a table of one market
-            # a prop the closing table closes is closed by it alone (every book); the others by the stored close
-            covered = closes.loc[:, props].merge(fresh.loc[:, props].drop_duplicates(), on=props, how="left",
-                                                 indicator=True)["_merge"].eq("both").to_numpy()
-            closes = pd.concat([fresh, closes.loc[~covered]], ignore_index=True)
-        parts = [closing_line_value(pregame, closes, pricing)]
-        if live.any():
-            in_play = finished.loc[live]
-            parts.append(closing_line_value(in_play, own_closes(in_play), pricing))
-        clv = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        new = results.loc[:, ["bet_id", "result", "actual_pra", "profit"]].merge(clv, on="bet_id", how="left")
-        current = self._read_settlements()
-        merged = new.merge(current, on="bet_id", how="left", suffixes=("", "_old"), indicator=True)
-        # keep a stored CLV when this call knows no closing line for the bet
-        unknown = merged["close_consensus_line"].isna() & merged["close_line"].isna()
-        for col in CLV_NUMBERS:
-            merged[col] = merged[col].astype(float).where(~unknown, merged[f"{col}_old"].astype(float))
-        merged["clv_note"] = merged["clv_note"].where(~unknown | merged["clv_note_old"].isna(),
-                                                      merged["clv_note_old"])
-        changed = merged["_merge"] == "left_only"
-        for col in ("result", "actual_pra", "profit", *CLV_NUMBERS, "clv_note"):
-            changed |= ~_same(merged[col], merged[f"{col}_old"])
-        writes = merged.loc[changed, [c for c in SETTLEMENT_COLUMNS if c != "settled_at"]].copy()
+        clv = _settled_clv(finished, closing_lines, pricing)
+        writes = _changed_settlements(results, clv, self._read_settlements())
         if writes.empty:
             return 0
         writes["settled_at"] = pd.Timestamp.now(tz="UTC")
+        self._write_settlements(writes)
+        return len(writes)
+
+    def _write_settlements(self, writes: pd.DataFrame) -> None:
+        """Replace the settlements of ``writes``' bets and snapshot the bankroll, in one transaction."""
         table = self.tables.settlements
         with self._transaction("settle bets") as conn:
             ids = writes["bet_id"].tolist()
@@ -313,7 +289,6 @@ class LedgerStore:
                     profit=float(totals[1]),
                 )
             )
-        return len(writes)
 
     def record_predictions(self, predictions: pd.DataFrame, *, role: str) -> int:
         """Insert the slate predictions (keys, ``game_date``, ``model_version``, ``mean``, ``var``,
@@ -422,6 +397,51 @@ class LedgerStore:
     def summary(self, initial_bankroll: float) -> dict[str, Any]:
         """Summary figures (:func:`nba_pra.ledger.summary.summarize`) of the whole ledger."""
         return summarize(self.bets(), initial_bankroll)
+
+
+def _pregame_closes(pregame: pd.DataFrame, closing_lines: pd.DataFrame | None) -> pd.DataFrame:
+    """The closes pre-game bets are checked against: a prop the closing table closes is closed by it alone (every
+    book); the others by the close stored with the bet."""
+    closes = own_closes(pregame)
+    if closing_lines is not None and not closing_lines.empty:
+        fresh = closing_lines.loc[closing_lines["close_line"].notna()]
+        props = [c for c in ("game_id", "player_id", "market") if c in fresh.columns]
+        closes = closes.loc[:, [c for c in closes.columns if c in fresh.columns]]  # a table of one market
+        covered = closes.loc[:, props].merge(fresh.loc[:, props].drop_duplicates(), on=props, how="left",
+                                             indicator=True)["_merge"].eq("both").to_numpy()
+        closes = pd.concat([fresh, closes.loc[~covered]], ignore_index=True)
+    return closes
+
+
+def _settled_clv(finished: pd.DataFrame, closing_lines: pd.DataFrame | None,
+                 pricing: PricingSettings) -> pd.DataFrame:
+    """The closing line value of the finished bets (``bet_id`` + CLV columns), pre-game and live apart."""
+    # a line posted during the game is closed by nothing known before tip-off: a live bet is checked against
+    # its own stored close only (none from a live book), apart from the pre-game bets on its prop
+    live = finished["phase"].eq(PHASE_LIVE).to_numpy()
+    pregame = finished.loc[~live]
+    parts = [closing_line_value(pregame, _pregame_closes(pregame, closing_lines), pricing)]
+    if live.any():
+        in_play = finished.loc[live]
+        parts.append(closing_line_value(in_play, own_closes(in_play), pricing))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _changed_settlements(results: pd.DataFrame, clv: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """The settlements to write (every settlement column but ``settled_at``): new ones, and stored ones whose
+    result, figures or CLV changed; a stored CLV is kept when no closing line is known for the bet now."""
+    new = results.loc[:, ["bet_id", "result", "actual_pra", "profit"]].merge(clv, on="bet_id", how="left")
+    merged = new.merge(current, on="bet_id", how="left", suffixes=("", "_old"), indicator=True)
+    # keep a stored CLV when this call knows no closing line for the bet
+    unknown = merged["close_consensus_line"].isna() & merged["close_line"].isna()
+    for col in CLV_NUMBERS:
+        merged[col] = merged[col].astype(float).where(~unknown, merged[f"{col}_old"].astype(float))
+    merged["clv_note"] = merged["clv_note"].where(~unknown | merged["clv_note_old"].isna(),
+                                                  merged["clv_note_old"])
+    changed = merged["_merge"] == "left_only"
+    for col in ("result", "actual_pra", "profit", *CLV_NUMBERS, "clv_note"):
+        changed |= ~_same(merged[col], merged[f"{col}_old"])
+    return merged.loc[changed, [c for c in SETTLEMENT_COLUMNS if c != "settled_at"]].copy()
 
 
 def _check_states(bets: pd.DataFrame) -> None:

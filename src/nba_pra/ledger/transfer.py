@@ -403,36 +403,40 @@ def _fields(c: pd.DataFrame, problems: list[str]) -> _Fields:
     return _Fields(date, player, line, side, state, stake, american, dec, result, profit, market, bookmaker)
 
 
-def _bet_frame(c: pd.DataFrame, f: _Fields, players: pd.DataFrame | None,
-               problems: list[str]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-    """The validated bets with their ids (given, else derived from what identifies a bet), optional columns and
-    settlement figures; plus player ids and which of them are surrogates (no id in the file or the directory)."""
-    date, player, side, state = f.date, f.player, f.side, f.state
-    line, american, dec, stake, result, profit, market, bookmaker = (
-        f.line, f.american, f.dec, f.stake, f.result, f.profit, f.market, f.bookmaker)
-    name_key = player.map(normalize_name)
-    day = date.dt.strftime("%Y-%m-%d")
-    frame = pd.DataFrame(
+def _bet_columns(f: _Fields) -> pd.DataFrame:
+    """The columns every bet has, from the validated fields."""
+    return pd.DataFrame(
         {
-            "game_date": date,
-            "player_name": player,
-            "market": market,
-            "bookmaker": bookmaker,
-            "side": side,
-            "line": line.astype(float),
-            "price": american,
-            "decimal_price": dec,
-            "stake": stake.astype(float),
-            "result": result,
-            "profit": profit.astype(float),
+            "game_date": f.date,
+            "player_name": f.player,
+            "market": f.market,
+            "bookmaker": f.bookmaker,
+            "side": f.side,
+            "line": f.line.astype(float),
+            "price": f.american,
+            "decimal_price": f.dec,
+            "stake": f.stake.astype(float),
+            "result": f.result,
+            "profit": f.profit.astype(float),
         }
     )
+
+
+def _bet_ids(c: pd.DataFrame, frame: pd.DataFrame, date: pd.Series, name_key: pd.Series) -> pd.Series:
+    """The file's own 40-hex ``bet_id``, else the sha1 of what identifies the bet (so a re-import adds nothing)."""
+    day = date.dt.strftime("%Y-%m-%d")
     given_ids = _text(c["bet_id"]).str.lower() if "bet_id" in c else pd.Series("", index=c.index)
     identity = (
         f"{LEGACY_PREFIX}|" + day + "|" + name_key + "|" + frame["market"] + "|" + frame["side"] + "|"
         + frame["line"].map(lambda v: repr(float(v))) + "|" + frame["bookmaker"]
     )
-    frame["bet_id"] = given_ids.where(given_ids.str.match(_HEX_ID), _sha1(identity))
+    return given_ids.where(given_ids.str.match(_HEX_ID), _sha1(identity))
+
+
+def _player_ids(c: pd.DataFrame, name_key: pd.Series, players: pd.DataFrame | None,
+                problems: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Player ids (the file's, checked; else the directory's; else a negative surrogate) and which are
+    surrogates."""
     surrogate = pd.Series(False, index=c.index)
     if "player_id" in c:
         pid = _numbers(c["player_id"])
@@ -443,6 +447,11 @@ def _bet_frame(c: pd.DataFrame, f: _Fields, players: pd.DataFrame | None,
         pid = name_key.map(_player_directory(players))
         surrogate = pid.isna()
         pid = pid.fillna(-_sha1(name_key).str[:_SURROGATE_HEX].map(lambda h: int(h, 16)))
+    return pid, surrogate
+
+
+def _game_ids(c: pd.DataFrame, date: pd.Series, name_key: pd.Series) -> pd.Series:
+    """The file's ``game_id``, else ``legacy-<YYYYMMDD>-<name-with-dashes>`` (a game in no box score)."""
     gid = _text(c["game_id"]) if "game_id" in c else pd.Series("", index=c.index)
     legacy_gid = (
         f"{LEGACY_PREFIX}-"
@@ -450,27 +459,51 @@ def _bet_frame(c: pd.DataFrame, f: _Fields, players: pd.DataFrame | None,
         + "-"
         + name_key.str.replace(" ", "-").str[:_GAME_NAME_CHARS]
     )
-    frame["game_id"] = gid.where(gid.ne(""), legacy_gid)
-    frame["state"] = state.astype(object)
-    for name in ("team", "opponent", "pricing", "gate_reason"):
-        if name in c:
-            frame[name] = _text(c[name]).astype(object).mask(_text(c[name]).eq(""))
-    for name in ("edge", "confidence", "p_win", "mean"):
-        if name in c:
-            frame[name] = _numbers(c[name])
+    return gid.where(gid.ne(""), legacy_gid)
+
+
+def _passthrough_columns(c: pd.DataFrame) -> dict[str, pd.Series]:
+    """The optional descriptive columns the file has: text ones (empty = missing), then numeric ones."""
+    text = {name: _text(c[name]).astype(object).mask(_text(c[name]).eq(""))
+            for name in ("team", "opponent", "pricing", "gate_reason") if name in c}
+    numbers = {name: _numbers(c[name]) for name in ("edge", "confidence", "p_win", "mean") if name in c}
+    return {**text, **numbers}
+
+
+def _with_phase(c: pd.DataFrame, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+    """``frame`` with each bet's phase (empty = pregame) and live game state; a live bet must carry its period
+    and clock."""
     phase = _text(c["phase"]).str.lower() if "phase" in c else pd.Series("", index=c.index)
     phase = phase.mask(phase.eq(""), PHASE_PREGAME)
     _problem(problems, ~phase.isin([PHASE_PREGAME, PHASE_LIVE]), f"phase must be {PHASE_PREGAME} or {PHASE_LIVE}")
-    frame["phase"] = phase.astype(object)
-    for name in LIVE_STATE_COLUMNS:
-        frame[name] = _numbers(c[name]) if name in c else np.nan
+    live_state = {name: _numbers(c[name]) if name in c else np.nan for name in LIVE_STATE_COLUMNS}
+    frame = frame.assign(phase=phase.astype(object), **live_state)
     _problem(problems, phase.eq(PHASE_LIVE) & frame[list(LIVE_STATE_COLUMNS[:2])].isna().any(axis=1),
              "a live bet needs its game state (live_period, live_clock_s)")
-    frame["actual_pra"] = _numbers(c["actual"]) if "actual" in c else np.nan
-    for name in _SETTLEMENT_EXTRAS:
-        frame[name] = _numbers(c[name]) if name in c else np.nan
-    frame["clv_note"] = _text(c["clv_note"]).astype(object) if "clv_note" in c else None
-    return frame, pid, surrogate
+    return frame
+
+
+def _settlement_columns(c: pd.DataFrame) -> dict[str, Any]:
+    """The settlement figures the file carries besides result and profit (NaN / None where absent)."""
+    return {
+        "actual_pra": _numbers(c["actual"]) if "actual" in c else np.nan,
+        **{name: _numbers(c[name]) if name in c else np.nan for name in _SETTLEMENT_EXTRAS},
+        "clv_note": _text(c["clv_note"]).astype(object) if "clv_note" in c else None,
+    }
+
+
+def _bet_frame(c: pd.DataFrame, f: _Fields, players: pd.DataFrame | None,
+               problems: list[str]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """The validated bets with their ids (given, else derived from what identifies a bet), optional columns and
+    settlement figures; plus player ids and which of them are surrogates (no id in the file or the directory)."""
+    name_key = f.player.map(normalize_name)
+    frame = _bet_columns(f)
+    frame["bet_id"] = _bet_ids(c, frame, f.date, name_key)
+    pid, surrogate = _player_ids(c, name_key, players, problems)
+    frame["game_id"] = _game_ids(c, f.date, name_key)
+    frame["state"] = f.state.astype(object)
+    frame = _with_phase(c, frame.assign(**_passthrough_columns(c)), problems)
+    return frame.assign(**_settlement_columns(c)), pid, surrogate
 
 
 def parse_ledger(

@@ -244,6 +244,54 @@ def _feature_importance(gains: list[dict[str, float]], candidates: list[str]) ->
     )
 
 
+def _train_fold(fold: Fold, win: _Window, matrices: _WindowMatrix, done: _Folds, *, names: list[str],
+                model: ModelSettings, distribution: DistributionSettings, seed: int) -> None:
+    """One fold: the mean model predicts its validation block out of fold; past the warm-up blocks, the variance
+    model (on the earlier blocks' residuals) completes the block's distribution, which is scored."""
+    dates = win.dates
+    train_mask = rows_between(dates, fold.train_start, fold.train_end)
+    valid_mask = rows_between(dates, fold.valid_start, fold.valid_end)
+    m = matrices.fit(model.mean_params, np.flatnonzero(train_mask), win.y[train_mask], model.mean_rounds,
+                     seed + fold.index, names)
+    valid_mean = np.maximum(matrices.predict(m, matrices.X[valid_mask]), MIN_MEAN)
+    block = _oof_block(win, valid_mask, fold, valid_mean)
+    if fold.is_warmup:
+        done.add_block(block.assign(var=np.nan), valid_mask)
+        return
+
+    v, c, prior = _fit_variance(matrices, done, model, seed + VARIANCE_SEED_OFFSET + fold.index, names)
+    valid_var = np.maximum(c * np.exp(matrices.predict(v, matrices.X[valid_mask])),
+                           model.min_variance_ratio * valid_mean)
+    block["var"] = valid_var
+    done.add_block(block, valid_mask)
+
+    fold_metrics = score(block["y"].to_numpy(), valid_mean, valid_var, distribution.family)
+    done.add_scored(FoldResult(fold, int(train_mask.sum()), int(valid_mask.sum()), fold_metrics, len(prior),
+                               pd.Timestamp(prior["game_date"].min()), pd.Timestamp(prior["game_date"].max())),
+                    m, v, c, matrices.backend.gain(m, names, total=False))
+    log.info(
+        "fold %d/%d train %s..%s (%d rows) valid %s..%s (%d rows) mae %.3f crps %.3f",
+        fold.index, len(win.folds) - 1, fold.train_start.date(), fold.train_end.date(), train_mask.sum(),
+        fold.valid_start.date(), fold.valid_end.date(), valid_mask.sum(), fold_metrics["mae"], fold_metrics["crps"],
+    )
+
+
+def _train_result(done: _Folds, names: list[str], candidates: list[str], model: ModelSettings,
+                  as_of: pd.Timestamp) -> TrainResult:
+    """The ensemble of the scored folds' models, with their scored out-of-fold rows and feature importance."""
+    oof = pd.concat(done.oof_parts)
+    ensemble = Ensemble(
+        feature_names=list(names),
+        mean_models=done.mean_models,
+        variance_models=done.variance_models,
+        smearing=done.smearing,
+        min_variance_ratio=model.min_variance_ratio,
+        architecture=model.kind,
+    )
+    return TrainResult(ensemble=ensemble, folds=done.results, oof=oof[oof["var"].notna()],
+                       feature_importance=_feature_importance(done.gains, candidates), as_of=as_of)
+
+
 def train_ensemble(
     features: pd.DataFrame,
     feature_names: list[str],
@@ -259,8 +307,7 @@ def train_ensemble(
     """Train ``cv.n_folds`` (mean, variance) model pairs on the window before the as-of date (default: the
     slate's date, see :func:`as_of_date`)."""
     win = _training_window(features, window, cv, as_of)
-    dates = win.dates
-    first_train = rows_between(dates, win.folds[0].train_start, win.folds[0].train_end)
+    first_train = rows_between(win.dates, win.folds[0].train_start, win.folds[0].train_end)
     candidates = list(feature_names)
     backend = backend_for(model.kind)
     X, names = _screened_matrix(features, win, candidates, first_train, model, backend, seed)
@@ -268,43 +315,7 @@ def train_ensemble(
     total = len(win.folds)
     done = _Folds()
     for fold in win.folds:
-        train_mask = rows_between(dates, fold.train_start, fold.train_end)
-        valid_mask = rows_between(dates, fold.valid_start, fold.valid_end)
-        m = matrices.fit(model.mean_params, np.flatnonzero(train_mask), win.y[train_mask], model.mean_rounds,
-                         seed + fold.index, names)
-        valid_mean = np.maximum(matrices.predict(m, X[valid_mask]), MIN_MEAN)
-        block = _oof_block(win, valid_mask, fold, valid_mean)
-        if fold.is_warmup:
-            done.add_block(block.assign(var=np.nan), valid_mask)
-            if progress:
-                progress(fold.index + 1, total, f"warm-up block {fold.index}")
-            continue
-
-        v, c, prior = _fit_variance(matrices, done, model, seed + VARIANCE_SEED_OFFSET + fold.index, names)
-        valid_var = np.maximum(c * np.exp(matrices.predict(v, X[valid_mask])), model.min_variance_ratio * valid_mean)
-        block["var"] = valid_var
-        done.add_block(block, valid_mask)
-
-        fold_metrics = score(block["y"].to_numpy(), valid_mean, valid_var, distribution.family)
-        done.add_scored(FoldResult(fold, int(train_mask.sum()), int(valid_mask.sum()), fold_metrics, len(prior),
-                                   pd.Timestamp(prior["game_date"].min()), pd.Timestamp(prior["game_date"].max())),
-                        m, v, c, backend.gain(m, names, total=False))
-        log.info(
-            "fold %d/%d train %s..%s (%d rows) valid %s..%s (%d rows) mae %.3f crps %.3f",
-            fold.index, total - 1, fold.train_start.date(), fold.train_end.date(), train_mask.sum(),
-            fold.valid_start.date(), fold.valid_end.date(), valid_mask.sum(), fold_metrics["mae"], fold_metrics["crps"],
-        )
+        _train_fold(fold, win, matrices, done, names=names, model=model, distribution=distribution, seed=seed)
         if progress:
-            progress(fold.index + 1, total, f"fold {fold.index}")
-
-    oof = pd.concat(done.oof_parts)
-    ensemble = Ensemble(
-        feature_names=list(names),
-        mean_models=done.mean_models,
-        variance_models=done.variance_models,
-        smearing=done.smearing,
-        min_variance_ratio=model.min_variance_ratio,
-        architecture=model.kind,
-    )
-    return TrainResult(ensemble=ensemble, folds=done.results, oof=oof[oof["var"].notna()],
-                       feature_importance=_feature_importance(done.gains, candidates), as_of=win.as_of)
+            progress(fold.index + 1, total, f"warm-up block {fold.index}" if fold.is_warmup else f"fold {fold.index}")
+    return _train_result(done, names, candidates, model, win.as_of)

@@ -35,6 +35,7 @@ from nba_pra.reporting.evidence import evidence_lines, evidence_summary, read_ev
 from nba_pra.reporting.pipeline_run import read_pipeline_run
 from nba_pra.reporting.recommend import console_for_output
 from nba_pra.reporting.timestamps import human_time
+from nba_pra.tracking.settings import TrackingSettings
 from nba_pra.tracking.tags import DECISION_TAG, REASON_TAG
 
 log = logging.getLogger(__name__)
@@ -268,8 +269,14 @@ def _plain_row(table: Table) -> Callable[..., None]:
     return add
 
 
-def render(status: dict[str, Any], project: Project) -> Table:
-    """The status as one table: one line per row (long values are cut with an ellipsis, never wrapped)."""
+#: a status row: label, value
+_Row = tuple[str, str]
+#: a health row: label, value, rich style (None: the table's)
+_StyledRow = tuple[str, str, str | None]
+
+
+def _status_table(status: dict[str, Any]) -> Table:
+    """The empty two-column table, titled, that fills exactly one screen's width."""
     # the synthetic banner is the title: the first thing read, and no extra line on a full screen
     title = Text("nba-pra status")
     if status.get("banner"):
@@ -280,42 +287,76 @@ def render(status: dict[str, Any], project: Project) -> Table:
     # ratio: the value column takes exactly the remaining width; a row longer than the screen is cut there
     # (without it rich sizes the table to the longest row first and the banner title shifts off the screen)
     table.add_column("value", no_wrap=True, overflow="ellipsis", ratio=1)
+    return table
+
+
+def _labelled(label: str, lines: list[str]) -> list[_Row]:
+    """``lines`` as rows with ``label`` on the first one only, so they read as one block."""
+    return [(label if i == 0 else "", line) for i, line in enumerate(lines)]
+
+
+def _model_rows(status: dict[str, Any], tracking: TrackingSettings) -> list[_Row]:
+    """Champion and challenger, the challenger's promotion decision, the last comparison, and why the registry
+    could not be read."""
+    models = status["models"]
+    rows = [(alias, _model_row(models[alias]) if models.get(alias) else "none")
+            for alias in (tracking.champion_alias, tracking.challenger_alias)]
+    promotion = _promotion_row(models, tracking.challenger_alias)
+    if promotion:
+        rows.append(("promotion", promotion))
+    compared = status.get("compare")
+    if compared:
+        rows.append(("compare", f"{compared['verdict']} ({compared['source']}, {compared['started']})"))
+    if "models" in status["errors"]:
+        rows.append(("models", f"unavailable: {_first_line(status['errors']['models'])}"))
+    return rows
+
+
+def _mlflow_row(run: dict[str, Any] | None, tracking: str) -> str:
+    """The last MLflow run and where the tracking store is."""
+    shown = f"{run['name']} {run['status']} at {run['started']}" if run else "none"
+    return f"{shown} · tracking {tracking}"
+
+
+def _ledger_section(status: dict[str, Any]) -> list[_Row]:
+    """The ledger's rows, or why it could not be read."""
+    if status["ledger"] is not None:
+        return _ledger_rows(status["ledger"])
+    return [("ledger", f"unavailable: {_first_line(status['errors'].get('ledger', 'unknown'))}")]
+
+
+def _health_rows(warnings: list[str]) -> list[_StyledRow]:
+    """"no warnings", or the first :data:`MAX_WARNINGS` warnings in yellow and a count of the rest (to keep one
+    screen)."""
+    rows: list[_StyledRow] = [] if warnings else [("health", "no warnings", None)]
+    rows.extend((label, f"! {_first_line(warning)}", "yellow")
+                for label, warning in _labelled("health", warnings[:MAX_WARNINGS]))
+    if len(warnings) > MAX_WARNINGS:
+        rows.append(("", f"... and {len(warnings) - MAX_WARNINGS} more (see logs/)", "yellow"))
+    return rows
+
+
+def render(status: dict[str, Any], project: Project) -> Table:
+    """The status as one table: one line per row (long values are cut with an ellipsis, never wrapped)."""
+    table = _status_table(status)
+    settings = project.settings
+    rows = [
+        ("data", _data_row(status["data"])),
+        *_model_rows(status, settings.tracking),
+        ("pipeline", _pipeline_row(status["pipeline"])),
+        ("mlflow run", _mlflow_row(status["mlflow_run"], status["tracking"])),
+        ("odds quota", _quota_row(status["odds_quota"], settings.odds.provider)),
+        ("pricing", _pricing_row(status["pricing"], status["today"])),
+        *_labelled("evidence", _evidence_rows(status["evidence"], settings.betting.evidence.required)),
+        *_ledger_section(status),
+    ]
     # every value is plain Text: driver errors, run names, book names and health warnings are data, and a
     # "[/x]" in them would crash rich's markup parser
     add = _plain_row(table)
-    add("data", _data_row(status["data"]))
-    tracking = project.settings.tracking
-    for alias in (tracking.champion_alias, tracking.challenger_alias):
-        info = status["models"].get(alias)
-        add(alias, _model_row(info) if info else "none")
-    promotion = _promotion_row(status["models"], tracking.challenger_alias)
-    if promotion:
-        add("promotion", promotion)
-    compared = status.get("compare")
-    if compared:
-        add("compare", f"{compared['verdict']} ({compared['source']}, {compared['started']})")
-    if "models" in status["errors"]:
-        add("models", f"unavailable: {_first_line(status['errors']['models'])}")
-    add("pipeline", _pipeline_row(status["pipeline"]))
-    run = status["mlflow_run"]
-    shown = f"{run['name']} {run['status']} at {run['started']}" if run else "none"
-    add("mlflow run", f"{shown} · tracking {status['tracking']}")
-    add("odds quota", _quota_row(status["odds_quota"], project.settings.odds.provider))
-    add("pricing", _pricing_row(status["pricing"], status["today"]))
-    for i, line in enumerate(_evidence_rows(status["evidence"], project.settings.betting.evidence.required)):
-        add("evidence" if i == 0 else "", line)
-    if status["ledger"] is not None:
-        for what, value in _ledger_rows(status["ledger"]):
-            add(what, value)
-    else:
-        add("ledger", f"unavailable: {_first_line(status['errors'].get('ledger', 'unknown'))}")
-    warnings = status["warnings"]
-    if not warnings:
-        add("health", "no warnings")
-    for i, warning in enumerate(warnings[:MAX_WARNINGS]):
-        add("health" if i == 0 else "", f"! {_first_line(warning)}", style="yellow")
-    if len(warnings) > MAX_WARNINGS:
-        add("", f"... and {len(warnings) - MAX_WARNINGS} more (see logs/)", style="yellow")
+    for label, value in rows:
+        add(label, value)
+    for label, value, style in _health_rows(status["warnings"]):
+        add(label, value, style=style)
     return table
 
 
