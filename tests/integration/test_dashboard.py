@@ -9,6 +9,7 @@ artifacts, the ledger database (sqlite3) and MLflow, never from the dashboard's 
 from __future__ import annotations
 
 import json
+import math
 import socket
 import sqlite3
 import threading
@@ -233,7 +234,10 @@ def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(projec
     books = {"fastline": {"bets": 140, "roi": -0.012, "roi_lo": -0.05, "roi_hi": 0.026, "p_value": 0.74,
                           "clv_bets": 0, "clv": None, "clv_lo": None, "clv_hi": None, "staked": False},
              "simbook": {"bets": 210, "roi": 0.041, "roi_lo": 0.004, "roi_hi": 0.08, "p_value": 0.0095,
-                         "clv_bets": 0, "clv": None, "clv_lo": None, "clv_hi": None, "staked": True}}
+                         "clv_bets": 0, "clv": None, "clv_lo": None, "clv_hi": None, "staked": True},
+             # too few days for an interval: the evidence writer stores NaN (gate.write_evidence, allow_nan)
+             "thinbook": {"bets": 6, "roi": 0.148, "roi_lo": math.nan, "roi_hi": math.nan, "p_value": math.nan,
+                          "clv_bets": 6, "clv": 0.1086, "clv_lo": math.nan, "clv_hi": math.nan, "staked": False}}
     evidence = {"source": "market", "synthetic": True, "written_at": "2025-01-02T10:00:00+00:00",
                 "window_start": "2024-10-22", "window_end": "2024-12-20", "min_bets": 100, "min_roi_lo": 0.0,
                 "stack": None, "methods": {"market_aware": {"props": 900, "logloss": 0.689, "market_logloss": 0.6914,
@@ -247,10 +251,17 @@ def test_the_health_page_shows_the_evidence_or_says_plainly_there_is_none(projec
         assert health["pricing"] == "market_aware" and health["today"] == {"staked": 1, "paper": 3}
         shown = health["evidence"]
         assert shown["available"] and shown["logloss_minus_market_hi"] == pytest.approx(0.0003)
-        assert {b["bookmaker"]: b["staked"] for b in shown["books"]} == {"fastline": False, "simbook": True}
+        assert {b["bookmaker"]: b["staked"] for b in shown["books"]} == {"fastline": False, "simbook": True,
+                                                                          "thinbook": False}
+        # a figure that could not be measured is null in the JSON, as every missing value (NaN is not JSON)
+        thin = next(b for b in shown["books"] if b["bookmaker"] == "thinbook")
+        assert [thin[k] for k in ("roi_lo", "roi_hi", "p_value", "clv_lo", "clv_hi")] == [None] * 5
+        assert thin["clv"] == pytest.approx(0.1086)
         html = client.get("/health").text
         assert 'id="evidence-table"' in html and "-0.00240" in html and "[-0.00510, +0.00030]" in html
         assert 'data-book="fastline"' in html and "PAPER" in html and "STAKED" in html
+        thin_row = html[html.index('data-book="thinbook"'):].split("</tr>")[0]
+        assert "+14.80%" in thin_row and "[n/a]" in thin_row
         assert "-1.20%" in html and "+2.60%" in html and ">0.0095 <small>vs 0.013</small><" in html
     finally:
         summary_path.write_text(original)

@@ -6,6 +6,7 @@ Each route returns the same view its page renders, with every configured secret 
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Final
 
 import pandas as pd
@@ -40,7 +41,19 @@ def health_of(project: Project) -> schemas.Health:
 
 def safe_dump(request: Request, view: BaseModel) -> dict[str, Any]:
     """The view as JSON-ready values with the app's secrets masked (the one way a view leaves the server)."""
-    return redact_value(view.model_dump(mode="json"), request.app.state.secrets)
+    return redact_value(_measured(view.model_dump(mode="json")), request.app.state.secrets)
+
+
+def _measured(value: Any) -> Any:
+    """``value`` with every NaN or infinite number as None: a figure that could not be measured (an interval over
+    too few days) is ``null`` like every other missing value; NaN is not JSON, and answered a 500."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _measured(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_measured(v) for v in value]
+    return value
 
 
 def _json(request: Request, view: BaseModel) -> JSONResponse:
