@@ -449,7 +449,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     args.overrides = [w for w in args.overrides if "=" in w]
     if len(versions) not in ((0, 2) if args.live else (2,)):
         raise ConfigError("compare takes two versions or aliases (e.g. `nba-pra compare champion challenger`), "
-                          f"or none with --live; got {len(versions)}: {' '.join(versions)}")
+                          f"or none with --live; got {len(versions)}" + (f": {' '.join(versions)}" if versions else ""))
     pair = (versions[0], versions[1]) if versions else (None, None)
     compare_cli(_project(args), pair[0], pair[1], live=args.live)
     return 0

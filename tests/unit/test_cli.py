@@ -60,6 +60,15 @@ def test_unknown_override_is_a_config_error(tmp_project: Path, capsys) -> None:
     assert "error:" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("words", "said"), [([], "got 0\n"), (["champion"], "got 1: champion\n")])
+def test_compare_with_the_wrong_number_of_versions_says_how_many_it_got(
+    tmp_project: Path, capsys, words: list[str], said: str
+) -> None:
+    assert main(["compare", *words]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: compare takes two versions or aliases") and err.endswith(f"--live; {said}")
+
+
 def test_features_strict_means_stale_data_fails() -> None:
     args = build_parser().parse_args(["features", "--strict"])
     assert _flag_overrides(args) == ["data.freshness.strict=true"]
