@@ -154,7 +154,11 @@ def test_the_replay_refreshes_one_table_per_period_end_at_the_chosen_speed(live:
     assert len(frames) == 3
     assert pauses == [SETTINGS.replay.seconds_per_period / 4.0] * 2  # between period ends, not after the last
     text = out.getvalue()
-    assert "end of period 3" in text and f"SYNTHETIC replay {day.date()}" in text and "won at the final buzzer" in text
+    assert "end of period 3" in text and f"SYNTHETIC replay {day.date()}" in text
+    bets = pd.concat(frames).query("decision == 'bet'")
+    over, under = bets["side"].eq("over"), bets["side"].eq("under")
+    won = (over & (bets["final_pra"] > bets["line"])) | (under & (bets["final_pra"] < bets["line"]))
+    assert f"{int(won.sum())} live bets won at the final buzzer" in text
 
 
 def one_player_offers(live: SyntheticLive) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

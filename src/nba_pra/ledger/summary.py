@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from nba_pra.betting.gate import BetState
+from nba_pra.settle import profits
 from nba_pra.vocab import Outcome
 
 
@@ -120,9 +121,9 @@ def _clv(bets: pd.DataFrame) -> dict[str, Any]:
 
 
 def profit_at_1_unit(result: pd.Series, decimal_price: pd.Series) -> pd.Series:
-    """Profit of a 1-unit stake: win ``decimal_price - 1``, loss ``-1``, push / void ``0``, open NaN."""
-    won, lost = result.eq(Outcome.WIN), result.eq(Outcome.LOSS)
-    profit = np.select([won, lost], [decimal_price.astype(float) - 1.0, -1.0], default=0.0)
+    """Profit of a 1-unit stake (:func:`nba_pra.settle.profits`): win ``decimal_price - 1``, loss ``-1``, push /
+    void ``0``, open NaN."""
+    profit = profits(result.to_numpy(dtype=object), 1.0, decimal_price.to_numpy(dtype=float))
     return pd.Series(profit, index=result.index).where(result.notna())
 
 

@@ -45,6 +45,8 @@ from nba_pra.live.replay import (
 from nba_pra.live.settings import LiveSettings
 from nba_pra.live.state import states_at_period_ends
 from nba_pra.redaction import redact_url
+from nba_pra.settle import bet_outcomes, line_outcomes
+from nba_pra.vocab import Outcome
 
 if TYPE_CHECKING:  # the ledger (SQLAlchemy) is opened only by --record
     from nba_pra.ledger.store import LedgerStore
@@ -211,7 +213,8 @@ def replay(project: Project, day: pd.Timestamp, *, gate: Gate, stack: StackFit |
                 sleep(pace)
     bets = pd.concat(frames).query("decision == 'bet'")
     before = pregame.query("decision == 'bet'")
-    won = np.where(bets["side"] == "over", bets["final_pra"] > bets["line"], bets["final_pra"] < bets["line"])
+    final = bets["final_pra"].to_numpy(float)
+    won = bet_outcomes(bets["side"], line_outcomes(final, bets["line"], np.isfinite(final))) == Outcome.WIN
     console.print(f"SYNTHETIC replay {day.date()}: {len(before)} pre-game bets ({before['stake'].sum():.2f} staked), "
                   f"{len(bets)} live bets over {len(frames)} period ends "
                   f"({int((bets['state'] == 'staked').sum())} staked, {int((bets['state'] == 'paper').sum())} "
