@@ -18,17 +18,20 @@ from nba_pra.data.synthetic import games as gm
 from nba_pra.data.synthetic.players import POSITIONS, Pool, initial_pool, offseason, player_name
 from nba_pra.data.synthetic.report import pregame_report
 from nba_pra.data.synthetic.rng import SEASON_LEVEL, Stream, stream
-from nba_pra.data.synthetic.schedule import EASTERN, opening_date, season_label, simulate_schedule
+from nba_pra.data.synthetic.schedule import (
+    EASTERN,
+    NO_GAME_DAY,
+    THREE_IN_FOUR_WINDOW,
+    opening_date,
+    season_label,
+    simulate_schedule,
+)
 from nba_pra.data.synthetic.sportsbook import PublicForm, market_log_mean, post_lines, update_form
 from nba_pra.data.synthetic.transactions import call_ups_and_releases, trade
 from nba_pra.errors import ConfigError
 
 ROSTER_ACTIVE = "active"
 ROSTER_OUT = "out"
-#: how many days back the rest context looks (a third game in four nights)
-_THREE_IN_FOUR_WINDOW = 3
-#: a team's last game days before its first game of a season (long enough ago that no rest rule applies)
-_NO_GAME_DAY = -10
 
 #: decimals the ground truth is stored with. NumPy picks SIMD kernels by CPU (AVX-512 or not), and the last bits
 #: of exp/log differ between them; rounding keeps data/ (and data.dvc's hash) identical on every machine.
@@ -195,8 +198,8 @@ def _run_season(
     games = plan.games
     bounds = np.searchsorted(games["day"].to_numpy(), np.arange(plan.last_day + 2))
     home, away, keys = (games[col].to_numpy() for col in ("home", "away", "key"))
-    team_last = np.full(cfg.n_teams, _NO_GAME_DAY)
-    team_prev = np.full(cfg.n_teams, _NO_GAME_DAY)
+    team_last = np.full(cfg.n_teams, NO_GAME_DAY)
+    team_prev = np.full(cfg.n_teams, NO_GAME_DAY)
     for day in range(plan.last_day + 1):
         _morning(pool, cfg, plan.season, day)
         lo, hi = bounds[day], bounds[day + 1]
@@ -206,7 +209,7 @@ def _run_season(
             home=home[lo:hi],
             away=away[lo:hi],
             back_to_back=team_last == day - 1,
-            three_in_four=team_prev >= day - _THREE_IN_FOUR_WINDOW,
+            three_in_four=team_prev >= day - THREE_IN_FOUR_WINDOW,
         )
         is_slate = plan.current and day == plan.slate_day
         # league-wide key of today's first game: the pre-game rows' ``game`` indexes today's games

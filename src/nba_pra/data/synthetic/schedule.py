@@ -21,10 +21,10 @@ from nba_pra.errors import ConfigError
 EASTERN = "America/New_York"
 #: extra days allowed after the nominal season length before the generator gives up (a bug guard)
 _MAX_EXTRA_DAYS = 60
-#: a team's last game days before its first game (long enough ago that no rest rule applies)
-_NO_GAME_DAY = -10
-#: days back a game makes a game today the third in four nights
-_THREE_IN_FOUR_LOOKBACK = 3
+#: a team's last game days before its first game of a season (long enough ago that no rest rule applies)
+NO_GAME_DAY = -10
+#: how many days back the rest context looks: a game in them before yesterday's makes today the third in four nights
+THREE_IN_FOUR_WINDOW = 3
 #: days of rest after which a team is due a game (each further day raises its weight)
 _DUE_AFTER_DAYS = 2
 #: chance the first team of a pair is at home when both have as many home games
@@ -129,8 +129,8 @@ class _Tally:
         return cls(
             remaining=np.full(n_teams, games_per_team, dtype=np.int64),
             home_games=np.zeros(n_teams, dtype=np.int64),
-            last_day=np.full(n_teams, _NO_GAME_DAY, dtype=np.int64),
-            prev_day=np.full(n_teams, _NO_GAME_DAY, dtype=np.int64),
+            last_day=np.full(n_teams, NO_GAME_DAY, dtype=np.int64),
+            prev_day=np.full(n_teams, NO_GAME_DAY, dtype=np.int64),
         )
 
     def games(self) -> pd.DataFrame:
@@ -168,7 +168,7 @@ def _rest_weights(tally: _Tally, day: int, days_left: int, cfg: ScheduleSettings
     """Games still to play per day left, scaled down after a game yesterday or two in the last three days and
     up for every day rested beyond two."""
     played_yesterday = tally.last_day == day - 1
-    two_in_three = tally.prev_day >= day - _THREE_IN_FOUR_LOOKBACK  # a game today would be the third in four nights
+    two_in_three = tally.prev_day >= day - THREE_IN_FOUR_WINDOW  # a game today would be the third in four nights
     weights = tally.remaining / days_left
     weights = weights * np.where(played_yesterday, cfg.back_to_back_weight, 1.0)
     weights = weights * np.where(two_in_three, cfg.three_in_four_weight, 1.0)
